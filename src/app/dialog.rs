@@ -1,0 +1,103 @@
+//! Modal dialogs: quick connect, the password prompt, help. Each owns its
+//! input fields; `update` routes keys here while one is open.
+
+use crate::engine::protocol::{ConnectProfile, DataMode, Timeouts};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dialog {
+    Connect(ConnectForm),
+    Password(PasswordPrompt),
+    Help { scroll: usize },
+}
+
+/// The quick-connect form: host, port, user, password.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectForm {
+    pub fields: [String; 4],
+    pub focus: usize,
+    pub error: Option<String>,
+    pub mode: DataMode,
+}
+
+pub const HOST: usize = 0;
+pub const PORT: usize = 1;
+pub const USER: usize = 2;
+pub const PASSWORD: usize = 3;
+pub const FIELD_NAMES: [&str; 4] = ["Host", "Port", "User", "Password"];
+
+impl ConnectForm {
+    pub fn new(from: Option<&ConnectProfile>, mode: DataMode) -> Self {
+        let fields = match from {
+            Some(p) => [
+                p.host.clone(),
+                p.port.to_string(),
+                p.user.clone().unwrap_or_default(),
+                String::new(),
+            ],
+            None => [String::new(), "21".into(), String::new(), String::new()],
+        };
+        ConnectForm {
+            fields,
+            focus: HOST,
+            error: None,
+            mode,
+        }
+    }
+
+    /// Validates the form into a profile. An empty user means anonymous.
+    pub fn to_profile(&self, timeouts: Timeouts) -> Result<ConnectProfile, String> {
+        let host = self.fields[HOST].trim();
+        if host.is_empty() {
+            return Err("Enter a host name or address".into());
+        }
+        if host.contains(char::is_whitespace) || host.contains('/') {
+            return Err(format!("`{host}` is not a host name"));
+        }
+        let port = match self.fields[PORT].trim() {
+            "" => 21,
+            p => match p.parse::<u16>() {
+                Ok(n) if n > 0 => n,
+                _ => return Err(format!("Port must be 1–65535, not `{p}`")),
+            },
+        };
+        let user = self.fields[USER].trim();
+        let password = &self.fields[PASSWORD];
+        Ok(ConnectProfile {
+            host: host
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_string(),
+            port,
+            user: (!user.is_empty()).then(|| user.to_string()),
+            password: (!password.is_empty()).then(|| password.clone()),
+            path: None,
+            mode: self.mode,
+            timeouts,
+        })
+    }
+}
+
+/// Asks for the password of a profile that has a user but none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PasswordPrompt {
+    pub profile: ConnectProfile,
+    pub input: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validates_host_and_port() {
+        let mut f = ConnectForm::new(None, DataMode::Passive);
+        assert!(f.to_profile(Timeouts::default()).is_err());
+        f.fields[HOST] = "ftp.example.org".into();
+        f.fields[PORT] = "70000".into();
+        let err = f.to_profile(Timeouts::default()).unwrap_err();
+        assert!(err.contains("1–65535"), "{err}");
+        f.fields[PORT] = "2121".into();
+        let p = f.to_profile(Timeouts::default()).unwrap();
+        assert_eq!((p.port, p.user.as_deref()), (2121, None));
+    }
+}

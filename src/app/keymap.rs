@@ -1,0 +1,299 @@
+//! Keys → actions, as data. The defaults live in `assets/keymap.toml`; the
+//! help overlay is drawn from the same table, so it can never disagree with
+//! what the keys do.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde::Deserialize;
+
+/// What a key can do in the panes. Names match `assets/keymap.toml`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Open,
+    Parent,
+    SwitchPane,
+    Reload,
+    ToggleHidden,
+    CycleSort,
+    Filter,
+    ToggleLog,
+    Connect,
+    Disconnect,
+    Help,
+    Quit,
+}
+
+impl Action {
+    /// Every action in the order the help overlay lists them.
+    pub const ALL: [Action; 18] = [
+        Action::Up,
+        Action::Down,
+        Action::PageUp,
+        Action::PageDown,
+        Action::Top,
+        Action::Bottom,
+        Action::Open,
+        Action::Parent,
+        Action::SwitchPane,
+        Action::Reload,
+        Action::ToggleHidden,
+        Action::CycleSort,
+        Action::Filter,
+        Action::ToggleLog,
+        Action::Connect,
+        Action::Disconnect,
+        Action::Help,
+        Action::Quit,
+    ];
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Action::Up => "Move up",
+            Action::Down => "Move down",
+            Action::PageUp => "Page up",
+            Action::PageDown => "Page down",
+            Action::Top => "First entry",
+            Action::Bottom => "Last entry",
+            Action::Open => "Open the folder under the cursor",
+            Action::Parent => "Go to the parent folder",
+            Action::SwitchPane => "Switch to the other pane",
+            Action::Reload => "Re-read the folder; reconnect if offline",
+            Action::ToggleHidden => "Show or hide hidden files",
+            Action::CycleSort => "Sort by name, size, time; then reversed",
+            Action::Filter => "Filter the pane as you type (Esc clears)",
+            Action::ToggleLog => "Show or hide the protocol log",
+            Action::Connect => "Quick connect",
+            Action::Disconnect => "Disconnect",
+            Action::Help => "This help",
+            Action::Quit => "Quit",
+        }
+    }
+}
+
+/// A key with its modifiers, normalised so that a binding written in the
+/// file matches what terminals send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct KeySpec {
+    pub code: KeyCode,
+    pub mods: KeyModifiers,
+}
+
+impl KeySpec {
+    pub fn new(code: KeyCode, mods: KeyModifiers) -> Self {
+        // Terminals disagree on whether a shifted character carries SHIFT;
+        // the character itself already says it.
+        let mut mods = mods & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
+        if matches!(code, KeyCode::Char(_) | KeyCode::BackTab) {
+            mods.remove(KeyModifiers::SHIFT);
+        }
+        // Ctrl-letters arrive lower-case from most terminals.
+        let code = match code {
+            KeyCode::Char(c) if mods.contains(KeyModifiers::CONTROL) => {
+                KeyCode::Char(c.to_ascii_lowercase())
+            }
+            other => other,
+        };
+        KeySpec { code, mods }
+    }
+
+    pub fn from_event(ev: &KeyEvent) -> Self {
+        KeySpec::new(ev.code, ev.modifiers)
+    }
+
+    /// Parses `Ctrl-r`, `F5`, `PageDown`, `?`, `Shift-Tab`…
+    pub fn parse(text: &str) -> Result<KeySpec, String> {
+        let mut mods = KeyModifiers::NONE;
+        let mut rest = text;
+        loop {
+            let lower = rest.to_ascii_lowercase();
+            let (m, len) = if lower.starts_with("ctrl-") {
+                (KeyModifiers::CONTROL, 5)
+            } else if lower.starts_with("alt-") {
+                (KeyModifiers::ALT, 4)
+            } else if lower.starts_with("shift-") {
+                (KeyModifiers::SHIFT, 6)
+            } else {
+                break;
+            };
+            if rest.len() == len {
+                break; // "Ctrl-" alone: fall through to an error below
+            }
+            mods |= m;
+            rest = &rest[len..];
+        }
+        let mut chars = rest.chars();
+        let code = match (chars.next(), chars.next()) {
+            (Some(c), None) => KeyCode::Char(c),
+            _ => match rest.to_ascii_lowercase().as_str() {
+                "enter" | "return" => KeyCode::Enter,
+                "esc" | "escape" => KeyCode::Esc,
+                "tab" if mods.contains(KeyModifiers::SHIFT) => KeyCode::BackTab,
+                "tab" => KeyCode::Tab,
+                "backtab" => KeyCode::BackTab,
+                "backspace" => KeyCode::Backspace,
+                "up" => KeyCode::Up,
+                "down" => KeyCode::Down,
+                "left" => KeyCode::Left,
+                "right" => KeyCode::Right,
+                "pageup" | "pgup" => KeyCode::PageUp,
+                "pagedown" | "pgdn" => KeyCode::PageDown,
+                "home" => KeyCode::Home,
+                "end" => KeyCode::End,
+                "insert" | "ins" => KeyCode::Insert,
+                "delete" | "del" => KeyCode::Delete,
+                "space" => KeyCode::Char(' '),
+                f if f.starts_with('f') => match f[1..].parse::<u8>() {
+                    Ok(n @ 1..=12) => KeyCode::F(n),
+                    _ => return Err(format!("unknown key `{text}`")),
+                },
+                _ => return Err(format!("unknown key `{text}`")),
+            },
+        };
+        Ok(KeySpec::new(code, mods))
+    }
+}
+
+impl fmt::Display for KeySpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.mods.contains(KeyModifiers::CONTROL) {
+            write!(f, "Ctrl-")?;
+        }
+        if self.mods.contains(KeyModifiers::ALT) {
+            write!(f, "Alt-")?;
+        }
+        if self.mods.contains(KeyModifiers::SHIFT) {
+            write!(f, "Shift-")?;
+        }
+        match self.code {
+            KeyCode::Char(' ') => write!(f, "Space"),
+            KeyCode::Char(c) => write!(f, "{c}"),
+            KeyCode::F(n) => write!(f, "F{n}"),
+            KeyCode::BackTab => write!(f, "Shift-Tab"),
+            KeyCode::PageUp => write!(f, "PgUp"),
+            KeyCode::PageDown => write!(f, "PgDn"),
+            other => write!(f, "{other:?}"),
+        }
+    }
+}
+
+/// One key or several, as the TOML file allows.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    by_key: HashMap<KeySpec, Action>,
+    /// For the help overlay: each action with its keys, in `Action::ALL` order.
+    bindings: Vec<(Action, Vec<KeySpec>)>,
+}
+
+/// The embedded default bindings.
+pub const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
+
+impl Keymap {
+    /// Reads a keymap file's text.
+    pub fn from_toml(text: &str) -> Result<Keymap, String> {
+        let table: HashMap<Action, OneOrMany> = toml::from_str(text).map_err(|e| e.to_string())?;
+        let mut by_key = HashMap::new();
+        let mut bindings = Vec::new();
+        for action in Action::ALL {
+            let keys = match table.get(&action) {
+                None => Vec::new(),
+                Some(OneOrMany::One(k)) => vec![KeySpec::parse(k)?],
+                Some(OneOrMany::Many(ks)) => ks
+                    .iter()
+                    .map(|k| KeySpec::parse(k))
+                    .collect::<Result<Vec<_>, _>>()?,
+            };
+            for k in &keys {
+                if let Some(other) = by_key.insert(*k, action) {
+                    return Err(format!("key {k} is bound to both {other:?} and {action:?}"));
+                }
+            }
+            bindings.push((action, keys));
+        }
+        Ok(Keymap { by_key, bindings })
+    }
+
+    pub fn action_for(&self, key: &KeyEvent) -> Option<Action> {
+        self.by_key.get(&KeySpec::from_event(key)).copied()
+    }
+
+    pub fn bindings(&self) -> &[(Action, Vec<KeySpec>)] {
+        &self.bindings
+    }
+
+    /// The first key bound to `action`, for hints such as "F1 help".
+    pub fn key_for(&self, action: Action) -> Option<KeySpec> {
+        self.bindings
+            .iter()
+            .find(|(a, _)| *a == action)
+            .and_then(|(_, ks)| ks.first().copied())
+    }
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        // The embedded file is checked by a test, so this cannot fail in a
+        // released build; fall back to an empty map rather than panic.
+        Keymap::from_toml(DEFAULT_KEYMAP).unwrap_or_else(|_| Keymap {
+            by_key: HashMap::new(),
+            bindings: Vec::new(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_keymap_parses_and_binds_every_action() {
+        let km = Keymap::from_toml(DEFAULT_KEYMAP).expect("default keymap");
+        for (action, keys) in km.bindings() {
+            assert!(!keys.is_empty(), "{action:?} has no key");
+        }
+    }
+
+    #[test]
+    fn parses_key_names() {
+        let k = KeySpec::parse("Ctrl-r").unwrap();
+        assert_eq!(k.code, KeyCode::Char('r'));
+        assert_eq!(k.mods, KeyModifiers::CONTROL);
+        assert_eq!(KeySpec::parse("F10").unwrap().code, KeyCode::F(10));
+        assert_eq!(KeySpec::parse("Shift-Tab").unwrap().code, KeyCode::BackTab);
+        assert_eq!(KeySpec::parse("-").unwrap().code, KeyCode::Char('-'));
+        assert!(KeySpec::parse("F13").is_err());
+        assert!(KeySpec::parse("Hyper-x").is_err());
+    }
+
+    #[test]
+    fn shifted_characters_match_with_or_without_shift() {
+        let km = Keymap::default();
+        let with = KeyEvent::new(KeyCode::Char('?'), KeyModifiers::SHIFT);
+        let without = KeyEvent::new(KeyCode::Char('?'), KeyModifiers::NONE);
+        assert_eq!(km.action_for(&with), Some(Action::Help));
+        assert_eq!(km.action_for(&without), Some(Action::Help));
+        let upper_g = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
+        assert_eq!(km.action_for(&upper_g), Some(Action::Bottom));
+    }
+
+    #[test]
+    fn a_key_bound_twice_is_an_error() {
+        let err = Keymap::from_toml("up = \"k\"\ndown = \"k\"").unwrap_err();
+        assert!(err.contains("bound to both"), "{err}");
+    }
+}

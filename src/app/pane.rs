@@ -1,0 +1,295 @@
+//! The state of one pane: where it is, what it holds, what is shown.
+//!
+//! Entries stay in the order they arrived; `view` holds the indices of the
+//! visible ones, filtered and sorted. Sort keys (lower-cased names) are
+//! computed once per listing, so re-sorting or filtering 100,000 entries
+//! neither allocates per comparison nor clones entries.
+
+use std::cmp::Ordering;
+use std::path::{Path, PathBuf};
+
+use crate::engine::protocol::{Entry, EntryKind, RequestId, Side};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    Name,
+    Size,
+    Time,
+}
+
+/// A listing asked for and not yet answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pending {
+    pub req: RequestId,
+    pub path: PathBuf,
+    /// Put the cursor on this name when the listing arrives (the folder we
+    /// came up from, or the entry that was under the cursor on reload).
+    pub select: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PaneState {
+    pub side: Side,
+    pub path: PathBuf,
+    pub entries: Vec<Entry>,
+    /// Lower-cased names, parallel to `entries`.
+    keys: Vec<String>,
+    /// Indices into `entries` of the rows shown, in display order.
+    pub view: Vec<usize>,
+    /// Row of `view` under the cursor.
+    pub cursor: usize,
+    /// First row of `view` drawn.
+    pub offset: usize,
+    pub sort: SortKey,
+    pub reverse: bool,
+    pub show_hidden: bool,
+    pub filter: String,
+    /// The filter line has the keyboard.
+    pub filter_editing: bool,
+    pub pending: Option<Pending>,
+    /// Why the last listing failed; the old entries stay shown.
+    pub error: Option<String>,
+    /// A listing has arrived at least once for `path`.
+    pub loaded: bool,
+}
+
+impl PaneState {
+    pub fn new(side: Side, path: PathBuf) -> Self {
+        PaneState {
+            side,
+            path,
+            entries: Vec::new(),
+            keys: Vec::new(),
+            view: Vec::new(),
+            cursor: 0,
+            offset: 0,
+            sort: SortKey::Name,
+            reverse: false,
+            show_hidden: false,
+            filter: String::new(),
+            filter_editing: false,
+            pending: None,
+            error: None,
+            loaded: false,
+        }
+    }
+
+    /// Replaces the entries with a fresh listing of `path`. On a re-read of
+    /// the same folder the cursor stays on its entry; in a new folder it
+    /// starts at the top, or on `select`.
+    pub fn set_listing(&mut self, path: PathBuf, mut entries: Vec<Entry>, select: Option<&str>) {
+        let moved = path != self.path || !self.loaded;
+        let keep: Option<String> = match select {
+            Some(s) => Some(s.to_string()),
+            None if !moved => self.current().map(|e| e.name.clone()),
+            None => None,
+        };
+        if moved {
+            self.filter.clear();
+            self.filter_editing = false;
+            self.cursor = 0;
+            self.offset = 0;
+        }
+        // The ".." row, as in mc, so the mouse can go up too.
+        if parent_of(&path).is_some() {
+            entries.push(Entry {
+                name: "..".into(),
+                kind: EntryKind::Dir,
+                size: 0,
+                modified: None,
+                permissions: None,
+                link_target: None,
+            });
+        }
+        self.keys = entries.iter().map(|e| e.name.to_lowercase()).collect();
+        self.entries = entries;
+        // The old view indexes the old entries: never read it again.
+        self.view.clear();
+        self.path = path;
+        self.error = None;
+        self.loaded = true;
+        self.rebuild_view(keep.as_deref());
+    }
+
+    /// Recomputes `view` after a change of entries, sort, filter or hidden
+    /// setting, keeping the cursor on `keep` (or on the same entry) if it is
+    /// still shown.
+    pub fn rebuild_view(&mut self, keep: Option<&str>) {
+        let keep: Option<String> = keep
+            .map(str::to_string)
+            .or_else(|| self.current().map(|e| e.name.clone()));
+        let filter = self.filter.to_lowercase();
+        let entries = &self.entries;
+        let keys = &self.keys;
+        let mut view: Vec<usize> = (0..entries.len())
+            .filter(|&i| {
+                let e = &entries[i];
+                if e.name == ".." {
+                    return true;
+                }
+                (self.show_hidden || !e.is_hidden())
+                    && (filter.is_empty() || keys[i].contains(&filter))
+            })
+            .collect();
+        let (sort, reverse) = (self.sort, self.reverse);
+        view.sort_unstable_by(|&a, &b| {
+            compare(&entries[a], &keys[a], &entries[b], &keys[b], sort, reverse)
+        });
+        self.view = view;
+        self.cursor = keep
+            .and_then(|name| self.view.iter().position(|&i| self.entries[i].name == name))
+            .unwrap_or_else(|| self.cursor.min(self.view.len().saturating_sub(1)));
+    }
+
+    /// The entry under the cursor.
+    pub fn current(&self) -> Option<&Entry> {
+        self.view.get(self.cursor).map(|&i| &self.entries[i])
+    }
+
+    /// Moves the cursor by `delta` rows, clamped, and keeps it in sight.
+    pub fn move_cursor(&mut self, delta: isize, height: usize) {
+        let last = self.view.len().saturating_sub(1) as isize;
+        self.cursor = (self.cursor as isize + delta).clamp(0, last.max(0)) as usize;
+        self.scroll_to_cursor(height);
+    }
+
+    pub fn set_cursor(&mut self, row: usize, height: usize) {
+        self.cursor = row.min(self.view.len().saturating_sub(1));
+        self.scroll_to_cursor(height);
+    }
+
+    /// Scrolls the view (wheel) without moving the cursor off screen.
+    pub fn scroll(&mut self, delta: isize, height: usize) {
+        let max_offset = self.view.len().saturating_sub(height.max(1)) as isize;
+        self.offset = (self.offset as isize + delta).clamp(0, max_offset.max(0)) as usize;
+        if height > 0 {
+            if self.cursor < self.offset {
+                self.cursor = self.offset;
+            } else if self.cursor >= self.offset + height {
+                self.cursor = self.offset + height - 1;
+            }
+        }
+    }
+
+    pub fn scroll_to_cursor(&mut self, height: usize) {
+        let height = height.max(1);
+        if self.cursor < self.offset {
+            self.offset = self.cursor;
+        } else if self.cursor >= self.offset + height {
+            self.offset = self.cursor + 1 - height;
+        }
+        // Don't leave empty rows at the bottom when the list could fill them.
+        let max_offset = self.view.len().saturating_sub(height);
+        self.offset = self.offset.min(max_offset);
+    }
+
+    /// Counts for the pane footer: shown, all, hidden.
+    pub fn counts(&self) -> (usize, usize) {
+        let real = |e: &&Entry| e.name != "..";
+        let shown = self
+            .view
+            .iter()
+            .map(|&i| &self.entries[i])
+            .filter(real)
+            .count();
+        let all = self.entries.iter().filter(real).count();
+        (shown, all)
+    }
+}
+
+/// Folders first (and ".." before all), then by the chosen key; names break ties.
+fn compare(a: &Entry, ka: &str, b: &Entry, kb: &str, sort: SortKey, reverse: bool) -> Ordering {
+    let up = |e: &Entry| e.name != "..";
+    let dirs_first = |e: &Entry| !e.is_dir();
+    up(a)
+        .cmp(&up(b))
+        .then_with(|| dirs_first(a).cmp(&dirs_first(b)))
+        .then_with(|| {
+            let o = match sort {
+                SortKey::Name => ka.cmp(kb).then_with(|| a.name.cmp(&b.name)),
+                // Biggest and newest first feel natural; `reverse` flips it.
+                SortKey::Size => b.size.cmp(&a.size).then_with(|| ka.cmp(kb)),
+                SortKey::Time => b.modified.cmp(&a.modified).then_with(|| ka.cmp(kb)),
+            };
+            if reverse { o.reverse() } else { o }
+        })
+}
+
+/// The parent of a pane path, or `None` at the root.
+pub fn parent_of(path: &Path) -> Option<PathBuf> {
+    path.parent().map(Path::to_path_buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(name: &str, kind: EntryKind, size: u64) -> Entry {
+        Entry {
+            name: name.into(),
+            kind,
+            size,
+            modified: None,
+            permissions: None,
+            link_target: None,
+        }
+    }
+
+    fn names(p: &PaneState) -> Vec<&str> {
+        p.view.iter().map(|&i| p.entries[i].name.as_str()).collect()
+    }
+
+    #[test]
+    fn folders_come_first_and_hidden_files_are_hidden() {
+        let mut p = PaneState::new(Side::Local, "/x".into());
+        p.set_listing(
+            "/x".into(),
+            vec![
+                entry("b.txt", EntryKind::File, 1),
+                entry("Zeta", EntryKind::Dir, 0),
+                entry(".secret", EntryKind::File, 1),
+                entry("a.txt", EntryKind::File, 9),
+            ],
+            None,
+        );
+        assert_eq!(names(&p), ["..", "Zeta", "a.txt", "b.txt"]);
+        p.show_hidden = true;
+        p.rebuild_view(None);
+        assert_eq!(names(&p), ["..", "Zeta", ".secret", "a.txt", "b.txt"]);
+        p.sort = SortKey::Size;
+        p.rebuild_view(None);
+        assert_eq!(names(&p), ["..", "Zeta", "a.txt", ".secret", "b.txt"]);
+    }
+
+    #[test]
+    fn filter_matches_case_insensitively_and_keeps_the_cursor_entry() {
+        let mut p = PaneState::new(Side::Local, "/".into());
+        p.set_listing(
+            "/".into(),
+            vec![
+                entry("Alpha", EntryKind::File, 1),
+                entry("beta", EntryKind::File, 1),
+            ],
+            Some("beta"),
+        );
+        assert_eq!(p.current().map(|e| e.name.as_str()), Some("beta"));
+        p.filter = "ALP".into();
+        p.rebuild_view(None);
+        assert_eq!(names(&p), ["Alpha"]);
+    }
+
+    #[test]
+    fn the_cursor_stays_in_sight() {
+        let mut p = PaneState::new(Side::Local, "/".into());
+        let many = (0..100)
+            .map(|i| entry(&format!("f{i:03}"), EntryKind::File, 0))
+            .collect();
+        p.set_listing("/".into(), many, None);
+        p.move_cursor(50, 10);
+        assert_eq!((p.cursor, p.offset), (50, 41));
+        p.move_cursor(-1000, 10);
+        assert_eq!((p.cursor, p.offset), (0, 0));
+        p.scroll(30, 10);
+        assert_eq!((p.cursor, p.offset), (30, 30));
+    }
+}

@@ -1,0 +1,159 @@
+//! Everything the screen shows, in one place. `update` changes it; the
+//! widgets in `ui/` only read it.
+
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use super::dialog::Dialog;
+use super::keymap::Keymap;
+use super::pane::PaneState;
+use crate::engine::protocol::{
+    ConnId, ConnectProfile, DataMode, RequestId, ServerInfo, Side, Timeouts, WireDir,
+};
+use crate::ui::layout::AppLayout;
+
+/// The protocol log keeps this many lines; older ones are dropped.
+pub const LOG_CAPACITY: usize = 10_000;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConnState {
+    /// No remote connection (never connected, or the user disconnected).
+    Idle,
+    Connecting {
+        target: String,
+    },
+    Connected {
+        target: String,
+        info: Box<ServerInfo>,
+    },
+    /// The last attempt or the connection failed; the reason is shown.
+    Failed {
+        target: String,
+        reason: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogLine {
+    pub dir: WireDir,
+    pub code: Option<u16>,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusMsg {
+    pub text: String,
+    pub is_error: bool,
+}
+
+/// A click remembered to recognise a double click.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Click {
+    pub at: Instant,
+    pub side: Side,
+    pub row: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// Left (local) and right (remote).
+    pub local: PaneState,
+    pub remote: PaneState,
+    pub focus: Side,
+    pub conn: ConnState,
+    /// Events of other connection ids are stale and dropped.
+    pub conn_id: ConnId,
+    /// The profile of the current or last connection, for reconnecting.
+    pub profile: Option<ConnectProfile>,
+    pub last_reply: Option<u16>,
+    pub log: VecDeque<LogLine>,
+    pub show_log: bool,
+    /// Lines scrolled back from the newest (0 = follow).
+    pub log_scroll: usize,
+    pub status: Option<StatusMsg>,
+    pub dialog: Option<Dialog>,
+    pub keymap: Keymap,
+    /// Where things were drawn last, for mouse hit tests and page sizes.
+    pub layout: AppLayout,
+    pub last_click: Option<Click>,
+    /// Used for connections made from the quick-connect form.
+    pub timeouts: Timeouts,
+    pub default_mode: DataMode,
+    pub quit: bool,
+    next_id: u64,
+}
+
+impl AppState {
+    pub fn new(local_path: PathBuf, keymap: Keymap, width: u16, height: u16) -> Self {
+        AppState {
+            local: PaneState::new(Side::Local, local_path),
+            remote: PaneState::new(Side::Remote, PathBuf::from("/")),
+            focus: Side::Local,
+            conn: ConnState::Idle,
+            conn_id: ConnId(0),
+            profile: None,
+            last_reply: None,
+            log: VecDeque::new(),
+            show_log: false,
+            log_scroll: 0,
+            status: None,
+            dialog: None,
+            keymap,
+            layout: AppLayout::compute(ratatui::layout::Rect::new(0, 0, width, height), false),
+            last_click: None,
+            timeouts: Timeouts::default(),
+            default_mode: DataMode::Passive,
+            quit: false,
+            next_id: 0,
+        }
+    }
+
+    pub fn pane(&self, side: Side) -> &PaneState {
+        match side {
+            Side::Local => &self.local,
+            Side::Remote => &self.remote,
+        }
+    }
+
+    pub fn pane_mut(&mut self, side: Side) -> &mut PaneState {
+        match side {
+            Side::Local => &mut self.local,
+            Side::Remote => &mut self.remote,
+        }
+    }
+
+    /// Rows of entries a pane shows, from the last layout.
+    pub fn list_height(&self, side: Side) -> usize {
+        self.layout.list(side).height as usize
+    }
+
+    pub fn next_request(&mut self) -> RequestId {
+        self.next_id += 1;
+        RequestId(self.next_id)
+    }
+
+    pub fn next_conn(&mut self) -> ConnId {
+        self.next_id += 1;
+        self.conn_id = ConnId(self.next_id);
+        self.conn_id
+    }
+
+    pub fn is_connected(&self) -> bool {
+        matches!(self.conn, ConnState::Connected { .. })
+    }
+
+    pub fn set_status(&mut self, text: impl Into<String>, is_error: bool) {
+        self.status = Some(StatusMsg {
+            text: text.into(),
+            is_error,
+        });
+    }
+
+    pub fn push_log(&mut self, line: LogLine) {
+        if self.log.len() == LOG_CAPACITY {
+            self.log.pop_front();
+        }
+        self.log.push_back(line);
+    }
+}

@@ -1,0 +1,191 @@
+//! The browse session: one control connection per remote pane that serves
+//! listings (and later mkdir, rename, delete) one at a time, so browsing
+//! never waits behind a transfer.
+
+use std::collections::VecDeque;
+use std::path::PathBuf;
+
+use tokio::sync::mpsc;
+
+use super::EventTx;
+use super::protocol::{ConnId, ConnectProfile, EngineError, Event, RequestId, Side};
+use super::session::Session;
+use super::wire_log::WireSink;
+
+/// Work for the browse session.
+#[derive(Debug)]
+pub enum BrowseRequest {
+    List { req: RequestId, path: PathBuf },
+}
+
+/// Dropping the handle ends the session (it sends QUIT in the background);
+/// [`BrowseHandle::close`] waits for that.
+pub struct BrowseHandle {
+    tx: mpsc::UnboundedSender<BrowseRequest>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl BrowseHandle {
+    pub fn send(&self, r: BrowseRequest) -> bool {
+        self.tx.send(r).is_ok()
+    }
+
+    /// Ends the session and waits (at most a few seconds) for its QUIT.
+    pub async fn close(self) {
+        drop(self.tx);
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(3), self.task).await;
+    }
+}
+
+pub fn spawn(conn: ConnId, profile: ConnectProfile, events: EventTx) -> BrowseHandle {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let task = tokio::spawn(run(conn, profile, rx, events));
+    BrowseHandle { tx, task }
+}
+
+async fn run(
+    conn: ConnId,
+    profile: ConnectProfile,
+    mut rx: mpsc::UnboundedReceiver<BrowseRequest>,
+    events: EventTx,
+) {
+    let sink = {
+        let events = events.clone();
+        WireSink::new(move |e| {
+            let _ = events.send(e);
+        })
+    };
+    let _ = events.send(Event::Connecting {
+        conn,
+        host: profile.authority(),
+    });
+    let mut session = match Session::open(profile.clone(), sink.clone()).await {
+        Ok(s) => s,
+        Err(reason) => {
+            let _ = events.send(Event::Disconnected {
+                conn,
+                reason: Some(reason),
+            });
+            return;
+        }
+    };
+    let _ = events.send(Event::Connected {
+        conn,
+        info: session.info().clone(),
+        start: session.start_path(),
+    });
+
+    let mut queue = VecDeque::new();
+    loop {
+        if queue.is_empty() {
+            match rx.recv().await {
+                Some(r) => queue.push_back(r),
+                None => break,
+            }
+        }
+        while let Ok(r) = rx.try_recv() {
+            queue.push_back(r);
+        }
+        coalesce(&mut queue);
+        let Some(request) = queue.pop_front() else {
+            continue;
+        };
+        match request {
+            BrowseRequest::List { req, path } => {
+                let remote = path.to_string_lossy().into_owned();
+                let mut result = session.list(&remote).await;
+                // A connection the server dropped while we were idle is
+                // replaced once, transparently; a listing is safe to repeat.
+                if result.is_err() && !session.is_usable() {
+                    sink.info("The control connection is no longer usable; opening a new one");
+                    match Session::open(profile.clone(), sink.clone()).await {
+                        Ok(fresh) => {
+                            session = fresh;
+                            result = session.list(&remote).await;
+                        }
+                        Err(reason) => {
+                            let _ = events.send(Event::Failed {
+                                req,
+                                side: Side::Remote,
+                                path,
+                                error: reason.clone(),
+                            });
+                            let _ = events.send(Event::Disconnected {
+                                conn,
+                                reason: Some(reason),
+                            });
+                            return;
+                        }
+                    }
+                }
+                let _ = events.send(match result {
+                    Ok(entries) => Event::Listing {
+                        req,
+                        side: Side::Remote,
+                        path,
+                        entries,
+                    },
+                    Err(error) => Event::Failed {
+                        req,
+                        side: Side::Remote,
+                        path,
+                        error,
+                    },
+                });
+            }
+        }
+    }
+    if session.is_usable() {
+        session.quit().await;
+    }
+}
+
+/// A listing asked for before a newer listing is stale: only the newest is
+/// worth the round trips (the user moved on).
+fn coalesce(queue: &mut VecDeque<BrowseRequest>) {
+    let last_list = queue
+        .iter()
+        .rposition(|r| matches!(r, BrowseRequest::List { .. }));
+    if let Some(last) = last_list {
+        let mut i = 0;
+        queue.retain(|r| {
+            let keep = !matches!(r, BrowseRequest::List { .. }) || i == last;
+            i += 1;
+            keep
+        });
+    }
+}
+
+/// Used by callers that have no session to send to.
+pub fn not_connected(req: RequestId, path: PathBuf) -> Event {
+    Event::Failed {
+        req,
+        side: Side::Remote,
+        path,
+        error: EngineError::NotConnected,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_newest_listing_survives() {
+        let mut q: VecDeque<BrowseRequest> = (1..=3)
+            .map(|i| BrowseRequest::List {
+                req: RequestId(i),
+                path: PathBuf::from(format!("/{i}")),
+            })
+            .collect();
+        coalesce(&mut q);
+        assert_eq!(q.len(), 1);
+        assert!(matches!(
+            q[0],
+            BrowseRequest::List {
+                req: RequestId(3),
+                ..
+            }
+        ));
+    }
+}

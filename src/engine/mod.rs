@@ -1,0 +1,119 @@
+//! The engine: owns every connection and every file-system call. The UI
+//! talks to it only through [`Command`]s and [`Event`]s.
+
+pub mod browse;
+pub mod entry;
+pub mod listing;
+pub mod local;
+pub mod protocol;
+pub mod session;
+pub mod wire_log;
+
+use tokio::sync::mpsc;
+
+use protocol::Side;
+pub use protocol::{Command, Event};
+
+/// Engine → UI. Unbounded because the UI drains it completely on every turn
+/// of its loop and every producer is rate-limited (one event per request,
+/// throttled progress), so it cannot grow without bound in practice.
+pub type EventTx = mpsc::UnboundedSender<Event>;
+
+/// The UI's ends of the two channels.
+pub struct EngineHandle {
+    pub commands: mpsc::UnboundedSender<Command>,
+    pub events: mpsc::UnboundedReceiver<Event>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl EngineHandle {
+    /// Asks the engine to close its connections and waits (briefly) for it.
+    pub async fn shutdown(self) {
+        let _ = self.commands.send(Command::Shutdown);
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(3), self.task).await;
+    }
+}
+
+/// Starts the engine on the current tokio runtime.
+pub fn spawn() -> EngineHandle {
+    let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
+    let (ev_tx, ev_rx) = mpsc::unbounded_channel();
+    let task = tokio::spawn(run(cmd_rx, ev_tx));
+    EngineHandle {
+        commands: cmd_tx,
+        events: ev_rx,
+        task,
+    }
+}
+
+async fn run(mut commands: mpsc::UnboundedReceiver<Command>, events: EventTx) {
+    let mut remote: Option<browse::BrowseHandle> = None;
+    while let Some(cmd) = commands.recv().await {
+        match cmd {
+            Command::Connect { conn, profile } => {
+                let old = remote.replace(browse::spawn(conn, profile, events.clone()));
+                if let Some(old) = old {
+                    tokio::spawn(old.close());
+                }
+            }
+            Command::Disconnect => {
+                if let Some(old) = remote.take() {
+                    tokio::spawn(old.close());
+                }
+            }
+            Command::List {
+                req,
+                side: Side::Local,
+                path,
+            } => {
+                let events = events.clone();
+                tokio::spawn(async move {
+                    let p = path.clone();
+                    let result = tokio::task::spawn_blocking(move || local::list(&p)).await;
+                    let ev = match result {
+                        Ok(Ok(entries)) => Event::Listing {
+                            req,
+                            side: Side::Local,
+                            path,
+                            entries,
+                        },
+                        Ok(Err(error)) => Event::Failed {
+                            req,
+                            side: Side::Local,
+                            path,
+                            error,
+                        },
+                        Err(e) => Event::Failed {
+                            req,
+                            side: Side::Local,
+                            error: protocol::EngineError::Local {
+                                path: path.display().to_string(),
+                                reason: format!("listing stopped: {e}"),
+                            },
+                            path,
+                        },
+                    };
+                    let _ = events.send(ev);
+                });
+            }
+            Command::List {
+                req,
+                side: Side::Remote,
+                path,
+            } => match &remote {
+                Some(h)
+                    if h.send(browse::BrowseRequest::List {
+                        req,
+                        path: path.clone(),
+                    }) => {}
+                _ => {
+                    let _ = events.send(browse::not_connected(req, path));
+                }
+            },
+            Command::Shutdown => break,
+        }
+    }
+    if let Some(r) = remote {
+        r.close().await;
+    }
+}

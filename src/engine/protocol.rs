@@ -1,0 +1,215 @@
+//! The typed messages between the UI and the engine, and the errors that
+//! cross that boundary. Nothing here does I/O.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub use super::entry::{Entry, EntryKind};
+
+/// Identifies one request (a listing, a mkdir…) so that a late answer for a
+/// request the UI no longer waits for can be recognised and dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RequestId(pub u64);
+
+/// Identifies one connection attempt, so events of a connection the user
+/// already replaced are recognised and dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ConnId(pub u64);
+
+/// Which pane a request is for. The left pane is local, the right remote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Side {
+    Local,
+    Remote,
+}
+
+/// How data connections are opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DataMode {
+    /// EPSV, falling back to PASV when the server refuses EPSV.
+    #[default]
+    Passive,
+    /// EPRT/PORT: the server connects back to us.
+    Active,
+}
+
+/// Everything needed to open and log in a control connection.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ConnectProfile {
+    pub host: String,
+    pub port: u16,
+    /// `None` means anonymous.
+    pub user: Option<String>,
+    pub password: Option<String>,
+    /// Folder to open after login; `None` opens the login folder (PWD).
+    pub path: Option<String>,
+    pub mode: DataMode,
+    pub timeouts: Timeouts,
+}
+
+impl ConnectProfile {
+    pub fn user_or_anonymous(&self) -> &str {
+        self.user.as_deref().unwrap_or("anonymous")
+    }
+
+    /// The password to send: anonymous logins conventionally send an
+    /// e-mail-like string.
+    pub fn password_to_send(&self) -> &str {
+        match (&self.user, &self.password) {
+            (_, Some(p)) => p,
+            (None, None) => "wharf@",
+            (Some(_), None) => "",
+        }
+    }
+
+    /// `host:port`, with IPv6 literals bracketed.
+    pub fn authority(&self) -> String {
+        if self.host.contains(':') {
+            format!("[{}]:{}", self.host, self.port)
+        } else {
+            format!("{}:{}", self.host, self.port)
+        }
+    }
+}
+
+// Hand-written so a password never reaches a log through `{:?}`.
+impl std::fmt::Debug for ConnectProfile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectProfile")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("user", &self.user)
+            .field("password", &self.password.as_ref().map(|_| "****"))
+            .field("path", &self.path)
+            .field("mode", &self.mode)
+            .finish()
+    }
+}
+
+/// Limits on how long the engine waits for the network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    pub connect: Duration,
+    /// For each reply and each data read.
+    pub reply: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            connect: Duration::from_secs(15),
+            reply: Duration::from_secs(30),
+        }
+    }
+}
+
+/// UI → engine.
+#[derive(Debug, Clone)]
+pub enum Command {
+    /// Open (or replace) the remote browse session.
+    Connect {
+        conn: ConnId,
+        profile: ConnectProfile,
+    },
+    Disconnect,
+    /// List a folder. For the remote side `path` is a server path.
+    List {
+        req: RequestId,
+        side: Side,
+        path: PathBuf,
+    },
+    Shutdown,
+}
+
+/// What the server told us at login.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServerInfo {
+    pub banner: String,
+    /// The SYST reply text, e.g. `UNIX Type: L8`.
+    pub system: Option<String>,
+    /// FEAT lines, upper-cased feature names with their parameters.
+    pub features: Vec<String>,
+    /// The folder we are in after login (PWD).
+    pub home: String,
+    pub uses_mlsd: bool,
+}
+
+/// Which way a protocol-log line went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WireDir {
+    Sent,
+    Received,
+    /// A note from wharf itself (connecting to…, falling back to PASV…).
+    Info,
+}
+
+/// Engine → UI.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// Connecting has started (host resolution, TCP connect).
+    Connecting { conn: ConnId, host: String },
+    /// Logged in. `start` is the folder to show first (absolute).
+    Connected {
+        conn: ConnId,
+        info: ServerInfo,
+        start: String,
+    },
+    /// The connection ended: `reason` is `None` when the user asked for it.
+    Disconnected {
+        conn: ConnId,
+        reason: Option<EngineError>,
+    },
+    Listing {
+        req: RequestId,
+        side: Side,
+        path: PathBuf,
+        entries: Vec<Entry>,
+    },
+    Failed {
+        req: RequestId,
+        side: Side,
+        path: PathBuf,
+        error: EngineError,
+    },
+    /// One line of the protocol log. `code` is set for replies.
+    Wire {
+        dir: WireDir,
+        code: Option<u16>,
+        text: String,
+    },
+}
+
+/// Errors that reach the UI. Each carries enough to tell the user what
+/// happened in one line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EngineError {
+    #[error("cannot resolve {host}: {reason}")]
+    Resolve { host: String, reason: String },
+    #[error("cannot connect to {addr}: {reason}")]
+    Connect { addr: String, reason: String },
+    #[error("login failed: {code} {text}")]
+    Login { code: u16, text: String },
+    /// The server answered with an error reply.
+    #[error("{code} {text}")]
+    Reply { code: u16, text: String },
+    #[error("timed out after {secs} s waiting for {what}")]
+    Timeout { what: String, secs: u64 },
+    #[error("protocol error: {0}")]
+    Protocol(String),
+    #[error("connection lost: {0}")]
+    ConnectionLost(String),
+    #[error("not connected")]
+    NotConnected,
+    #[error("{path}: {reason}")]
+    Local { path: String, reason: String },
+}
+
+impl EngineError {
+    /// The FTP reply code, when the error is a server reply.
+    pub fn code(&self) -> Option<u16> {
+        match self {
+            EngineError::Login { code, .. } | EngineError::Reply { code, .. } => Some(*code),
+            _ => None,
+        }
+    }
+}

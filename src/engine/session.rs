@@ -1,0 +1,490 @@
+//! One control connection: connect, log in, learn the server, list folders.
+//!
+//! Every network step runs under a timeout. Some failures leave the control
+//! connection out of step with the server (a timeout, a lost connection, a
+//! malformed or oversized reply, 421): those mark the session *broken*, and
+//! its owner drops it and opens a new one rather than reuse it.
+
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use suppaftp::tokio::AsyncFtpStream;
+use suppaftp::types::FileType;
+use suppaftp::{FtpError, Mode, ReplyTooLarge, Status};
+use tokio::io::AsyncReadExt;
+use tokio::net::TcpStream;
+
+use super::listing::{self, ListFormat};
+use super::protocol::{ConnectProfile, DataMode, EngineError, Entry, ServerInfo};
+use super::wire_log::{WireSink, reply_code};
+
+/// A listing bigger than this is refused: no real folder needs it, and a
+/// hostile server must not be able to fill our memory.
+pub const MAX_LISTING_BYTES: usize = 512 * 1024 * 1024;
+
+/// Read buffer for data connections.
+const DATA_BUF: usize = 256 * 1024;
+
+/// How many unreadable listing lines are copied into the protocol log.
+const UNREADABLE_SHOWN: usize = 5;
+
+pub struct Session {
+    ftp: AsyncFtpStream,
+    profile: ConnectProfile,
+    info: ServerInfo,
+    sink: WireSink,
+    /// The server refused EPSV once: use PASV for the rest of the session.
+    pasv_only: bool,
+    /// The server refused `LIST -a`: send plain `LIST`.
+    plain_list: bool,
+    broken: bool,
+}
+
+impl Session {
+    /// Connects, logs in and learns what the server can do.
+    pub async fn open(profile: ConnectProfile, sink: WireSink) -> Result<Session, EngineError> {
+        sink.clone().scope(Self::open_inner(profile, sink)).await
+    }
+
+    async fn open_inner(profile: ConnectProfile, sink: WireSink) -> Result<Session, EngineError> {
+        let t = profile.timeouts;
+        let authority = profile.authority();
+        let addr = resolve(&profile.host, &authority, t.connect).await?;
+        sink.info(format!("Connecting to {addr}…"));
+
+        let connect_err = |reason: String| EngineError::Connect {
+            addr: authority.clone(),
+            reason,
+        };
+        // The crate's connect timeout covers TCP only; the banner gets the reply timeout.
+        let mut ftp = match tokio::time::timeout(
+            t.connect + t.reply,
+            AsyncFtpStream::connect_timeout(addr, t.connect),
+        )
+        .await
+        {
+            Err(_) => return Err(connect_err("timed out".into())),
+            Ok(Err(FtpError::ConnectionError(e))) if is_too_large(&e) => {
+                return Err(EngineError::Protocol(e.to_string()));
+            }
+            Ok(Err(FtpError::ConnectionError(e))) => return Err(connect_err(describe_io(&e))),
+            Ok(Err(FtpError::UnexpectedResponse(r))) => {
+                let (code, text) = reply_parts(&r.body);
+                return Err(connect_err(format!("server said {code} {text}")));
+            }
+            Ok(Err(e)) => return Err(EngineError::Protocol(e.to_string())),
+            Ok(Ok(ftp)) => ftp,
+        };
+        if let Some(v) = sink.take_violation() {
+            return Err(EngineError::Protocol(v));
+        }
+        let banner = ftp.get_welcome_msg().unwrap_or_default().to_string();
+
+        ftp.set_passive_nat_workaround(true);
+        let connect_timeout = t.connect;
+        ftp = ftp.passive_stream_builder(move |addr: SocketAddr| {
+            Box::pin(async move {
+                match tokio::time::timeout(connect_timeout, TcpStream::connect(addr)).await {
+                    Ok(r) => r.map_err(FtpError::ConnectionError),
+                    Err(_) => Err(FtpError::ConnectionError(io::Error::new(
+                        io::ErrorKind::TimedOut,
+                        format!("data connection to {addr} timed out"),
+                    ))),
+                }
+            })
+        });
+        ftp = match profile.mode {
+            DataMode::Passive => {
+                ftp.set_mode(Mode::ExtendedPassive);
+                ftp
+            }
+            DataMode::Active => ftp.active_mode(t.reply),
+        };
+
+        let mut session = Session {
+            ftp,
+            profile,
+            info: ServerInfo {
+                banner,
+                ..ServerInfo::default()
+            },
+            sink,
+            pasv_only: false,
+            plain_list: false,
+            broken: false,
+        };
+        session.login().await?;
+        session.learn_server().await?;
+        Ok(session)
+    }
+
+    async fn login(&mut self) -> Result<(), EngineError> {
+        let user = self.profile.user_or_anonymous().to_string();
+        let pass = self.profile.password_to_send().to_string();
+        let t = self.profile.timeouts.reply;
+        let r = timed(t, "login", self.ftp.login(user.as_str(), pass.as_str())).await;
+        match r {
+            Err(e) => Err(self.fail(e)),
+            Ok(Err(FtpError::UnexpectedResponse(resp))) => {
+                let (code, text) = reply_parts(&resp.body);
+                if (400..600).contains(&code) && code != 421 {
+                    Err(EngineError::Login { code, text })
+                } else {
+                    Err(self.fail(Failure::Ftp(FtpError::UnexpectedResponse(resp))))
+                }
+            }
+            Ok(r) => self.check(Ok(r)),
+        }
+    }
+
+    /// SYST, FEAT, OPTS UTF8, TYPE I, PWD. Refusals of the optional ones are fine.
+    async fn learn_server(&mut self) -> Result<(), EngineError> {
+        let t = self.profile.timeouts.reply;
+        let r = timed(t, "SYST", self.ftp.custom_command("SYST", &[Status::Name])).await;
+        match self.optional(r)? {
+            Some(resp) => self.info.system = Some(reply_parts(&resp.body).1),
+            None => self.info.system = None,
+        }
+        let r = timed(t, "FEAT", self.ftp.feat()).await;
+        if let Some(features) = self.optional(r)? {
+            let mut lines: Vec<String> = features
+                .into_iter()
+                .map(|(k, v)| match v {
+                    Some(v) => format!("{} {v}", k.to_ascii_uppercase()),
+                    None => k.to_ascii_uppercase(),
+                })
+                .collect();
+            lines.sort();
+            self.info.uses_mlsd = lines.iter().any(|l| l == "MLST" || l.starts_with("MLST "));
+            self.info.features = lines;
+        }
+        if self.has_feature("UTF8") {
+            let r = timed(t, "OPTS UTF8", self.ftp.opts("UTF8", Some("ON"))).await;
+            self.optional(r)?;
+        }
+        let r = timed(t, "TYPE I", self.ftp.transfer_type(FileType::Binary)).await;
+        self.check(r)?;
+        let r = timed(t, "PWD", self.ftp.pwd()).await;
+        self.info.home = self.check(r)?;
+        Ok(())
+    }
+
+    pub fn info(&self) -> &ServerInfo {
+        &self.info
+    }
+
+    pub fn profile(&self) -> &ConnectProfile {
+        &self.profile
+    }
+
+    pub fn has_feature(&self, name: &str) -> bool {
+        self.info
+            .features
+            .iter()
+            .any(|f| f.split(' ').next() == Some(name))
+    }
+
+    /// False once the control connection can no longer be trusted.
+    pub fn is_usable(&self) -> bool {
+        !self.broken
+    }
+
+    /// The folder the user asked to start in, made absolute against the
+    /// login folder (URL paths are relative to it, as in curl and lftp).
+    pub fn start_path(&self) -> String {
+        resolve_start_path(&self.info.home, self.profile.path.as_deref())
+    }
+
+    /// Lists `path` (absolute): CWD there, then MLSD or LIST.
+    pub async fn list(&mut self, path: &str) -> Result<Vec<Entry>, EngineError> {
+        let sink = self.sink.clone();
+        sink.scope(self.list_inner(path)).await
+    }
+
+    async fn list_inner(&mut self, path: &str) -> Result<Vec<Entry>, EngineError> {
+        let t = self.profile.timeouts.reply;
+        let r = timed(t, "CWD", self.ftp.cwd(path)).await;
+        self.check(r)?;
+        let (format, data) = if self.info.uses_mlsd {
+            (ListFormat::Mlsd, self.read_data_command("MLSD").await?)
+        } else if self.plain_list {
+            (ListFormat::List, self.read_data_command("LIST").await?)
+        } else {
+            match self.read_data_command("LIST -a").await {
+                // Some servers take `-a` for a file name; a plain LIST then works.
+                Err(EngineError::Reply { code, .. })
+                    if (500..=504).contains(&code) || code == 550 =>
+                {
+                    self.plain_list = true;
+                    self.sink.info("The server refused LIST -a; using LIST");
+                    (ListFormat::List, self.read_data_command("LIST").await?)
+                }
+                other => (ListFormat::List, other?),
+            }
+        };
+        let today = chrono::Local::now().date_naive();
+        let parsed =
+            tokio::task::spawn_blocking(move || listing::parse_listing(&data, format, today))
+                .await
+                .map_err(|e| EngineError::Protocol(format!("listing parser stopped: {e}")))?;
+        if parsed.unreadable_count > 0 {
+            for line in parsed.unreadable.iter().take(UNREADABLE_SHOWN) {
+                self.sink
+                    .info(format!("Skipped a listing line wharf cannot read: {line}"));
+            }
+            if parsed.unreadable_count > UNREADABLE_SHOWN {
+                self.sink.info(format!(
+                    "… {} unreadable listing lines in all",
+                    parsed.unreadable_count
+                ));
+            }
+        }
+        Ok(parsed.entries)
+    }
+
+    /// Sends a command that answers over a data connection and reads all of it.
+    /// Falls back from EPSV to PASV once, when the server refuses EPSV.
+    async fn read_data_command(&mut self, command: &str) -> Result<Vec<u8>, EngineError> {
+        let t = self.profile.timeouts.reply;
+        loop {
+            let opened = timed(
+                t,
+                command,
+                self.ftp
+                    .custom_data_command(command, &[Status::AboutToSend, Status::AlreadyOpen]),
+            )
+            .await;
+            let mut stream = match opened {
+                Ok(Err(FtpError::UnexpectedResponse(resp)))
+                    if self.epsv_was_refused(&resp.body) =>
+                {
+                    self.pasv_only = true;
+                    self.ftp.set_mode(Mode::Passive);
+                    self.sink
+                        .info("The server refused EPSV; using PASV for this session");
+                    continue;
+                }
+                other => {
+                    let (_, stream) = self.check(other)?;
+                    stream
+                }
+            };
+            let mut data = Vec::new();
+            let mut buf = vec![0u8; DATA_BUF];
+            loop {
+                let n = match tokio::time::timeout(t, stream.read(&mut buf)).await {
+                    Err(_) => return Err(self.fail(Failure::Timeout(format!("{command} data")))),
+                    Ok(Err(e)) => return Err(self.fail(Failure::Ftp(FtpError::ConnectionError(e)))),
+                    Ok(Ok(n)) => n,
+                };
+                if n == 0 {
+                    break;
+                }
+                if data.len() + n > MAX_LISTING_BYTES {
+                    return Err(self.fail(Failure::Protocol(format!(
+                        "the listing is larger than {} MiB",
+                        MAX_LISTING_BYTES >> 20
+                    ))));
+                }
+                data.extend_from_slice(&buf[..n]);
+            }
+            let r = timed(t, "transfer end", stream.finish()).await;
+            self.check(r)?;
+            return Ok(data);
+        }
+    }
+
+    /// The last command sent was EPSV and the server said no (4xx/5xx).
+    fn epsv_was_refused(&self, body: &[u8]) -> bool {
+        let (code, _) = reply_parts(body);
+        !self.pasv_only
+            && self.sink.last_sent().eq_ignore_ascii_case("EPSV")
+            && (400..600).contains(&code)
+            && code != 421
+    }
+
+    /// Says goodbye politely; errors do not matter any more.
+    pub async fn quit(mut self) {
+        let sink = self.sink.clone();
+        sink.scope(async {
+            let _ = tokio::time::timeout(Duration::from_secs(2), self.ftp.quit()).await;
+        })
+        .await;
+    }
+
+    /// Unwraps a step's result, recording whether the connection survived it.
+    fn check<T>(&mut self, r: Result<Result<T, FtpError>, Failure>) -> Result<T, EngineError> {
+        let out = match r {
+            Ok(Ok(v)) => Ok(v),
+            Ok(Err(e)) => Err(Failure::Ftp(e)),
+            Err(f) => Err(f),
+        };
+        // A reply line over the limit closes the connection even if the
+        // command itself succeeded.
+        if let Some(v) = self.sink.take_violation() {
+            return Err(self.fail(Failure::Protocol(v)));
+        }
+        out.map_err(|f| self.fail(f))
+    }
+
+    /// Like `check`, but a refusal reply (4xx/5xx other than 421) just means "not supported".
+    fn optional<T>(
+        &mut self,
+        r: Result<Result<T, FtpError>, Failure>,
+    ) -> Result<Option<T>, EngineError> {
+        match self.check(r) {
+            Ok(v) => Ok(Some(v)),
+            Err(EngineError::Reply { .. }) if !self.broken => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Turns a failure into the user-facing error, marking the session
+    /// broken when the control connection is no longer in step.
+    fn fail(&mut self, f: Failure) -> EngineError {
+        let (err, fatal) = classify(f, self.profile.timeouts.reply);
+        if fatal {
+            self.broken = true;
+        }
+        err
+    }
+}
+
+/// What went wrong in one step, before classification.
+enum Failure {
+    Ftp(FtpError),
+    Timeout(String),
+    Protocol(String),
+}
+
+/// Runs one network step under a timeout.
+async fn timed<T>(
+    limit: Duration,
+    what: &str,
+    fut: impl Future<Output = Result<T, FtpError>>,
+) -> Result<Result<T, FtpError>, Failure> {
+    tokio::time::timeout(limit, fut)
+        .await
+        .map_err(|_| Failure::Timeout(what.to_string()))
+}
+
+/// Maps a failure to an error and says whether the connection is now unusable.
+fn classify(f: Failure, reply_timeout: Duration) -> (EngineError, bool) {
+    match f {
+        Failure::Timeout(what) => (
+            EngineError::Timeout {
+                what,
+                secs: reply_timeout.as_secs(),
+            },
+            true,
+        ),
+        Failure::Protocol(m) => (EngineError::Protocol(m), true),
+        Failure::Ftp(FtpError::UnexpectedResponse(resp)) => {
+            let (code, text) = reply_parts(&resp.body);
+            match code {
+                0 => (
+                    EngineError::Protocol(format!("malformed reply: {text}")),
+                    true,
+                ),
+                421 => (EngineError::ConnectionLost(format!("{code} {text}")), true),
+                _ => (EngineError::Reply { code, text }, false),
+            }
+        }
+        Failure::Ftp(FtpError::ConnectionError(e)) if is_too_large(&e) => {
+            (EngineError::Protocol(e.to_string()), true)
+        }
+        Failure::Ftp(FtpError::ConnectionError(e)) => {
+            (EngineError::ConnectionLost(describe_io(&e)), true)
+        }
+        Failure::Ftp(FtpError::BadResponse) => (
+            EngineError::Protocol("the server sent a malformed reply".into()),
+            true,
+        ),
+        Failure::Ftp(FtpError::InvalidAddress(e)) => (
+            EngineError::Protocol(format!("cannot read the passive address: {e}")),
+            false,
+        ),
+        Failure::Ftp(e) => (EngineError::Protocol(e.to_string()), true),
+    }
+}
+
+fn is_too_large(e: &io::Error) -> bool {
+    e.get_ref().is_some_and(|inner| inner.is::<ReplyTooLarge>())
+}
+
+fn describe_io(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::ConnectionRefused => "connection refused".into(),
+        io::ErrorKind::TimedOut => "timed out".into(),
+        io::ErrorKind::UnexpectedEof => "the server closed the connection".into(),
+        io::ErrorKind::ConnectionReset => "the connection was reset".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// The code (0 when unreadable) and the text of a reply, its lines joined.
+pub fn reply_parts(body: &[u8]) -> (u16, String) {
+    let text = String::from_utf8_lossy(body);
+    let code = reply_code(&text).unwrap_or(0);
+    let joined = text
+        .lines()
+        .map(|l| match reply_code(l) {
+            Some(_) => l.get(4..).unwrap_or("").trim(),
+            None => l.trim(),
+        })
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    (code, joined)
+}
+
+async fn resolve(host: &str, authority: &str, limit: Duration) -> Result<SocketAddr, EngineError> {
+    let err = |reason: String| EngineError::Resolve {
+        host: host.to_string(),
+        reason,
+    };
+    match tokio::time::timeout(limit, tokio::net::lookup_host(authority)).await {
+        Err(_) => Err(err("timed out".into())),
+        Ok(Err(e)) => Err(err(e.to_string())),
+        Ok(Ok(mut addrs)) => addrs.next().ok_or_else(|| err("no address found".into())),
+    }
+}
+
+/// Joins a URL path onto the login folder: absolute paths stay as they are.
+pub fn resolve_start_path(home: &str, path: Option<&str>) -> String {
+    let home = if home.is_empty() { "/" } else { home };
+    match path.map(|p| p.trim_end_matches('/')) {
+        None | Some("") => home.to_string(),
+        Some(p) if p.starts_with('/') => p.to_string(),
+        Some(p) => format!("{}/{}", home.trim_end_matches('/'), p),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn start_path_is_relative_to_home_unless_absolute() {
+        assert_eq!(resolve_start_path("/home/u", None), "/home/u");
+        assert_eq!(resolve_start_path("/home/u", Some("docs/")), "/home/u/docs");
+        assert_eq!(resolve_start_path("/", Some("pub")), "/pub");
+        assert_eq!(resolve_start_path("/home/u", Some("/srv")), "/srv");
+        assert_eq!(resolve_start_path("", Some("")), "/");
+    }
+
+    #[test]
+    fn reply_parts_reads_code_and_joins_lines() {
+        assert_eq!(
+            reply_parts(b"550 No such file\r\n"),
+            (550, "No such file".to_string())
+        );
+        assert_eq!(
+            reply_parts(b"530-Login incorrect.\r\n530 Bye\r\n"),
+            (530, "Login incorrect. Bye".to_string())
+        );
+        assert_eq!(reply_parts(b"xx"), (0, "xx".to_string()));
+    }
+}

@@ -1,0 +1,14 @@
+//! wharf: a dual-pane FTP file manager for the terminal.
+//!
+//! `app` (UI state, pure update, keymap, loop) and `ui` (drawing) on one
+//! side; `engine` (connections, listings, local file system) on the other;
+//! typed messages (`engine::protocol`) between. See docs/ARCHITECTURE.md.
+
+pub mod app;
+pub mod cli;
+pub mod demo;
+pub mod engine;
+pub mod headless;
+pub mod server;
+pub mod terminal;
+pub mod ui;

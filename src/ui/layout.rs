@@ -1,0 +1,99 @@
+//! Where each part of the screen goes. One pure function of the terminal
+//! size, used by drawing and by `update` (mouse hit tests, page sizes), so
+//! both always agree.
+
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+
+use crate::engine::protocol::Side;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct AppLayout {
+    pub area: Rect,
+    /// Whole panes, borders included: local, remote.
+    pub panes: [Rect; 2],
+    /// The entry rows inside each pane (below the column header).
+    pub lists: [Rect; 2],
+    pub log: Option<Rect>,
+    pub status: Rect,
+    pub keybar: Rect,
+}
+
+impl AppLayout {
+    pub fn compute(area: Rect, show_log: bool) -> AppLayout {
+        let log_height = if show_log {
+            (area.height / 3).max(5)
+        } else {
+            0
+        };
+        let [main, log, status, keybar] = Layout::vertical([
+            Constraint::Min(3),
+            Constraint::Length(log_height),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        let [left, right] =
+            Layout::horizontal([Constraint::Ratio(1, 2), Constraint::Ratio(1, 2)]).areas(main);
+        let list_of = |pane: Rect| {
+            // Border on every side, then one row of column titles.
+            let inner = Rect {
+                x: pane.x.saturating_add(1),
+                y: pane.y.saturating_add(2),
+                width: pane.width.saturating_sub(2),
+                height: pane.height.saturating_sub(3),
+            };
+            inner.intersection(pane)
+        };
+        AppLayout {
+            area,
+            panes: [left, right],
+            lists: [list_of(left), list_of(right)],
+            log: (log_height > 0).then_some(log),
+            status,
+            keybar,
+        }
+    }
+
+    pub fn pane(&self, side: Side) -> Rect {
+        self.panes[index(side)]
+    }
+
+    pub fn list(&self, side: Side) -> Rect {
+        self.lists[index(side)]
+    }
+
+    /// Which pane a screen cell belongs to.
+    pub fn pane_at(&self, column: u16, row: u16) -> Option<Side> {
+        let p = Position::new(column, row);
+        [Side::Local, Side::Remote]
+            .into_iter()
+            .find(|&s| self.pane(s).contains(p))
+    }
+}
+
+fn index(side: Side) -> usize {
+    match side {
+        Side::Local => 0,
+        Side::Remote => 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_list_sits_inside_the_pane_below_its_header() {
+        let l = AppLayout::compute(Rect::new(0, 0, 80, 24), false);
+        assert_eq!(l.panes[0], Rect::new(0, 0, 40, 22));
+        assert_eq!(l.lists[0], Rect::new(1, 2, 38, 19));
+        assert_eq!(l.pane_at(50, 5), Some(Side::Remote));
+        assert_eq!(l.pane_at(50, 23), None);
+    }
+
+    #[test]
+    fn tiny_terminals_do_not_underflow() {
+        let l = AppLayout::compute(Rect::new(0, 0, 3, 2), true);
+        assert!(l.lists[0].height <= l.panes[0].height);
+    }
+}

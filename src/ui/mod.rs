@@ -1,0 +1,112 @@
+//! Drawing. Everything here reads `AppState` and writes a frame; nothing
+//! here changes state or touches the network or the disk.
+
+pub mod dialog;
+pub mod help;
+pub mod keybar;
+pub mod layout;
+pub mod log;
+pub mod pane;
+pub mod status;
+pub mod text;
+pub mod theme;
+
+use chrono::Datelike;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+use crate::app::dialog::Dialog;
+use crate::app::state::{AppState, ConnState};
+use crate::engine::protocol::Side;
+
+/// Draws the whole screen. `this_year` decides how dates are shown; it is
+/// a parameter so that snapshots do not change with the calendar.
+pub fn draw(frame: &mut Frame, state: &AppState, this_year: i32) {
+    let l = &state.layout;
+    let buf = frame.buffer_mut();
+    for side in [Side::Local, Side::Remote] {
+        let view = pane::PaneView {
+            pane: state.pane(side),
+            title: title(state, side),
+            focused: state.focus == side && state.dialog.is_none(),
+            placeholder: placeholder(state, side),
+            this_year,
+        };
+        ratatui::widgets::Widget::render(view, l.pane(side), buf);
+    }
+    if let Some(area) = l.log {
+        ratatui::widgets::Widget::render(log::LogPanel(state), area, buf);
+    }
+    ratatui::widgets::Widget::render(status::StatusBar(state), l.status, buf);
+    ratatui::widgets::Widget::render(keybar::KeyBar(&state.keymap), l.keybar, buf);
+    let cursor = match &state.dialog {
+        None => None,
+        Some(Dialog::Help { scroll }) => {
+            let overlay = help::HelpOverlay {
+                keymap: &state.keymap,
+                scroll: *scroll,
+            };
+            ratatui::widgets::Widget::render(overlay, l.area, buf);
+            None
+        }
+        Some(Dialog::Connect(form)) => dialog::connect_form(form, l.area, buf),
+        Some(Dialog::Password(p)) => dialog::password_prompt(p, l.area, buf),
+    };
+    if let Some(pos) = cursor {
+        frame.set_cursor_position(pos);
+    }
+}
+
+/// Draws with the current year; the normal entry point.
+pub fn draw_now(frame: &mut Frame, state: &AppState) {
+    draw(frame, state, chrono::Local::now().year());
+}
+
+fn title(state: &AppState, side: Side) -> String {
+    let path = state.pane(side).path.display().to_string();
+    match side {
+        Side::Local => format!("Local: {path}"),
+        Side::Remote => match &state.conn {
+            ConnState::Connected { target, .. } => format!("{target}: {path}"),
+            ConnState::Connecting { target } | ConnState::Failed { target, .. } => target.clone(),
+            ConnState::Idle => "Remote".into(),
+        },
+    }
+}
+
+/// What a pane shows instead of entries when it has none to show.
+fn placeholder(state: &AppState, side: Side) -> Option<(String, bool)> {
+    let pane = state.pane(side);
+    if pane.loaded {
+        return None;
+    }
+    if let Some(err) = &pane.error {
+        return Some((err.clone(), true));
+    }
+    if side == Side::Remote {
+        let connect_key = state
+            .keymap
+            .key_for(crate::app::keymap::Action::Connect)
+            .map(|k| k.to_string())
+            .unwrap_or_default();
+        return Some(match &state.conn {
+            ConnState::Idle => (format!("Not connected — {connect_key} to connect"), false),
+            ConnState::Connecting { target } => (format!("Connecting to {target}…"), false),
+            ConnState::Failed { reason, .. } => (reason.clone(), true),
+            ConnState::Connected { .. } => ("Loading…".into(), false),
+        });
+    }
+    Some(("Loading…".into(), false))
+}
+
+/// A rectangle of at most `w` × `h` in the middle of `area`.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}

@@ -1,0 +1,252 @@
+//! One file pane: title, column header, the visible rows, a footer.
+//! Only the rows on screen are built, whatever the folder's size.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Widget};
+
+use super::text::{fit, human_size, sanitize, short_time};
+use super::theme;
+use crate::app::pane::{PaneState, SortKey};
+use crate::engine::protocol::{Entry, EntryKind};
+
+const SIZE_W: u16 = 7;
+const TIME_W: u16 = 12;
+const PERM_W: u16 = 10;
+
+/// Which optional columns fit in `width`.
+struct Columns {
+    name: u16,
+    time: bool,
+    perm: bool,
+}
+
+impl Columns {
+    fn for_width(width: u16) -> Columns {
+        let time = width >= 40;
+        let perm = width >= 64;
+        let fixed =
+            SIZE_W + 1 + if time { TIME_W + 1 } else { 0 } + if perm { PERM_W + 1 } else { 0 };
+        Columns {
+            name: width.saturating_sub(fixed),
+            time,
+            perm,
+        }
+    }
+}
+
+pub struct PaneView<'a> {
+    pub pane: &'a PaneState,
+    pub title: String,
+    pub focused: bool,
+    /// Shown in the list area when there is nothing to list.
+    pub placeholder: Option<(String, bool)>,
+    pub this_year: i32,
+}
+
+impl Widget for PaneView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let pane = self.pane;
+        let block = Block::new()
+            .borders(Borders::ALL)
+            .border_style(theme::border(self.focused))
+            .title(Line::from(format!(
+                " {} ",
+                fit(
+                    &sanitize(&self.title),
+                    area.width.saturating_sub(4) as usize
+                )
+            )))
+            .title_bottom(footer(pane));
+        let inner = block.inner(area);
+        block.render(area, buf);
+        if inner.height == 0 || inner.width == 0 {
+            return;
+        }
+        let cols = Columns::for_width(inner.width);
+        header(pane, &cols, Rect { height: 1, ..inner }, buf);
+        let list = Rect {
+            y: inner.y + 1,
+            height: inner.height - 1,
+            ..inner
+        };
+        if let Some((text, is_error)) = &self.placeholder {
+            let style = if *is_error {
+                theme::error()
+            } else {
+                theme::dim()
+            };
+            buf.set_stringn(
+                list.x + 1,
+                list.y,
+                sanitize(text),
+                list.width.saturating_sub(1) as usize,
+                style,
+            );
+            return;
+        }
+        let end = (pane.offset + list.height as usize).min(pane.view.len());
+        for (row, view_index) in (pane.offset..end).enumerate() {
+            let entry = &pane.entries[pane.view[view_index]];
+            let y = list.y + row as u16;
+            let cursor = view_index == pane.cursor;
+            draw_row(
+                entry,
+                &cols,
+                Rect {
+                    y,
+                    height: 1,
+                    ..list
+                },
+                buf,
+                cursor,
+                self.focused,
+                self.this_year,
+            );
+        }
+    }
+}
+
+fn header(pane: &PaneState, cols: &Columns, area: Rect, buf: &mut Buffer) {
+    let arrow = if pane.reverse { "↓" } else { "↑" };
+    let mark = |k: SortKey, label: &str| {
+        if pane.sort == k {
+            format!("{label}{arrow}")
+        } else {
+            label.to_string()
+        }
+    };
+    let mut x = area.x;
+    buf.set_stringn(
+        x,
+        area.y,
+        mark(SortKey::Name, "Name"),
+        cols.name as usize,
+        theme::header(),
+    );
+    x += cols.name + 1;
+    buf.set_stringn(
+        x,
+        area.y,
+        format!("{:>w$}", mark(SortKey::Size, "Size"), w = SIZE_W as usize),
+        SIZE_W as usize,
+        theme::header(),
+    );
+    x += SIZE_W + 1;
+    if cols.time {
+        buf.set_stringn(
+            x,
+            area.y,
+            mark(SortKey::Time, "Modified"),
+            TIME_W as usize,
+            theme::header(),
+        );
+        x += TIME_W + 1;
+    }
+    if cols.perm {
+        buf.set_stringn(x, area.y, "Perm", PERM_W as usize, theme::header());
+    }
+}
+
+fn draw_row(
+    entry: &Entry,
+    cols: &Columns,
+    area: Rect,
+    buf: &mut Buffer,
+    cursor: bool,
+    focused: bool,
+    year: i32,
+) {
+    let base = match entry.kind {
+        EntryKind::Dir => theme::dir(),
+        EntryKind::Symlink => theme::link(),
+        EntryKind::Other => theme::other(),
+        EntryKind::File if entry.is_hidden() => theme::hidden(),
+        EntryKind::File => theme::file(),
+    };
+    let style = if cursor {
+        base.patch(theme::cursor(focused))
+    } else {
+        base
+    };
+    if cursor {
+        buf.set_style(area, style);
+    }
+    let name = match (entry.kind, &entry.link_target) {
+        (EntryKind::Dir, _) => format!("/{}", sanitize(&entry.name)),
+        (EntryKind::Symlink, Some(t)) => format!("@{} -> {}", sanitize(&entry.name), sanitize(t)),
+        (EntryKind::Symlink, None) => format!("@{}", sanitize(&entry.name)),
+        _ => format!(" {}", sanitize(&entry.name)),
+    };
+    let mut x = area.x;
+    buf.set_stringn(
+        x,
+        area.y,
+        fit(&name, cols.name as usize),
+        cols.name as usize,
+        style,
+    );
+    x += cols.name + 1;
+    let size = match entry.kind {
+        _ if entry.name == ".." => "UP--DIR".to_string(),
+        EntryKind::Dir => "<DIR>".to_string(),
+        _ => human_size(entry.size),
+    };
+    buf.set_stringn(
+        x,
+        area.y,
+        format!("{size:>w$}", w = SIZE_W as usize),
+        SIZE_W as usize,
+        style,
+    );
+    x += SIZE_W + 1;
+    if cols.time {
+        buf.set_stringn(
+            x,
+            area.y,
+            short_time(entry.modified, year),
+            TIME_W as usize,
+            style,
+        );
+        x += TIME_W + 1;
+    }
+    if cols.perm {
+        let perm = entry
+            .permissions
+            .as_deref()
+            .map(sanitize)
+            .unwrap_or_default();
+        buf.set_stringn(x, area.y, perm, PERM_W as usize, style);
+    }
+}
+
+fn footer(pane: &PaneState) -> Line<'static> {
+    let (shown, all) = pane.counts();
+    let mut parts = vec![if shown == all {
+        format!("{all} entries")
+    } else {
+        format!("{shown} of {all}")
+    }];
+    if pane.filter_editing || !pane.filter.is_empty() {
+        let caret = if pane.filter_editing { "▏" } else { "" };
+        parts.push(format!("filter: {}{caret}", sanitize(&pane.filter)));
+    }
+    if pane.show_hidden {
+        parts.push("hidden shown".into());
+    }
+    if pane.pending.is_some() {
+        parts.push("loading…".into());
+    }
+    let style = if pane.error.is_some() && pane.loaded {
+        theme::error()
+    } else {
+        Style::new()
+    };
+    let text = match (&pane.error, pane.loaded) {
+        (Some(e), true) => format!(" {} · {} ", parts.join(" · "), sanitize(e)),
+        _ => format!(" {} ", parts.join(" · ")),
+    };
+    Line::styled(text, style)
+}

@@ -1,0 +1,53 @@
+//! The status bar: connection state, server system, last reply, message.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+use super::text::sanitize;
+use super::theme;
+use crate::app::state::{AppState, ConnState};
+
+pub struct StatusBar<'a>(pub &'a AppState);
+
+impl Widget for StatusBar<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let s = self.0;
+        buf.set_style(area, theme::status_bar());
+        let (mark, conn) = match &s.conn {
+            ConnState::Idle => ("○", "not connected".to_string()),
+            ConnState::Connecting { target } => ("…", format!("connecting to {target}")),
+            ConnState::Connected { target, info } => (
+                "●",
+                format!(
+                    "{target} · {}",
+                    info.system.as_deref().unwrap_or("unknown system")
+                ),
+            ),
+            ConnState::Failed { target, .. } => ("✗", format!("{target} failed")),
+        };
+        let mut spans = vec![Span::raw(format!(" {mark} {} ", sanitize(&conn)))];
+        if let Some(code) = s.last_reply {
+            spans.push(Span::styled(
+                format!("│ {code} "),
+                theme::wire(crate::engine::protocol::WireDir::Received, Some(code)).patch(
+                    theme::status_bar().fg(match code / 100 {
+                        4 | 5 => ratatui::style::Color::LightRed,
+                        _ => ratatui::style::Color::LightGreen,
+                    }),
+                ),
+            ));
+        }
+        if let Some(msg) = &s.status {
+            let style = if msg.is_error {
+                theme::status_bar().fg(ratatui::style::Color::LightRed)
+            } else {
+                Style::new()
+            };
+            spans.push(Span::styled(format!("│ {}", sanitize(&msg.text)), style));
+        }
+        Line::from(spans).render(area, buf);
+    }
+}

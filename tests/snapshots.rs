@@ -1,0 +1,254 @@
+//! Whole screens drawn into ratatui's TestBackend and compared with insta
+//! snapshots (tests/snapshots/). Fixed size, fixed paths, fixed year.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use wharf::app::keymap::Keymap;
+use wharf::app::state::AppState;
+use wharf::app::update::{Msg, update};
+use wharf::engine::protocol::{
+    Command, ConnectProfile, DataMode, EngineError, Entry, EntryKind, Event, ServerInfo, Side,
+    Timeouts, WireDir,
+};
+
+const W: u16 = 100;
+const H: u16 = 24;
+
+fn at(y: i32, m: u32, d: u32, hh: u32, mm: u32) -> Option<chrono::NaiveDateTime> {
+    NaiveDate::from_ymd_opt(y, m, d).and_then(|d| d.and_hms_opt(hh, mm, 0))
+}
+
+fn entry(name: &str, kind: EntryKind, size: u64, perm: &str) -> Entry {
+    Entry {
+        name: name.into(),
+        kind,
+        size,
+        modified: at(2026, 11, 3, 14, 5),
+        permissions: Some(perm.into()),
+        link_target: None,
+    }
+}
+
+fn local_entries() -> Vec<Entry> {
+    vec![
+        entry("Documents", EntryKind::Dir, 4096, "drwxr-xr-x"),
+        entry("notes.txt", EntryKind::File, 1234, "-rw-r--r--"),
+        Entry {
+            modified: at(2024, 2, 29, 0, 0),
+            ..entry("old report.pdf", EntryKind::File, 3_400_000, "-rw-------")
+        },
+        entry(".bashrc", EntryKind::File, 220, "-rw-r--r--"),
+    ]
+}
+
+fn remote_entries() -> Vec<Entry> {
+    vec![
+        entry("pub", EntryKind::Dir, 0, "drwxr-xr-x"),
+        entry(
+            "Überweisung März.pdf",
+            EntryKind::File,
+            48_213,
+            "-rw-r--r--",
+        ),
+        entry("日本語.txt", EntryKind::File, 12, "-rw-r--r--"),
+        Entry {
+            link_target: Some("pub/latest".into()),
+            ..entry("current", EntryKind::Symlink, 10, "lrwxrwxrwx")
+        },
+        entry("evil\x1b[2Jname", EntryKind::File, 1, "-rw-r--r--"),
+        entry("big.iso", EntryKind::File, 4_700_000_000, "-rw-r--r--"),
+    ]
+}
+
+fn profile() -> ConnectProfile {
+    ConnectProfile {
+        host: "ftp.example.org".into(),
+        port: 21,
+        user: Some("alice".into()),
+        password: Some("secret".into()),
+        path: None,
+        mode: DataMode::Passive,
+        timeouts: Timeouts::default(),
+    }
+}
+
+fn list_reply(cmds: &[Command], side: Side, entries: Vec<Entry>) -> Msg {
+    let (req, path) = cmds
+        .iter()
+        .find_map(|c| match c {
+            Command::List { req, side: s, path } if *s == side => Some((*req, path.clone())),
+            _ => None,
+        })
+        .expect("a list command");
+    Msg::Engine(Event::Listing {
+        req,
+        side,
+        path,
+        entries,
+    })
+}
+
+/// Both panes loaded, connected to a server.
+fn main_screen() -> AppState {
+    let mut s = AppState::new(PathBuf::from("/home/alice"), Keymap::default(), W, H);
+    let cmds = update(&mut s, Msg::Start(Some(profile())));
+    update(&mut s, list_reply(&cmds, Side::Local, local_entries()));
+    let conn = cmds
+        .iter()
+        .find_map(|c| match c {
+            Command::Connect { conn, .. } => Some(*conn),
+            _ => None,
+        })
+        .expect("connect");
+    let info = ServerInfo {
+        system: Some("UNIX Type: L8".into()),
+        home: "/".into(),
+        ..Default::default()
+    };
+    let cmds = update(
+        &mut s,
+        Msg::Engine(Event::Connected {
+            conn,
+            info,
+            start: "/srv/ftp".into(),
+        }),
+    );
+    update(&mut s, list_reply(&cmds, Side::Remote, remote_entries()));
+    for (dir, code, text) in [
+        (WireDir::Received, Some(220), "220 Welcome"),
+        (WireDir::Sent, None, "USER alice"),
+        (WireDir::Received, Some(331), "331 Password required"),
+        (WireDir::Sent, None, "PASS ****"),
+        (WireDir::Received, Some(230), "230 Logged in"),
+        (WireDir::Sent, None, "CWD /srv/nope"),
+        (WireDir::Received, Some(550), "550 No such directory"),
+        (
+            WireDir::Info,
+            None,
+            "The server refused EPSV; using PASV for this session",
+        ),
+        (WireDir::Received, Some(150), "150 Here comes the listing"),
+        (WireDir::Received, Some(226), "226 Done"),
+    ] {
+        update(
+            &mut s,
+            Msg::Engine(Event::Wire {
+                dir,
+                code,
+                text: text.into(),
+            }),
+        );
+    }
+    s
+}
+
+fn render(s: &AppState) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(s.layout.area.width, s.layout.area.height))
+        .expect("terminal");
+    t.draw(|f| wharf::ui::draw(f, s, 2026)).expect("draw");
+    t
+}
+
+fn press(s: &mut AppState, code: KeyCode) {
+    update(s, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+#[test]
+fn main_screen_with_both_panes() {
+    let s = main_screen();
+    let t = render(&s);
+    let screen = format!("{}", t.backend());
+    // The ESC in a server name is drawn escaped, never raw.
+    assert!(screen.contains("evil\\x1b[2Jname"));
+    assert!(!screen.contains('\x1b'));
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn help_overlay() {
+    let mut s = main_screen();
+    press(&mut s, KeyCode::F(1));
+    insta::assert_snapshot!(render(&s).backend());
+}
+
+#[test]
+fn quick_connect_dialog() {
+    let mut s = AppState::new(PathBuf::from("/home/alice"), Keymap::default(), W, H);
+    let cmds = update(&mut s, Msg::Start(None));
+    update(&mut s, list_reply(&cmds, Side::Local, local_entries()));
+    for c in "ftp.example.org".chars() {
+        press(&mut s, KeyCode::Char(c));
+    }
+    press(&mut s, KeyCode::Tab);
+    press(&mut s, KeyCode::Tab);
+    for c in "bob".chars() {
+        press(&mut s, KeyCode::Char(c));
+    }
+    press(&mut s, KeyCode::Tab);
+    for c in "hunter2".chars() {
+        press(&mut s, KeyCode::Char(c));
+    }
+    let t = render(&s);
+    assert!(
+        !format!("{}", t.backend()).contains("hunter2"),
+        "the password is drawn in clear"
+    );
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn error_in_the_status_bar() {
+    let mut s = main_screen();
+    press(&mut s, KeyCode::Home);
+    press(&mut s, KeyCode::Down);
+    let cmds = update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+    let (req, path) = cmds
+        .iter()
+        .find_map(|c| match c {
+            Command::List { req, path, .. } => Some((*req, path.clone())),
+            _ => None,
+        })
+        .expect("list");
+    let error = EngineError::Reply {
+        code: 550,
+        text: "Failed to change directory.".into(),
+    };
+    update(
+        &mut s,
+        Msg::Engine(Event::Failed {
+            req,
+            side: Side::Remote,
+            path,
+            error,
+        }),
+    );
+    insta::assert_snapshot!(render(&s).backend());
+}
+
+#[test]
+fn protocol_log_panel() {
+    let mut s = main_screen();
+    update(&mut s, Msg::Resize(W, 40));
+    update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::F(9), KeyModifiers::NONE)),
+    );
+    let t = render(&s);
+    let screen = format!("{}", t.backend());
+    assert!(screen.contains("> PASS ****") && !screen.contains("secret"));
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn smallest_supported_terminal() {
+    let mut s = main_screen();
+    update(&mut s, Msg::Resize(60, 15));
+    insta::assert_snapshot!(render(&s).backend());
+}
