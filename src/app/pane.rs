@@ -51,6 +51,10 @@ pub struct PaneState {
     pub error: Option<String>,
     /// A listing has arrived at least once for `path`.
     pub loaded: bool,
+    /// Entries shown and entries in all, without "..": kept up to date by
+    /// `rebuild_view` so that drawing never walks the whole folder.
+    shown_count: usize,
+    all_count: usize,
 }
 
 impl PaneState {
@@ -71,6 +75,8 @@ impl PaneState {
             pending: None,
             error: None,
             loaded: false,
+            shown_count: 0,
+            all_count: 0,
         }
     }
 
@@ -135,6 +141,9 @@ impl PaneState {
         view.sort_unstable_by(|&a, &b| {
             compare(&entries[a], &keys[a], &entries[b], &keys[b], sort, reverse)
         });
+        let up = usize::from(view.first().is_some_and(|&i| entries[i].name == ".."));
+        self.shown_count = view.len() - up;
+        self.all_count = entries.len() - up;
         self.view = view;
         self.cursor = keep
             .and_then(|name| self.view.iter().position(|&i| self.entries[i].name == name))

@@ -1,0 +1,600 @@
+#!/usr/bin/env bash
+# Local FTP servers for wharf's interop tests and benchmarks.
+#
+#   scripts/interop-servers.sh install     # fetch vsftpd, pure-ftpd, proftpd (+ curl, lftp)
+#   scripts/interop-servers.sh start       # test user + test tree, start all three servers
+#   scripts/interop-servers.sh stop        # stop them
+#   scripts/interop-servers.sh restart     # stop + start
+#   scripts/interop-servers.sh status      # which are running
+#   scripts/interop-servers.sh check       # curl smoke test of all three, all modes
+#   scripts/interop-servers.sh env         # eval "$(scripts/interop-servers.sh env)"
+#   scripts/interop-servers.sh bench-tree  # big/ (100,000 empty files) + big.bin (1 GiB)
+#
+# Every subcommand is idempotent. Needs root (apt-get, useradd, and the
+# servers switch to the logged-in user). Everything they write lives under
+# .interop/ in the repo (git-ignored); the only system changes are the
+# apt-installed runtime libraries / curl / lftp, the local user `wharftest`,
+# and the PAM service file /etc/pam.d/wharf-vsftpd.
+#
+#   server     control port       passive ports   log
+#   vsftpd     127.0.0.1:2121     30000-30049     .interop/logs/vsftpd.log
+#   pure-ftpd  127.0.0.1:2122     30050-30099     .interop/logs/pure-ftpd.log
+#   proftpd    127.0.0.1:2123     30100-30149     .interop/logs/proftpd.log
+#
+# All listen on 127.0.0.1 only. Login wharftest / wharfpass, anonymous off,
+# passive (PASV/EPSV) and active (PORT/EPRT) both work, uploads allowed,
+# no chroot (paths are the user's home, e.g. /home/wharftest/hello.txt is
+# ftp://.../hello.txt).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+INTEROP="$ROOT/.interop"
+PKGS="$INTEROP/pkgs"
+DEBS="$INTEROP/debs"
+CONF="$INTEROP/conf"
+RUN="$INTEROP/run"
+LOGS="$INTEROP/logs"
+
+FTP_USER=wharftest
+FTP_PASS=wharfpass
+HOST=127.0.0.1
+
+SERVERS=(vsftpd pure-ftpd proftpd)
+
+# name -> control port, passive range, env var suffix, binary inside its pkg dir
+declare -A PORT=([vsftpd]=2121 [pure-ftpd]=2122 [proftpd]=2123)
+declare -A PASV_MIN=([vsftpd]=30000 [pure-ftpd]=30050 [proftpd]=30100)
+declare -A PASV_MAX=([vsftpd]=30049 [pure-ftpd]=30099 [proftpd]=30149)
+declare -A ENVNAME=([vsftpd]=VSFTPD [pure-ftpd]=PUREFTPD [proftpd]=PROFTPD)
+declare -A BIN=([vsftpd]=usr/sbin/vsftpd [pure-ftpd]=usr/sbin/pure-ftpd [proftpd]=usr/sbin/proftpd)
+# Debian packages extracted into .interop/pkgs/<name>. proftpd's modules
+# (mod_*.so) ship inside proftpd-core; the ones we use are compiled in.
+declare -A DEBPKGS=([vsftpd]="vsftpd" [pure-ftpd]="pure-ftpd" [proftpd]="proftpd-core")
+
+# Tools used by tests/benchmarks (command -> Debian package).
+declare -A TOOLS=([curl]=curl [lftp]=lftp [python3]=python3)
+
+START_TIMEOUT=${WHARF_INTEROP_START_TIMEOUT:-20}   # seconds per server
+
+export DEBIAN_FRONTEND=noninteractive
+
+log() { printf 'interop: %s\n' "$*" >&2; }
+die() { printf 'interop: error: %s\n' "$*" >&2; exit 1; }
+
+need_root() {
+    [[ $(id -u) -eq 0 ]] && return 0
+    if command -v sudo >/dev/null 2>&1; then
+        exec sudo -E bash "$0" "$@"
+    fi
+    die "must run as root (apt-get, useradd, and the servers need it)"
+}
+
+# ---------------------------------------------------------------- install --
+
+APT_UPDATED=0
+apt_update_once() {
+    if [[ $APT_UPDATED -eq 0 ]]; then
+        log "apt-get update"
+        apt-get update -qq </dev/null
+        APT_UPDATED=1
+    fi
+}
+
+apt_install() {
+    [[ $# -gt 0 ]] || return 0
+    apt_update_once
+    log "apt-get install $*"
+    apt-get install -y -qq --no-install-recommends "$@" </dev/null >/dev/null
+}
+
+pkg_installed() {
+    [[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" == "install ok installed" ]]
+}
+
+# Print the "not found" sonames of every ELF file in an extracted package.
+missing_libs() {
+    local dir=$1 f d dirs=()
+    for d in usr/sbin usr/bin usr/lib; do [[ -d $dir/$d ]] && dirs+=("$dir/$d"); done
+    find "${dirs[@]}" -type f |
+        while read -r f; do
+            head -c4 "$f" 2>/dev/null | grep -q $'^\x7fELF' || continue
+            ldd "$f" 2>/dev/null | awk '/not found/ {print $1}' || true
+        done | sort -u
+}
+
+# Library package names (lib*) from the Depends: of the downloaded .debs.
+lib_depends() {
+    local name=$1 deb
+    for deb in "$PKGS/$name/.debs"/*.deb; do
+        dpkg-deb -f "$deb" Depends Pre-Depends | sed 's/^[A-Za-z-]*: //'
+    done | tr ',' '\n' | sed 's/([^)]*)//g; s/|.*//; s/:any//; s/ //g' |
+        grep '^lib' | sort -u
+}
+
+extract_server() {
+    local name=$1 dest="$PKGS/$1" p
+    local want="${DEBPKGS[$name]}" wantv
+    read -r -a wantv <<<"$want"
+    if [[ -x "$dest/${BIN[$name]}" && -f "$dest/.done" && "$(cat "$dest/.done")" == "$want" ]]; then
+        return 0
+    fi
+    apt_update_once
+    log "downloading + extracting $name ($want)"
+    rm -rf "${dest:?}" "${DEBS:?}/${name:?}"
+    mkdir -p "$DEBS/$name" "$dest/.debs"
+    # Downloaded as root into a root-owned dir; tell apt not to drop to _apt.
+    (cd "$DEBS/$name" && apt-get download -qq -o APT::Sandbox::User=root "${wantv[@]}" </dev/null)
+    for p in "$DEBS/$name"/*.deb; do
+        dpkg -x "$p" "$dest"
+        cp "$p" "$dest/.debs/"
+    done
+    [[ -x "$dest/${BIN[$name]}" ]] || die "$name: ${BIN[$name]} not found after extracting $want"
+    printf '%s' "$want" >"$dest/.done"
+}
+
+cmd_install() {
+    local name missing libs=() sys=() t
+    mkdir -p "$PKGS" "$DEBS"
+    for name in "${SERVERS[@]}"; do
+        extract_server "$name"
+    done
+
+    # Runtime libraries of the extracted binaries (libwrap0 for vsftpd,
+    # libmemcached/libhiredis/libpcre2-posix for proftpd, ...), installed
+    # the normal way. Only when ldd actually reports something missing.
+    for name in "${SERVERS[@]}"; do
+        missing=$(missing_libs "$PKGS/$name")
+        if [[ -n $missing ]]; then
+            log "$name is missing: ${missing//$'\n'/ }"
+            for t in $(lib_depends "$name"); do
+                pkg_installed "$t" || libs+=("$t")
+            done
+        fi
+    done
+    # PAM's pam_unix (vsftpd authenticates through PAM).
+    pkg_installed libpam-modules || sys+=(libpam-modules)
+    for t in "${!TOOLS[@]}"; do
+        command -v "$t" >/dev/null 2>&1 || sys+=("${TOOLS[$t]}")
+    done
+    if [[ ${#libs[@]} -gt 0 || ${#sys[@]} -gt 0 ]]; then
+        apt_install ${libs[@]+"${libs[@]}"} ${sys[@]+"${sys[@]}"}
+    fi
+
+    for name in "${SERVERS[@]}"; do
+        missing=$(missing_libs "$PKGS/$name")
+        [[ -z $missing ]] || die "$name still lacks libraries after install: ${missing//$'\n'/ }"
+    done
+    log "install ok: ${SERVERS[*]} in $PKGS"
+}
+
+# ------------------------------------------------------------ test user --
+
+user_home() { getent passwd "$FTP_USER" | cut -d: -f6; }
+user_uid() { id -u "$FTP_USER"; }
+
+ensure_user() {
+    if ! id "$FTP_USER" >/dev/null 2>&1; then
+        log "creating user $FTP_USER"
+        # Empty skel: no .bashrc/.profile, so listings hold only the test tree.
+        local skel="$INTEROP/empty-skel"
+        mkdir -p "$skel"
+        useradd --create-home --skel "$skel" --shell /bin/bash \
+            --comment "wharf interop tests" "$FTP_USER"
+    fi
+    # Always (re)set the password: cheap, and repairs a user made elsewhere.
+    echo "$FTP_USER:$FTP_PASS" | chpasswd
+    local home; home=$(user_home)
+    [[ -d $home ]] || { mkdir -p "$home"; chown "$FTP_USER:" "$home"; }
+}
+
+# Known files. Rewritten on every start so their content is always known,
+# with a fixed mtime (2024-01-02 03:04:05 UTC; MDTM 20240102030405) so
+# tests can check dates; anything else tests uploaded is left alone.
+write_test_tree() {
+    local home; home=$(user_home)
+    HOME_DIR="$home" python3 - <<'PY'
+import os
+home = os.environ["HOME_DIR"]
+MTIME = 1704164645  # 2024-01-02T03:04:05Z
+files = {
+    "hello.txt": b"hello wharf\n",
+    "empty.txt": b"",
+    "with space.txt": b"a name with a space\n",
+    "\u00fcbung.txt": "\u00dcbung macht den Meister\n".encode("utf-8"),
+    "lines.txt": b"".join(b"line %04d\n" % i for i in range(1, 1001)),
+    "crlf.txt": b"one\r\ntwo\r\nthree\r\n",
+    "binary.bin": bytes(range(256)) * 4,          # 1024 bytes, all byte values
+    "nested/readme.txt": b"nested readme\n",
+    "nested/deeper/deep.txt": b"deep file\n",
+    "nested/deeper/data.bin": bytes((i * 7) % 256 for i in range(4096)),
+}
+for rel, data in files.items():
+    path = os.path.join(home, rel)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    try:
+        with open(path, "rb") as f:
+            same = f.read() == data
+    except FileNotFoundError:
+        same = False
+    if not same:
+        with open(path, "wb") as f:
+            f.write(data)
+    os.utime(path, (MTIME, MTIME))
+os.makedirs(os.path.join(home, "upload"), exist_ok=True)
+PY
+    chown -R "$FTP_USER:" "$home/hello.txt" "$home/empty.txt" "$home/with space.txt" \
+        "$home/übung.txt" "$home/lines.txt" "$home/crlf.txt" "$home/binary.bin" \
+        "$home/nested" "$home/upload"
+}
+
+# ---------------------------------------------------------------- configs --
+
+PAM_SERVICE=wharf-vsftpd
+ensure_pam() {
+    local f="/etc/pam.d/$PAM_SERVICE"
+    local want
+    want=$'# written by wharf scripts/interop-servers.sh (vsftpd test server)\nauth\trequired\tpam_unix.so\naccount\trequired\tpam_unix.so\nsession\trequired\tpam_unix.so'
+    if [[ ! -f $f || "$(cat "$f")" != "$want" ]]; then
+        printf '%s\n' "$want" >"$f"
+    fi
+}
+
+write_configs() {
+    mkdir -p "$CONF" "$RUN" "$LOGS" "$INTEROP/vsftpd-empty"
+    chmod 755 "$INTEROP" "$CONF" "$RUN" "$LOGS"
+    chmod 755 "$INTEROP/vsftpd-empty"
+    # must stay empty and not writable by the ftp user
+    find "$INTEROP/vsftpd-empty" -mindepth 1 -delete
+
+    cat >"$CONF/vsftpd.conf" <<EOF
+# generated by scripts/interop-servers.sh
+listen=YES
+listen_ipv6=NO
+listen_address=$HOST
+listen_port=${PORT[vsftpd]}
+background=NO
+seccomp_sandbox=NO
+anonymous_enable=NO
+local_enable=YES
+write_enable=YES
+local_umask=022
+chroot_local_user=NO
+pam_service_name=$PAM_SERVICE
+secure_chroot_dir=$INTEROP/vsftpd-empty
+userlist_enable=NO
+tcp_wrappers=NO
+ssl_enable=NO
+pasv_enable=YES
+pasv_min_port=${PASV_MIN[vsftpd]}
+pasv_max_port=${PASV_MAX[vsftpd]}
+port_enable=YES
+connect_from_port_20=NO
+utf8_filesystem=YES
+async_abor_enable=YES
+ls_recurse_enable=YES
+dirmessage_enable=NO
+use_localtime=NO
+hide_ids=NO
+max_clients=0
+max_per_ip=0
+xferlog_enable=YES
+xferlog_std_format=NO
+log_ftp_protocol=YES
+vsftpd_log_file=$LOGS/vsftpd.log
+ftpd_banner=wharf interop vsftpd
+EOF
+
+    cat >"$CONF/proftpd.conf" <<EOF
+# generated by scripts/interop-servers.sh
+ServerName              "wharf interop proftpd"
+ServerIdent             on "wharf interop proftpd"
+ServerType              standalone
+UseIPv6                 off
+DefaultAddress          $HOST
+SocketBindTight         on
+Port                    ${PORT[proftpd]}
+PassivePorts            ${PASV_MIN[proftpd]} ${PASV_MAX[proftpd]}
+User                    nobody
+Group                   nogroup
+Umask                   022
+MaxInstances            50
+PidFile                 $RUN/proftpd.pid
+ScoreboardFile          $RUN/proftpd.scoreboard
+SystemLog               $LOGS/proftpd.log
+TransferLog             $LOGS/proftpd.xferlog
+WtmpLog                 off
+UseReverseDNS           off
+UseFtpUsers             off
+DelayEngine             off
+AuthOrder               mod_auth_unix.c
+RequireValidShell       off
+AllowOverwrite          on
+TimesGMT                on
+<Limit LOGIN>
+  AllowAll
+</Limit>
+<Directory />
+  AllowOverwrite        on
+  <Limit ALL>
+    AllowAll
+  </Limit>
+</Directory>
+EOF
+}
+
+# ------------------------------------------------------------- processes --
+
+pidfile() { echo "$RUN/$1.pid"; }
+logfile() { echo "$LOGS/$1.log"; }
+
+# Is <pid> a running instance of *our* extracted <name> binary?
+is_ours() {
+    local name=$1 pid=$2 exe
+    [[ -n $pid && -d /proc/$pid ]] || return 1
+    exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || return 1
+    [[ ${exe% (deleted)} == "$PKGS/$name/${BIN[$name]}" ]]
+}
+
+running_pid() {
+    local name=$1 f pid
+    f=$(pidfile "$name")
+    [[ -f $f ]] || return 1
+    pid=$(cat "$f")
+    is_ours "$name" "$pid" || return 1
+    echo "$pid"
+}
+
+# Read the greeting on 127.0.0.1:<port>; succeed if it is a 220.
+answers_220() {
+    local port=$1 line=""
+    (
+        exec 3<>"/dev/tcp/$HOST/$port" || exit 1
+        IFS= read -r -t 3 line <&3 || exit 1
+        printf 'QUIT\r\n' >&3 || true
+        exec 3>&- 3<&-
+        [[ $line == 220* ]]
+    ) 2>/dev/null
+}
+
+start_server() {
+    local name=$1 port=${PORT[$1]} pid log bin uid
+    log=$(logfile "$name")
+    bin="$PKGS/$name/${BIN[$name]}"
+    [[ -x $bin ]] || die "$name is not installed; run: scripts/interop-servers.sh install"
+
+    if pid=$(running_pid "$name"); then
+        if answers_220 "$port"; then
+            log "$name already running (pid $pid, port $port)"
+            return 0
+        fi
+        log "$name pid $pid is alive but not answering; restarting it"
+        stop_server "$name"
+    fi
+    if answers_220 "$port"; then
+        die "port $port (for $name) already answers FTP but not from this checkout's $name; stop that server first (ss -ltnp 'sport = :$port')"
+    fi
+
+    printf '\n==== %s start %s ====\n' "$name" "$(date -u +%FT%TZ)" >>"$log"
+    case $name in
+        vsftpd)
+            nohup "$bin" "$CONF/vsftpd.conf" </dev/null >>"$log" 2>&1 &
+            ;;
+        pure-ftpd)
+            uid=$(user_uid)
+            # -S bind addr,port  -p passive range  -l unix: /etc/passwd+shadow
+            # -E no anonymous    -u min uid (default refuses uid < 1000)
+            # -H don't resolve   -L max files in a listing (default 10000 would
+            #                       truncate bench-tree's 100,000-file folder)
+            # -4 IPv4 only      -O transfer log.  No -B: stays in foreground.
+            nohup "$bin" -S "$HOST,$port" -4 -p "${PASV_MIN[$name]}:${PASV_MAX[$name]}" \
+                -l unix -E -u "$(( uid < 1000 ? uid : 1000 ))" -H -L 1000000:64 \
+                -O "clf:$LOGS/pure-ftpd.xferlog" -f none \
+                </dev/null >>"$log" 2>&1 &
+            ;;
+        proftpd)
+            nohup "$bin" -n -c "$CONF/proftpd.conf" </dev/null >>"$log" 2>&1 &
+            ;;
+    esac
+    pid=$!
+    echo "$pid" >"$(pidfile "$name")"
+
+    local deadline=$((SECONDS + START_TIMEOUT))
+    until answers_220 "$port"; do
+        if ! kill -0 "$pid" 2>/dev/null; then
+            echo "---- last lines of $log ----" >&2; tail -n 20 "$log" >&2 || true
+            die "$name exited during startup; see $log"
+        fi
+        if (( SECONDS >= deadline )); then
+            echo "---- last lines of $log ----" >&2; tail -n 20 "$log" >&2 || true
+            die "$name (pid $pid) did not answer 220 on $HOST:$port within ${START_TIMEOUT}s; see $log"
+        fi
+        sleep 0.2
+    done
+    log "$name up: pid $pid, ftp://$HOST:$port, passive ${PASV_MIN[$name]}-${PASV_MAX[$name]}, log $log"
+}
+
+stop_server() {
+    local name=$1 pid pids=() p i
+    if pid=$(running_pid "$name"); then pids+=("$pid"); fi
+    # Also catch a listener of this checkout whose pid file was lost
+    # (matched by its exact binary path under .interop/pkgs/<name>).
+    for p in /proc/[0-9]*; do
+        p=${p#/proc/}
+        [[ " ${pids[*]-} " == *" $p "* ]] && continue
+        is_ours "$name" "$p" && pids+=("$p")
+    done
+    rm -f "$(pidfile "$name")"
+    [[ ${#pids[@]} -gt 0 ]] || return 0
+    kill -TERM "${pids[@]}" 2>/dev/null || true
+    # is_ours (not kill -0): an exited server may linger as a zombie until
+    # its new parent reaps it, and a zombie has no /proc/<pid>/exe.
+    local alive=()
+    for ((i = 0; i < 50; i++)); do
+        alive=()
+        for p in "${pids[@]}"; do is_ours "$name" "$p" && alive+=("$p"); done
+        [[ ${#alive[@]} -eq 0 ]] && break
+        sleep 0.1
+    done
+    if [[ ${#alive[@]} -gt 0 ]]; then
+        log "$name: pid ${alive[*]} ignored SIGTERM for 5s; sending SIGKILL"
+        kill -KILL "${alive[@]}" 2>/dev/null || true
+    fi
+    log "$name stopped (pid ${pids[*]})"
+}
+
+cmd_start() {
+    local name
+    for name in "${SERVERS[@]}"; do
+        [[ -x "$PKGS/$name/${BIN[$name]}" ]] ||
+            die "$name is not installed; run: scripts/interop-servers.sh install"
+    done
+    ensure_user
+    write_test_tree
+    ensure_pam
+    write_configs
+    for name in "${SERVERS[@]}"; do
+        start_server "$name"
+    done
+}
+
+cmd_stop() {
+    local name
+    for name in "${SERVERS[@]}"; do stop_server "$name"; done
+}
+
+cmd_status() {
+    local name pid rc=0
+    for name in "${SERVERS[@]}"; do
+        if pid=$(running_pid "$name") && answers_220 "${PORT[$name]}"; then
+            echo "$name: running (pid $pid, port ${PORT[$name]})"
+        else
+            echo "$name: stopped"; rc=3
+        fi
+    done
+    return $rc
+}
+
+cmd_env() {
+    local name
+    for name in "${SERVERS[@]}"; do
+        echo "export WHARF_INTEROP_${ENVNAME[$name]}=ftp://$FTP_USER:$FTP_PASS@$HOST:${PORT[$name]}"
+    done
+    # Where the servers' root (the user's home) is on disk, for tests that
+    # check uploads server-side.
+    local home
+    home=$(getent passwd "$FTP_USER" | cut -d: -f6 || true)
+    echo "export WHARF_INTEROP_HOME=${home:-/home/$FTP_USER}"
+}
+
+# ----------------------------------------------------------------- check --
+
+# Smoke test of each running server with curl: list (home, nested), a
+# download, an upload, in EPSV, PASV, EPRT and PORT mode.
+cmd_check() {
+    local name port url mode opts got fails=0
+    local tmp; tmp=$(mktemp)
+    # Anonymous must be refused. Failed logins are slow on purpose (vsftpd
+    # ~3 s, pure-ftpd ~4 s), so probe all three at once in the background.
+    local -A anon_pid=()
+    for name in "${SERVERS[@]}"; do
+        curl -sS --max-time 15 "ftp://$HOST:${PORT[$name]}/" >/dev/null 2>&1 &
+        anon_pid[$name]=$!
+    done
+    for name in "${SERVERS[@]}"; do
+        port=${PORT[$name]}
+        url="ftp://$FTP_USER:$FTP_PASS@$HOST:$port"
+        for mode in epsv pasv eprt port; do
+            case $mode in
+                epsv) opts=() ;;
+                pasv) opts=(--disable-epsv) ;;
+                eprt) opts=(--ftp-port "$HOST") ;;
+                port) opts=(--ftp-port "$HOST" --disable-eprt) ;;
+            esac
+            local c=(curl -sS --max-time 10 "${opts[@]}")
+            if ! got=$("${c[@]}" "$url/" 2>&1) || [[ $got != *hello.txt* ]]; then
+                log "check $name $mode: LIST / failed: $got"; fails=$((fails + 1)); continue
+            fi
+            if ! got=$("${c[@]}" -l "$url/nested/deeper/" 2>&1) || [[ $got != *deep.txt* ]]; then
+                log "check $name $mode: NLST nested/deeper/ failed: $got"; fails=$((fails + 1)); continue
+            fi
+            if ! got=$("${c[@]}" "$url/hello.txt" 2>&1) || [[ $got != "hello wharf" ]]; then
+                log "check $name $mode: RETR hello.txt failed: $got"; fails=$((fails + 1)); continue
+            fi
+            printf 'check %s %s %s\n' "$name" "$mode" "$$" >"$tmp"
+            if ! got=$("${c[@]}" -T "$tmp" "$url/upload/.check-$mode" 2>&1) ||
+                ! got=$("${c[@]}" "$url/upload/.check-$mode" 2>&1) ||
+                [[ $got != "$(cat "$tmp")" ]]; then
+                log "check $name $mode: STOR/RETR upload/.check-$mode failed: $got"; fails=$((fails + 1)); continue
+            fi
+            "${c[@]}" -o /dev/null -Q "DELE upload/.check-$mode" "$url/" >/dev/null 2>&1 || true
+        done
+        log "check $name: done (see $(logfile "$name"))"
+    done
+    rm -f "$tmp"
+    for name in "${SERVERS[@]}"; do
+        if wait "${anon_pid[$name]}"; then
+            log "check $name: anonymous login was accepted"; fails=$((fails + 1))
+        fi
+    done
+    [[ $fails -eq 0 ]] || die "$fails interop server check(s) failed"
+    log "check ok: all servers list/get/put in EPSV, PASV, EPRT and PORT mode"
+}
+
+# ------------------------------------------------------------ bench tree --
+
+cmd_bench_tree() {
+    id "$FTP_USER" >/dev/null 2>&1 || ensure_user
+    local home; home=$(user_home)
+    local n=100000 size=$((1024 * 1024 * 1024))
+    if [[ -d $home/big && $(find "$home/big" -maxdepth 1 -type f -name 'file_*.dat' | wc -l) -eq $n ]]; then
+        log "$home/big already has $n files"
+    else
+        log "creating $home/big with $n empty files"
+        rm -rf "$home/big.tmp"
+        DIR="$home/big.tmp" N=$n python3 -c '
+import os
+d = os.environ["DIR"]; n = int(os.environ["N"])
+os.mkdir(d)
+for i in range(1, n + 1):
+    os.close(os.open("%s/file_%06d.dat" % (d, i), os.O_CREAT | os.O_WRONLY, 0o644))
+'
+        chown -R "$FTP_USER:" "$home/big.tmp"
+        rm -rf "$home/big"
+        mv "$home/big.tmp" "$home/big"
+    fi
+    if [[ -f $home/big.bin && $(stat -c %s "$home/big.bin") -eq $size ]]; then
+        log "$home/big.bin already 1 GiB"
+    else
+        log "creating $home/big.bin (1 GiB from /dev/urandom)"
+        head -c "$size" /dev/urandom >"$home/big.bin.tmp"
+        chown "$FTP_USER:" "$home/big.bin.tmp"
+        mv "$home/big.bin.tmp" "$home/big.bin"
+    fi
+}
+
+# ------------------------------------------------------------------ main --
+
+usage() {
+    sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+}
+
+main() {
+    local cmd=${1:-}
+    case $cmd in
+        install | start | stop | restart | status | bench-tree) need_root "$@" ;;
+    esac
+    case $cmd in
+        install) cmd_install ;;
+        start) cmd_start ;;
+        stop) cmd_stop ;;
+        restart) cmd_stop; cmd_start ;;
+        status) cmd_status ;;
+        check) cmd_check ;;
+        env) cmd_env ;;
+        bench-tree) cmd_bench_tree ;;
+        -h | --help | help) usage ;;
+        *) usage >&2; exit 2 ;;
+    esac
+}
+
+main "$@"
