@@ -1,0 +1,143 @@
+//! A scripted FTP server for hostile and broken behaviour that no real
+//! server shows on purpose: oversized or malformed replies, refused EPSV,
+//! lying PASV addresses, silence. It speaks just enough FTP for a client
+//! to log in and list; `Script` says where to misbehave.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::{TcpListener, TcpStream};
+
+/// How the server answers. Each field is a deviation from a well-behaved server.
+#[derive(Clone, Default)]
+pub struct Script {
+    /// Sent instead of the normal 220 greeting.
+    pub banner: Option<Vec<u8>>,
+    /// EPSV is answered with this (e.g. "500 no") instead of 229.
+    pub epsv_reply: Option<String>,
+    /// The PASV reply, with `{p1}` and `{p2}` replaced by the real port.
+    pub pasv_reply: Option<String>,
+    /// Never answer this command (by its first word), to trigger timeouts.
+    pub silent_on: Option<String>,
+    /// Only the first connection is silent; later ones behave.
+    pub silent_once: bool,
+    /// Answer this command (first word) with this reply.
+    pub override_reply: Option<(String, String)>,
+    /// The LIST payload.
+    pub listing: Vec<u8>,
+}
+
+pub struct FakeServer {
+    pub addr: SocketAddr,
+    /// Control connections accepted so far.
+    pub connections: Arc<AtomicUsize>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for FakeServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl FakeServer {
+    pub async fn start(script: Script) -> FakeServer {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let connections = Arc::new(AtomicUsize::new(0));
+        let count = connections.clone();
+        let task = tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let n = count.fetch_add(1, Ordering::SeqCst);
+                let script = script.clone();
+                tokio::spawn(async move {
+                    let _ = serve(stream, script, n).await;
+                });
+            }
+        });
+        FakeServer {
+            addr,
+            connections,
+            task,
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("ftp://user:pass@{}/", self.addr)
+    }
+}
+
+async fn serve(stream: TcpStream, script: Script, conn_index: usize) -> std::io::Result<()> {
+    let (read, mut write) = stream.into_split();
+    let mut lines = BufReader::new(read).lines();
+    match &script.banner {
+        Some(b) => write.write_all(b).await?,
+        None => write.write_all(b"220 fake server\r\n").await?,
+    }
+    let mut data: Option<TcpListener> = None;
+    while let Some(line) = lines.next_line().await? {
+        let word = line.split(' ').next().unwrap_or("").to_ascii_uppercase();
+        if script.silent_on.as_deref() == Some(word.as_str())
+            && (!script.silent_once || conn_index == 0)
+        {
+            // Say nothing, keep the connection open.
+            futures::future::pending::<()>().await;
+        }
+        if let Some((cmd, reply)) = &script.override_reply {
+            if cmd == &word {
+                write.write_all(format!("{reply}\r\n").as_bytes()).await?;
+                continue;
+            }
+        }
+        let reply: String = match word.as_str() {
+            "USER" => "331 password please".into(),
+            "PASS" => "230 welcome".into(),
+            "SYST" => "215 UNIX Type: L8".into(),
+            "FEAT" => "211-Features:\r\n EPSV\r\n211 End".into(),
+            "TYPE" => "200 ok".into(),
+            "PWD" => "257 \"/\" is cwd".into(),
+            "CWD" => "250 ok".into(),
+            "QUIT" => {
+                write.write_all(b"221 bye\r\n").await?;
+                return Ok(());
+            }
+            "EPSV" => match &script.epsv_reply {
+                Some(r) => r.clone(),
+                None => {
+                    let l = TcpListener::bind("127.0.0.1:0").await?;
+                    let port = l.local_addr()?.port();
+                    data = Some(l);
+                    format!("229 Entering Extended Passive Mode (|||{port}|)")
+                }
+            },
+            "PASV" => {
+                let l = TcpListener::bind("127.0.0.1:0").await?;
+                let port = l.local_addr()?.port();
+                data = Some(l);
+                script
+                    .pasv_reply
+                    .clone()
+                    .unwrap_or_else(|| "227 Entering Passive Mode (127,0,0,1,{p1},{p2})".into())
+                    .replace("{p1}", &(port / 256).to_string())
+                    .replace("{p2}", &(port % 256).to_string())
+            }
+            "LIST" | "MLSD" => match data.take() {
+                None => "425 use PASV first".into(),
+                Some(l) => {
+                    write.write_all(b"150 here it comes\r\n").await?;
+                    let (mut d, _) = l.accept().await?;
+                    d.write_all(&script.listing).await?;
+                    d.shutdown().await?;
+                    drop(d);
+                    "226 done".into()
+                }
+            },
+            _ => "502 not implemented".into(),
+        };
+        write.write_all(format!("{reply}\r\n").as_bytes()).await?;
+    }
+    Ok(())
+}
