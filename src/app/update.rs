@@ -483,7 +483,7 @@ fn on_engine(state: &mut AppState, ev: Event, out: &mut Vec<Command>) {
                         .key_for(Action::Reload)
                         .map(|k| format!(" — {k} to retry"))
                         .unwrap_or_default();
-                    state.set_status(format!("{target}: {reason}{retry}"), true);
+                    state.set_status(format!("{reason}{retry}"), true);
                     state.conn = ConnState::Failed { target, reason };
                 }
             }

@@ -92,7 +92,17 @@ fn placeholder(state: &AppState, side: Side) -> Option<(String, bool)> {
         return Some(match &state.conn {
             ConnState::Idle => (format!("Not connected — {connect_key} to connect"), false),
             ConnState::Connecting { target } => (format!("Connecting to {target}…"), false),
-            ConnState::Failed { reason, .. } => (reason.clone(), true),
+            ConnState::Failed { reason, .. } => {
+                let retry = state
+                    .keymap
+                    .key_for(crate::app::keymap::Action::Reload)
+                    .map(|k| format!(" {k} retries;"))
+                    .unwrap_or_default();
+                (
+                    format!("{reason}.{retry} {connect_key} connects elsewhere."),
+                    true,
+                )
+            }
             ConnState::Connected { .. } => ("Loading…".into(), false),
         });
     }

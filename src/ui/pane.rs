@@ -5,7 +5,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Widget};
+use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 
 use super::text::{fit, human_size, sanitize, short_time};
 use super::theme;
@@ -78,13 +78,15 @@ impl Widget for PaneView<'_> {
             } else {
                 theme::dim()
             };
-            buf.set_stringn(
-                list.x + 1,
-                list.y,
-                sanitize(text),
-                list.width.saturating_sub(1) as usize,
-                style,
-            );
+            let area = Rect {
+                x: list.x + 1,
+                width: list.width.saturating_sub(2),
+                ..list
+            };
+            Paragraph::new(sanitize(text).into_owned())
+                .style(style)
+                .wrap(Wrap { trim: true })
+                .render(area, buf);
             return;
         }
         let end = (pane.offset + list.height as usize).min(pane.view.len());

@@ -26,7 +26,7 @@ impl Widget for StatusBar<'_> {
                     info.system.as_deref().unwrap_or("unknown system")
                 ),
             ),
-            ConnState::Failed { target, .. } => ("✗", format!("{target} failed")),
+            ConnState::Failed { .. } => ("✗", "not connected".to_string()),
         };
         let mut spans = vec![Span::raw(format!(" {mark} {} ", sanitize(&conn)))];
         if let Some(code) = s.last_reply {

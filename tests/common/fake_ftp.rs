@@ -86,7 +86,11 @@ async fn serve(stream: TcpStream, script: Script, conn_index: usize) -> std::io:
             // Say nothing, keep the connection open.
             futures::future::pending::<()>().await;
         }
-        if let Some((_, reply)) = script.override_reply.as_ref().filter(|(cmd, _)| *cmd == word) {
+        if let Some((_, reply)) = script
+            .override_reply
+            .as_ref()
+            .filter(|(cmd, _)| *cmd == word)
+        {
             write.write_all(format!("{reply}\r\n").as_bytes()).await?;
             continue;
         }

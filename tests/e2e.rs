@@ -1,0 +1,265 @@
+//! End to end: the real wharf binary in a pseudo-terminal, keys in, screen
+//! out. These catch what no unit test can: terminal set-up and restore,
+//! the event loop, the demo server, real timing.
+
+#[path = "common/pty.rs"]
+mod pty;
+
+use std::path::Path;
+use std::time::Duration;
+
+use pty::{Key, Pty};
+
+const WAIT: Duration = Duration::from_secs(30);
+const BIN: &str = env!("CARGO_BIN_EXE_wharf");
+
+fn spawn(args: &[&str], cwd: &Path, cols: u16, rows: u16) -> Pty {
+    Pty::spawn(Path::new(BIN), args, &[], cwd, cols, rows).expect("spawn wharf")
+}
+
+/// The terminal was put back: mouse reporting off, main screen, cursor shown.
+fn assert_restored(p: &Pty) {
+    let out = p.output_bytes();
+    let has = |s: &[u8]| out.windows(s.len()).any(|w| w == s);
+    assert!(has(b"\x1b[?1000l"), "mouse capture not disabled");
+    assert!(has(b"\x1b[?1049l"), "alternate screen not left");
+    assert!(has(b"\x1b[?25h"), "cursor not shown again");
+}
+
+#[test]
+fn demo_browse_into_a_folder_and_back_then_quit() {
+    let home = tempfile::tempdir().expect("tempdir");
+    std::fs::write(home.path().join("local-file.txt"), b"x").expect("write");
+    let mut p = spawn(&["--demo"], home.path(), 100, 30);
+    // Both panes: the local folder and the demo server's root.
+    let screen = p.wait_for_text("big-folder", WAIT);
+    assert!(screen.contains("local-file.txt"), "{screen}");
+    assert!(
+        screen.contains("UNIX Type: L8"),
+        "status bar shows the system type:\n{screen}"
+    );
+
+    // Filter to the docs folder, step onto it and open it.
+    p.send_key(Key::Char('/'));
+    p.type_text("docs");
+    p.send_key(Key::Enter);
+    p.wait_for("the filter to narrow the pane", WAIT, |s| {
+        !s.contains("big-folder")
+    });
+    p.send_key(Key::Down);
+    p.send_key(Key::Enter);
+    let screen = p.wait_for_text("café menu.txt", WAIT);
+    assert!(
+        screen.contains(": /docs"),
+        "the title shows the path:\n{screen}"
+    );
+    assert!(
+        screen.contains("日本語.txt") && screen.contains("Überweisung März.pdf"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains(".draft (hidden).txt"),
+        "hidden files are hidden by default"
+    );
+
+    // Hidden files on, then back up: the cursor lands on docs.
+    p.send_key(Key::Char('.'));
+    p.wait_for_text(".draft (hidden).txt", WAIT);
+    p.send_key(Key::Backspace);
+    p.wait_for_text("big-folder", WAIT);
+
+    // The protocol log shows the exchange, password masked.
+    p.send_key(Key::F(9));
+    let screen = p.wait_for_text("Protocol log", WAIT);
+    assert!(
+        screen.contains("> CWD /docs") || screen.contains("> CWD /"),
+        "{screen}"
+    );
+
+    p.send_key(Key::F(10));
+    assert_eq!(p.wait_exit(WAIT), Some(0));
+    assert_restored(&p);
+}
+
+#[test]
+fn the_20000_entry_folder_lists_and_pages() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let mut p = spawn(&["--demo"], home.path(), 100, 30);
+    p.wait_for_text("big-folder", WAIT);
+    p.send_key(Key::Char('/'));
+    p.type_text("big-folder");
+    p.send_key(Key::Enter);
+    p.wait_for("the filter", WAIT, |s| !s.contains("/docs"));
+    p.send_key(Key::Down);
+    p.send_key(Key::Enter);
+    p.wait_for_text("20000 entries", WAIT);
+    p.send_key(Key::End);
+    p.wait_stable(WAIT);
+    p.send_key(Key::F(10));
+    assert_eq!(p.wait_exit(WAIT), Some(0));
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let mut p = spawn(&[], home.path(), 80, 24);
+    p.wait_for_text("Quick connect", WAIT);
+    let pid = p.pid().expect("pid");
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    assert_eq!(p.wait_exit(WAIT), Some(0));
+    assert_restored(&p);
+}
+
+#[test]
+fn ctrl_c_quits_and_restores() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let mut p = spawn(&[], home.path(), 80, 24);
+    p.wait_for_text("Quick connect", WAIT);
+    p.send_key(Key::Esc);
+    p.wait_for_text_gone("Quick connect", WAIT);
+    p.send_key(Key::Ctrl('c'));
+    assert_eq!(p.wait_exit(WAIT), Some(0));
+    assert_restored(&p);
+}
+
+#[test]
+fn a_refused_connection_is_reported_and_wharf_stays_up() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        l.local_addr().expect("addr").port()
+    };
+    let url = format!("ftp://127.0.0.1:{port}/");
+    let mut p = spawn(&[&url], home.path(), 100, 24);
+    let screen = p.wait_for_text("connection refused", WAIT);
+    assert!(screen.contains("Ctrl-r to retry"), "{screen}");
+    // Still responsive: the help overlay opens.
+    p.send_key(Key::F(1));
+    p.wait_for_text("Switch to the other pane", WAIT);
+    p.send_key(Key::Esc);
+    p.send_key(Key::Char('q'));
+    assert_eq!(p.wait_exit(WAIT), Some(0));
+}
+
+#[test]
+fn a_wrong_password_shows_530_and_asks_nothing_else() {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let root = tempfile::tempdir().expect("tempdir");
+    let server = rt
+        .block_on(wharf::server::EmbeddedServer::start(
+            wharf::server::ServerOptions {
+                root: root.path().to_path_buf(),
+                credentials: Some(("alice".into(), "right".into())),
+                allow_active: false,
+            },
+        ))
+        .expect("server");
+    let url = format!("ftp://alice:wrong@127.0.0.1:{}/", server.addr().port());
+    let mut p = spawn(&[&url], root.path(), 100, 24);
+    p.wait_for_text("530", WAIT);
+    p.send_key(Key::F(10));
+    assert_eq!(p.wait_exit(WAIT), Some(0));
+}
+
+#[test]
+fn a_user_without_password_gets_a_masked_prompt() {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let root = tempfile::tempdir().expect("tempdir");
+    std::fs::write(root.path().join("secret-plans.txt"), b"x").expect("write");
+    let server = rt
+        .block_on(wharf::server::EmbeddedServer::start(
+            wharf::server::ServerOptions {
+                root: root.path().to_path_buf(),
+                credentials: Some(("alice".into(), "s3cr3t".into())),
+                allow_active: false,
+            },
+        ))
+        .expect("server");
+    let url = format!("ftp://alice@127.0.0.1:{}/", server.addr().port());
+    let home = tempfile::tempdir().expect("tempdir");
+    let mut p = spawn(&[&url], home.path(), 100, 24);
+    p.wait_for_text("Password for alice@", WAIT);
+    p.type_text("s3cr3t");
+    let screen = p.wait_for_text("******", WAIT);
+    assert!(!screen.contains("s3cr3t"));
+    p.send_key(Key::Enter);
+    p.wait_for_text("secret-plans.txt", WAIT);
+    p.send_key(Key::F(10));
+    assert_eq!(p.wait_exit(WAIT), Some(0));
+}
+
+#[test]
+fn resizing_down_to_60_by_15_redraws() {
+    let home = tempfile::tempdir().expect("tempdir");
+    std::fs::write(home.path().join("a-local-file.txt"), b"x").expect("write");
+    let mut p = spawn(&["--demo"], home.path(), 120, 40);
+    p.wait_for_text("big-folder", WAIT);
+    p.resize(60, 15);
+    let screen = p.wait_for("a 60-column frame", WAIT, |s| {
+        let lines: Vec<&str> = s.lines().collect();
+        // Both panes side by side within 60 columns (the old frame, cut to
+        // 60 columns by the resize, shows only the left pane), the key bar
+        // on the last row.
+        lines.len() == 15
+            && lines[0].chars().count() == 60
+            && lines[0].contains("┐┌")
+            && lines[14].starts_with("1Help")
+    });
+    assert!(screen.contains("a-local-fil"), "{screen}");
+    p.send_key(Key::F(10));
+    assert_eq!(p.wait_exit(WAIT), Some(0));
+}
+
+#[test]
+fn a_malformed_url_exits_with_status_2() {
+    let out = std::process::Command::new(BIN)
+        .arg("ftp://host:99999/")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a valid URL"));
+}
+
+#[test]
+fn wharf_ls_prints_a_long_listing() {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let root = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(root.path().join("sub dir")).expect("mkdir");
+    std::fs::write(root.path().join("sub dir/file one.txt"), b"12345").expect("write");
+    let server = rt
+        .block_on(wharf::server::EmbeddedServer::start(
+            wharf::server::ServerOptions {
+                root: root.path().to_path_buf(),
+                credentials: None,
+                allow_active: false,
+            },
+        ))
+        .expect("server");
+    let url = format!("ftp://127.0.0.1:{}/sub%20dir", server.addr().port());
+    let out = std::process::Command::new(BIN)
+        .args(["ls", &url])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let line = stdout
+        .lines()
+        .find(|l| l.ends_with("file one.txt"))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(line.starts_with('-') && line.contains(" 5 "), "{line}");
+    let missing = format!("ftp://127.0.0.1:{}/nope", server.addr().port());
+    let out = std::process::Command::new(BIN)
+        .args(["ls", &missing])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("550"));
+}
