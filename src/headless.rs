@@ -8,7 +8,7 @@ use chrono::Datelike;
 use crate::engine::protocol::{ConnectProfile, Entry, EntryKind, Event, WireDir};
 use crate::engine::session::Session;
 use crate::engine::wire_log::WireSink;
-use crate::ui::text::{sanitize, short_time};
+use crate::ui::text::{push_padded, push_short_time, sanitize};
 
 /// `wharf ls URL`: prints the folder as `ls -l` would and returns the exit code.
 pub async fn ls(profile: ConnectProfile, verbose: bool) -> i32 {
@@ -32,13 +32,15 @@ pub async fn ls(profile: ConnectProfile, verbose: bool) -> i32 {
     };
     let path = session.start_path();
     let result = session.list(&path).await;
-    if session.is_usable() {
-        session.quit().await;
-    }
-    match result {
+    // Print before saying goodbye: the listing is what the user waits for.
+    let code = match result {
         Ok(mut entries) => {
             entries.sort_unstable_by(|a, b| a.name.cmp(&b.name));
-            match print_long(&entries) {
+            let printed = print_long(&entries);
+            // The process ends right after this: freeing 100,000 entries one
+            // by one would only delay the exit the user is waiting for.
+            std::mem::forget(entries);
+            match printed {
                 Ok(()) => 0,
                 // A closed pipe (`wharf ls … | head`) is not an error.
                 Err(e) if e.kind() == io::ErrorKind::BrokenPipe => 0,
@@ -52,47 +54,47 @@ pub async fn ls(profile: ConnectProfile, verbose: bool) -> i32 {
             eprintln!("wharf: {path}: {e}");
             1
         }
+    };
+    if session.is_usable() {
+        session.quit().await;
     }
+    code
 }
 
 fn print_long(entries: &[Entry]) -> io::Result<()> {
     let year = chrono::Local::now().year();
     let mut out = BufWriter::with_capacity(256 * 1024, io::stdout().lock());
+    // One reused line buffer: `format!` per line costs more than the
+    // network when a folder has 100,000 entries.
+    let mut line = String::with_capacity(256);
     for e in entries {
+        line.clear();
         let perm = e.permissions.as_deref().unwrap_or(match e.kind {
             EntryKind::Dir => "d?????????",
             EntryKind::Symlink => "l?????????",
             _ => "-?????????",
         });
-        let time = short_time(e.modified, year);
-        let name = sanitize(&e.name);
-        match (&e.kind, &e.link_target) {
-            (EntryKind::Symlink, Some(t)) => writeln!(
-                out,
-                "{} {:>12} {:<12} {} -> {}",
-                sanitize(perm),
-                e.size,
-                time,
-                name,
-                sanitize(t)
-            )?,
-            (EntryKind::Dir, _) => writeln!(
-                out,
-                "{} {:>12} {:<12} {}/",
-                sanitize(perm),
-                e.size,
-                time,
-                name
-            )?,
-            _ => writeln!(
-                out,
-                "{} {:>12} {:<12} {}",
-                sanitize(perm),
-                e.size,
-                time,
-                name
-            )?,
+        line.push_str(&sanitize(perm));
+        line.push(' ');
+        push_padded(&mut line, e.size, 12, ' ');
+        line.push(' ');
+        let before = line.len();
+        push_short_time(&mut line, e.modified, year);
+        for _ in line[before..].chars().count()..12 {
+            line.push(' ');
         }
+        line.push(' ');
+        line.push_str(&sanitize(&e.name));
+        match (&e.kind, &e.link_target) {
+            (EntryKind::Symlink, Some(t)) => {
+                line.push_str(" -> ");
+                line.push_str(&sanitize(t));
+            }
+            (EntryKind::Dir, _) => line.push('/'),
+            _ => {}
+        }
+        line.push('\n');
+        out.write_all(line.as_bytes())?;
     }
     out.flush()
 }

@@ -57,8 +57,63 @@ pub const MAX_KEPT_UNREADABLE: usize = 100;
 /// decodes each line as UTF-8 (lossy), dispatches per format.
 #[must_use]
 pub fn parse_listing(data: &[u8], format: ListFormat, today: NaiveDate) -> Listing {
-    let mut listing = Listing::default();
-    listing.entries.reserve(count_byte(data, b'\n') + 1);
+    let mut parser = ListingParser::new(format, today);
+    parser.listing.entries.reserve(count_byte(data, b'\n') + 1);
+    parser.feed(data);
+    parser.finish()
+}
+
+/// Parses a listing while it arrives, chunk by chunk, so that parsing
+/// overlaps the transfer instead of following it. Lines may be split
+/// anywhere between chunks (even inside a UTF-8 character).
+#[derive(Debug)]
+pub struct ListingParser {
+    format: ListFormat,
+    today: NaiveDate,
+    /// The incomplete last line of what was fed so far.
+    carry: Vec<u8>,
+    listing: Listing,
+}
+
+impl ListingParser {
+    #[must_use]
+    pub fn new(format: ListFormat, today: NaiveDate) -> Self {
+        ListingParser {
+            format,
+            today,
+            carry: Vec::new(),
+            listing: Listing::default(),
+        }
+    }
+
+    /// Parses every line that `chunk` completes; keeps the rest for later.
+    pub fn feed(&mut self, chunk: &[u8]) {
+        let Some(last_nl) = chunk.iter().rposition(|&b| b == b'\n') else {
+            self.carry.extend_from_slice(chunk);
+            return;
+        };
+        let (complete, rest) = chunk.split_at(last_nl + 1);
+        if self.carry.is_empty() {
+            parse_lines(&mut self.listing, complete, self.format, self.today);
+        } else {
+            self.carry.extend_from_slice(complete);
+            let lines = std::mem::take(&mut self.carry);
+            parse_lines(&mut self.listing, &lines, self.format, self.today);
+        }
+        self.carry.extend_from_slice(rest);
+    }
+
+    /// Parses the last line (a listing need not end with a newline).
+    #[must_use]
+    pub fn finish(mut self) -> Listing {
+        let tail = std::mem::take(&mut self.carry);
+        parse_lines(&mut self.listing, &tail, self.format, self.today);
+        self.listing
+    }
+}
+
+/// Parses whole lines of `data` into `listing`.
+fn parse_lines(listing: &mut Listing, data: &[u8], format: ListFormat, today: NaiveDate) {
     // Validating the whole payload at once is much cheaper than line by line;
     // only a payload with bad bytes is decoded (lossily) per line.
     let text = std::str::from_utf8(data).ok();
@@ -93,7 +148,6 @@ pub fn parse_listing(data: &[u8], format: ListFormat, today: NaiveDate) -> Listi
         }
         start = end + 1;
     }
-    listing
 }
 
 // ---------------------------------------------------------------------------
@@ -1686,6 +1740,25 @@ modify=20270201100000;perm=adfr;size=0;type=file;unique=FE00U9A0E11;UNIX.group=0
                     let _ = parse_mlsd_line(text);
                 }
             }
+        }
+    }
+
+    #[test]
+    fn feeding_in_any_chunks_gives_the_same_listing() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 27).expect("date");
+        let data = "-rw-r--r--    1 1000     1000         1234 Nov 27 14:03 f\u{fc}r.txt\r\n\
+                    drwxr-xr-x    2 1000     1000         4096 Jan  2  2024 dir\r\n\
+                    garbage line\r\n\
+                    -rw-r--r--    1 1000     1000            1 Jan  2  2024 last"
+            .as_bytes();
+        let whole = parse_listing(data, ListFormat::List, today);
+        assert_eq!(whole.entries.len(), 3);
+        for size in 1..data.len() {
+            let mut p = ListingParser::new(ListFormat::List, today);
+            for chunk in data.chunks(size) {
+                p.feed(chunk);
+            }
+            assert_eq!(p.finish(), whole, "chunks of {size}");
         }
     }
 }

@@ -16,7 +16,7 @@ use suppaftp::{FtpError, Mode, ReplyTooLarge, Status};
 use tokio::io::AsyncReadExt;
 use tokio::net::TcpStream;
 
-use super::listing::{self, ListFormat};
+use super::listing::{ListFormat, Listing, ListingParser};
 use super::protocol::{ConnectProfile, DataMode, EngineError, Entry, ServerInfo};
 use super::wire_log::{WireSink, reply_code};
 
@@ -207,28 +207,23 @@ impl Session {
         let t = self.profile.timeouts.reply;
         let r = timed(t, "CWD", self.ftp.cwd(path)).await;
         self.check(r)?;
-        let (format, data) = if self.info.uses_mlsd {
-            (ListFormat::Mlsd, self.read_data_command("MLSD").await?)
+        let parsed = if self.info.uses_mlsd {
+            self.read_listing("MLSD", ListFormat::Mlsd).await?
         } else if self.plain_list {
-            (ListFormat::List, self.read_data_command("LIST").await?)
+            self.read_listing("LIST", ListFormat::List).await?
         } else {
-            match self.read_data_command("LIST -a").await {
+            match self.read_listing("LIST -a", ListFormat::List).await {
                 // Some servers take `-a` for a file name; a plain LIST then works.
                 Err(EngineError::Reply { code, .. })
                     if (500..=504).contains(&code) || code == 550 =>
                 {
                     self.plain_list = true;
                     self.sink.info("The server refused LIST -a; using LIST");
-                    (ListFormat::List, self.read_data_command("LIST").await?)
+                    self.read_listing("LIST", ListFormat::List).await?
                 }
-                other => (ListFormat::List, other?),
+                other => other?,
             }
         };
-        let today = chrono::Local::now().date_naive();
-        let parsed =
-            tokio::task::spawn_blocking(move || listing::parse_listing(&data, format, today))
-                .await
-                .map_err(|e| EngineError::Protocol(format!("listing parser stopped: {e}")))?;
         if parsed.unreadable_count > 0 {
             for line in parsed.unreadable.iter().take(UNREADABLE_SHOWN) {
                 self.sink
@@ -244,9 +239,14 @@ impl Session {
         Ok(parsed.entries)
     }
 
-    /// Sends a command that answers over a data connection and reads all of it.
-    /// Falls back from EPSV to PASV once, when the server refuses EPSV.
-    async fn read_data_command(&mut self, command: &str) -> Result<Vec<u8>, EngineError> {
+    /// Sends a listing command and parses its data connection as it arrives
+    /// (parsing overlaps the transfer). Falls back from EPSV to PASV once,
+    /// when the server refuses EPSV.
+    async fn read_listing(
+        &mut self,
+        command: &str,
+        format: ListFormat,
+    ) -> Result<Listing, EngineError> {
         let t = self.profile.timeouts.reply;
         loop {
             let opened = timed(
@@ -271,7 +271,8 @@ impl Session {
                     stream
                 }
             };
-            let mut data = Vec::new();
+            let mut parser = ListingParser::new(format, chrono::Local::now().date_naive());
+            let mut total = 0usize;
             let mut buf = vec![0u8; DATA_BUF];
             loop {
                 let n = match tokio::time::timeout(t, stream.read(&mut buf)).await {
@@ -282,17 +283,20 @@ impl Session {
                 if n == 0 {
                     break;
                 }
-                if data.len() + n > MAX_LISTING_BYTES {
+                total += n;
+                if total > MAX_LISTING_BYTES {
                     return Err(self.fail(Failure::Protocol(format!(
                         "the listing is larger than {} MiB",
                         MAX_LISTING_BYTES >> 20
                     ))));
                 }
-                data.extend_from_slice(&buf[..n]);
+                // A chunk is at most DATA_BUF bytes: a few milliseconds of
+                // parsing, fine on a worker thread.
+                parser.feed(&buf[..n]);
             }
             let r = timed(t, "transfer end", stream.finish()).await;
             self.check(r)?;
-            return Ok(data);
+            return Ok(parser.finish());
         }
     }
 

@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use chrono::{Datelike, NaiveDateTime};
+use chrono::{Datelike, NaiveDateTime, Timelike};
 
 /// Makes server text safe to draw: control characters (C0, C1, DEL, and so
 /// ESC) are shown escaped (`\x1b`, `\u{9b}`), never written raw.
@@ -51,10 +51,52 @@ pub fn human_size(bytes: u64) -> String {
 
 /// `ls`-style times in 12 columns: `Nov 27 14:03` this year, `Nov 27  2024` before.
 pub fn short_time(t: Option<NaiveDateTime>, this_year: i32) -> String {
-    match t {
-        None => String::new(),
-        Some(t) if t.year() == this_year => t.format("%b %e %H:%M").to_string(),
-        Some(t) => t.format("%b %e  %Y").to_string(),
+    let mut s = String::with_capacity(12);
+    push_short_time(&mut s, t, this_year);
+    s
+}
+
+/// Appends [`short_time`] to `out`. Hand-formatted: chrono's `format`
+/// parses its pattern on every call, which shows when printing 100,000
+/// lines. Nothing is appended for an unknown time.
+pub fn push_short_time(out: &mut String, t: Option<NaiveDateTime>, this_year: i32) {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let Some(t) = t else { return };
+    out.push_str(MONTHS[t.month0() as usize % 12]);
+    out.push(' ');
+    push_padded(out, u64::from(t.day()), 2, ' ');
+    out.push(' ');
+    if t.year() == this_year {
+        push_padded(out, u64::from(t.hour()), 2, '0');
+        out.push(':');
+        push_padded(out, u64::from(t.minute()), 2, '0');
+    } else {
+        out.push(' ');
+        push_padded(out, u64::try_from(t.year()).unwrap_or(0), 4, ' ');
+    }
+}
+
+/// Appends `n` right-aligned in `width` columns, padded with `pad`.
+pub fn push_padded(out: &mut String, n: u64, width: usize, pad: char) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut v = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    let len = digits.len() - i;
+    for _ in len..width {
+        out.push(pad);
+    }
+    for &d in &digits[i..] {
+        out.push(d as char);
     }
 }
 
@@ -103,6 +145,19 @@ mod tests {
         assert_eq!(human_size(1024), "1.0K");
         assert_eq!(human_size(12_400_000), "12M");
         assert_eq!(human_size(5 * 1024 * 1024 * 1024), "5.0G");
+    }
+
+    #[test]
+    fn times_read_like_ls() {
+        let t = chrono::NaiveDate::from_ymd_opt(2026, 3, 7).and_then(|d| d.and_hms_opt(9, 5, 0));
+        assert_eq!(short_time(t, 2026), "Mar  7 09:05");
+        assert_eq!(short_time(t, 2027), "Mar  7  2026");
+        assert_eq!(short_time(None, 2026), "");
+        let mut s = String::new();
+        push_padded(&mut s, 42, 5, ' ');
+        push_padded(&mut s, 7, 2, '0');
+        push_padded(&mut s, 123_456, 2, ' ');
+        assert_eq!(s, "   4207123456");
     }
 
     #[test]
