@@ -15,7 +15,7 @@ use wharf::engine::protocol::{
     Timeouts, WireDir,
 };
 
-const W: u16 = 100;
+const W: u16 = 120;
 const H: u16 = 24;
 
 fn at(y: i32, m: u32, d: u32, hh: u32, mm: u32) -> Option<chrono::NaiveDateTime> {

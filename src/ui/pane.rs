@@ -26,7 +26,7 @@ struct Columns {
 impl Columns {
     fn for_width(width: u16) -> Columns {
         let time = width >= 40;
-        let perm = width >= 64;
+        let perm = width >= 56;
         let fixed =
             SIZE_W + 1 + if time { TIME_W + 1 } else { 0 } + if perm { PERM_W + 1 } else { 0 };
         Columns {
