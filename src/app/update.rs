@@ -502,6 +502,14 @@ fn on_engine(state: &mut AppState, ev: Event, out: &mut Vec<Command>) {
             pane.set_listing(path, entries, pending.select.as_deref());
             pane.scroll_to_cursor(height);
         }
+        Event::BatchQueued { .. }
+        | Event::BatchFailed { .. }
+        | Event::TransferQueued { .. }
+        | Event::TransferState { .. }
+        | Event::TransferProgress { .. }
+        | Event::Conflict { .. }
+        | Event::BatchDone { .. }
+        | Event::FolderChanged { .. } => {}
         Event::Failed {
             req,
             side,

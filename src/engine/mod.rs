@@ -6,7 +6,9 @@ pub mod entry;
 pub mod listing;
 pub mod local;
 pub mod protocol;
+pub mod safe_path;
 pub mod session;
+pub mod transfer;
 pub mod wire_log;
 
 use tokio::sync::mpsc;
@@ -34,11 +36,16 @@ impl EngineHandle {
     }
 }
 
-/// Starts the engine on the current tokio runtime.
+/// Starts the engine on the current tokio runtime, with default transfer settings.
 pub fn spawn() -> EngineHandle {
+    spawn_with(transfer::TransferConfig::default())
+}
+
+/// Starts the engine with the given transfer settings.
+pub fn spawn_with(config: transfer::TransferConfig) -> EngineHandle {
     let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
     let (ev_tx, ev_rx) = mpsc::unbounded_channel();
-    let task = tokio::spawn(run(cmd_rx, ev_tx));
+    let task = tokio::spawn(run(cmd_rx, ev_tx, config));
     EngineHandle {
         commands: cmd_tx,
         events: ev_rx,
@@ -46,17 +53,25 @@ pub fn spawn() -> EngineHandle {
     }
 }
 
-async fn run(mut commands: mpsc::UnboundedReceiver<Command>, events: EventTx) {
+async fn run(
+    mut commands: mpsc::UnboundedReceiver<Command>,
+    events: EventTx,
+    config: transfer::TransferConfig,
+) {
     let mut remote: Option<browse::BrowseHandle> = None;
+    let transfers = transfer::spawn(events.clone(), config);
     while let Some(cmd) = commands.recv().await {
         match cmd {
             Command::Connect { conn, profile } => {
+                transfers.send(transfer::Msg::Profile(Some(profile.clone())));
                 let old = remote.replace(browse::spawn(conn, profile, events.clone()));
                 if let Some(old) = old {
                     tokio::spawn(old.close());
                 }
             }
             Command::Disconnect => {
+                // Running transfers finish on their own connections; no new ones start.
+                transfers.send(transfer::Msg::Profile(None));
                 if let Some(old) = remote.take() {
                     tokio::spawn(old.close());
                 }
@@ -110,9 +125,23 @@ async fn run(mut commands: mpsc::UnboundedReceiver<Command>, events: EventTx) {
                     let _ = events.send(browse::not_connected(req, path));
                 }
             },
+            Command::Transfer(req) => transfers.send(transfer::Msg::Request(req)),
+            Command::CancelTransfer(id) => transfers.send(transfer::Msg::Cancel(id)),
+            Command::CancelAllTransfers => transfers.send(transfer::Msg::CancelAll),
+            Command::RetryTransfers(ids) => transfers.send(transfer::Msg::Retry(ids)),
+            Command::Resolve {
+                ask,
+                choice,
+                for_all,
+            } => transfers.send(transfer::Msg::Resolve {
+                ask,
+                choice,
+                for_all,
+            }),
             Command::Shutdown => break,
         }
     }
+    transfers.shutdown().await;
     if let Some(r) = remote {
         r.close().await;
     }

@@ -103,6 +103,102 @@ impl Default for Timeouts {
     }
 }
 
+/// Identifies one file transfer (a folder becomes one per file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TransferId(pub u64);
+
+/// Identifies what one F5/F6 or drop asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct BatchId(pub u64);
+
+/// Identifies one question the engine asked (an existing target).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AskId(pub u64);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Direction {
+    /// Remote → local.
+    Download,
+    /// Local → remote.
+    Upload,
+}
+
+/// What to do when the target of a transfer already exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum OnExisting {
+    /// Ask the user (the UI shows both sides).
+    #[default]
+    Ask,
+    Overwrite,
+    /// Overwrite only when the source is newer than the target.
+    OverwriteIfNewer,
+    /// Continue the target from its size (it is taken as a correct prefix).
+    Resume,
+    /// Transfer under a free name (`name (1).ext`).
+    Rename,
+    Skip,
+}
+
+/// One entry the user picked: a file, or a folder to copy recursively.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransferItem {
+    /// Full path of the source (local, or remote for downloads).
+    pub source: PathBuf,
+    pub is_dir: bool,
+    /// From the listing the user saw, when known (files).
+    pub size: Option<u64>,
+    pub modified: Option<chrono::NaiveDateTime>,
+    /// The name to create in the target folder (usually the source's).
+    pub target_name: String,
+}
+
+/// Copy (or move) entries into a folder on the other side.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransferRequest {
+    pub batch: BatchId,
+    pub direction: Direction,
+    pub items: Vec<TransferItem>,
+    /// The folder to copy into (remote for uploads, local for downloads).
+    pub target_dir: PathBuf,
+    pub on_existing: OnExisting,
+    /// Delete each source once its copy is verified complete.
+    pub move_after: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransferState {
+    Queued,
+    Running,
+    /// A transient failure; the next attempt resumes where this one stopped.
+    Retrying {
+        attempt: u32,
+        reason: String,
+    },
+    Done,
+    Failed(String),
+    Cancelled,
+    Skipped(String),
+}
+
+impl TransferState {
+    pub fn is_finished(&self) -> bool {
+        matches!(
+            self,
+            TransferState::Done
+                | TransferState::Failed(_)
+                | TransferState::Cancelled
+                | TransferState::Skipped(_)
+        )
+    }
+}
+
+/// The two sides of an existing-target question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileFacts {
+    pub size: Option<u64>,
+    pub modified: Option<chrono::NaiveDateTime>,
+}
+
 /// UI → engine.
 #[derive(Debug, Clone)]
 pub enum Command {
@@ -117,6 +213,18 @@ pub enum Command {
         req: RequestId,
         side: Side,
         path: PathBuf,
+    },
+    Transfer(TransferRequest),
+    CancelTransfer(TransferId),
+    CancelAllTransfers,
+    /// Queue failed or cancelled transfers again.
+    RetryTransfers(Vec<TransferId>),
+    /// The answer to `Event::Conflict`.
+    Resolve {
+        ask: AskId,
+        choice: OnExisting,
+        /// Use the same choice for the rest of the batch.
+        for_all: bool,
     },
     Shutdown,
 }
@@ -171,6 +279,53 @@ pub enum Event {
         path: PathBuf,
         error: EngineError,
     },
+    /// A batch's tree has been walked: its files are queued.
+    BatchQueued {
+        batch: BatchId,
+        files: usize,
+        bytes: u64,
+        /// Entries left out while walking (symlinks to folders, unsafe names…), with why.
+        skipped: Vec<String>,
+    },
+    /// The batch could not be started at all (the source can't be read…).
+    BatchFailed { batch: BatchId, error: String },
+    TransferQueued {
+        id: TransferId,
+        batch: BatchId,
+        direction: Direction,
+        /// Shown in the queue: the path below the batch's target folder.
+        name: String,
+        size: Option<u64>,
+    },
+    TransferState {
+        id: TransferId,
+        state: TransferState,
+    },
+    /// Bytes of the file now at the target (resumed bytes included) and the
+    /// current rate in bytes per second. At most ~10 a second per transfer.
+    TransferProgress {
+        id: TransferId,
+        done: u64,
+        rate: u64,
+    },
+    /// The target of a transfer exists: what now?
+    Conflict {
+        ask: AskId,
+        id: TransferId,
+        name: String,
+        source: FileFacts,
+        target: FileFacts,
+    },
+    /// Every transfer of the batch has finished.
+    BatchDone {
+        batch: BatchId,
+        done: usize,
+        failed: usize,
+        skipped: usize,
+        cancelled: usize,
+    },
+    /// Files were added to or removed from a folder: panes showing it re-read.
+    FolderChanged { side: Side, path: PathBuf },
     /// One line of the protocol log. `code` is set for replies.
     Wire {
         dir: WireDir,

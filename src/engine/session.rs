@@ -13,7 +13,7 @@ use std::time::Duration;
 use suppaftp::tokio::AsyncFtpStream;
 use suppaftp::types::FileType;
 use suppaftp::{FtpError, Mode, ReplyTooLarge, Status};
-use tokio::io::AsyncReadExt;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use super::listing::{ListFormat, Listing, ListingParser};
@@ -29,6 +29,39 @@ const DATA_BUF: usize = 256 * 1024;
 
 /// How many unreadable listing lines are copied into the protocol log.
 const UNREADABLE_SHOWN: usize = 5;
+
+/// A data connection as suppaftp hands it out.
+pub type DataStream = suppaftp::tokio::TransferStream<suppaftp::tokio::AsyncNoTlsStream>;
+
+/// What a data connection is opened for.
+#[derive(Clone, Copy)]
+enum DataOp<'a> {
+    List(&'a str),
+    Retr(&'a str),
+    Stor(&'a str),
+    Appe(&'a str),
+}
+
+impl DataOp<'_> {
+    fn verb(&self) -> &'static str {
+        match self {
+            DataOp::List(_) => "listing",
+            DataOp::Retr(_) => "RETR",
+            DataOp::Stor(_) => "STOR",
+            DataOp::Appe(_) => "APPE",
+        }
+    }
+}
+
+/// A file transfer failed on the network side or on the local side. The
+/// two are retried differently: a full disk is not going to get better.
+#[derive(Debug, thiserror::Error)]
+pub enum TransferError {
+    #[error(transparent)]
+    Remote(#[from] EngineError),
+    #[error("{0}")]
+    Local(io::Error),
+}
 
 pub struct Session {
     ftp: AsyncFtpStream,
@@ -240,23 +273,66 @@ impl Session {
     }
 
     /// Sends a listing command and parses its data connection as it arrives
-    /// (parsing overlaps the transfer). Falls back from EPSV to PASV once,
-    /// when the server refuses EPSV.
+    /// (parsing overlaps the transfer).
     async fn read_listing(
         &mut self,
         command: &str,
         format: ListFormat,
     ) -> Result<Listing, EngineError> {
         let t = self.profile.timeouts.reply;
+        let mut stream = self.open_data(DataOp::List(command), 0).await?;
+        let mut parser = ListingParser::new(format, chrono::Local::now().date_naive());
+        let mut total = 0usize;
+        let mut buf = vec![0u8; DATA_BUF];
         loop {
-            let opened = timed(
-                t,
-                command,
-                self.ftp
-                    .custom_data_command(command, &[Status::AboutToSend, Status::AlreadyOpen]),
-            )
+            let n = match tokio::time::timeout(t, stream.read(&mut buf)).await {
+                Err(_) => return Err(self.fail(Failure::Timeout(format!("{command} data")))),
+                Ok(Err(e)) => return Err(self.fail(Failure::Ftp(FtpError::ConnectionError(e)))),
+                Ok(Ok(n)) => n,
+            };
+            if n == 0 {
+                break;
+            }
+            total += n;
+            if total > MAX_LISTING_BYTES {
+                return Err(self.fail(Failure::Protocol(format!(
+                    "the listing is larger than {} MiB",
+                    MAX_LISTING_BYTES >> 20
+                ))));
+            }
+            // A chunk is at most DATA_BUF bytes: a few milliseconds of
+            // parsing, fine on a worker thread.
+            parser.feed(&buf[..n]);
+        }
+        let r = timed(t, "transfer end", stream.finish()).await;
+        self.check(r)?;
+        Ok(parser.finish())
+    }
+
+    /// Opens a data connection for `op`, starting at `offset` (REST) when
+    /// it is not 0. Falls back from EPSV to PASV once, for the rest of the
+    /// session, when the server refuses EPSV.
+    async fn open_data(&mut self, op: DataOp<'_>, offset: u64) -> Result<DataStream, EngineError> {
+        let t = self.profile.timeouts.reply;
+        loop {
+            let ftp = &mut self.ftp;
+            let opened = timed(t, op.verb(), async {
+                // The crate consumes the offset with each data command, even a
+                // failed one, so it is set again on every attempt.
+                let offset = usize::try_from(offset).map_err(|_| FtpError::BadResponse)?;
+                ftp.resume_transfer(offset).await?;
+                match op {
+                    DataOp::List(cmd) => ftp
+                        .custom_data_command(cmd, &[Status::AboutToSend, Status::AlreadyOpen])
+                        .await
+                        .map(|(_, s)| s),
+                    DataOp::Retr(path) => ftp.retr_as_stream(path).await,
+                    DataOp::Stor(path) => ftp.put_with_stream(path).await,
+                    DataOp::Appe(path) => ftp.append_with_stream(path).await,
+                }
+            })
             .await;
-            let mut stream = match opened {
+            match opened {
                 Ok(Err(FtpError::UnexpectedResponse(resp)))
                     if self.epsv_was_refused(&resp.body) =>
                 {
@@ -264,40 +340,180 @@ impl Session {
                     self.ftp.set_mode(Mode::Passive);
                     self.sink
                         .info("The server refused EPSV; using PASV for this session");
-                    continue;
                 }
-                other => {
-                    let (_, stream) = self.check(other)?;
-                    stream
+                other => return self.check(other),
+            }
+        }
+    }
+
+    /// Downloads `remote` into `out`, starting at byte `offset` (the caller
+    /// has positioned `out` there). `progress` gets the running total of
+    /// bytes received in this call. Returns that total.
+    pub async fn download<W: AsyncWrite + Unpin>(
+        &mut self,
+        remote: &str,
+        offset: u64,
+        out: &mut W,
+        progress: &mut (dyn FnMut(u64) + Send),
+    ) -> Result<u64, TransferError> {
+        let sink = self.sink.clone();
+        sink.scope(self.download_inner(remote, offset, out, progress))
+            .await
+    }
+
+    async fn download_inner<W: AsyncWrite + Unpin>(
+        &mut self,
+        remote: &str,
+        offset: u64,
+        out: &mut W,
+        progress: &mut (dyn FnMut(u64) + Send),
+    ) -> Result<u64, TransferError> {
+        let t = self.profile.timeouts.reply;
+        let mut stream = self.open_data(DataOp::Retr(remote), offset).await?;
+        let mut buf = vec![0u8; DATA_BUF];
+        let mut done = 0u64;
+        loop {
+            let n = match tokio::time::timeout(t, stream.read(&mut buf)).await {
+                Err(_) => return Err(self.fail(Failure::Timeout("RETR data".into())).into()),
+                Ok(Err(e)) => {
+                    return Err(self.fail(Failure::Ftp(FtpError::ConnectionError(e))).into());
+                }
+                Ok(Ok(0)) => break,
+                Ok(Ok(n)) => n,
+            };
+            if let Err(e) = out.write_all(&buf[..n]).await {
+                // The server still sends; this connection is out of step now.
+                self.broken = true;
+                return Err(TransferError::Local(e));
+            }
+            done += n as u64;
+            progress(done);
+        }
+        out.flush().await.map_err(TransferError::Local)?;
+        let r = timed(t, "transfer end", stream.finish()).await;
+        self.check(r)?;
+        Ok(done)
+    }
+
+    /// Uploads `input` to `remote`. With `offset` > 0 the server resumes at
+    /// that byte: REST + STOR, or APPE when `append` is set (servers without
+    /// REST STREAM). The caller has positioned `input` at `offset`.
+    pub async fn upload<R: AsyncRead + Unpin>(
+        &mut self,
+        remote: &str,
+        offset: u64,
+        append: bool,
+        input: &mut R,
+        progress: &mut (dyn FnMut(u64) + Send),
+    ) -> Result<u64, TransferError> {
+        let sink = self.sink.clone();
+        sink.scope(self.upload_inner(remote, offset, append, input, progress))
+            .await
+    }
+
+    async fn upload_inner<R: AsyncRead + Unpin>(
+        &mut self,
+        remote: &str,
+        offset: u64,
+        append: bool,
+        input: &mut R,
+        progress: &mut (dyn FnMut(u64) + Send),
+    ) -> Result<u64, TransferError> {
+        let t = self.profile.timeouts.reply;
+        let op = if append {
+            DataOp::Appe(remote)
+        } else {
+            DataOp::Stor(remote)
+        };
+        let rest = if append { 0 } else { offset };
+        let mut stream = self.open_data(op, rest).await?;
+        let mut buf = vec![0u8; DATA_BUF];
+        let mut done = 0u64;
+        loop {
+            let n = match input.read(&mut buf).await {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) => {
+                    self.broken = true;
+                    return Err(TransferError::Local(e));
                 }
             };
-            let mut parser = ListingParser::new(format, chrono::Local::now().date_naive());
-            let mut total = 0usize;
-            let mut buf = vec![0u8; DATA_BUF];
-            loop {
-                let n = match tokio::time::timeout(t, stream.read(&mut buf)).await {
-                    Err(_) => return Err(self.fail(Failure::Timeout(format!("{command} data")))),
-                    Ok(Err(e)) => return Err(self.fail(Failure::Ftp(FtpError::ConnectionError(e)))),
-                    Ok(Ok(n)) => n,
-                };
-                if n == 0 {
-                    break;
+            match tokio::time::timeout(t, stream.write_all(&buf[..n])).await {
+                Err(_) => return Err(self.fail(Failure::Timeout("STOR data".into())).into()),
+                Ok(Err(e)) => {
+                    return Err(self.fail(Failure::Ftp(FtpError::ConnectionError(e))).into());
                 }
-                total += n;
-                if total > MAX_LISTING_BYTES {
-                    return Err(self.fail(Failure::Protocol(format!(
-                        "the listing is larger than {} MiB",
-                        MAX_LISTING_BYTES >> 20
-                    ))));
-                }
-                // A chunk is at most DATA_BUF bytes: a few milliseconds of
-                // parsing, fine on a worker thread.
-                parser.feed(&buf[..n]);
+                Ok(Ok(())) => {}
             }
-            let r = timed(t, "transfer end", stream.finish()).await;
-            self.check(r)?;
-            return Ok(parser.finish());
+            done += n as u64;
+            progress(done);
         }
+        let r = timed(t, "transfer end", stream.finish()).await;
+        self.check(r)?;
+        Ok(done)
+    }
+
+    /// Runs a simple command (no data connection) under the timeout and the
+    /// protocol log.
+    async fn simple<T>(
+        &mut self,
+        what: &str,
+        f: impl AsyncFnOnce(&mut AsyncFtpStream) -> Result<T, FtpError>,
+    ) -> Result<T, EngineError> {
+        let sink = self.sink.clone();
+        let t = self.profile.timeouts.reply;
+        let ftp = &mut self.ftp;
+        let r = sink.scope(timed(t, what, f(ftp))).await;
+        self.check(r)
+    }
+
+    /// SIZE: `None` when the server says the file is not there (550) or
+    /// does not know SIZE.
+    pub async fn size(&mut self, path: &str) -> Result<Option<u64>, EngineError> {
+        match self.simple("SIZE", async |f| f.size(path).await).await {
+            Ok(n) => Ok(Some(n as u64)),
+            Err(EngineError::Reply { .. }) if self.is_usable() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// MDTM: the modification time in UTC, when the server tells it.
+    pub async fn mdtm(&mut self, path: &str) -> Result<Option<chrono::NaiveDateTime>, EngineError> {
+        match self.simple("MDTM", async |f| f.mdtm(path).await).await {
+            Ok(t) => Ok(Some(t)),
+            Err(EngineError::Reply { .. }) if self.is_usable() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// MFMT: sets a file's modification time (UTC).
+    pub async fn mfmt(
+        &mut self,
+        path: &str,
+        time: chrono::NaiveDateTime,
+    ) -> Result<(), EngineError> {
+        let cmd = format!("MFMT {} {path}", time.format("%Y%m%d%H%M%S"));
+        self.simple("MFMT", async |f| {
+            f.custom_command(cmd, &[Status::File]).await.map(|_| ())
+        })
+        .await
+    }
+
+    pub async fn rename(&mut self, from: &str, to: &str) -> Result<(), EngineError> {
+        self.simple("RNFR/RNTO", async |f| f.rename(from, to).await)
+            .await
+    }
+
+    pub async fn delete(&mut self, path: &str) -> Result<(), EngineError> {
+        self.simple("DELE", async |f| f.rm(path).await).await
+    }
+
+    pub async fn mkdir(&mut self, path: &str) -> Result<(), EngineError> {
+        self.simple("MKD", async |f| f.mkdir(path).await).await
+    }
+
+    pub async fn rmdir(&mut self, path: &str) -> Result<(), EngineError> {
+        self.simple("RMD", async |f| f.rmdir(path).await).await
     }
 
     /// The last command sent was EPSV and the server said no (4xx/5xx).

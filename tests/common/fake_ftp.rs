@@ -28,6 +28,8 @@ pub struct Script {
     pub override_reply: Option<(String, String)>,
     /// The LIST payload.
     pub listing: Vec<u8>,
+    /// What RETR sends for any file (None: RETR is refused).
+    pub file_content: Option<Vec<u8>>,
 }
 
 pub struct FakeServer {
@@ -126,6 +128,22 @@ async fn serve(stream: TcpStream, script: Script, conn_index: usize) -> std::io:
                     .replace("{p1}", &(port / 256).to_string())
                     .replace("{p2}", &(port % 256).to_string())
             }
+            "RETR" => match (data.take(), &script.file_content) {
+                (Some(l), Some(content)) => {
+                    write.write_all(b"150 sending\r\n").await?;
+                    let (mut d, _) = l.accept().await?;
+                    d.write_all(content).await?;
+                    d.shutdown().await?;
+                    drop(d);
+                    "226 done".into()
+                }
+                (None, _) => "425 use PASV first".into(),
+                (_, None) => "550 no such file".into(),
+            },
+            "SIZE" => match &script.file_content {
+                Some(c) => format!("213 {}", c.len()),
+                None => "550 no such file".into(),
+            },
             "LIST" | "MLSD" => match data.take() {
                 None => "425 use PASV first".into(),
                 Some(l) => {

@@ -1,0 +1,759 @@
+//! Transfers: the scheduler that turns requests into file jobs and hands
+//! them to a pool of transfer connections, separate from the browse
+//! session (a control connection cannot answer while its data connection
+//! is busy).
+//!
+//! Flow: a `TransferRequest` is planned (folders walked, targets looked up)
+//! on a connection of its own; the resulting jobs are queued; each waits for
+//! the user's answer if its target exists and the policy is Ask; a free
+//! worker (at most `connections` of them, opened when there is work and
+//! closed after a while without) runs it and reports the outcome.
+
+pub mod job;
+pub mod plan;
+pub mod worker;
+
+use std::collections::{HashMap, VecDeque};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use super::EventTx;
+use super::protocol::{
+    AskId, BatchId, ConnectProfile, Direction, EngineError, Event, FileFacts, OnExisting, Side,
+    TransferId, TransferRequest, TransferState,
+};
+use super::session::Session;
+use super::wire_log::WireSink;
+use job::Job;
+use worker::{Assignment, Report};
+
+/// How the pool behaves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TransferConfig {
+    /// Transfer connections at most.
+    pub connections: usize,
+    /// Retries of a transient failure per file.
+    pub retries: u32,
+    /// First retry delay; doubled each time.
+    pub backoff_base: Duration,
+    /// Close a transfer connection after this long without work.
+    pub idle_close: Duration,
+}
+
+impl Default for TransferConfig {
+    fn default() -> Self {
+        TransferConfig {
+            connections: 4,
+            retries: 5,
+            backoff_base: Duration::from_secs(1),
+            idle_close: Duration::from_secs(30),
+        }
+    }
+}
+
+impl TransferConfig {
+    /// The wait before retry number `attempt` (1-based): 1, 2, 4, 8, 16 s… at most 30 s.
+    pub fn backoff(&self, attempt: u32) -> Duration {
+        let factor = 1u32 << attempt.saturating_sub(1).min(5);
+        (self.backoff_base * factor).min(Duration::from_secs(30))
+    }
+}
+
+/// How one job ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Done,
+    Failed(String),
+    Cancelled,
+    Skipped(String),
+}
+
+impl Outcome {
+    fn state(&self) -> TransferState {
+        match self {
+            Outcome::Done => TransferState::Done,
+            Outcome::Failed(w) => TransferState::Failed(w.clone()),
+            Outcome::Cancelled => TransferState::Cancelled,
+            Outcome::Skipped(w) => TransferState::Skipped(w.clone()),
+        }
+    }
+}
+
+/// Messages to the scheduler.
+pub enum Msg {
+    Profile(Option<ConnectProfile>),
+    Request(TransferRequest),
+    Cancel(TransferId),
+    CancelAll,
+    Retry(Vec<TransferId>),
+    Resolve {
+        ask: AskId,
+        choice: OnExisting,
+        for_all: bool,
+    },
+    Shutdown,
+}
+
+/// The engine's handle on the scheduler task.
+pub struct TransferHandle {
+    tx: mpsc::UnboundedSender<Msg>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl TransferHandle {
+    pub fn send(&self, m: Msg) {
+        let _ = self.tx.send(m);
+    }
+
+    /// Stops every transfer and waits (briefly) for the connections to close.
+    pub async fn shutdown(self) {
+        let _ = self.tx.send(Msg::Shutdown);
+        let _ = tokio::time::timeout(Duration::from_secs(3), self.task).await;
+    }
+}
+
+pub fn spawn(events: EventTx, config: TransferConfig) -> TransferHandle {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let task = tokio::spawn(Scheduler::new(events, config).run(rx));
+    TransferHandle { tx, task }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Status {
+    Queued,
+    /// Waiting for the user to say what to do with an existing target.
+    Asking,
+    Running,
+    Finished(Outcome),
+}
+
+struct Entry {
+    job: Job,
+    status: Status,
+    cancel: CancellationToken,
+}
+
+struct Batch {
+    direction: Direction,
+    target_dir: PathBuf,
+    /// The folder the sources came from, re-read after a move.
+    source_parent: Option<PathBuf>,
+    source_dirs: Vec<PathBuf>,
+    move_after: bool,
+    ids: Vec<TransferId>,
+    /// "Apply to all in this batch".
+    choice_for_all: Option<OnExisting>,
+    planned: bool,
+    reported_done: bool,
+}
+
+struct WorkerSlot {
+    tx: mpsc::Sender<Assignment>,
+    busy: Option<TransferId>,
+    idle_since: Instant,
+}
+
+/// Internal messages from tasks the scheduler started.
+enum Internal {
+    Planned {
+        batch: BatchId,
+        result: Result<plan::Plan, EngineError>,
+    },
+}
+
+struct Scheduler {
+    events: EventTx,
+    config: TransferConfig,
+    profile: Option<ConnectProfile>,
+    next_id: Arc<AtomicU64>,
+    entries: HashMap<TransferId, Entry>,
+    ready: VecDeque<TransferId>,
+    batches: HashMap<BatchId, Batch>,
+    /// Jobs waiting for an answer, in order; the first one is being asked.
+    ask_queue: VecDeque<TransferId>,
+    asking: Option<(AskId, TransferId)>,
+    next_ask: u64,
+    workers: Vec<Option<WorkerSlot>>,
+    reports_tx: mpsc::UnboundedSender<Report>,
+    reports_rx: Option<mpsc::UnboundedReceiver<Report>>,
+    internal_tx: mpsc::UnboundedSender<Internal>,
+    internal_rx: Option<mpsc::UnboundedReceiver<Internal>>,
+}
+
+impl Scheduler {
+    fn new(events: EventTx, config: TransferConfig) -> Self {
+        let (reports_tx, reports_rx) = mpsc::unbounded_channel();
+        let (internal_tx, internal_rx) = mpsc::unbounded_channel();
+        Scheduler {
+            events,
+            config,
+            profile: None,
+            next_id: Arc::new(AtomicU64::new(1)),
+            entries: HashMap::new(),
+            ready: VecDeque::new(),
+            batches: HashMap::new(),
+            ask_queue: VecDeque::new(),
+            asking: None,
+            next_ask: 0,
+            workers: Vec::new(),
+            reports_tx,
+            reports_rx: Some(reports_rx),
+            internal_tx,
+            internal_rx: Some(internal_rx),
+        }
+    }
+
+    fn emit(&self, e: Event) {
+        let _ = self.events.send(e);
+    }
+
+    async fn run(mut self, mut rx: mpsc::UnboundedReceiver<Msg>) {
+        let (Some(mut reports), Some(mut internal)) =
+            (self.reports_rx.take(), self.internal_rx.take())
+        else {
+            return;
+        };
+        loop {
+            let idle_check = self.next_idle_close();
+            tokio::select! {
+                m = rx.recv() => match m {
+                    None | Some(Msg::Shutdown) => break,
+                    Some(m) => self.on_msg(m),
+                },
+                Some(r) = reports.recv() => self.on_report(r),
+                Some(i) = internal.recv() => self.on_internal(i),
+                _ = sleep_until(idle_check), if idle_check.is_some() => self.close_idle_workers(),
+            }
+            self.dispatch();
+        }
+        for e in self.entries.values() {
+            e.cancel.cancel();
+        }
+        // Dropping the senders ends the workers; they send QUIT.
+        self.workers.clear();
+    }
+
+    fn on_msg(&mut self, m: Msg) {
+        match m {
+            Msg::Profile(p) => self.profile = p,
+            Msg::Request(req) => self.start_batch(req),
+            Msg::Cancel(id) => self.cancel(id),
+            Msg::CancelAll => {
+                let ids: Vec<TransferId> = self.entries.keys().copied().collect();
+                for id in ids {
+                    self.cancel(id);
+                }
+            }
+            Msg::Retry(ids) => {
+                for id in ids {
+                    self.retry(id);
+                }
+            }
+            Msg::Resolve {
+                ask,
+                choice,
+                for_all,
+            } => self.resolve(ask, choice, for_all),
+            Msg::Shutdown => {}
+        }
+    }
+
+    fn start_batch(&mut self, req: TransferRequest) {
+        let Some(profile) = self.profile.clone() else {
+            self.emit(Event::BatchFailed {
+                batch: req.batch,
+                error: "not connected".into(),
+            });
+            return;
+        };
+        let source_parent = req
+            .items
+            .first()
+            .and_then(|i| i.source.parent().map(PathBuf::from));
+        self.batches.insert(
+            req.batch,
+            Batch {
+                direction: req.direction,
+                target_dir: req.target_dir.clone(),
+                source_parent,
+                source_dirs: Vec::new(),
+                move_after: req.move_after,
+                ids: Vec::new(),
+                choice_for_all: None,
+                planned: false,
+                reported_done: false,
+            },
+        );
+        // Connections take a few round trips to log in: open them while
+        // the tree is walked.
+        let expected = if req.items.iter().any(|i| i.is_dir) {
+            self.config.connections
+        } else {
+            req.items.len().min(self.config.connections)
+        };
+        self.grow_pool(expected);
+        let ids = self.next_id.clone();
+        let internal = self.internal_tx.clone();
+        let events = self.events.clone();
+        tokio::spawn(async move {
+            let batch = req.batch;
+            let result = plan_batch(req, profile, ids, events).await;
+            let _ = internal.send(Internal::Planned { batch, result });
+        });
+    }
+
+    fn on_internal(&mut self, i: Internal) {
+        match i {
+            Internal::Planned { batch, result } => match result {
+                Err(e) => {
+                    self.batches.remove(&batch);
+                    self.emit(Event::BatchFailed {
+                        batch,
+                        error: e.to_string(),
+                    });
+                }
+                Ok(plan) => self.add_plan(batch, plan),
+            },
+        }
+    }
+
+    fn add_plan(&mut self, batch: BatchId, plan: plan::Plan) {
+        let files = plan.jobs.len();
+        let bytes = plan.jobs.iter().filter_map(|j| j.size).sum();
+        let mut ids = Vec::with_capacity(files);
+        for job in plan.jobs {
+            let id = job.id;
+            ids.push(id);
+            self.emit(Event::TransferQueued {
+                id,
+                batch,
+                direction: job.direction,
+                name: job.display.clone(),
+                size: job.size,
+            });
+            let status = if job.existing.is_some() && job.on_existing == OnExisting::Ask {
+                self.ask_queue.push_back(id);
+                Status::Asking
+            } else {
+                self.ready.push_back(id);
+                Status::Queued
+            };
+            self.entries.insert(
+                id,
+                Entry {
+                    job,
+                    status,
+                    cancel: CancellationToken::new(),
+                },
+            );
+        }
+        if let Some(b) = self.batches.get_mut(&batch) {
+            b.ids = ids;
+            b.source_dirs = plan.source_dirs;
+            b.planned = true;
+        }
+        self.emit(Event::BatchQueued {
+            batch,
+            files,
+            bytes,
+            skipped: plan.skipped,
+        });
+        self.ask_next();
+        self.check_batch(batch);
+    }
+
+    /// Puts the next existing-target question to the user, one at a time,
+    /// so that "apply to all" can answer the ones behind it.
+    fn ask_next(&mut self) {
+        while self.asking.is_none() {
+            let Some(id) = self.ask_queue.pop_front() else {
+                return;
+            };
+            let Some(entry) = self.entries.get(&id) else {
+                continue;
+            };
+            if entry.status != Status::Asking {
+                continue;
+            }
+            let choice = self
+                .batches
+                .get(&entry.job.batch)
+                .and_then(|b| b.choice_for_all);
+            if let Some(choice) = choice {
+                self.apply_choice(id, choice);
+                continue;
+            }
+            self.next_ask += 1;
+            let ask = AskId(self.next_ask);
+            self.asking = Some((ask, id));
+            let job = &entry.job;
+            self.emit(Event::Conflict {
+                ask,
+                id,
+                name: job.display.clone(),
+                source: FileFacts {
+                    size: job.size,
+                    modified: job.modified,
+                },
+                target: job.existing.clone().unwrap_or(FileFacts {
+                    size: None,
+                    modified: None,
+                }),
+            });
+        }
+    }
+
+    fn resolve(&mut self, ask: AskId, choice: OnExisting, for_all: bool) {
+        let Some((current, id)) = self.asking else {
+            return;
+        };
+        if current != ask {
+            return;
+        }
+        self.asking = None;
+        if for_all
+            && let Some(b) = self
+                .entries
+                .get(&id)
+                .and_then(|e| self.batches.get_mut(&e.job.batch))
+        {
+            b.choice_for_all = Some(choice);
+        }
+        self.apply_choice(id, choice);
+        self.ask_next();
+    }
+
+    fn apply_choice(&mut self, id: TransferId, choice: OnExisting) {
+        let Some(entry) = self.entries.get_mut(&id) else {
+            return;
+        };
+        match choice {
+            OnExisting::Skip => {
+                self.finish(id, Outcome::Skipped("the target exists".into()));
+            }
+            // Asking again would loop: treat it as keeping the target.
+            OnExisting::Ask => self.finish(id, Outcome::Skipped("no answer".into())),
+            other => {
+                entry.job.on_existing = other;
+                entry.status = Status::Queued;
+                self.ready.push_back(id);
+            }
+        }
+    }
+
+    fn cancel(&mut self, id: TransferId) {
+        let Some(entry) = self.entries.get(&id) else {
+            return;
+        };
+        match entry.status {
+            Status::Queued | Status::Asking => {
+                if self.asking.is_some_and(|(_, a)| a == id) {
+                    self.asking = None;
+                }
+                self.finish(id, Outcome::Cancelled);
+                self.ask_next();
+            }
+            // The worker notices, drops its connection and reports.
+            Status::Running => entry.cancel.cancel(),
+            Status::Finished(_) => {}
+        }
+    }
+
+    fn retry(&mut self, id: TransferId) {
+        let Some(entry) = self.entries.get_mut(&id) else {
+            return;
+        };
+        if !matches!(
+            entry.status,
+            Status::Finished(Outcome::Failed(_) | Outcome::Cancelled)
+        ) {
+            return;
+        }
+        entry.status = Status::Queued;
+        entry.cancel = CancellationToken::new();
+        // A retried file that was cancelled starts afresh.
+        let batch = entry.job.batch;
+        self.ready.push_back(id);
+        self.emit(Event::TransferState {
+            id,
+            state: TransferState::Queued,
+        });
+        if let Some(b) = self.batches.get_mut(&batch) {
+            b.reported_done = false;
+        }
+    }
+
+    fn on_report(&mut self, r: Report) {
+        match r {
+            Report::Finished {
+                worker,
+                id,
+                outcome,
+            } => {
+                if let Some(Some(slot)) = self.workers.get_mut(worker) {
+                    slot.busy = None;
+                    slot.idle_since = Instant::now();
+                }
+                self.finish(id, outcome);
+            }
+        }
+    }
+
+    fn finish(&mut self, id: TransferId, outcome: Outcome) {
+        let _ = self.events.send(Event::TransferState {
+            id,
+            state: outcome.state(),
+        });
+        let Some(entry) = self.entries.get_mut(&id) else {
+            return;
+        };
+        entry.status = Status::Finished(outcome);
+        let batch = entry.job.batch;
+        self.check_batch(batch);
+    }
+
+    /// Reports a batch whose every job has finished, and tidies up after a move.
+    fn check_batch(&mut self, batch: BatchId) {
+        let Some(b) = self.batches.get(&batch) else {
+            return;
+        };
+        if !b.planned || b.reported_done {
+            return;
+        }
+        let (mut done, mut failed, mut skipped, mut cancelled) = (0, 0, 0, 0);
+        for id in &b.ids {
+            match self.entries.get(id).map(|e| &e.status) {
+                Some(Status::Finished(Outcome::Done)) => done += 1,
+                Some(Status::Finished(Outcome::Failed(_))) => failed += 1,
+                Some(Status::Finished(Outcome::Skipped(_))) => skipped += 1,
+                Some(Status::Finished(Outcome::Cancelled)) => cancelled += 1,
+                _ => return,
+            }
+        }
+        let (target_side, source_side) = match b.direction {
+            Direction::Download => (Side::Local, Side::Remote),
+            Direction::Upload => (Side::Remote, Side::Local),
+        };
+        self.emit(Event::FolderChanged {
+            side: target_side,
+            path: b.target_dir.clone(),
+        });
+        if b.move_after && done > 0 {
+            if let Some(parent) = &b.source_parent {
+                self.emit(Event::FolderChanged {
+                    side: source_side,
+                    path: parent.clone(),
+                });
+            }
+            if failed == 0 && cancelled == 0 && !b.source_dirs.is_empty() {
+                self.remove_source_dirs(
+                    b.direction,
+                    b.source_dirs.clone(),
+                    b.source_parent.clone(),
+                );
+            }
+        }
+        self.emit(Event::BatchDone {
+            batch,
+            done,
+            failed,
+            skipped,
+            cancelled,
+        });
+        if let Some(b) = self.batches.get_mut(&batch) {
+            b.reported_done = true;
+        }
+    }
+
+    /// After a move, the emptied source folders go too, deepest first. A
+    /// folder that still holds something (a skipped file) stays.
+    fn remove_source_dirs(
+        &self,
+        direction: Direction,
+        mut dirs: Vec<PathBuf>,
+        parent: Option<PathBuf>,
+    ) {
+        dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+        let events = self.events.clone();
+        let profile = self.profile.clone();
+        tokio::spawn(async move {
+            match direction {
+                Direction::Upload => {
+                    let _ = tokio::task::spawn_blocking(move || {
+                        for d in dirs {
+                            let _ = std::fs::remove_dir(d);
+                        }
+                    })
+                    .await;
+                }
+                Direction::Download => {
+                    let Some(profile) = profile else { return };
+                    let sink = plan_sink(&events);
+                    if let Ok(mut s) = Session::open(profile, sink).await {
+                        for d in dirs {
+                            let _ = s.rmdir(&d.to_string_lossy()).await;
+                        }
+                        s.quit().await;
+                    }
+                }
+            }
+            if let Some(parent) = parent {
+                let side = match direction {
+                    Direction::Download => Side::Remote,
+                    Direction::Upload => Side::Local,
+                };
+                let _ = events.send(Event::FolderChanged { side, path: parent });
+            }
+        });
+    }
+
+    /// Starts workers until `want` exist (bounded by the configured maximum).
+    fn grow_pool(&mut self, want: usize) {
+        let Some(profile) = self.profile.clone() else {
+            return;
+        };
+        let live = self.workers.iter().filter(|w| w.is_some()).count();
+        let want = want.min(self.config.connections);
+        for _ in live..want {
+            let (tx, rx) = mpsc::channel(1);
+            let index = match self.workers.iter().position(Option::is_none) {
+                Some(i) => i,
+                None => {
+                    self.workers.push(None);
+                    self.workers.len() - 1
+                }
+            };
+            tokio::spawn(worker::run(
+                index,
+                profile.clone(),
+                self.config,
+                rx,
+                self.reports_tx.clone(),
+                self.events.clone(),
+            ));
+            self.workers[index] = Some(WorkerSlot {
+                tx,
+                busy: None,
+                idle_since: Instant::now(),
+            });
+        }
+    }
+
+    /// Hands ready jobs to idle workers, opening workers as needed.
+    fn dispatch(&mut self) {
+        while let Some(&id) = self.ready.front() {
+            let still_queued = self
+                .entries
+                .get(&id)
+                .is_some_and(|e| e.status == Status::Queued);
+            if !still_queued {
+                self.ready.pop_front();
+                continue;
+            }
+            let idle = self
+                .workers
+                .iter()
+                .position(|w| w.as_ref().is_some_and(|w| w.busy.is_none()));
+            let slot = match idle {
+                Some(i) => i,
+                None => {
+                    let live = self.workers.iter().filter(|w| w.is_some()).count();
+                    if live >= self.config.connections || self.profile.is_none() {
+                        return;
+                    }
+                    self.grow_pool(live + 1);
+                    continue;
+                }
+            };
+            self.ready.pop_front();
+            let Some(entry) = self.entries.get_mut(&id) else {
+                continue;
+            };
+            let assignment = Assignment {
+                job: entry.job.clone(),
+                cancel: entry.cancel.clone(),
+            };
+            let Some(w) = self.workers[slot].as_mut() else {
+                continue;
+            };
+            match w.tx.try_send(assignment) {
+                Ok(()) => {
+                    w.busy = Some(id);
+                    entry.status = Status::Running;
+                }
+                Err(_) => {
+                    // The worker ended (it could not be reached): replace it.
+                    self.workers[slot] = None;
+                    self.ready.push_front(id);
+                }
+            }
+        }
+    }
+
+    fn next_idle_close(&self) -> Option<tokio::time::Instant> {
+        self.workers
+            .iter()
+            .flatten()
+            .filter(|w| w.busy.is_none())
+            .map(|w| tokio::time::Instant::from_std(w.idle_since + self.config.idle_close))
+            .min()
+    }
+
+    fn close_idle_workers(&mut self) {
+        let now = Instant::now();
+        let has_work = !self.ready.is_empty();
+        for w in &mut self.workers {
+            if w.as_ref().is_some_and(|s| {
+                s.busy.is_none() && !has_work && now >= s.idle_since + self.config.idle_close
+            }) {
+                *w = None;
+            }
+        }
+    }
+}
+
+async fn sleep_until(at: Option<tokio::time::Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}
+
+fn plan_sink(events: &EventTx) -> WireSink {
+    let events = events.clone();
+    WireSink::new(move |e| {
+        let e = match e {
+            Event::Wire { dir, code, text } => Event::Wire {
+                dir,
+                code,
+                text: format!("[plan] {text}"),
+            },
+            other => other,
+        };
+        let _ = events.send(e);
+    })
+}
+
+/// Walks a batch on a connection of its own.
+async fn plan_batch(
+    req: TransferRequest,
+    profile: ConnectProfile,
+    ids: Arc<AtomicU64>,
+    events: EventTx,
+) -> Result<plan::Plan, EngineError> {
+    let mut session = Session::open(profile, plan_sink(&events)).await?;
+    let mut next_id = move || TransferId(ids.fetch_add(1, Ordering::Relaxed));
+    let result = match req.direction {
+        Direction::Download => plan::plan_download(&req, &mut session, &mut next_id).await,
+        Direction::Upload => plan::plan_upload(&req, &mut session, &mut next_id).await,
+    };
+    if session.is_usable() {
+        session.quit().await;
+    }
+    result
+}

@@ -1,0 +1,550 @@
+//! One transfer connection. A worker logs in once, then takes file jobs one
+//! at a time from the scheduler and reuses its control connection across
+//! them. Each job retries transient failures with backoff, resuming where
+//! the last attempt stopped; a cancelled job drops the connection (its
+//! replies can no longer be trusted to be in step) and the next job opens a
+//! fresh one.
+
+use std::io::SeekFrom;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use tokio::io::AsyncSeekExt;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use super::job::{Job, free_name, part_name};
+use super::plan::remote_join;
+use super::{Outcome, TransferConfig};
+use crate::engine::EventTx;
+use crate::engine::protocol::{
+    ConnectProfile, Direction, EngineError, Event, OnExisting, TransferId, TransferState,
+};
+use crate::engine::session::{Session, TransferError};
+use crate::engine::wire_log::WireSink;
+
+/// Progress events per transfer are at most this frequent.
+const PROGRESS_EVERY: Duration = Duration::from_millis(100);
+
+/// Work handed to a worker.
+pub struct Assignment {
+    pub job: Job,
+    pub cancel: CancellationToken,
+}
+
+/// What a worker tells the scheduler.
+pub enum Report {
+    Finished {
+        worker: usize,
+        id: TransferId,
+        outcome: Outcome,
+    },
+}
+
+/// Why one attempt failed, and whether another could succeed.
+enum Fail {
+    Transient(String),
+    Permanent(String),
+    Skip(String),
+}
+
+impl From<EngineError> for Fail {
+    fn from(e: EngineError) -> Fail {
+        let text = e.to_string();
+        match e {
+            EngineError::Reply { code, .. } if (400..500).contains(&code) => Fail::Transient(text),
+            EngineError::Timeout { .. }
+            | EngineError::ConnectionLost(_)
+            | EngineError::Connect { .. }
+            | EngineError::Resolve { .. }
+            | EngineError::NotConnected => Fail::Transient(text),
+            _ => Fail::Permanent(text),
+        }
+    }
+}
+
+impl From<TransferError> for Fail {
+    fn from(e: TransferError) -> Fail {
+        match e {
+            TransferError::Remote(e) => e.into(),
+            // A full disk or a read-only folder will not heal by retrying.
+            TransferError::Local(e) => Fail::Permanent(format!("local file: {e}")),
+        }
+    }
+}
+
+fn local_fail(path: &Path, e: std::io::Error) -> Fail {
+    Fail::Permanent(format!("{}: {e}", path.display()))
+}
+
+pub async fn run(
+    index: usize,
+    profile: ConnectProfile,
+    config: TransferConfig,
+    mut jobs: mpsc::Receiver<Assignment>,
+    reports: mpsc::UnboundedSender<Report>,
+    events: EventTx,
+) {
+    let label = format!("[T{}] ", index + 1);
+    let sink = {
+        let events = events.clone();
+        WireSink::new(move |e| {
+            let e = match e {
+                Event::Wire { dir, code, text } => Event::Wire {
+                    dir,
+                    code,
+                    text: format!("{label}{text}"),
+                },
+                other => other,
+            };
+            let _ = events.send(e);
+        })
+    };
+    let mut worker = Worker {
+        profile,
+        config,
+        sink,
+        events,
+        session: None,
+    };
+    while let Some(Assignment { job, cancel }) = jobs.recv().await {
+        let id = job.id;
+        let outcome = tokio::select! {
+            o = worker.perform(&job) => o,
+            _ = cancel.cancelled() => {
+                // Mid-transfer replies are now out of step: start afresh.
+                worker.session = None;
+                worker.discard_partial(&job).await;
+                Outcome::Cancelled
+            }
+        };
+        if reports
+            .send(Report::Finished {
+                worker: index,
+                id,
+                outcome,
+            })
+            .is_err()
+        {
+            break;
+        }
+    }
+    if let Some(s) = worker.session.take()
+        && s.is_usable()
+    {
+        s.quit().await;
+    }
+}
+
+struct Worker {
+    profile: ConnectProfile,
+    config: TransferConfig,
+    sink: WireSink,
+    events: EventTx,
+    session: Option<Session>,
+}
+
+/// Where a file is written and from which byte.
+struct Target {
+    /// The final name.
+    final_path: String,
+    /// Written first, renamed to `final_path` when complete (None: write in place).
+    part_path: Option<String>,
+    /// Continue an existing target in place (the user chose Resume).
+    resume_in_place: bool,
+}
+
+impl Worker {
+    async fn perform(&mut self, job: &Job) -> Outcome {
+        let _ = self.events.send(Event::TransferState {
+            id: job.id,
+            state: TransferState::Running,
+        });
+        let mut attempt = 0u32;
+        loop {
+            let result = match job.direction {
+                Direction::Download => self.download_once(job, attempt).await,
+                Direction::Upload => self.upload_once(job, attempt).await,
+            };
+            match result {
+                Ok(()) => return Outcome::Done,
+                Err(Fail::Skip(why)) => return Outcome::Skipped(why),
+                Err(Fail::Permanent(why)) => return Outcome::Failed(why),
+                Err(Fail::Transient(why)) if attempt < self.config.retries => {
+                    attempt += 1;
+                    if self.session.as_ref().is_some_and(|s| !s.is_usable()) {
+                        self.session = None;
+                    }
+                    let _ = self.events.send(Event::TransferState {
+                        id: job.id,
+                        state: TransferState::Retrying {
+                            attempt,
+                            reason: why,
+                        },
+                    });
+                    tokio::time::sleep(self.config.backoff(attempt)).await;
+                }
+                Err(Fail::Transient(why)) => {
+                    return Outcome::Failed(format!("{why} (gave up after {attempt} retries)"));
+                }
+            }
+        }
+    }
+
+    /// The logged-in session, opened (or reopened) on demand.
+    async fn session(&mut self) -> Result<&mut Session, Fail> {
+        if self.session.as_ref().is_some_and(|s| !s.is_usable()) {
+            self.session = None;
+        }
+        if self.session.is_none() {
+            let s = Session::open(self.profile.clone(), self.sink.clone()).await?;
+            self.session = Some(s);
+        }
+        self.session
+            .as_mut()
+            .ok_or_else(|| Fail::Transient("no connection".into()))
+    }
+
+    /// Decides where a file goes, given what exists there and the user's choice.
+    fn target(
+        &self,
+        job: &Job,
+        final_path: String,
+        name: &str,
+        dir: &str,
+        can_rename: bool,
+    ) -> Result<Target, Fail> {
+        let part = |dir: &str| can_rename.then(|| join_any(dir, &part_name(name), job.direction));
+        let Some(existing) = &job.existing else {
+            return Ok(Target {
+                final_path,
+                part_path: part(dir),
+                resume_in_place: false,
+            });
+        };
+        match job.on_existing {
+            OnExisting::Skip => Err(Fail::Skip("the target exists".into())),
+            OnExisting::OverwriteIfNewer => match (job.modified, existing.modified) {
+                (Some(src), Some(dst)) if src <= dst => {
+                    Err(Fail::Skip("the target is as new or newer".into()))
+                }
+                _ => Ok(Target {
+                    final_path,
+                    part_path: part(dir),
+                    resume_in_place: false,
+                }),
+            },
+            OnExisting::Resume => Ok(Target {
+                final_path,
+                part_path: None,
+                resume_in_place: true,
+            }),
+            OnExisting::Rename => {
+                let new_name = free_name(name, &job.taken);
+                Ok(Target {
+                    final_path: join_any(dir, &new_name, job.direction),
+                    part_path: can_rename
+                        .then(|| join_any(dir, &part_name(&new_name), job.direction)),
+                    resume_in_place: false,
+                })
+            }
+            // Ask is resolved by the scheduler before a job reaches a worker.
+            OnExisting::Overwrite | OnExisting::Ask => Ok(Target {
+                final_path,
+                part_path: part(dir),
+                resume_in_place: false,
+            }),
+        }
+    }
+
+    async fn download_once(&mut self, job: &Job, attempt: u32) -> Result<(), Fail> {
+        let dir = job
+            .local
+            .parent()
+            .ok_or_else(|| Fail::Permanent("no target folder".into()))?
+            .to_path_buf();
+        let name = job
+            .local
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .ok_or_else(|| Fail::Permanent("no target name".into()))?;
+        let dir_text = dir.to_string_lossy().into_owned();
+        let target = self.target(
+            job,
+            job.local.to_string_lossy().into_owned(),
+            &name,
+            &dir_text,
+            true,
+        )?;
+        tokio::fs::create_dir_all(&dir)
+            .await
+            .map_err(|e| local_fail(&dir, e))?;
+        let write_to = PathBuf::from(target.part_path.as_deref().unwrap_or(&target.final_path));
+
+        // Continue what is already there when resuming; start clean otherwise.
+        let continue_existing = target.resume_in_place || attempt > 0;
+        let mut file = tokio::fs::OpenOptions::new()
+            .create(true)
+            .write(true)
+            .truncate(!continue_existing)
+            .open(&write_to)
+            .await
+            .map_err(|e| local_fail(&write_to, e))?;
+        let offset = if continue_existing {
+            file.seek(SeekFrom::End(0))
+                .await
+                .map_err(|e| local_fail(&write_to, e))?
+        } else {
+            0
+        };
+        if let Some(size) = job.size
+            && target.resume_in_place
+            && offset >= size
+        {
+            return if offset == size {
+                Err(Fail::Skip("already complete".into()))
+            } else {
+                Err(Fail::Permanent(
+                    "the target is larger than the source: not resumed".into(),
+                ))
+            };
+        }
+
+        let mut progress = Progress::new(job.id, offset, self.events.clone());
+        let session = self.session().await?;
+        let received = session
+            .download(&job.remote, offset, &mut file, &mut |n| progress.update(n))
+            .await?;
+        progress.finish();
+        let total = offset + received;
+        let expected = match job.size {
+            Some(s) => Some(s),
+            None => session.size(&job.remote).await?,
+        };
+        match expected {
+            Some(e) if total < e => {
+                return Err(Fail::Transient(format!(
+                    "the transfer stopped at {total} of {e} bytes"
+                )));
+            }
+            Some(e) if total > e => {
+                return Err(Fail::Permanent(format!(
+                    "received {total} bytes, more than the {e} the server announced"
+                )));
+            }
+            _ => {}
+        }
+        let modified = if job.modified_exact {
+            job.modified
+        } else if session.has_feature("MDTM") {
+            session.mdtm(&job.remote).await?.or(job.modified)
+        } else {
+            job.modified
+        };
+        drop(file);
+        if let Some(t) = modified {
+            let path = write_to.clone();
+            let set = tokio::task::spawn_blocking(move || set_mtime(&path, t)).await;
+            if let Ok(Err(e)) = set {
+                // The data is fine; a time that cannot be set is not worth failing over.
+                self.sink.info(format!(
+                    "could not set the time of {}: {e}",
+                    write_to.display()
+                ));
+            }
+        }
+        if target.part_path.is_some() {
+            tokio::fs::rename(&write_to, &target.final_path)
+                .await
+                .map_err(|e| local_fail(Path::new(&target.final_path), e))?;
+        }
+        if job.move_after {
+            let session = self.session().await?;
+            session.delete(&job.remote).await.map_err(|e| {
+                Fail::Permanent(format!("copied, but the source was not deleted: {e}"))
+            })?;
+        }
+        Ok(())
+    }
+
+    async fn upload_once(&mut self, job: &Job, attempt: u32) -> Result<(), Fail> {
+        let (dir, name) = match job.remote.rfind('/') {
+            Some(i) => (
+                job.remote[..i.max(1)].to_string(),
+                job.remote[i + 1..].to_string(),
+            ),
+            None => (".".to_string(), job.remote.clone()),
+        };
+        let target = self.target(job, job.remote.clone(), &name, &dir, true)?;
+        let mut file = tokio::fs::File::open(&job.local)
+            .await
+            .map_err(|e| local_fail(&job.local, e))?;
+        let size = file
+            .metadata()
+            .await
+            .map_err(|e| local_fail(&job.local, e))?
+            .len();
+        let write_to = target
+            .part_path
+            .clone()
+            .unwrap_or_else(|| target.final_path.clone());
+        let events = self.events.clone();
+        let session = self.session().await?;
+        let offset = if target.resume_in_place {
+            job.existing.as_ref().and_then(|e| e.size).unwrap_or(0)
+        } else if attempt > 0 {
+            session.size(&write_to).await?.unwrap_or(0)
+        } else {
+            0
+        };
+        if offset > size {
+            return Err(Fail::Permanent(
+                "the target is larger than the source: not resumed".into(),
+            ));
+        }
+        if target.resume_in_place && offset == size {
+            return Err(Fail::Skip("already complete".into()));
+        }
+        let append = offset > 0 && !session.has_feature("REST");
+        file.seek(SeekFrom::Start(offset))
+            .await
+            .map_err(|e| local_fail(&job.local, e))?;
+        let mut progress = Progress::new(job.id, offset, events);
+        session
+            .upload(&write_to, offset, append, &mut file, &mut |n| {
+                progress.update(n)
+            })
+            .await?;
+        progress.finish();
+        if session.has_feature("SIZE")
+            && let Some(there) = session.size(&write_to).await?
+            && there != size
+        {
+            return Err(Fail::Transient(format!(
+                "the server has {there} of {size} bytes"
+            )));
+        }
+        if let Some(part) = &target.part_path
+            && let Err(first) = session.rename(part, &target.final_path).await
+        {
+            if !session.is_usable() {
+                return Err(first.into());
+            }
+            // Some servers will not rename over an existing file.
+            let _ = session.delete(&target.final_path).await;
+            session
+                .rename(part, &target.final_path)
+                .await
+                .map_err(|e| {
+                    Fail::Permanent(format!(
+                        "uploaded as {part}, but the server refused to rename it: {e}"
+                    ))
+                })?;
+        }
+        if let (Some(t), true) = (job.modified, session.has_feature("MFMT"))
+            && let Err(e) = session.mfmt(&target.final_path, t).await
+        {
+            self.sink.info(format!(
+                "could not set the time of {}: {e}",
+                target.final_path
+            ));
+        }
+        if job.move_after {
+            tokio::fs::remove_file(&job.local).await.map_err(|e| {
+                Fail::Permanent(format!("copied, but the source was not deleted: {e}"))
+            })?;
+        }
+        Ok(())
+    }
+
+    /// After a cancel: a partial download under its temporary name is
+    /// removed; the real target was never touched.
+    async fn discard_partial(&mut self, job: &Job) {
+        if job.direction == Direction::Download
+            && let (Some(dir), Some(name)) = (job.local.parent(), job.local.file_name())
+        {
+            let part = dir.join(part_name(&name.to_string_lossy()));
+            let _ = tokio::fs::remove_file(part).await;
+        }
+    }
+}
+
+fn join_any(dir: &str, name: &str, direction: Direction) -> String {
+    match direction {
+        Direction::Download => Path::new(dir).join(name).to_string_lossy().into_owned(),
+        Direction::Upload => remote_join(dir, name),
+    }
+}
+
+/// Sets a local file's modification time (given in UTC).
+fn set_mtime(path: &Path, t: chrono::NaiveDateTime) -> std::io::Result<()> {
+    let secs = t.and_utc().timestamp();
+    let when = if secs >= 0 {
+        std::time::UNIX_EPOCH + Duration::from_secs(secs.unsigned_abs())
+    } else {
+        std::time::UNIX_EPOCH - Duration::from_secs(secs.unsigned_abs())
+    };
+    std::fs::File::options()
+        .write(true)
+        .open(path)?
+        .set_modified(when)
+}
+
+/// Sends throttled progress for one transfer.
+struct Progress {
+    id: TransferId,
+    base: u64,
+    started: Instant,
+    last_sent: Option<Instant>,
+    done: u64,
+    events: EventTx,
+}
+
+impl Progress {
+    fn new(id: TransferId, base: u64, events: EventTx) -> Self {
+        let p = Progress {
+            id,
+            base,
+            started: Instant::now(),
+            last_sent: None,
+            done: 0,
+            events,
+        };
+        let _ = p.events.send(Event::TransferProgress {
+            id,
+            done: base,
+            rate: 0,
+        });
+        p
+    }
+
+    fn update(&mut self, done: u64) {
+        self.done = done;
+        let now = Instant::now();
+        if self
+            .last_sent
+            .is_none_or(|t| now.duration_since(t) >= PROGRESS_EVERY)
+        {
+            self.last_sent = Some(now);
+            self.send(now);
+        }
+    }
+
+    fn finish(&mut self) {
+        self.send(Instant::now());
+    }
+
+    fn send(&self, now: Instant) {
+        let secs = now.duration_since(self.started).as_secs_f64();
+        let rate = if secs > 0.0 {
+            (self.done as f64 / secs) as u64
+        } else {
+            0
+        };
+        let _ = self.events.send(Event::TransferProgress {
+            id: self.id,
+            done: self.base + self.done,
+            rate,
+        });
+    }
+}
