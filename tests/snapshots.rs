@@ -252,3 +252,161 @@ fn smallest_supported_terminal() {
     update(&mut s, Msg::Resize(60, 15));
     insta::assert_snapshot!(render(&s).backend());
 }
+
+fn transfer_events(s: &mut AppState) {
+    use wharf::engine::protocol::{BatchId, Direction, TransferId, TransferState};
+    let rows = [
+        (
+            1,
+            Direction::Download,
+            "docs/manual.pdf",
+            8_400_000,
+            TransferState::Running,
+            3_100_000,
+            2_500_000,
+        ),
+        (
+            2,
+            Direction::Upload,
+            "photos/beach.jpg",
+            2_000_000,
+            TransferState::Done,
+            2_000_000,
+            0,
+        ),
+        (
+            3,
+            Direction::Download,
+            "secret.txt",
+            120,
+            TransferState::Failed("550 Permission denied".into()),
+            0,
+            0,
+        ),
+        (
+            4,
+            Direction::Download,
+            "music/a very long song title that goes on.flac",
+            31_000_000,
+            TransferState::Queued,
+            0,
+            0,
+        ),
+        (
+            5,
+            Direction::Upload,
+            "notes.txt",
+            900,
+            TransferState::Retrying {
+                attempt: 2,
+                reason: "connection lost".into(),
+            },
+            300,
+            0,
+        ),
+    ];
+    for (id, direction, name, size, state, done, rate) in rows {
+        let id = TransferId(id);
+        update(
+            s,
+            Msg::Engine(Event::TransferQueued {
+                id,
+                batch: BatchId(9),
+                direction,
+                name: name.into(),
+                size: Some(size),
+            }),
+        );
+        update(s, Msg::Engine(Event::TransferState { id, state }));
+        if done > 0 {
+            update(s, Msg::Engine(Event::TransferProgress { id, done, rate }));
+        }
+    }
+}
+
+#[test]
+fn transfer_queue_panel() {
+    let mut s = main_screen();
+    update(&mut s, Msg::Resize(W, 30));
+    transfer_events(&mut s);
+    assert!(
+        s.queue_visible(),
+        "the queue shows itself while transfers run"
+    );
+    let t = render(&s);
+    let screen = format!("{}", t.backend());
+    assert!(screen.contains("failed: 550 Permission denied"), "{screen}");
+    assert!(screen.contains("retry 2/5"), "{screen}");
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn overwrite_dialog() {
+    use wharf::engine::protocol::{AskId, FileFacts, TransferId};
+    let mut s = main_screen();
+    transfer_events(&mut s);
+    update(
+        &mut s,
+        Msg::Engine(Event::Conflict {
+            ask: AskId(1),
+            id: TransferId(1),
+            name: "docs/manual.pdf".into(),
+            source: FileFacts {
+                size: Some(8_400_000),
+                modified: at(2026, 11, 20, 9, 30),
+            },
+            target: FileFacts {
+                size: Some(3_100_000),
+                modified: at(2026, 10, 1, 18, 0),
+            },
+        }),
+    );
+    insta::assert_snapshot!(render(&s).backend());
+}
+
+#[test]
+fn drag_ghost_and_marked_entries() {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let mut s = main_screen();
+    // Mark two local files, then drag one of them over the remote pane.
+    update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE)),
+    );
+    press(&mut s, KeyCode::Down);
+    press(&mut s, KeyCode::Down);
+    press(&mut s, KeyCode::Insert);
+    press(&mut s, KeyCode::Insert);
+    let list = s.layout.list(Side::Local);
+    let mouse = |kind, column, row| {
+        Msg::Mouse(
+            MouseEvent {
+                kind,
+                column,
+                row,
+                modifiers: KeyModifiers::NONE,
+            },
+            std::time::Instant::now(),
+        )
+    };
+    update(
+        &mut s,
+        mouse(
+            MouseEventKind::Down(MouseButton::Left),
+            list.x + 3,
+            list.y + 2,
+        ),
+    );
+    let remote = s.layout.list(Side::Remote);
+    update(
+        &mut s,
+        mouse(
+            MouseEventKind::Drag(MouseButton::Left),
+            remote.x + 10,
+            remote.y + 8,
+        ),
+    );
+    let t = render(&s);
+    assert!(format!("{}", t.backend()).contains("⇢ 2 items"));
+    insta::assert_snapshot!(t.backend());
+}

@@ -468,3 +468,343 @@ fn resize_recomputes_the_layout_and_keeps_the_cursor_visible() {
         p.offset
     );
 }
+
+// ---- transfers -------------------------------------------------------------
+
+fn the_transfer(cmds: &[Command]) -> wharf::engine::protocol::TransferRequest {
+    let reqs: Vec<_> = cmds
+        .iter()
+        .filter_map(|c| match c {
+            Command::Transfer(r) => Some(r.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(reqs.len(), 1, "expected one Transfer in {cmds:?}");
+    reqs[0].clone()
+}
+
+#[test]
+fn mark_then_f5_downloads_the_marked_entries_into_the_local_folder() {
+    use wharf::engine::protocol::{Direction, OnExisting};
+    let mut s = connected_with(vec![file("a", 10), file("b", 20), dir("c"), file("d", 5)]);
+    // Cursor on "..": Insert on it marks nothing and moves down.
+    update(&mut s, key(KeyCode::Insert));
+    update(&mut s, key(KeyCode::Insert)); // c (folders first)
+    update(&mut s, key(KeyCode::Down)); // skip a
+    update(&mut s, ch(' ')); // b
+    assert_eq!(s.remote.marked.len(), 2);
+    let req = the_transfer(&update(&mut s, key(KeyCode::F(5))));
+    assert_eq!(req.direction, Direction::Download);
+    assert_eq!(req.target_dir, PathBuf::from("/home/me"));
+    assert_eq!(req.on_existing, OnExisting::Ask);
+    assert!(!req.move_after);
+    let names: Vec<_> = req
+        .items
+        .iter()
+        .map(|i| (i.target_name.as_str(), i.is_dir, i.size))
+        .collect();
+    assert_eq!(names, [("c", true, None), ("b", false, Some(20))]);
+    assert_eq!(req.items[1].source, PathBuf::from("/pub/b"));
+    assert!(s.remote.marked.is_empty(), "marks are cleared once queued");
+}
+
+#[test]
+fn f6_with_nothing_marked_moves_the_current_entry_and_star_inverts() {
+    let mut s = connected_with(vec![file("a", 1), file("b", 1)]);
+    update(&mut s, key(KeyCode::Down));
+    let req = the_transfer(&update(&mut s, key(KeyCode::F(6))));
+    assert!(req.move_after);
+    assert_eq!(req.items.len(), 1);
+    assert_eq!(req.items[0].target_name, "a");
+    update(&mut s, ch('*'));
+    assert_eq!(s.remote.marked.len(), 2, "\"..\" is never marked");
+}
+
+#[test]
+fn plus_and_minus_mark_by_pattern() {
+    let mut s = connected_with(vec![file("a.txt", 1), file("b.txt", 1), file("c.jpg", 1)]);
+    update(&mut s, ch('+'));
+    // The prompt starts with "*": replace it.
+    update(&mut s, key(KeyCode::Backspace));
+    for c in "*.txt".chars() {
+        update(&mut s, ch(c));
+    }
+    update(&mut s, key(KeyCode::Enter));
+    let mut marked: Vec<_> = s.remote.marked.iter().cloned().collect();
+    marked.sort();
+    assert_eq!(marked, ["a.txt", "b.txt"]);
+    update(&mut s, ch('-'));
+    update(&mut s, key(KeyCode::Backspace));
+    for c in "a*".chars() {
+        update(&mut s, ch(c));
+    }
+    update(&mut s, key(KeyCode::Enter));
+    assert_eq!(s.remote.marked.iter().collect::<Vec<_>>(), ["b.txt"]);
+}
+
+#[test]
+fn copying_while_disconnected_says_so() {
+    let mut s = state();
+    update(&mut s, Msg::Start(None));
+    update(&mut s, key(KeyCode::Esc));
+    let (req, side, path) = (RequestId(1), Side::Local, PathBuf::from("/home/me"));
+    update(
+        &mut s,
+        Msg::Engine(Event::Listing {
+            req,
+            side,
+            path,
+            entries: vec![file("x", 1)],
+        }),
+    );
+    update(&mut s, key(KeyCode::Down));
+    let cmds = update(&mut s, key(KeyCode::F(5)));
+    assert!(cmds.is_empty());
+    assert!(
+        s.status
+            .as_ref()
+            .is_some_and(|m| m.is_error && m.text.contains("Not connected"))
+    );
+}
+
+#[test]
+fn the_conflict_dialog_sends_the_choice_and_esc_skips() {
+    use wharf::app::dialog::Dialog;
+    use wharf::engine::protocol::{AskId, FileFacts, OnExisting, TransferId};
+    let mut s = connected_with(vec![file("a", 1)]);
+    let ask = |id| {
+        Msg::Engine(Event::Conflict {
+            ask: AskId(id),
+            id: TransferId(1),
+            name: "a".into(),
+            source: FileFacts {
+                size: Some(1),
+                modified: None,
+            },
+            target: FileFacts {
+                size: Some(2),
+                modified: None,
+            },
+        })
+    };
+    update(&mut s, ask(1));
+    assert!(matches!(s.dialog, Some(Dialog::Conflict(_))));
+    update(&mut s, ch('a')); // apply to all
+    let cmds = update(&mut s, ch('r')); // resume
+    assert!(matches!(
+        cmds.as_slice(),
+        [Command::Resolve {
+            ask: AskId(1),
+            choice: OnExisting::Resume,
+            for_all: true
+        }]
+    ));
+    assert!(s.dialog.is_none());
+    update(&mut s, ask(2));
+    let cmds = update(&mut s, key(KeyCode::Esc));
+    assert!(matches!(
+        cmds.as_slice(),
+        [Command::Resolve {
+            ask: AskId(2),
+            choice: OnExisting::Skip,
+            for_all: false
+        }]
+    ));
+    // A question that arrives over the help overlay waits for it to close.
+    update(&mut s, key(KeyCode::F(1)));
+    update(&mut s, ask(3));
+    assert!(matches!(s.dialog, Some(Dialog::Help { .. })));
+    update(&mut s, key(KeyCode::Esc));
+    assert!(matches!(s.dialog, Some(Dialog::Conflict(_))));
+}
+
+#[test]
+fn the_queue_shows_while_transfers_run_and_its_keys_cancel_and_retry() {
+    use wharf::engine::protocol::{BatchId, Direction, TransferId, TransferState};
+    let mut s = connected_with(vec![file("a", 1)]);
+    assert!(!s.queue_visible());
+    for id in [1, 2] {
+        update(
+            &mut s,
+            Msg::Engine(Event::TransferQueued {
+                id: TransferId(id),
+                batch: BatchId(1),
+                direction: Direction::Download,
+                name: format!("f{id}"),
+                size: Some(100),
+            }),
+        );
+    }
+    assert!(s.queue_visible());
+    assert!(
+        s.layout.queue.is_some(),
+        "the layout makes room for the queue"
+    );
+    // Tab: remote → queue.
+    update(&mut s, key(KeyCode::Tab));
+    assert!(s.queue_focused);
+    let cmds = update(&mut s, ch('c'));
+    assert!(matches!(
+        cmds.as_slice(),
+        [Command::CancelTransfer(TransferId(1))]
+    ));
+    update(
+        &mut s,
+        Msg::Engine(Event::TransferState {
+            id: TransferId(1),
+            state: TransferState::Cancelled,
+        }),
+    );
+    update(
+        &mut s,
+        Msg::Engine(Event::TransferState {
+            id: TransferId(2),
+            state: TransferState::Failed("550".into()),
+        }),
+    );
+    assert!(!s.transfers.any_active());
+    let cmds = update(&mut s, ch('r'));
+    assert!(matches!(cmds.as_slice(), [Command::RetryTransfers(ids)] if ids.len() == 2));
+    update(&mut s, ch('x'));
+    assert!(s.transfers.rows.is_empty());
+    assert!(!s.queue_visible() && !s.queue_focused);
+}
+
+#[test]
+fn a_finished_transfer_re_reads_the_pane_showing_its_folder() {
+    let mut s = connected_with(vec![file("a", 1)]);
+    let cmds = update(
+        &mut s,
+        Msg::Engine(Event::FolderChanged {
+            side: Side::Remote,
+            path: PathBuf::from("/pub"),
+        }),
+    );
+    let (_, side, path) = the_list(&cmds);
+    assert_eq!((side, path), (Side::Remote, PathBuf::from("/pub")));
+    let cmds = update(
+        &mut s,
+        Msg::Engine(Event::FolderChanged {
+            side: Side::Remote,
+            path: PathBuf::from("/elsewhere"),
+        }),
+    );
+    assert!(cmds.is_empty());
+}
+
+#[test]
+fn drag_and_drop_onto_a_folder_copies_into_it_and_esc_cancels() {
+    let mut s = connected_with(vec![file("remote.bin", 7)]);
+    let (req, side, path) = (RequestId(999), Side::Local, PathBuf::from("/home/me"));
+    s.local.pending = Some(wharf::app::pane::Pending {
+        req,
+        path: path.clone(),
+        select: None,
+    });
+    update(
+        &mut s,
+        Msg::Engine(Event::Listing {
+            req,
+            side,
+            path,
+            entries: vec![dir("inbox"), file("x", 1)],
+        }),
+    );
+    let remote = s.layout.list(Side::Remote);
+    let local = s.layout.list(Side::Local);
+    let m = |kind, column, row| {
+        Msg::Mouse(
+            MouseEvent {
+                kind,
+                column,
+                row,
+                modifiers: KeyModifiers::NONE,
+            },
+            Instant::now(),
+        )
+    };
+    // Row 1 of the remote pane is remote.bin (row 0 is "..").
+    update(
+        &mut s,
+        m(
+            MouseEventKind::Down(MouseButton::Left),
+            remote.x + 2,
+            remote.y + 1,
+        ),
+    );
+    update(
+        &mut s,
+        m(
+            MouseEventKind::Drag(MouseButton::Left),
+            local.x + 4,
+            local.y + 1,
+        ),
+    );
+    assert!(s.drag.as_ref().is_some_and(|d| d.active));
+    let req = the_transfer(&update(
+        &mut s,
+        m(
+            MouseEventKind::Up(MouseButton::Left),
+            local.x + 4,
+            local.y + 1,
+        ),
+    ));
+    assert_eq!(req.target_dir, PathBuf::from("/home/me/inbox"));
+    assert_eq!(req.items[0].source, PathBuf::from("/pub/remote.bin"));
+
+    // Esc while dragging drops nothing.
+    update(
+        &mut s,
+        m(
+            MouseEventKind::Down(MouseButton::Left),
+            remote.x + 2,
+            remote.y + 1,
+        ),
+    );
+    update(
+        &mut s,
+        m(
+            MouseEventKind::Drag(MouseButton::Left),
+            local.x + 4,
+            local.y + 5,
+        ),
+    );
+    update(&mut s, key(KeyCode::Esc));
+    let cmds = update(
+        &mut s,
+        m(
+            MouseEventKind::Up(MouseButton::Left),
+            local.x + 4,
+            local.y + 5,
+        ),
+    );
+    assert!(cmds.is_empty());
+    // Released back over its own pane: cancelled too.
+    update(
+        &mut s,
+        m(
+            MouseEventKind::Down(MouseButton::Left),
+            remote.x + 2,
+            remote.y + 1,
+        ),
+    );
+    update(
+        &mut s,
+        m(
+            MouseEventKind::Drag(MouseButton::Left),
+            remote.x + 5,
+            remote.y + 3,
+        ),
+    );
+    assert!(
+        update(
+            &mut s,
+            m(
+                MouseEventKind::Up(MouseButton::Left),
+                remote.x + 5,
+                remote.y + 3
+            )
+        )
+        .is_empty()
+    );
+}

@@ -1,13 +1,48 @@
 //! Modal dialogs: quick connect, the password prompt, help. Each owns its
 //! input fields; `update` routes keys here while one is open.
 
-use crate::engine::protocol::{ConnectProfile, DataMode, Timeouts};
+use crate::engine::protocol::{
+    AskId, ConnectProfile, DataMode, Direction, FileFacts, OnExisting, Timeouts,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Dialog {
     Connect(ConnectForm),
     Password(PasswordPrompt),
     Help { scroll: usize },
+    Conflict(ConflictPrompt),
+    Pattern(PatternPrompt),
+}
+
+/// The target of a transfer exists: both sides, and the choices.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConflictPrompt {
+    pub ask: AskId,
+    pub name: String,
+    pub direction: Direction,
+    pub source: FileFacts,
+    pub target: FileFacts,
+    /// Index into `CONFLICT_CHOICES`.
+    pub choice: usize,
+    /// Apply the choice to the rest of the batch.
+    pub for_all: bool,
+}
+
+/// The choices of the existing-target dialog, with their hot keys.
+pub const CONFLICT_CHOICES: [(OnExisting, &str, char); 5] = [
+    (OnExisting::Overwrite, "Overwrite", 'o'),
+    (OnExisting::OverwriteIfNewer, "If newer", 'n'),
+    (OnExisting::Resume, "Resume", 'r'),
+    (OnExisting::Rename, "Rename", 'e'),
+    (OnExisting::Skip, "Skip", 's'),
+];
+
+/// A shell pattern to mark (`+`) or unmark (`-`) entries with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatternPrompt {
+    pub mark: bool,
+    pub input: String,
+    pub error: Option<String>,
 }
 
 /// The quick-connect form: host, port, user, password.

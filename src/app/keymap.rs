@@ -25,16 +25,27 @@ pub enum Action {
     ToggleHidden,
     CycleSort,
     Filter,
+    Mark,
+    InvertMarks,
+    MarkPattern,
+    UnmarkPattern,
+    Copy,
+    Move,
+    ToggleQueue,
     ToggleLog,
     Connect,
     Disconnect,
     Help,
     Quit,
+    CancelTransfer,
+    CancelAllTransfers,
+    RetryFailed,
+    ClearFinished,
 }
 
 impl Action {
     /// Every action in the order the help overlay lists them.
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 29] = [
         Action::Up,
         Action::Down,
         Action::PageUp,
@@ -48,12 +59,48 @@ impl Action {
         Action::ToggleHidden,
         Action::CycleSort,
         Action::Filter,
+        Action::Mark,
+        Action::InvertMarks,
+        Action::MarkPattern,
+        Action::UnmarkPattern,
+        Action::Copy,
+        Action::Move,
+        Action::ToggleQueue,
         Action::ToggleLog,
         Action::Connect,
         Action::Disconnect,
         Action::Help,
         Action::Quit,
+        Action::CancelTransfer,
+        Action::CancelAllTransfers,
+        Action::RetryFailed,
+        Action::ClearFinished,
     ];
+
+    /// Actions that mean the same wherever the focus is.
+    pub fn is_global(self) -> bool {
+        matches!(
+            self,
+            Action::SwitchPane
+                | Action::ToggleQueue
+                | Action::ToggleLog
+                | Action::Connect
+                | Action::Disconnect
+                | Action::Help
+                | Action::Quit
+        )
+    }
+
+    /// Actions that act on the transfer queue, only while it has the focus.
+    pub fn is_queue_action(self) -> bool {
+        matches!(
+            self,
+            Action::CancelTransfer
+                | Action::CancelAllTransfers
+                | Action::RetryFailed
+                | Action::ClearFinished
+        )
+    }
 
     pub fn describe(self) -> &'static str {
         match self {
@@ -70,6 +117,17 @@ impl Action {
             Action::ToggleHidden => "Show or hide hidden files",
             Action::CycleSort => "Sort by name, size, time; then reversed",
             Action::Filter => "Filter the pane as you type (Esc clears)",
+            Action::Mark => "Mark or unmark the entry and move down",
+            Action::InvertMarks => "Invert the marks",
+            Action::MarkPattern => "Mark entries matching a pattern (*.txt)",
+            Action::UnmarkPattern => "Unmark entries matching a pattern",
+            Action::Copy => "Copy the marked entries (or the current one) to the other pane",
+            Action::Move => "Move them: copy, then delete each source once verified",
+            Action::ToggleQueue => "Show or hide the transfer queue",
+            Action::CancelTransfer => "Queue: cancel the selected transfer",
+            Action::CancelAllTransfers => "Queue: cancel all transfers",
+            Action::RetryFailed => "Queue: retry failed and cancelled transfers",
+            Action::ClearFinished => "Queue: clear finished transfers",
             Action::ToggleLog => "Show or hide the protocol log",
             Action::Connect => "Quick connect",
             Action::Disconnect => "Disconnect",

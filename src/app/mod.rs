@@ -4,9 +4,12 @@
 //! second, and sleeps otherwise (an idle wharf uses no CPU).
 
 pub mod dialog;
+pub mod drag;
 pub mod keymap;
 pub mod pane;
 pub mod state;
+pub mod transfer_actions;
+pub mod transfers;
 pub mod update;
 
 use std::time::{Duration, Instant};
@@ -23,6 +26,9 @@ use update::{Msg, update};
 
 /// Minimum time between two frames.
 const FRAME: Duration = Duration::from_millis(16);
+/// …and while transfers run: progress alone is not worth more than ~30
+/// frames a second.
+const BUSY_FRAME: Duration = Duration::from_millis(33);
 /// Engine events folded in before a draw, at most, so a flood of events
 /// cannot starve the keyboard.
 const MAX_BATCH: usize = 4096;
@@ -45,13 +51,18 @@ pub async fn run(
     let mut dirty = true;
     let mut last_draw = Instant::now() - FRAME;
     loop {
-        if dirty && last_draw.elapsed() >= FRAME {
+        let frame = if state.transfers.any_active() {
+            BUSY_FRAME
+        } else {
+            FRAME
+        };
+        if dirty && last_draw.elapsed() >= frame {
             terminal.draw(|f| crate::ui::draw_now(f, &state))?;
             dirty = false;
             last_draw = Instant::now();
         }
         // Only a pending redraw sets a timer; idle, we sleep until input.
-        let redraw_at = dirty.then(|| tokio::time::Instant::from_std(last_draw + FRAME));
+        let redraw_at = dirty.then(|| tokio::time::Instant::from_std(last_draw + frame));
         let msg = tokio::select! {
             ev = input.next() => match ev {
                 Some(Ok(ev)) => match term_msg(ev) {

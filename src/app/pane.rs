@@ -6,6 +6,7 @@
 //! neither allocates per comparison nor clones entries.
 
 use std::cmp::Ordering;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use crate::engine::protocol::{Entry, EntryKind, RequestId, Side};
@@ -51,6 +52,9 @@ pub struct PaneState {
     pub error: Option<String>,
     /// A listing has arrived at least once for `path`.
     pub loaded: bool,
+    /// Names of the marked entries (names are unique in a folder, and
+    /// survive re-sorting and re-reading).
+    pub marked: HashSet<String>,
     /// Entries shown and entries in all, without "..": kept up to date by
     /// `rebuild_view` so that drawing never walks the whole folder.
     shown_count: usize,
@@ -75,6 +79,7 @@ impl PaneState {
             pending: None,
             error: None,
             loaded: false,
+            marked: HashSet::new(),
             shown_count: 0,
             all_count: 0,
         }
@@ -95,6 +100,11 @@ impl PaneState {
             self.filter_editing = false;
             self.cursor = 0;
             self.offset = 0;
+            self.marked.clear();
+        } else {
+            // A re-read keeps the marks of entries that are still there.
+            let present: HashSet<&str> = entries.iter().map(|e| e.name.as_str()).collect();
+            self.marked.retain(|n| present.contains(n.as_str()));
         }
         // The ".." row, as in mc, so the mouse can go up too.
         if parent_of(&path).is_some() {
@@ -190,6 +200,78 @@ impl PaneState {
         // Don't leave empty rows at the bottom when the list could fill them.
         let max_offset = self.view.len().saturating_sub(height);
         self.offset = self.offset.min(max_offset);
+    }
+
+    /// Marks or unmarks the entry under the cursor ("..": never).
+    pub fn toggle_mark(&mut self) {
+        let Some(name) = self.current().map(|e| e.name.clone()) else {
+            return;
+        };
+        if name == ".." {
+            return;
+        }
+        if !self.marked.remove(&name) {
+            self.marked.insert(name);
+        }
+    }
+
+    /// Inverts the marks of the shown entries.
+    pub fn invert_marks(&mut self) {
+        for &i in &self.view {
+            let name = &self.entries[i].name;
+            if name == ".." {
+                continue;
+            }
+            if !self.marked.remove(name) {
+                self.marked.insert(name.clone());
+            }
+        }
+    }
+
+    /// Marks (or unmarks) the shown entries whose name matches a shell
+    /// pattern such as `*.txt`. Returns how many matched.
+    pub fn mark_matching(&mut self, pattern: &glob::Pattern, mark: bool) -> usize {
+        let mut n = 0;
+        for &i in &self.view {
+            let name = &self.entries[i].name;
+            if name == ".." || !pattern.matches(name) {
+                continue;
+            }
+            n += 1;
+            if mark {
+                self.marked.insert(name.clone());
+            } else {
+                self.marked.remove(name);
+            }
+        }
+        n
+    }
+
+    /// What an operation acts on: the marked entries in display order, or
+    /// the entry under the cursor when nothing is marked.
+    pub fn selection(&self) -> Vec<&Entry> {
+        if self.marked.is_empty() {
+            return self
+                .current()
+                .filter(|e| e.name != "..")
+                .into_iter()
+                .collect();
+        }
+        self.view
+            .iter()
+            .map(|&i| &self.entries[i])
+            .filter(|e| self.marked.contains(&e.name))
+            .collect()
+    }
+
+    /// Number and total size of the marked entries (folders count 0 bytes).
+    pub fn marked_summary(&self) -> (usize, u64) {
+        self.entries
+            .iter()
+            .filter(|e| self.marked.contains(&e.name))
+            .fold((0, 0), |(n, b), e| {
+                (n + 1, b + if e.is_dir() { 0 } else { e.size })
+            })
     }
 
     /// Counts for the pane footer: shown, all, hidden.

@@ -5,11 +5,13 @@ use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use super::dialog::Dialog;
+use super::dialog::{ConflictPrompt, Dialog};
+use super::drag::DragState;
 use super::keymap::Keymap;
 use super::pane::PaneState;
+use super::transfers::TransferList;
 use crate::engine::protocol::{
-    ConnId, ConnectProfile, DataMode, RequestId, ServerInfo, Side, Timeouts, WireDir,
+    BatchId, ConnId, ConnectProfile, DataMode, RequestId, ServerInfo, Side, Timeouts, WireDir,
 };
 use crate::ui::layout::AppLayout;
 
@@ -77,6 +79,14 @@ pub struct AppState {
     /// Where things were drawn last, for mouse hit tests and page sizes.
     pub layout: AppLayout,
     pub last_click: Option<Click>,
+    pub transfers: TransferList,
+    /// The user asked for the queue panel (it also shows while transfers run).
+    pub show_queue: bool,
+    /// The queue panel has the keyboard (Tab moves there when it is shown).
+    pub queue_focused: bool,
+    pub drag: Option<DragState>,
+    /// A question that arrived while another dialog was open.
+    pub pending_conflict: Option<ConflictPrompt>,
     /// Used for connections made from the quick-connect form.
     pub timeouts: Timeouts,
     pub default_mode: DataMode,
@@ -100,8 +110,17 @@ impl AppState {
             status: None,
             dialog: None,
             keymap,
-            layout: AppLayout::compute(ratatui::layout::Rect::new(0, 0, width, height), false),
+            layout: AppLayout::compute(
+                ratatui::layout::Rect::new(0, 0, width, height),
+                false,
+                false,
+            ),
             last_click: None,
+            transfers: TransferList::default(),
+            show_queue: false,
+            queue_focused: false,
+            drag: None,
+            pending_conflict: None,
             timeouts: Timeouts::default(),
             default_mode: DataMode::Passive,
             quit: false,
@@ -131,6 +150,17 @@ impl AppState {
     pub fn next_request(&mut self) -> RequestId {
         self.next_id += 1;
         RequestId(self.next_id)
+    }
+
+    pub fn next_batch(&mut self) -> BatchId {
+        self.next_id += 1;
+        BatchId(self.next_id)
+    }
+
+    /// The queue panel is on screen: asked for, transfers are running, or
+    /// some failed (they stay in sight until the user clears them).
+    pub fn queue_visible(&self) -> bool {
+        self.show_queue || self.transfers.any_active() || self.transfers.any_failed()
     }
 
     pub fn next_conn(&mut self) -> ConnId {

@@ -13,6 +13,7 @@ use super::dialog::{ConnectForm, Dialog, PASSWORD, PasswordPrompt};
 use super::keymap::Action;
 use super::pane::{Pending, SortKey, parent_of};
 use super::state::{AppState, Click, ConnState, LogLine};
+use super::transfer_actions;
 use crate::engine::protocol::{Command, ConnectProfile, EntryKind, Event, Side, WireDir};
 use crate::ui::layout::AppLayout;
 
@@ -38,6 +39,7 @@ pub enum Msg {
 
 pub fn update(state: &mut AppState, msg: Msg) -> Vec<Command> {
     let mut out = Vec::new();
+    let queue_was_visible = state.queue_visible();
     match msg {
         Msg::Start(profile) => start(state, profile, &mut out),
         Msg::Key(key) => {
@@ -52,6 +54,16 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Command> {
         Msg::Engine(ev) => on_engine(state, ev, &mut out),
         Msg::Quit => state.quit = true,
     }
+    // The queue panel comes and goes with running transfers: the panes
+    // give it room (or take it back).
+    if state.queue_visible() != queue_was_visible {
+        if !state.queue_visible() {
+            state.queue_focused = false;
+        }
+        let area = state.layout.area;
+        relayout(state, area.width, area.height);
+    }
+    transfer_actions::show_pending(state);
     out
 }
 
@@ -107,7 +119,12 @@ fn on_key(state: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
     if state.pane(state.focus).filter_editing {
         return filter_key(state, key);
     }
-    // Esc clears a filter left in place, as in mc's quick search.
+    // Esc drops what is being dragged, or clears a filter left in place
+    // (as in mc's quick search).
+    if key.code == KeyCode::Esc && state.drag.take().is_some() {
+        state.set_status("Drag cancelled", false);
+        return;
+    }
     if key.code == KeyCode::Esc {
         let pane = state.pane_mut(state.focus);
         if !pane.filter.is_empty() {
@@ -119,6 +136,13 @@ fn on_key(state: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
         return;
     }
     if let Some(action) = state.keymap.action_for(&key) {
+        if state.queue_focused {
+            if transfer_actions::queue_action(state, action, out) || !action.is_global() {
+                return;
+            }
+        } else if action.is_queue_action() {
+            return;
+        }
         act(state, action, out);
     }
 }
@@ -137,11 +161,40 @@ fn act(state: &mut AppState, action: Action, out: &mut Vec<Command>) {
         Action::Open => open_current(state, side, out),
         Action::Parent => go_up(state, side, out),
         Action::SwitchPane => {
-            state.focus = match side {
-                Side::Local => Side::Remote,
-                Side::Remote => Side::Local,
+            // Local → remote → queue (when shown) → local.
+            if state.queue_focused {
+                state.queue_focused = false;
+                state.focus = Side::Local;
+            } else if side == Side::Remote && state.queue_visible() {
+                state.queue_focused = true;
+            } else {
+                state.focus = match side {
+                    Side::Local => Side::Remote,
+                    Side::Remote => Side::Local,
+                };
             }
         }
+        Action::Mark => {
+            let pane = state.pane_mut(side);
+            pane.toggle_mark();
+            pane.move_cursor(1, height);
+        }
+        Action::InvertMarks => state.pane_mut(side).invert_marks(),
+        Action::MarkPattern => transfer_actions::ask_pattern(state, true),
+        Action::UnmarkPattern => transfer_actions::ask_pattern(state, false),
+        Action::Copy => transfer_actions::copy_or_move(state, false, out),
+        Action::Move => transfer_actions::copy_or_move(state, true, out),
+        Action::ToggleQueue => {
+            state.show_queue = !state.show_queue;
+            state.queue_focused = state.show_queue && state.queue_focused;
+            let area = state.layout.area;
+            relayout(state, area.width, area.height);
+        }
+        // Only meaningful in the queue panel (handled before we get here).
+        Action::CancelTransfer
+        | Action::CancelAllTransfers
+        | Action::RetryFailed
+        | Action::ClearFinished => {}
         Action::Reload => reload(state, side, out),
         Action::ToggleHidden => {
             let pane = state.pane_mut(side);
@@ -335,6 +388,8 @@ fn dialog_key(state: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
             }
             _ => {}
         },
+        Dialog::Conflict(_) => transfer_actions::conflict_key(state, key, out),
+        Dialog::Pattern(_) => transfer_actions::pattern_key(state, key),
         Dialog::Password(prompt) => match key.code {
             KeyCode::Esc => {
                 state.dialog = None;
@@ -373,7 +428,8 @@ fn on_paste(state: &mut AppState, text: &str) {
             }
         }
         Some(Dialog::Password(p)) => p.input.push_str(&text),
-        Some(Dialog::Help { .. }) => {}
+        Some(Dialog::Pattern(p)) => p.input.push_str(&text),
+        Some(Dialog::Help { .. }) | Some(Dialog::Conflict(_)) => {}
         None => {
             let side = state.focus;
             let height = state.list_height(side);
@@ -391,6 +447,24 @@ fn on_mouse(state: &mut AppState, ev: MouseEvent, now: Instant, out: &mut Vec<Co
     if state.dialog.is_some() {
         return;
     }
+    let at = (ev.column, ev.row);
+    match ev.kind {
+        MouseEventKind::Drag(MouseButton::Left) => return transfer_actions::drag_to(state, at),
+        MouseEventKind::Up(MouseButton::Left) => return transfer_actions::release(state, at, out),
+        _ => {}
+    }
+    if let Some(q) = state.layout.queue
+        && q.contains(at.into())
+    {
+        let rows = state.layout.queue_rows();
+        match ev.kind {
+            MouseEventKind::ScrollUp => state.transfers.move_cursor(-WHEEL_ROWS, rows),
+            MouseEventKind::ScrollDown => state.transfers.move_cursor(WHEEL_ROWS, rows),
+            MouseEventKind::Down(MouseButton::Left) => state.queue_focused = true,
+            _ => {}
+        }
+        return;
+    }
     let Some(side) = state.layout.pane_at(ev.column, ev.row) else {
         return;
     };
@@ -400,6 +474,7 @@ fn on_mouse(state: &mut AppState, ev: MouseEvent, now: Instant, out: &mut Vec<Co
         MouseEventKind::ScrollDown => state.pane_mut(side).scroll(WHEEL_ROWS, height),
         MouseEventKind::Down(MouseButton::Left) => {
             state.focus = side;
+            state.queue_focused = false;
             let list = state.layout.list(side);
             if !list.contains((ev.column, ev.row).into()) {
                 return;
@@ -409,11 +484,13 @@ fn on_mouse(state: &mut AppState, ev: MouseEvent, now: Instant, out: &mut Vec<Co
                 return;
             }
             state.pane_mut(side).set_cursor(row, height);
+            transfer_actions::press(state, side, row, at);
             let double = state.last_click.is_some_and(|c| {
                 c.side == side && c.row == row && now.duration_since(c.at) <= DOUBLE_CLICK
             });
             if double {
                 state.last_click = None;
+                state.drag = None;
                 open_current(state, side, out);
             } else {
                 state.last_click = Some(Click { at: now, side, row });
@@ -425,7 +502,9 @@ fn on_mouse(state: &mut AppState, ev: MouseEvent, now: Instant, out: &mut Vec<Co
 
 fn relayout(state: &mut AppState, width: u16, height: u16) {
     let area = ratatui::layout::Rect::new(0, 0, width, height);
-    state.layout = AppLayout::compute(area, state.show_log);
+    state.layout = AppLayout::compute(area, state.show_log, state.queue_visible());
+    let rows = state.layout.queue_rows();
+    state.transfers.move_cursor(0, rows);
     for side in [Side::Local, Side::Remote] {
         let h = state.list_height(side);
         state.pane_mut(side).scroll_to_cursor(h);
@@ -433,6 +512,9 @@ fn relayout(state: &mut AppState, width: u16, height: u16) {
 }
 
 fn on_engine(state: &mut AppState, ev: Event, out: &mut Vec<Command>) {
+    if transfer_actions::on_event(state, &ev, out) {
+        return;
+    }
     match ev {
         Event::Wire { dir, code, text } => {
             if dir == WireDir::Received && code.is_some() {
@@ -502,6 +584,7 @@ fn on_engine(state: &mut AppState, ev: Event, out: &mut Vec<Command>) {
             pane.set_listing(path, entries, pending.select.as_deref());
             pane.scroll_to_cursor(height);
         }
+        // Handled by transfer_actions::on_event above.
         Event::BatchQueued { .. }
         | Event::BatchFailed { .. }
         | Event::TransferQueued { .. }

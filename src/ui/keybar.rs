@@ -8,9 +8,11 @@ use ratatui::widgets::Widget;
 use super::theme;
 use crate::app::keymap::{Action, Keymap};
 
-const SHOWN: [(Action, &str); 5] = [
+const SHOWN: [(Action, &str); 7] = [
     (Action::Help, "Help"),
     (Action::Connect, "Connect"),
+    (Action::Copy, "Copy"),
+    (Action::Move, "Move"),
     (Action::ToggleLog, "Log"),
     (Action::Filter, "Filter"),
     (Action::Quit, "Quit"),

@@ -14,19 +14,27 @@ pub struct AppLayout {
     /// The entry rows inside each pane (below the column header).
     pub lists: [Rect; 2],
     pub log: Option<Rect>,
+    /// The transfer queue panel, when shown.
+    pub queue: Option<Rect>,
     pub status: Rect,
     pub keybar: Rect,
 }
 
 impl AppLayout {
-    pub fn compute(area: Rect, show_log: bool) -> AppLayout {
+    pub fn compute(area: Rect, show_log: bool, show_queue: bool) -> AppLayout {
         let log_height = if show_log {
-            (area.height / 3).max(5)
+            (area.height / 4).max(5)
         } else {
             0
         };
-        let [main, log, status, keybar] = Layout::vertical([
+        let queue_height = if show_queue {
+            (area.height / 3).max(6)
+        } else {
+            0
+        };
+        let [main, queue, log, status, keybar] = Layout::vertical([
             Constraint::Min(3),
+            Constraint::Length(queue_height),
             Constraint::Length(log_height),
             Constraint::Length(1),
             Constraint::Length(1),
@@ -49,6 +57,7 @@ impl AppLayout {
             panes: [left, right],
             lists: [list_of(left), list_of(right)],
             log: (log_height > 0).then_some(log),
+            queue: (queue_height > 0).then_some(queue),
             status,
             keybar,
         }
@@ -60,6 +69,12 @@ impl AppLayout {
 
     pub fn list(&self, side: Side) -> Rect {
         self.lists[index(side)]
+    }
+
+    /// Rows of the queue panel's list (inside its border, below the total line).
+    pub fn queue_rows(&self) -> usize {
+        self.queue
+            .map_or(0, |q| q.height.saturating_sub(3) as usize)
     }
 
     /// Which pane a screen cell belongs to.
@@ -84,7 +99,7 @@ mod tests {
 
     #[test]
     fn the_list_sits_inside_the_pane_below_its_header() {
-        let l = AppLayout::compute(Rect::new(0, 0, 80, 24), false);
+        let l = AppLayout::compute(Rect::new(0, 0, 80, 24), false, false);
         assert_eq!(l.panes[0], Rect::new(0, 0, 40, 22));
         assert_eq!(l.lists[0], Rect::new(1, 2, 38, 19));
         assert_eq!(l.pane_at(50, 5), Some(Side::Remote));
@@ -93,7 +108,7 @@ mod tests {
 
     #[test]
     fn tiny_terminals_do_not_underflow() {
-        let l = AppLayout::compute(Rect::new(0, 0, 3, 2), true);
+        let l = AppLayout::compute(Rect::new(0, 0, 3, 2), true, true);
         assert!(l.lists[0].height <= l.panes[0].height);
     }
 }

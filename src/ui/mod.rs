@@ -1,12 +1,14 @@
 //! Drawing. Everything here reads `AppState` and writes a frame; nothing
 //! here changes state or touches the network or the disk.
 
+pub mod conflict;
 pub mod dialog;
 pub mod help;
 pub mod keybar;
 pub mod layout;
 pub mod log;
 pub mod pane;
+pub mod queue;
 pub mod status;
 pub mod text;
 pub mod theme;
@@ -25,14 +27,22 @@ pub fn draw(frame: &mut Frame, state: &AppState, this_year: i32) {
     let l = &state.layout;
     let buf = frame.buffer_mut();
     for side in [Side::Local, Side::Remote] {
+        // While dragging, the pane under the pointer (not the source) is the drop target.
+        let drop_target = state.drag.as_ref().is_some_and(|d| {
+            d.active && d.from != side && l.pane_at(d.pos.0, d.pos.1) == Some(side)
+        });
         let view = pane::PaneView {
             pane: state.pane(side),
             title: title(state, side),
-            focused: state.focus == side && state.dialog.is_none(),
+            focused: state.focus == side && state.dialog.is_none() && !state.queue_focused,
+            drop_target,
             placeholder: placeholder(state, side),
             this_year,
         };
         ratatui::widgets::Widget::render(view, l.pane(side), buf);
+    }
+    if let Some(area) = l.queue {
+        ratatui::widgets::Widget::render(queue::QueuePanel(state), area, buf);
     }
     if let Some(area) = l.log {
         ratatui::widgets::Widget::render(log::LogPanel(state), area, buf);
@@ -51,7 +61,15 @@ pub fn draw(frame: &mut Frame, state: &AppState, this_year: i32) {
         }
         Some(Dialog::Connect(form)) => dialog::connect_form(form, l.area, buf),
         Some(Dialog::Password(p)) => dialog::password_prompt(p, l.area, buf),
+        Some(Dialog::Conflict(c)) => {
+            conflict::conflict(c, l.area, buf);
+            None
+        }
+        Some(Dialog::Pattern(p)) => conflict::pattern(p, l.area, buf),
     };
+    if let Some(drag) = state.drag.as_ref().filter(|d| d.active) {
+        draw_ghost(drag, l.area, buf);
+    }
     if let Some(pos) = cursor {
         frame.set_cursor_position(pos);
     }
@@ -107,6 +125,19 @@ fn placeholder(state: &AppState, side: Side) -> Option<(String, bool)> {
         });
     }
     Some(("Loading…".into(), false))
+}
+
+/// The text that follows the pointer while dragging, just right of it.
+fn draw_ghost(drag: &crate::app::drag::DragState, area: Rect, buf: &mut ratatui::buffer::Buffer) {
+    let text = format!(" {} ", text::sanitize(&drag.ghost()));
+    let width = unicode_width::UnicodeWidthStr::width(text.as_str()) as u16;
+    let x = drag
+        .pos
+        .0
+        .saturating_add(1)
+        .min(area.right().saturating_sub(width));
+    let y = drag.pos.1.min(area.bottom().saturating_sub(1));
+    buf.set_stringn(x, y, &text, width as usize, theme::ghost());
 }
 
 /// A rectangle of at most `w` × `h` in the middle of `area`.

@@ -41,6 +41,8 @@ pub struct PaneView<'a> {
     pub pane: &'a PaneState,
     pub title: String,
     pub focused: bool,
+    /// A drag hovers over this pane: it would receive the drop.
+    pub drop_target: bool,
     /// Shown in the list area when there is nothing to list.
     pub placeholder: Option<(String, bool)>,
     pub this_year: i32,
@@ -51,7 +53,11 @@ impl Widget for PaneView<'_> {
         let pane = self.pane;
         let block = Block::new()
             .borders(Borders::ALL)
-            .border_style(theme::border(self.focused))
+            .border_style(if self.drop_target {
+                theme::drop_target()
+            } else {
+                theme::border(self.focused)
+            })
             .title(Line::from(format!(
                 " {} ",
                 fit(
@@ -94,7 +100,9 @@ impl Widget for PaneView<'_> {
             let entry = &pane.entries[pane.view[view_index]];
             let y = list.y + row as u16;
             let cursor = view_index == pane.cursor;
+            let marked = pane.marked.contains(&entry.name);
             draw_row(
+                marked,
                 entry,
                 &cols,
                 Rect {
@@ -152,7 +160,9 @@ fn header(pane: &PaneState, cols: &Columns, area: Rect, buf: &mut Buffer) {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn draw_row(
+    marked: bool,
     entry: &Entry,
     cols: &Columns,
     area: Rect,
@@ -168,6 +178,11 @@ fn draw_row(
         EntryKind::File if entry.is_hidden() => theme::hidden(),
         EntryKind::File => theme::file(),
     };
+    let base = if marked {
+        base.patch(theme::marked())
+    } else {
+        base
+    };
     let style = if cursor {
         base.patch(theme::cursor(focused))
     } else {
@@ -180,6 +195,7 @@ fn draw_row(
         (EntryKind::Dir, _) => format!("/{}", sanitize(&entry.name)),
         (EntryKind::Symlink, Some(t)) => format!("@{} -> {}", sanitize(&entry.name), sanitize(t)),
         (EntryKind::Symlink, None) => format!("@{}", sanitize(&entry.name)),
+        _ if marked => format!("*{}", sanitize(&entry.name)),
         _ => format!(" {}", sanitize(&entry.name)),
     };
     let mut x = area.x;
@@ -234,6 +250,10 @@ fn footer(pane: &PaneState) -> Line<'static> {
     if pane.filter_editing || !pane.filter.is_empty() {
         let caret = if pane.filter_editing { "▏" } else { "" };
         parts.push(format!("filter: {}{caret}", sanitize(&pane.filter)));
+    }
+    if !pane.marked.is_empty() {
+        let (n, bytes) = pane.marked_summary();
+        parts.push(format!("{n} marked, {}", human_size(bytes)));
     }
     if pane.show_hidden {
         parts.push("hidden shown".into());

@@ -91,3 +91,20 @@ pub fn wire(dir: WireDir, code: Option<u16>) -> Style {
         },
     }
 }
+
+/// Marked entries, as in mc.
+pub fn marked() -> Style {
+    Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD)
+}
+
+/// The pane a drag would drop into.
+pub fn drop_target() -> Style {
+    Style::new()
+        .fg(Color::Yellow)
+        .add_modifier(Modifier::BOLD | Modifier::REVERSED)
+}
+
+/// The drag ghost that follows the pointer.
+pub fn ghost() -> Style {
+    Style::new().bg(Color::Yellow).fg(Color::Black)
+}
