@@ -263,3 +263,85 @@ fn wharf_ls_prints_a_long_listing() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("550"));
 }
+
+fn asset(name: &str) -> Vec<u8> {
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("assets/demo")
+            .join(name),
+    )
+    .expect("asset")
+}
+
+/// Opens the demo's docs folder in the remote pane.
+fn open_docs(p: &mut Pty) {
+    p.wait_for_text("big-folder", WAIT);
+    p.send_key(Key::Char('/'));
+    p.type_text("docs");
+    p.send_key(Key::Enter);
+    p.wait_for("the filter to narrow the pane", WAIT, |s| {
+        !s.contains("big-folder")
+    });
+    p.send_key(Key::Down);
+    p.send_key(Key::Enter);
+    p.wait_for_text("café menu.txt", WAIT);
+}
+
+#[test]
+fn mark_two_files_and_f5_downloads_them() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let mut p = spawn(&["--demo"], home.path(), 120, 34);
+    open_docs(&mut p);
+    // ".." → manual/ → café menu.txt (mark) → empty.txt → exactly 1 KiB.bin → notes.md (mark)
+    p.send_keys(&[
+        Key::Down,
+        Key::Down,
+        Key::Insert,
+        Key::Down,
+        Key::Down,
+        Key::Insert,
+    ]);
+    let screen = p.wait_for_text("2 marked", WAIT);
+    assert!(
+        screen.contains("*café menu.txt") && screen.contains("*notes.md"),
+        "{screen}"
+    );
+    p.send_key(Key::F(5));
+    p.wait_for_text("Transfers finished: 2 done", WAIT);
+    assert_eq!(
+        std::fs::read(home.path().join("café menu.txt")).expect("café"),
+        asset("cafe-menu.txt")
+    );
+    assert_eq!(
+        std::fs::read(home.path().join("notes.md")).expect("notes"),
+        asset("notes.md")
+    );
+    // The local pane re-read itself and shows them.
+    p.wait_for("the local pane to show the copies", WAIT, |s| {
+        s.lines().filter(|l| l.contains("notes.md")).count() >= 1 && s.contains(" café menu.txt")
+    });
+    p.send_key(Key::F(10));
+    assert_eq!(p.wait_exit(WAIT), Some(0));
+}
+
+#[test]
+fn drag_and_drop_with_the_mouse_downloads() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let mut p = spawn(&["--demo"], home.path(), 120, 34);
+    let screen = p.wait_for_text("README.txt", WAIT);
+    assert!(screen.contains("big-folder"));
+    let (col, row) = p.find_text("README.txt").expect("README.txt on screen");
+    p.mouse_press(col + 2, row);
+    // Over the local (left) pane, in steps as a real pointer moves.
+    p.mouse_drag(col - 20, row);
+    p.mouse_drag(20, row);
+    p.wait_for_text("⇠ README.txt", WAIT);
+    p.mouse_release(20, row);
+    p.wait_for_text("Transfers finished: 1 done", WAIT);
+    assert_eq!(
+        std::fs::read(home.path().join("README.txt")).expect("README"),
+        asset("README.txt")
+    );
+    p.send_key(Key::F(10));
+    assert_eq!(p.wait_exit(WAIT), Some(0));
+}

@@ -769,3 +769,72 @@ async fn a_hostile_listing_writes_nothing_outside_the_target() {
     assert_eq!(inside, ["evil/esc\x1b[2Jname.txt", "evil/ok.txt"]);
     engine.shutdown().await;
 }
+
+#[tokio::test]
+async fn move_deletes_each_source_once_its_copy_is_complete() {
+    let mut s = setup().await;
+    let src = s.remote_root.path().join("outbox");
+    make_tree(&src, 12);
+    let want = tree_hashes(&src);
+    let mut req = request(
+        1,
+        Direction::Download,
+        vec![item("/outbox", true)],
+        s.local.path(),
+        OnExisting::Ask,
+    );
+    req.move_after = true;
+    let r = run(&mut s.engine, req, no_answers).await;
+    assert_eq!((r.done, r.failed), (12, 0), "{r:?}");
+    assert_eq!(tree_hashes(&s.local.path().join("outbox")), want);
+    // The emptied remote folders go too (removed in the background).
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while src.exists() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(!src.exists(), "the remote source folder is still there");
+
+    // Upload-move: the local files and folders go.
+    let mut req = request(
+        2,
+        Direction::Upload,
+        vec![item(s.local.path().join("outbox"), true)],
+        Path::new("/"),
+        OnExisting::Ask,
+    );
+    req.move_after = true;
+    let r = run(&mut s.engine, req, no_answers).await;
+    assert_eq!((r.done, r.failed), (12, 0), "{r:?}");
+    assert_eq!(tree_hashes(&src), want);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while s.local.path().join("outbox").exists() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        !s.local.path().join("outbox").exists(),
+        "the local source folder is still there"
+    );
+    s.engine.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_move_keeps_the_source_when_the_copy_failed() {
+    let mut s = setup().await;
+    std::fs::write(s.local.path().join("keep.txt"), b"keep me").expect("write");
+    // The target folder does not exist on the server: the upload fails.
+    let mut req = request(
+        1,
+        Direction::Upload,
+        vec![item(s.local.path().join("keep.txt"), false)],
+        Path::new("/no/such/folder"),
+        OnExisting::Ask,
+    );
+    req.move_after = true;
+    let r = run(&mut s.engine, req, no_answers).await;
+    assert_eq!(r.failed, 1, "{r:?}");
+    assert_eq!(
+        std::fs::read(s.local.path().join("keep.txt")).expect("read"),
+        b"keep me"
+    );
+    s.engine.shutdown().await;
+}
