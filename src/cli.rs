@@ -1,11 +1,12 @@
 //! Command-line definitions and FTP URL parsing.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use percent_encoding::percent_decode_str;
 
-use crate::engine::protocol::{ConnectProfile, DataMode, Timeouts};
+use crate::engine::protocol::{ConnectProfile, DataMode, OnExisting, Timeouts};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -69,6 +70,72 @@ pub enum Sub {
         #[arg(short, long)]
         verbose: bool,
     },
+    /// Download a file, or a folder with everything in it, and exit.
+    ///
+    /// Placed as `cp -r` does: into LOCAL when it is an existing folder,
+    /// otherwise as LOCAL. Exits 0 only when every file arrived complete.
+    Get {
+        /// ftp://[user[:password]@]host[:port]/path (relative to the login folder)
+        url: String,
+        /// Where to put it (default: the current folder).
+        #[arg(default_value = ".")]
+        local: PathBuf,
+        #[command(flatten)]
+        copy: CopyArgs,
+    },
+    /// Upload files and folders (with everything in them) and exit.
+    ///
+    /// Placed as `cp -r` does: into URL when it is an existing folder,
+    /// otherwise as URL (one LOCAL only). Exits 0 only when every file
+    /// arrived complete.
+    Put {
+        /// Local files or folders.
+        #[arg(required = true)]
+        local: Vec<PathBuf>,
+        /// ftp://[user[:password]@]host[:port]/path (relative to the login folder)
+        url: String,
+        #[command(flatten)]
+        copy: CopyArgs,
+    },
+}
+
+/// Options shared by `get` and `put`.
+#[derive(Debug, Clone, Args)]
+pub struct CopyArgs {
+    /// Transfer connections at most.
+    #[arg(short = 'j', long, default_value_t = 4, value_name = "N",
+          value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub connections: u16,
+    /// Replace existing targets.
+    #[arg(long, group = "existing")]
+    pub overwrite: bool,
+    /// Leave existing targets alone (not an error).
+    #[arg(long, group = "existing")]
+    pub skip_existing: bool,
+    /// Continue existing targets from their size (taken as a correct prefix).
+    #[arg(long, group = "existing")]
+    pub resume: bool,
+    /// Print the protocol exchange to stderr.
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// No summary line; only errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+impl CopyArgs {
+    /// What to do with a target that exists; `None` refuses (the default).
+    pub fn on_existing(&self) -> Option<OnExisting> {
+        if self.overwrite {
+            Some(OnExisting::Overwrite)
+        } else if self.skip_existing {
+            Some(OnExisting::Skip)
+        } else if self.resume {
+            Some(OnExisting::Resume)
+        } else {
+            None
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

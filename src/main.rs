@@ -38,7 +38,21 @@ async fn async_main(cli: Cli) -> ExitCode {
                 Ok(p) => p,
                 Err(code) => return code,
             };
-            ExitCode::from(wharf::headless::ls(profile, verbose).await as u8)
+            exit(wharf::headless::ls(profile, verbose).await)
+        }
+        Some(Sub::Get { url, local, copy }) => {
+            let profile = match parse(&url) {
+                Ok(p) => p,
+                Err(code) => return code,
+            };
+            exit(wharf::headless::get(profile, local, copy).await)
+        }
+        Some(Sub::Put { local, url, copy }) => {
+            let profile = match parse(&url) {
+                Ok(p) => p,
+                Err(code) => return code,
+            };
+            exit(wharf::headless::put(profile, local, copy).await)
         }
         None => {
             if cli.demo {
@@ -71,6 +85,10 @@ async fn async_main(cli: Cli) -> ExitCode {
             }
         }
     }
+}
+
+fn exit(code: i32) -> ExitCode {
+    ExitCode::from(u8::try_from(code).unwrap_or(1))
 }
 
 async fn tui(

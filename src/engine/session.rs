@@ -63,6 +63,18 @@ pub enum TransferError {
     Local(io::Error),
 }
 
+/// What a remote path names, as [`Session::stat`] found out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RemoteKind {
+    Folder,
+    /// A file; `size` is `None` when the server has no SIZE.
+    File {
+        size: Option<u64>,
+    },
+    /// Neither: the server's refusal says why (usually "no such file").
+    Missing(EngineError),
+}
+
 pub struct Session {
     ftp: AsyncFtpStream,
     profile: ConnectProfile,
@@ -473,6 +485,30 @@ impl Session {
         match self.simple("SIZE", async |f| f.size(path).await).await {
             Ok(n) => Ok(Some(n as u64)),
             Err(EngineError::Reply { .. }) if self.is_usable() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// What `path` (absolute) names: CWD tells a folder (it follows links,
+    /// as a copy does), then SIZE a file. Changes the working folder.
+    pub async fn stat(&mut self, path: &str) -> Result<RemoteKind, EngineError> {
+        match self.simple("CWD", async |f| f.cwd(path).await).await {
+            Ok(()) => return Ok(RemoteKind::Folder),
+            Err(EngineError::Reply { .. }) if self.is_usable() => {}
+            Err(e) => return Err(e),
+        }
+        match self.simple("SIZE", async |f| f.size(path).await).await {
+            Ok(n) => Ok(RemoteKind::File {
+                size: Some(n as u64),
+            }),
+            // Neither a folder nor a file SIZE can measure.
+            Err(e @ EngineError::Reply { code: 550, .. }) if self.is_usable() => {
+                Ok(RemoteKind::Missing(e))
+            }
+            // No SIZE here (500/502): only the transfer itself can tell.
+            Err(EngineError::Reply { .. }) if self.is_usable() => {
+                Ok(RemoteKind::File { size: None })
+            }
             Err(e) => Err(e),
         }
     }

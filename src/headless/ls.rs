@@ -1,27 +1,16 @@
-//! Commands that run without the TUI, on the same engine: for scripts and
-//! for measuring the engine against curl and lftp.
+//! `wharf ls URL`: one folder, printed as `ls -l`.
 
 use std::io::{self, BufWriter, Write};
 
 use chrono::Datelike;
 
-use crate::engine::protocol::{ConnectProfile, Entry, EntryKind, Event, WireDir};
+use crate::engine::protocol::{ConnectProfile, Entry, EntryKind};
 use crate::engine::session::Session;
-use crate::engine::wire_log::WireSink;
 use crate::ui::text::{push_padded, push_short_time, sanitize};
 
 /// `wharf ls URL`: prints the folder as `ls -l` would and returns the exit code.
 pub async fn ls(profile: ConnectProfile, verbose: bool) -> i32 {
-    let sink = WireSink::new(move |ev| {
-        if let (true, Event::Wire { dir, text, .. }) = (verbose, ev) {
-            let arrow = match dir {
-                WireDir::Sent => ">",
-                WireDir::Received => "<",
-                WireDir::Info => "*",
-            };
-            eprintln!("{arrow} {}", sanitize(&text));
-        }
-    });
+    let sink = super::stderr_sink(verbose);
     let target = profile.authority();
     let mut session = match Session::open(profile, sink).await {
         Ok(s) => s,

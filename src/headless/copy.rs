@@ -1,0 +1,389 @@
+//! Follows one transfer request through the engine: answers its questions
+//! (an existing target is refused unless a flag says otherwise), draws the
+//! progress, and ends with a summary and the exit status.
+
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use super::progress::Bars;
+use super::{EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, wire_line};
+use crate::cli::CopyArgs;
+use crate::engine::protocol::{
+    BatchId, Command, ConnId, ConnectProfile, Direction, Event, OnExisting, TransferId,
+    TransferItem, TransferRequest, TransferState,
+};
+use crate::engine::transfer::TransferConfig;
+use crate::ui::text::sanitize;
+
+/// Why a file is refused when no flag says what to do with an existing target.
+pub const EXISTS: &str = "exists (use --overwrite, --skip-existing or --resume)";
+
+/// After Ctrl-C, how long running transfers get to stop and tidy up.
+const CANCEL_GRACE: Duration = Duration::from_secs(5);
+
+/// What to copy where: one request for the engine.
+pub struct Copy {
+    pub direction: Direction,
+    pub items: Vec<TransferItem>,
+    /// Local for downloads, remote (absolute) for uploads.
+    pub target_dir: PathBuf,
+}
+
+#[derive(Default)]
+struct File {
+    name: String,
+    /// Bytes at the target when this run started on it (a resumed prefix).
+    first: Option<u64>,
+    done: u64,
+    state: Option<TransferState>,
+    /// The target existed and no flag allowed touching it.
+    refused: bool,
+}
+
+/// What came back from the engine.
+#[derive(Default)]
+struct Outcome {
+    files: HashMap<TransferId, File>,
+    /// Entries left out while walking, with why.
+    left_out: Vec<String>,
+    /// The batch could not start at all.
+    error: Option<String>,
+    interrupted: bool,
+}
+
+/// Runs the copy on the engine and returns the exit status.
+pub async fn run(profile: ConnectProfile, copy: Copy, args: &CopyArgs, started: Instant) -> i32 {
+    let config = TransferConfig {
+        connections: usize::from(args.connections),
+        ..TransferConfig::default()
+    };
+    let mut engine = crate::engine::spawn_with(config);
+    let mut bars = (!args.quiet && std::io::stderr().is_terminal()).then(Bars::new);
+    let batch = BatchId(1);
+    let send = |engine: &crate::engine::EngineHandle, c: Command| {
+        let _ = engine.commands.send(c);
+    };
+    send(
+        &engine,
+        Command::Connect {
+            conn: ConnId(1),
+            profile,
+        },
+    );
+    send(
+        &engine,
+        Command::Transfer(TransferRequest {
+            batch,
+            direction: copy.direction,
+            items: copy.items,
+            target_dir: copy.target_dir,
+            on_existing: args.on_existing().unwrap_or(OnExisting::Ask),
+            move_after: false,
+        }),
+    );
+
+    let print = |bars: &Option<Bars>, line: String| match bars {
+        Some(b) => b.println(&line),
+        None => eprintln!("{line}"),
+    };
+    let mut out = Outcome::default();
+    let mut total_done = 0u64;
+    let mut give_up_at: Option<tokio::time::Instant> = None;
+    // Ctrl-C cancels the transfers, so no partial file stays behind.
+    let mut interrupts =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok();
+    loop {
+        let ev = tokio::select! {
+            ev = engine.events.recv() => ev,
+            _ = interrupted(&mut interrupts) => {
+                if out.interrupted {
+                    // Asked twice: stop waiting for the tidy-up.
+                    break;
+                }
+                out.interrupted = true;
+                send(&engine, Command::CancelAllTransfers);
+                give_up_at = Some(tokio::time::Instant::now() + CANCEL_GRACE);
+                continue;
+            }
+            _ = sleep_until(give_up_at) => break,
+        };
+        let Some(ev) = ev else {
+            out.error = Some("the engine stopped".into());
+            break;
+        };
+        match ev {
+            Event::Wire { dir, text, .. } if args.verbose => print(&bars, wire_line(dir, &text)),
+            Event::BatchQueued {
+                batch: b,
+                files,
+                bytes,
+                skipped,
+            } if b == batch => {
+                if let Some(bars) = &mut bars {
+                    bars.queued(files, bytes);
+                }
+                out.left_out = skipped;
+                if out.interrupted {
+                    // Walking was still under way when Ctrl-C came.
+                    send(&engine, Command::CancelAllTransfers);
+                }
+            }
+            Event::TransferQueued { id, name, .. } => {
+                out.files.insert(
+                    id,
+                    File {
+                        name,
+                        ..File::default()
+                    },
+                );
+            }
+            Event::TransferState { id, state } => {
+                let Some(f) = out.files.get_mut(&id) else {
+                    continue;
+                };
+                match &state {
+                    TransferState::Running => {
+                        if let Some(bars) = &mut bars {
+                            bars.started(id, &f.name, None);
+                        }
+                    }
+                    TransferState::Retrying { attempt, reason }
+                        if args.verbose || bars.is_some() =>
+                    {
+                        print(
+                            &bars,
+                            format!(
+                                "wharf: {}: {}; retry {attempt}",
+                                sanitize(&f.name),
+                                sanitize(reason)
+                            ),
+                        );
+                    }
+                    s if s.is_finished() => {
+                        if let Some(bars) = &mut bars {
+                            bars.finished(id);
+                        }
+                    }
+                    _ => {}
+                }
+                f.state = Some(state);
+            }
+            Event::TransferProgress { id, done, .. } => {
+                let Some(f) = out.files.get_mut(&id) else {
+                    continue;
+                };
+                f.first.get_or_insert(done);
+                total_done = (total_done + done).saturating_sub(f.done);
+                f.done = done;
+                if let Some(bars) = &mut bars {
+                    bars.progress(id, done, total_done);
+                }
+            }
+            Event::Conflict { ask, id, .. } => {
+                // Only asked when no flag was given: refuse, and say so at the end.
+                if let Some(f) = out.files.get_mut(&id) {
+                    f.refused = true;
+                }
+                send(
+                    &engine,
+                    Command::Resolve {
+                        ask,
+                        choice: OnExisting::Skip,
+                        for_all: false,
+                    },
+                );
+            }
+            Event::BatchFailed { batch: b, error } if b == batch => {
+                out.error = Some(error);
+                break;
+            }
+            Event::BatchDone { batch: b, .. } if b == batch => break,
+            _ => {}
+        }
+    }
+    if let Some(bars) = bars {
+        bars.clear();
+    }
+    engine.shutdown().await;
+    report(&out, started.elapsed(), args.quiet)
+}
+
+async fn interrupted(signal: &mut Option<tokio::signal::unix::Signal>) {
+    match signal {
+        Some(s) => {
+            s.recv().await;
+        }
+        None => std::future::pending().await,
+    }
+}
+
+async fn sleep_until(at: Option<tokio::time::Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Prints what did not arrive and the summary; returns the exit status.
+fn report(out: &Outcome, elapsed: Duration, quiet: bool) -> i32 {
+    if let Some(error) = &out.error {
+        eprintln!("wharf: {}", sanitize(error));
+        return EXIT_FAILED;
+    }
+    let mut files: Vec<&File> = out.files.values().collect();
+    files.sort_by(|a, b| a.name.cmp(&b.name));
+    let (mut done, mut bytes, mut moved) = (0usize, 0u64, 0u64);
+    let (mut failed, mut exist, mut complete, mut cancelled) = (0usize, 0usize, 0usize, 0usize);
+    for f in &files {
+        moved += f.done.saturating_sub(f.first.unwrap_or(f.done));
+        let name = sanitize(&f.name);
+        match &f.state {
+            Some(TransferState::Done) => {
+                done += 1;
+                bytes += f.done;
+            }
+            Some(TransferState::Skipped(_)) if f.refused => {
+                failed += 1;
+                eprintln!("wharf: {name}: {EXISTS}");
+            }
+            Some(TransferState::Skipped(why)) if why == "already complete" => complete += 1,
+            Some(TransferState::Skipped(_)) => exist += 1,
+            Some(TransferState::Failed(why)) => {
+                failed += 1;
+                eprintln!("wharf: {name}: {}", sanitize(why));
+            }
+            Some(TransferState::Cancelled) | None => cancelled += 1,
+            Some(_) => cancelled += 1,
+        }
+    }
+    for why in &out.left_out {
+        eprintln!("wharf: left out: {}", sanitize(why));
+    }
+    if !quiet {
+        let secs = elapsed.as_secs_f64();
+        let rate = if secs > 0.0 { moved as f64 / secs } else { 0.0 };
+        let mut line = format!(
+            "{done} {}, {} in {} ({}/s)",
+            if done == 1 { "file" } else { "files" },
+            human_bytes(bytes as f64),
+            human_secs(secs),
+            human_bytes(rate)
+        );
+        for (n, what) in [
+            (complete, "already complete"),
+            (exist, "skipped (exist)"),
+            (failed, "failed"),
+            (cancelled, "cancelled"),
+            (out.left_out.len(), "left out"),
+        ] {
+            if n > 0 {
+                line.push_str(&format!(", {n} {what}"));
+            }
+        }
+        eprintln!("{line}");
+    }
+    if out.interrupted {
+        EXIT_INTERRUPTED
+    } else if failed > 0 || cancelled > 0 || !out.left_out.is_empty() {
+        EXIT_FAILED
+    } else {
+        EXIT_OK
+    }
+}
+
+/// `3.4 MiB`, `512 B`.
+fn human_bytes(n: f64) -> String {
+    const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+    let mut v = n;
+    let mut unit = 0;
+    while v >= 1024.0 && unit < UNITS.len() - 1 {
+        v /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{v:.0} B")
+    } else {
+        format!("{v:.1} {}", UNITS[unit])
+    }
+}
+
+/// `1.2 s`, `0.35 s`, `2 min 5 s`.
+fn human_secs(s: f64) -> String {
+    if s < 1.0 {
+        format!("{s:.2} s")
+    } else if s < 120.0 {
+        format!("{s:.1} s")
+    } else {
+        let whole = s.round() as u64;
+        format!("{} min {} s", whole / 60, whole % 60)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn human_figures() {
+        assert_eq!(human_bytes(512.0), "512 B");
+        assert_eq!(human_bytes(3.4 * 1024.0 * 1024.0), "3.4 MiB");
+        assert_eq!(human_bytes(1024.0 * 1024.0 * 1024.0), "1.0 GiB");
+        assert_eq!(human_secs(1.234), "1.2 s");
+        assert_eq!(human_secs(0.345), "0.34 s");
+        assert_eq!(human_secs(125.0), "2 min 5 s");
+    }
+
+    fn file(name: &str, state: TransferState, refused: bool) -> File {
+        File {
+            name: name.into(),
+            first: Some(0),
+            done: 10,
+            state: Some(state),
+            refused,
+        }
+    }
+
+    #[test]
+    fn exit_status_is_zero_only_when_everything_arrived() {
+        let mut out = Outcome::default();
+        out.files
+            .insert(TransferId(1), file("a", TransferState::Done, false));
+        out.files.insert(
+            TransferId(2),
+            file(
+                "b",
+                TransferState::Skipped("the target exists".into()),
+                false,
+            ),
+        );
+        out.files.insert(
+            TransferId(3),
+            file(
+                "c",
+                TransferState::Skipped("already complete".into()),
+                false,
+            ),
+        );
+        assert_eq!(report(&out, Duration::from_secs(1), true), EXIT_OK);
+
+        out.files.insert(
+            TransferId(4),
+            file(
+                "d",
+                TransferState::Skipped("the target exists".into()),
+                true,
+            ),
+        );
+        assert_eq!(report(&out, Duration::from_secs(1), true), EXIT_FAILED);
+        out.files.remove(&TransferId(4));
+
+        out.left_out.push("x: a link to a folder, skipped".into());
+        assert_eq!(report(&out, Duration::from_secs(1), true), EXIT_FAILED);
+        out.left_out.clear();
+
+        out.interrupted = true;
+        assert_eq!(report(&out, Duration::from_secs(1), true), EXIT_INTERRUPTED);
+    }
+}

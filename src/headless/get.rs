@@ -1,0 +1,139 @@
+//! `wharf get URL [LOCAL]`: a remote file, or a folder with everything in
+//! it, placed as `cp -r` would place it.
+
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use super::copy::{self, Copy};
+use super::{EXIT_FAILED, look_up, names_a_folder, remote_name};
+use crate::cli::CopyArgs;
+use crate::engine::protocol::{ConnectProfile, Direction, TransferItem};
+use crate::engine::session::RemoteKind;
+use crate::ui::text::sanitize;
+
+/// Downloads what the URL names and returns the exit status.
+pub async fn get(profile: ConnectProfile, local: PathBuf, args: CopyArgs) -> i32 {
+    let started = Instant::now();
+    let (remote, kind) = match look_up(&profile, args.verbose).await {
+        Ok(found) => found,
+        Err(code) => return code,
+    };
+    let shown = sanitize(&remote).into_owned();
+    let size = match kind {
+        RemoteKind::Missing(e) => {
+            eprintln!("wharf: {shown}: {e}");
+            return EXIT_FAILED;
+        }
+        RemoteKind::File { .. } if names_a_folder(&profile) => {
+            eprintln!("wharf: {shown}: not a folder");
+            return EXIT_FAILED;
+        }
+        RemoteKind::File { size } => size,
+        RemoteKind::Folder => None,
+    };
+    let is_dir = kind == RemoteKind::Folder;
+    let (target_dir, target_name) = match place(&local, remote_name(&remote), is_dir) {
+        Ok(p) => p,
+        Err(why) => {
+            eprintln!("wharf: {why}");
+            return EXIT_FAILED;
+        }
+    };
+    let item = TransferItem {
+        source: PathBuf::from(&remote),
+        is_dir,
+        size,
+        modified: None,
+        target_name,
+    };
+    let plan = Copy {
+        direction: Direction::Download,
+        items: vec![item],
+        target_dir,
+    };
+    copy::run(profile, plan, &args, started).await
+}
+
+/// Where a download goes, as `cp -r SOURCE LOCAL` decides: into LOCAL when
+/// it is a folder, otherwise as LOCAL (whose folder must exist).
+/// Returns the (absolute) folder and the name to create in it.
+fn place(
+    local: &Path,
+    remote_name: Option<&str>,
+    is_dir: bool,
+) -> Result<(PathBuf, String), String> {
+    let shown = local.display();
+    let absolute = |p: &Path| std::path::absolute(p).map_err(|e| format!("{}: {e}", p.display()));
+    match std::fs::metadata(local) {
+        Ok(m) if m.is_dir() => {
+            let name = remote_name.ok_or_else(|| {
+                format!("the server's root folder has no name: give a new folder name instead of {shown}")
+            })?;
+            Ok((absolute(local)?, name.to_string()))
+        }
+        Ok(_) if is_dir => Err(format!("cannot overwrite the file {shown} with a folder")),
+        Ok(_) => split(local).and_then(|(dir, name)| Ok((absolute(&dir)?, name))),
+        Err(e) if e.kind() == ErrorKind::NotFound => {
+            if local.as_os_str().to_string_lossy().ends_with('/') {
+                return Err(format!("{shown}: no such folder"));
+            }
+            let (dir, name) = split(local)?;
+            match std::fs::metadata(&dir) {
+                Ok(m) if m.is_dir() => Ok((absolute(&dir)?, name)),
+                Ok(_) => Err(format!("{}: not a folder", dir.display())),
+                Err(e) => Err(format!("{}: {e}", dir.display())),
+            }
+        }
+        Err(e) => Err(format!("{shown}: {e}")),
+    }
+}
+
+/// `a/b/name` → (`a/b`, `name`); a bare name lies in the current folder.
+fn split(local: &Path) -> Result<(PathBuf, String), String> {
+    let name = local
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| format!("{}: not a name to create", local.display()))?;
+    let dir = match local.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    Ok((dir, name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placement_follows_cp() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let root = tmp.path();
+        std::fs::create_dir(root.join("dir")).expect("mkdir");
+        std::fs::write(root.join("file"), b"x").expect("write");
+
+        // An existing folder: into it, under the remote name.
+        assert_eq!(
+            place(&root.join("dir"), Some("a.txt"), false),
+            Ok((root.join("dir"), "a.txt".to_string()))
+        );
+        // A new name: as that name.
+        assert_eq!(
+            place(&root.join("new"), Some("tree"), true),
+            Ok((root.to_path_buf(), "new".to_string()))
+        );
+        // An existing file: replaced by a file (if the user allows), never by a folder.
+        assert_eq!(
+            place(&root.join("file"), Some("a.txt"), false),
+            Ok((root.to_path_buf(), "file".to_string()))
+        );
+        assert!(place(&root.join("file"), Some("tree"), true).is_err());
+        // The folder of a new name must exist; a trailing slash means a folder.
+        assert!(place(&root.join("no/new"), Some("a.txt"), false).is_err());
+        let slashed = PathBuf::from(format!("{}/", root.join("nodir").display()));
+        assert!(place(&slashed, Some("a.txt"), false).is_err());
+        // The server's root has no name to create inside a folder.
+        assert!(place(&root.join("dir"), None, true).is_err());
+    }
+}
