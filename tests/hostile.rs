@@ -252,3 +252,38 @@ async fn a_refused_connection_and_an_unknown_host_are_clear_errors() {
     let err = Session::open(p, sink()).await.err().expect("unknown host");
     assert!(matches!(err, EngineError::Resolve { .. }), "{err:?}");
 }
+
+#[tokio::test]
+async fn an_idle_browse_connection_sends_keepalive_noops() {
+    let server = FakeServer::start(Script::default()).await;
+    let mut engine = wharf::engine::spawn_configured(wharf::engine::EngineConfig {
+        keepalive: Some(Duration::from_millis(150)),
+        ..wharf::engine::EngineConfig::default()
+    });
+    let conn = wharf::engine::protocol::ConnId(1);
+    engine
+        .commands
+        .send(wharf::engine::Command::Connect {
+            conn,
+            profile: profile(&server, 5),
+        })
+        .expect("send");
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while !matches!(
+            engine.events.recv().await,
+            Some(wharf::engine::Event::Connected { .. })
+        ) {}
+    })
+    .await
+    .expect("connected");
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let noops = server
+        .commands
+        .lock()
+        .expect("lock")
+        .iter()
+        .filter(|c| *c == "NOOP")
+        .count();
+    assert!(noops >= 2, "expected keepalive NOOPs, saw {noops}");
+    engine.shutdown().await;
+}

@@ -37,15 +37,21 @@ impl BrowseHandle {
     }
 }
 
-pub fn spawn(conn: ConnId, profile: ConnectProfile, events: EventTx) -> BrowseHandle {
+pub fn spawn(
+    conn: ConnId,
+    profile: ConnectProfile,
+    keepalive: Option<std::time::Duration>,
+    events: EventTx,
+) -> BrowseHandle {
     let (tx, rx) = mpsc::unbounded_channel();
-    let task = tokio::spawn(run(conn, profile, rx, events));
+    let task = tokio::spawn(run(conn, profile, keepalive, rx, events));
     BrowseHandle { tx, task }
 }
 
 async fn run(
     conn: ConnId,
     profile: ConnectProfile,
+    keepalive: Option<std::time::Duration>,
     mut rx: mpsc::UnboundedReceiver<BrowseRequest>,
     events: EventTx,
 ) {
@@ -78,7 +84,21 @@ async fn run(
     let mut queue = VecDeque::new();
     loop {
         if queue.is_empty() {
-            match rx.recv().await {
+            // Idle: a NOOP now and then keeps servers (and NAT boxes) from
+            // dropping the connection under the user.
+            let next = match keepalive {
+                Some(every) => match tokio::time::timeout(every, rx.recv()).await {
+                    Ok(r) => r,
+                    Err(_) => {
+                        if session.is_usable() {
+                            let _ = session.noop().await;
+                        }
+                        continue;
+                    }
+                },
+                None => rx.recv().await,
+            };
+            match next {
                 Some(r) => queue.push_back(r),
                 None => break,
             }

@@ -36,13 +36,38 @@ impl EngineHandle {
     }
 }
 
-/// Starts the engine on the current tokio runtime, with default transfer settings.
-pub fn spawn() -> EngineHandle {
-    spawn_with(transfer::TransferConfig::default())
+/// How the engine behaves beyond each connection's own profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EngineConfig {
+    pub transfer: transfer::TransferConfig,
+    /// NOOP on an idle browse connection this often (None: never).
+    pub keepalive: Option<std::time::Duration>,
 }
 
-/// Starts the engine with the given transfer settings.
-pub fn spawn_with(config: transfer::TransferConfig) -> EngineHandle {
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            transfer: transfer::TransferConfig::default(),
+            keepalive: Some(std::time::Duration::from_secs(60)),
+        }
+    }
+}
+
+/// Starts the engine on the current tokio runtime, with default settings.
+pub fn spawn() -> EngineHandle {
+    spawn_configured(EngineConfig::default())
+}
+
+/// Starts the engine with the given transfer settings (others default).
+pub fn spawn_with(transfer: transfer::TransferConfig) -> EngineHandle {
+    spawn_configured(EngineConfig {
+        transfer,
+        ..EngineConfig::default()
+    })
+}
+
+/// Starts the engine with the given settings.
+pub fn spawn_configured(config: EngineConfig) -> EngineHandle {
     let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
     let (ev_tx, ev_rx) = mpsc::unbounded_channel();
     let task = tokio::spawn(run(cmd_rx, ev_tx, config));
@@ -56,15 +81,20 @@ pub fn spawn_with(config: transfer::TransferConfig) -> EngineHandle {
 async fn run(
     mut commands: mpsc::UnboundedReceiver<Command>,
     events: EventTx,
-    config: transfer::TransferConfig,
+    config: EngineConfig,
 ) {
     let mut remote: Option<browse::BrowseHandle> = None;
-    let transfers = transfer::spawn(events.clone(), config);
+    let transfers = transfer::spawn(events.clone(), config.transfer);
     while let Some(cmd) = commands.recv().await {
         match cmd {
             Command::Connect { conn, profile } => {
                 transfers.send(transfer::Msg::Profile(Some(profile.clone())));
-                let old = remote.replace(browse::spawn(conn, profile, events.clone()));
+                let old = remote.replace(browse::spawn(
+                    conn,
+                    profile,
+                    config.keepalive,
+                    events.clone(),
+                ));
                 if let Some(old) = old {
                     tokio::spawn(old.close());
                 }

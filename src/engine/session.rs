@@ -535,6 +535,11 @@ impl Session {
         .await
     }
 
+    /// NOOP: keeps an idle control connection alive.
+    pub async fn noop(&mut self) -> Result<(), EngineError> {
+        self.simple("NOOP", async |f| f.noop().await).await
+    }
+
     pub async fn rename(&mut self, from: &str, to: &str) -> Result<(), EngineError> {
         self.simple("RNFR/RNTO", async |f| f.rename(from, to).await)
             .await

@@ -36,6 +36,8 @@ pub struct FakeServer {
     pub addr: SocketAddr,
     /// Control connections accepted so far.
     pub connections: Arc<AtomicUsize>,
+    /// Every command line received, in order.
+    pub commands: Arc<std::sync::Mutex<Vec<String>>>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -51,18 +53,22 @@ impl FakeServer {
         let addr = listener.local_addr().expect("addr");
         let connections = Arc::new(AtomicUsize::new(0));
         let count = connections.clone();
+        let commands = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = commands.clone();
         let task = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
                 let n = count.fetch_add(1, Ordering::SeqCst);
                 let script = script.clone();
+                let seen = seen.clone();
                 tokio::spawn(async move {
-                    let _ = serve(stream, script, n).await;
+                    let _ = serve(stream, script, n, seen).await;
                 });
             }
         });
         FakeServer {
             addr,
             connections,
+            commands,
             task,
         }
     }
@@ -72,7 +78,12 @@ impl FakeServer {
     }
 }
 
-async fn serve(stream: TcpStream, script: Script, conn_index: usize) -> std::io::Result<()> {
+async fn serve(
+    stream: TcpStream,
+    script: Script,
+    conn_index: usize,
+    seen: Arc<std::sync::Mutex<Vec<String>>>,
+) -> std::io::Result<()> {
     let (read, mut write) = stream.into_split();
     let mut lines = BufReader::new(read).lines();
     match &script.banner {
@@ -81,6 +92,9 @@ async fn serve(stream: TcpStream, script: Script, conn_index: usize) -> std::io:
     }
     let mut data: Option<TcpListener> = None;
     while let Some(line) = lines.next_line().await? {
+        if let Ok(mut seen) = seen.lock() {
+            seen.push(line.clone());
+        }
         let word = line.split(' ').next().unwrap_or("").to_ascii_uppercase();
         if script.silent_on.as_deref() == Some(word.as_str())
             && (!script.silent_once || conn_index == 0)
@@ -104,6 +118,7 @@ async fn serve(stream: TcpStream, script: Script, conn_index: usize) -> std::io:
             "TYPE" => "200 ok".into(),
             "PWD" => "257 \"/\" is cwd".into(),
             "CWD" => "250 ok".into(),
+            "NOOP" => "200 ok".into(),
             "QUIT" => {
                 write.write_all(b"221 bye\r\n").await?;
                 return Ok(());
