@@ -77,6 +77,46 @@ impl Action {
         Action::ClearFinished,
     ];
 
+    /// The action's name in `assets/keymap.toml` and config.toml's `[keys]`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::Up => "up",
+            Action::Down => "down",
+            Action::PageUp => "page_up",
+            Action::PageDown => "page_down",
+            Action::Top => "top",
+            Action::Bottom => "bottom",
+            Action::Open => "open",
+            Action::Parent => "parent",
+            Action::SwitchPane => "switch_pane",
+            Action::Reload => "reload",
+            Action::ToggleHidden => "toggle_hidden",
+            Action::CycleSort => "cycle_sort",
+            Action::Filter => "filter",
+            Action::Mark => "mark",
+            Action::InvertMarks => "invert_marks",
+            Action::MarkPattern => "mark_pattern",
+            Action::UnmarkPattern => "unmark_pattern",
+            Action::Copy => "copy",
+            Action::Move => "move",
+            Action::ToggleQueue => "toggle_queue",
+            Action::ToggleLog => "toggle_log",
+            Action::Connect => "connect",
+            Action::Disconnect => "disconnect",
+            Action::Help => "help",
+            Action::Quit => "quit",
+            Action::CancelTransfer => "cancel_transfer",
+            Action::CancelAllTransfers => "cancel_all_transfers",
+            Action::RetryFailed => "retry_failed",
+            Action::ClearFinished => "clear_finished",
+        }
+    }
+
+    /// The action called `name` (as in the key files).
+    pub fn from_name(name: &str) -> Option<Action> {
+        Action::ALL.into_iter().find(|a| a.name() == name)
+    }
+
     /// Actions that mean the same wherever the focus is.
     pub fn is_global(self) -> bool {
         matches!(
@@ -251,7 +291,38 @@ enum OneOrMany {
     Many(Vec<String>),
 }
 
-#[derive(Debug, Clone)]
+impl OneOrMany {
+    fn parse(&self) -> Result<Vec<KeySpec>, String> {
+        match self {
+            OneOrMany::One(k) => Ok(vec![KeySpec::parse(k)?]),
+            OneOrMany::Many(ks) => ks.iter().map(|k| KeySpec::parse(k)).collect(),
+        }
+    }
+}
+
+/// Two actions want the same key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyConflict {
+    pub key: KeySpec,
+    pub first: Action,
+    pub second: Action,
+}
+
+impl fmt::Display for KeyConflict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "key {} is bound to both {} and {}",
+            self.key,
+            self.first.name(),
+            self.second.name()
+        )
+    }
+}
+
+impl std::error::Error for KeyConflict {}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Keymap {
     by_key: HashMap<KeySpec, Action>,
     /// For the help overlay: each action with its keys, in `Action::ALL` order.
@@ -265,23 +336,69 @@ impl Keymap {
     /// Reads a keymap file's text.
     pub fn from_toml(text: &str) -> Result<Keymap, String> {
         let table: HashMap<Action, OneOrMany> = toml::from_str(text).map_err(|e| e.to_string())?;
-        let mut by_key = HashMap::new();
         let mut bindings = Vec::new();
         for action in Action::ALL {
             let keys = match table.get(&action) {
                 None => Vec::new(),
-                Some(OneOrMany::One(k)) => vec![KeySpec::parse(k)?],
-                Some(OneOrMany::Many(ks)) => ks
-                    .iter()
-                    .map(|k| KeySpec::parse(k))
-                    .collect::<Result<Vec<_>, _>>()?,
+                Some(keys) => keys.parse()?,
             };
-            for k in &keys {
-                if let Some(other) = by_key.insert(*k, action) {
-                    return Err(format!("key {k} is bound to both {other:?} and {action:?}"));
+            bindings.push((action, keys));
+        }
+        Keymap::from_bindings(bindings).map_err(|c| c.to_string())
+    }
+
+    /// The default bindings with some actions' keys replaced, as the
+    /// `[keys]` table of config.toml gives them: `action = "key"` or
+    /// `action = ["k1", "k2"]` (`[]` leaves the action without a key).
+    /// A key that then ends up bound to two actions is an error naming both.
+    pub fn with_overrides(overrides: &toml::Table) -> Result<Keymap, String> {
+        let mut parsed = Vec::new();
+        for (name, value) in overrides {
+            let action =
+                Action::from_name(name).ok_or_else(|| format!("unknown action `{name}`"))?;
+            let keys = OneOrMany::deserialize(value.clone())
+                .map_err(|_| format!("`{name}`: expected a key or a list of keys"))?
+                .parse()
+                .map_err(|e| format!("`{name}`: {e}"))?;
+            parsed.push((action, keys));
+        }
+        Keymap::default()
+            .overridden(&parsed)
+            .map_err(|c| c.to_string())
+    }
+
+    /// This keymap with the keys of the given actions replaced.
+    pub fn overridden(&self, overrides: &[(Action, Vec<KeySpec>)]) -> Result<Keymap, KeyConflict> {
+        let bindings = self
+            .bindings
+            .iter()
+            .map(|(action, keys)| {
+                let keys = overrides
+                    .iter()
+                    .rev()
+                    .find(|(a, _)| a == action)
+                    .map_or(keys, |(_, ks)| ks);
+                (*action, keys.clone())
+            })
+            .collect();
+        Keymap::from_bindings(bindings)
+    }
+
+    /// Builds the lookup table; a key bound to two actions is an error.
+    fn from_bindings(bindings: Vec<(Action, Vec<KeySpec>)>) -> Result<Keymap, KeyConflict> {
+        let mut by_key = HashMap::new();
+        for (action, keys) in &bindings {
+            for k in keys {
+                if let Some(first) = by_key.insert(*k, *action)
+                    && first != *action
+                {
+                    return Err(KeyConflict {
+                        key: *k,
+                        first,
+                        second: *action,
+                    });
                 }
             }
-            bindings.push((action, keys));
         }
         Ok(Keymap { by_key, bindings })
     }
@@ -353,5 +470,62 @@ mod tests {
     fn a_key_bound_twice_is_an_error() {
         let err = Keymap::from_toml("up = \"k\"\ndown = \"k\"").unwrap_err();
         assert!(err.contains("bound to both"), "{err}");
+    }
+
+    #[test]
+    fn action_names_match_the_key_file_names() {
+        for action in Action::ALL {
+            let text = format!("{} = \"F12\"", action.name());
+            let km = Keymap::from_toml(&text).unwrap();
+            assert_eq!(km.key_for(action), KeySpec::parse("F12").ok(), "{action:?}");
+            assert_eq!(Action::from_name(action.name()), Some(action));
+        }
+        assert_eq!(Action::from_name("Copy"), None);
+    }
+
+    fn table(text: &str) -> toml::Table {
+        toml::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn an_override_replaces_that_actions_keys_only() {
+        let km = Keymap::with_overrides(&table(
+            "copy = \"c\"\nmove = [\"F6\", \"m\"]\ncancel_transfer = \"Delete\"",
+        ))
+        .unwrap();
+        let c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::NONE);
+        let f5 = KeyEvent::new(KeyCode::F(5), KeyModifiers::NONE);
+        let m = KeyEvent::new(KeyCode::Char('m'), KeyModifiers::NONE);
+        assert_eq!(km.action_for(&f5), None, "F5 no longer copies");
+        assert_eq!(km.action_for(&m), Some(Action::Move));
+        assert_eq!(km.key_for(Action::Copy), KeySpec::parse("c").ok());
+        // `c` was the queue's cancel key, moved away in the same table.
+        let km_default = Keymap::default();
+        assert_eq!(km_default.action_for(&c), Some(Action::CancelTransfer));
+        assert_eq!(km.action_for(&c), Some(Action::Copy));
+        let err = Keymap::with_overrides(&table("copy = \"c\"")).unwrap_err();
+        assert!(err.contains("cancel_transfer"), "{err}");
+        // Untouched actions keep their defaults.
+        assert_eq!(km.key_for(Action::Help), km_default.key_for(Action::Help));
+    }
+
+    #[test]
+    fn an_override_that_collides_names_both_actions() {
+        let err = Keymap::with_overrides(&table("copy = \"q\"")).unwrap_err();
+        assert!(err.contains("copy") && err.contains("quit"), "{err}");
+        let err = Keymap::with_overrides(&table("copy = \"F13\"")).unwrap_err();
+        assert!(err.contains("F13"), "{err}");
+        let err = Keymap::with_overrides(&table("kopy = \"x\"")).unwrap_err();
+        assert!(err.contains("kopy"), "{err}");
+        let err = Keymap::with_overrides(&table("copy = 5")).unwrap_err();
+        assert!(err.contains("copy"), "{err}");
+    }
+
+    #[test]
+    fn an_empty_list_unbinds_an_action() {
+        let km = Keymap::with_overrides(&table("copy = []")).unwrap();
+        assert_eq!(km.key_for(Action::Copy), None);
+        let f5 = KeyEvent::new(KeyCode::F(5), KeyModifiers::NONE);
+        assert_eq!(km.action_for(&f5), None);
     }
 }
