@@ -5,6 +5,7 @@
 //! typed messages (`engine::protocol`) between. See docs/ARCHITECTURE.md.
 
 pub mod app;
+pub mod bookmarks;
 pub mod cli;
 pub mod config;
 pub mod demo;
