@@ -1,0 +1,323 @@
+//! `wharf get` and `wharf put` as a user runs them: the built binary in a
+//! child process against the in-process FTP server (libunftp, a fresh root
+//! per test). Content is compared by SHA-256; exit statuses and the
+//! messages on stderr are part of the contract.
+
+#[path = "common/tree.rs"]
+mod tree;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use tree::{content, make_tree, sha, sha_bytes, tree_hashes};
+use wharf::server::{EmbeddedServer, ServerOptions};
+
+struct Setup {
+    server: EmbeddedServer,
+    remote: tempfile::TempDir,
+    local: tempfile::TempDir,
+}
+
+impl Setup {
+    async fn new() -> Setup {
+        let remote = tempfile::tempdir().expect("tempdir");
+        let local = tempfile::tempdir().expect("tempdir");
+        let server = EmbeddedServer::start(ServerOptions {
+            root: remote.path().to_path_buf(),
+            credentials: None,
+            allow_active: true,
+        })
+        .await
+        .expect("server");
+        Setup {
+            server,
+            remote,
+            local,
+        }
+    }
+
+    /// `ftp://127.0.0.1:PORT/path`
+    fn url(&self, path: &str) -> String {
+        format!("ftp://127.0.0.1:{}/{path}", self.server.addr().port())
+    }
+
+    fn r(&self, rel: &str) -> PathBuf {
+        self.remote.path().join(rel)
+    }
+
+    fn l(&self, rel: &str) -> PathBuf {
+        self.local.path().join(rel)
+    }
+
+    /// Runs wharf in the local folder.
+    async fn wharf(&self, args: &[&str]) -> Run {
+        wharf_in(self.local.path(), args).await
+    }
+}
+
+struct Run {
+    code: Option<i32>,
+    stderr: String,
+    took: Duration,
+}
+
+impl std::fmt::Debug for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "exit {:?} after {:?}, stderr:\n{}",
+            self.code, self.took, self.stderr
+        )
+    }
+}
+
+/// Runs the built binary (on a blocking thread: the server lives on this
+/// test's runtime).
+async fn wharf_in(dir: &Path, args: &[&str]) -> Run {
+    let dir = dir.to_path_buf();
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    let started = Instant::now();
+    let out: Output = tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_wharf"))
+            .args(&args)
+            .args(["--timeout", "10", "--connect-timeout", "5"])
+            .current_dir(dir)
+            .output()
+            .expect("run wharf")
+    })
+    .await
+    .expect("join");
+    let run = Run {
+        code: out.status.code(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        took: started.elapsed(),
+    };
+    // Exiting promptly is part of the contract: no lingering connections.
+    assert!(run.took < Duration::from_secs(20), "{run:?}");
+    run
+}
+
+fn write(path: &Path, data: &[u8]) {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).expect("mkdir");
+    }
+    std::fs::write(path, data).expect("write");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn get_a_file_into_the_current_folder_and_as_a_new_name() {
+    let s = Setup::new().await;
+    let data = content(1, 3 * 1024 * 1024 + 5);
+    write(&s.r("big file.bin"), &data);
+
+    let run = s.wharf(&["get", &s.url("big%20file.bin")]).await;
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(sha(&s.l("big file.bin")), sha_bytes(&data));
+    assert!(run.stderr.contains("1 file, 3.0 MiB in "), "{run:?}");
+    // Nothing else was left beside it (no temporary file).
+    assert_eq!(std::fs::read_dir(s.local.path()).expect("ls").count(), 1);
+
+    // LOCAL does not exist: the file is created under that name.
+    let run = s
+        .wharf(&["get", &s.url("big%20file.bin"), "renamed.bin"])
+        .await;
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(sha(&s.l("renamed.bin")), sha_bytes(&data));
+
+    // LOCAL is an existing folder: into it.
+    std::fs::create_dir(s.l("into")).expect("mkdir");
+    let run = s.wharf(&["get", &s.url("big%20file.bin"), "into"]).await;
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(sha(&s.l("into/big file.bin")), sha_bytes(&data));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn get_a_tree_into_a_folder_and_as_a_new_name() {
+    let s = Setup::new().await;
+    make_tree(&s.r("tree"), 60);
+    let want = tree_hashes(&s.r("tree"));
+
+    let run = s.wharf(&["get", &s.url("tree"), "."]).await;
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(tree_hashes(&s.l("tree")), want);
+    assert!(run.stderr.contains("60 files, "), "{run:?}");
+
+    let run = s.wharf(&["get", &s.url("tree/"), "copy"]).await;
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(tree_hashes(&s.l("copy")), want);
+
+    // A folder cannot replace a file.
+    write(&s.l("plain"), b"x");
+    let run = s.wharf(&["get", &s.url("tree"), "plain"]).await;
+    assert_eq!(run.code, Some(1), "{run:?}");
+    assert_eq!(std::fs::read(s.l("plain")).expect("read"), b"x");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn get_in_active_mode_with_one_connection() {
+    let s = Setup::new().await;
+    make_tree(&s.r("tree"), 12);
+    let want = tree_hashes(&s.r("tree"));
+    let run = s
+        .wharf(&["get", "--active", "-j", "1", &s.url("tree")])
+        .await;
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(tree_hashes(&s.l("tree")), want);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn put_files_and_trees() {
+    let s = Setup::new().await;
+    write(&s.l("a.txt"), &content(2, 1000));
+    write(&s.l("b.bin"), &content(3, 200_000));
+    std::fs::create_dir(s.r("dir")).expect("mkdir");
+
+    // Several files into an existing folder.
+    let run = s.wharf(&["put", "a.txt", "b.bin", &s.url("dir/")]).await;
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(sha(&s.r("dir/a.txt")), sha(&s.l("a.txt")));
+    assert_eq!(sha(&s.r("dir/b.bin")), sha(&s.l("b.bin")));
+    assert!(run.stderr.contains("2 files, "), "{run:?}");
+
+    // One file under a new name.
+    let run = s.wharf(&["put", "a.txt", &s.url("dir/renamed.txt")]).await;
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(sha(&s.r("dir/renamed.txt")), sha(&s.l("a.txt")));
+
+    // A tree into the login folder, then as a new name.
+    make_tree(&s.l("up"), 40);
+    std::fs::create_dir_all(s.l("up/empty")).expect("mkdir");
+    let want = tree_hashes(&s.l("up"));
+    let run = s.wharf(&["put", "up", &s.url("")]).await;
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(tree_hashes(&s.r("up")), want);
+    assert!(s.r("up/empty").is_dir());
+    let run = s.wharf(&["put", "up", &s.url("copy")]).await;
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(tree_hashes(&s.r("copy")), want);
+
+    // Several sources need a folder to go into.
+    let run = s
+        .wharf(&["put", "a.txt", "b.bin", &s.url("dir/no-such")])
+        .await;
+    assert_eq!(run.code, Some(1), "{run:?}");
+    assert!(run.stderr.contains("not a folder"), "{run:?}");
+    assert!(!s.r("dir/no-such").exists());
+
+    // A missing source is reported; the others are still copied.
+    let run = s
+        .wharf(&["put", "missing.txt", "a.txt", &s.url("other/")])
+        .await;
+    assert_eq!(run.code, Some(1), "{run:?}");
+    assert!(run.stderr.contains("missing.txt"), "{run:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_remote_file_fails_with_the_reason() {
+    let s = Setup::new().await;
+    let run = s.wharf(&["get", &s.url("nothing-here.bin")]).await;
+    assert_eq!(run.code, Some(1), "{run:?}");
+    assert!(
+        run.stderr.contains("nothing-here.bin") && run.stderr.contains("550"),
+        "{run:?}"
+    );
+    assert_eq!(std::fs::read_dir(s.local.path()).expect("ls").count(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_urls_are_usage_errors() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = wharf_in(dir.path(), &["get", "http://example.org/x"]).await;
+    assert_eq!(run.code, Some(2), "{run:?}");
+    let run = wharf_in(dir.path(), &["put", "ftp://127.0.0.1:1/"]).await;
+    assert_eq!(run.code, Some(2), "put needs a source: {run:?}");
+    let run = wharf_in(
+        dir.path(),
+        &["get", "--overwrite", "--resume", "ftp://127.0.0.1:1/x"],
+    )
+    .await;
+    assert_eq!(run.code, Some(2), "the flags exclude each other: {run:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_existing_download_target_needs_a_flag() {
+    let s = Setup::new().await;
+    let data = content(4, 500_000);
+    write(&s.r("f.bin"), &data);
+    write(&s.r("g.bin"), b"new g");
+    write(&s.l("f.bin"), b"old local");
+
+    let run = s.wharf(&["get", &s.url("f.bin")]).await;
+    assert_eq!(run.code, Some(1), "{run:?}");
+    assert!(
+        run.stderr
+            .contains("f.bin: exists (use --overwrite, --skip-existing or --resume)"),
+        "{run:?}"
+    );
+    assert_eq!(std::fs::read(s.l("f.bin")).expect("read"), b"old local");
+
+    let run = s.wharf(&["get", "--skip-existing", &s.url("f.bin")]).await;
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(run.stderr.contains("1 skipped (exist)"), "{run:?}");
+    assert_eq!(std::fs::read(s.l("f.bin")).expect("read"), b"old local");
+
+    let run = s.wharf(&["get", "--overwrite", &s.url("f.bin")]).await;
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(sha(&s.l("f.bin")), sha_bytes(&data));
+
+    // Resume: the local file is a correct prefix.
+    write(&s.l("f.bin"), &data[..123_456]);
+    let run = s.wharf(&["get", "--resume", &s.url("f.bin")]).await;
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(sha(&s.l("f.bin")), sha_bytes(&data));
+    // And once more: already complete, nothing to do, still a success.
+    let run = s.wharf(&["get", "--resume", &s.url("f.bin")]).await;
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(run.stderr.contains("1 already complete"), "{run:?}");
+
+    // In a tree, the refused file fails and the others arrive.
+    std::fs::create_dir(s.r("t")).expect("mkdir");
+    std::fs::rename(s.r("f.bin"), s.r("t/f.bin")).expect("mv");
+    std::fs::rename(s.r("g.bin"), s.r("t/g.bin")).expect("mv");
+    write(&s.l("t/f.bin"), b"keep me");
+    let run = s.wharf(&["get", &s.url("t")]).await;
+    assert_eq!(run.code, Some(1), "{run:?}");
+    assert!(run.stderr.contains("t/f.bin: exists"), "{run:?}");
+    assert_eq!(std::fs::read(s.l("t/f.bin")).expect("read"), b"keep me");
+    assert_eq!(std::fs::read(s.l("t/g.bin")).expect("read"), b"new g");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_existing_upload_target_needs_a_flag() {
+    let s = Setup::new().await;
+    let data = content(5, 400_000);
+    write(&s.l("u.bin"), &data);
+    write(&s.r("u.bin"), b"old remote");
+
+    let run = s.wharf(&["put", "u.bin", &s.url("")]).await;
+    assert_eq!(run.code, Some(1), "{run:?}");
+    assert!(
+        run.stderr.contains("u.bin: exists (use --overwrite"),
+        "{run:?}"
+    );
+    assert_eq!(std::fs::read(s.r("u.bin")).expect("read"), b"old remote");
+
+    let run = s
+        .wharf(&["put", "--skip-existing", "u.bin", &s.url("")])
+        .await;
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(std::fs::read(s.r("u.bin")).expect("read"), b"old remote");
+
+    write(&s.r("u.bin"), &data[..100_000]);
+    let run = s.wharf(&["put", "--resume", "u.bin", &s.url("")]).await;
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(sha(&s.r("u.bin")), sha_bytes(&data));
+
+    write(&s.r("u.bin"), b"replace me");
+    let run = s
+        .wharf(&["put", "--overwrite", "u.bin", &s.url("u.bin")])
+        .await;
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(sha(&s.r("u.bin")), sha_bytes(&data));
+}
