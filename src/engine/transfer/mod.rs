@@ -9,6 +9,7 @@
 //! worker (at most `connections` of them, opened when there is work and
 //! closed after a while without) runs it and reports the outcome.
 
+pub mod file_io;
 pub mod job;
 pub mod plan;
 pub mod worker;

@@ -13,6 +13,7 @@ use tokio::io::AsyncSeekExt;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
+use super::file_io::{FileReader, FileWriter};
 use super::job::{Job, free_name, part_name};
 use super::plan::remote_join;
 use super::{Outcome, TransferConfig};
@@ -310,11 +311,17 @@ impl Worker {
             };
         }
 
+        let mut out = FileWriter::new(file.into_std().await);
         let mut progress = Progress::new(job.id, offset, self.events.clone());
         let session = self.session().await?;
         let received = session
-            .download(&job.remote, offset, &mut file, &mut |n| progress.update(n))
-            .await?;
+            .download(&job.remote, offset, &mut out, &mut |n| progress.update(n))
+            .await;
+        // Every byte received is on disk before anything else looks at the
+        // file (a retry resumes from its size).
+        let closed = out.close().await;
+        let received = received?;
+        closed.map_err(|e| Fail::Permanent(format!("local file: {e}")))?;
         progress.finish();
         let total = offset + received;
         let expected = match job.size {
@@ -341,7 +348,6 @@ impl Worker {
         } else {
             job.modified
         };
-        drop(file);
         if let Some(t) = modified {
             let path = write_to.clone();
             let set = tokio::task::spawn_blocking(move || set_mtime(&path, t)).await;
@@ -409,9 +415,10 @@ impl Worker {
         file.seek(SeekFrom::Start(offset))
             .await
             .map_err(|e| local_fail(&job.local, e))?;
+        let mut input = FileReader::new(file.into_std().await);
         let mut progress = Progress::new(job.id, offset, events);
         session
-            .upload(&write_to, offset, append, &mut file, &mut |n| {
+            .upload(&write_to, offset, append, &mut input, &mut |n| {
                 progress.update(n)
             })
             .await?;
