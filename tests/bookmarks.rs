@@ -525,11 +525,15 @@ fn urls_become_bookmarks_and_bookmarks_profiles() {
 
     assert!(Bookmark::from_url("x", "http://h/").is_err());
     assert!(Bookmark::from_url("x", "ftp://h:99999/").is_err());
-    let e = Bookmark::from_url("x", "ftpes://a:pw@h:99999/").unwrap_err();
+    let e = Bookmark::from_url("x", "ftpes://a:s3cr3t@h:99999/").unwrap_err();
+    let shown = e.to_string();
     assert!(
-        e.to_string().contains("ftpes://"),
-        "the error names the URL as typed: {e}"
+        shown.contains("ftpes://a:****@h:99999/"),
+        "the URL as typed: {shown}"
     );
+    assert!(!shown.contains("s3cr3t"), "{shown}");
+    let e = Bookmark::from_url("x", "http://a:s3cr3t@h/").unwrap_err();
+    assert!(!e.to_string().contains("s3cr3t"), "{e}");
 }
 
 #[test]

@@ -294,7 +294,7 @@ impl Bookmark {
         let (protocol, rest) = match text.split_once("://") {
             Some((scheme, rest)) => match Protocol::from_scheme(scheme) {
                 Some(p) => (p, rest),
-                None => return Err(UrlError::Scheme(url.to_string())),
+                None => return Err(UrlError::Scheme(redact(url))),
             },
             None => (Protocol::Ftp, text),
         };
@@ -588,14 +588,49 @@ fn url_of(protocol: Protocol, host: &str, port: u16, user: Option<&str>) -> Stri
     out
 }
 
-/// Puts the URL the user typed back into an error from `parse_url` (which
-/// saw it rewritten to `ftp://`).
+/// Puts the URL the user typed, password masked, back into an error from
+/// `parse_url` (which saw it rewritten to `ftp://`). Such errors end up in
+/// the UI's log.
 fn with_input(e: UrlError, input: &str) -> UrlError {
+    let input = redact(input);
     match e {
-        UrlError::Invalid(_, why) => UrlError::Invalid(input.to_string(), why),
-        UrlError::NoHost(_) => UrlError::NoHost(input.to_string()),
-        UrlError::Encoding(_) => UrlError::Encoding(input.to_string()),
+        UrlError::Invalid(_, why) => UrlError::Invalid(input, why),
+        UrlError::NoHost(_) => UrlError::NoHost(input),
+        UrlError::Encoding(_) => UrlError::Encoding(input),
         other => other,
+    }
+}
+
+/// `ftp://user:secret@host/x` → `ftp://user:****@host/x`.
+fn redact(url: &str) -> String {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let rest = &url[start..];
+    let authority = &rest[..rest.find('/').unwrap_or(rest.len())];
+    match authority.rfind('@') {
+        Some(at) => match authority[..at].find(':') {
+            Some(colon) => format!(
+                "{}{}:****{}",
+                &url[..start],
+                &authority[..colon],
+                &url[start + at..]
+            ),
+            None => url.to_string(),
+        },
+        None => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_are_masked_in_echoed_urls() {
+        assert_eq!(redact("ftp://u:pw@h:1/x"), "ftp://u:****@h:1/x");
+        assert_eq!(redact("u:p@ss@h/a@b"), "u:****@h/a@b");
+        assert_eq!(redact("ftps://u@h"), "ftps://u@h");
+        assert_eq!(redact("ftp://h/a:b@c"), "ftp://h/a:b@c");
+        assert_eq!(redact("gopher://a:b@h"), "gopher://a:****@h");
     }
 }
 
