@@ -136,12 +136,17 @@ async fn get_a_file_into_the_current_folder_and_as_a_new_name() {
 async fn get_a_tree_into_a_folder_and_as_a_new_name() {
     let s = Setup::new().await;
     make_tree(&s.r("tree"), 60);
+    std::fs::create_dir_all(s.r("tree/empty/inside")).expect("mkdir");
     let want = tree_hashes(&s.r("tree"));
 
     let run = s.wharf(&["get", &s.url("tree"), "."]).await;
     assert_eq!(run.code, Some(0), "{run:?}");
     assert_eq!(tree_hashes(&s.l("tree")), want);
     assert!(run.stderr.contains("60 files, "), "{run:?}");
+    assert!(
+        s.l("tree/empty/inside").is_dir(),
+        "empty folders are copied too"
+    );
 
     let run = s.wharf(&["get", &s.url("tree/"), "copy"]).await;
     assert_eq!(run.code, Some(0), "{run:?}");

@@ -52,6 +52,7 @@ pub async fn plan_download(
     let mut plan = Plan::default();
     let exact_times = session.info().uses_mlsd;
     let target_root = req.target_dir.clone();
+    let mut local_dirs = Vec::new();
     for item in &req.items {
         let top = match check_name(&item.target_name) {
             Ok(n) => n.to_string(),
@@ -103,6 +104,11 @@ pub async fn plan_download(
                 }
                 Err(e) => return Err(e),
             };
+            // Created even when empty, as `cp -r` does.
+            let parts: Vec<&str> = rel.iter().map(String::as_str).collect();
+            if let Ok(local) = join_inside(&target_root, &parts) {
+                local_dirs.push(local);
+            }
             for e in entries {
                 let name = match check_name(&e.name) {
                     Ok(n) => n.to_string(),
@@ -163,10 +169,28 @@ pub async fn plan_download(
         }
     }
     let jobs = std::mem::take(&mut plan.jobs);
-    plan.jobs = tokio::task::spawn_blocking(move || look_up_local_targets(jobs))
-        .await
-        .map_err(|e| EngineError::Protocol(format!("planning stopped: {e}")))?;
+    let (jobs, not_created) = tokio::task::spawn_blocking(move || {
+        let not_created = create_local_dirs(&local_dirs);
+        (look_up_local_targets(jobs), not_created)
+    })
+    .await
+    .map_err(|e| EngineError::Protocol(format!("planning stopped: {e}")))?;
+    plan.jobs = jobs;
+    plan.skipped.extend(not_created);
     Ok(plan)
+}
+
+/// Creates the local folders of a download (the walked ones, so empty
+/// folders arrive too). Returns why some could not be made; the files meant
+/// for them fail on their own. Blocking.
+fn create_local_dirs(dirs: &[PathBuf]) -> Vec<String> {
+    dirs.iter()
+        .filter_map(|d| {
+            std::fs::create_dir_all(d)
+                .err()
+                .map(|e| format!("{}: cannot create the folder: {e}", d.display()))
+        })
+        .collect()
 }
 
 #[allow(clippy::too_many_arguments)]
