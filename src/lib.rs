@@ -11,6 +11,7 @@ pub mod config;
 pub mod demo;
 pub mod engine;
 pub mod headless;
+pub mod logging;
 pub mod server;
 pub mod terminal;
 pub mod ui;

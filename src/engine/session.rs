@@ -90,7 +90,24 @@ pub struct Session {
 impl Session {
     /// Connects, logs in and learns what the server can do.
     pub async fn open(profile: ConnectProfile, sink: WireSink) -> Result<Session, EngineError> {
-        sink.clone().scope(Self::open_inner(profile, sink)).await
+        // Never the password: the profile's Debug masks it, and it is not named here.
+        let authority = profile.authority();
+        let user = profile.user_or_anonymous().to_string();
+        tracing::info!(mode = ?profile.mode, "connecting to {authority} as {user}");
+        let r = sink.clone().scope(Self::open_inner(profile, sink)).await;
+        match &r {
+            Ok(s) => tracing::info!(
+                system = s.info.system.as_deref().unwrap_or("?"),
+                mlsd = s.info.uses_mlsd,
+                "logged in to {authority} as {user}, in {}",
+                s.info.home
+            ),
+            Err(e @ EngineError::Login { .. }) => {
+                tracing::warn!("login to {authority} as {user} refused: {e}")
+            }
+            Err(e) => tracing::warn!("connecting to {authority} failed: {e}"),
+        }
+        r
     }
 
     async fn open_inner(profile: ConnectProfile, sink: WireSink) -> Result<Session, EngineError> {

@@ -14,6 +14,13 @@
 //! The sink also enforces what the crate does not: a reply line longer than
 //! [`MAX_REPLY_LINE`] marks the connection as violating the protocol, and the
 //! session closes it. Passwords are masked here, before anything leaves.
+//!
+//! The same logger feeds the log file (`crate::logging`): each protocol
+//! line, masked, becomes a `tracing` debug event with target `wharf::wire`,
+//! and every other `log` record (suppaftp's own notes, libunftp's…) is
+//! forwarded to `tracing` with anything after a `PASS ` or `ACCT ` masked.
+//! suppaftp's control-line records (`CC OUT: PASS …` at trace level) are
+//! never forwarded as they are: they only ever leave as protocol lines.
 
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -72,10 +79,12 @@ impl WireSink {
 
     /// A note from wharf itself in the protocol log.
     pub fn info(&self, text: impl Into<String>) {
+        let text = text.into();
+        trace_line(WireDir::Info, &text);
         (self.inner.emit)(Event::Wire {
             dir: WireDir::Info,
             code: None,
-            text: text.into(),
+            text,
         });
     }
 
@@ -98,6 +107,7 @@ impl WireSink {
     fn sent(&self, command: &str) {
         let shown = mask_secrets(command);
         self.lock().last_sent = shown.clone();
+        trace_line(WireDir::Sent, &shown);
         (self.inner.emit)(Event::Wire {
             dir: WireDir::Sent,
             code: None,
@@ -138,6 +148,7 @@ impl WireSink {
         } else {
             line.to_string()
         };
+        trace_line(WireDir::Received, &text);
         (self.inner.emit)(Event::Wire {
             dir: WireDir::Received,
             code,
@@ -156,6 +167,17 @@ pub fn reply_code(line: &str) -> Option<u16> {
     (100..600).contains(&code).then_some(code)
 }
 
+/// A protocol line for the log file (debug level, target `wharf::wire`).
+/// `text` is already masked.
+fn trace_line(dir: WireDir, text: &str) {
+    let arrow = match dir {
+        WireDir::Sent => ">",
+        WireDir::Received => "<",
+        WireDir::Info => "*",
+    };
+    tracing::debug!(target: "wharf::wire", "{arrow} {text}");
+}
+
 /// Hides the argument of commands that carry secrets.
 pub fn mask_secrets(command: &str) -> String {
     let upper = command.get(..5).map(str::to_ascii_uppercase);
@@ -163,6 +185,33 @@ pub fn mask_secrets(command: &str) -> String {
         Some("PASS ") | Some("ACCT ") => format!("{}****", &command[..5]),
         _ => command.to_string(),
     }
+}
+
+/// Masks the rest of the line after every `PASS ` or `ACCT ` (any case,
+/// at the start of a word) in free text: for library records forwarded to
+/// the log file, which may quote a command.
+pub fn scrub_secrets(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut i = 0;
+    while i + 5 <= bytes.len() {
+        let word_start = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
+        let kw = &bytes[i..i + 5];
+        if word_start && (kw.eq_ignore_ascii_case(b"PASS ") || kw.eq_ignore_ascii_case(b"ACCT ")) {
+            let end = text[i..].find(['\n', '\r']).map_or(text.len(), |n| i + n);
+            if end > i + 5 {
+                out.push_str(&text[copied..i + 5]);
+                out.push_str("****");
+                copied = end;
+            }
+            i = end.max(i + 5);
+            continue;
+        }
+        i += 1;
+    }
+    out.push_str(&text[copied..]);
+    out
 }
 
 /// suppaftp logs reply lines as the `Debug` form of a `Vec<u8>`:
@@ -202,36 +251,91 @@ fn parse_debug_str(s: &str) -> Option<String> {
 
 struct WireLogger;
 
+/// suppaftp's records of control lines.
+fn is_control_record(metadata: &log::Metadata) -> bool {
+    let t = metadata.target();
+    (t == CONTROL_TARGET || t == CLIENT_TARGET) && metadata.level() == log::Level::Trace
+}
+
+/// Whether the log file (a `tracing` subscriber) wants this record.
+fn forwarding_wanted(metadata: &log::Metadata) -> bool {
+    use tracing_log::AsTrace;
+    if metadata.level().as_trace() > tracing::level_filters::LevelFilter::current() {
+        return false;
+    }
+    tracing::dispatcher::get_default(|d| d.enabled(&metadata.as_trace()))
+}
+
+/// Hands a record to `tracing` with `text` (already scrubbed) as its message.
+fn forward(record: &log::Record, text: &str) {
+    let _ = tracing_log::format_trace(
+        &log::Record::builder()
+            .args(format_args!("{text}"))
+            .metadata(record.metadata().clone())
+            .module_path(record.module_path())
+            .file(record.file())
+            .line(record.line())
+            .build(),
+    );
+}
+
+/// Turns a control-line record into a protocol line: for the sink of the
+/// task that caused it, else straight to the log file. False when the
+/// message is not a control line.
+fn control_line(message: &str) -> bool {
+    if let Some(cmd) = message.strip_prefix("CC OUT: ") {
+        let sent = SINK.try_with(|sink| sink.sent(cmd));
+        if sent.is_err() {
+            trace_line(WireDir::Sent, &mask_secrets(cmd));
+        }
+        return true;
+    }
+    let reply = if let Some(raw) = message.strip_prefix("CC IN: ") {
+        parse_debug_bytes(raw)
+    } else if let Some(raw) = message.strip_prefix("FEAT IN: ") {
+        parse_debug_str(raw).map(String::into_bytes)
+    } else {
+        return false;
+    };
+    let Some(bytes) = reply else {
+        return false;
+    };
+    if SINK.try_with(|sink| sink.received(&bytes)).is_err() {
+        let line = String::from_utf8_lossy(&bytes);
+        trace_line(WireDir::Received, line.trim_end_matches(['\r', '\n']));
+    }
+    true
+}
+
 impl log::Log for WireLogger {
     fn enabled(&self, metadata: &log::Metadata) -> bool {
-        let t = metadata.target();
-        (t == CONTROL_TARGET || t == CLIENT_TARGET) && metadata.level() == log::Level::Trace
+        is_control_record(metadata) || forwarding_wanted(metadata)
     }
 
     fn log(&self, record: &log::Record) {
-        if !self.enabled(record.metadata()) {
-            return;
-        }
-        let _ = SINK.try_with(|sink| {
+        let metadata = record.metadata();
+        if is_control_record(metadata) {
             let message = record.args().to_string();
-            if let Some(cmd) = message.strip_prefix("CC OUT: ") {
-                sink.sent(cmd);
-            } else if let Some(bytes) = message.strip_prefix("CC IN: ").and_then(parse_debug_bytes)
-            {
-                sink.received(&bytes);
-            } else if let Some(line) = message.strip_prefix("FEAT IN: ").and_then(parse_debug_str) {
-                sink.received(line.as_bytes());
+            if control_line(&message) {
+                return;
             }
-        });
+            // suppaftp's other trace notes: to the log file, scrubbed. A
+            // `CC OUT:` line never gets here (control_line took it).
+            if forwarding_wanted(metadata) {
+                forward(record, &scrub_secrets(&message));
+            }
+        } else if forwarding_wanted(metadata) {
+            forward(record, &scrub_secrets(&record.args().to_string()));
+        }
     }
 
     fn flush(&self) {}
 }
 
-/// Installs the logger once per process. If another logger was installed
-/// first (an embedding program), the protocol log stays empty rather than
-/// fighting over the global.
-fn install() {
+/// Installs the logger once per process (sinks and `logging::init` call
+/// it). If another logger was installed first (an embedding program), the
+/// protocol log stays empty rather than fighting over the global.
+pub fn install() {
     static INSTALLED: OnceLock<bool> = OnceLock::new();
     INSTALLED.get_or_init(|| {
         let ok = log::set_logger(&WireLogger).is_ok();
@@ -298,5 +402,23 @@ mod tests {
         let long = vec![b'a'; MAX_REPLY_LINE + 1];
         sink.received(&long);
         assert!(sink.take_violation().is_some());
+    }
+
+    #[test]
+    fn scrubs_secrets_in_free_text() {
+        assert_eq!(
+            scrub_secrets("Sending custom command: PASS hunter2"),
+            "Sending custom command: PASS ****"
+        );
+        assert_eq!(
+            scrub_secrets("pass hunter2\nnext line"),
+            "pass ****\nnext line"
+        );
+        assert_eq!(scrub_secrets("x ACCT a b c"), "x ACCT ****");
+        assert_eq!(scrub_secrets("bypass this"), "bypass this");
+        assert_eq!(scrub_secrets("PASS "), "PASS ");
+        assert_eq!(scrub_secrets("PASS"), "PASS");
+        assert_eq!(scrub_secrets("ü PASS ü"), "ü PASS ****");
+        assert_eq!(scrub_secrets("a PASS x PASS y"), "a PASS ****");
     }
 }

@@ -312,6 +312,7 @@ impl Scheduler {
         match i {
             Internal::Planned { batch, result } => match result {
                 Err(e) => {
+                    tracing::warn!(batch = batch.0, "transfer could not start: {e}");
                     self.batches.remove(&batch);
                     self.emit(Event::BatchFailed {
                         batch,
@@ -513,6 +514,17 @@ impl Scheduler {
         let Some(entry) = self.entries.get_mut(&id) else {
             return;
         };
+        let (job, dir) = (&entry.job.display, entry.job.direction);
+        match &outcome {
+            Outcome::Failed(why) => {
+                tracing::warn!(transfer = id.0, ?dir, "transfer of {job} failed: {why}")
+            }
+            Outcome::Done => tracing::debug!(transfer = id.0, ?dir, "transferred {job}"),
+            Outcome::Skipped(why) => {
+                tracing::debug!(transfer = id.0, ?dir, "skipped {job}: {why}")
+            }
+            Outcome::Cancelled => tracing::debug!(transfer = id.0, ?dir, "cancelled {job}"),
+        }
         entry.status = Status::Finished(outcome);
         let batch = entry.job.batch;
         self.check_batch(batch);
