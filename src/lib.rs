@@ -12,6 +12,7 @@ pub mod demo;
 pub mod engine;
 pub mod headless;
 pub mod logging;
+pub mod netrc;
 pub mod server;
 pub mod terminal;
 pub mod ui;
