@@ -594,6 +594,21 @@ mod tests {
                 actions += 1;
             }
         }
+        // A new action needs its default line in assets/config.toml too.
+        let missing: Vec<String> = Keymap::default()
+            .bindings()
+            .iter()
+            .filter(|(a, _)| !keys.contains(&format!("# {} = ", a.name())))
+            .map(|(a, ks)| {
+                let ks: Vec<String> = ks.iter().map(|k| format!("\"{k}\"")).collect();
+                format!("# {} = [{}]", a.name(), ks.join(", "))
+            })
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "add to the [keys] list of assets/config.toml:\n{}",
+            missing.join("\n")
+        );
         assert_eq!(actions, Action::ALL.len());
         let c = ok(&text);
         assert_eq!(c.keymap, Keymap::default());
