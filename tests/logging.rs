@@ -164,6 +164,16 @@ fn no_password_reaches_the_log_file() {
     drop(rt);
     drop(guard); // flushes the writer thread
 
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(data.path().join("logs"))
+            .expect("logs folder")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o700, "the log folder is private");
+    }
+
     let mut files = Vec::new();
     files_under(data.path(), &mut files);
     files_under(config.path(), &mut files);
