@@ -410,3 +410,59 @@ fn drag_ghost_and_marked_entries() {
     assert!(format!("{}", t.backend()).contains("⇢ 2 items"));
     insta::assert_snapshot!(t.backend());
 }
+
+fn bookmark_state() -> AppState {
+    use wharf::bookmarks::{Bookmark, Mode, PasswordMode, Recent};
+    let mut s = AppState::new(PathBuf::from("/home/alice"), Keymap::default(), W, H);
+    s.bookmarks_enabled = true;
+    let mut work = Bookmark::new("work", "ftp.work.example");
+    work.user = Some("alice".into());
+    work.password = PasswordMode::Keyring;
+    work.remote_dir = Some("/srv/share".into());
+    work.notes = "the team share".into();
+    let mut mirror = Bookmark::new("kernel mirror", "mirrors.example.org");
+    mirror.mode = Mode::Active;
+    let when = chrono::NaiveDate::from_ymd_opt(2026, 11, 20)
+        .and_then(|d| d.and_hms_opt(9, 30, 0))
+        .expect("date")
+        .and_utc();
+    let recent = Recent::from_bookmark(&work, when);
+    update(
+        &mut s,
+        Msg::Engine(Event::Bookmarks(
+            wharf::engine::protocol::BookmarksSnapshot {
+                list: vec![work, mirror],
+                recent: vec![recent],
+                ..Default::default()
+            },
+        )),
+    );
+    let cmds = update(&mut s, Msg::Start(None));
+    update(&mut s, list_reply(&cmds, Side::Local, local_entries()));
+    s
+}
+
+#[test]
+fn bookmark_manager() {
+    let s = bookmark_state();
+    insta::assert_snapshot!(render(&s).backend());
+}
+
+#[test]
+fn bookmark_form_with_a_bad_port() {
+    let mut s = bookmark_state();
+    press(&mut s, KeyCode::Char('e'));
+    for _ in 0..3 {
+        press(&mut s, KeyCode::Tab);
+    }
+    press(&mut s, KeyCode::Backspace);
+    press(&mut s, KeyCode::Backspace);
+    for c in "99999".chars() {
+        press(&mut s, KeyCode::Char(c));
+    }
+    press(&mut s, KeyCode::Enter);
+    update(&mut s, Msg::Resize(W, 30));
+    let t = render(&s);
+    assert!(format!("{}", t.backend()).contains("the port must be 1–65535"));
+    insta::assert_snapshot!(t.backend());
+}

@@ -808,3 +808,217 @@ fn drag_and_drop_onto_a_folder_copies_into_it_and_esc_cancels() {
         .is_empty()
     );
 }
+
+// ---- bookmarks -------------------------------------------------------------
+
+fn with_bookmarks(list: Vec<wharf::bookmarks::Bookmark>) -> AppState {
+    let mut s = state();
+    s.bookmarks_enabled = true;
+    update(
+        &mut s,
+        Msg::Engine(Event::Bookmarks(
+            wharf::engine::protocol::BookmarksSnapshot {
+                list,
+                ..Default::default()
+            },
+        )),
+    );
+    s
+}
+
+fn bookmark(name: &str, host: &str) -> wharf::bookmarks::Bookmark {
+    wharf::bookmarks::Bookmark::new(name, host)
+}
+
+fn type_text(s: &mut AppState, text: &str) {
+    for c in text.chars() {
+        update(s, ch(c));
+    }
+}
+
+#[test]
+fn without_a_url_the_bookmark_manager_opens_and_filters_as_you_type() {
+    use wharf::app::dialog::Dialog;
+    let mut s = with_bookmarks(vec![
+        bookmark("work", "ftp.work.example"),
+        bookmark("mirror", "ftp.kernel.example"),
+    ]);
+    update(&mut s, Msg::Start(None));
+    let Some(Dialog::Bookmarks(m)) = &s.dialog else {
+        panic!("{:?}", s.dialog)
+    };
+    assert_eq!(wharf::app::bookmark_actions::rows(&s, m).len(), 2);
+    type_text(&mut s, "ker");
+    let Some(Dialog::Bookmarks(m)) = &s.dialog else {
+        panic!()
+    };
+    assert_eq!(m.filter, "ker");
+    assert_eq!(wharf::app::bookmark_actions::rows(&s, m).len(), 1);
+    // Enter connects through it (anonymous: no password needed).
+    let cmds = update(&mut s, key(KeyCode::Enter));
+    let profile = cmds
+        .iter()
+        .find_map(|c| match c {
+            Command::Connect { profile, .. } => Some(profile.clone()),
+            _ => None,
+        })
+        .expect("connect");
+    assert_eq!(profile.host, "ftp.kernel.example");
+    assert!(s.dialog.is_none());
+}
+
+#[test]
+fn a_adds_from_the_current_connection_and_a_bad_port_shows_its_error() {
+    use wharf::app::bookmark_form::{NAME, PORT};
+    use wharf::app::dialog::Dialog;
+    use wharf::engine::protocol::BookmarkOp;
+    let mut s = connected_with(vec![file("x", 1)]);
+    s.bookmarks_enabled = true;
+    update(&mut s, ch('b'));
+    update(&mut s, ch('a'));
+    let Some(Dialog::BookmarkForm(f)) = &s.dialog else {
+        panic!("{:?}", s.dialog)
+    };
+    assert_eq!(f.fields[NAME], "ftp.example.org");
+    assert_eq!(f.fields[wharf::app::bookmark_form::REMOTE_DIR], "/pub");
+    // To the port field: wipe it, type a bad one, save.
+    while !matches!(&s.dialog, Some(Dialog::BookmarkForm(f)) if f.focus == PORT) {
+        update(&mut s, key(KeyCode::Tab));
+    }
+    for _ in 0..5 {
+        update(&mut s, key(KeyCode::Backspace));
+    }
+    type_text(&mut s, "99999");
+    let cmds = update(&mut s, key(KeyCode::Enter));
+    assert!(
+        cmds.is_empty(),
+        "an invalid form must not be saved: {cmds:?}"
+    );
+    let Some(Dialog::BookmarkForm(f)) = &s.dialog else {
+        panic!()
+    };
+    assert_eq!(f.error.as_ref().map(|e| e.0), Some(PORT));
+    for _ in 0..5 {
+        update(&mut s, key(KeyCode::Backspace));
+    }
+    type_text(&mut s, "2121");
+    let cmds = update(&mut s, key(KeyCode::Enter));
+    match cmds.as_slice() {
+        [
+            Command::Bookmarks(BookmarkOp::Save {
+                original: None,
+                bookmark,
+                password: None,
+            }),
+        ] => {
+            assert_eq!(
+                (bookmark.port, bookmark.host.as_str()),
+                (2121, "ftp.example.org")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        matches!(s.dialog, Some(Dialog::Bookmarks(_))),
+        "back to the list"
+    );
+}
+
+#[test]
+fn d_deletes_only_after_confirmation_and_c_duplicates() {
+    use wharf::engine::protocol::BookmarkOp;
+    let mut s = with_bookmarks(vec![
+        bookmark("alpha", "a.example"),
+        bookmark("beta", "b.example"),
+    ]);
+    update(&mut s, ch('b'));
+    update(&mut s, key(KeyCode::Down));
+    assert!(update(&mut s, ch('d')).is_empty());
+    // Anything but y keeps it.
+    assert!(update(&mut s, ch('n')).is_empty());
+    update(&mut s, ch('d'));
+    let cmds = update(&mut s, ch('y'));
+    assert!(matches!(cmds.as_slice(), [Command::Bookmarks(BookmarkOp::Remove(n))] if n == "beta"));
+    let cmds = update(&mut s, ch('c'));
+    assert!(
+        matches!(cmds.as_slice(), [Command::Bookmarks(BookmarkOp::Duplicate(n))] if n == "beta")
+    );
+}
+
+#[test]
+fn a_keyring_bookmark_asks_the_engine_then_falls_back_to_a_prompt_once_warned() {
+    use wharf::app::dialog::Dialog;
+    use wharf::bookmarks::PasswordMode;
+    use wharf::engine::protocol::BookmarkOp;
+    let mut b = bookmark("work", "ftp.work.example");
+    b.user = Some("alice".into());
+    b.password = PasswordMode::Keyring;
+    b.local_dir = Some("~/Downloads".into());
+    let mut s = with_bookmarks(vec![b]);
+    s.home = Some(PathBuf::from("/home/alice"));
+    update(&mut s, ch('b'));
+    let cmds = update(&mut s, key(KeyCode::Enter));
+    assert!(
+        cmds.iter()
+            .any(|c| matches!(c, Command::Bookmarks(BookmarkOp::LoadPassword { .. }))),
+        "{cmds:?}"
+    );
+    // The bookmark's local folder is listed.
+    assert!(cmds.iter().any(|c| matches!(c, Command::List { side: Side::Local, path, .. } if path == &PathBuf::from("/home/alice/Downloads"))));
+    let cmds = update(
+        &mut s,
+        Msg::Engine(Event::Secret {
+            name: "work".into(),
+            result: Err("the system keyring is unavailable".into()),
+        }),
+    );
+    assert!(cmds.is_empty());
+    assert!(matches!(s.dialog, Some(Dialog::Password(_))));
+    assert!(
+        s.status
+            .as_ref()
+            .is_some_and(|m| m.text.contains("keyring"))
+    );
+    type_text(&mut s, "pw");
+    let cmds = update(&mut s, key(KeyCode::Enter));
+    assert!(cmds.iter().any(|c| matches!(c, Command::Connect { profile, .. } if profile.password.as_deref() == Some("pw"))));
+}
+
+#[test]
+fn a_successful_connection_is_remembered_without_its_password() {
+    use wharf::engine::protocol::BookmarkOp;
+    let mut s = state();
+    s.bookmarks_enabled = true;
+    let cmds = update(
+        &mut s,
+        Msg::Start(Some(profile(Some("bob"), Some("secret")))),
+    );
+    let conn = cmds
+        .iter()
+        .find_map(|c| match c {
+            Command::Connect { conn, .. } => Some(*conn),
+            _ => None,
+        })
+        .expect("connect");
+    let info = ServerInfo {
+        home: "/".into(),
+        ..Default::default()
+    };
+    let cmds = update(
+        &mut s,
+        Msg::Engine(Event::Connected {
+            conn,
+            info,
+            start: "/in".into(),
+        }),
+    );
+    let pushed = cmds
+        .iter()
+        .find_map(|c| match c {
+            Command::Bookmarks(BookmarkOp::PushRecent(p)) => Some(p.clone()),
+            _ => None,
+        })
+        .expect("recent");
+    assert_eq!(pushed.password, None);
+    assert_eq!(pushed.path.as_deref(), Some("/in"));
+}

@@ -12,6 +12,8 @@ pub enum Dialog {
     Help { scroll: usize },
     Conflict(ConflictPrompt),
     Pattern(PatternPrompt),
+    Bookmarks(super::bookmark_actions::Manager),
+    BookmarkForm(Box<super::bookmark_form::BookmarkForm>),
 }
 
 /// The target of a transfer exists: both sides, and the choices.

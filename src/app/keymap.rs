@@ -34,6 +34,7 @@ pub enum Action {
     ToggleQueue,
     ToggleLog,
     Connect,
+    Bookmarks,
     Disconnect,
     Help,
     Quit,
@@ -45,7 +46,7 @@ pub enum Action {
 
 impl Action {
     /// Every action in the order the help overlay lists them.
-    pub const ALL: [Action; 29] = [
+    pub const ALL: [Action; 30] = [
         Action::Up,
         Action::Down,
         Action::PageUp,
@@ -68,6 +69,7 @@ impl Action {
         Action::ToggleQueue,
         Action::ToggleLog,
         Action::Connect,
+        Action::Bookmarks,
         Action::Disconnect,
         Action::Help,
         Action::Quit,
@@ -102,6 +104,7 @@ impl Action {
             Action::ToggleQueue => "toggle_queue",
             Action::ToggleLog => "toggle_log",
             Action::Connect => "connect",
+            Action::Bookmarks => "bookmarks",
             Action::Disconnect => "disconnect",
             Action::Help => "help",
             Action::Quit => "quit",
@@ -125,6 +128,7 @@ impl Action {
                 | Action::ToggleQueue
                 | Action::ToggleLog
                 | Action::Connect
+                | Action::Bookmarks
                 | Action::Disconnect
                 | Action::Help
                 | Action::Quit
@@ -170,6 +174,7 @@ impl Action {
             Action::ClearFinished => "Queue: clear finished transfers",
             Action::ToggleLog => "Show or hide the protocol log",
             Action::Connect => "Quick connect",
+            Action::Bookmarks => "Bookmarks: connect, add, edit, delete",
             Action::Disconnect => "Disconnect",
             Action::Help => "This help",
             Action::Quit => "Quit",

@@ -3,6 +3,8 @@
 //! signal; it draws only when something changed, at most ~60 times a
 //! second, and sleeps otherwise (an idle wharf uses no CPU).
 
+pub mod bookmark_actions;
+pub mod bookmark_form;
 pub mod dialog;
 pub mod drag;
 pub mod keymap;

@@ -11,7 +11,8 @@ use super::keymap::Keymap;
 use super::pane::PaneState;
 use super::transfers::TransferList;
 use crate::engine::protocol::{
-    BatchId, ConnId, ConnectProfile, DataMode, RequestId, ServerInfo, Side, Timeouts, WireDir,
+    BatchId, BookmarksSnapshot, ConnId, ConnectProfile, DataMode, RequestId, ServerInfo, Side,
+    Timeouts, WireDir,
 };
 use crate::ui::layout::AppLayout;
 
@@ -85,6 +86,16 @@ pub struct AppState {
     /// The queue panel has the keyboard (Tab moves there when it is shown).
     pub queue_focused: bool,
     pub drag: Option<DragState>,
+    /// The bookmark file as last read (empty when there is none).
+    pub bookmarks: BookmarksSnapshot,
+    /// There is a bookmark file to manage (a config folder exists).
+    pub bookmarks_enabled: bool,
+    /// A bookmark connection waiting for its password from the keyring.
+    pub awaiting_secret: Option<(String, ConnectProfile)>,
+    /// "No keyring" has been said once already.
+    pub keyring_warned: bool,
+    /// The user's home folder, for `~/` in bookmark folders.
+    pub home: Option<PathBuf>,
     /// A question that arrived while another dialog was open.
     pub pending_conflict: Option<ConflictPrompt>,
     /// Used for connections made from the quick-connect form.
@@ -121,6 +132,11 @@ impl AppState {
             queue_focused: false,
             drag: None,
             pending_conflict: None,
+            bookmarks: BookmarksSnapshot::default(),
+            bookmarks_enabled: false,
+            awaiting_secret: None,
+            keyring_warned: false,
+            home: None,
             timeouts: Timeouts::default(),
             default_mode: DataMode::Passive,
             quit: false,

@@ -9,6 +9,7 @@ use crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 
+use super::bookmark_actions;
 use super::dialog::{ConnectForm, Dialog, PASSWORD, PasswordPrompt};
 use super::keymap::Action;
 use super::pane::{Pending, SortKey, parent_of};
@@ -77,7 +78,10 @@ fn start(state: &mut AppState, profile: Option<ConnectProfile>, out: &mut Vec<Co
                 input: String::new(),
             }));
         }
-        Some(p) => connect(state, p, out),
+        Some(p) => connect_profile(state, p, out),
+        // The bookmark manager greets a start without a URL (it offers
+        // quick connect too); without a bookmark file, quick connect.
+        None if state.bookmarks_enabled => bookmark_actions::open(state),
         None => state.dialog = Some(Dialog::Connect(ConnectForm::new(None, state.default_mode))),
     }
 }
@@ -94,7 +98,8 @@ fn list(state: &mut AppState, side: Side, path: PathBuf, select: Option<String>)
     Command::List { req, side, path }
 }
 
-fn connect(state: &mut AppState, profile: ConnectProfile, out: &mut Vec<Command>) {
+/// Connects the remote pane to `profile` (replacing any connection).
+pub fn connect_profile(state: &mut AppState, profile: ConnectProfile, out: &mut Vec<Command>) {
     let conn = state.next_conn();
     state.conn = ConnState::Connecting {
         target: target_of(&profile),
@@ -238,6 +243,13 @@ fn act(state: &mut AppState, action: Action, out: &mut Vec<Command>) {
             }
         }
         Action::Help => state.dialog = Some(Dialog::Help { scroll: 0 }),
+        Action::Bookmarks => {
+            if state.bookmarks_enabled {
+                bookmark_actions::open(state);
+            } else {
+                state.set_status("No bookmark file here (no config folder)", true);
+            }
+        }
         Action::Quit => state.quit = true,
     }
 }
@@ -279,7 +291,7 @@ fn reload(state: &mut AppState, side: Side, out: &mut Vec<Command>) {
             return;
         }
         match state.profile.clone() {
-            Some(p) => connect(state, p, out),
+            Some(p) => connect_profile(state, p, out),
             None => {
                 let form = ConnectForm::new(None, state.default_mode);
                 state.dialog = Some(Dialog::Connect(form));
@@ -374,7 +386,7 @@ fn dialog_key(state: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
             KeyCode::Enter => match form.to_profile(state.timeouts) {
                 Ok(p) => {
                     state.dialog = None;
-                    connect(state, p, out);
+                    connect_profile(state, p, out);
                 }
                 Err(e) => form.error = Some(e),
             },
@@ -389,6 +401,8 @@ fn dialog_key(state: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
             _ => {}
         },
         Dialog::Conflict(_) => transfer_actions::conflict_key(state, key, out),
+        Dialog::Bookmarks(_) => bookmark_actions::manager_key(state, key, out),
+        Dialog::BookmarkForm(_) => bookmark_actions::form_key(state, key, out),
         Dialog::Pattern(_) => transfer_actions::pattern_key(state, key),
         Dialog::Password(prompt) => match key.code {
             KeyCode::Esc => {
@@ -402,7 +416,7 @@ fn dialog_key(state: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
                 let mut p = prompt.profile.clone();
                 p.password = Some(std::mem::take(&mut prompt.input));
                 state.dialog = None;
-                connect(state, p, out);
+                connect_profile(state, p, out);
             }
             KeyCode::Char(c)
                 if !key
@@ -429,6 +443,15 @@ fn on_paste(state: &mut AppState, text: &str) {
         }
         Some(Dialog::Password(p)) => p.input.push_str(&text),
         Some(Dialog::Pattern(p)) => p.input.push_str(&text),
+        Some(Dialog::BookmarkForm(f)) => {
+            if !super::bookmark_form::is_choice(f.focus) {
+                f.fields[f.focus].push_str(&text);
+            }
+        }
+        Some(Dialog::Bookmarks(m)) => {
+            m.filtering = true;
+            m.filter.push_str(&text);
+        }
         Some(Dialog::Help { .. }) | Some(Dialog::Conflict(_)) => {}
         None => {
             let side = state.focus;
@@ -512,7 +535,7 @@ fn relayout(state: &mut AppState, width: u16, height: u16) {
 }
 
 fn on_engine(state: &mut AppState, ev: Event, out: &mut Vec<Command>) {
-    if transfer_actions::on_event(state, &ev, out) {
+    if transfer_actions::on_event(state, &ev, out) || bookmark_actions::on_event(state, &ev, out) {
         return;
     }
     match ev {
@@ -548,6 +571,16 @@ fn on_engine(state: &mut AppState, ev: Event, out: &mut Vec<Command>) {
                 PathBuf::from(start)
             };
             state.focus = Side::Remote;
+            if state.bookmarks_enabled
+                && let Some(p) = state.profile.clone()
+            {
+                let mut p = p;
+                p.password = None;
+                p.path = Some(path.to_string_lossy().into_owned());
+                out.push(Command::Bookmarks(
+                    crate::engine::protocol::BookmarkOp::PushRecent(p),
+                ));
+            }
             out.push(list(state, Side::Remote, path, None));
         }
         Event::Disconnected { conn, reason } => {
@@ -592,7 +625,11 @@ fn on_engine(state: &mut AppState, ev: Event, out: &mut Vec<Command>) {
         | Event::TransferProgress { .. }
         | Event::Conflict { .. }
         | Event::BatchDone { .. }
-        | Event::FolderChanged { .. } => {}
+        | Event::FolderChanged { .. }
+        | Event::Bookmarks(_)
+        | Event::BookmarkError(_)
+        | Event::BookmarkNote(_)
+        | Event::Secret { .. } => {}
         Event::Failed {
             req,
             side,

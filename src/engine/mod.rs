@@ -1,6 +1,7 @@
 //! The engine: owns every connection and every file-system call. The UI
 //! talks to it only through [`Command`]s and [`Event`]s.
 
+pub mod bookmark_service;
 pub mod browse;
 pub mod entry;
 pub mod listing;
@@ -37,32 +38,32 @@ impl EngineHandle {
 }
 
 /// How the engine behaves beyond each connection's own profile.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default)]
 pub struct EngineConfig {
     pub transfer: transfer::TransferConfig,
     /// NOOP on an idle browse connection this often (None: never).
     pub keepalive: Option<std::time::Duration>,
+    /// The bookmark file, when the UI manages bookmarks.
+    pub bookmarks: Option<crate::bookmarks::Store>,
 }
 
-impl Default for EngineConfig {
-    fn default() -> Self {
-        EngineConfig {
-            transfer: transfer::TransferConfig::default(),
-            keepalive: Some(std::time::Duration::from_secs(60)),
-        }
-    }
-}
+/// The keepalive interval when none is configured.
+pub const DEFAULT_KEEPALIVE: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Starts the engine on the current tokio runtime, with default settings.
 pub fn spawn() -> EngineHandle {
-    spawn_configured(EngineConfig::default())
+    spawn_configured(EngineConfig {
+        keepalive: Some(DEFAULT_KEEPALIVE),
+        ..EngineConfig::default()
+    })
 }
 
 /// Starts the engine with the given transfer settings (others default).
 pub fn spawn_with(transfer: transfer::TransferConfig) -> EngineHandle {
     spawn_configured(EngineConfig {
         transfer,
-        ..EngineConfig::default()
+        keepalive: Some(DEFAULT_KEEPALIVE),
+        bookmarks: None,
     })
 }
 
@@ -85,6 +86,9 @@ async fn run(
 ) {
     let mut remote: Option<browse::BrowseHandle> = None;
     let transfers = transfer::spawn(events.clone(), config.transfer);
+    let bookmarks = config
+        .bookmarks
+        .map(|store| bookmark_service::spawn(store, events.clone()));
     while let Some(cmd) = commands.recv().await {
         match cmd {
             Command::Connect { conn, profile } => {
@@ -168,6 +172,16 @@ async fn run(
                 choice,
                 for_all,
             }),
+            Command::Bookmarks(op) => match &bookmarks {
+                Some(b) => {
+                    let _ = b.send(op);
+                }
+                None => {
+                    let _ = events.send(Event::BookmarkError(
+                        "bookmarks are not available here".into(),
+                    ));
+                }
+            },
             Command::Shutdown => break,
         }
     }

@@ -1,6 +1,7 @@
 //! Drawing. Everything here reads `AppState` and writes a frame; nothing
 //! here changes state or touches the network or the disk.
 
+pub mod bookmarks;
 pub mod conflict;
 pub mod dialog;
 pub mod help;
@@ -66,6 +67,8 @@ pub fn draw(frame: &mut Frame, state: &AppState, this_year: i32) {
             None
         }
         Some(Dialog::Pattern(p)) => conflict::pattern(p, l.area, buf),
+        Some(Dialog::Bookmarks(m)) => bookmarks::manager(state, m, l.area, buf),
+        Some(Dialog::BookmarkForm(f)) => bookmarks::form(f, l.area, buf),
     };
     if let Some(drag) = state.drag.as_ref().filter(|d| d.active) {
         draw_ghost(drag, l.area, buf);

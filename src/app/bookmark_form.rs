@@ -1,0 +1,243 @@
+//! The bookmark form: every field of a bookmark as text or a choice, and
+//! the validation that turns it back into a bookmark (errors name their
+//! field, so the form can point at it).
+
+use std::path::Path;
+
+use crate::bookmarks::{Bookmark, Field, MAX_CONNECTIONS, Mode, PasswordMode, Protocol};
+use crate::engine::protocol::ConnectProfile;
+
+pub const NAME: usize = 0;
+pub const PROTOCOL: usize = 1;
+pub const HOST: usize = 2;
+pub const PORT: usize = 3;
+pub const USER: usize = 4;
+pub const KEEP: usize = 5;
+pub const PASSWORD: usize = 6;
+pub const MODE: usize = 7;
+pub const REMOTE_DIR: usize = 8;
+pub const LOCAL_DIR: usize = 9;
+pub const CONNECTIONS: usize = 10;
+pub const NOTES: usize = 11;
+pub const FIELD_COUNT: usize = 12;
+
+pub const LABELS: [&str; FIELD_COUNT] = [
+    "Name",
+    "Protocol",
+    "Host",
+    "Port",
+    "User",
+    "Password kept",
+    "Password",
+    "Mode",
+    "Remote folder",
+    "Local folder",
+    "Connections",
+    "Notes",
+];
+
+/// Fields chosen from a fixed set, cycled with Space or ←/→.
+pub fn is_choice(field: usize) -> bool {
+    matches!(field, PROTOCOL | KEEP | MODE)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BookmarkForm {
+    /// The name of the bookmark being edited (None: a new one).
+    pub original: Option<String>,
+    pub fields: [String; FIELD_COUNT],
+    pub protocol: Protocol,
+    pub keep: PasswordMode,
+    pub mode: Mode,
+    pub focus: usize,
+    /// The field at fault and why.
+    pub error: Option<(usize, String)>,
+}
+
+impl BookmarkForm {
+    pub fn edit(b: &Bookmark) -> Self {
+        let mut fields: [String; FIELD_COUNT] = Default::default();
+        fields[NAME] = b.name.clone();
+        fields[HOST] = b.host.clone();
+        fields[PORT] = b.port.to_string();
+        fields[USER] = b.user.clone().unwrap_or_default();
+        fields[REMOTE_DIR] = b.remote_dir.clone().unwrap_or_default();
+        fields[LOCAL_DIR] = b.local_dir.clone().unwrap_or_default();
+        fields[CONNECTIONS] = b.connections.map(|c| c.to_string()).unwrap_or_default();
+        fields[NOTES] = b.notes.clone();
+        BookmarkForm {
+            original: Some(b.name.clone()),
+            fields,
+            protocol: b.protocol,
+            keep: b.password,
+            mode: b.mode,
+            focus: NAME,
+            error: None,
+        }
+    }
+
+    /// A new bookmark, filled in from the current connection when there is one.
+    pub fn new_from(
+        profile: Option<&ConnectProfile>,
+        remote_dir: Option<&Path>,
+        local_dir: &Path,
+    ) -> Self {
+        let mut fields: [String; FIELD_COUNT] = Default::default();
+        fields[PORT] = "21".into();
+        fields[LOCAL_DIR] = local_dir.display().to_string();
+        let mut mode = Mode::Passive;
+        if let Some(p) = profile {
+            fields[NAME] = p.host.clone();
+            fields[HOST] = p.host.clone();
+            fields[PORT] = p.port.to_string();
+            fields[USER] = p.user.clone().unwrap_or_default();
+            fields[REMOTE_DIR] = remote_dir
+                .map(|d| d.display().to_string())
+                .unwrap_or_default();
+            mode = p.mode.into();
+        }
+        BookmarkForm {
+            original: None,
+            fields,
+            protocol: Protocol::Ftp,
+            keep: PasswordMode::Ask,
+            mode,
+            focus: NAME,
+            error: None,
+        }
+    }
+
+    /// The text shown for a field (choices as words, the password masked).
+    pub fn shown(&self, field: usize) -> String {
+        match field {
+            PROTOCOL => self.protocol.to_string(),
+            KEEP => match self.keep {
+                PasswordMode::Keyring => "in the system keyring".into(),
+                PasswordMode::Ask => "ask every time".into(),
+            },
+            MODE => self.mode.to_string(),
+            PASSWORD if self.keep == PasswordMode::Ask => "(asked when connecting)".into(),
+            PASSWORD => "*".repeat(self.fields[PASSWORD].chars().count()),
+            f => self.fields[f].clone(),
+        }
+    }
+
+    /// Cycles a choice field forwards or backwards.
+    pub fn cycle(&mut self, forward: bool) {
+        match self.focus {
+            PROTOCOL => {
+                let all = [Protocol::Ftp, Protocol::Ftpes, Protocol::Ftps];
+                let i = all.iter().position(|p| *p == self.protocol).unwrap_or(0);
+                let next = if forward { (i + 1) % 3 } else { (i + 2) % 3 };
+                // Keep the port in step when it was the old default.
+                if self.fields[PORT] == self.protocol.default_port().to_string() {
+                    self.fields[PORT] = all[next].default_port().to_string();
+                }
+                self.protocol = all[next];
+            }
+            KEEP => {
+                self.keep = match self.keep {
+                    PasswordMode::Ask => PasswordMode::Keyring,
+                    PasswordMode::Keyring => PasswordMode::Ask,
+                }
+            }
+            MODE => {
+                self.mode = match self.mode {
+                    Mode::Passive => Mode::Active,
+                    Mode::Active => Mode::Passive,
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Validates the form. `taken` holds the names of the other bookmarks.
+    pub fn to_bookmark(
+        &self,
+        taken: &[String],
+    ) -> Result<(Bookmark, Option<String>), (usize, String)> {
+        let text = |f: usize| self.fields[f].trim();
+        let opt = |f: usize| (!text(f).is_empty()).then(|| text(f).to_string());
+        let port = match text(PORT) {
+            "" => self.protocol.default_port(),
+            p => match p.parse::<u16>() {
+                Ok(n) if n > 0 => n,
+                _ => return Err((PORT, format!("the port must be 1–65535, not `{p}`"))),
+            },
+        };
+        let connections = match text(CONNECTIONS) {
+            "" => None,
+            c => match c.parse::<u16>() {
+                Ok(n) if (1..=MAX_CONNECTIONS).contains(&n) => Some(n),
+                _ => {
+                    return Err((
+                        CONNECTIONS,
+                        format!("connections must be 1–{MAX_CONNECTIONS}"),
+                    ));
+                }
+            },
+        };
+        let name = text(NAME).to_string();
+        if taken.iter().any(|t| {
+            t.eq_ignore_ascii_case(&name)
+                && self
+                    .original
+                    .as_deref()
+                    .is_none_or(|o| !o.eq_ignore_ascii_case(t))
+        }) {
+            return Err((NAME, format!("a bookmark named \"{name}\" already exists")));
+        }
+        let b = Bookmark {
+            name,
+            protocol: self.protocol,
+            host: text(HOST).to_string(),
+            port,
+            user: opt(USER),
+            password: self.keep,
+            mode: self.mode,
+            remote_dir: opt(REMOTE_DIR),
+            local_dir: opt(LOCAL_DIR),
+            connections,
+            notes: self.fields[NOTES].clone(),
+        };
+        b.validate()
+            .map_err(|e| (field_index(e.field()), e.to_string()))?;
+        let password = (self.keep == PasswordMode::Keyring && b.user.is_some())
+            .then(|| self.fields[PASSWORD].clone())
+            .filter(|p| !p.is_empty());
+        Ok((b, password))
+    }
+}
+
+fn field_index(f: Field) -> usize {
+    match f {
+        Field::Name => NAME,
+        Field::Host => HOST,
+        Field::Port => PORT,
+        Field::User => USER,
+        Field::RemoteDir => REMOTE_DIR,
+        Field::LocalDir => LOCAL_DIR,
+        Field::Connections => CONNECTIONS,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bad_port_points_at_the_port_field() {
+        let mut f = BookmarkForm::new_from(None, None, Path::new("/home/me"));
+        f.fields[NAME] = "work".into();
+        f.fields[HOST] = "ftp.example.org".into();
+        f.fields[PORT] = "70000".into();
+        let (field, why) = f.to_bookmark(&[]).unwrap_err();
+        assert_eq!(field, PORT);
+        assert!(why.contains("1–65535"), "{why}");
+        f.fields[PORT] = "2121".into();
+        let (b, pw) = f.to_bookmark(&[]).expect("valid");
+        assert_eq!((b.port, b.user, pw), (2121, None, None));
+        let (field, _) = f.to_bookmark(&["WORK".into()]).unwrap_err();
+        assert_eq!(field, NAME);
+    }
+}
