@@ -16,11 +16,25 @@ use crate::engine::protocol::{ConnectProfile, DataMode, OnExisting, Timeouts};
     args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
-    /// Server to open: ftp://[user[:password]@]host[:port][/path]
+    /// Server to open: ftp://[user[:password]@]host[:port][/path], or
+    /// @NAME for a saved bookmark.
     pub url: Option<String>,
+    /// Connect through the bookmark NAME (the same as @NAME).
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["url", "demo"])]
+    pub bookmark: Option<String>,
     /// Start against an embedded demo server with a sample tree.
     #[arg(long, conflicts_with = "url")]
     pub demo: bool,
+    /// Transfer connections at most (default: `connections` in config.toml, 4).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub connections: Option<u16>,
+    /// Print the default config.toml (every setting, documented) and exit.
+    #[arg(long)]
+    pub print_default_config: bool,
+    /// Log level for the log file (error, warn, info, debug, trace, or a
+    /// filter like `wharf=debug`); the WHARF_LOG variable works too.
+    #[arg(long, global = true, value_name = "LEVEL")]
+    pub log_level: Option<String>,
     #[command(flatten)]
     pub net: NetArgs,
     #[command(subcommand)]
@@ -35,33 +49,46 @@ pub struct NetArgs {
     /// Passive mode (EPSV, then PASV): the default.
     #[arg(long, global = true)]
     pub passive: bool,
-    /// Seconds to wait for a connection.
-    #[arg(long, global = true, default_value_t = 15, value_name = "SECS")]
-    pub connect_timeout: u64,
-    /// Seconds to wait for each reply and each data read.
-    #[arg(long, global = true, default_value_t = 30, value_name = "SECS")]
-    pub timeout: u64,
+    /// Seconds to wait for a connection (default: config.toml, 15).
+    #[arg(long, global = true, value_name = "SECS")]
+    pub connect_timeout: Option<u64>,
+    /// Seconds to wait for each reply and each data read (default: config.toml, 30).
+    #[arg(long, global = true, value_name = "SECS")]
+    pub timeout: Option<u64>,
 }
 
 impl NetArgs {
-    pub fn mode(&self) -> DataMode {
+    /// The data mode the flags ask for, else `default` (from config.toml).
+    pub fn mode_or(&self, default: DataMode) -> DataMode {
         if self.active {
             DataMode::Active
-        } else {
+        } else if self.passive {
             DataMode::Passive
+        } else {
+            default
         }
     }
 
-    pub fn timeouts(&self) -> Timeouts {
+    /// The timeouts the flags ask for, else `default`'s.
+    pub fn timeouts_or(&self, default: Timeouts) -> Timeouts {
         Timeouts {
-            connect: Duration::from_secs(self.connect_timeout.max(1)),
-            reply: Duration::from_secs(self.timeout.max(1)),
+            connect: self
+                .connect_timeout
+                .map_or(default.connect, |s| Duration::from_secs(s.max(1))),
+            reply: self
+                .timeout
+                .map_or(default.reply, |s| Duration::from_secs(s.max(1))),
         }
     }
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Sub {
+    /// List, add or remove saved bookmarks (the file the TUI's manager edits).
+    Bookmarks {
+        #[command(subcommand)]
+        op: BookmarkCmd,
+    },
     /// Print a long listing of a remote folder and exit.
     Ls {
         /// ftp://[user[:password]@]host[:port][/path]
@@ -97,6 +124,30 @@ pub enum Sub {
         #[command(flatten)]
         copy: CopyArgs,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BookmarkCmd {
+    /// Print the bookmarks.
+    List,
+    /// Save a bookmark: `wharf bookmarks add work ftp://me@host/dir`.
+    Add {
+        name: String,
+        /// ftp://[user[:password]@]host[:port][/path]; a password goes to the
+        /// system keyring, never to the file.
+        url: String,
+        /// The remote folder to open (instead of the URL's path).
+        #[arg(long, value_name = "DIR")]
+        remote_dir: Option<String>,
+        /// The local folder to open.
+        #[arg(long, value_name = "DIR")]
+        local_dir: Option<String>,
+        /// Keep no password: ask for it at every connection.
+        #[arg(long)]
+        ask_password: bool,
+    },
+    /// Delete a bookmark (and its password in the keyring).
+    Remove { name: String },
 }
 
 /// Options shared by `get` and `put`.
@@ -155,6 +206,49 @@ pub enum UrlError {
 /// `%2F` at its start makes it absolute (`ftp://host/%2Fsrv`), and so does
 /// a path that is absolute after decoding.
 pub fn parse_url(
+    input: &str,
+    mode: DataMode,
+    timeouts: Timeouts,
+) -> Result<ConnectProfile, UrlError> {
+    parse_url_inner(input, mode, timeouts).map_err(|e| e.masked(&mask_password(input)))
+}
+
+/// `input` with the password of its user part replaced by `****`, for
+/// error messages (a typo in a URL must not print the secret in it).
+pub fn mask_password(input: &str) -> String {
+    let Some(scheme_end) = input.find("://") else {
+        return input.to_string();
+    };
+    let rest = &input[scheme_end + 3..];
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let Some(at) = rest[..authority_end].rfind('@') else {
+        return input.to_string();
+    };
+    match rest[..at].find(':') {
+        Some(colon) => format!(
+            "{}{}:****{}",
+            &input[..scheme_end + 3],
+            &rest[..colon],
+            &rest[at..]
+        ),
+        None => input.to_string(),
+    }
+}
+
+impl UrlError {
+    /// The same error, naming `shown` instead of the URL as typed.
+    fn masked(self, shown: &str) -> UrlError {
+        let s = shown.to_string();
+        match self {
+            UrlError::Invalid(_, why) => UrlError::Invalid(s, why),
+            UrlError::Scheme(_) => UrlError::Scheme(s),
+            UrlError::NoHost(_) => UrlError::NoHost(s),
+            UrlError::Encoding(_) => UrlError::Encoding(s),
+        }
+    }
+}
+
+fn parse_url_inner(
     input: &str,
     mode: DataMode,
     timeouts: Timeouts,
@@ -242,6 +336,13 @@ mod tests {
     fn user_without_password() {
         let c = p("ftp://alice@h").unwrap();
         assert_eq!((c.user.as_deref(), c.password), (Some("alice"), None));
+    }
+
+    #[test]
+    fn errors_never_repeat_a_password() {
+        let e = p("ftp://bob:hunter2@host:99999/").unwrap_err().to_string();
+        assert!(!e.contains("hunter2") && e.contains("bob:****@host"), "{e}");
+        assert_eq!(mask_password("ftp://h/a:b@c"), "ftp://h/a:b@c");
     }
 
     #[test]

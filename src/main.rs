@@ -1,14 +1,24 @@
+//! The wharf binary: reads the config, sets up the log file, and runs the
+//! TUI or one of the headless commands. Everything else is in the library.
+
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use wharf::app::keymap::Keymap;
 use wharf::app::state::AppState;
-use wharf::cli::{Cli, Sub, parse_url};
-use wharf::engine::protocol::ConnectProfile;
+use wharf::bookmarks::{PasswordMode, Store, secret};
+use wharf::cli::{BookmarkCmd, Cli, Sub, parse_url};
+use wharf::config::{self, Config};
+use wharf::engine::EngineConfig;
+use wharf::engine::protocol::{ConnectProfile, DataMode, Timeouts};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if cli.print_default_config {
+        print!("{}", config::DEFAULT_CONFIG);
+        return ExitCode::SUCCESS;
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -22,39 +32,127 @@ fn main() -> ExitCode {
     runtime.block_on(async_main(cli))
 }
 
+/// What start-up found that the user should hear about.
+struct Startup {
+    config: Config,
+    config_dir: Option<PathBuf>,
+    /// Config warnings and errors, one line each.
+    notes: Vec<String>,
+}
+
+fn load_config() -> Startup {
+    let config_dir = config::config_dir();
+    let Some(dir) = config_dir.clone() else {
+        return Startup {
+            config: Config::default(),
+            config_dir,
+            notes: vec!["no config folder: using the defaults".into()],
+        };
+    };
+    let loaded = config::load(&dir);
+    let mut notes = loaded.warnings;
+    if let Some(e) = loaded.error {
+        notes.push(format!("{e} — using the defaults"));
+    }
+    Startup {
+        config: loaded.config,
+        config_dir,
+        notes,
+    }
+}
+
 async fn async_main(cli: Cli) -> ExitCode {
-    let mode = cli.net.mode();
-    let timeouts = cli.net.timeouts();
+    let startup = load_config();
+    // The guard flushes the log file when wharf ends.
+    let _log = match wharf::logging::init(cli.log_level.as_deref()) {
+        Ok(guard) => guard,
+        Err(e) => {
+            eprintln!("wharf: no log file: {e}");
+            None
+        }
+    };
+    let cfg = &startup.config;
+    let mode = cli.net.mode_or(cfg.mode);
+    let timeouts = cli.net.timeouts_or(cfg.timeouts());
     let parse = |url: &str| match parse_url(url, mode, timeouts) {
-        Ok(p) => Ok(p),
+        Ok(p) => Ok(with_netrc(p)),
         Err(e) => {
             eprintln!("wharf: {e}");
             Err(ExitCode::from(2))
         }
     };
+    let headless_notes = || {
+        for n in &startup.notes {
+            eprintln!("wharf: {n}");
+        }
+    };
     match cli.command {
+        Some(Sub::Bookmarks { op }) => {
+            bookmarks_command(op, startup.config_dir.as_deref(), cli.net.active)
+        }
         Some(Sub::Ls { url, verbose }) => {
-            let profile = match parse(&url) {
-                Ok(p) => p,
-                Err(code) => return code,
-            };
-            exit(wharf::headless::ls(profile, verbose).await)
+            headless_notes();
+            match parse(&url) {
+                Ok(p) => exit(wharf::headless::ls(p, verbose).await),
+                Err(code) => code,
+            }
         }
         Some(Sub::Get { url, local, copy }) => {
-            let profile = match parse(&url) {
-                Ok(p) => p,
-                Err(code) => return code,
-            };
-            exit(wharf::headless::get(profile, local, copy).await)
+            headless_notes();
+            match parse(&url) {
+                Ok(p) => exit(wharf::headless::get(p, local, copy).await),
+                Err(code) => code,
+            }
         }
         Some(Sub::Put { local, url, copy }) => {
-            let profile = match parse(&url) {
-                Ok(p) => p,
-                Err(code) => return code,
-            };
-            exit(wharf::headless::put(profile, local, copy).await)
+            headless_notes();
+            match parse(&url) {
+                Ok(p) => exit(wharf::headless::put(p, local, copy).await),
+                Err(code) => code,
+            }
         }
         None => {
+            let bookmark_name = cli.bookmark.clone().or_else(|| {
+                cli.url
+                    .as_deref()
+                    .and_then(|u| u.strip_prefix('@'))
+                    .map(String::from)
+            });
+            let store = startup.config_dir.as_deref().map(Store::load);
+            let mut local = None;
+            let profile = if cli.demo {
+                None
+            } else if let Some(name) = bookmark_name {
+                match bookmark_profile(store.as_ref(), &name, timeouts).await {
+                    Ok((p, l)) => {
+                        local = l;
+                        Some(p)
+                    }
+                    Err(e) => {
+                        eprintln!("wharf: {e}");
+                        return ExitCode::from(2);
+                    }
+                }
+            } else {
+                match cli.url.as_deref().map(parse).transpose() {
+                    Ok(p) => p,
+                    Err(code) => return code,
+                }
+            };
+            let mut engine_config = EngineConfig {
+                transfer: cfg.transfer_config(),
+                keepalive: cfg.keepalive,
+                bookmarks: store,
+            };
+            if let Some(n) = cli.connections {
+                engine_config.transfer.connections = usize::from(n);
+            }
+            let tui_args = TuiArgs {
+                mode,
+                timeouts,
+                local,
+                startup: &startup,
+            };
             if cli.demo {
                 let demo = match wharf::demo::start_demo().await {
                     Ok(d) => d,
@@ -73,16 +171,108 @@ async fn async_main(cli: Cli) -> ExitCode {
                     mode,
                     timeouts,
                 };
-                let code = tui(Some(profile), mode, timeouts).await;
+                let code = tui(Some(profile), engine_config, tui_args).await;
                 demo.server.stop().await;
                 code
             } else {
-                let profile = match cli.url.as_deref().map(parse).transpose() {
-                    Ok(p) => p,
-                    Err(code) => return code,
-                };
-                tui(profile, mode, timeouts).await
+                tui(profile, engine_config, tui_args).await
             }
+        }
+    }
+}
+
+/// The user and password from ~/.netrc, when the URL gives none.
+fn with_netrc(mut p: ConnectProfile) -> ConnectProfile {
+    if p.password.is_some() {
+        return p;
+    }
+    if let Some(c) = wharf::netrc::lookup(&p.host, p.user.as_deref()) {
+        if p.user.is_none() {
+            p.user = c.login;
+        }
+        if p.user.is_some() {
+            p.password = c.password;
+        }
+    }
+    p
+}
+
+/// The profile (and local folder) of a saved bookmark; its password from
+/// the keyring when it keeps one there, else the TUI asks.
+async fn bookmark_profile(
+    store: Option<&Store>,
+    name: &str,
+    timeouts: Timeouts,
+) -> Result<(ConnectProfile, Option<PathBuf>), String> {
+    let store = store.ok_or("there is no config folder, so no bookmarks")?;
+    if let Some(problem) = store.problem() {
+        eprintln!("wharf: {problem}");
+    }
+    let b = store
+        .get(name)
+        .cloned()
+        .ok_or_else(|| format!("no bookmark named \"{name}\" (wharf bookmarks list shows them)"))?;
+    let mut profile = b.to_profile(None, timeouts).map_err(|e| e.to_string())?;
+    if b.password == PasswordMode::Keyring && b.user.is_some() {
+        let lookup = b.clone();
+        // The keyring can block (D-Bus, an unlock prompt): not on a tokio worker.
+        match tokio::task::spawn_blocking(move || secret::load(&lookup)).await {
+            Ok(Ok(Some(p))) => profile.password = Some(p),
+            Ok(Ok(None)) => {}
+            Ok(Err(e)) => tracing::warn!("keyring: {e}"),
+            Err(e) => tracing::warn!("keyring lookup stopped: {e}"),
+        }
+    }
+    let home = directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf());
+    let local = b
+        .local_dir
+        .as_deref()
+        .map(|d| wharf::app::bookmark_actions::expand_home(d, home.as_deref()));
+    Ok((profile, local))
+}
+
+fn bookmarks_command(op: BookmarkCmd, dir: Option<&std::path::Path>, active: bool) -> ExitCode {
+    let Some(dir) = dir else {
+        eprintln!("wharf: no config folder (set WHARF_CONFIG_DIR)");
+        return ExitCode::FAILURE;
+    };
+    let mut store = Store::load(dir);
+    if let Some(problem) = store.problem() {
+        eprintln!("wharf: {problem}");
+    }
+    let result = match op {
+        BookmarkCmd::List => Ok(wharf::bookmarks::commands::list(&store)),
+        BookmarkCmd::Add {
+            name,
+            url,
+            remote_dir,
+            local_dir,
+            ask_password,
+        } => wharf::bookmarks::commands::add(
+            &mut store,
+            &name,
+            &url,
+            active,
+            remote_dir.as_deref(),
+            local_dir.as_deref(),
+            ask_password,
+        )
+        .map_err(|e| e.to_string()),
+        BookmarkCmd::Remove { name } => {
+            wharf::bookmarks::commands::remove(&mut store, &name).map_err(|e| e.to_string())
+        }
+    };
+    match result {
+        Ok(text) => {
+            print!("{text}");
+            if !text.ends_with('\n') && !text.is_empty() {
+                println!();
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("wharf: {e}");
+            ExitCode::FAILURE
         }
     }
 }
@@ -91,12 +281,25 @@ fn exit(code: i32) -> ExitCode {
     ExitCode::from(u8::try_from(code).unwrap_or(1))
 }
 
+struct TuiArgs<'a> {
+    mode: DataMode,
+    timeouts: Timeouts,
+    /// The local folder to start in (a bookmark's), else the current one.
+    local: Option<PathBuf>,
+    startup: &'a Startup,
+}
+
 async fn tui(
     profile: Option<ConnectProfile>,
-    mode: wharf::engine::protocol::DataMode,
-    timeouts: wharf::engine::protocol::Timeouts,
+    engine_config: EngineConfig,
+    args: TuiArgs<'_>,
 ) -> ExitCode {
-    let local = std::env::current_dir().unwrap_or_else(|_| "/".into());
+    let cfg = &args.startup.config;
+    wharf::ui::theme::set(cfg.theme);
+    let local = args
+        .local
+        .or_else(|| std::env::current_dir().ok())
+        .unwrap_or_else(|| "/".into());
     let mut terminal = match wharf::terminal::enter() {
         Ok(t) => t,
         Err(e) => {
@@ -105,10 +308,20 @@ async fn tui(
         }
     };
     let size = terminal.size().unwrap_or_default();
-    let mut state = AppState::new(local, Keymap::default(), size.width, size.height);
-    state.default_mode = mode;
-    state.timeouts = timeouts;
-    let engine = wharf::engine::spawn();
+    let mut state = AppState::new(local, cfg.keymap.clone(), size.width, size.height);
+    state.default_mode = args.mode;
+    state.timeouts = args.timeouts;
+    state.bookmarks_enabled = engine_config.bookmarks.is_some();
+    state.home = directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf());
+    for pane in [&mut state.local, &mut state.remote] {
+        pane.show_hidden = cfg.show_hidden;
+        pane.sort = cfg.sort;
+        pane.reverse = cfg.sort_reverse;
+    }
+    if !args.startup.notes.is_empty() {
+        state.set_status(args.startup.notes.join(" · "), true);
+    }
+    let engine = wharf::engine::spawn_configured(engine_config);
     let result = wharf::app::run(&mut terminal, state, engine, profile).await;
     wharf::terminal::restore();
     match result {

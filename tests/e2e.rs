@@ -13,8 +13,25 @@ use pty::{Key, Pty};
 const WAIT: Duration = Duration::from_secs(30);
 const BIN: &str = env!("CARGO_BIN_EXE_wharf");
 
+/// Runs wharf with its config and data folders inside `cwd`'s sibling
+/// temp folders, so no test reads or writes the real ~/.config/wharf.
 fn spawn(args: &[&str], cwd: &Path, cols: u16, rows: u16) -> Pty {
-    Pty::spawn(Path::new(BIN), args, &[], cwd, cols, rows).expect("spawn wharf")
+    let state = cwd.join(".wharf-test");
+    let config = state.join("config");
+    let data = state.join("data");
+    std::fs::create_dir_all(&config).expect("config dir");
+    spawn_in(args, cwd, &config, &data, cols, rows)
+}
+
+fn spawn_in(args: &[&str], cwd: &Path, config: &Path, data: &Path, cols: u16, rows: u16) -> Pty {
+    let config = config.to_string_lossy();
+    let data = data.to_string_lossy();
+    let env = [
+        ("WHARF_CONFIG_DIR", config.as_ref()),
+        ("WHARF_DATA_DIR", data.as_ref()),
+        ("NETRC", "/nonexistent/netrc"),
+    ];
+    Pty::spawn(Path::new(BIN), args, &env, cwd, cols, rows).expect("spawn wharf")
 }
 
 /// The terminal was put back: mouse reporting off, main screen, cursor shown.
@@ -104,7 +121,8 @@ fn the_20000_entry_folder_lists_and_pages() {
 fn sigterm_restores_the_terminal() {
     let home = tempfile::tempdir().expect("tempdir");
     let mut p = spawn(&[], home.path(), 80, 24);
-    p.wait_for_text("Quick connect", WAIT);
+    // Without a URL the bookmark manager greets the user.
+    p.wait_for_text("Bookmarks", WAIT);
     let pid = p.pid().expect("pid");
     let status = std::process::Command::new("kill")
         .args(["-TERM", &pid.to_string()])
@@ -119,9 +137,9 @@ fn sigterm_restores_the_terminal() {
 fn ctrl_c_quits_and_restores() {
     let home = tempfile::tempdir().expect("tempdir");
     let mut p = spawn(&[], home.path(), 80, 24);
-    p.wait_for_text("Quick connect", WAIT);
+    p.wait_for_text("No bookmarks yet", WAIT);
     p.send_key(Key::Esc);
-    p.wait_for_text_gone("Quick connect", WAIT);
+    p.wait_for_text_gone("No bookmarks yet", WAIT);
     p.send_key(Key::Ctrl('c'));
     assert_eq!(p.wait_exit(WAIT), Some(0));
     assert_restored(&p);
@@ -345,4 +363,107 @@ fn drag_and_drop_with_the_mouse_downloads() {
     );
     p.send_key(Key::F(10));
     assert_eq!(p.wait_exit(WAIT), Some(0));
+}
+
+#[test]
+fn a_bookmark_added_in_the_manager_opens_with_wharf_at_name() {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let root = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(root.path().join("reports")).expect("mkdir");
+    std::fs::write(root.path().join("reports/q3-summary.txt"), b"x").expect("write");
+    let server = rt
+        .block_on(wharf::server::EmbeddedServer::start(
+            wharf::server::ServerOptions {
+                root: root.path().to_path_buf(),
+                credentials: Some(("alice".into(), "s3cr3t".into())),
+                allow_active: false,
+            },
+        ))
+        .expect("server");
+    let home = tempfile::tempdir().expect("tempdir");
+    let state = tempfile::tempdir().expect("tempdir");
+    let (config, data) = (state.path().join("config"), state.path().join("data"));
+    std::fs::create_dir_all(&config).expect("mkdir");
+
+    // Connect by URL, open /reports, then save it as a bookmark.
+    let url = format!(
+        "ftp://alice:s3cr3t@127.0.0.1:{}/reports",
+        server.addr().port()
+    );
+    let mut p = spawn_in(&[&url], home.path(), &config, &data, 110, 32);
+    p.wait_for_text("q3-summary.txt", WAIT);
+    p.send_key(Key::Char('b'));
+    // The connection is already among the recent ones.
+    p.wait_for_text("Recent", WAIT);
+    p.send_key(Key::Char('a'));
+    p.wait_for_text("New bookmark", WAIT);
+    for _ in 0.."127.0.0.1".len() {
+        p.send_key(Key::Backspace);
+    }
+    p.type_text("team reports");
+    p.send_key(Key::Enter);
+    p.wait_for_text("Saved bookmark team reports", WAIT);
+    p.send_key(Key::Esc);
+    p.send_key(Key::F(10));
+    assert_eq!(p.wait_exit(WAIT), Some(0));
+
+    let saved = std::fs::read_to_string(config.join("bookmarks.toml")).expect("bookmarks.toml");
+    assert!(
+        saved.contains("team reports") && saved.contains("/reports"),
+        "{saved}"
+    );
+    // No password in any file wharf wrote.
+    for dir in [&config, &data] {
+        for entry in walk(dir) {
+            let bytes = std::fs::read(&entry).unwrap_or_default();
+            assert!(
+                !bytes.windows(6).any(|w| w == b"s3cr3t"),
+                "the password is in {}",
+                entry.display()
+            );
+        }
+    }
+
+    // Start through the bookmark: it asks for the password, then lists /reports.
+    let mut p = spawn_in(&["@team reports"], home.path(), &config, &data, 110, 32);
+    p.wait_for_text("Password for alice@", WAIT);
+    p.type_text("s3cr3t");
+    p.send_key(Key::Enter);
+    let screen = p.wait_for_text("q3-summary.txt", WAIT);
+    assert!(screen.contains(": /reports"), "{screen}");
+    p.send_key(Key::F(10));
+    assert_eq!(p.wait_exit(WAIT), Some(0));
+}
+
+#[test]
+fn an_unknown_bookmark_is_a_usage_error() {
+    let state = tempfile::tempdir().expect("tempdir");
+    let out = std::process::Command::new(BIN)
+        .arg("@nope")
+        .env("WHARF_CONFIG_DIR", state.path())
+        .env("WHARF_DATA_DIR", state.path())
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no bookmark named \"nope\""));
+}
+
+/// Every file under `dir`.
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
 }
