@@ -311,6 +311,7 @@ async fn tui(
     let mut state = AppState::new(local, cfg.keymap.clone(), size.width, size.height);
     state.default_mode = args.mode;
     state.timeouts = args.timeouts;
+    state.on_existing = cfg.on_existing();
     state.bookmarks_enabled = engine_config.bookmarks.is_some();
     state.home = directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf());
     for pane in [&mut state.local, &mut state.remote] {

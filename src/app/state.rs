@@ -11,8 +11,8 @@ use super::keymap::Keymap;
 use super::pane::PaneState;
 use super::transfers::TransferList;
 use crate::engine::protocol::{
-    BatchId, BookmarksSnapshot, ConnId, ConnectProfile, DataMode, RequestId, ServerInfo, Side,
-    Timeouts, WireDir,
+    BatchId, BookmarksSnapshot, ConnId, ConnectProfile, DataMode, OnExisting, RequestId,
+    ServerInfo, Side, Timeouts, WireDir,
 };
 use crate::ui::layout::AppLayout;
 
@@ -101,6 +101,8 @@ pub struct AppState {
     /// Used for connections made from the quick-connect form.
     pub timeouts: Timeouts,
     pub default_mode: DataMode,
+    /// What copies do with an existing target (config `confirm_overwrite`).
+    pub on_existing: OnExisting,
     pub quit: bool,
     next_id: u64,
 }
@@ -139,6 +141,7 @@ impl AppState {
             home: None,
             timeouts: Timeouts::default(),
             default_mode: DataMode::Passive,
+            on_existing: OnExisting::Ask,
             quit: false,
             next_id: 0,
         }

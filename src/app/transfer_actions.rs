@@ -86,7 +86,7 @@ pub fn enqueue(
         direction,
         items,
         target_dir,
-        on_existing: OnExisting::Ask,
+        on_existing: state.on_existing,
         move_after,
     }));
     true
