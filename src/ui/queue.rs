@@ -113,8 +113,16 @@ impl Widget for QueuePanel<'_> {
             ..inner
         };
         let rows = &s.transfers.rows;
-        let end = (s.transfers.offset + list.height as usize).min(rows.len());
-        for (i, index) in (s.transfers.offset..end).enumerate() {
+        // Unless the user is in the queue, follow the work: start at the
+        // first row still running or waiting (finished ones scroll away).
+        let offset = if s.queue_focused {
+            s.transfers.offset
+        } else {
+            let first_active = rows.iter().position(TransferRow::is_active).unwrap_or(rows.len());
+            first_active.min(rows.len().saturating_sub(list.height as usize))
+        };
+        let end = (offset + list.height as usize).min(rows.len());
+        for (i, index) in (offset..end).enumerate() {
             let y = list.y + i as u16;
             let selected = s.queue_focused && index == s.transfers.cursor;
             draw_row(
