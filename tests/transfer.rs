@@ -7,12 +7,14 @@
 mod cut_proxy;
 #[path = "common/fake_ftp.rs"]
 mod fake_ftp;
+#[path = "common/tree.rs"]
+mod tree;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use sha2::{Digest, Sha256};
+use tree::{content, make_tree, sha, tree_hashes};
 use wharf::engine::protocol::{
     BatchId, Command, ConnId, ConnectProfile, DataMode, Direction, Event, OnExisting, Timeouts,
     TransferItem, TransferRequest, TransferState,
@@ -22,61 +24,6 @@ use wharf::engine::{EngineHandle, spawn_with};
 use wharf::server::{EmbeddedServer, ServerOptions};
 
 const WAIT: Duration = Duration::from_secs(60);
-
-fn sha(path: &Path) -> String {
-    let data = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    format!("{:x}", Sha256::digest(&data))
-}
-
-/// Every file under `root`, by relative path, with its hash.
-fn tree_hashes(root: &Path) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for e in std::fs::read_dir(&dir).expect("read_dir") {
-            let p = e.expect("entry").path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p
-                    .strip_prefix(root)
-                    .expect("prefix")
-                    .to_string_lossy()
-                    .into_owned();
-                out.insert(rel, sha(&p));
-            }
-        }
-    }
-    out
-}
-
-/// Deterministic bytes that differ from file to file.
-fn content(seed: u64, len: usize) -> Vec<u8> {
-    let mut x = seed
-        .wrapping_mul(6364136223846793005)
-        .wrapping_add(1442695040888963407);
-    (0..len)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x >> 24) as u8
-        })
-        .collect()
-}
-
-/// A tree of `n` files in nested folders, sizes from 0 to ~70 KiB.
-fn make_tree(root: &Path, n: usize) {
-    for i in 0..n {
-        let dir = root
-            .join(format!("d{}", i % 7))
-            .join(format!("sub {}", i % 3));
-        std::fs::create_dir_all(&dir).expect("mkdir");
-        let len = (i * 997) % 70_000;
-        std::fs::write(dir.join(format!("file {i:03}.bin")), content(i as u64, len))
-            .expect("write");
-    }
-}
 
 struct Setup {
     server: EmbeddedServer,

@@ -55,12 +55,7 @@ async fn run(
     mut rx: mpsc::UnboundedReceiver<BrowseRequest>,
     events: EventTx,
 ) {
-    let sink = {
-        let events = events.clone();
-        WireSink::new(move |e| {
-            let _ = events.send(e);
-        })
-    };
+    let sink = WireSink::to_events(events.clone(), "");
     let _ = events.send(Event::Connecting {
         conn,
         host: profile.authority(),

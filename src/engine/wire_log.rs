@@ -72,6 +72,23 @@ impl WireSink {
         }
     }
 
+    /// A sink that sends its lines as engine events, each prefixed with
+    /// `label` (e.g. `[T2] `) so lines of several connections can be told apart.
+    pub fn to_events(events: super::EventTx, label: &str) -> Self {
+        let label = label.to_string();
+        WireSink::new(move |e| {
+            let e = match e {
+                Event::Wire { dir, code, text } if !label.is_empty() => Event::Wire {
+                    dir,
+                    code,
+                    text: format!("{label}{text}"),
+                },
+                other => other,
+            };
+            let _ = events.send(e);
+        })
+    }
+
     /// Runs `fut` with this sink receiving the protocol lines it causes.
     pub async fn scope<F: Future>(&self, fut: F) -> F::Output {
         SINK.scope(self.clone(), fut).await

@@ -118,7 +118,10 @@ impl Widget for QueuePanel<'_> {
         let offset = if s.queue_focused {
             s.transfers.offset
         } else {
-            let first_active = rows.iter().position(TransferRow::is_active).unwrap_or(rows.len());
+            let first_active = rows
+                .iter()
+                .position(TransferRow::is_active)
+                .unwrap_or(rows.len());
             first_active.min(rows.len().saturating_sub(list.height as usize))
         };
         let end = (offset + list.height as usize).min(rows.len());

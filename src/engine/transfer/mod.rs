@@ -738,35 +738,22 @@ async fn sleep_until(at: Option<tokio::time::Instant>) {
 }
 
 fn plan_sink(events: &EventTx) -> WireSink {
-    let events = events.clone();
-    WireSink::new(move |e| {
-        let e = match e {
-            Event::Wire { dir, code, text } => Event::Wire {
-                dir,
-                code,
-                text: format!("[plan] {text}"),
-            },
-            other => other,
-        };
-        let _ = events.send(e);
-    })
+    WireSink::to_events(events.clone(), "[plan] ")
 }
 
-/// Walks a batch on a connection of its own.
+/// Walks a batch on a connection of its own (opened only if the plan needs the server).
 async fn plan_batch(
     req: TransferRequest,
     profile: ConnectProfile,
     ids: Arc<AtomicU64>,
     events: EventTx,
 ) -> Result<plan::Plan, EngineError> {
-    let mut session = Session::open(profile, plan_sink(&events)).await?;
+    let mut session = plan::PlanSession::new(profile, plan_sink(&events));
     let mut next_id = move || TransferId(ids.fetch_add(1, Ordering::Relaxed));
     let result = match req.direction {
         Direction::Download => plan::plan_download(&req, &mut session, &mut next_id).await,
         Direction::Upload => plan::plan_upload(&req, &mut session, &mut next_id).await,
     };
-    if session.is_usable() {
-        session.quit().await;
-    }
+    session.close().await;
     result
 }

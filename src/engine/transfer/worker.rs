@@ -86,21 +86,7 @@ pub async fn run(
     reports: mpsc::UnboundedSender<Report>,
     events: EventTx,
 ) {
-    let label = format!("[T{}] ", index + 1);
-    let sink = {
-        let events = events.clone();
-        WireSink::new(move |e| {
-            let e = match e {
-                Event::Wire { dir, code, text } => Event::Wire {
-                    dir,
-                    code,
-                    text: format!("{label}{text}"),
-                },
-                other => other,
-            };
-            let _ = events.send(e);
-        })
-    };
+    let sink = WireSink::to_events(events.clone(), &format!("[T{}] ", index + 1));
     let mut worker = Worker {
         profile,
         config,
@@ -108,6 +94,11 @@ pub async fn run(
         events,
         session: None,
     };
+    // Log in now, while the batch is planned: the first job should not wait
+    // for it. A failure here is met again, retried and reported, by that job.
+    if let Ok(s) = Session::open(worker.profile.clone(), worker.sink.clone()).await {
+        worker.session = Some(s);
+    }
     while let Some(Assignment { job, cancel }) = jobs.recv().await {
         let id = job.id;
         let outcome = tokio::select! {
@@ -341,7 +332,9 @@ impl Worker {
             }
             _ => {}
         }
-        let modified = if job.modified_exact {
+        // A listing's time is exact when it was MLSD (the plan may not
+        // have asked the server: this session knows).
+        let modified = if job.modified_exact || session.info().uses_mlsd {
             job.modified
         } else if session.has_feature("MDTM") {
             session.mdtm(&job.remote).await?.or(job.modified)
