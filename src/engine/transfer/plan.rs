@@ -11,10 +11,12 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 
 use super::job::Job;
 use crate::engine::protocol::{
-    Direction, EngineError, EntryKind, FileFacts, TransferId, TransferItem, TransferRequest,
+    ConnectProfile, Direction, EngineError, EntryKind, FileFacts, TransferId, TransferItem,
+    TransferRequest,
 };
 use crate::engine::safe_path::{check_name, join_inside};
 use crate::engine::session::Session;
+use crate::engine::wire_log::WireSink;
 
 /// What walking a batch produced.
 #[derive(Debug, Default)]
@@ -28,6 +30,49 @@ pub struct Plan {
 
 /// Hands out transfer ids.
 pub type IdSource = dyn FnMut() -> TransferId + Send;
+
+/// The planning connection, opened on first use: files whose size and time
+/// the caller already knows (from the listing the user saw) need no server
+/// to plan, and a login is the slowest thing planning does.
+pub struct PlanSession {
+    profile: ConnectProfile,
+    sink: WireSink,
+    session: Option<Session>,
+}
+
+impl PlanSession {
+    pub fn new(profile: ConnectProfile, sink: WireSink) -> PlanSession {
+        PlanSession {
+            profile,
+            sink,
+            session: None,
+        }
+    }
+
+    /// The logged-in session, opened now if need be.
+    pub async fn get(&mut self) -> Result<&mut Session, EngineError> {
+        if self.session.is_none() {
+            let s = Session::open(self.profile.clone(), self.sink.clone()).await?;
+            self.session = Some(s);
+        }
+        self.session.as_mut().ok_or(EngineError::NotConnected)
+    }
+
+    /// Whether listings here are MLSD (exact times); unknown, so false, when
+    /// nothing was asked yet. Workers, which do log in, make up for that.
+    fn uses_mlsd(&self) -> bool {
+        self.session.as_ref().is_some_and(|s| s.info().uses_mlsd)
+    }
+
+    /// Says goodbye, if a connection was opened and is still in step.
+    pub async fn close(self) {
+        if let Some(s) = self.session
+            && s.is_usable()
+        {
+            s.quit().await;
+        }
+    }
+}
 
 /// Joins a remote folder and a name with exactly one slash.
 pub fn remote_join(dir: &str, name: &str) -> String {
@@ -46,11 +91,10 @@ fn remote_text(p: &Path) -> String {
 /// symlinks, whose kind LIST does not tell).
 pub async fn plan_download(
     req: &TransferRequest,
-    session: &mut Session,
+    plan_session: &mut PlanSession,
     next_id: &mut IdSource,
 ) -> Result<Plan, EngineError> {
     let mut plan = Plan::default();
-    let exact_times = session.info().uses_mlsd;
     let target_root = req.target_dir.clone();
     let mut local_dirs = Vec::new();
     for item in &req.items {
@@ -66,12 +110,18 @@ pub async fn plan_download(
             // The UI passes what its listing showed; others may not know.
             let size = match item.size {
                 Some(s) => Some(s),
-                None => session.size(&source).await?,
+                None => plan_session.get().await?.size(&source).await?,
             };
             let (modified, exact) = match item.modified {
-                Some(m) => (Some(m), exact_times),
-                None if session.has_feature("MDTM") => (session.mdtm(&source).await?, true),
-                None => (None, false),
+                Some(m) => (Some(m), plan_session.uses_mlsd()),
+                None => {
+                    let session = plan_session.get().await?;
+                    if session.has_feature("MDTM") {
+                        (session.mdtm(&source).await?, true)
+                    } else {
+                        (None, false)
+                    }
+                }
             };
             let local = match join_inside(&target_root, &[top.as_str()]) {
                 Ok(p) => p,
@@ -93,6 +143,8 @@ pub async fn plan_download(
             continue;
         }
         // Breadth-first walk of the remote folder.
+        let session = plan_session.get().await?;
+        let exact_times = session.info().uses_mlsd;
         let mut folders = vec![(source.clone(), vec![top.clone()])];
         while let Some((dir, rel)) = folders.pop() {
             plan.source_dirs.push(PathBuf::from(&dir));
@@ -328,9 +380,10 @@ fn walk_local(
 /// lists the existing ones to find targets that exist.
 pub async fn plan_upload(
     req: &TransferRequest,
-    session: &mut Session,
+    plan_session: &mut PlanSession,
     next_id: &mut IdSource,
 ) -> Result<Plan, EngineError> {
+    let session = plan_session.get().await?;
     let items = req.items.clone();
     let (files, dirs, source_dirs, skipped) =
         tokio::task::spawn_blocking(move || walk_local(&items))
