@@ -38,6 +38,7 @@ fn config() -> TransferConfig {
         retries: 5,
         backoff_base: Duration::from_millis(20),
         idle_close: Duration::from_secs(5),
+        ..TransferConfig::default()
     }
 }
 
@@ -782,6 +783,56 @@ async fn a_move_keeps_the_source_when_the_copy_failed() {
     assert_eq!(
         std::fs::read(s.local.path().join("keep.txt")).expect("read"),
         b"keep me"
+    );
+    s.engine.shutdown().await;
+}
+
+#[tokio::test]
+async fn after_connecting_elsewhere_no_job_goes_to_the_old_server() {
+    // Server A: its workers stay logged in (idle) after a download.
+    let mut s = setup().await;
+    std::fs::write(s.remote_root.path().join("a.txt"), b"from a").expect("write");
+    let r = run(
+        &mut s.engine,
+        request(
+            1,
+            Direction::Download,
+            vec![item("/a.txt", false)],
+            s.local.path(),
+            OnExisting::Ask,
+        ),
+        no_answers,
+    )
+    .await;
+    assert_eq!(r.done, 1, "{r:?}");
+
+    // Server B has a file A does not.
+    let root_b = tempfile::tempdir().expect("tempdir");
+    std::fs::write(root_b.path().join("b.txt"), b"from b").expect("write");
+    let server_b = EmbeddedServer::start(ServerOptions {
+        root: root_b.path().to_path_buf(),
+        credentials: None,
+        allow_active: false,
+    })
+    .await
+    .expect("server");
+    connect(&s.engine, server_b.addr().port(), DataMode::Passive);
+    let r = run(
+        &mut s.engine,
+        request(
+            2,
+            Direction::Download,
+            vec![item("/b.txt", false)],
+            s.local.path(),
+            OnExisting::Ask,
+        ),
+        no_answers,
+    )
+    .await;
+    assert_eq!((r.done, r.failed), (1, 0), "{r:?}");
+    assert_eq!(
+        std::fs::read(s.local.path().join("b.txt")).expect("read"),
+        b"from b"
     );
     s.engine.shutdown().await;
 }

@@ -44,6 +44,10 @@ pub struct TransferConfig {
     pub backoff_base: Duration,
     /// Close a transfer connection after this long without work.
     pub idle_close: Duration,
+    /// Transfer connections to open as soon as a server is known, before
+    /// any request: for headless commands, which are about to transfer.
+    /// The UI opens them only when there is work (0).
+    pub open_early: usize,
 }
 
 impl Default for TransferConfig {
@@ -53,6 +57,7 @@ impl Default for TransferConfig {
             retries: 5,
             backoff_base: Duration::from_secs(1),
             idle_close: Duration::from_secs(30),
+            open_early: 0,
         }
     }
 }
@@ -157,6 +162,14 @@ struct WorkerSlot {
     tx: mpsc::Sender<Assignment>,
     busy: Option<TransferId>,
     idle_since: Instant,
+    /// Logged in to a server the user has left: finishes its job, takes no other.
+    retired: bool,
+}
+
+impl WorkerSlot {
+    fn is_idle(&self) -> bool {
+        self.busy.is_none() && !self.retired
+    }
 }
 
 /// Internal messages from tasks the scheduler started.
@@ -241,7 +254,21 @@ impl Scheduler {
 
     fn on_msg(&mut self, m: Msg) {
         match m {
-            Msg::Profile(p) => self.profile = p,
+            Msg::Profile(p) => {
+                if p != self.profile {
+                    // The workers are logged in to the old server: the idle
+                    // ones go now, the busy ones after their job.
+                    for w in &mut self.workers {
+                        match w {
+                            Some(slot) if slot.busy.is_none() => *w = None,
+                            Some(slot) => slot.retired = true,
+                            None => {}
+                        }
+                    }
+                }
+                self.profile = p;
+                self.grow_pool(self.config.open_early);
+            }
             Msg::Request(req) => self.start_batch(req),
             Msg::Cancel(id) => self.cancel(id),
             Msg::CancelAll => {
@@ -497,9 +524,15 @@ impl Scheduler {
                 id,
                 outcome,
             } => {
-                if let Some(Some(slot)) = self.workers.get_mut(worker) {
-                    slot.busy = None;
-                    slot.idle_since = Instant::now();
+                if let Some(w) = self.workers.get_mut(worker) {
+                    match w {
+                        Some(slot) if slot.retired => *w = None,
+                        Some(slot) => {
+                            slot.busy = None;
+                            slot.idle_since = Instant::now();
+                        }
+                        None => {}
+                    }
                 }
                 self.finish(id, outcome);
             }
@@ -625,12 +658,20 @@ impl Scheduler {
         });
     }
 
+    /// Workers that take jobs (retired ones do not).
+    fn live_workers(&self) -> usize {
+        self.workers
+            .iter()
+            .filter(|w| w.as_ref().is_some_and(|w| !w.retired))
+            .count()
+    }
+
     /// Starts workers until `want` exist (bounded by the configured maximum).
     fn grow_pool(&mut self, want: usize) {
         let Some(profile) = self.profile.clone() else {
             return;
         };
-        let live = self.workers.iter().filter(|w| w.is_some()).count();
+        let live = self.live_workers();
         let want = want.min(self.config.connections);
         for _ in live..want {
             let (tx, rx) = mpsc::channel(1);
@@ -653,6 +694,7 @@ impl Scheduler {
                 tx,
                 busy: None,
                 idle_since: Instant::now(),
+                retired: false,
             });
         }
     }
@@ -671,11 +713,11 @@ impl Scheduler {
             let idle = self
                 .workers
                 .iter()
-                .position(|w| w.as_ref().is_some_and(|w| w.busy.is_none()));
+                .position(|w| w.as_ref().is_some_and(WorkerSlot::is_idle));
             let slot = match idle {
                 Some(i) => i,
                 None => {
-                    let live = self.workers.iter().filter(|w| w.is_some()).count();
+                    let live = self.live_workers();
                     if live >= self.config.connections || self.profile.is_none() {
                         return;
                     }
@@ -712,7 +754,7 @@ impl Scheduler {
         self.workers
             .iter()
             .flatten()
-            .filter(|w| w.busy.is_none())
+            .filter(|w| w.is_idle())
             .map(|w| tokio::time::Instant::from_std(w.idle_since + self.config.idle_close))
             .min()
     }
@@ -722,7 +764,7 @@ impl Scheduler {
         let has_work = !self.ready.is_empty();
         for w in &mut self.workers {
             if w.as_ref().is_some_and(|s| {
-                s.busy.is_none() && !has_work && now >= s.idle_since + self.config.idle_close
+                s.is_idle() && !has_work && now >= s.idle_since + self.config.idle_close
             }) {
                 *w = None;
             }
