@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use super::progress::Bars;
 use super::{EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, wire_line};
 use crate::cli::CopyArgs;
+use crate::engine::EngineHandle;
 use crate::engine::protocol::{
     BatchId, Command, ConnId, ConnectProfile, Direction, Event, OnExisting, TransferId,
     TransferItem, TransferRequest, TransferState,
@@ -53,25 +54,29 @@ struct Outcome {
     interrupted: bool,
 }
 
-/// Runs the copy on the engine and returns the exit status.
-pub async fn run(profile: ConnectProfile, copy: Copy, args: &CopyArgs, started: Instant) -> i32 {
+/// Starts the engine and its first transfer connection, so that logging
+/// in overlaps looking at the URL (a login is the slowest step there is).
+pub fn start_engine(profile: &ConnectProfile, args: &CopyArgs) -> EngineHandle {
     let config = TransferConfig {
         connections: usize::from(args.connections),
+        open_early: 1,
         ..TransferConfig::default()
     };
-    let mut engine = crate::engine::spawn_with(config);
+    let engine = crate::engine::spawn_with(config);
+    let _ = engine.commands.send(Command::Connect {
+        conn: ConnId(1),
+        profile: profile.clone(),
+    });
+    engine
+}
+
+/// Runs the copy on the engine (from [`start_engine`]) and returns the exit status.
+pub async fn run(mut engine: EngineHandle, copy: Copy, args: &CopyArgs, started: Instant) -> i32 {
     let mut bars = (!args.quiet && std::io::stderr().is_terminal()).then(Bars::new);
     let batch = BatchId(1);
-    let send = |engine: &crate::engine::EngineHandle, c: Command| {
+    let send = |engine: &EngineHandle, c: Command| {
         let _ = engine.commands.send(c);
     };
-    send(
-        &engine,
-        Command::Connect {
-            conn: ConnId(1),
-            profile,
-        },
-    );
     send(
         &engine,
         Command::Transfer(TransferRequest {

@@ -15,18 +15,25 @@ use crate::ui::text::sanitize;
 /// Downloads what the URL names and returns the exit status.
 pub async fn get(profile: ConnectProfile, local: PathBuf, args: CopyArgs) -> i32 {
     let started = Instant::now();
-    let (remote, kind) = match look_up(&profile, args.verbose).await {
+    let engine = copy::start_engine(&profile, &args);
+    let found = match look_up(&profile, args.verbose, true).await {
         Ok(found) => found,
-        Err(code) => return code,
+        Err(code) => {
+            engine.shutdown().await;
+            return code;
+        }
     };
+    let (remote, kind) = (found.path, found.kind);
     let shown = sanitize(&remote).into_owned();
     let size = match kind {
         RemoteKind::Missing(e) => {
             eprintln!("wharf: {shown}: {e}");
+            engine.shutdown().await;
             return EXIT_FAILED;
         }
         RemoteKind::File { .. } if names_a_folder(&profile) => {
             eprintln!("wharf: {shown}: not a folder");
+            engine.shutdown().await;
             return EXIT_FAILED;
         }
         RemoteKind::File { size } => size,
@@ -37,6 +44,7 @@ pub async fn get(profile: ConnectProfile, local: PathBuf, args: CopyArgs) -> i32
         Ok(p) => p,
         Err(why) => {
             eprintln!("wharf: {why}");
+            engine.shutdown().await;
             return EXIT_FAILED;
         }
     };
@@ -44,7 +52,7 @@ pub async fn get(profile: ConnectProfile, local: PathBuf, args: CopyArgs) -> i32
         source: PathBuf::from(&remote),
         is_dir,
         size,
-        modified: None,
+        modified: found.modified,
         target_name,
     };
     let plan = Copy {
@@ -52,7 +60,7 @@ pub async fn get(profile: ConnectProfile, local: PathBuf, args: CopyArgs) -> i32
         items: vec![item],
         target_dir,
     };
-    copy::run(profile, plan, &args, started).await
+    copy::run(engine, plan, &args, started).await
 }
 
 /// Where a download goes, as `cp -r SOURCE LOCAL` decides: into LOCAL when

@@ -49,9 +49,19 @@ fn stderr_sink(verbose: bool) -> WireSink {
     })
 }
 
+/// What the URL's path names.
+struct Found {
+    /// Absolute.
+    path: String,
+    kind: RemoteKind,
+    /// A file's time (MDTM), so planning needs no connection of its own.
+    modified: Option<chrono::NaiveDateTime>,
+}
+
 /// Logs in on a session of our own and finds out what the URL's path
-/// names: `(absolute path, kind)`. Errors are printed; the exit status comes back.
-async fn look_up(profile: &ConnectProfile, verbose: bool) -> Result<(String, RemoteKind), i32> {
+/// names, and with `want_time` a file's time. Errors are printed; the exit
+/// status comes back.
+async fn look_up(profile: &ConnectProfile, verbose: bool, want_time: bool) -> Result<Found, i32> {
     let mut session = match Session::open(profile.clone(), stderr_sink(verbose)).await {
         Ok(s) => s,
         Err(e) => {
@@ -60,13 +70,24 @@ async fn look_up(profile: &ConnectProfile, verbose: bool) -> Result<(String, Rem
         }
     };
     let path = session.start_path();
+    let mut modified = None;
     let kind = session.stat(&path).await;
+    if let Ok(RemoteKind::File { .. }) = kind
+        && want_time
+        && session.has_feature("MDTM")
+    {
+        modified = session.mdtm(&path).await.ok().flatten();
+    }
     if session.is_usable() {
         // Its goodbye need not hold up the copy.
         tokio::spawn(session.quit());
     }
     match kind {
-        Ok(kind) => Ok((path, kind)),
+        Ok(kind) => Ok(Found {
+            path,
+            kind,
+            modified,
+        }),
         Err(e) => {
             eprintln!("wharf: {}: {e}", sanitize(&path));
             Err(EXIT_FAILED)

@@ -30,9 +30,13 @@ pub async fn put(profile: ConnectProfile, locals: Vec<PathBuf>, args: CopyArgs) 
     if sources.is_empty() {
         return EXIT_FAILED;
     }
-    let (remote, kind) = match look_up(&profile, args.verbose).await {
-        Ok(found) => found,
-        Err(code) => return code,
+    let engine = copy::start_engine(&profile, &args);
+    let (remote, kind) = match look_up(&profile, args.verbose, false).await {
+        Ok(found) => (found.path, found.kind),
+        Err(code) => {
+            engine.shutdown().await;
+            return code;
+        }
     };
     let shown = sanitize(&remote).into_owned();
     let into_folder = kind == RemoteKind::Folder;
@@ -50,6 +54,7 @@ pub async fn put(profile: ConnectProfile, locals: Vec<PathBuf>, args: CopyArgs) 
         };
         if let Some(why) = refusal {
             eprintln!("wharf: {why}");
+            engine.shutdown().await;
             return EXIT_FAILED;
         }
     }
@@ -74,7 +79,7 @@ pub async fn put(profile: ConnectProfile, locals: Vec<PathBuf>, args: CopyArgs) 
         items,
         target_dir: PathBuf::from(target_dir),
     };
-    let code = copy::run(profile, plan, &args, started).await;
+    let code = copy::run(engine, plan, &args, started).await;
     if missing { code.max(EXIT_FAILED) } else { code }
 }
 
