@@ -159,6 +159,11 @@ async fn round_trip(var: &str, mode: DataMode) {
         move_after: true,
     };
     assert_eq!(batch(&mut e, clean).await, (41, 0));
+    // The servers run on this machine: the moved folder is gone from it.
+    assert!(
+        !Path::new(&remote_dir).exists(),
+        "{remote_dir} is still on the server"
+    );
     e.shutdown().await;
 }
 

@@ -589,40 +589,47 @@ impl Scheduler {
             side: target_side,
             path: b.target_dir.clone(),
         });
-        if b.move_after && done > 0 {
-            if let Some(parent) = &b.source_parent {
-                self.emit(Event::FolderChanged {
-                    side: source_side,
-                    path: parent.clone(),
-                });
-            }
-            if failed == 0 && cancelled == 0 && !b.source_dirs.is_empty() {
-                self.remove_source_dirs(
-                    b.direction,
-                    b.source_dirs.clone(),
-                    b.source_parent.clone(),
-                );
-            }
-        }
-        self.emit(Event::BatchDone {
+        let summary = Event::BatchDone {
             batch,
             done,
             failed,
             skipped,
             cancelled,
-        });
+        };
+        if b.move_after && done > 0 && failed == 0 && cancelled == 0 && !b.source_dirs.is_empty() {
+            // The batch is done once its emptied folders are gone too.
+            self.remove_source_dirs(
+                b.direction,
+                b.source_dirs.clone(),
+                b.source_parent.clone(),
+                summary,
+            );
+        } else {
+            if b.move_after
+                && done > 0
+                && let Some(parent) = &b.source_parent
+            {
+                self.emit(Event::FolderChanged {
+                    side: source_side,
+                    path: parent.clone(),
+                });
+            }
+            self.emit(summary);
+        }
         if let Some(b) = self.batches.get_mut(&batch) {
             b.reported_done = true;
         }
     }
 
     /// After a move, the emptied source folders go too, deepest first. A
-    /// folder that still holds something (a skipped file) stays.
+    /// folder that still holds something (a skipped file) stays. `then` (the
+    /// batch summary) is sent once they are gone.
     fn remove_source_dirs(
         &self,
         direction: Direction,
         mut dirs: Vec<PathBuf>,
         parent: Option<PathBuf>,
+        then: Event,
     ) {
         dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
         let events = self.events.clone();
@@ -655,6 +662,7 @@ impl Scheduler {
                 };
                 let _ = events.send(Event::FolderChanged { side, path: parent });
             }
+            let _ = events.send(then);
         });
     }
 
