@@ -1,7 +1,8 @@
-//! Interop transfers: get and put of a file and of a tree, passive and
-//! active, through the engine, against real vsftpd, pure-ftpd and proftpd
-//! (started by scripts/interop-servers.sh). Content compared by SHA-256.
-//! Each test works in its own folder under the test user's `upload/`.
+//! Interop moves (F6): a tree uploaded to real vsftpd, pure-ftpd and
+//! proftpd, then moved back down: every file arrives (compared by
+//! SHA-256) and the server's copy — files and folders — is gone. Plain
+//! get and put are in tests/interop.rs. Each test works in its own folder
+//! under the test user's `upload/`.
 
 #[path = "common/tree.rs"]
 mod tree;
@@ -77,9 +78,9 @@ fn item(source: &Path, is_dir: bool) -> TransferItem {
     }
 }
 
-/// Uploads a file and a 40-file tree into a fresh folder, downloads both
-/// back elsewhere, compares every byte, then removes what it uploaded.
-async fn round_trip(var: &str, mode: DataMode) {
+/// Uploads a file and a 40-file tree into a fresh folder, then moves the
+/// folder back down.
+async fn up_then_move_down(var: &str, mode: DataMode) {
     let Some(profile) = server(var, mode) else {
         return;
     };
@@ -118,47 +119,23 @@ async fn round_trip(var: &str, mode: DataMode) {
     up.items[0].target_name = tag.clone();
     assert_eq!(batch(&mut e, up).await, (41, 0));
 
-    let back = local.path().join("back");
-    std::fs::create_dir(&back).expect("mkdir");
-    let get_file = TransferRequest {
-        batch: BatchId(2),
-        direction: Direction::Download,
-        items: vec![item(
-            Path::new(&format!("{remote_dir}/one file.bin")),
-            false,
-        )],
-        target_dir: back.clone(),
-        on_existing: OnExisting::Ask,
-        move_after: false,
-    };
-    assert_eq!(batch(&mut e, get_file).await, (1, 0));
-    assert_eq!(sha(&back.join("one file.bin")), sha(&file));
-    let get_tree = TransferRequest {
-        batch: BatchId(3),
-        direction: Direction::Download,
-        items: vec![item(Path::new(&format!("{remote_dir}/tree")), true)],
-        target_dir: back.clone(),
-        on_existing: OnExisting::Ask,
-        move_after: false,
-    };
-    assert_eq!(batch(&mut e, get_tree).await, (40, 0));
-    assert_eq!(
-        tree_hashes(&back.join("tree")),
-        tree_hashes(&src.join("tree"))
-    );
-
-    // Tidy up on the server: move everything back down (F6 deletes the sources).
+    // Move it all back down: F6 deletes each source once its copy is complete.
     let tidy = local.path().join("tidy");
     std::fs::create_dir(&tidy).expect("mkdir");
     let clean = TransferRequest {
         batch: BatchId(4),
         direction: Direction::Download,
         items: vec![item(Path::new(&remote_dir), true)],
-        target_dir: tidy,
+        target_dir: tidy.clone(),
         on_existing: OnExisting::Overwrite,
         move_after: true,
     };
     assert_eq!(batch(&mut e, clean).await, (41, 0));
+    assert_eq!(sha(&tidy.join(&tag).join("one file.bin")), sha(&file));
+    assert_eq!(
+        tree_hashes(&tidy.join(&tag).join("tree")),
+        tree_hashes(&src.join("tree"))
+    );
     // The servers run on this machine: the moved folder is gone from it.
     assert!(
         !Path::new(&remote_dir).exists(),
@@ -173,13 +150,13 @@ macro_rules! server_tests {
             use super::*;
 
             #[tokio::test]
-            async fn get_and_put_passive() {
-                round_trip($var, DataMode::Passive).await;
+            async fn move_passive() {
+                up_then_move_down($var, DataMode::Passive).await;
             }
 
             #[tokio::test]
-            async fn get_and_put_active() {
-                round_trip($var, DataMode::Active).await;
+            async fn move_active() {
+                up_then_move_down($var, DataMode::Active).await;
             }
         }
     };
