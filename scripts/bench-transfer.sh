@@ -1,0 +1,235 @@
+#!/usr/bin/env bash
+# Transfers, side by side in one run, against vsftpd from
+# scripts/interop-servers.sh; medians of RUNS alternating runs, and ratios:
+#
+#   1. one 1 GiB file on loopback (bench-tree's big.bin), into tmpfs:
+#        wharf get  vs curl      wall  target <= 1.05 x, CPU (user+sys) <= 1.5 x
+#        wharf put  vs curl -T   wall  target <= 1.05 x
+#        wharf get peak resident memory  target <= 32 MiB
+#   2. 100 files x 4 KiB in 5 folders behind a 20 ms round trip (wan.py,
+#      10 ms each way, in front of a second vsftpd):
+#        wharf get (defaults: 4 connections)
+#          vs lftp -e 'mirror --parallel=4'                target <= 0.5 x
+#   3. 2,000 files x 4 KiB in 20 folders on plain loopback:
+#        wharf get  vs lftp mirror --parallel=4            target <= 0.8 x
+#
+# How the round trip is made: wan.py listens on 127.0.0.1 and forwards each
+# port to the same port on 127.0.0.2, delaying every chunk. vsftpd cannot
+# listen on 127.0.0.1:2131 then, so a second vsftpd (same binary, config
+# .interop/conf/vsftpd-wan.conf) listens on 127.0.0.2:2131 with its own
+# passive ports 31000-31049 and pasv_address=127.0.0.1: a PASV reply
+# advertises the proxy, so lftp (which uses PASV and its address) goes
+# through it too; wharf and curl use EPSV and the control connection's
+# address anyway. Clients connect to ftp://127.0.0.1:2131.
+#
+# Needs root (the servers, the bench trees in /home/wharftest/bench, created
+# once), curl, lftp, python3. Downloads go to a tmpfs folder, deleted
+# between runs; uploads go to upload/ and are deleted between runs.
+#
+#   scripts/bench-transfer.sh            # everything, RUNS=5
+#   RUNS=9 ONLY="big wan many" scripts/bench-transfer.sh
+#   WHARF=path/to/wharf scripts/bench-transfer.sh   # that binary, no build
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT=$PWD
+
+RUNS=${RUNS:-5}
+ONLY=${ONLY:-"big wan many"}
+WAN_PY=${WAN_PY:-$ROOT/../shared/tools/wan.py}
+USERPASS=wharftest:wharfpass
+LOOP=ftp://$USERPASS@127.0.0.1:2121
+WAN=ftp://$USERPASS@127.0.0.1:2131
+HOME_DIR=$(getent passwd wharftest | cut -d: -f6 || echo /home/wharftest)
+SCRATCH=${SCRATCH:-/dev/shm/wharf-bench}
+# lftp without its AUTH TLS attempt (the servers have no TLS: one round trip
+# lftp would lose for nothing) and without retries that hide errors.
+LFTP_SET="set ftp:ssl-allow no; set net:max-retries 1;"
+
+log() { printf 'bench: %s\n' "$*" >&2; }
+
+bash scripts/interop-servers.sh install >/dev/null
+bash scripts/interop-servers.sh start >/dev/null
+bash scripts/interop-servers.sh bench-tree >/dev/null
+for t in curl lftp python3; do
+    command -v "$t" >/dev/null || { log "$t is missing (scripts/interop-servers.sh install)"; exit 1; }
+done
+if [[ -z ${WHARF:-} ]]; then
+    log "building wharf (release)"
+    cargo build --release --locked --quiet
+    WHARF=$ROOT/target/release/wharf
+fi
+
+mkdir -p "$SCRATCH"
+out=$(mktemp -d)
+PIDS=()
+cleanup() {
+    local p
+    for p in ${PIDS[@]+"${PIDS[@]}"}; do kill "$p" 2>/dev/null || true; done
+    rm -rf "$SCRATCH" "$out"
+    rm -f "$HOME_DIR/upload/bench-put.bin"
+}
+trap cleanup EXIT
+
+# ---------------------------------------------------------------- trees --
+
+# Folders of 4 KiB random files, created once as root and given to wharftest.
+make_tree() {
+    local dir=$1 folders=$2 per=$3
+    local want=$((folders * per))
+    if [[ -d $dir && $(find "$dir" -type f | wc -l) -eq $want ]]; then
+        return 0
+    fi
+    log "creating $dir ($want files of 4 KiB in $folders folders)"
+    rm -rf "$dir.tmp" "$dir"
+    DIR="$dir.tmp" FOLDERS=$folders PER=$per python3 -c '
+import os
+d, n, per = os.environ["DIR"], int(os.environ["FOLDERS"]), int(os.environ["PER"])
+for i in range(n):
+    sub = os.path.join(d, "d%02d" % i)
+    os.makedirs(sub)
+    for j in range(per):
+        with open(os.path.join(sub, "f%03d.bin" % j), "wb") as f:
+            f.write(os.urandom(4096))
+'
+    chown -R wharftest: "$dir.tmp"
+    mv "$dir.tmp" "$dir"
+}
+mkdir -p "$HOME_DIR/bench"
+chown wharftest: "$HOME_DIR/bench"
+make_tree "$HOME_DIR/bench/t100" 5 20
+make_tree "$HOME_DIR/bench/t2000" 20 100
+
+# --------------------------------------------------------------- timing --
+
+# time_run NAME CMD...: runs CMD, appends "NAME wall user sys maxrss_kb" to $out/times.
+time_run() {
+    local name=$1
+    shift
+    /usr/bin/time -o "$out/one" -f "%e %U %S %M" "$@" >/dev/null 2>"$out/err" || {
+        log "$name failed:"; cat "$out/err" >&2; cat "$out/one" >&2 || true; exit 1
+    }
+    echo "$name $(tail -n 1 "$out/one")" >>"$out/times"
+}
+
+# Same tree arrived? (file count and total bytes)
+check_tree() {
+    local dir=$1 files=$2
+    local n; n=$(find "$dir" -type f | wc -l)
+    [[ $n -eq $files ]] || { log "$dir has $n files, want $files"; exit 1; }
+}
+
+fresh() { rm -rf "$SCRATCH/dl"; mkdir -p "$SCRATCH/dl"; }
+
+if [[ " $ONLY " == *" big "* ]]; then
+    log "1 GiB get and put on loopback, $RUNS runs each"
+    cp "$HOME_DIR/big.bin" "$SCRATCH/up.bin"
+    for ((i = 0; i < RUNS; i++)); do
+        # Alternate who goes first: the page cache and the other core's
+        # load drift during a run.
+        for who in $( ((i % 2)) && echo "curl wharf" || echo "wharf curl"); do
+            fresh
+            if [[ $who == wharf ]]; then
+                time_run get-wharf "$WHARF" get -q "$LOOP/big.bin" "$SCRATCH/dl/"
+            else
+                time_run get-curl curl -sS -o "$SCRATCH/dl/big.bin" "$LOOP/big.bin"
+            fi
+            [[ $(stat -c %s "$SCRATCH/dl/big.bin") -eq 1073741824 ]] || { log "short download"; exit 1; }
+        done
+        for who in $( ((i % 2)) && echo "curl wharf" || echo "wharf curl"); do
+            rm -f "$HOME_DIR/upload/bench-put.bin"
+            sync
+            if [[ $who == wharf ]]; then
+                time_run put-wharf "$WHARF" put -q "$SCRATCH/up.bin" "$LOOP/upload/bench-put.bin"
+            else
+                time_run put-curl curl -sS -T "$SCRATCH/up.bin" "$LOOP/upload/bench-put.bin"
+            fi
+            [[ $(stat -c %s "$HOME_DIR/upload/bench-put.bin") -eq 1073741824 ]] || { log "short upload"; exit 1; }
+        done
+    done
+    rm -f "$SCRATCH/up.bin" "$HOME_DIR/upload/bench-put.bin"
+fi
+
+if [[ " $ONLY " == *" wan "* ]]; then
+    log "100 files behind a 20 ms round trip, $RUNS runs each"
+    conf=$ROOT/.interop/conf/vsftpd-wan.conf
+    sed -e 's/^listen_address=.*/listen_address=127.0.0.2/' \
+        -e 's/^listen_port=.*/listen_port=2131/' \
+        -e 's/^pasv_min_port=.*/pasv_min_port=31000/' \
+        -e 's/^pasv_max_port=.*/pasv_max_port=31049/' \
+        -e 's/^log_ftp_protocol=.*/log_ftp_protocol=NO/' \
+        -e "s#^vsftpd_log_file=.*#vsftpd_log_file=$ROOT/.interop/logs/vsftpd-wan.log#" \
+        "$ROOT/.interop/conf/vsftpd.conf" >"$conf"
+    echo "pasv_address=127.0.0.1" >>"$conf"
+    "$ROOT/.interop/pkgs/vsftpd/usr/sbin/vsftpd" "$conf" </dev/null >>"$ROOT/.interop/logs/vsftpd-wan.log" 2>&1 &
+    PIDS+=($!)
+    python3 "$WAN_PY" --listen 127.0.0.1 --target 127.0.0.2 --ports 2131,31000-31049 \
+        --delay-ms 10 >"$out/wan.log" 2>&1 &
+    PIDS+=($!)
+    for _ in $(seq 50); do
+        curl -s --max-time 2 "$WAN/" -o /dev/null && break
+        sleep 0.2
+    done
+    for ((i = 0; i < RUNS; i++)); do
+        for who in $( ((i % 2)) && echo "lftp wharf" || echo "wharf lftp"); do
+            fresh
+            if [[ $who == wharf ]]; then
+                time_run wan-wharf "$WHARF" get -q "$WAN/bench/t100" "$SCRATCH/dl/t100"
+            else
+                time_run wan-lftp lftp -e "$LFTP_SET mirror --parallel=4 bench/t100 $SCRATCH/dl/t100; bye" "$WAN"
+            fi
+            check_tree "$SCRATCH/dl/t100" 100
+        done
+    done
+fi
+
+if [[ " $ONLY " == *" many "* ]]; then
+    log "2,000 files in 20 folders on loopback, $RUNS runs each"
+    for ((i = 0; i < RUNS; i++)); do
+        for who in $( ((i % 2)) && echo "lftp wharf" || echo "wharf lftp"); do
+            fresh
+            if [[ $who == wharf ]]; then
+                time_run many-wharf "$WHARF" get -q "$LOOP/bench/t2000" "$SCRATCH/dl/t2000"
+            else
+                time_run many-lftp lftp -e "$LFTP_SET mirror --parallel=4 bench/t2000 $SCRATCH/dl/t2000; bye" "$LOOP"
+            fi
+            check_tree "$SCRATCH/dl/t2000" 2000
+        done
+    done
+fi
+
+python3 - "$out/times" "$RUNS" <<'PY'
+import sys, statistics
+rows = {}
+for line in open(sys.argv[1]):
+    name, wall, user, sys_, rss = line.split()
+    rows.setdefault(name, []).append((float(wall), float(user) + float(sys_), int(rss)))
+runs = sys.argv[2]
+def med(name, i):
+    return statistics.median(r[i] for r in rows[name])
+def show(label, name):
+    w, c = med(name, 0), med(name, 1)
+    print(f"  {label:<34} wall {w:7.3f} s   cpu {c:6.3f} s   peak rss {max(r[2] for r in rows[name]) / 1024:6.1f} MiB")
+def ratio(what, a, b, i, target):
+    r = med(a, i) / med(b, i)
+    verdict = "ok" if r <= target else "MISSED"
+    print(f"  {what:<34} {r:5.2f} x   (target <= {target}) {verdict}")
+print(f"medians of {runs} runs")
+if "get-wharf" in rows:
+    print("1 GiB from vsftpd on loopback into tmpfs")
+    show("wharf get", "get-wharf"); show("curl", "get-curl")
+    ratio("get wall, wharf / curl", "get-wharf", "get-curl", 0, 1.05)
+    ratio("get cpu, wharf / curl", "get-wharf", "get-curl", 1, 1.5)
+    peak = max(r[2] for r in rows["get-wharf"]) / 1024
+    print(f"  {'wharf get peak rss':<34} {peak:5.1f} MiB (target <= 32) {'ok' if peak <= 32 else 'MISSED'}")
+    print("1 GiB to vsftpd on loopback from tmpfs")
+    show("wharf put", "put-wharf"); show("curl -T", "put-curl")
+    ratio("put wall, wharf / curl", "put-wharf", "put-curl", 0, 1.05)
+if "wan-wharf" in rows:
+    print("100 files x 4 KiB, 5 folders, 20 ms round trip")
+    show("wharf get (-j 4)", "wan-wharf"); show("lftp mirror --parallel=4", "wan-lftp")
+    ratio("wall, wharf / lftp", "wan-wharf", "wan-lftp", 0, 0.5)
+if "many-wharf" in rows:
+    print("2,000 files x 4 KiB, 20 folders, loopback")
+    show("wharf get (-j 4)", "many-wharf"); show("lftp mirror --parallel=4", "many-lftp")
+    ratio("wall, wharf / lftp", "many-wharf", "many-lftp", 0, 0.8)
+PY
