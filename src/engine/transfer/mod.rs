@@ -152,6 +152,10 @@ struct Batch {
     source_dirs: Vec<PathBuf>,
     move_after: bool,
     ids: Vec<TransferId>,
+    /// How many of `ids` have not finished: the batch is looked at as a
+    /// whole only when this reaches 0, not on every file (a tree of n files
+    /// would cost n² otherwise).
+    unfinished: usize,
     /// "Apply to all in this batch".
     choice_for_all: Option<OnExisting>,
     planned: bool,
@@ -312,6 +316,7 @@ impl Scheduler {
                 source_dirs: Vec::new(),
                 move_after: req.move_after,
                 ids: Vec::new(),
+                unfinished: 0,
                 choice_for_all: None,
                 planned: false,
                 reported_done: false,
@@ -382,6 +387,7 @@ impl Scheduler {
             );
         }
         if let Some(b) = self.batches.get_mut(&batch) {
+            b.unfinished = ids.len();
             b.ids = ids;
             b.source_dirs = plan.source_dirs;
             b.planned = true;
@@ -514,6 +520,7 @@ impl Scheduler {
         });
         if let Some(b) = self.batches.get_mut(&batch) {
             b.reported_done = false;
+            b.unfinished += 1;
         }
     }
 
@@ -558,8 +565,14 @@ impl Scheduler {
             }
             Outcome::Cancelled => tracing::debug!(transfer = id.0, ?dir, "cancelled {job}"),
         }
+        let was_finished = matches!(entry.status, Status::Finished(_));
         entry.status = Status::Finished(outcome);
         let batch = entry.job.batch;
+        if let Some(b) = self.batches.get_mut(&batch)
+            && !was_finished
+        {
+            b.unfinished = b.unfinished.saturating_sub(1);
+        }
         self.check_batch(batch);
     }
 
@@ -568,7 +581,7 @@ impl Scheduler {
         let Some(b) = self.batches.get(&batch) else {
             return;
         };
-        if !b.planned || b.reported_done {
+        if !b.planned || b.reported_done || b.unfinished > 0 {
             return;
         }
         let (mut done, mut failed, mut skipped, mut cancelled) = (0, 0, 0, 0);
