@@ -65,44 +65,103 @@ fn copy_of(e: &io::Error) -> io::Error {
     io::Error::new(e.kind(), e.to_string())
 }
 
-/// Writes a file on a thread of its own. Call [`FileWriter::close`] to wait
-/// until every byte is written; dropping it abandons what is still queued.
+/// What [`FileWriter::finish`] does once every byte is written.
+#[derive(Debug, Default)]
+pub struct Finish {
+    /// Set the file's modification time.
+    pub modified: Option<std::time::SystemTime>,
+    /// Then rename it (a download's temporary name to its final one).
+    pub rename_to: Option<std::path::PathBuf>,
+}
+
+/// Writes a file on a thread of its own, started once more than a chunk
+/// has arrived (a small file costs no thread). [`FileWriter::close`] or
+/// [`FileWriter::finish`] wait until every byte is written; until then
+/// `flush` only hands full chunks over. Dropping it abandons what is still
+/// queued (a cancel).
 pub struct FileWriter {
     shared: Arc<Shared>,
     buf: Vec<u8>,
-    thread: Option<tokio::task::JoinHandle<()>>,
+    /// The file, until the thread takes it.
+    file: Option<std::fs::File>,
+    path: std::path::PathBuf,
+    /// The thread gives the file back when it ends.
+    thread: Option<tokio::task::JoinHandle<std::fs::File>>,
 }
 
 impl FileWriter {
-    /// Takes over `file`, positioned where writing starts.
-    pub fn new(file: std::fs::File) -> FileWriter {
-        let shared = Arc::new(Shared::default());
-        let theirs = shared.clone();
-        let thread = tokio::task::spawn_blocking(move || write_loop(file, &theirs));
+    /// Takes over `file` (at `path`), positioned where writing starts.
+    /// `expected` (bytes still to come, when known) sizes the first buffer.
+    pub fn new(file: std::fs::File, path: std::path::PathBuf, expected: Option<u64>) -> FileWriter {
+        let first = expected.map_or(CHUNK, |n| {
+            usize::try_from(n).map_or(CHUNK, |n| n.saturating_add(1).min(CHUNK))
+        });
         FileWriter {
-            shared,
-            buf: Vec::with_capacity(CHUNK),
-            thread: Some(thread),
+            shared: Arc::new(Shared::default()),
+            buf: Vec::with_capacity(first),
+            file: Some(file),
+            path,
+            thread: None,
         }
     }
 
-    /// Writes what is buffered, waits for the thread to finish and closes the file.
-    pub async fn close(mut self) -> io::Result<()> {
-        use tokio::io::AsyncWriteExt;
-        let flushed = self.flush().await;
-        {
-            let mut st = self.shared.lock();
-            st.closed = true;
-        }
-        self.shared.cond.notify_one();
-        if let Some(t) = self.thread.take() {
-            t.await.map_err(io::Error::other)?;
-        }
-        flushed
+    /// Writes everything and closes the file.
+    pub async fn close(self) -> io::Result<()> {
+        self.finish(Finish::default()).await.0
     }
 
-    /// Queues the current chunk for the thread, unless the queue is full.
+    /// Writes everything, then sets the time and renames as asked, on the
+    /// same blocking thread. Returns the outcome of writing and renaming,
+    /// and separately that of setting the time (not worth failing over).
+    pub async fn finish(mut self, then: Finish) -> (io::Result<()>, Option<io::Error>) {
+        let file = match self.thread.take() {
+            None => self.file.take(),
+            Some(thread) => {
+                use tokio::io::AsyncWriteExt;
+                let flushed = self.flush().await;
+                self.shared.lock().closed = true;
+                self.shared.cond.notify_one();
+                let file = thread.await.map_err(io::Error::other);
+                match (flushed, file) {
+                    (Err(e), _) | (_, Err(e)) => return (Err(e), None),
+                    (Ok(()), Ok(f)) => Some(f),
+                }
+            }
+        };
+        let Some(mut file) = file else {
+            return (Err(io::Error::other("the file was already closed")), None);
+        };
+        let rest = std::mem::take(&mut self.buf);
+        let path = self.path.clone();
+        let done = tokio::task::spawn_blocking(move || {
+            file.write_all(&rest)?;
+            let time = then
+                .modified
+                .map(|t| file.set_modified(t))
+                .and_then(Result::err);
+            drop(file);
+            if let Some(to) = &then.rename_to {
+                std::fs::rename(&path, to)?;
+            }
+            Ok(time)
+        })
+        .await;
+        match done {
+            Ok(Ok(time)) => (Ok(()), time),
+            Ok(Err(e)) => (Err(e), None),
+            Err(e) => (Err(io::Error::other(e)), None),
+        }
+    }
+
+    /// Queues the current chunk for the thread (starting it the first
+    /// time), unless the queue is full.
     fn poll_hand_over(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        if let Some(file) = self.file.take() {
+            let theirs = self.shared.clone();
+            self.thread = Some(tokio::task::spawn_blocking(move || {
+                write_loop(file, &theirs)
+            }));
+        }
         let mut st = self.shared.lock();
         if let Some(e) = &st.error {
             return Poll::Ready(Err(copy_of(e)));
@@ -119,7 +178,8 @@ impl FileWriter {
     }
 }
 
-fn write_loop(mut file: std::fs::File, shared: &Shared) {
+/// Writes queued chunks until told to stop; gives the file back.
+fn write_loop(mut file: std::fs::File, shared: &Shared) -> std::fs::File {
     loop {
         let mut chunk = {
             let mut st = shared.lock();
@@ -129,7 +189,7 @@ fn write_loop(mut file: std::fs::File, shared: &Shared) {
                     break c;
                 }
                 if st.closed {
-                    return;
+                    return file;
                 }
                 st = shared
                     .cond
@@ -146,7 +206,7 @@ fn write_loop(mut file: std::fs::File, shared: &Shared) {
             st.error = Some(e);
             st.queue.clear();
             Shared::wake_task(&mut st);
-            return;
+            return file;
         }
         Shared::wake_task(&mut st);
     }
@@ -171,9 +231,14 @@ impl AsyncWrite for FileWriter {
         Poll::Ready(Ok(n))
     }
 
-    /// Hands over what is buffered and waits until the thread has written it all.
+    /// With the thread running: hands over what is buffered and waits until
+    /// it is written. Without (less than a chunk so far): nothing to do
+    /// until `close`/`finish`, which write it in one go.
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         let this = self.get_mut();
+        if this.thread.is_none() {
+            return Poll::Ready(Ok(()));
+        }
         if !this.buf.is_empty() {
             match this.poll_hand_over(cx) {
                 Poll::Ready(Ok(())) => {}
@@ -349,7 +414,11 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("f");
         let want = data(3 * CHUNK + 12_345);
-        let mut w = FileWriter::new(std::fs::File::create(&path).expect("create"));
+        let mut w = FileWriter::new(
+            std::fs::File::create(&path).expect("create"),
+            path.clone(),
+            None,
+        );
         for piece in want.chunks(100_000) {
             w.write_all(piece).await.expect("write");
         }
@@ -360,6 +429,36 @@ mod tests {
         let mut got = Vec::new();
         r.read_to_end(&mut got).await.expect("read");
         assert_eq!(got, want);
+    }
+
+    #[tokio::test]
+    async fn finish_writes_sets_the_time_and_renames() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let part = dir.path().join(".f.part");
+        let done = dir.path().join("f");
+        let when = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_704_164_645);
+        for len in [10, 3 * CHUNK + 1] {
+            let want = data(len);
+            let mut w = FileWriter::new(
+                std::fs::File::create(&part).expect("create"),
+                part.clone(),
+                Some(len as u64),
+            );
+            w.write_all(&want).await.expect("write");
+            w.flush().await.expect("flush");
+            let (written, time) = w
+                .finish(Finish {
+                    modified: Some(when),
+                    rename_to: Some(done.clone()),
+                })
+                .await;
+            written.expect("written");
+            assert!(time.is_none(), "{time:?}");
+            assert!(!part.exists());
+            assert_eq!(std::fs::read(&done).expect("read"), want);
+            let meta = std::fs::metadata(&done).expect("meta");
+            assert_eq!(meta.modified().expect("mtime"), when);
+        }
     }
 
     #[tokio::test]
@@ -380,7 +479,7 @@ mod tests {
         let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
             return;
         };
-        let mut w = FileWriter::new(full);
+        let mut w = FileWriter::new(full, "/dev/full".into(), None);
         let mut failed = false;
         for _ in 0..8 {
             if w.write_all(&data(CHUNK)).await.is_err() {

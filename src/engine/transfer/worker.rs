@@ -13,7 +13,7 @@ use tokio::io::AsyncSeekExt;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use super::file_io::{FileReader, FileWriter};
+use super::file_io::{FileReader, FileWriter, Finish};
 use super::job::{Job, free_name, part_name};
 use super::plan::remote_join;
 use super::{Outcome, TransferConfig};
@@ -268,27 +268,31 @@ impl Worker {
             &dir_text,
             true,
         )?;
-        tokio::fs::create_dir_all(&dir)
-            .await
-            .map_err(|e| local_fail(&dir, e))?;
         let write_to = PathBuf::from(target.part_path.as_deref().unwrap_or(&target.final_path));
 
         // Continue what is already there when resuming; start clean otherwise.
+        // One trip to a blocking thread for the folder, the file and its size.
         let continue_existing = target.resume_in_place || attempt > 0;
-        let mut file = tokio::fs::OpenOptions::new()
-            .create(true)
-            .write(true)
-            .truncate(!continue_existing)
-            .open(&write_to)
-            .await
-            .map_err(|e| local_fail(&write_to, e))?;
-        let offset = if continue_existing {
-            file.seek(SeekFrom::End(0))
-                .await
-                .map_err(|e| local_fail(&write_to, e))?
-        } else {
-            0
-        };
+        let path = write_to.clone();
+        let opened = tokio::task::spawn_blocking(move || {
+            std::fs::create_dir_all(&dir).map_err(|e| local_fail(&dir, e))?;
+            let mut file = std::fs::OpenOptions::new()
+                .create(true)
+                .write(true)
+                .truncate(!continue_existing)
+                .open(&path)
+                .map_err(|e| local_fail(&path, e))?;
+            let offset = if continue_existing {
+                std::io::Seek::seek(&mut file, SeekFrom::End(0))
+                    .map_err(|e| local_fail(&path, e))?
+            } else {
+                0
+            };
+            Ok::<_, Fail>((file, offset))
+        })
+        .await
+        .map_err(|e| Fail::Permanent(format!("local file: {e}")))?;
+        let (file, offset) = opened?;
         if let Some(size) = job.size
             && target.resume_in_place
             && offset >= size
@@ -302,17 +306,59 @@ impl Worker {
             };
         }
 
-        let mut out = FileWriter::new(file.into_std().await);
+        let expected_now = job.size.map(|s| s.saturating_sub(offset));
+        let mut out = FileWriter::new(file, write_to.clone(), expected_now);
+        let received = self.receive(job, offset, &mut out).await;
+        let modified = match received {
+            Ok(m) => m,
+            Err(f) => {
+                // Every byte that arrived goes to disk: a retry resumes
+                // from the file's size.
+                let _ = out.close().await;
+                return Err(f);
+            }
+        };
+        // Write the rest, set the time, and give the file its name, in one
+        // trip to a blocking thread.
+        let (written, time) = out
+            .finish(Finish {
+                modified: modified.map(system_time),
+                rename_to: target
+                    .part_path
+                    .is_some()
+                    .then(|| PathBuf::from(&target.final_path)),
+            })
+            .await;
+        written.map_err(|e| Fail::Permanent(format!("local file: {e}")))?;
+        if let Some(e) = time {
+            // The data is fine; a time that cannot be set is not worth failing over.
+            self.sink.info(format!(
+                "could not set the time of {}: {e}",
+                target.final_path
+            ));
+        }
+        if job.move_after {
+            let session = self.session().await?;
+            session.delete(&job.remote).await.map_err(|e| {
+                Fail::Permanent(format!("copied, but the source was not deleted: {e}"))
+            })?;
+        }
+        Ok(())
+    }
+
+    /// The network half of a download: the data into `out`, checked
+    /// against the expected size, and the time the file should get.
+    async fn receive(
+        &mut self,
+        job: &Job,
+        offset: u64,
+        out: &mut FileWriter,
+    ) -> Result<Option<chrono::NaiveDateTime>, Fail> {
         let mut progress = Progress::new(job.id, offset, self.events.clone());
         let session = self.session().await?;
         let received = session
-            .download(&job.remote, offset, &mut out, &mut |n| progress.update(n))
-            .await;
-        // Every byte received is on disk before anything else looks at the
-        // file (a retry resumes from its size).
-        let closed = out.close().await;
-        let received = received?;
-        closed.map_err(|e| Fail::Permanent(format!("local file: {e}")))?;
+            .download(&job.remote, offset, out, &mut |n| progress.update(n))
+            .await?;
         progress.finish();
         let total = offset + received;
         let expected = match job.size {
@@ -334,36 +380,13 @@ impl Worker {
         }
         // A listing's time is exact when it was MLSD (the plan may not
         // have asked the server: this session knows).
-        let modified = if job.modified_exact || session.info().uses_mlsd {
+        Ok(if job.modified_exact || session.info().uses_mlsd {
             job.modified
         } else if session.has_feature("MDTM") {
             session.mdtm(&job.remote).await?.or(job.modified)
         } else {
             job.modified
-        };
-        if let Some(t) = modified {
-            let path = write_to.clone();
-            let set = tokio::task::spawn_blocking(move || set_mtime(&path, t)).await;
-            if let Ok(Err(e)) = set {
-                // The data is fine; a time that cannot be set is not worth failing over.
-                self.sink.info(format!(
-                    "could not set the time of {}: {e}",
-                    write_to.display()
-                ));
-            }
-        }
-        if target.part_path.is_some() {
-            tokio::fs::rename(&write_to, &target.final_path)
-                .await
-                .map_err(|e| local_fail(Path::new(&target.final_path), e))?;
-        }
-        if job.move_after {
-            let session = self.session().await?;
-            session.delete(&job.remote).await.map_err(|e| {
-                Fail::Permanent(format!("copied, but the source was not deleted: {e}"))
-            })?;
-        }
-        Ok(())
+        })
     }
 
     async fn upload_once(&mut self, job: &Job, attempt: u32) -> Result<(), Fail> {
@@ -476,18 +499,14 @@ fn join_any(dir: &str, name: &str, direction: Direction) -> String {
     }
 }
 
-/// Sets a local file's modification time (given in UTC).
-fn set_mtime(path: &Path, t: chrono::NaiveDateTime) -> std::io::Result<()> {
+/// A UTC time as the file system takes it.
+fn system_time(t: chrono::NaiveDateTime) -> std::time::SystemTime {
     let secs = t.and_utc().timestamp();
-    let when = if secs >= 0 {
+    if secs >= 0 {
         std::time::UNIX_EPOCH + Duration::from_secs(secs.unsigned_abs())
     } else {
         std::time::UNIX_EPOCH - Duration::from_secs(secs.unsigned_abs())
-    };
-    std::fs::File::options()
-        .write(true)
-        .open(path)?
-        .set_modified(when)
+    }
 }
 
 /// Sends throttled progress for one transfer.
