@@ -46,7 +46,8 @@ pub struct TransferConfig {
     pub idle_close: Duration,
     /// Transfer connections to open as soon as a server is known, before
     /// any request: for headless commands, which are about to transfer.
-    /// The UI opens them only when there is work (0).
+    /// With any, a planning connection is opened ahead too, for the first
+    /// request. The UI opens them only when there is work (0).
     pub open_early: usize,
 }
 
@@ -182,6 +183,11 @@ enum Internal {
         batch: BatchId,
         result: Result<plan::Plan, EngineError>,
     },
+    /// A planning connection opened ahead of the first request (open_early).
+    SparePlan {
+        profile: ConnectProfile,
+        session: Box<Session>,
+    },
 }
 
 struct Scheduler {
@@ -201,6 +207,8 @@ struct Scheduler {
     reports_rx: Option<mpsc::UnboundedReceiver<Report>>,
     internal_tx: mpsc::UnboundedSender<Internal>,
     internal_rx: Option<mpsc::UnboundedReceiver<Internal>>,
+    /// A logged-in planning connection waiting for the first request (open_early).
+    spare_plan: Option<Session>,
 }
 
 impl Scheduler {
@@ -223,6 +231,7 @@ impl Scheduler {
             reports_rx: Some(reports_rx),
             internal_tx,
             internal_rx: Some(internal_rx),
+            spare_plan: None,
         }
     }
 
@@ -270,8 +279,14 @@ impl Scheduler {
                         }
                     }
                 }
+                if p != self.profile {
+                    self.spare_plan = None;
+                }
                 self.profile = p;
                 self.grow_pool(self.config.open_early);
+                if self.config.open_early > 0 && self.spare_plan.is_none() {
+                    self.open_spare_plan();
+                }
             }
             Msg::Request(req) => self.start_batch(req),
             Msg::Cancel(id) => self.cancel(id),
@@ -333,9 +348,10 @@ impl Scheduler {
         let ids = self.next_id.clone();
         let internal = self.internal_tx.clone();
         let events = self.events.clone();
+        let spare = self.spare_plan.take().filter(Session::is_usable);
         tokio::spawn(async move {
             let batch = req.batch;
-            let result = plan_batch(req, profile, ids, events).await;
+            let result = plan_batch(req, profile, spare, ids, events).await;
             let _ = internal.send(Internal::Planned { batch, result });
         });
     }
@@ -353,7 +369,32 @@ impl Scheduler {
                 }
                 Ok(plan) => self.add_plan(batch, plan),
             },
+            Internal::SparePlan { profile, session } => {
+                if self.spare_plan.is_none() && self.profile.as_ref() == Some(&profile) {
+                    self.spare_plan = Some(*session);
+                } else {
+                    tokio::spawn(session.quit());
+                }
+            }
         }
+    }
+
+    /// Logs a planning connection in ahead of the first request, so that
+    /// request does not wait for a login (headless commands, open_early).
+    fn open_spare_plan(&self) {
+        let Some(profile) = self.profile.clone() else {
+            return;
+        };
+        let internal = self.internal_tx.clone();
+        let sink = plan_sink(&self.events);
+        tokio::spawn(async move {
+            if let Ok(session) = Session::open(profile.clone(), sink).await {
+                let _ = internal.send(Internal::SparePlan {
+                    profile,
+                    session: Box::new(session),
+                });
+            }
+        });
     }
 
     fn add_plan(&mut self, batch: BatchId, plan: plan::Plan) {
@@ -804,14 +845,16 @@ fn plan_sink(events: &EventTx) -> WireSink {
     WireSink::to_events(events.clone(), "[plan] ")
 }
 
-/// Walks a batch on a connection of its own (opened only if the plan needs the server).
+/// Walks a batch on a connection of its own (opened only if the plan needs
+/// the server, unless one was opened ahead).
 async fn plan_batch(
     req: TransferRequest,
     profile: ConnectProfile,
+    spare: Option<Session>,
     ids: Arc<AtomicU64>,
     events: EventTx,
 ) -> Result<plan::Plan, EngineError> {
-    let mut session = plan::PlanSession::new(profile, plan_sink(&events));
+    let mut session = plan::PlanSession::new(profile, plan_sink(&events), spare);
     let mut next_id = move || TransferId(ids.fetch_add(1, Ordering::Relaxed));
     let result = match req.direction {
         Direction::Download => plan::plan_download(&req, &mut session, &mut next_id).await,

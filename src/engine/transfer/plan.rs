@@ -41,11 +41,12 @@ pub struct PlanSession {
 }
 
 impl PlanSession {
-    pub fn new(profile: ConnectProfile, sink: WireSink) -> PlanSession {
+    /// `opened`: a session logged in ahead, if there is one.
+    pub fn new(profile: ConnectProfile, sink: WireSink, opened: Option<Session>) -> PlanSession {
         PlanSession {
             profile,
             sink,
-            session: None,
+            session: opened,
         }
     }
 
