@@ -7,15 +7,17 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use tokio::sync::mpsc;
+
 use super::progress::Bars;
 use super::{EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, wire_line};
 use crate::cli::CopyArgs;
-use crate::engine::EngineHandle;
 use crate::engine::protocol::{
-    BatchId, Command, ConnId, ConnectProfile, Direction, Event, OnExisting, TransferId,
-    TransferItem, TransferRequest, TransferState,
+    BatchId, ConnectProfile, Direction, Event, OnExisting, TransferId, TransferItem,
+    TransferRequest, TransferState,
 };
-use crate::engine::transfer::TransferConfig;
+use crate::engine::session::Session;
+use crate::engine::transfer::{self, Msg, TransferConfig, TransferHandle};
 use crate::ui::text::sanitize;
 
 /// Why a file is refused when no flag says what to do with an existing target.
@@ -54,32 +56,53 @@ struct Outcome {
     interrupted: bool,
 }
 
-/// Starts the engine and its first transfer connection, so that logging
-/// in overlaps looking at the URL (a login is the slowest step there is).
-pub fn start_engine(profile: &ConnectProfile, args: &CopyArgs) -> EngineHandle {
+/// The engine's transfer half, which is all a copy needs: the UI's
+/// dispatcher would also open a browse connection, a login (43 ms of
+/// vsftpd's CPU) that nothing here would use.
+pub struct Engine {
+    transfers: TransferHandle,
+    events: mpsc::UnboundedReceiver<Event>,
+}
+
+impl Engine {
+    pub async fn shutdown(self) {
+        self.transfers.shutdown().await;
+    }
+}
+
+/// Starts the transfer engine and its first transfer connection, so that
+/// logging in overlaps looking at the URL (a login is the slowest step
+/// there is).
+pub fn start_engine(profile: &ConnectProfile, args: &CopyArgs) -> Engine {
     let config = TransferConfig {
         connections: usize::from(args.connections),
         open_early: 1,
         ..TransferConfig::default()
     };
-    let engine = crate::engine::spawn_with(config);
-    let _ = engine.commands.send(Command::Connect {
-        conn: ConnId(1),
-        profile: profile.clone(),
-    });
-    engine
+    let (tx, events) = mpsc::unbounded_channel();
+    let transfers = transfer::spawn(tx, config);
+    transfers.send(Msg::Profile(Some(profile.clone())));
+    Engine { transfers, events }
 }
 
-/// Runs the copy on the engine (from [`start_engine`]) and returns the exit status.
-pub async fn run(mut engine: EngineHandle, copy: Copy, args: &CopyArgs, started: Instant) -> i32 {
+/// Runs the copy on the engine (from [`start_engine`]) and returns the exit
+/// status. `session`, the one that looked at the URL, plans the copy.
+pub async fn run(
+    mut engine: Engine,
+    session: Option<Session>,
+    copy: Copy,
+    args: &CopyArgs,
+    started: Instant,
+) -> i32 {
     let mut bars = (!args.quiet && std::io::stderr().is_terminal()).then(Bars::new);
     let batch = BatchId(1);
-    let send = |engine: &EngineHandle, c: Command| {
-        let _ = engine.commands.send(c);
-    };
+    let send = |engine: &Engine, m: Msg| engine.transfers.send(m);
+    if let Some(s) = session {
+        send(&engine, Msg::PlanOn(Box::new(s)));
+    }
     send(
         &engine,
-        Command::Transfer(TransferRequest {
+        Msg::Request(TransferRequest {
             batch,
             direction: copy.direction,
             items: copy.items,
@@ -108,7 +131,7 @@ pub async fn run(mut engine: EngineHandle, copy: Copy, args: &CopyArgs, started:
                     break;
                 }
                 out.interrupted = true;
-                send(&engine, Command::CancelAllTransfers);
+                send(&engine, Msg::CancelAll);
                 give_up_at = Some(tokio::time::Instant::now() + CANCEL_GRACE);
                 continue;
             }
@@ -132,7 +155,7 @@ pub async fn run(mut engine: EngineHandle, copy: Copy, args: &CopyArgs, started:
                 out.left_out = skipped;
                 if out.interrupted {
                     // Walking was still under way when Ctrl-C came.
-                    send(&engine, Command::CancelAllTransfers);
+                    send(&engine, Msg::CancelAll);
                 }
             }
             Event::TransferQueued { id, name, .. } => {
@@ -193,7 +216,7 @@ pub async fn run(mut engine: EngineHandle, copy: Copy, args: &CopyArgs, started:
                 }
                 send(
                     &engine,
-                    Command::Resolve {
+                    Msg::Resolve {
                         ask,
                         choice: OnExisting::Skip,
                         for_all: false,

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::copy::{self, Copy};
-use super::{EXIT_FAILED, look_up, names_a_folder, remote_name};
+use super::{EXIT_FAILED, give_up, look_up, names_a_folder, remote_name};
 use crate::cli::CopyArgs;
 use crate::engine::protocol::{ConnectProfile, Direction, TransferItem};
 use crate::engine::session::RemoteKind;
@@ -23,17 +23,17 @@ pub async fn get(profile: ConnectProfile, local: PathBuf, args: CopyArgs) -> i32
             return code;
         }
     };
-    let (remote, kind) = (found.path, found.kind);
+    let (remote, kind, session) = (found.path, found.kind, found.session);
     let shown = sanitize(&remote).into_owned();
     let size = match kind {
         RemoteKind::Missing(e) => {
             eprintln!("wharf: {shown}: {e}");
-            engine.shutdown().await;
+            give_up(engine, session).await;
             return EXIT_FAILED;
         }
         RemoteKind::File { .. } if names_a_folder(&profile) => {
             eprintln!("wharf: {shown}: not a folder");
-            engine.shutdown().await;
+            give_up(engine, session).await;
             return EXIT_FAILED;
         }
         RemoteKind::File { size } => size,
@@ -44,7 +44,7 @@ pub async fn get(profile: ConnectProfile, local: PathBuf, args: CopyArgs) -> i32
         Ok(p) => p,
         Err(why) => {
             eprintln!("wharf: {why}");
-            engine.shutdown().await;
+            give_up(engine, session).await;
             return EXIT_FAILED;
         }
     };
@@ -60,7 +60,7 @@ pub async fn get(profile: ConnectProfile, local: PathBuf, args: CopyArgs) -> i32
         items: vec![item],
         target_dir,
     };
-    copy::run(engine, plan, &args, started).await
+    copy::run(engine, session, plan, &args, started).await
 }
 
 /// Where a download goes, as `cp -r SOURCE LOCAL` decides: into LOCAL when

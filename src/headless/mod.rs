@@ -56,6 +56,8 @@ struct Found {
     kind: RemoteKind,
     /// A file's time (MDTM), so planning needs no connection of its own.
     modified: Option<chrono::NaiveDateTime>,
+    /// Still logged in: it plans the copy next (one login fewer).
+    session: Option<Session>,
 }
 
 /// Logs in on a session of our own and finds out what the URL's path
@@ -78,21 +80,27 @@ async fn look_up(profile: &ConnectProfile, verbose: bool, want_time: bool) -> Re
     {
         modified = session.mdtm(&path).await.ok().flatten();
     }
-    if session.is_usable() {
-        // Its goodbye need not hold up the copy.
-        tokio::spawn(session.quit());
-    }
     match kind {
         Ok(kind) => Ok(Found {
             path,
             kind,
             modified,
+            session: session.is_usable().then_some(session),
         }),
         Err(e) => {
             eprintln!("wharf: {}: {e}", sanitize(&path));
             Err(EXIT_FAILED)
         }
     }
+}
+
+/// Ends a copy that will not start: the look-up session says goodbye, the
+/// engine stops.
+async fn give_up(engine: copy::Engine, session: Option<Session>) {
+    if let Some(s) = session {
+        s.quit().await;
+    }
+    engine.shutdown().await;
 }
 
 /// The last component of a remote path, if it has one (`/` has none).

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::copy::{self, Copy};
-use super::{EXIT_FAILED, look_up, names_a_folder, remote_name, remote_parent};
+use super::{EXIT_FAILED, give_up, look_up, names_a_folder, remote_name, remote_parent};
 use crate::cli::CopyArgs;
 use crate::engine::protocol::{ConnectProfile, Direction, TransferItem};
 use crate::engine::session::RemoteKind;
@@ -31,8 +31,8 @@ pub async fn put(profile: ConnectProfile, locals: Vec<PathBuf>, args: CopyArgs) 
         return EXIT_FAILED;
     }
     let engine = copy::start_engine(&profile, &args);
-    let (remote, kind) = match look_up(&profile, args.verbose, false).await {
-        Ok(found) => (found.path, found.kind),
+    let (remote, kind, session) = match look_up(&profile, args.verbose, false).await {
+        Ok(found) => (found.path, found.kind, found.session),
         Err(code) => {
             engine.shutdown().await;
             return code;
@@ -54,7 +54,7 @@ pub async fn put(profile: ConnectProfile, locals: Vec<PathBuf>, args: CopyArgs) 
         };
         if let Some(why) = refusal {
             eprintln!("wharf: {why}");
-            engine.shutdown().await;
+            give_up(engine, session).await;
             return EXIT_FAILED;
         }
     }
@@ -79,7 +79,7 @@ pub async fn put(profile: ConnectProfile, locals: Vec<PathBuf>, args: CopyArgs) 
         items,
         target_dir: PathBuf::from(target_dir),
     };
-    let code = copy::run(engine, plan, &args, started).await;
+    let code = copy::run(engine, session, plan, &args, started).await;
     if missing { code.max(EXIT_FAILED) } else { code }
 }
 

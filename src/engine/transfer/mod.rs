@@ -46,8 +46,7 @@ pub struct TransferConfig {
     pub idle_close: Duration,
     /// Transfer connections to open as soon as a server is known, before
     /// any request: for headless commands, which are about to transfer.
-    /// With any, a planning connection is opened ahead too, for the first
-    /// request. The UI opens them only when there is work (0).
+    /// The UI opens them only when there is work (0).
     pub open_early: usize,
 }
 
@@ -94,6 +93,10 @@ impl Outcome {
 /// Messages to the scheduler.
 pub enum Msg {
     Profile(Option<ConnectProfile>),
+    /// A session logged in to the current server, for the next request's
+    /// planning (saves a login: `wharf get`/`put` lend the one that looked
+    /// at the URL). Ignored after a change of server.
+    PlanOn(Box<Session>),
     Request(TransferRequest),
     Cancel(TransferId),
     CancelAll,
@@ -183,11 +186,6 @@ enum Internal {
         batch: BatchId,
         result: Result<plan::Plan, EngineError>,
     },
-    /// A planning connection opened ahead of the first request (open_early).
-    SparePlan {
-        profile: ConnectProfile,
-        session: Box<Session>,
-    },
 }
 
 struct Scheduler {
@@ -207,7 +205,7 @@ struct Scheduler {
     reports_rx: Option<mpsc::UnboundedReceiver<Report>>,
     internal_tx: mpsc::UnboundedSender<Internal>,
     internal_rx: Option<mpsc::UnboundedReceiver<Internal>>,
-    /// A logged-in planning connection waiting for the first request (open_early).
+    /// A logged-in session lent for the next request's planning (Msg::PlanOn).
     spare_plan: Option<Session>,
 }
 
@@ -284,9 +282,6 @@ impl Scheduler {
                 }
                 self.profile = p;
                 self.grow_pool(self.config.open_early);
-                if self.config.open_early > 0 && self.spare_plan.is_none() {
-                    self.open_spare_plan();
-                }
             }
             Msg::Request(req) => self.start_batch(req),
             Msg::Cancel(id) => self.cancel(id),
@@ -306,6 +301,15 @@ impl Scheduler {
                 choice,
                 for_all,
             } => self.resolve(ask, choice, for_all),
+            Msg::PlanOn(session) => {
+                if self.profile.as_ref() == Some(session.profile()) {
+                    if let Some(old) = self.spare_plan.replace(*session) {
+                        tokio::spawn(old.quit());
+                    }
+                } else {
+                    tokio::spawn(session.quit());
+                }
+            }
             Msg::Shutdown => {}
         }
     }
@@ -369,32 +373,7 @@ impl Scheduler {
                 }
                 Ok(plan) => self.add_plan(batch, plan),
             },
-            Internal::SparePlan { profile, session } => {
-                if self.spare_plan.is_none() && self.profile.as_ref() == Some(&profile) {
-                    self.spare_plan = Some(*session);
-                } else {
-                    tokio::spawn(session.quit());
-                }
-            }
         }
-    }
-
-    /// Logs a planning connection in ahead of the first request, so that
-    /// request does not wait for a login (headless commands, open_early).
-    fn open_spare_plan(&self) {
-        let Some(profile) = self.profile.clone() else {
-            return;
-        };
-        let internal = self.internal_tx.clone();
-        let sink = plan_sink(&self.events);
-        tokio::spawn(async move {
-            if let Ok(session) = Session::open(profile.clone(), sink).await {
-                let _ = internal.send(Internal::SparePlan {
-                    profile,
-                    session: Box::new(session),
-                });
-            }
-        });
     }
 
     fn add_plan(&mut self, batch: BatchId, plan: plan::Plan) {
