@@ -265,12 +265,13 @@ fn report(out: &Outcome, elapsed: Duration, quiet: bool) -> i32 {
     let (mut done, mut bytes, mut moved) = (0usize, 0u64, 0u64);
     let (mut failed, mut exist, mut complete, mut cancelled) = (0usize, 0usize, 0usize, 0usize);
     for f in &files {
-        moved += f.done.saturating_sub(f.first.unwrap_or(f.done));
         let name = sanitize(&f.name);
         match &f.state {
             Some(TransferState::Done) => {
                 done += 1;
                 bytes += f.done;
+                // The rate counts what this run moved (not a resumed prefix).
+                moved += f.done.saturating_sub(f.first.unwrap_or(f.done));
             }
             Some(TransferState::Skipped(_)) if f.refused => {
                 failed += 1;
