@@ -208,7 +208,8 @@ def med(name, i):
     return statistics.median(r[i] for r in rows[name])
 def show(label, name):
     w, c = med(name, 0), med(name, 1)
-    print(f"  {label:<34} wall {w:7.3f} s   cpu {c:6.3f} s   peak rss {max(r[2] for r in rows[name]) / 1024:6.1f} MiB")
+    lo, hi = min(r[0] for r in rows[name]), max(r[0] for r in rows[name])
+    print(f"  {label:<28} wall {w:6.3f} s ({lo:.2f}-{hi:.2f})   cpu {c:6.3f} s   peak rss {max(r[2] for r in rows[name]) / 1024:5.1f} MiB")
 def ratio(what, a, b, i, target):
     r = med(a, i) / med(b, i)
     verdict = "ok" if r <= target else "MISSED"
