@@ -832,3 +832,96 @@ async fn after_connecting_elsewhere_no_job_goes_to_the_old_server() {
     );
     s.engine.shutdown().await;
 }
+
+#[tokio::test]
+async fn files_queued_for_a_server_the_user_left_never_run_against_the_new_one() {
+    // Server A (slow, one connection) and server B hold files of the same names.
+    let root_a = tempfile::tempdir().expect("tempdir");
+    let root_b = tempfile::tempdir().expect("tempdir");
+    for i in 0..4 {
+        std::fs::write(root_a.path().join(format!("f{i}.bin")), content(i, 300_000))
+            .expect("write");
+        std::fs::write(
+            root_b.path().join(format!("f{i}.bin")),
+            b"from the wrong server",
+        )
+        .expect("write");
+    }
+    let start = |root: &Path| {
+        EmbeddedServer::start(ServerOptions {
+            root: root.to_path_buf(),
+            credentials: None,
+            allow_active: false,
+        })
+    };
+    let (a, b) = (
+        start(root_a.path()).await.expect("a"),
+        start(root_b.path()).await.expect("b"),
+    );
+    let slow = cut_proxy::CutProxy::start(
+        a.addr(),
+        cut_proxy::Faults {
+            cut_after: None,
+            cut_first: 0,
+            rate: 1_000_000,
+        },
+    )
+    .await;
+    let local = tempfile::tempdir().expect("tempdir");
+    let mut engine = spawn_with(TransferConfig {
+        connections: 1,
+        ..config()
+    });
+    connect(&engine, slow.addr.port(), DataMode::Passive);
+    let items = (0..4).map(|i| item(format!("/f{i}.bin"), false)).collect();
+    let b_port = b.addr().port();
+    let mut switched = false;
+    let r = run(
+        &mut engine,
+        request(1, Direction::Download, items, local.path(), OnExisting::Ask),
+        |ev| match ev {
+            // As soon as the first file is under way, the user connects elsewhere.
+            Event::TransferProgress { done, .. } if *done > 0 && !switched => {
+                switched = true;
+                vec![Command::Connect {
+                    conn: ConnId(2),
+                    profile: ConnectProfile {
+                        host: "127.0.0.1".into(),
+                        port: b_port,
+                        user: None,
+                        password: None,
+                        path: None,
+                        mode: DataMode::Passive,
+                        timeouts: Timeouts::default(),
+                    },
+                }]
+            }
+            _ => vec![],
+        },
+    )
+    .await;
+    assert!(switched);
+    assert_eq!(r.failed, 3, "{r:?}");
+    assert!(
+        r.states
+            .values()
+            .filter_map(|s| match s {
+                TransferState::Failed(why) => Some(why),
+                _ => None,
+            })
+            .all(|why| why.contains("not started")),
+        "{r:?}"
+    );
+    // Whatever arrived came from A.
+    for i in 0..4 {
+        let p = local.path().join(format!("f{i}.bin"));
+        if p.exists() {
+            assert_eq!(
+                sha(&p),
+                sha(&root_a.path().join(format!("f{i}.bin"))),
+                "f{i} came from the wrong server"
+            );
+        }
+    }
+    engine.shutdown().await;
+}

@@ -149,6 +149,9 @@ struct Entry {
 }
 
 struct Batch {
+    /// The server the batch was asked of (`user@host:port`): its files go
+    /// to or come from that server only, whatever the user connects to later.
+    server: String,
     direction: Direction,
     target_dir: PathBuf,
     /// The folder the sources came from, re-read after a move.
@@ -281,6 +284,7 @@ impl Scheduler {
                     self.spare_plan = None;
                 }
                 self.profile = p;
+                self.drop_waiting_of_other_servers();
                 self.grow_pool(self.config.open_early);
             }
             Msg::Request(req) => self.start_batch(req),
@@ -329,6 +333,7 @@ impl Scheduler {
         self.batches.insert(
             req.batch,
             Batch {
+                server: server_of(&profile),
                 direction: req.direction,
                 target_dir: req.target_dir.clone(),
                 source_parent,
@@ -519,10 +524,44 @@ impl Scheduler {
         }
     }
 
+    /// Files not yet started whose batch belongs to another server than the
+    /// current one can no longer run: the workers now log in elsewhere, and
+    /// running them there would read or write the wrong server.
+    fn drop_waiting_of_other_servers(&mut self) {
+        let current = self.profile.as_ref().map(server_of);
+        let stale: Vec<(TransferId, String)> = self
+            .entries
+            .iter()
+            .filter(|(_, e)| matches!(e.status, Status::Queued | Status::Asking))
+            .filter_map(|(id, e)| {
+                let server = &self.batches.get(&e.job.batch)?.server;
+                (current.as_ref() != Some(server)).then(|| (*id, server.clone()))
+            })
+            .collect();
+        for (id, server) in stale {
+            if self.asking.is_some_and(|(_, a)| a == id) {
+                self.asking = None;
+            }
+            self.finish(
+                id,
+                Outcome::Failed(format!(
+                    "not started: the connection to {server} was closed first"
+                )),
+            );
+        }
+        self.ask_next();
+    }
+
     fn retry(&mut self, id: TransferId) {
+        let current = self.profile.as_ref().map(server_of);
         let Some(entry) = self.entries.get_mut(&id) else {
             return;
         };
+        // A file of another server waits until the user connects there again.
+        let server = self.batches.get(&entry.job.batch).map(|b| b.server.clone());
+        if server != current {
+            return;
+        }
         if !matches!(
             entry.status,
             Status::Finished(Outcome::Failed(_) | Outcome::Cancelled)
@@ -811,6 +850,11 @@ impl Scheduler {
             }
         }
     }
+}
+
+/// Which server a profile logs in to, as `user@host:port`.
+fn server_of(p: &ConnectProfile) -> String {
+    format!("{}@{}", p.user_or_anonymous(), p.authority())
 }
 
 async fn sleep_until(at: Option<tokio::time::Instant>) {
