@@ -11,6 +11,8 @@
 //! Outside CI a missing server skips with a note; with
 //! WHARF_REQUIRE_INTEROP=1 (scripts/test.sh, CI) it fails.
 
+#[path = "common/interop_env.rs"]
+mod interop_env;
 #[path = "common/tree.rs"]
 mod tree;
 
@@ -18,28 +20,15 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use interop_env::server;
 use tree::{content, make_tree, sha_bytes, tree_hashes};
-use wharf::cli::parse_url;
 use wharf::engine::protocol::{
     BatchId, Command, ConnId, ConnectProfile, DataMode, Direction, EngineError, Entry, EntryKind,
-    Event, OnExisting, Timeouts, TransferItem, TransferRequest, TransferState,
+    Event, OnExisting, TransferItem, TransferRequest, TransferState,
 };
 use wharf::engine::session::Session;
 use wharf::engine::transfer::TransferConfig;
 use wharf::engine::wire_log::WireSink;
-
-fn server(var: &str, mode: DataMode) -> Option<ConnectProfile> {
-    match std::env::var(var) {
-        Ok(url) => Some(parse_url(&url, mode, Timeouts::default()).expect("a valid interop URL")),
-        Err(_) if std::env::var_os("WHARF_REQUIRE_INTEROP").is_some() => {
-            panic!("{var} is not set: run the tests through scripts/test.sh")
-        }
-        Err(_) => {
-            eprintln!("skipping: {var} not set (scripts/test.sh starts the interop servers)");
-            None
-        }
-    }
-}
 
 fn find<'a>(entries: &'a [Entry], name: &str) -> &'a Entry {
     entries.iter().find(|e| e.name == name).unwrap_or_else(|| {

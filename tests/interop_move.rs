@@ -4,35 +4,23 @@
 //! get and put are in tests/interop.rs. Each test works in its own folder
 //! under the test user's `upload/`.
 
+#[path = "common/interop_env.rs"]
+mod interop_env;
 #[path = "common/tree.rs"]
 mod tree;
 
 use std::path::Path;
 use std::time::Duration;
 
+use interop_env::server;
 use tree::{content, make_tree, sha, tree_hashes};
-use wharf::cli::parse_url;
 use wharf::engine::protocol::{
-    BatchId, Command, ConnId, ConnectProfile, DataMode, Direction, Event, OnExisting, Timeouts,
-    TransferItem, TransferRequest,
+    BatchId, Command, ConnId, DataMode, Direction, Event, OnExisting, TransferItem, TransferRequest,
 };
 use wharf::engine::{EngineHandle, spawn};
 
 const WAIT: Duration = Duration::from_secs(120);
 const HOME: &str = "/home/wharftest";
-
-fn server(var: &str, mode: DataMode) -> Option<ConnectProfile> {
-    match std::env::var(var) {
-        Ok(url) => Some(parse_url(&url, mode, Timeouts::default()).expect("a valid interop URL")),
-        Err(_) if std::env::var_os("WHARF_REQUIRE_INTEROP").is_some() => {
-            panic!("{var} is not set: run the tests through scripts/test.sh")
-        }
-        Err(_) => {
-            eprintln!("skipping: {var} not set (scripts/test.sh starts the interop servers)");
-            None
-        }
-    }
-}
 
 async fn batch(e: &mut EngineHandle, req: TransferRequest) -> (usize, usize) {
     let batch = req.batch;

@@ -25,6 +25,37 @@ use wharf::server::{EmbeddedServer, ServerOptions};
 
 const WAIT: Duration = Duration::from_secs(60);
 
+/// A fresh anonymous server over a temporary folder.
+async fn plain_server() -> (tempfile::TempDir, EmbeddedServer) {
+    let root = tempfile::tempdir().expect("tempdir");
+    let server = EmbeddedServer::start(ServerOptions {
+        root: root.path().to_path_buf(),
+        credentials: None,
+        allow_active: false,
+    })
+    .await
+    .expect("server");
+    (root, server)
+}
+
+/// A proxy with `faults` in front of `server`'s passive data connections.
+async fn faulty(
+    server: &EmbeddedServer,
+    cut_after: Option<u64>,
+    cut_first: usize,
+    rate: u64,
+) -> cut_proxy::CutProxy {
+    cut_proxy::CutProxy::start(
+        server.addr(),
+        cut_proxy::Faults {
+            cut_after,
+            cut_first,
+            rate,
+        },
+    )
+    .await
+}
+
 struct Setup {
     server: EmbeddedServer,
     remote_root: tempfile::TempDir,
@@ -441,23 +472,8 @@ async fn ask_applies_the_answer_and_for_all_answers_the_rest() {
 async fn a_cut_download_and_a_cut_upload_resume_to_identical_files() {
     // Every data connection dies after 300 KB for the first three; retries
     // resume from what arrived.
-    let remote_root = tempfile::tempdir().expect("tempdir");
-    let server = EmbeddedServer::start(ServerOptions {
-        root: remote_root.path().to_path_buf(),
-        credentials: None,
-        allow_active: false,
-    })
-    .await
-    .expect("server");
-    let proxy = cut_proxy::CutProxy::start(
-        server.addr(),
-        cut_proxy::Faults {
-            cut_after: Some(300_000),
-            cut_first: 3,
-            rate: 0,
-        },
-    )
-    .await;
+    let (remote_root, server) = plain_server().await;
+    let proxy = faulty(&server, Some(300_000), 3, 0).await;
     let local = tempfile::tempdir().expect("tempdir");
     let mut engine = spawn_with(config());
     connect(&engine, proxy.addr.port(), DataMode::Passive);
@@ -490,15 +506,7 @@ async fn a_cut_download_and_a_cut_upload_resume_to_identical_files() {
 
     let up = local.path().join("up-cut.bin");
     std::fs::write(&up, content(6, 900_000)).expect("write");
-    let proxy2 = cut_proxy::CutProxy::start(
-        server.addr(),
-        cut_proxy::Faults {
-            cut_after: Some(250_000),
-            cut_first: 2,
-            rate: 0,
-        },
-    )
-    .await;
+    let proxy2 = faulty(&server, Some(250_000), 2, 0).await;
     connect(&engine, proxy2.addr.port(), DataMode::Passive);
     let r = run(
         &mut engine,
@@ -519,24 +527,9 @@ async fn a_cut_download_and_a_cut_upload_resume_to_identical_files() {
 
 #[tokio::test]
 async fn retries_stop_after_five_with_growing_waits() {
-    let remote_root = tempfile::tempdir().expect("tempdir");
-    let server = EmbeddedServer::start(ServerOptions {
-        root: remote_root.path().to_path_buf(),
-        credentials: None,
-        allow_active: false,
-    })
-    .await
-    .expect("server");
+    let (remote_root, server) = plain_server().await;
     // Every data connection is cut: the file can never arrive.
-    let proxy = cut_proxy::CutProxy::start(
-        server.addr(),
-        cut_proxy::Faults {
-            cut_after: Some(10_000),
-            cut_first: 0,
-            rate: 0,
-        },
-    )
-    .await;
+    let proxy = faulty(&server, Some(10_000), 0, 0).await;
     std::fs::write(remote_root.path().join("never.bin"), content(7, 200_000)).expect("write");
     let local = tempfile::tempdir().expect("tempdir");
     let cfg = TransferConfig {
@@ -614,24 +607,9 @@ async fn a_permanent_error_fails_at_once() {
 
 #[tokio::test]
 async fn cancel_leaves_an_existing_target_untouched() {
-    let remote_root = tempfile::tempdir().expect("tempdir");
-    let server = EmbeddedServer::start(ServerOptions {
-        root: remote_root.path().to_path_buf(),
-        credentials: None,
-        allow_active: false,
-    })
-    .await
-    .expect("server");
+    let (remote_root, server) = plain_server().await;
     // Slow enough (1 MB/s) to cancel halfway through 4 MB.
-    let proxy = cut_proxy::CutProxy::start(
-        server.addr(),
-        cut_proxy::Faults {
-            cut_after: None,
-            cut_first: 0,
-            rate: 1_000_000,
-        },
-    )
-    .await;
+    let proxy = faulty(&server, None, 0, 1_000_000).await;
     std::fs::write(remote_root.path().join("slow.bin"), content(8, 4_000_000)).expect("write");
     let local = tempfile::tempdir().expect("tempdir");
     let target = local.path().join("slow.bin");
