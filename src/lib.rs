@@ -15,4 +15,5 @@ pub mod logging;
 pub mod netrc;
 pub mod server;
 pub mod terminal;
+pub mod timer;
 pub mod ui;

@@ -78,7 +78,7 @@ pub async fn run(
             _ = sigterm.recv() => Msg::Quit,
             _ = sighup.recv() => Msg::Quit,
             _ = sigint.recv() => Msg::Quit,
-            _ = sleep_until(redraw_at), if redraw_at.is_some() => continue,
+            _ = crate::timer::sleep_until(redraw_at), if redraw_at.is_some() => continue,
         };
         apply(&mut state, &engine, msg);
         let mut batch = 0;
@@ -96,13 +96,6 @@ pub async fn run(
     }
     engine.shutdown().await;
     Ok(())
-}
-
-async fn sleep_until(at: Option<tokio::time::Instant>) {
-    match at {
-        Some(at) => tokio::time::sleep_until(at).await,
-        None => std::future::pending().await,
-    }
 }
 
 fn apply(state: &mut AppState, engine: &EngineHandle, msg: Msg) {

@@ -135,7 +135,7 @@ pub async fn run(
                 give_up_at = Some(tokio::time::Instant::now() + CANCEL_GRACE);
                 continue;
             }
-            _ = sleep_until(give_up_at) => break,
+            _ = crate::timer::sleep_until(give_up_at) => break,
         };
         let Some(ev) = ev else {
             out.error = Some("the engine stopped".into());
@@ -243,13 +243,6 @@ async fn interrupted(signal: &mut Option<tokio::signal::unix::Signal>) {
         Some(s) => {
             s.recv().await;
         }
-        None => std::future::pending().await,
-    }
-}
-
-async fn sleep_until(at: Option<tokio::time::Instant>) {
-    match at {
-        Some(at) => tokio::time::sleep_until(at).await,
         None => std::future::pending().await,
     }
 }

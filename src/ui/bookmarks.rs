@@ -4,7 +4,6 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Modifier;
-use ratatui::widgets::{Block, Borders, Clear, Widget};
 
 use super::text::{fit, sanitize};
 use super::theme;
@@ -13,14 +12,7 @@ use crate::app::bookmark_form::{self, BookmarkForm, LABELS};
 use crate::app::state::AppState;
 
 pub fn manager(state: &AppState, m: &Manager, area: Rect, buf: &mut Buffer) -> Option<Position> {
-    let area = super::centered(area, 84, 24);
-    Clear.render(area, buf);
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .title(" Bookmarks ")
-        .style(theme::dialog());
-    let inner = block.inner(area);
-    block.render(area, buf);
+    let inner = super::dialog_frame(area, 84, 24, " Bookmarks ", buf);
     if inner.height < 6 || inner.width < 20 {
         return None;
     }
@@ -138,19 +130,18 @@ pub fn manager(state: &AppState, m: &Manager, area: Rect, buf: &mut Buffer) -> O
 }
 
 pub fn form(f: &BookmarkForm, area: Rect, buf: &mut Buffer) -> Option<Position> {
-    let area = super::centered(area, 70, (bookmark_form::FIELD_COUNT + 6) as u16);
-    Clear.render(area, buf);
     let title = if f.original.is_some() {
         " Edit bookmark "
     } else {
         " New bookmark "
     };
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .title(title)
-        .style(theme::dialog());
-    let inner = block.inner(area);
-    block.render(area, buf);
+    let inner = super::dialog_frame(
+        area,
+        70,
+        (bookmark_form::FIELD_COUNT + 6) as u16,
+        title,
+        buf,
+    );
     let label_w = 15u16;
     let mut cursor = None;
     for (i, label) in LABELS.iter().enumerate() {

@@ -4,7 +4,6 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
-use ratatui::widgets::{Block, Borders, Clear, Widget};
 
 use super::text::{fit, human_size, sanitize};
 use super::theme;
@@ -24,14 +23,7 @@ fn facts(f: &FileFacts) -> String {
 }
 
 pub fn conflict(c: &ConflictPrompt, area: Rect, buf: &mut Buffer) {
-    let area = super::centered(area, 72, 11);
-    Clear.render(area, buf);
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .title(" The target exists ")
-        .style(theme::dialog());
-    let inner = block.inner(area);
-    block.render(area, buf);
+    let inner = super::dialog_frame(area, 72, 11, " The target exists ", buf);
     if inner.height < 7 {
         return;
     }
@@ -97,19 +89,12 @@ pub fn pattern(
     area: Rect,
     buf: &mut Buffer,
 ) -> Option<ratatui::layout::Position> {
-    let area = super::centered(area, 50, 6);
-    Clear.render(area, buf);
     let title = if p.mark {
         " Mark files matching "
     } else {
         " Unmark files matching "
     };
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .title(title)
-        .style(theme::dialog());
-    let inner = block.inner(area);
-    block.render(area, buf);
+    let inner = super::dialog_frame(area, 50, 6, title, buf);
     if inner.height < 3 {
         return None;
     }

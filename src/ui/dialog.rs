@@ -2,8 +2,6 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
-use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Clear, Widget};
 
 use super::text::{fit, sanitize};
 use super::theme;
@@ -11,14 +9,7 @@ use crate::app::dialog::{ConnectForm, FIELD_NAMES, PASSWORD, PasswordPrompt};
 
 /// Draws the form and returns where the text cursor belongs.
 pub fn connect_form(form: &ConnectForm, area: Rect, buf: &mut Buffer) -> Option<Position> {
-    let area = super::centered(area, 56, 12);
-    Clear.render(area, buf);
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .title(" Quick connect (ftp://) ")
-        .style(theme::dialog());
-    let inner = block.inner(area);
-    block.render(area, buf);
+    let inner = super::dialog_frame(area, 56, 12, " Quick connect (ftp://) ", buf);
     let mut cursor = None;
     for (i, label) in FIELD_NAMES.iter().enumerate() {
         let y = inner.y + 1 + i as u16;
@@ -78,14 +69,7 @@ pub fn connect_form(form: &ConnectForm, area: Rect, buf: &mut Buffer) -> Option<
 }
 
 pub fn password_prompt(p: &PasswordPrompt, area: Rect, buf: &mut Buffer) -> Option<Position> {
-    let area = super::centered(area, 50, 6);
-    Clear.render(area, buf);
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .title(Line::from(" Password "))
-        .style(theme::dialog());
-    let inner = block.inner(area);
-    block.render(area, buf);
+    let inner = super::dialog_frame(area, 50, 6, " Password ", buf);
     if inner.height < 3 {
         return None;
     }

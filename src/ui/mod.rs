@@ -143,6 +143,27 @@ fn draw_ghost(drag: &crate::app::drag::DragState, area: Rect, buf: &mut ratatui:
     buf.set_stringn(x, y, &text, width as usize, theme::ghost());
 }
 
+/// Clears a centred box of at most `w` × `h`, draws a dialog's border and
+/// title there, and returns the area inside it.
+pub fn dialog_frame(
+    area: Rect,
+    w: u16,
+    h: u16,
+    title: &str,
+    buf: &mut ratatui::buffer::Buffer,
+) -> Rect {
+    use ratatui::widgets::{Block, Borders, Clear, Widget};
+    let area = centered(area, w, h);
+    Clear.render(area, buf);
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .title(title.to_string())
+        .style(theme::dialog());
+    let inner = block.inner(area);
+    block.render(area, buf);
+    inner
+}
+
 /// A rectangle of at most `w` × `h` in the middle of `area`.
 pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);

@@ -255,7 +255,7 @@ impl Scheduler {
                 },
                 Some(r) = reports.recv() => self.on_report(r),
                 Some(i) = internal.recv() => self.on_internal(i),
-                _ = sleep_until(idle_check), if idle_check.is_some() => self.close_idle_workers(),
+                _ = crate::timer::sleep_until(idle_check), if idle_check.is_some() => self.close_idle_workers(),
             }
             self.dispatch();
         }
@@ -855,13 +855,6 @@ impl Scheduler {
 /// Which server a profile logs in to, as `user@host:port`.
 fn server_of(p: &ConnectProfile) -> String {
     format!("{}@{}", p.user_or_anonymous(), p.authority())
-}
-
-async fn sleep_until(at: Option<tokio::time::Instant>) {
-    match at {
-        Some(at) => tokio::time::sleep_until(at).await,
-        None => std::future::pending().await,
-    }
 }
 
 fn plan_sink(events: &EventTx) -> WireSink {
