@@ -121,7 +121,8 @@ impl WireSink {
         self.inner.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn sent(&self, command: &str) {
+    /// A command sent on this connection (masked before it is shown).
+    pub fn sent_line(&self, command: &str) {
         let shown = mask_secrets(command);
         self.lock().last_sent = shown.clone();
         trace_line(WireDir::Sent, &shown);
@@ -301,7 +302,7 @@ fn forward(record: &log::Record, text: &str) {
 /// message is not a control line.
 fn control_line(message: &str) -> bool {
     if let Some(cmd) = message.strip_prefix("CC OUT: ") {
-        let sent = SINK.try_with(|sink| sink.sent(cmd));
+        let sent = SINK.try_with(|sink| sink.sent_line(cmd));
         if sent.is_err() {
             trace_line(WireDir::Sent, &mask_secrets(cmd));
         }

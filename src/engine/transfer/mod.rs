@@ -876,6 +876,7 @@ async fn plan_batch(
         Direction::Download => plan::plan_download(&req, &mut session, &mut next_id).await,
         Direction::Upload => plan::plan_upload(&req, &mut session, &mut next_id).await,
     };
-    session.close().await;
+    // Goodbye in the background: the files need not wait for the reply.
+    tokio::spawn(session.close());
     result
 }

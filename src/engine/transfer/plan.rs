@@ -3,7 +3,7 @@
 //! are checked before they become local paths, and each target is looked up
 //! so an existing one can be asked about.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -146,8 +146,8 @@ pub async fn plan_download(
         // Breadth-first walk of the remote folder.
         let session = plan_session.get().await?;
         let exact_times = session.info().uses_mlsd;
-        let mut folders = vec![(source.clone(), vec![top.clone()])];
-        while let Some((dir, rel)) = folders.pop() {
+        let mut folders = VecDeque::from([(source.clone(), vec![top.clone()])]);
+        while let Some((dir, rel)) = folders.pop_front() {
             plan.source_dirs.push(PathBuf::from(&dir));
             let entries = match session.list(&dir).await {
                 Ok(e) => e,
@@ -183,7 +183,7 @@ pub async fn plan_download(
                 };
                 let display = rel_child.join("/");
                 match e.kind {
-                    EntryKind::Dir => folders.push((remote, rel_child)),
+                    EntryKind::Dir => folders.push_back((remote, rel_child)),
                     EntryKind::File => {
                         plan.jobs.push(new_job(
                             req,

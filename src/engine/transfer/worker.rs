@@ -21,7 +21,7 @@ use crate::engine::EventTx;
 use crate::engine::protocol::{
     ConnectProfile, Direction, EngineError, Event, OnExisting, TransferId, TransferState,
 };
-use crate::engine::session::{Session, TransferError};
+use crate::engine::session::{Fetch, Session, TransferError};
 use crate::engine::wire_log::WireSink;
 
 /// Progress events per transfer are at most this frequent.
@@ -356,11 +356,23 @@ impl Worker {
     ) -> Result<Option<chrono::NaiveDateTime>, Fail> {
         let mut progress = Progress::new(job.id, offset, self.events.clone());
         let session = self.session().await?;
-        let received = session
-            .download(&job.remote, offset, out, &mut |n| progress.update(n))
+        // A listing's time is exact when it was MLSD (the plan may not have
+        // asked the server: this session knows); otherwise MDTM, asked in
+        // the same write as the transfer.
+        let exact = job.modified_exact || session.info().uses_mlsd;
+        let fetch = Fetch {
+            want_time: !exact,
+            // A move deletes the source: not before the server's last word.
+            expect: job
+                .size
+                .filter(|_| !job.move_after)
+                .map(|s| s.saturating_sub(offset)),
+        };
+        let fetched = session
+            .download(&job.remote, offset, fetch, out, &mut |n| progress.update(n))
             .await?;
         progress.finish();
-        let total = offset + received;
+        let total = offset + fetched.bytes;
         let expected = match job.size {
             Some(s) => Some(s),
             None => session.size(&job.remote).await?,
@@ -378,14 +390,10 @@ impl Worker {
             }
             _ => {}
         }
-        // A listing's time is exact when it was MLSD (the plan may not
-        // have asked the server: this session knows).
-        Ok(if job.modified_exact || session.info().uses_mlsd {
+        Ok(if exact {
             job.modified
-        } else if session.has_feature("MDTM") {
-            session.mdtm(&job.remote).await?.or(job.modified)
         } else {
-            job.modified
+            fetched.modified.or(job.modified)
         })
     }
 

@@ -5,16 +5,22 @@
 //! malformed or oversized reply, 421): those mark the session *broken*, and
 //! its owner drops it and opens a new one rather than reuse it.
 
+mod data_conn;
+mod passive;
+
+pub use passive::{epsv_port, parse_mdtm, pasv_port};
+
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::time::Duration;
 
 use suppaftp::tokio::AsyncFtpStream;
-use suppaftp::types::FileType;
-use suppaftp::{FtpError, Mode, ReplyTooLarge, Status};
+use suppaftp::{FtpError, ReplyTooLarge, Status};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-use tokio::net::TcpStream;
+
+use data_conn::DataConn;
+use passive::{After, Ahead, Deferred, Opened};
 
 use super::listing::{ListFormat, Listing, ListingParser};
 use super::protocol::{ConnectProfile, DataMode, EngineError, Entry, ServerInfo};
@@ -30,9 +36,6 @@ const DATA_BUF: usize = 256 * 1024;
 /// How many unreadable listing lines are copied into the protocol log.
 const UNREADABLE_SHOWN: usize = 5;
 
-/// A data connection as suppaftp hands it out.
-pub type DataStream = suppaftp::tokio::TransferStream<suppaftp::tokio::AsyncNoTlsStream>;
-
 /// What a data connection is opened for.
 #[derive(Clone, Copy)]
 enum DataOp<'a> {
@@ -43,6 +46,21 @@ enum DataOp<'a> {
 }
 
 impl DataOp<'_> {
+    /// The command line.
+    fn line(&self) -> String {
+        match self {
+            DataOp::List(cmd) => cmd.to_string(),
+            DataOp::Retr(p) => format!("RETR {p}"),
+            DataOp::Stor(p) => format!("STOR {p}"),
+            DataOp::Appe(p) => format!("APPE {p}"),
+        }
+    }
+
+    /// Whether a REST offset applies.
+    fn transfers_file(&self) -> bool {
+        !matches!(self, DataOp::List(_))
+    }
+
     fn verb(&self) -> &'static str {
         match self {
             DataOp::List(_) => "listing",
@@ -61,6 +79,27 @@ pub enum TransferError {
     Remote(#[from] EngineError),
     #[error("{0}")]
     Local(io::Error),
+}
+
+/// What a download asks for besides the data.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Fetch {
+    /// The file's time (MDTM, where the server has it), asked in the same
+    /// write as the transfer.
+    pub want_time: bool,
+    /// The bytes this call should receive (the announced size less the
+    /// offset). When exactly these arrive, the completion reply may be read
+    /// with the next command (see `passive.rs`); leave it `None` when
+    /// something must not happen before that reply (a move's delete).
+    pub expect: Option<u64>,
+}
+
+/// What a download got.
+#[derive(Debug, Clone, Copy)]
+pub struct Fetched {
+    pub bytes: u64,
+    /// From MDTM, when asked and known.
+    pub modified: Option<chrono::NaiveDateTime>,
 }
 
 /// What a remote path names, as [`Session::stat`] found out.
@@ -82,6 +121,28 @@ pub struct Session {
     sink: WireSink,
     /// The server refused EPSV once: use PASV for the rest of the session.
     pasv_only: bool,
+    /// A passive transfer has worked on this connection: commands may be
+    /// written ahead of their replies (see `passive.rs`).
+    passive_proven: bool,
+    /// A listing has worked here: its CWD may go in the same write.
+    listing_proven: bool,
+    /// The completion reply of a finished download, not read yet.
+    pending_done: Option<Deferred>,
+    /// Commands go one at a time, each after the last one's reply.
+    sync_only: bool,
+    /// The server's working folder, when a CWD of ours is known to have
+    /// taken it there (a listing of it needs no CWD).
+    cwd_now: Option<String>,
+    /// More than one command was written before its reply was read.
+    wrote_ahead: bool,
+    /// Replies to commands written ahead came out of order: this
+    /// connection is lost, the operation may be redone on a new one.
+    desynced: bool,
+    /// The shortest wait seen for a passive reply: about a round trip.
+    rtt: Option<Duration>,
+    /// Whether the server keeps a transfer's completion reply until we
+    /// close the data connection (`passive.rs`, `learn_holding`).
+    holds_completion: Option<bool>,
     /// The server refused `LIST -a`: send plain `LIST`.
     plain_list: bool,
     broken: bool,
@@ -98,7 +159,16 @@ impl Session {
         let authority = profile.authority();
         let user = profile.user_or_anonymous().to_string();
         tracing::info!(mode = ?profile.mode, "connecting to {authority} as {user}");
-        let r = sink.clone().scope(Self::open_inner(profile, sink)).await;
+        let sync_before = passive::is_sync_only(&authority);
+        let mut r = sink
+            .clone()
+            .scope(Self::open_inner(profile.clone(), sink.clone()))
+            .await;
+        if r.is_err() && !sync_before && passive::is_sync_only(&authority) {
+            // The login's commands written together came back out of
+            // order or not at all: once more, one at a time.
+            r = sink.clone().scope(Self::open_inner(profile, sink)).await;
+        }
         match &r {
             Ok(s) => tracing::info!(
                 system = s.info.system.as_deref().unwrap_or("?"),
@@ -148,26 +218,13 @@ impl Session {
         }
         let banner = ftp.get_welcome_msg().unwrap_or_default().to_string();
 
-        ftp.set_passive_nat_workaround(true);
-        let connect_timeout = t.connect;
-        ftp = ftp.passive_stream_builder(move |addr: SocketAddr| {
-            Box::pin(async move {
-                match tokio::time::timeout(connect_timeout, TcpStream::connect(addr)).await {
-                    Ok(r) => r.map_err(FtpError::ConnectionError),
-                    Err(_) => Err(FtpError::ConnectionError(io::Error::new(
-                        io::ErrorKind::TimedOut,
-                        format!("data connection to {addr} timed out"),
-                    ))),
-                }
-            })
-        });
-        ftp = match profile.mode {
-            DataMode::Passive => {
-                ftp.set_mode(Mode::ExtendedPassive);
-                ftp
-            }
-            DataMode::Active => ftp.active_mode(t.reply),
-        };
+        // Passive data connections are ours (passive.rs); in active mode the
+        // crate runs the listener that the server connects to.
+        if matches!(profile.mode, DataMode::Active) {
+            ftp = ftp.active_mode(t.reply);
+        }
+        // Commands are small and often alone: no waiting for an ACK to send one.
+        let _ = ftp.get_ref().await.set_nodelay(true);
 
         let mut session = Session {
             ftp,
@@ -178,6 +235,15 @@ impl Session {
             },
             sink,
             pasv_only: false,
+            passive_proven: false,
+            listing_proven: false,
+            pending_done: None,
+            sync_only: false,
+            cwd_now: None,
+            wrote_ahead: false,
+            desynced: false,
+            rtt: None,
+            holds_completion: None,
             plain_list: false,
             broken: false,
             data_buf: Vec::new(),
@@ -206,14 +272,11 @@ impl Session {
         }
     }
 
-    /// SYST, FEAT, OPTS UTF8, TYPE I, PWD. Refusals of the optional ones are fine.
+    /// FEAT, then OPTS UTF8 (when listed), TYPE I, PWD and SYST, written
+    /// together where the server allows (see `passive.rs`). Refusals of the
+    /// optional ones are fine.
     async fn learn_server(&mut self) -> Result<(), EngineError> {
         let t = self.profile.timeouts.reply;
-        let r = timed(t, "SYST", self.ftp.custom_command("SYST", &[Status::Name])).await;
-        match self.optional(r)? {
-            Some(resp) => self.info.system = Some(reply_parts(&resp.body).1),
-            None => self.info.system = None,
-        }
         let r = timed(t, "FEAT", self.ftp.feat()).await;
         if let Some(features) = self.optional(r)? {
             let mut lines: Vec<String> = features
@@ -227,14 +290,31 @@ impl Session {
             self.info.uses_mlsd = lines.iter().any(|l| l == "MLST" || l.starts_with("MLST "));
             self.info.features = lines;
         }
-        if self.has_feature("UTF8") {
-            let r = timed(t, "OPTS UTF8", self.ftp.opts("UTF8", Some("ON"))).await;
-            self.optional(r)?;
+        let utf8 = self.has_feature("UTF8");
+        let mut lines = Vec::with_capacity(4);
+        if utf8 {
+            lines.push("OPTS UTF8 ON".to_string());
         }
-        let r = timed(t, "TYPE I", self.ftp.transfer_type(FileType::Binary)).await;
-        self.check(r)?;
-        let r = timed(t, "PWD", self.ftp.pwd()).await;
-        self.info.home = self.check(r)?;
+        lines.extend(["TYPE I", "PWD", "SYST"].map(String::from));
+        if self.may_write_ahead() {
+            self.send_lines(&lines).await?;
+        } else {
+            self.sync_only = true;
+        }
+        if utf8 {
+            self.optional_reply(&lines[0]).await?;
+        }
+        self.command_reply("TYPE I", &[Status::CommandOk]).await?;
+        let pwd = self.command_reply("PWD", &[Status::PathCreated]).await?;
+        self.info.home = parse_pwd(&reply_parts(&pwd.body).1).ok_or_else(|| {
+            self.break_with(EngineError::Protocol(
+                "the server's PWD reply names no folder".into(),
+            ))
+        })?;
+        self.info.system = self
+            .optional_reply("SYST")
+            .await?
+            .map(|r| reply_parts(&r.body).1);
         Ok(())
     }
 
@@ -267,26 +347,46 @@ impl Session {
     /// Lists `path` (absolute): CWD there, then MLSD or LIST.
     pub async fn list(&mut self, path: &str) -> Result<Vec<Entry>, EngineError> {
         let sink = self.sink.clone();
-        sink.scope(self.list_inner(path)).await
+        sink.scope(async {
+            match self.list_inner(path).await {
+                Err(_) if self.desynced => {
+                    self.reopen().await?;
+                    self.list_inner(path).await
+                }
+                other => other,
+            }
+        })
+        .await
     }
 
     async fn list_inner(&mut self, path: &str) -> Result<Vec<Entry>, EngineError> {
-        let t = self.profile.timeouts.reply;
-        let r = timed(t, "CWD", self.ftp.cwd(path)).await;
-        self.check(r)?;
-        let parsed = if self.info.uses_mlsd {
-            self.read_listing("MLSD", ListFormat::Mlsd).await?
-        } else if self.plain_list {
-            self.read_listing("LIST", ListFormat::List).await?
+        // Once a listing has worked here, the CWD goes in the same write
+        // as the listing's commands; the first time it goes alone, so a
+        // refused `LIST -a` is told apart from a refused CWD.
+        let here = self.cwd_now.take().is_some_and(|c| c == path);
+        let cwd = if here {
+            None
+        } else if self.listing_proven && matches!(self.profile.mode, DataMode::Passive) {
+            Some(path)
         } else {
-            match self.read_listing("LIST -a", ListFormat::List).await {
-                // Some servers take `-a` for a file name; a plain LIST then works.
+            self.simple("CWD", async |f| f.cwd(path).await).await?;
+            None
+        };
+        let parsed = if self.info.uses_mlsd {
+            self.read_listing(cwd, "MLSD", ListFormat::Mlsd).await?
+        } else if self.plain_list {
+            self.read_listing(cwd, "LIST", ListFormat::List).await?
+        } else {
+            match self.read_listing(cwd, "LIST -a", ListFormat::List).await {
+                // Some servers take `-a` for a file name; a plain LIST then
+                // works. Not when the CWD went in the same write: the
+                // refusal may be the CWD's (and `-a` has worked here).
                 Err(EngineError::Reply { code, .. })
-                    if (500..=504).contains(&code) || code == 550 =>
+                    if cwd.is_none() && ((500..=504).contains(&code) || code == 550) =>
                 {
                     self.plain_list = true;
                     self.sink.info("The server refused LIST -a; using LIST");
-                    self.read_listing("LIST", ListFormat::List).await?
+                    self.read_listing(None, "LIST", ListFormat::List).await?
                 }
                 other => other?,
             }
@@ -303,18 +403,22 @@ impl Session {
                 ));
             }
         }
+        self.listing_proven = true;
+        self.cwd_now = Some(path.to_string());
         Ok(parsed.entries)
     }
 
-    /// Sends a listing command and parses its data connection as it arrives
-    /// (parsing overlaps the transfer).
+    /// Sends a listing command (after `CWD cwd`, when given) and parses its
+    /// data connection as it arrives (parsing overlaps the transfer).
     async fn read_listing(
         &mut self,
+        cwd: Option<&str>,
         command: &str,
         format: ListFormat,
     ) -> Result<Listing, EngineError> {
         let t = self.profile.timeouts.reply;
-        let mut stream = self.open_data(DataOp::List(command), 0).await?;
+        let ahead = Ahead { mdtm: None, cwd };
+        let mut stream = self.open_data(DataOp::List(command), 0, ahead).await?.conn;
         let mut parser = ListingParser::new(format, chrono::Local::now().date_naive());
         let mut total = 0usize;
         let mut buf = self.take_buf();
@@ -338,47 +442,54 @@ impl Session {
             // parsing, fine on a worker thread.
             parser.feed(&buf[..n]);
         }
-        let r = timed(t, "transfer end", stream.finish()).await;
-        self.check(r)?;
         self.data_buf = buf;
+        self.finish_data(stream, false, After::Reply).await?;
         Ok(parser.finish())
     }
 
     /// Opens a data connection for `op`, starting at `offset` (REST) when
-    /// it is not 0. Falls back from EPSV to PASV once, for the rest of the
-    /// session, when the server refuses EPSV.
-    async fn open_data(&mut self, op: DataOp<'_>, offset: u64) -> Result<DataStream, EngineError> {
-        let t = self.profile.timeouts.reply;
-        loop {
-            let ftp = &mut self.ftp;
-            let opened = timed(t, op.verb(), async {
-                // The crate consumes the offset with each data command, even a
-                // failed one, so it is set again on every attempt.
-                let offset = usize::try_from(offset).map_err(|_| FtpError::BadResponse)?;
-                ftp.resume_transfer(offset).await?;
-                match op {
-                    DataOp::List(cmd) => ftp
-                        .custom_data_command(cmd, &[Status::AboutToSend, Status::AlreadyOpen])
-                        .await
-                        .map(|(_, s)| s),
-                    DataOp::Retr(path) => ftp.retr_as_stream(path).await,
-                    DataOp::Stor(path) => ftp.put_with_stream(path).await,
-                    DataOp::Appe(path) => ftp.append_with_stream(path).await,
-                }
-            })
-            .await;
-            match opened {
-                Ok(Err(FtpError::UnexpectedResponse(resp)))
-                    if self.epsv_was_refused(&resp.body) =>
-                {
-                    self.pasv_only = true;
-                    self.ftp.set_mode(Mode::Passive);
-                    self.sink
-                        .info("The server refused EPSV; using PASV for this session");
-                }
-                other => return self.check(other),
-            }
+    /// it is not 0, after the commands in `ahead`: our own passive one
+    /// (passive.rs), or in active mode the crate's.
+    async fn open_data(
+        &mut self,
+        op: DataOp<'_>,
+        offset: u64,
+        ahead: Ahead<'_>,
+    ) -> Result<Opened, EngineError> {
+        if matches!(self.profile.mode, DataMode::Passive) {
+            return self.open_passive(op, offset, ahead).await;
         }
+        self.settle().await?;
+        let modified = match ahead.mdtm {
+            Some(p) => self.mdtm(p).await?,
+            None => None,
+        };
+        if let Some(dir) = ahead.cwd {
+            self.simple("CWD", async |f| f.cwd(dir).await).await?;
+        }
+        let t = self.profile.timeouts.reply;
+        let ftp = &mut self.ftp;
+        let opened = timed(t, op.verb(), async {
+            // The crate consumes the offset with each data command, even a
+            // failed one, so it is set right before it.
+            let offset = usize::try_from(offset).map_err(|_| FtpError::BadResponse)?;
+            ftp.resume_transfer(offset).await?;
+            match op {
+                DataOp::List(cmd) => ftp
+                    .custom_data_command(cmd, &[Status::AboutToSend, Status::AlreadyOpen])
+                    .await
+                    .map(|(_, s)| s),
+                DataOp::Retr(path) => ftp.retr_as_stream(path).await,
+                DataOp::Stor(path) => ftp.put_with_stream(path).await,
+                DataOp::Appe(path) => ftp.append_with_stream(path).await,
+            }
+        })
+        .await;
+        let stream = self.check(opened)?;
+        Ok(Opened {
+            conn: DataConn::Crate(Box::new(stream)),
+            modified,
+        })
     }
 
     /// Downloads `remote` into `out`, starting at byte `offset` (the caller
@@ -388,11 +499,12 @@ impl Session {
         &mut self,
         remote: &str,
         offset: u64,
+        fetch: Fetch,
         out: &mut W,
         progress: &mut (dyn FnMut(u64) + Send),
-    ) -> Result<u64, TransferError> {
+    ) -> Result<Fetched, TransferError> {
         let sink = self.sink.clone();
-        sink.scope(self.download_inner(remote, offset, out, progress))
+        sink.scope(self.download_inner(remote, offset, fetch, out, progress))
             .await
     }
 
@@ -400,11 +512,25 @@ impl Session {
         &mut self,
         remote: &str,
         offset: u64,
+        fetch: Fetch,
         out: &mut W,
         progress: &mut (dyn FnMut(u64) + Send),
-    ) -> Result<u64, TransferError> {
+    ) -> Result<Fetched, TransferError> {
         let t = self.profile.timeouts.reply;
-        let mut stream = self.open_data(DataOp::Retr(remote), offset).await?;
+        let ahead = Ahead {
+            mdtm: (fetch.want_time && self.has_feature("MDTM")).then_some(remote),
+            cwd: None,
+        };
+        let op = DataOp::Retr(remote);
+        let opened = match self.open_data(op, offset, ahead).await {
+            // Nothing arrived yet: the same again on a new connection.
+            Err(_) if self.desynced => {
+                self.reopen().await?;
+                self.open_data(op, offset, ahead).await?
+            }
+            r => r?,
+        };
+        let (mut stream, modified) = (opened.conn, opened.modified);
         let mut buf = self.take_buf();
         let mut done = 0u64;
         loop {
@@ -424,11 +550,20 @@ impl Session {
             done += n as u64;
             progress(done);
         }
-        out.flush().await.map_err(TransferError::Local)?;
-        let r = timed(t, "transfer end", stream.finish()).await;
-        self.check(r)?;
         self.data_buf = buf;
-        Ok(done)
+        out.flush().await.map_err(TransferError::Local)?;
+        let after = match fetch.expect {
+            Some(n) if n == done && self.may_defer() => After::Defer(Deferred {
+                path: remote.to_string(),
+                bytes: offset + done,
+            }),
+            _ => After::Reply,
+        };
+        self.finish_data(stream, false, after).await?;
+        Ok(Fetched {
+            bytes: done,
+            modified,
+        })
     }
 
     /// Uploads `input` to `remote`. With `offset` > 0 the server resumes at
@@ -462,7 +597,15 @@ impl Session {
             DataOp::Stor(remote)
         };
         let rest = if append { 0 } else { offset };
-        let mut stream = self.open_data(op, rest).await?;
+        let mut stream = match self.open_data(op, rest, Ahead::default()).await {
+            // Nothing was sent yet: the same again on a new connection.
+            Err(_) if self.desynced => {
+                self.reopen().await?;
+                self.open_data(op, rest, Ahead::default()).await?
+            }
+            r => r?,
+        }
+        .conn;
         let mut buf = self.take_buf();
         let mut done = 0u64;
         loop {
@@ -484,9 +627,8 @@ impl Session {
             done += n as u64;
             progress(done);
         }
-        let r = timed(t, "transfer end", stream.finish()).await;
-        self.check(r)?;
         self.data_buf = buf;
+        self.finish_data(stream, true, After::Reply).await?;
         Ok(done)
     }
 
@@ -507,6 +649,7 @@ impl Session {
         f: impl AsyncFnOnce(&mut AsyncFtpStream) -> Result<T, FtpError>,
     ) -> Result<T, EngineError> {
         let sink = self.sink.clone();
+        sink.scope(self.settle()).await?;
         let t = self.profile.timeouts.reply;
         let ftp = &mut self.ftp;
         let r = sink.scope(timed(t, what, f(ftp))).await;
@@ -526,8 +669,12 @@ impl Session {
     /// What `path` (absolute) names: CWD tells a folder (it follows links,
     /// as a copy does), then SIZE a file. Changes the working folder.
     pub async fn stat(&mut self, path: &str) -> Result<RemoteKind, EngineError> {
+        self.cwd_now = None;
         match self.simple("CWD", async |f| f.cwd(path).await).await {
-            Ok(()) => return Ok(RemoteKind::Folder),
+            Ok(()) => {
+                self.cwd_now = Some(path.to_string());
+                return Ok(RemoteKind::Folder);
+            }
             Err(EngineError::Reply { .. }) if self.is_usable() => {}
             Err(e) => return Err(e),
         }
@@ -591,20 +738,30 @@ impl Session {
         self.simple("RMD", async |f| f.rmdir(path).await).await
     }
 
-    /// The last command sent was EPSV and the server said no (4xx/5xx).
-    fn epsv_was_refused(&self, body: &[u8]) -> bool {
-        let (code, _) = reply_parts(body);
-        !self.pasv_only
-            && self.sink.last_sent().eq_ignore_ascii_case("EPSV")
-            && (400..600).contains(&code)
-            && code != 421
+    /// Replaces the control connection with a new one, logged in the same
+    /// way (after replies came out of order: the server is now sent one
+    /// command at a time). Keeps the data buffer.
+    async fn reopen(&mut self) -> Result<(), EngineError> {
+        self.sink.info(
+            "The server answered commands sent together out of order: \
+             reconnecting, and waiting for each reply from now on",
+        );
+        let buf = std::mem::take(&mut self.data_buf);
+        let fresh = Box::pin(Session::open(self.profile.clone(), self.sink.clone())).await?;
+        *self = fresh;
+        self.data_buf = buf;
+        Ok(())
     }
 
     /// Says goodbye politely; errors do not matter any more.
     pub async fn quit(mut self) {
         let sink = self.sink.clone();
         sink.scope(async {
-            let _ = tokio::time::timeout(Duration::from_secs(2), self.ftp.quit()).await;
+            let _ = tokio::time::timeout(Duration::from_secs(2), async {
+                let _ = self.settle().await;
+                self.ftp.quit().await
+            })
+            .await;
         })
         .await;
     }
@@ -639,6 +796,13 @@ impl Session {
     /// Turns a failure into the user-facing error, marking the session
     /// broken when the control connection is no longer in step.
     fn fail(&mut self, f: Failure) -> EngineError {
+        if matches!(f, Failure::Timeout(_)) && self.wrote_ahead && !self.sync_only {
+            passive::mark_sync_only(&self.profile.authority());
+            self.sink.info(
+                "No reply after commands were sent ahead: from now on wharf waits \
+                 for each reply before the next command to this server",
+            );
+        }
         let (err, fatal) = classify(f, self.profile.timeouts.reply);
         if fatal {
             self.broken = true;
@@ -747,6 +911,27 @@ async fn resolve(host: &str, authority: &str, limit: Duration) -> Result<SocketA
     }
 }
 
+/// The folder in a PWD reply's text: between the first quote and its
+/// closing quote, a doubled quote standing for one (RFC 959).
+pub fn parse_pwd(text: &str) -> Option<String> {
+    let rest = &text[text.find('"')? + 1..];
+    let mut out = String::new();
+    let mut chars = rest.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '"' {
+            if chars.peek() == Some(&'"') {
+                chars.next();
+                out.push('"');
+            } else {
+                return (!out.is_empty()).then_some(out);
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    None
+}
+
 /// Joins a URL path onto the login folder: absolute paths stay as they are.
 pub fn resolve_start_path(home: &str, path: Option<&str>) -> String {
     let home = if home.is_empty() { "/" } else { home };
@@ -768,6 +953,21 @@ mod tests {
         assert_eq!(resolve_start_path("/", Some("pub")), "/pub");
         assert_eq!(resolve_start_path("/home/u", Some("/srv")), "/srv");
         assert_eq!(resolve_start_path("", Some("")), "/");
+    }
+
+    #[test]
+    fn pwd_replies_give_their_quoted_folder() {
+        assert_eq!(
+            parse_pwd(r#""/home/wharftest" is the current directory"#).as_deref(),
+            Some("/home/wharftest")
+        );
+        assert_eq!(
+            parse_pwd(r#""/a ""b"" c" is cwd"#).as_deref(),
+            Some(r#"/a "b" c"#)
+        );
+        assert_eq!(parse_pwd("no quotes"), None);
+        assert_eq!(parse_pwd(r#""unterminated"#), None);
+        assert_eq!(parse_pwd(r#""" empty"#), None);
     }
 
     #[test]
