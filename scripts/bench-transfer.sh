@@ -13,6 +13,13 @@
 #   3. 2,000 files x 4 KiB in 20 folders on plain loopback:
 #        wharf get  vs lftp mirror --parallel=4            target <= 0.8 x
 #
+# The servers: a vsftpd of its own for the bench on 127.0.0.1:2141 (same
+# binary and settings as the interop one on 2121, but logging as Debian's
+# default vsftpd.conf does: transfers, not every command; the interop
+# server writes each command and reply to its log, which costs it CPU per
+# command and so weighs on whichever client sends more of them), and a
+# second one behind the round trip.
+#
 # How the round trip is made: wan.py listens on 127.0.0.1 and forwards each
 # port to the same port on 127.0.0.2, delaying every chunk. vsftpd cannot
 # listen on 127.0.0.1:2131 then, so a second vsftpd (same binary, config
@@ -37,7 +44,7 @@ RUNS=${RUNS:-5}
 ONLY=${ONLY:-"big wan many"}
 WAN_PY=${WAN_PY:-$ROOT/../shared/tools/wan.py}
 USERPASS=wharftest:wharfpass
-LOOP=ftp://$USERPASS@127.0.0.1:2121
+LOOP=ftp://$USERPASS@127.0.0.1:2141
 WAN=ftp://$USERPASS@127.0.0.1:2131
 HOME_DIR=$(getent passwd wharftest | cut -d: -f6 || echo /home/wharftest)
 SCRATCH=${SCRATCH:-/dev/shm/wharf-bench}
@@ -99,6 +106,43 @@ chown wharftest: "$HOME_DIR/bench"
 make_tree "$HOME_DIR/bench/t100" 5 20
 make_tree "$HOME_DIR/bench/t2000" 20 100
 
+# -------------------------------------------------------------- servers --
+
+# start_vsftpd NAME ADDRESS PORT PASV_MIN PASV_MAX [EXTRA...]: a vsftpd with
+# the interop settings but without the per-command protocol log.
+start_vsftpd() {
+    local name=$1 addr=$2 port=$3 lo=$4 hi=$5
+    shift 5
+    local conf=$ROOT/.interop/conf/vsftpd-$name.conf
+    sed -e "s/^listen_address=.*/listen_address=$addr/" \
+        -e "s/^listen_port=.*/listen_port=$port/" \
+        -e "s/^pasv_min_port=.*/pasv_min_port=$lo/" \
+        -e "s/^pasv_max_port=.*/pasv_max_port=$hi/" \
+        -e 's/^log_ftp_protocol=.*/log_ftp_protocol=NO/' \
+        -e "s#^vsftpd_log_file=.*#vsftpd_log_file=$ROOT/.interop/logs/vsftpd-$name.log#" \
+        "$ROOT/.interop/conf/vsftpd.conf" >"$conf"
+    grep -q '^listen_address=' "$conf" || echo "listen_address=$addr" >>"$conf"
+    local extra
+    for extra in "$@"; do echo "$extra" >>"$conf"; done
+    "$ROOT/.interop/pkgs/vsftpd/usr/sbin/vsftpd" "$conf" </dev/null >>"$ROOT/.interop/logs/vsftpd-$name.log" 2>&1 &
+    PIDS+=($!)
+}
+
+wait_for() {
+    local url=$1
+    for _ in $(seq 50); do
+        curl -s --max-time 2 "$url/" -o /dev/null && return 0
+        sleep 0.2
+    done
+    log "no server at $url"
+    exit 1
+}
+
+if [[ " $ONLY " == *" big "* || " $ONLY " == *" many "* ]]; then
+    start_vsftpd bench 127.0.0.1 2141 31050 31099
+    wait_for "$LOOP"
+fi
+
 # --------------------------------------------------------------- timing --
 
 # time_run NAME CMD...: runs CMD, appends "NAME wall user sys maxrss_kb" to $out/times.
@@ -151,24 +195,11 @@ fi
 
 if [[ " $ONLY " == *" wan "* ]]; then
     log "100 files behind a 20 ms round trip, $RUNS runs each"
-    conf=$ROOT/.interop/conf/vsftpd-wan.conf
-    sed -e 's/^listen_address=.*/listen_address=127.0.0.2/' \
-        -e 's/^listen_port=.*/listen_port=2131/' \
-        -e 's/^pasv_min_port=.*/pasv_min_port=31000/' \
-        -e 's/^pasv_max_port=.*/pasv_max_port=31049/' \
-        -e 's/^log_ftp_protocol=.*/log_ftp_protocol=NO/' \
-        -e "s#^vsftpd_log_file=.*#vsftpd_log_file=$ROOT/.interop/logs/vsftpd-wan.log#" \
-        "$ROOT/.interop/conf/vsftpd.conf" >"$conf"
-    echo "pasv_address=127.0.0.1" >>"$conf"
-    "$ROOT/.interop/pkgs/vsftpd/usr/sbin/vsftpd" "$conf" </dev/null >>"$ROOT/.interop/logs/vsftpd-wan.log" 2>&1 &
-    PIDS+=($!)
+    start_vsftpd wan 127.0.0.2 2131 31000 31049 pasv_address=127.0.0.1
     python3 "$WAN_PY" --listen 127.0.0.1 --target 127.0.0.2 --ports 2131,31000-31049 \
         --delay-ms 10 >"$out/wan.log" 2>&1 &
     PIDS+=($!)
-    for _ in $(seq 50); do
-        curl -s --max-time 2 "$WAN/" -o /dev/null && break
-        sleep 0.2
-    done
+    wait_for "$WAN"
     for ((i = 0; i < RUNS; i++)); do
         for who in $( ((i % 2)) && echo "lftp wharf" || echo "wharf lftp"); do
             fresh

@@ -404,7 +404,7 @@ impl Session {
     /// Whether a download that arrived whole may leave its completion
     /// reply for the next command (see `learn_holding`).
     pub(super) fn may_defer(&self) -> bool {
-        self.holds_completion == Some(true) && self.may_write_ahead()
+        self.holds_completion != Some(false) && self.may_write_ahead()
     }
 
     /// Reads a deferred completion reply, if one is outstanding. The file

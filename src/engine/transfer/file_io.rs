@@ -82,17 +82,61 @@ pub struct Finish {
 pub struct FileWriter {
     shared: Arc<Shared>,
     buf: Vec<u8>,
-    /// The file, until the thread takes it.
-    file: Option<std::fs::File>,
+    /// The file (or how to make it), until the thread takes it.
+    file: Option<Opening>,
     path: std::path::PathBuf,
     /// The thread gives the file back when it ends.
-    thread: Option<tokio::task::JoinHandle<std::fs::File>>,
+    thread: Option<tokio::task::JoinHandle<io::Result<std::fs::File>>>,
+}
+
+/// The file a [`FileWriter`] writes, open already or made on first use.
+enum Opening {
+    Opened(std::fs::File),
+    /// Create `path` (emptied if it exists) in this folder, made first.
+    /// Blocking: runs on the writer's blocking thread.
+    Create { dir: std::path::PathBuf },
+}
+
+impl Opening {
+    fn open(self, path: &std::path::Path) -> io::Result<std::fs::File> {
+        match self {
+            Opening::Opened(f) => Ok(f),
+            Opening::Create { dir } => {
+                let named = |e: io::Error, p: &std::path::Path| {
+                    io::Error::new(e.kind(), format!("{}: {e}", p.display()))
+                };
+                std::fs::create_dir_all(&dir).map_err(|e| named(e, &dir))?;
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .write(true)
+                    .truncate(true)
+                    .open(path)
+                    .map_err(|e| named(e, path))
+            }
+        }
+    }
 }
 
 impl FileWriter {
     /// Takes over `file` (at `path`), positioned where writing starts.
     /// `expected` (bytes still to come, when known) sizes the first buffer.
     pub fn new(file: std::fs::File, path: std::path::PathBuf, expected: Option<u64>) -> FileWriter {
+        Self::with(Opening::Opened(file), path, expected)
+    }
+
+    /// Like `new`, but the file (and its folder `dir`) is created on the
+    /// writing thread when the first chunk or `finish` gets there: a small
+    /// file then costs one trip to a blocking thread, not two. An error
+    /// creating it is met when writing.
+    pub fn create_later(
+        path: std::path::PathBuf,
+        dir: std::path::PathBuf,
+        expected: Option<u64>,
+    ) -> FileWriter {
+        Self::with(Opening::Create { dir }, path, expected)
+    }
+
+    fn with(file: Opening, path: std::path::PathBuf, expected: Option<u64>) -> FileWriter {
         let first = expected.map_or(CHUNK, |n| {
             usize::try_from(n).map_or(CHUNK, |n| n.saturating_add(1).min(CHUNK))
         });
@@ -121,19 +165,20 @@ impl FileWriter {
                 let flushed = self.flush().await;
                 self.shared.lock().closed = true;
                 self.shared.cond.notify_one();
-                let file = thread.await.map_err(io::Error::other);
+                let file = thread.await.map_err(io::Error::other).and_then(|r| r);
                 match (flushed, file) {
                     (Err(e), _) | (_, Err(e)) => return (Err(e), None),
-                    (Ok(()), Ok(f)) => Some(f),
+                    (Ok(()), Ok(f)) => Some(Opening::Opened(f)),
                 }
             }
         };
-        let Some(mut file) = file else {
+        let Some(file) = file else {
             return (Err(io::Error::other("the file was already closed")), None);
         };
         let rest = std::mem::take(&mut self.buf);
         let path = self.path.clone();
         let done = tokio::task::spawn_blocking(move || {
+            let mut file = file.open(&path)?;
             file.write_all(&rest)?;
             let time = then
                 .modified
@@ -158,8 +203,18 @@ impl FileWriter {
     fn poll_hand_over(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         if let Some(file) = self.file.take() {
             let theirs = self.shared.clone();
+            let path = self.path.clone();
             self.thread = Some(tokio::task::spawn_blocking(move || {
-                write_loop(file, &theirs)
+                match file.open(&path) {
+                    Ok(f) => Ok(write_loop(f, &theirs)),
+                    Err(e) => {
+                        let mut st = theirs.lock();
+                        st.error = Some(copy_of(&e));
+                        st.queue.clear();
+                        Shared::wake_task(&mut st);
+                        Err(e)
+                    }
+                }
             }));
         }
         let mut st = self.shared.lock();

@@ -270,29 +270,35 @@ impl Worker {
         )?;
         let write_to = PathBuf::from(target.part_path.as_deref().unwrap_or(&target.final_path));
 
-        // Continue what is already there when resuming; start clean otherwise.
-        // One trip to a blocking thread for the folder, the file and its size.
+        // Continue what is already there when resuming (one trip to a
+        // blocking thread for the folder, the file and its size); a fresh
+        // file is made by the writer's own blocking trip.
         let continue_existing = target.resume_in_place || attempt > 0;
-        let path = write_to.clone();
-        let opened = tokio::task::spawn_blocking(move || {
-            std::fs::create_dir_all(&dir).map_err(|e| local_fail(&dir, e))?;
-            let mut file = std::fs::OpenOptions::new()
-                .create(true)
-                .write(true)
-                .truncate(!continue_existing)
-                .open(&path)
-                .map_err(|e| local_fail(&path, e))?;
-            let offset = if continue_existing {
-                std::io::Seek::seek(&mut file, SeekFrom::End(0))
-                    .map_err(|e| local_fail(&path, e))?
-            } else {
-                0
-            };
-            Ok::<_, Fail>((file, offset))
-        })
-        .await
-        .map_err(|e| Fail::Permanent(format!("local file: {e}")))?;
-        let (file, offset) = opened?;
+        let (mut out, offset) = if continue_existing {
+            let path = write_to.clone();
+            let opened = tokio::task::spawn_blocking(move || {
+                std::fs::create_dir_all(&dir).map_err(|e| local_fail(&dir, e))?;
+                let mut file = std::fs::OpenOptions::new()
+                    .create(true)
+                    .write(true)
+                    .truncate(false)
+                    .open(&path)
+                    .map_err(|e| local_fail(&path, e))?;
+                let offset = std::io::Seek::seek(&mut file, SeekFrom::End(0))
+                    .map_err(|e| local_fail(&path, e))?;
+                Ok::<_, Fail>((file, offset))
+            })
+            .await
+            .map_err(|e| Fail::Permanent(format!("local file: {e}")))?;
+            let (file, offset) = opened?;
+            let expected_now = job.size.map(|s| s.saturating_sub(offset));
+            (
+                FileWriter::new(file, write_to.clone(), expected_now),
+                offset,
+            )
+        } else {
+            (FileWriter::create_later(write_to.clone(), dir, job.size), 0)
+        };
         if let Some(size) = job.size
             && target.resume_in_place
             && offset >= size
@@ -306,8 +312,6 @@ impl Worker {
             };
         }
 
-        let expected_now = job.size.map(|s| s.saturating_sub(offset));
-        let mut out = FileWriter::new(file, write_to.clone(), expected_now);
         let received = self.receive(job, offset, &mut out).await;
         let modified = match received {
             Ok(m) => m,
