@@ -30,6 +30,10 @@ pub struct Script {
     pub listing: Vec<u8>,
     /// What RETR sends for any file (None: RETR is refused).
     pub file_content: Option<Vec<u8>>,
+    /// When this command (first word) arrives with the next one already
+    /// behind it, its reply goes out after the next one's, as from a
+    /// server that answers some commands from tasks of their own.
+    pub reorder_when_pipelined: Option<String>,
 }
 
 pub struct FakeServer {
@@ -38,6 +42,9 @@ pub struct FakeServer {
     pub connections: Arc<AtomicUsize>,
     /// Every command line received, in order.
     pub commands: Arc<std::sync::Mutex<Vec<String>>>,
+    /// Command lines that arrived before the reply to the one in front of
+    /// them had been sent: written ahead by the client.
+    pub ahead: Arc<std::sync::Mutex<Vec<String>>>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -55,13 +62,16 @@ impl FakeServer {
         let count = connections.clone();
         let commands = Arc::new(std::sync::Mutex::new(Vec::new()));
         let seen = commands.clone();
+        let ahead = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen_ahead = ahead.clone();
         let task = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
                 let n = count.fetch_add(1, Ordering::SeqCst);
                 let script = script.clone();
                 let seen = seen.clone();
+                let seen_ahead = seen_ahead.clone();
                 tokio::spawn(async move {
-                    let _ = serve(stream, script, n, seen).await;
+                    let _ = serve(stream, script, n, seen, seen_ahead).await;
                 });
             }
         });
@@ -69,6 +79,7 @@ impl FakeServer {
             addr,
             connections,
             commands,
+            ahead,
             task,
         }
     }
@@ -83,6 +94,7 @@ async fn serve(
     script: Script,
     conn_index: usize,
     seen: Arc<std::sync::Mutex<Vec<String>>>,
+    seen_ahead: Arc<std::sync::Mutex<Vec<String>>>,
 ) -> std::io::Result<()> {
     let (read, mut write) = stream.into_split();
     let mut lines = BufReader::new(read).lines();
@@ -91,10 +103,17 @@ async fn serve(
         None => write.write_all(b"220 fake server\r\n").await?,
     }
     let mut data: Option<TcpListener> = None;
+    let mut next_was_ahead = false;
+    let mut held: Option<String> = None;
     while let Some(line) = lines.next_line().await? {
         if let Ok(mut seen) = seen.lock() {
             seen.push(line.clone());
         }
+        if next_was_ahead && let Ok(mut a) = seen_ahead.lock() {
+            a.push(line.clone());
+        }
+        // More is waiting already: the next command came before our reply.
+        next_was_ahead = !lines.get_ref().buffer().is_empty();
         let word = line.split(' ').next().unwrap_or("").to_ascii_uppercase();
         if script.silent_on.as_deref() == Some(word.as_str())
             && (!script.silent_once || conn_index == 0)
@@ -172,7 +191,14 @@ async fn serve(
             },
             _ => "502 not implemented".into(),
         };
+        if next_was_ahead && script.reorder_when_pipelined.as_deref() == Some(word.as_str()) {
+            held = Some(reply);
+            continue;
+        }
         write.write_all(format!("{reply}\r\n").as_bytes()).await?;
+        if let Some(h) = held.take() {
+            write.write_all(format!("{h}\r\n").as_bytes()).await?;
+        }
     }
     Ok(())
 }

@@ -94,7 +94,9 @@ enum Opening {
     Opened(std::fs::File),
     /// Create `path` (emptied if it exists) in this folder, made first.
     /// Blocking: runs on the writer's blocking thread.
-    Create { dir: std::path::PathBuf },
+    Create {
+        dir: std::path::PathBuf,
+    },
 }
 
 impl Opening {

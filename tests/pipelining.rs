@@ -1,0 +1,149 @@
+//! Commands written ahead of their replies (src/engine/session/passive.rs),
+//! against the scripted server: they really go out together once a
+//! transfer has worked, and a server that answers them out of order costs
+//! a new connection, not a wrong answer.
+
+#[path = "common/fake_ftp.rs"]
+mod fake_ftp;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use fake_ftp::{FakeServer, Script};
+use wharf::cli::parse_url;
+use wharf::engine::Event;
+use wharf::engine::protocol::{ConnectProfile, DataMode, Timeouts};
+use wharf::engine::session::{Fetch, Session};
+use wharf::engine::wire_log::WireSink;
+
+const LISTING: &[u8] = b"-rw-r--r--    1 0        0              12 Jan 02  2024 hello.txt\r\n";
+const CONTENT: &[u8] = b"hello, world";
+
+fn profile(server: &FakeServer) -> ConnectProfile {
+    let timeouts = Timeouts {
+        connect: Duration::from_secs(5),
+        reply: Duration::from_secs(5),
+    };
+    parse_url(&server.url(), DataMode::Passive, timeouts).expect("url")
+}
+
+/// A sink that keeps the protocol log's lines.
+fn recording() -> (WireSink, Arc<Mutex<Vec<String>>>) {
+    let lines = Arc::new(Mutex::new(Vec::new()));
+    let l2 = lines.clone();
+    let sink = WireSink::new(move |e| {
+        if let Event::Wire { text, .. } = e {
+            l2.lock().expect("lock").push(text);
+        }
+    });
+    (sink, lines)
+}
+
+fn script() -> Script {
+    Script {
+        listing: LISTING.to_vec(),
+        file_content: Some(CONTENT.to_vec()),
+        ..Script::default()
+    }
+}
+
+async fn fetch(s: &mut Session, path: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    let fetch = Fetch {
+        want_time: false,
+        expect: Some(CONTENT.len() as u64),
+    };
+    s.download(path, 0, fetch, &mut out, &mut |_| {})
+        .await
+        .expect("download");
+    out
+}
+
+#[tokio::test]
+async fn commands_go_out_together_once_a_transfer_has_worked() {
+    let server = FakeServer::start(script()).await;
+    let (sink, _) = recording();
+    let mut s = Session::open(profile(&server), sink).await.expect("login");
+    for dir in ["/pub", "/other"] {
+        assert_eq!(s.list(dir).await.expect("list")[0].name, "hello.txt");
+    }
+    for _ in 0..2 {
+        assert_eq!(fetch(&mut s, "/pub/hello.txt").await, CONTENT);
+    }
+    let ahead = server.ahead.lock().expect("lock").clone();
+    let commands = server.commands.lock().expect("lock").clone();
+    // The login's last four commands went out in one write.
+    for c in ["PWD", "SYST"] {
+        assert!(ahead.iter().any(|a| a == c), "{c} not ahead: {ahead:?}");
+    }
+    // The first listing waited for each reply (a refused LIST -a must be
+    // told from a refused CWD); the second went out with its CWD and EPSV.
+    assert_eq!(commands.iter().filter(|c| *c == "LIST -a").count(), 2);
+    assert_eq!(
+        ahead.iter().filter(|c| *c == "LIST -a").count(),
+        1,
+        "{ahead:?}"
+    );
+    assert!(ahead.iter().any(|c| c == "EPSV"), "{ahead:?}");
+    // Both downloads' RETR rode behind their EPSV.
+    assert_eq!(
+        ahead.iter().filter(|c| *c == "RETR /pub/hello.txt").count(),
+        2,
+        "{ahead:?}\n{commands:?}"
+    );
+    assert!(s.is_usable());
+    assert_eq!(
+        server.connections.load(std::sync::atomic::Ordering::SeqCst),
+        1
+    );
+}
+
+#[tokio::test]
+async fn replies_out_of_order_cost_a_new_connection_not_a_wrong_answer() {
+    let server = FakeServer::start(Script {
+        reorder_when_pipelined: Some("CWD".into()),
+        ..script()
+    })
+    .await;
+    let (sink, lines) = recording();
+    let mut s = Session::open(profile(&server), sink).await.expect("login");
+    // The first listing sends its CWD alone; the second in one write with
+    // EPSV and LIST, and the server answers EPSV first.
+    for (round, dir) in ["/pub", "/other", "/third"].into_iter().enumerate() {
+        let entries = s
+            .list(dir)
+            .await
+            .unwrap_or_else(|e| panic!("round {round}: {e}"));
+        assert_eq!(entries.len(), 1);
+        assert_eq!(entries[0].name, "hello.txt");
+    }
+    assert_eq!(fetch(&mut s, "/pub/hello.txt").await, CONTENT);
+    assert!(s.is_usable());
+    // One new connection, then one command at a time: no more reordering.
+    assert_eq!(
+        server.connections.load(std::sync::atomic::Ordering::SeqCst),
+        2
+    );
+    let lines = lines.lock().expect("lock").clone();
+    assert!(
+        lines.iter().any(|l| l.contains("out of order")),
+        "the protocol log says why it reconnected: {lines:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_login_answered_out_of_order_is_done_again_one_command_at_a_time() {
+    let server = FakeServer::start(Script {
+        reorder_when_pipelined: Some("TYPE".into()),
+        ..script()
+    })
+    .await;
+    let (sink, _) = recording();
+    let mut s = Session::open(profile(&server), sink).await.expect("login");
+    assert_eq!(s.info().home, "/");
+    assert_eq!(s.list("/pub").await.expect("list")[0].name, "hello.txt");
+    assert_eq!(
+        server.connections.load(std::sync::atomic::Ordering::SeqCst),
+        2
+    );
+}
