@@ -285,8 +285,6 @@ impl Session {
             }
             Ok(Ok(s)) => s,
         };
-        // Small files are one write each: no waiting for an ACK to send it.
-        let _ = stream.set_nodelay(true);
         Ok(stream)
     }
 
