@@ -492,6 +492,23 @@ impl Session {
         })
     }
 
+    /// `open_data`, done once more on a new connection when the replies
+    /// came out of order: no data has moved yet then.
+    async fn open_data_redone(
+        &mut self,
+        op: DataOp<'_>,
+        offset: u64,
+        ahead: Ahead<'_>,
+    ) -> Result<Opened, EngineError> {
+        match self.open_data(op, offset, ahead).await {
+            Err(_) if self.desynced => {
+                self.reopen().await?;
+                self.open_data(op, offset, ahead).await
+            }
+            r => r,
+        }
+    }
+
     /// Downloads `remote` into `out`, starting at byte `offset` (the caller
     /// has positioned `out` there). `progress` gets the running total of
     /// bytes received in this call. Returns that total.
@@ -521,15 +538,9 @@ impl Session {
             mdtm: (fetch.want_time && self.has_feature("MDTM")).then_some(remote),
             cwd: None,
         };
-        let op = DataOp::Retr(remote);
-        let opened = match self.open_data(op, offset, ahead).await {
-            // Nothing arrived yet: the same again on a new connection.
-            Err(_) if self.desynced => {
-                self.reopen().await?;
-                self.open_data(op, offset, ahead).await?
-            }
-            r => r?,
-        };
+        let opened = self
+            .open_data_redone(DataOp::Retr(remote), offset, ahead)
+            .await?;
         let (mut stream, modified) = (opened.conn, opened.modified);
         let mut buf = self.take_buf();
         let mut done = 0u64;
@@ -597,15 +608,10 @@ impl Session {
             DataOp::Stor(remote)
         };
         let rest = if append { 0 } else { offset };
-        let mut stream = match self.open_data(op, rest, Ahead::default()).await {
-            // Nothing was sent yet: the same again on a new connection.
-            Err(_) if self.desynced => {
-                self.reopen().await?;
-                self.open_data(op, rest, Ahead::default()).await?
-            }
-            r => r?,
-        }
-        .conn;
+        let mut stream = self
+            .open_data_redone(op, rest, Ahead::default())
+            .await?
+            .conn;
         let mut buf = self.take_buf();
         let mut done = 0u64;
         loop {

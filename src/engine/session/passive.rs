@@ -20,6 +20,13 @@
 //! for the passive reply: a server that refuses EPSV must not get a RETR it
 //! might try to serve over the default (active) data port.
 //!
+//! Every reply is checked against what is due at its place: a positive
+//! reply meant for another command means the server answered out of order
+//! (libunftp answers CWD and MDTM from tasks of their own); a reply timeout
+//! after writing ahead means it lost commands. Either way the connection
+//! is replaced, the operation redone, and the server sent one command at a
+//! time for the rest of the run (`SYNC_ONLY`).
+//!
 //! The raw writes go to the TCP socket under suppaftp's reader, which is
 //! right for a plain control connection; an FTPS one needs them encrypted.
 
@@ -383,13 +390,14 @@ impl Session {
     /// Whether this server keeps a transfer's completion reply until we
     /// close the data connection (as vsftpd does), judged from how long
     /// the reply took after our close: about a round trip then, about
-    /// nothing for a server that sends it as its data ends. Only such a
-    /// server gets the next command before that reply (`Defer`), because
-    /// only then can the reply not be overtaken: a server that answers
-    /// commands while a transfer ends (libunftp does) could put the next
-    /// command's reply first. Not judged below 2 ms of round trip, where
-    /// it cannot be told apart and there is little to win. One "no" is
-    /// final for the connection.
+    /// nothing for a server that sends it as its data ends (libunftp).
+    /// A server judged not to hold it never gets the next command before
+    /// that reply: there it would gain nothing, and a server that answers
+    /// commands while a transfer ends could put the next reply first.
+    /// Below 2 ms of round trip it cannot be judged; there, and before the
+    /// first judgement, the reply is deferred, and the codes checked at
+    /// each place (`reply`) catch a server that answers out of order.
+    /// One "no" is final for the connection.
     fn learn_holding(&mut self, reply_after_close: Duration) {
         let Some(rtt) = self.rtt.filter(|r| *r >= Duration::from_millis(2)) else {
             return;
@@ -400,7 +408,8 @@ impl Session {
     }
 
     /// Whether a download that arrived whole may leave its completion
-    /// reply for the next command (see `learn_holding`).
+    /// reply for the next command (see `learn_holding`): unless judged not
+    /// to help here.
     pub(super) fn may_defer(&self) -> bool {
         self.holds_completion != Some(false) && self.may_write_ahead()
     }
