@@ -140,9 +140,9 @@ pub struct Session {
     desynced: bool,
     /// The shortest wait seen for a passive reply: about a round trip.
     rtt: Option<Duration>,
-    /// Whether the server keeps a transfer's completion reply until we
-    /// close the data connection (`passive.rs`, `learn_holding`).
-    holds_completion: Option<bool>,
+    /// The server was seen sending a transfer's completion reply without
+    /// waiting for our close (`passive.rs`, `learn_holding`).
+    sends_completion_early: bool,
     /// The server refused `LIST -a`: send plain `LIST`.
     plain_list: bool,
     broken: bool,
@@ -243,7 +243,7 @@ impl Session {
             wrote_ahead: false,
             desynced: false,
             rtt: None,
-            holds_completion: None,
+            sends_completion_early: false,
             plain_list: false,
             broken: false,
             data_buf: Vec::new(),

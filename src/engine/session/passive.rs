@@ -402,8 +402,8 @@ impl Session {
         let Some(rtt) = self.rtt.filter(|r| *r >= Duration::from_millis(2)) else {
             return;
         };
-        if self.holds_completion != Some(false) {
-            self.holds_completion = Some(reply_after_close >= rtt / 2);
+        if reply_after_close < rtt / 2 {
+            self.sends_completion_early = true;
         }
     }
 
@@ -411,7 +411,7 @@ impl Session {
     /// reply for the next command (see `learn_holding`): unless judged not
     /// to help here.
     pub(super) fn may_defer(&self) -> bool {
-        self.holds_completion != Some(false) && self.may_write_ahead()
+        !self.sends_completion_early && self.may_write_ahead()
     }
 
     /// Reads a deferred completion reply, if one is outstanding. The file
