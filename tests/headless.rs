@@ -326,3 +326,38 @@ async fn an_existing_upload_target_needs_a_flag() {
     assert_eq!(run.code, Some(0), "{run:?}");
     assert_eq!(sha(&s.r("u.bin")), sha_bytes(&data));
 }
+
+/// The connection that looked at the URL goes on to carry the files: one
+/// file costs one login, a tree with `-j 2` two.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_looking_up_connection_carries_the_files() {
+    let s = Setup::new().await;
+    let logins = |run: &Run| {
+        run.stderr
+            .lines()
+            // `> USER x` from the look-up, `> [T2] USER x` from a worker.
+            .filter(|l| l.starts_with("> ") && l.contains(" USER "))
+            .count()
+    };
+    write(&s.r("one.bin"), &content(4, 300_000));
+    let run = s.wharf(&["get", "-v", &s.url("one.bin")]).await;
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(sha(&s.l("one.bin")), sha(&s.r("one.bin")));
+    assert_eq!(logins(&run), 1, "{run:?}");
+
+    write(&s.l("up.bin"), &content(5, 300_000));
+    let run = s.wharf(&["put", "-v", "up.bin", &s.url("")]).await;
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(sha(&s.r("up.bin")), sha(&s.l("up.bin")));
+    assert_eq!(logins(&run), 1, "{run:?}");
+
+    // libunftp answers some commands sent together out of order; each time
+    // wharf notices, it logs in again on a new connection and says so.
+    make_tree(&s.r("tree"), 30);
+    let want = tree_hashes(&s.r("tree"));
+    let run = s.wharf(&["get", "-v", "-j", "2", &s.url("tree")]).await;
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(tree_hashes(&s.l("tree")), want);
+    let reconnects = run.stderr.matches("reconnecting").count();
+    assert_eq!(logins(&run) - reconnects, 2, "{run:?}");
+}

@@ -70,13 +70,13 @@ impl Engine {
     }
 }
 
-/// Starts the transfer engine and its first transfer connection, so that
-/// logging in overlaps looking at the URL (a login is the slowest step
-/// there is).
+/// Starts the transfer engine. It opens no connection yet: the one that
+/// looks at the URL plans the copy and then carries files, and the others
+/// log in while it plans (a login is the slowest step there is, and on a
+/// two-core machine a second one at the same time slows the first).
 pub fn start_engine(profile: &ConnectProfile, args: &CopyArgs) -> Engine {
     let config = TransferConfig {
         connections: usize::from(args.connections),
-        open_early: 1,
         ..TransferConfig::default()
     };
     let (tx, events) = mpsc::unbounded_channel();

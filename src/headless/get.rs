@@ -16,7 +16,7 @@ use crate::ui::text::sanitize;
 pub async fn get(profile: ConnectProfile, local: PathBuf, args: CopyArgs) -> i32 {
     let started = Instant::now();
     let engine = copy::start_engine(&profile, &args);
-    let found = match look_up(&profile, args.verbose, true).await {
+    let found = match look_up(&profile, args.verbose).await {
         Ok(found) => found,
         Err(code) => {
             engine.shutdown().await;
@@ -52,7 +52,7 @@ pub async fn get(profile: ConnectProfile, local: PathBuf, args: CopyArgs) -> i32
         source: PathBuf::from(&remote),
         is_dir,
         size,
-        modified: found.modified,
+        modified: None,
         target_name,
     };
     let plan = Copy {

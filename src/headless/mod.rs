@@ -54,16 +54,14 @@ struct Found {
     /// Absolute.
     path: String,
     kind: RemoteKind,
-    /// A file's time (MDTM), so planning needs no connection of its own.
-    modified: Option<chrono::NaiveDateTime>,
-    /// Still logged in: it plans the copy next (one login fewer).
+    /// Still logged in: it plans the copy next (a file's time is asked
+    /// there, once) and then carries files (one login fewer).
     session: Option<Session>,
 }
 
 /// Logs in on a session of our own and finds out what the URL's path
-/// names, and with `want_time` a file's time. Errors are printed; the exit
-/// status comes back.
-async fn look_up(profile: &ConnectProfile, verbose: bool, want_time: bool) -> Result<Found, i32> {
+/// names. Errors are printed; the exit status comes back.
+async fn look_up(profile: &ConnectProfile, verbose: bool) -> Result<Found, i32> {
     let mut session = match Session::open(profile.clone(), stderr_sink(verbose)).await {
         Ok(s) => s,
         Err(e) => {
@@ -72,19 +70,10 @@ async fn look_up(profile: &ConnectProfile, verbose: bool, want_time: bool) -> Re
         }
     };
     let path = session.start_path();
-    let mut modified = None;
-    let kind = session.stat(&path).await;
-    if let Ok(RemoteKind::File { .. }) = kind
-        && want_time
-        && session.has_feature("MDTM")
-    {
-        modified = session.mdtm(&path).await.ok().flatten();
-    }
-    match kind {
+    match session.stat(&path).await {
         Ok(kind) => Ok(Found {
             path,
             kind,
-            modified,
             session: session.is_usable().then_some(session),
         }),
         Err(e) => {

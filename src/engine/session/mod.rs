@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use suppaftp::tokio::AsyncFtpStream;
 use suppaftp::{FtpError, ReplyTooLarge, Status};
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 use data_conn::DataConn;
 use passive::{After, Ahead, Deferred, Opened};
@@ -338,6 +338,13 @@ impl Session {
         !self.broken
     }
 
+    /// Sends this session's protocol lines to another log from now on: a
+    /// planning connection that goes on as a transfer connection is
+    /// labelled as one.
+    pub fn relabel(&mut self, sink: WireSink) {
+        self.sink = sink;
+    }
+
     /// The folder the user asked to start in, made absolute against the
     /// login folder (URL paths are relative to it, as in curl and lftp).
     pub fn start_path(&self) -> String {
@@ -580,7 +587,7 @@ impl Session {
     /// Uploads `input` to `remote`. With `offset` > 0 the server resumes at
     /// that byte: REST + STOR, or APPE when `append` is set (servers without
     /// REST STREAM). The caller has positioned `input` at `offset`.
-    pub async fn upload<R: AsyncRead + Unpin>(
+    pub async fn upload<R: AsyncBufRead + Unpin>(
         &mut self,
         remote: &str,
         offset: u64,
@@ -593,7 +600,7 @@ impl Session {
             .await
     }
 
-    async fn upload_inner<R: AsyncRead + Unpin>(
+    async fn upload_inner<R: AsyncBufRead + Unpin>(
         &mut self,
         remote: &str,
         offset: u64,
@@ -612,28 +619,29 @@ impl Session {
             .open_data_redone(op, rest, Ahead::default())
             .await?
             .conn;
-        let mut buf = self.take_buf();
         let mut done = 0u64;
         loop {
-            let n = match input.read(&mut buf).await {
-                Ok(0) => break,
-                Ok(n) => n,
+            // Written from the reader's own buffer: no copy on the way.
+            let chunk = match input.fill_buf().await {
+                Ok([]) => break,
+                Ok(chunk) => chunk,
                 Err(e) => {
                     self.broken = true;
                     return Err(TransferError::Local(e));
                 }
             };
-            match tokio::time::timeout(t, stream.write_all(&buf[..n])).await {
+            let n = chunk.len();
+            match tokio::time::timeout(t, stream.write_all(chunk)).await {
                 Err(_) => return Err(self.fail(Failure::Timeout("STOR data".into())).into()),
                 Ok(Err(e)) => {
                     return Err(self.fail(Failure::Ftp(FtpError::ConnectionError(e))).into());
                 }
                 Ok(Ok(())) => {}
             }
+            input.consume(n);
             done += n as u64;
             progress(done);
         }
-        self.data_buf = buf;
         self.finish_data(stream, true, After::Reply).await?;
         Ok(done)
     }

@@ -14,7 +14,7 @@ use std::pin::Pin;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::task::{Context, Poll, Waker};
 
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::io::{AsyncBufRead, AsyncRead, AsyncWrite, ReadBuf};
 
 /// Bytes per hand-off.
 const CHUNK: usize = 1 << 20;
@@ -408,6 +408,44 @@ fn read_loop(mut file: std::fs::File, shared: &Shared) {
     }
 }
 
+impl FileReader {
+    /// Makes the next chunk current when the last one is used up; Pending
+    /// while the thread is still reading it.
+    fn poll_chunk(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        if self.pos < self.chunk.len() {
+            return Poll::Ready(Ok(()));
+        }
+        let mut st = self.shared.lock();
+        match st.queue.pop_front() {
+            Some(next) => {
+                // Kept at its length: the thread reads over it without
+                // zeroing it again.
+                let old = std::mem::replace(&mut self.chunk, next);
+                self.pos = 0;
+                if old.capacity() > 0 {
+                    st.free.push(old);
+                }
+                drop(st);
+                self.shared.cond.notify_one();
+                Poll::Ready(Ok(()))
+            }
+            None => {
+                if let Some(e) = &st.error {
+                    return Poll::Ready(Err(copy_of(e)));
+                }
+                if st.eof {
+                    // Used up: an empty slice says end of file.
+                    self.chunk.clear();
+                    self.pos = 0;
+                    return Poll::Ready(Ok(()));
+                }
+                st.waker = Some(cx.waker().clone());
+                Poll::Pending
+            }
+        }
+    }
+}
+
 impl AsyncRead for FileReader {
     fn poll_read(
         self: Pin<&mut Self>,
@@ -415,36 +453,26 @@ impl AsyncRead for FileReader {
         out: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
         let this = self.get_mut();
-        if this.pos >= this.chunk.len() {
-            let mut st = this.shared.lock();
-            match st.queue.pop_front() {
-                Some(next) => {
-                    // Kept at its length: the thread reads over it without
-                    // zeroing it again.
-                    let old = std::mem::replace(&mut this.chunk, next);
-                    this.pos = 0;
-                    if old.capacity() > 0 {
-                        st.free.push(old);
-                    }
-                    drop(st);
-                    this.shared.cond.notify_one();
-                }
-                None => {
-                    if let Some(e) = &st.error {
-                        return Poll::Ready(Err(copy_of(e)));
-                    }
-                    if st.eof {
-                        return Poll::Ready(Ok(()));
-                    }
-                    st.waker = Some(cx.waker().clone());
-                    return Poll::Pending;
-                }
-            }
-        }
+        std::task::ready!(this.poll_chunk(cx))?;
         let n = out.remaining().min(this.chunk.len() - this.pos);
         out.put_slice(&this.chunk[this.pos..this.pos + n]);
         this.pos += n;
         Poll::Ready(Ok(()))
+    }
+}
+
+/// Uploads write straight from the chunk the thread read: no copy into a
+/// buffer of their own (1 GiB of memcpy saved per GiB sent).
+impl AsyncBufRead for FileReader {
+    fn poll_fill_buf(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<&[u8]>> {
+        let this = self.get_mut();
+        std::task::ready!(this.poll_chunk(cx))?;
+        Poll::Ready(Ok(&this.chunk[this.pos..]))
+    }
+
+    fn consume(self: Pin<&mut Self>, amt: usize) {
+        let this = self.get_mut();
+        this.pos = (this.pos + amt).min(this.chunk.len());
     }
 }
 

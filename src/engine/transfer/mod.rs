@@ -44,10 +44,6 @@ pub struct TransferConfig {
     pub backoff_base: Duration,
     /// Close a transfer connection after this long without work.
     pub idle_close: Duration,
-    /// Transfer connections to open as soon as a server is known, before
-    /// any request: for headless commands, which are about to transfer.
-    /// The UI opens them only when there is work (0).
-    pub open_early: usize,
 }
 
 impl Default for TransferConfig {
@@ -57,7 +53,6 @@ impl Default for TransferConfig {
             retries: 5,
             backoff_base: Duration::from_secs(1),
             idle_close: Duration::from_secs(30),
-            open_early: 0,
         }
     }
 }
@@ -188,6 +183,8 @@ enum Internal {
     Planned {
         batch: BatchId,
         result: Result<plan::Plan, EngineError>,
+        /// The planning connection, still logged in: it joins the pool.
+        session: Option<Session>,
     },
 }
 
@@ -285,7 +282,6 @@ impl Scheduler {
                 }
                 self.profile = p;
                 self.drop_waiting_of_other_servers();
-                self.grow_pool(self.config.open_early);
             }
             Msg::Request(req) => self.start_batch(req),
             Msg::Cancel(id) => self.cancel(id),
@@ -347,37 +343,51 @@ impl Scheduler {
             },
         );
         // Connections take a few round trips to log in: open them while
-        // the tree is walked.
+        // the tree is walked. A session lent for planning joins the pool
+        // afterwards, so one fewer is opened.
         let expected = if req.items.iter().any(|i| i.is_dir) {
             self.config.connections
         } else {
             req.items.len().min(self.config.connections)
         };
-        self.grow_pool(expected);
+        let spare = self.spare_plan.take().filter(Session::is_usable);
+        self.grow_pool(expected - usize::from(spare.is_some() && expected > 0));
         let ids = self.next_id.clone();
         let internal = self.internal_tx.clone();
         let events = self.events.clone();
-        let spare = self.spare_plan.take().filter(Session::is_usable);
         tokio::spawn(async move {
             let batch = req.batch;
-            let result = plan_batch(req, profile, spare, ids, events).await;
-            let _ = internal.send(Internal::Planned { batch, result });
+            let (result, session) = plan_batch(req, profile, spare, ids, events).await;
+            let _ = internal.send(Internal::Planned {
+                batch,
+                result,
+                session,
+            });
         });
     }
 
     fn on_internal(&mut self, i: Internal) {
         match i {
-            Internal::Planned { batch, result } => match result {
-                Err(e) => {
-                    tracing::warn!(batch = batch.0, "transfer could not start: {e}");
-                    self.batches.remove(&batch);
-                    self.emit(Event::BatchFailed {
-                        batch,
-                        error: e.to_string(),
-                    });
+            Internal::Planned {
+                batch,
+                result,
+                session,
+            } => {
+                match result {
+                    Err(e) => {
+                        tracing::warn!(batch = batch.0, "transfer could not start: {e}");
+                        self.batches.remove(&batch);
+                        self.emit(Event::BatchFailed {
+                            batch,
+                            error: e.to_string(),
+                        });
+                    }
+                    Ok(plan) => self.add_plan(batch, plan),
                 }
-                Ok(plan) => self.add_plan(batch, plan),
-            },
+                if let Some(s) = session {
+                    self.adopt(s);
+                }
+            }
         }
     }
 
@@ -748,35 +758,60 @@ impl Scheduler {
 
     /// Starts workers until `want` exist (bounded by the configured maximum).
     fn grow_pool(&mut self, want: usize) {
-        let Some(profile) = self.profile.clone() else {
-            return;
-        };
-        let live = self.live_workers();
         let want = want.min(self.config.connections);
-        for _ in live..want {
-            let (tx, rx) = mpsc::channel(1);
-            let index = match self.workers.iter().position(Option::is_none) {
-                Some(i) => i,
-                None => {
-                    self.workers.push(None);
-                    self.workers.len() - 1
-                }
-            };
-            tokio::spawn(worker::run(
-                index,
-                profile.clone(),
-                self.config,
-                rx,
-                self.reports_tx.clone(),
-                self.events.clone(),
-            ));
-            self.workers[index] = Some(WorkerSlot {
-                tx,
-                busy: None,
-                idle_since: Instant::now(),
-                retired: false,
-            });
+        for _ in self.live_workers()..want {
+            if !self.start_worker(None) {
+                return;
+            }
         }
+    }
+
+    /// Takes a planning session into the pool, when there is room and it is
+    /// logged in to the current server (a login saved: for `wharf get` of
+    /// one file, the only one there is); otherwise it says goodbye.
+    fn adopt(&mut self, session: Session) {
+        let fits = self.live_workers() < self.config.connections
+            && self.profile.as_ref() == Some(session.profile())
+            && session.is_usable();
+        if fits {
+            self.start_worker(Some(session));
+        } else {
+            // In the background: nothing waits for the reply.
+            tokio::spawn(session.quit());
+        }
+    }
+
+    /// Starts one worker, on `session` if given; false without a server.
+    fn start_worker(&mut self, session: Option<Session>) -> bool {
+        let Some(profile) = self.profile.clone() else {
+            return false;
+        };
+        let (tx, rx) = mpsc::channel(1);
+        let index = match self.workers.iter().position(Option::is_none) {
+            Some(i) => i,
+            None => {
+                self.workers.push(None);
+                self.workers.len() - 1
+            }
+        };
+        tokio::spawn(worker::run(
+            worker::Start {
+                index,
+                profile,
+                config: self.config,
+                session,
+            },
+            rx,
+            self.reports_tx.clone(),
+            self.events.clone(),
+        ));
+        self.workers[index] = Some(WorkerSlot {
+            tx,
+            busy: None,
+            idle_since: Instant::now(),
+            retired: false,
+        });
+        true
     }
 
     /// Hands ready jobs to idle workers, opening workers as needed.
@@ -862,21 +897,20 @@ fn plan_sink(events: &EventTx) -> WireSink {
 }
 
 /// Walks a batch on a connection of its own (opened only if the plan needs
-/// the server, unless one was opened ahead).
+/// the server, unless one was opened ahead), and gives that connection
+/// back if it is still logged in.
 async fn plan_batch(
     req: TransferRequest,
     profile: ConnectProfile,
     spare: Option<Session>,
     ids: Arc<AtomicU64>,
     events: EventTx,
-) -> Result<plan::Plan, EngineError> {
+) -> (Result<plan::Plan, EngineError>, Option<Session>) {
     let mut session = plan::PlanSession::new(profile, plan_sink(&events), spare);
     let mut next_id = move || TransferId(ids.fetch_add(1, Ordering::Relaxed));
     let result = match req.direction {
         Direction::Download => plan::plan_download(&req, &mut session, &mut next_id).await,
         Direction::Upload => plan::plan_upload(&req, &mut session, &mut next_id).await,
     };
-    // Goodbye in the background: the files need not wait for the reply.
-    tokio::spawn(session.close());
-    result
+    (result, session.into_session())
 }

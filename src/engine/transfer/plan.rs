@@ -65,13 +65,10 @@ impl PlanSession {
         self.session.as_ref().is_some_and(|s| s.info().uses_mlsd)
     }
 
-    /// Says goodbye, if a connection was opened and is still in step.
-    pub async fn close(self) {
-        if let Some(s) = self.session
-            && s.is_usable()
-        {
-            s.quit().await;
-        }
+    /// The logged-in connection, if one was opened and is still in step:
+    /// planning is over, it can carry files.
+    pub fn into_session(self) -> Option<Session> {
+        self.session.filter(Session::is_usable)
     }
 }
 

@@ -78,26 +78,46 @@ fn local_fail(path: &Path, e: std::io::Error) -> Fail {
     Fail::Permanent(format!("{}: {e}", path.display()))
 }
 
+/// What a worker starts with.
+pub struct Start {
+    /// Its place in the pool (and its label in the protocol log).
+    pub index: usize,
+    pub profile: ConnectProfile,
+    pub config: TransferConfig,
+    /// A connection already logged in (the one that planned), if any.
+    pub session: Option<Session>,
+}
+
 pub async fn run(
-    index: usize,
-    profile: ConnectProfile,
-    config: TransferConfig,
+    start: Start,
     mut jobs: mpsc::Receiver<Assignment>,
     reports: mpsc::UnboundedSender<Report>,
     events: EventTx,
 ) {
+    let Start {
+        index,
+        profile,
+        config,
+        session,
+    } = start;
     let sink = WireSink::to_events(events.clone(), &format!("[T{}] ", index + 1));
     let mut worker = Worker {
         profile,
         config,
         sink,
         events,
-        session: None,
+        session,
     };
-    // Log in now, while the batch is planned: the first job should not wait
-    // for it. A failure here is met again, retried and reported, by that job.
-    if let Ok(s) = Session::open(worker.profile.clone(), worker.sink.clone()).await {
-        worker.session = Some(s);
+    match &mut worker.session {
+        Some(s) => s.relabel(worker.sink.clone()),
+        // Log in now, while the batch is planned: the first job should not
+        // wait for it. A failure here is met again, retried and reported,
+        // by that job.
+        None => {
+            if let Ok(s) = Session::open(worker.profile.clone(), worker.sink.clone()).await {
+                worker.session = Some(s);
+            }
+        }
     }
     while let Some(Assignment { job, cancel }) = jobs.recv().await {
         let id = job.id;
