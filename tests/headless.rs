@@ -358,6 +358,6 @@ async fn the_looking_up_connection_carries_the_files() {
     let run = s.wharf(&["get", "-v", "-j", "2", &s.url("tree")]).await;
     assert_eq!(run.code, Some(0), "{run:?}");
     assert_eq!(tree_hashes(&s.l("tree")), want);
-    let reconnects = run.stderr.matches("reconnecting").count();
+    let reconnects = run.stderr.matches("Reconnecting").count();
     assert_eq!(logins(&run) - reconnects, 2, "{run:?}");
 }

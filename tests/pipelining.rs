@@ -147,3 +147,57 @@ async fn a_login_answered_out_of_order_is_done_again_one_command_at_a_time() {
         2
     );
 }
+
+/// A server that throws away commands written ahead (`what`: a first word,
+/// or `*` for all): each is found out by the reply timeout, the operation
+/// is redone on a new connection, and that server then gets one command at
+/// a time. Returns the server and the protocol log.
+async fn against_a_dropping_server(what: &str) -> (FakeServer, Vec<String>) {
+    let server = FakeServer::start(Script {
+        drop_pipelined: Some(what.into()),
+        ..script()
+    })
+    .await;
+    let (sink, lines) = recording();
+    let mut p = profile(&server);
+    p.timeouts.reply = Duration::from_millis(700);
+    let mut s = Session::open(p, sink).await.expect("login");
+    for dir in ["/pub", "/other", "/third"] {
+        assert_eq!(s.list(dir).await.expect("list")[0].name, "hello.txt");
+    }
+    for _ in 0..3 {
+        assert_eq!(fetch(&mut s, "/pub/hello.txt").await, CONTENT);
+    }
+    assert!(s.is_usable());
+    let lines = lines.lock().expect("lock").clone();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("No reply after commands were sent ahead")),
+        "the protocol log says why it reconnected: {lines:?}"
+    );
+    (server, lines)
+}
+
+#[tokio::test]
+async fn a_server_that_drops_commands_sent_together_gets_them_one_at_a_time() {
+    // The login's TYPE, PWD and SYST go unanswered: login again.
+    let (server, lines) = against_a_dropping_server("*").await;
+    assert_eq!(
+        server.connections.load(std::sync::atomic::Ordering::SeqCst),
+        2,
+        "{lines:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_download_whose_pipelined_retr_is_dropped_is_redone() {
+    // The first download waits for EPSV's reply; the second writes RETR
+    // behind EPSV, and the server drops it.
+    let (server, lines) = against_a_dropping_server("RETR").await;
+    assert_eq!(
+        server.connections.load(std::sync::atomic::Ordering::SeqCst),
+        2,
+        "{lines:?}"
+    );
+}

@@ -34,6 +34,11 @@ pub struct Script {
     /// behind it, its reply goes out after the next one's, as from a
     /// server that answers some commands from tasks of their own.
     pub reorder_when_pipelined: Option<String>,
+    /// Command lines (this first word, or `*` for any) that arrive before
+    /// the reply to the one in front of them are thrown away unanswered, as
+    /// by a server that reads one command at a time and discards whatever
+    /// else its buffer held.
+    pub drop_pipelined: Option<String>,
 }
 
 pub struct FakeServer {
@@ -109,12 +114,21 @@ async fn serve(
         if let Ok(mut seen) = seen.lock() {
             seen.push(line.clone());
         }
-        if next_was_ahead && let Ok(mut a) = seen_ahead.lock() {
+        let this_was_ahead = next_was_ahead;
+        if this_was_ahead && let Ok(mut a) = seen_ahead.lock() {
             a.push(line.clone());
         }
         // More is waiting already: the next command came before our reply.
         next_was_ahead = !lines.get_ref().buffer().is_empty();
         let word = line.split(' ').next().unwrap_or("").to_ascii_uppercase();
+        if this_was_ahead
+            && script
+                .drop_pipelined
+                .as_deref()
+                .is_some_and(|w| w == "*" || w == word)
+        {
+            continue;
+        }
         if script.silent_on.as_deref() == Some(word.as_str())
             && (!script.silent_once || conn_index == 0)
         {

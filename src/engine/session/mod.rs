@@ -135,8 +135,9 @@ pub struct Session {
     cwd_now: Option<String>,
     /// More than one command was written before its reply was read.
     wrote_ahead: bool,
-    /// Replies to commands written ahead came out of order: this
-    /// connection is lost, the operation may be redone on a new one.
+    /// Replies to commands written ahead came out of order, or never came:
+    /// this connection is lost, the operation may be redone on a new one
+    /// (nothing of it had arrived yet).
     desynced: bool,
     /// The shortest wait seen for a passive reply: about a round trip.
     rtt: Option<Duration>,
@@ -167,6 +168,7 @@ impl Session {
         if r.is_err() && !sync_before && passive::is_sync_only(&authority) {
             // The login's commands written together came back out of
             // order or not at all: once more, one at a time.
+            sink.info("Reconnecting, to log in again one command at a time");
             r = sink.clone().scope(Self::open_inner(profile, sink)).await;
         }
         match &r {
@@ -756,10 +758,8 @@ impl Session {
     /// way (after replies came out of order: the server is now sent one
     /// command at a time). Keeps the data buffer.
     async fn reopen(&mut self) -> Result<(), EngineError> {
-        self.sink.info(
-            "The server answered commands sent together out of order: \
-             reconnecting, and waiting for each reply from now on",
-        );
+        self.sink
+            .info("Reconnecting, to do that again one command at a time");
         let buf = std::mem::take(&mut self.data_buf);
         let fresh = Box::pin(Session::open(self.profile.clone(), self.sink.clone())).await?;
         *self = fresh;
@@ -811,7 +811,10 @@ impl Session {
     /// broken when the control connection is no longer in step.
     fn fail(&mut self, f: Failure) -> EngineError {
         if matches!(f, Failure::Timeout(_)) && self.wrote_ahead && !self.sync_only {
+            // A server that drops commands it did not expect yet: the
+            // operation is redone on a new connection (see `desynced`).
             passive::mark_sync_only(&self.profile.authority());
+            self.desynced = true;
             self.sink.info(
                 "No reply after commands were sent ahead: from now on wharf waits \
                  for each reply before the next command to this server",

@@ -463,6 +463,11 @@ impl Session {
                 if self.wrote_ahead {
                     mark_sync_only(&self.profile.authority());
                     self.desynced = true;
+                    self.sink.info(
+                        "The server answered commands sent together out of order: \
+                         from now on wharf waits for each reply before the next \
+                         command to this server",
+                    );
                 }
                 Err(self.break_with(EngineError::Protocol(format!(
                     "the reply to {what} was {code} {text}: replies out of step"
