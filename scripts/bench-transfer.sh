@@ -4,7 +4,7 @@
 #
 #   1. one 1 GiB file on loopback (bench-tree's big.bin), into tmpfs:
 #        wharf get  vs curl      wall  target <= 1.05 x, CPU (user+sys) <= 1.5 x
-#        wharf put  vs curl -T   wall  target <= 1.05 x
+#        wharf put  vs curl -T   wall  target <= 1.05 x  (PUT_RUNS runs, see below)
 #        wharf get peak resident memory  target <= 32 MiB
 #   2. 100 files x 4 KiB in 5 folders behind a 20 ms round trip (wan.py,
 #      10 ms each way, in front of a second vsftpd):
@@ -29,6 +29,15 @@
 # through it too; wharf and curl use EPSV and the control connection's
 # address anyway. Clients connect to ftp://127.0.0.1:2131.
 #
+# Uploads: vsftpd writes them to its disk (ext4 here), and its close() of
+# a 1 GiB file after the 226 takes 0.4-0.5 s (vsftpd truncates a new file,
+# which makes ext4 allocate every delayed block on close). Both clients
+# wait for it (curl's QUIT, wharf's SIZE/RNFR), and the disk makes one run
+# differ from the next by +-15 %: put gets PUT_RUNS runs (3 x RUNS), and
+# the server's own receive time per upload (from its log) is shown beside
+# the wall times. A second put goes into a tmpfs folder on the server
+# (upload-tmpfs, a symlink), which leaves the clients' share alone.
+#
 # Needs root (the servers, the bench trees in /home/wharftest/bench, created
 # once), curl, lftp, python3. Downloads go to a tmpfs folder, deleted
 # between runs; uploads go to upload/ and are deleted between runs.
@@ -41,6 +50,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
 
 RUNS=${RUNS:-5}
+PUT_RUNS=${PUT_RUNS:-$((RUNS * 3))}
 ONLY=${ONLY:-"big wan many"}
 WAN_PY=${WAN_PY:-$ROOT/../shared/tools/wan.py}
 USERPASS=wharftest:wharfpass
@@ -74,6 +84,7 @@ cleanup() {
     for p in ${PIDS[@]+"${PIDS[@]}"}; do kill "$p" 2>/dev/null || true; done
     rm -rf "$SCRATCH" "$out"
     rm -f "$HOME_DIR/upload/bench-put.bin"
+    rm -rf "$HOME_DIR/upload-tmpfs" "$SCRATCH-up"
 }
 trap cleanup EXIT
 
@@ -165,7 +176,7 @@ check_tree() {
 fresh() { rm -rf "$SCRATCH/dl"; mkdir -p "$SCRATCH/dl"; }
 
 if [[ " $ONLY " == *" big "* ]]; then
-    log "1 GiB get and put on loopback, $RUNS runs each"
+    log "1 GiB get on loopback, $RUNS runs each"
     cp "$HOME_DIR/big.bin" "$SCRATCH/up.bin"
     for ((i = 0; i < RUNS; i++)); do
         # Alternate who goes first: the page cache and the other core's
@@ -179,15 +190,35 @@ if [[ " $ONLY " == *" big "* ]]; then
             fi
             [[ $(stat -c %s "$SCRATCH/dl/big.bin") -eq 1073741824 ]] || { log "short download"; exit 1; }
         done
+    done
+    # put_run NAME WHO FOLDER: one upload of up.bin into FOLDER, timed, and
+    # the server's receive time for it (its log's Kbyte/sec) as NAME-server.
+    put_run() {
+        local name=$1 who=$2 folder=$3
+        rm -f "$HOME_DIR/$folder/bench-put.bin"
+        sync
+        if [[ $who == wharf ]]; then
+            time_run "$name-wharf" "$WHARF" put -q "$SCRATCH/up.bin" "$LOOP/$folder/bench-put.bin"
+        else
+            time_run "$name-curl" curl -sS -T "$SCRATCH/up.bin" "$LOOP/$folder/bench-put.bin"
+        fi
+        [[ $(stat -c %s "$HOME_DIR/$folder/bench-put.bin") -eq 1073741824 ]] || { log "short upload"; exit 1; }
+        local rate
+        rate=$(grep 'OK UPLOAD' "$ROOT/.interop/logs/vsftpd-bench.log" | tail -n 1 | sed -n 's/.*bytes, \([0-9.]*\)Kbyte.*/\1/p')
+        if [[ -n $rate ]]; then
+            echo "$name-$who-server $(python3 -c "print(1048576 / $rate)") 0 0 0" >>"$out/times"
+        fi
+    }
+    log "1 GiB put on loopback, $PUT_RUNS runs each, into the server's disk and into tmpfs"
+    mkdir -p "$SCRATCH-up"
+    chown wharftest: "$SCRATCH-up"
+    ln -sfn "$SCRATCH-up" "$HOME_DIR/upload-tmpfs"
+    for ((i = 0; i < PUT_RUNS; i++)); do
         for who in $( ((i % 2)) && echo "curl wharf" || echo "wharf curl"); do
-            rm -f "$HOME_DIR/upload/bench-put.bin"
-            sync
-            if [[ $who == wharf ]]; then
-                time_run put-wharf "$WHARF" put -q "$SCRATCH/up.bin" "$LOOP/upload/bench-put.bin"
-            else
-                time_run put-curl curl -sS -T "$SCRATCH/up.bin" "$LOOP/upload/bench-put.bin"
-            fi
-            [[ $(stat -c %s "$HOME_DIR/upload/bench-put.bin") -eq 1073741824 ]] || { log "short upload"; exit 1; }
+            put_run put "$who" upload
+        done
+        for who in $( ((i % 2)) && echo "curl wharf" || echo "wharf curl"); do
+            put_run shm "$who" upload-tmpfs
         done
     done
     rm -f "$SCRATCH/up.bin" "$HOME_DIR/upload/bench-put.bin"
@@ -228,13 +259,13 @@ if [[ " $ONLY " == *" many "* ]]; then
     done
 fi
 
-python3 - "$out/times" "$RUNS" <<'PY'
+python3 - "$out/times" "$RUNS" "$PUT_RUNS" <<'PY'
 import sys, statistics
 rows = {}
 for line in open(sys.argv[1]):
     name, wall, user, sys_, rss = line.split()
     rows.setdefault(name, []).append((float(wall), float(user) + float(sys_), int(rss)))
-runs = sys.argv[2]
+runs, put_runs = sys.argv[2], sys.argv[3]
 def med(name, i):
     return statistics.median(r[i] for r in rows[name])
 def show(label, name):
@@ -253,9 +284,16 @@ if "get-wharf" in rows:
     ratio("get cpu, wharf / curl", "get-wharf", "get-curl", 1, 1.5)
     peak = max(r[2] for r in rows["get-wharf"]) / 1024
     print(f"  {'wharf get peak rss':<34} {peak:5.1f} MiB (target <= 32) {'ok' if peak <= 32 else 'MISSED'}")
-    print("1 GiB to vsftpd on loopback from tmpfs")
+if "put-wharf" in rows:
+    print(f"1 GiB to vsftpd on loopback from tmpfs, medians of {put_runs} runs")
     show("wharf put", "put-wharf"); show("curl -T", "put-curl")
+    if "put-wharf-server" in rows:
+        print(f"  {'server receive time, wharf/curl':<34} {med('put-wharf-server', 0):.3f} s / {med('put-curl-server', 0):.3f} s")
     ratio("put wall, wharf / curl", "put-wharf", "put-curl", 0, 1.05)
+    print("  the same into a tmpfs folder on the server (no disk in the way)")
+    show("wharf put", "shm-wharf"); show("curl -T", "shm-curl")
+    r = med("shm-wharf", 0) / med("shm-curl", 0)
+    print(f"  {'put wall into tmpfs, wharf / curl':<34} {r:5.2f} x")
 if "wan-wharf" in rows:
     print("100 files x 4 KiB, 5 folders, 20 ms round trip")
     show("wharf get (-j 4)", "wan-wharf"); show("lftp mirror --parallel=4", "wan-lftp")
