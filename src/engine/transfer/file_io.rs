@@ -446,6 +446,7 @@ impl FileReader {
     }
 }
 
+/// Required by `AsyncBufRead`; uploads use `fill_buf`/`consume` below.
 impl AsyncRead for FileReader {
     fn poll_read(
         self: Pin<&mut Self>,
@@ -488,10 +489,24 @@ impl Drop for FileReader {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
 
     fn data(len: usize) -> Vec<u8> {
         (0..len).map(|i| (i * 31 % 251) as u8).collect()
+    }
+
+    /// Reads as an upload does: chunk by chunk, straight from the reader.
+    async fn read_all(mut r: FileReader) -> Vec<u8> {
+        let mut got = Vec::new();
+        loop {
+            let chunk = r.fill_buf().await.expect("read");
+            if chunk.is_empty() {
+                return got;
+            }
+            got.extend_from_slice(chunk);
+            let n = chunk.len();
+            r.consume(n);
+        }
     }
 
     #[tokio::test]
@@ -510,9 +525,7 @@ mod tests {
         w.close().await.expect("close");
         assert_eq!(std::fs::read(&path).expect("read"), want);
 
-        let mut r = FileReader::new(std::fs::File::open(&path).expect("open"));
-        let mut got = Vec::new();
-        r.read_to_end(&mut got).await.expect("read");
+        let got = read_all(FileReader::new(std::fs::File::open(&path).expect("open"))).await;
         assert_eq!(got, want);
     }
 
@@ -551,9 +564,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("e");
         std::fs::write(&path, b"").expect("write");
-        let mut r = FileReader::new(std::fs::File::open(&path).expect("open"));
-        let mut got = Vec::new();
-        r.read_to_end(&mut got).await.expect("read");
+        let got = read_all(FileReader::new(std::fs::File::open(&path).expect("open"))).await;
         assert!(got.is_empty());
     }
 

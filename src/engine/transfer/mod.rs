@@ -351,7 +351,7 @@ impl Scheduler {
             req.items.len().min(self.config.connections)
         };
         let spare = self.spare_plan.take().filter(Session::is_usable);
-        self.grow_pool(expected - usize::from(spare.is_some() && expected > 0));
+        self.grow_pool(expected.saturating_sub(usize::from(spare.is_some())));
         let ids = self.next_id.clone();
         let internal = self.internal_tx.clone();
         let events = self.events.clone();
