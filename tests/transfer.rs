@@ -902,3 +902,103 @@ async fn files_queued_for_a_server_the_user_left_never_run_against_the_new_one()
     }
     engine.shutdown().await;
 }
+
+/// Files as the UI sends them from a listing (size and time known: no
+/// planning connection).
+fn listed_files(n: usize, size: u64) -> Vec<TransferItem> {
+    (1..=n)
+        .map(|i| TransferItem {
+            size: Some(size),
+            modified: chrono::NaiveDate::from_ymd_opt(2024, 1, 2)
+                .and_then(|d| d.and_hms_opt(3, 4, 5)),
+            ..item(format!("/f{i}.bin"), false)
+        })
+        .collect()
+}
+
+/// Collects the protocol log's notes while a batch runs.
+fn notes_into(notes: &std::sync::Mutex<Vec<String>>) -> impl FnMut(&Event) -> Vec<Command> + '_ {
+    move |ev| {
+        if let Event::Wire { text, .. } = ev
+            && let Ok(mut n) = notes.lock()
+        {
+            n.push(text.clone());
+        }
+        Vec::new()
+    }
+}
+
+#[tokio::test]
+async fn a_server_at_its_connection_limit_gets_no_more_and_every_file_arrives() {
+    // Three at once: the browse connection and two transfer connections.
+    let server = fake_ftp::FakeServer::start(fake_ftp::Script {
+        file_content: Some(b"hello".to_vec()),
+        max_connections: Some(3),
+        ..fake_ftp::Script::default()
+    })
+    .await;
+    let local = tempfile::tempdir().expect("tempdir");
+    let mut engine = spawn_with(config());
+    connect(&engine, server.addr.port(), DataMode::Passive);
+    let notes = std::sync::Mutex::new(Vec::new());
+    let started = Instant::now();
+    let req = request(
+        1,
+        Direction::Download,
+        listed_files(12, 5),
+        local.path(),
+        OnExisting::Overwrite,
+    );
+    let r = run(&mut engine, req, notes_into(&notes)).await;
+    assert_eq!((r.done, r.failed), (12, 0), "{r:?}");
+    for i in 1..=12 {
+        let got = std::fs::read(local.path().join(format!("f{i}.bin"))).expect("file");
+        assert_eq!(got, b"hello");
+    }
+    // No backoff rounds: the refusals only set the pool's size.
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    let notes = notes.lock().expect("lock").clone();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("takes no more connections")),
+        "{notes:?}"
+    );
+    engine.shutdown().await;
+}
+
+#[tokio::test]
+async fn files_fail_with_the_reason_when_no_transfer_connection_gets_in() {
+    // Only the browse connection fits: every transfer login is refused.
+    let server = fake_ftp::FakeServer::start(fake_ftp::Script {
+        file_content: Some(b"hello".to_vec()),
+        max_connections: Some(1),
+        ..fake_ftp::Script::default()
+    })
+    .await;
+    let local = tempfile::tempdir().expect("tempdir");
+    let mut engine = spawn_with(config());
+    connect(&engine, server.addr.port(), DataMode::Passive);
+    let req = request(
+        1,
+        Direction::Download,
+        listed_files(6, 5),
+        local.path(),
+        OnExisting::Overwrite,
+    );
+    let r = run(&mut engine, req, no_answers).await;
+    assert_eq!((r.done, r.failed), (0, 6), "{r:?}");
+    for state in r.states.values() {
+        assert!(
+            matches!(state, TransferState::Failed(why) if why.contains("421")),
+            "{state:?}"
+        );
+    }
+    // Nothing was created.
+    assert_eq!(std::fs::read_dir(local.path()).expect("ls").count(), 0);
+    engine.shutdown().await;
+}

@@ -394,6 +394,14 @@ pub enum EngineError {
     Resolve { host: String, reason: String },
     #[error("cannot connect to {addr}: {reason}")]
     Connect { addr: String, reason: String },
+    /// The server turned the connection away: a refusing greeting, or a
+    /// 421 to the login.
+    #[error("cannot connect to {addr}: server said {code} {text}")]
+    Refused {
+        addr: String,
+        code: u16,
+        text: String,
+    },
     #[error("login failed: {code} {text}")]
     Login { code: u16, text: String },
     /// The server answered with an error reply.
@@ -415,8 +423,33 @@ impl EngineError {
     /// The FTP reply code, when the error is a server reply.
     pub fn code(&self) -> Option<u16> {
         match self {
-            EngineError::Login { code, .. } | EngineError::Reply { code, .. } => Some(*code),
+            EngineError::Login { code, .. }
+            | EngineError::Reply { code, .. }
+            | EngineError::Refused { code, .. } => Some(*code),
             _ => None,
         }
+    }
+
+    /// Whether a refused connection or login reads as "no room for another
+    /// connection": vsftpd (`max_per_ip`) and pure-ftpd greet with 421,
+    /// proftpd answers the login with 530 "maximum number of clients".
+    /// A 421 greeting can also mean "shutting down": the transfer pool
+    /// takes it as a limit only while another of its connections is in.
+    pub fn is_connection_limit(&self) -> bool {
+        let text = match self {
+            EngineError::Refused { code: 421, .. } => return true,
+            EngineError::Refused { text, .. } | EngineError::Login { text, .. } => text,
+            _ => return false,
+        };
+        let text = text.to_ascii_lowercase();
+        [
+            "too many",
+            "maximum number",
+            "connection limit",
+            "limit reached",
+            "already connected",
+        ]
+        .iter()
+        .any(|w| text.contains(w))
     }
 }

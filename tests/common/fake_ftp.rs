@@ -39,6 +39,9 @@ pub struct Script {
     /// by a server that reads one command at a time and discards whatever
     /// else its buffer held.
     pub drop_pipelined: Option<String>,
+    /// At most this many connections at once; more are greeted with 421
+    /// and closed, as vsftpd's `max_per_ip` does.
+    pub max_connections: Option<usize>,
 }
 
 pub struct FakeServer {
@@ -69,14 +72,29 @@ impl FakeServer {
         let seen = commands.clone();
         let ahead = Arc::new(std::sync::Mutex::new(Vec::new()));
         let seen_ahead = ahead.clone();
+        let open = Arc::new(AtomicUsize::new(0));
         let task = tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                if script
+                    .max_connections
+                    .is_some_and(|max| open.load(Ordering::SeqCst) >= max)
+                {
+                    let _ = stream
+                        .write_all(
+                            b"421 There are too many connections from your internet address.\r\n",
+                        )
+                        .await;
+                    continue;
+                }
                 let n = count.fetch_add(1, Ordering::SeqCst);
+                open.fetch_add(1, Ordering::SeqCst);
+                let open = open.clone();
                 let script = script.clone();
                 let seen = seen.clone();
                 let seen_ahead = seen_ahead.clone();
                 tokio::spawn(async move {
                     let _ = serve(stream, script, n, seen, seen_ahead).await;
+                    open.fetch_sub(1, Ordering::SeqCst);
                 });
             }
         });

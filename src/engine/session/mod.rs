@@ -210,7 +210,11 @@ impl Session {
             Ok(Err(FtpError::ConnectionError(e))) => return Err(connect_err(describe_io(&e))),
             Ok(Err(FtpError::UnexpectedResponse(r))) => {
                 let (code, text) = reply_parts(&r.body);
-                return Err(connect_err(format!("server said {code} {text}")));
+                return Err(EngineError::Refused {
+                    addr: authority.clone(),
+                    code,
+                    text,
+                });
             }
             Ok(Err(e)) => return Err(EngineError::Protocol(e.to_string())),
             Ok(Ok(ftp)) => ftp,
@@ -264,7 +268,15 @@ impl Session {
             Err(e) => Err(self.fail(e)),
             Ok(Err(FtpError::UnexpectedResponse(resp))) => {
                 let (code, text) = reply_parts(&resp.body);
-                if (400..600).contains(&code) && code != 421 {
+                if code == 421 {
+                    // Closing on us: a limit of connections, or going down.
+                    self.broken = true;
+                    Err(EngineError::Refused {
+                        addr: self.profile.authority(),
+                        code,
+                        text,
+                    })
+                } else if (400..600).contains(&code) {
                     Err(EngineError::Login { code, text })
                 } else {
                     Err(self.fail(Failure::Ftp(FtpError::UnexpectedResponse(resp))))

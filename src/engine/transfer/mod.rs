@@ -165,16 +165,20 @@ struct Batch {
 }
 
 struct WorkerSlot {
+    /// The worker's serial number, which its reports carry.
+    serial: u64,
     tx: mpsc::Sender<Assignment>,
     busy: Option<TransferId>,
     idle_since: Instant,
+    /// Logged in (reported Ready): jobs go only to such workers.
+    ready: bool,
     /// Logged in to a server the user has left: finishes its job, takes no other.
     retired: bool,
 }
 
 impl WorkerSlot {
     fn is_idle(&self) -> bool {
-        self.busy.is_none() && !self.retired
+        self.ready && self.busy.is_none() && !self.retired
     }
 }
 
@@ -207,6 +211,14 @@ struct Scheduler {
     internal_rx: Option<mpsc::UnboundedReceiver<Internal>>,
     /// A logged-in session lent for the next request's planning (Msg::PlanOn).
     spare_plan: Option<Session>,
+    next_serial: u64,
+    /// The most connections the current server took at once, once it
+    /// turned one away for want of room (per-IP or per-user limits).
+    cap: Option<usize>,
+    /// Rounds in a row in which no worker could log in.
+    login_failures: u32,
+    /// After such a round: no new worker before this.
+    regrow_at: Option<tokio::time::Instant>,
 }
 
 impl Scheduler {
@@ -230,6 +242,10 @@ impl Scheduler {
             internal_tx,
             internal_rx: Some(internal_rx),
             spare_plan: None,
+            next_serial: 0,
+            cap: None,
+            login_failures: 0,
+            regrow_at: None,
         }
     }
 
@@ -253,6 +269,8 @@ impl Scheduler {
                 Some(r) = reports.recv() => self.on_report(r),
                 Some(i) = internal.recv() => self.on_internal(i),
                 _ = crate::timer::sleep_until(idle_check), if idle_check.is_some() => self.close_idle_workers(),
+                // The wait after a round of failed logins is over: dispatch may open workers again.
+                _ = crate::timer::sleep_until(self.regrow_at), if self.regrow_at.is_some() => self.regrow_at = None,
             }
             self.dispatch();
         }
@@ -279,6 +297,9 @@ impl Scheduler {
                 }
                 if p != self.profile {
                     self.spare_plan = None;
+                    self.cap = None;
+                    self.login_failures = 0;
+                    self.regrow_at = None;
                 }
                 self.profile = p;
                 self.drop_waiting_of_other_servers();
@@ -593,14 +614,31 @@ impl Scheduler {
         }
     }
 
+    /// The place in the pool of the worker with this serial number (None
+    /// for a worker already let go, e.g. of a server the user left).
+    fn slot_of(&self, serial: u64) -> Option<usize> {
+        self.workers
+            .iter()
+            .position(|w| w.as_ref().is_some_and(|w| w.serial == serial))
+    }
+
     fn on_report(&mut self, r: Report) {
         match r {
+            Report::Ready { worker } => {
+                if let Some(slot) = self.slot_of(worker).and_then(|i| self.workers[i].as_mut()) {
+                    slot.ready = true;
+                    slot.idle_since = Instant::now();
+                    self.login_failures = 0;
+                }
+            }
+            Report::LoginFailed { worker, error } => self.login_failed(worker, error),
             Report::Finished {
                 worker,
                 id,
                 outcome,
             } => {
-                if let Some(w) = self.workers.get_mut(worker) {
+                if let Some(i) = self.slot_of(worker) {
+                    let w = &mut self.workers[i];
                     match w {
                         Some(slot) if slot.retired => *w = None,
                         Some(slot) => {
@@ -611,6 +649,76 @@ impl Scheduler {
                     }
                 }
                 self.finish(id, outcome);
+            }
+        }
+    }
+
+    /// A worker could not log in and has ended. With others of ours in and
+    /// a refusal that reads as "no room", the server is at its limit of
+    /// connections: the pool stays at the ones in. Any other failure starts
+    /// a round of waiting (backoff) before new workers are tried: the
+    /// workers started together count as one round. After `retries` rounds
+    /// with none of ours in (or at once for a refused login), the files
+    /// waiting for a worker fail with the reason.
+    fn login_failed(&mut self, worker: u64, error: EngineError) {
+        let Some(i) = self.slot_of(worker) else {
+            return;
+        };
+        if let Some(id) = self.workers[i].take().and_then(|slot| slot.busy) {
+            // Jobs go only to workers that are in; should one have got
+            // here anyway, it goes back to the queue untried.
+            if let Some(e) = self.entries.get_mut(&id) {
+                e.status = Status::Queued;
+                self.ready.push_front(id);
+            }
+        }
+        let sink = WireSink::to_events(self.events.clone(), "");
+        let ready = self
+            .workers
+            .iter()
+            .flatten()
+            .filter(|w| w.ready && !w.retired)
+            .count();
+        if ready > 0 && error.is_connection_limit() {
+            if self.cap.is_none_or(|c| c > ready) {
+                self.cap = Some(ready);
+                sink.info(format!(
+                    "The server takes no more connections from us ({error}): \
+                     transferring on {ready}"
+                ));
+            }
+            return;
+        }
+        if self.regrow_at.is_some() {
+            // Another worker of the same round: already counted.
+            return;
+        }
+        self.login_failures += 1;
+        let refused = matches!(error, EngineError::Login { code, .. } if code >= 500)
+            && !error.is_connection_limit();
+        if ready == 0 && (refused || self.login_failures > self.config.retries) {
+            self.login_failures = 0;
+            self.fail_waiting(&format!("not started: {error}"));
+            return;
+        }
+        let wait = self.config.backoff(self.login_failures);
+        self.regrow_at = Some(tokio::time::Instant::now() + wait);
+        sink.info(format!(
+            "Could not log in for the transfers ({error}); trying again in {:.1} s",
+            wait.as_secs_f32()
+        ));
+    }
+
+    /// Fails every file that waits for a worker.
+    fn fail_waiting(&mut self, why: &str) {
+        let waiting: Vec<TransferId> = self.ready.drain(..).collect();
+        for id in waiting {
+            if self
+                .entries
+                .get(&id)
+                .is_some_and(|e| e.status == Status::Queued)
+            {
+                self.finish(id, Outcome::Failed(why.to_string()));
             }
         }
     }
@@ -756,9 +864,22 @@ impl Scheduler {
             .count()
     }
 
-    /// Starts workers until `want` exist (bounded by the configured maximum).
+    /// How many workers the pool may have: the configured number, or fewer
+    /// when the server showed it takes no more.
+    fn max_workers(&self) -> usize {
+        self.config
+            .connections
+            .min(self.cap.unwrap_or(usize::MAX))
+            .max(1)
+    }
+
+    /// Starts workers until `want` exist (bounded by `max_workers`), unless
+    /// logins are failing and the wait before the next round is not over.
     fn grow_pool(&mut self, want: usize) {
-        let want = want.min(self.config.connections);
+        if self.regrow_at.is_some() {
+            return;
+        }
+        let want = want.min(self.max_workers());
         for _ in self.live_workers()..want {
             if !self.start_worker(None) {
                 return;
@@ -768,12 +889,17 @@ impl Scheduler {
 
     /// Takes a planning session into the pool, when there is room and it is
     /// logged in to the current server (a login saved: for `wharf get` of
-    /// one file, the only one there is); otherwise it says goodbye.
+    /// one file, the only one there is); otherwise it says goodbye. A
+    /// server at its limit took this one: the limit counts it.
     fn adopt(&mut self, session: Session) {
-        let fits = self.live_workers() < self.config.connections
+        let live = self.live_workers();
+        let fits = live < self.config.connections
             && self.profile.as_ref() == Some(session.profile())
             && session.is_usable();
         if fits {
+            if self.cap.is_some_and(|c| c <= live) {
+                self.cap = Some(live + 1);
+            }
             self.start_worker(Some(session));
         } else {
             // In the background: nothing waits for the reply.
@@ -787,6 +913,8 @@ impl Scheduler {
             return false;
         };
         let (tx, rx) = mpsc::channel(1);
+        self.next_serial += 1;
+        let serial = self.next_serial;
         let index = match self.workers.iter().position(Option::is_none) {
             Some(i) => i,
             None => {
@@ -797,6 +925,7 @@ impl Scheduler {
         tokio::spawn(worker::run(
             worker::Start {
                 index,
+                serial,
                 profile,
                 config: self.config,
                 session,
@@ -806,9 +935,11 @@ impl Scheduler {
             self.events.clone(),
         ));
         self.workers[index] = Some(WorkerSlot {
+            serial,
             tx,
             busy: None,
             idle_since: Instant::now(),
+            ready: false,
             retired: false,
         });
         true
@@ -833,7 +964,18 @@ impl Scheduler {
                 Some(i) => i,
                 None => {
                     let live = self.live_workers();
-                    if live >= self.config.connections || self.profile.is_none() {
+                    // Workers still logging in take the next jobs.
+                    let logging_in = self
+                        .workers
+                        .iter()
+                        .flatten()
+                        .filter(|w| !w.ready && !w.retired)
+                        .count();
+                    if live >= self.max_workers()
+                        || logging_in >= self.ready.len()
+                        || self.profile.is_none()
+                        || self.regrow_at.is_some()
+                    {
                         return;
                     }
                     self.grow_pool(live + 1);

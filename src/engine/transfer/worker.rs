@@ -33,10 +33,15 @@ pub struct Assignment {
     pub cancel: CancellationToken,
 }
 
-/// What a worker tells the scheduler.
+/// What a worker tells the scheduler. `worker` is the worker's serial
+/// number (unique per worker started, unlike its place in the pool).
 pub enum Report {
+    /// Logged in: ready for jobs (none is handed over before).
+    Ready { worker: u64 },
+    /// Could not log in; the worker has ended.
+    LoginFailed { worker: u64, error: EngineError },
     Finished {
-        worker: usize,
+        worker: u64,
         id: TransferId,
         outcome: Outcome,
     },
@@ -53,7 +58,11 @@ impl From<EngineError> for Fail {
     fn from(e: EngineError) -> Fail {
         let text = e.to_string();
         match e {
-            EngineError::Reply { code, .. } if (400..500).contains(&code) => Fail::Transient(text),
+            EngineError::Reply { code, .. } | EngineError::Refused { code, .. }
+                if (400..500).contains(&code) =>
+            {
+                Fail::Transient(text)
+            }
             EngineError::Timeout { .. }
             | EngineError::ConnectionLost(_)
             | EngineError::Connect { .. }
@@ -82,6 +91,8 @@ fn local_fail(path: &Path, e: std::io::Error) -> Fail {
 pub struct Start {
     /// Its place in the pool (and its label in the protocol log).
     pub index: usize,
+    /// Its serial number, for its reports.
+    pub serial: u64,
     pub profile: ConnectProfile,
     pub config: TransferConfig,
     /// A connection already logged in (the one that planned), if any.
@@ -96,6 +107,7 @@ pub async fn run(
 ) {
     let Start {
         index,
+        serial,
         profile,
         config,
         session,
@@ -108,16 +120,24 @@ pub async fn run(
         events,
         session,
     };
+    // Logged in first, jobs after: a worker that cannot get in (a server
+    // at its limit of connections, or unreachable) holds no job, and the
+    // scheduler decides what its failure means for the pool.
     match &mut worker.session {
         Some(s) => s.relabel(worker.sink.clone()),
-        // Log in now, while the batch is planned: the first job should not
-        // wait for it. A failure here is met again, retried and reported,
-        // by that job.
-        None => {
-            if let Ok(s) = Session::open(worker.profile.clone(), worker.sink.clone()).await {
-                worker.session = Some(s);
+        None => match Session::open(worker.profile.clone(), worker.sink.clone()).await {
+            Ok(s) => worker.session = Some(s),
+            Err(error) => {
+                let _ = reports.send(Report::LoginFailed {
+                    worker: serial,
+                    error,
+                });
+                return;
             }
-        }
+        },
+    }
+    if reports.send(Report::Ready { worker: serial }).is_err() {
+        return;
     }
     while let Some(Assignment { job, cancel }) = jobs.recv().await {
         let id = job.id;
@@ -132,7 +152,7 @@ pub async fn run(
         };
         if reports
             .send(Report::Finished {
-                worker: index,
+                worker: serial,
                 id,
                 outcome,
             })
