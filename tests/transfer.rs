@@ -1005,3 +1005,41 @@ async fn files_fail_with_the_reason_when_no_transfer_connection_gets_in() {
     assert_eq!(std::fs::read_dir(local.path()).expect("ls").count(), 0);
     engine.shutdown().await;
 }
+
+#[tokio::test]
+async fn folders_are_planned_on_a_transfer_connection_when_the_server_is_full() {
+    // Room for the browse connection and one more: planning and the
+    // transfer connections must share that one.
+    let listing = (1..=5)
+        .map(|i| format!("-rw-r--r-- 1 0 0 5 Jan 02  2024 f{i}.bin"))
+        .collect::<Vec<_>>()
+        .join("\r\n");
+    let server = fake_ftp::FakeServer::start(fake_ftp::Script {
+        listing: listing.into_bytes(),
+        file_content: Some(b"hello".to_vec()),
+        max_connections: Some(2),
+        ..fake_ftp::Script::default()
+    })
+    .await;
+    let local = tempfile::tempdir().expect("tempdir");
+    let mut engine = spawn_with(config());
+    connect(&engine, server.addr.port(), DataMode::Passive);
+    for (batch, target) in [(1, "first"), (2, "second")] {
+        let dir = local.path().join(target);
+        std::fs::create_dir(&dir).expect("mkdir");
+        let req = request(
+            batch,
+            Direction::Download,
+            vec![item("/pub", true)],
+            &dir,
+            OnExisting::Overwrite,
+        );
+        let r = run(&mut engine, req, no_answers).await;
+        assert_eq!((r.done, r.failed), (5, 0), "batch {batch}: {r:?}");
+        for i in 1..=5 {
+            let got = std::fs::read(dir.join(format!("pub/f{i}.bin"))).expect("file");
+            assert_eq!(got, b"hello");
+        }
+    }
+    engine.shutdown().await;
+}

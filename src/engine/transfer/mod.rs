@@ -20,7 +20,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 
 use super::EventTx;
@@ -184,11 +184,14 @@ impl WorkerSlot {
 
 /// Internal messages from tasks the scheduler started.
 enum Internal {
+    /// Planning needs a logged-in session and the server takes no new
+    /// connection: the next worker free hands over its own.
+    PlanWants(oneshot::Sender<Session>),
     Planned {
         batch: BatchId,
         result: Result<plan::Plan, EngineError>,
         /// The planning connection, still logged in: it joins the pool.
-        session: Option<Session>,
+        session: Option<Box<Session>>,
     },
 }
 
@@ -219,6 +222,8 @@ struct Scheduler {
     login_failures: u32,
     /// After such a round: no new worker before this.
     regrow_at: Option<tokio::time::Instant>,
+    /// Planning tasks waiting for a worker's session (`Internal::PlanWants`).
+    plan_waiters: VecDeque<oneshot::Sender<Session>>,
 }
 
 impl Scheduler {
@@ -246,6 +251,7 @@ impl Scheduler {
             cap: None,
             login_failures: 0,
             regrow_at: None,
+            plan_waiters: VecDeque::new(),
         }
     }
 
@@ -300,6 +306,8 @@ impl Scheduler {
                     self.cap = None;
                     self.login_failures = 0;
                     self.regrow_at = None;
+                    // Their plans fail with the refusal they met.
+                    self.plan_waiters.clear();
                 }
                 self.profile = p;
                 self.drop_waiting_of_other_servers();
@@ -372,23 +380,43 @@ impl Scheduler {
             req.items.len().min(self.config.connections)
         };
         let spare = self.spare_plan.take().filter(Session::is_usable);
-        self.grow_pool(expected.saturating_sub(usize::from(spare.is_some())));
+        // Planning that needs the server goes on a free worker's session
+        // when there is one: no login, and no extra place taken on a
+        // server that limits connections.
+        let needs_server = req.items.iter().any(|i| i.is_dir || i.size.is_none());
+        let lent = if spare.is_none() && needs_server {
+            self.lend_idle_worker()
+        } else {
+            None
+        };
+        let borrowed = spare.is_some() || lent.is_some();
+        self.grow_pool(expected.saturating_sub(usize::from(borrowed)));
         let ids = self.next_id.clone();
         let internal = self.internal_tx.clone();
         let events = self.events.clone();
+        let ask = internal.clone();
+        let borrow: plan::Borrow = Box::new(move |to| {
+            let _ = ask.send(Internal::PlanWants(to));
+        });
         tokio::spawn(async move {
             let batch = req.batch;
-            let (result, session) = plan_batch(req, profile, spare, ids, events).await;
+            let spare = match (spare, lent) {
+                (Some(s), _) => Some(s),
+                (None, Some(rx)) => rx.await.ok(),
+                (None, None) => None,
+            };
+            let (result, session) = plan_batch(req, profile, spare, borrow, ids, events).await;
             let _ = internal.send(Internal::Planned {
                 batch,
                 result,
-                session,
+                session: session.map(Box::new),
             });
         });
     }
 
     fn on_internal(&mut self, i: Internal) {
         match i {
+            Internal::PlanWants(to) => self.plan_waiters.push_back(to),
             Internal::Planned {
                 batch,
                 result,
@@ -406,7 +434,7 @@ impl Scheduler {
                     Ok(plan) => self.add_plan(batch, plan),
                 }
                 if let Some(s) = session {
-                    self.adopt(s);
+                    self.adopt(*s);
                 }
             }
         }
@@ -709,6 +737,19 @@ impl Scheduler {
         ));
     }
 
+    /// Asks an idle worker for its session (it ends, and the session comes
+    /// back through `adopt` after planning). None if no worker is free.
+    fn lend_idle_worker(&mut self) -> Option<oneshot::Receiver<Session>> {
+        let i = self
+            .workers
+            .iter()
+            .position(|w| w.as_ref().is_some_and(WorkerSlot::is_idle))?;
+        let slot = self.workers[i].take()?;
+        let (tx, rx) = oneshot::channel();
+        slot.tx.try_send(Assignment::Lend(tx)).ok()?;
+        Some(rx)
+    }
+
     /// Fails every file that waits for a worker.
     fn fail_waiting(&mut self, why: &str) {
         let waiting: Vec<TransferId> = self.ready.drain(..).collect();
@@ -946,7 +987,28 @@ impl Scheduler {
     }
 
     /// Hands ready jobs to idle workers, opening workers as needed.
+    /// Planning waiting for a session goes first: the jobs come from it.
     fn dispatch(&mut self) {
+        while let Some(to) = self.plan_waiters.pop_front() {
+            if to.is_closed() {
+                continue;
+            }
+            let Some(i) = self
+                .workers
+                .iter()
+                .position(|w| w.as_ref().is_some_and(WorkerSlot::is_idle))
+            else {
+                self.plan_waiters.push_front(to);
+                break;
+            };
+            if let Some(slot) = self.workers[i].take()
+                && let Err(e) = slot.tx.try_send(Assignment::Lend(to))
+                && let Assignment::Lend(to) = e.into_inner()
+            {
+                // That worker had ended: the next one free, then.
+                self.plan_waiters.push_front(to);
+            }
+        }
         while let Some(&id) = self.ready.front() {
             let still_queued = self
                 .entries
@@ -986,7 +1048,7 @@ impl Scheduler {
             let Some(entry) = self.entries.get_mut(&id) else {
                 continue;
             };
-            let assignment = Assignment {
+            let assignment = Assignment::Job {
                 job: entry.job.clone(),
                 cancel: entry.cancel.clone(),
             };
@@ -1045,10 +1107,11 @@ async fn plan_batch(
     req: TransferRequest,
     profile: ConnectProfile,
     spare: Option<Session>,
+    borrow: plan::Borrow,
     ids: Arc<AtomicU64>,
     events: EventTx,
 ) -> (Result<plan::Plan, EngineError>, Option<Session>) {
-    let mut session = plan::PlanSession::new(profile, plan_sink(&events), spare);
+    let mut session = plan::PlanSession::new(profile, plan_sink(&events), spare, Some(borrow));
     let mut next_id = move || TransferId(ids.fetch_add(1, Ordering::Relaxed));
     let result = match req.direction {
         Direction::Download => plan::plan_download(&req, &mut session, &mut next_id).await,

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
+use tokio::sync::oneshot;
 
 use super::job::Job;
 use crate::engine::protocol::{
@@ -38,25 +39,60 @@ pub struct PlanSession {
     profile: ConnectProfile,
     sink: WireSink,
     session: Option<Session>,
+    borrow: Option<Borrow>,
 }
 
+/// Asks the transfer pool for one of its logged-in sessions (a worker
+/// hands it over when it is free: `worker::Assignment::Lend`).
+pub type Borrow = Box<dyn Fn(oneshot::Sender<Session>) + Send>;
+
 impl PlanSession {
-    /// `opened`: a session logged in ahead, if there is one.
-    pub fn new(profile: ConnectProfile, sink: WireSink, opened: Option<Session>) -> PlanSession {
+    /// `opened`: a session logged in ahead, if there is one. `borrow`: where
+    /// to get one when the server takes no new connection.
+    pub fn new(
+        profile: ConnectProfile,
+        sink: WireSink,
+        opened: Option<Session>,
+        borrow: Option<Borrow>,
+    ) -> PlanSession {
+        let session = opened.map(|mut s| {
+            s.relabel(sink.clone());
+            s
+        });
         PlanSession {
             profile,
             sink,
-            session: opened,
+            session,
+            borrow,
         }
     }
 
-    /// The logged-in session, opened now if need be.
+    /// The logged-in session, opened now if need be. A server at its limit
+    /// of connections (our transfer connections may hold its places) lends
+    /// us one of the pool's when one is free.
     pub async fn get(&mut self) -> Result<&mut Session, EngineError> {
         if self.session.is_none() {
-            let s = Session::open(self.profile.clone(), self.sink.clone()).await?;
+            let s = match Session::open(self.profile.clone(), self.sink.clone()).await {
+                Ok(s) => s,
+                Err(e) if e.is_connection_limit() => self.borrow().await.ok_or(e)?,
+                Err(e) => return Err(e),
+            };
             self.session = Some(s);
         }
         self.session.as_mut().ok_or(EngineError::NotConnected)
+    }
+
+    /// Waits (a while) for a transfer connection to be lent.
+    async fn borrow(&mut self) -> Option<Session> {
+        let ask = self.borrow.as_ref()?;
+        let (tx, rx) = oneshot::channel();
+        ask(tx);
+        self.sink
+            .info("The server takes no more connections: planning waits for a transfer connection");
+        let wait = self.profile.timeouts.reply * 4;
+        let mut s = tokio::time::timeout(wait, rx).await.ok()?.ok()?;
+        s.relabel(self.sink.clone());
+        Some(s)
     }
 
     /// Whether listings here are MLSD (exact times); unknown, so false, when

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use tokio::io::AsyncSeekExt;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 
 use super::file_io::{FileReader, FileWriter, Finish};
@@ -28,9 +28,15 @@ use crate::engine::wire_log::WireSink;
 const PROGRESS_EVERY: Duration = Duration::from_millis(100);
 
 /// Work handed to a worker.
-pub struct Assignment {
-    pub job: Job,
-    pub cancel: CancellationToken,
+pub enum Assignment {
+    Job {
+        job: Job,
+        cancel: CancellationToken,
+    },
+    /// Hand the logged-in session over to planning (and end): planning
+    /// then needs no login of its own, nor a place on a server that limits
+    /// connections. The session comes back to the pool after planning.
+    Lend(oneshot::Sender<Session>),
 }
 
 /// What a worker tells the scheduler. `worker` is the worker's serial
@@ -139,7 +145,16 @@ pub async fn run(
     if reports.send(Report::Ready { worker: serial }).is_err() {
         return;
     }
-    while let Some(Assignment { job, cancel }) = jobs.recv().await {
+    while let Some(assignment) = jobs.recv().await {
+        let (job, cancel) = match assignment {
+            Assignment::Job { job, cancel } => (job, cancel),
+            Assignment::Lend(to) => {
+                if let Some(s) = worker.session.take().filter(Session::is_usable) {
+                    let _ = to.send(s);
+                }
+                return;
+            }
+        };
         let id = job.id;
         let outcome = tokio::select! {
             o = worker.perform(&job) => o,
