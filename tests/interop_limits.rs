@@ -1,0 +1,236 @@
+//! Real servers that limit connections per client address: a vsftpd with
+//! `max_per_ip=2` (it greets the third connection with 421) and a proftpd
+//! with `MaxClientsPerHost 2` (it answers the third login with 530 "the
+//! maximum number of clients"). Both are started here from the interop
+//! servers' binaries and settings (scripts/interop-servers.sh installs
+//! them), on ports of their own. `wharf get` of a folder with the default
+//! four connections must bring every file, and must not sit out per-file
+//! retries on the connections the server turns away.
+//!
+//! Outside CI a missing interop set-up skips with a note; with
+//! WHARF_REQUIRE_INTEROP=1 (scripts/test.sh, CI) it fails.
+
+#[path = "common/interop_env.rs"]
+mod interop_env;
+#[path = "common/tree.rs"]
+mod tree;
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use tree::{make_tree, tree_hashes};
+use wharf::engine::protocol::DataMode;
+
+/// A server process of this test, stopped when dropped.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn interop_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(".interop")
+}
+
+/// The interop config of `name`, with `changes` (line prefix → new line)
+/// applied and `extra` lines added, written into `dir`.
+fn derived_config(name: &str, changes: &[(&str, String)], extra: &[&str], dir: &Path) -> PathBuf {
+    let base = std::fs::read_to_string(interop_dir().join("conf").join(name))
+        .unwrap_or_else(|e| panic!("{name}: {e} (run scripts/test.sh)"));
+    let mut lines: Vec<String> = base
+        .lines()
+        .map(|l| {
+            changes
+                .iter()
+                .find(|(prefix, _)| l.starts_with(prefix))
+                .map_or_else(|| l.to_string(), |(_, new)| new.clone())
+        })
+        .collect();
+    lines.extend(extra.iter().map(|l| l.to_string()));
+    let path = dir.join(name);
+    std::fs::write(&path, lines.join("\n") + "\n").expect("write config");
+    path
+}
+
+/// Waits for a 220 greeting on 127.0.0.1:`port`.
+fn wait_for_220(port: u16, server: &mut Server) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        if let Ok(Some(status)) = server.0.try_wait() {
+            panic!("the server on port {port} exited at start: {status}");
+        }
+        if let Ok(s) = TcpStream::connect(("127.0.0.1", port)) {
+            let _ = s.set_read_timeout(Some(Duration::from_secs(3)));
+            let mut line = String::new();
+            if BufReader::new(s).read_line(&mut line).is_ok() && line.starts_with("220") {
+                return;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("no server answered on port {port}");
+}
+
+/// A tree of `files` files in the test user's home, owned by that user,
+/// removed when dropped.
+struct RemoteTree(PathBuf);
+
+impl RemoteTree {
+    fn new(name: &str, files: usize) -> RemoteTree {
+        let home = PathBuf::from(
+            std::env::var("WHARF_INTEROP_HOME").unwrap_or_else(|_| "/home/wharftest".into()),
+        );
+        let root = home.join(name);
+        let _ = std::fs::remove_dir_all(&root);
+        make_tree(&root, files);
+        let meta = std::fs::metadata(&home).expect("home");
+        chown_tree(&root, &meta);
+        RemoteTree(root)
+    }
+}
+
+impl Drop for RemoteTree {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn chown_tree(path: &Path, owner: &std::fs::Metadata) {
+    use std::os::unix::fs::MetadataExt;
+    std::os::unix::fs::chown(path, Some(owner.uid()), Some(owner.gid())).expect("chown");
+    if path.is_dir() {
+        for e in std::fs::read_dir(path).expect("ls") {
+            chown_tree(&e.expect("entry").path(), owner);
+        }
+    }
+}
+
+/// `wharf get` of the tree from `port`, with the default connections;
+/// `refusal` is what the server says to a connection it has no room for.
+fn get_tree(port: u16, tree: &RemoteTree, what: &str, refusal: &str) {
+    let local = tempfile::tempdir().expect("tempdir");
+    let name = tree.0.file_name().and_then(|n| n.to_str()).expect("name");
+    let url = format!("ftp://wharftest:wharfpass@127.0.0.1:{port}/{name}");
+    let started = Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_wharf"))
+        .args(["get", "-v", "--timeout", "10", &url])
+        .arg(local.path())
+        .output()
+        .expect("run wharf");
+    let took = started.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{what}: {stderr}");
+    // The limit was really met (the protocol log, -v, is on stderr).
+    assert!(
+        stderr.contains(refusal),
+        "{what}: no refusal seen: {stderr}"
+    );
+    assert_eq!(
+        tree_hashes(&local.path().join(name)),
+        tree_hashes(&tree.0),
+        "{what}"
+    );
+    // Waiting out a connection's five retries (1 + 2 + 4 + 8 + 16 s) is
+    // what a pool that ignores the limit does.
+    assert!(
+        took < Duration::from_secs(15),
+        "{what} took {took:?}: {stderr}"
+    );
+}
+
+#[test]
+fn vsftpd_with_two_connections_per_address() {
+    if interop_env::server("WHARF_INTEROP_VSFTPD", DataMode::Passive).is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let port = 2161;
+    let conf = derived_config(
+        "vsftpd.conf",
+        &[
+            ("listen_port=", format!("listen_port={port}")),
+            ("pasv_min_port=", "pasv_min_port=30300".into()),
+            ("pasv_max_port=", "pasv_max_port=30349".into()),
+            ("max_per_ip=", "max_per_ip=2".into()),
+            ("log_ftp_protocol=", "log_ftp_protocol=NO".into()),
+            (
+                "vsftpd_log_file=",
+                format!(
+                    "vsftpd_log_file={}",
+                    dir.path().join("vsftpd.log").display()
+                ),
+            ),
+        ],
+        &[],
+        dir.path(),
+    );
+    let bin = interop_dir().join("pkgs/vsftpd/usr/sbin/vsftpd");
+    let mut server = Server(
+        Command::new(bin)
+            .arg(&conf)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start vsftpd"),
+    );
+    wait_for_220(port, &mut server);
+    let tree = RemoteTree::new("limits-vsftpd", 30);
+    get_tree(
+        port,
+        &tree,
+        "vsftpd max_per_ip=2",
+        "421 There are too many connections",
+    );
+}
+
+#[test]
+fn proftpd_with_two_clients_per_host() {
+    if interop_env::server("WHARF_INTEROP_PROFTPD", DataMode::Passive).is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let port = 2162;
+    let run = |file: &str| dir.path().join(file).display().to_string();
+    let conf = derived_config(
+        "proftpd.conf",
+        &[
+            ("Port ", format!("Port {port}")),
+            ("PassivePorts ", "PassivePorts 30350 30399".into()),
+            ("PidFile ", format!("PidFile {}", run("proftpd.pid"))),
+            (
+                "ScoreboardFile ",
+                format!("ScoreboardFile {}", run("proftpd.scoreboard")),
+            ),
+            ("SystemLog ", format!("SystemLog {}", run("proftpd.log"))),
+            ("TransferLog ", format!("TransferLog {}", run("xferlog"))),
+        ],
+        &["MaxClientsPerHost 2"],
+        dir.path(),
+    );
+    let bin = interop_dir().join("pkgs/proftpd/usr/sbin/proftpd");
+    let mut server = Server(
+        Command::new(bin)
+            .args(["-n", "-c"])
+            .arg(&conf)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start proftpd"),
+    );
+    wait_for_220(port, &mut server);
+    let tree = RemoteTree::new("limits-proftpd", 30);
+    get_tree(
+        port,
+        &tree,
+        "proftpd MaxClientsPerHost 2",
+        "maximum number of clients",
+    );
+}
