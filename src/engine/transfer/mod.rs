@@ -383,7 +383,9 @@ impl Scheduler {
         // Planning that needs the server goes on a free worker's session
         // when there is one: no login, and no extra place taken on a
         // server that limits connections.
-        let needs_server = req.items.iter().any(|i| i.is_dir || i.size.is_none());
+        // (Uploads always: their targets are looked up on the server.)
+        let needs_server = req.direction == Direction::Upload
+            || req.items.iter().any(|i| i.is_dir || i.size.is_none());
         let lent = if spare.is_none() && needs_server {
             self.lend_idle_worker()
         } else {
