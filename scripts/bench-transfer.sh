@@ -44,6 +44,7 @@
 #
 #   scripts/bench-transfer.sh            # everything, RUNS=5
 #   RUNS=9 ONLY="big wan many" scripts/bench-transfer.sh
+#   ONLY=put PUT_RUNS=24 scripts/bench-transfer.sh  # the put loop alone
 #   WHARF=path/to/wharf scripts/bench-transfer.sh   # that binary, no build
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -149,7 +150,10 @@ wait_for() {
     exit 1
 }
 
-if [[ " $ONLY " == *" big "* || " $ONLY " == *" many "* ]]; then
+# want CASE: whether ONLY names CASE ("big" is get and put).
+want() { [[ " $ONLY " == *" $1 "* ]]; }
+
+if want big || want put || want many; then
     start_vsftpd bench 127.0.0.1 2141 31050 31099
     wait_for "$LOOP"
 fi
@@ -175,9 +179,8 @@ check_tree() {
 
 fresh() { rm -rf "$SCRATCH/dl"; mkdir -p "$SCRATCH/dl"; }
 
-if [[ " $ONLY " == *" big "* ]]; then
+if want big; then
     log "1 GiB get on loopback, $RUNS runs each"
-    cp "$HOME_DIR/big.bin" "$SCRATCH/up.bin"
     for ((i = 0; i < RUNS; i++)); do
         # Alternate who goes first: the page cache and the other core's
         # load drift during a run.
@@ -191,6 +194,10 @@ if [[ " $ONLY " == *" big "* ]]; then
             [[ $(stat -c %s "$SCRATCH/dl/big.bin") -eq 1073741824 ]] || { log "short download"; exit 1; }
         done
     done
+fi
+
+if want big || want put; then
+    cp "$HOME_DIR/big.bin" "$SCRATCH/up.bin"
     # put_run NAME WHO FOLDER: one upload of up.bin into FOLDER, timed, and
     # the server's receive time for it (its log's Kbyte/sec) as NAME-server.
     put_run() {
@@ -224,7 +231,7 @@ if [[ " $ONLY " == *" big "* ]]; then
     rm -f "$SCRATCH/up.bin" "$HOME_DIR/upload/bench-put.bin"
 fi
 
-if [[ " $ONLY " == *" wan "* ]]; then
+if want wan; then
     log "100 files behind a 20 ms round trip, $RUNS runs each"
     start_vsftpd wan 127.0.0.2 2131 31000 31049 pasv_address=127.0.0.1
     python3 "$WAN_PY" --listen 127.0.0.1 --target 127.0.0.2 --ports 2131,31000-31049 \
@@ -244,7 +251,7 @@ if [[ " $ONLY " == *" wan "* ]]; then
     done
 fi
 
-if [[ " $ONLY " == *" many "* ]]; then
+if want many; then
     log "2,000 files in 20 folders on loopback, $RUNS runs each"
     for ((i = 0; i < RUNS; i++)); do
         for who in $( ((i % 2)) && echo "lftp wharf" || echo "wharf lftp"); do
@@ -290,6 +297,10 @@ if "put-wharf" in rows:
     if "put-wharf-server" in rows:
         print(f"  {'server receive time, wharf/curl':<34} {med('put-wharf-server', 0):.3f} s / {med('put-curl-server', 0):.3f} s")
     ratio("put wall, wharf / curl", "put-wharf", "put-curl", 0, 1.05)
+    # Runs go in pairs (wharf and curl one after the other): the median of
+    # the pairs' ratios is less moved by drift over the whole run.
+    pairs = [w[0] / c[0] for w, c in zip(rows["put-wharf"], rows["put-curl"])]
+    print(f"  {'median of the pair ratios':<34} {statistics.median(pairs):5.2f} x")
     print("  the same into a tmpfs folder on the server (no disk in the way)")
     show("wharf put", "shm-wharf"); show("curl -T", "shm-curl")
     r = med("shm-wharf", 0) / med("shm-curl", 0)
