@@ -742,14 +742,35 @@ impl Scheduler {
     /// Asks an idle worker for its session (it ends, and the session comes
     /// back through `adopt` after planning). None if no worker is free.
     fn lend_idle_worker(&mut self) -> Option<oneshot::Receiver<Session>> {
-        let i = self
-            .workers
-            .iter()
-            .position(|w| w.as_ref().is_some_and(WorkerSlot::is_idle))?;
-        let slot = self.workers[i].take()?;
         let (tx, rx) = oneshot::channel();
-        slot.tx.try_send(Assignment::Lend(tx)).ok()?;
-        Some(rx)
+        self.lend(tx).ok().map(|()| rx)
+    }
+
+    /// Has an idle worker hand its session to `to` and end. Gives `to`
+    /// back when no worker is free.
+    fn lend(&mut self, mut to: oneshot::Sender<Session>) -> Result<(), oneshot::Sender<Session>> {
+        while let Some(i) = self.idle_worker() {
+            let Some(slot) = self.workers[i].take() else {
+                break;
+            };
+            let Err(e) = slot.tx.try_send(Assignment::Lend(to)) else {
+                return Ok(());
+            };
+            // That worker had ended: the next one free, then.
+            match e.into_inner() {
+                Assignment::Lend(back) => to = back,
+                // Only a Lend was sent.
+                Assignment::Job { .. } => return Ok(()),
+            }
+        }
+        Err(to)
+    }
+
+    /// The place of a worker that is logged in and has nothing to do.
+    fn idle_worker(&self) -> Option<usize> {
+        self.workers
+            .iter()
+            .position(|w| w.as_ref().is_some_and(WorkerSlot::is_idle))
     }
 
     /// Fails every file that waits for a worker.
@@ -995,20 +1016,9 @@ impl Scheduler {
             if to.is_closed() {
                 continue;
             }
-            let Some(i) = self
-                .workers
-                .iter()
-                .position(|w| w.as_ref().is_some_and(WorkerSlot::is_idle))
-            else {
+            if let Err(to) = self.lend(to) {
                 self.plan_waiters.push_front(to);
                 break;
-            };
-            if let Some(slot) = self.workers[i].take()
-                && let Err(e) = slot.tx.try_send(Assignment::Lend(to))
-                && let Assignment::Lend(to) = e.into_inner()
-            {
-                // That worker had ended: the next one free, then.
-                self.plan_waiters.push_front(to);
             }
         }
         while let Some(&id) = self.ready.front() {
@@ -1020,11 +1030,7 @@ impl Scheduler {
                 self.ready.pop_front();
                 continue;
             }
-            let idle = self
-                .workers
-                .iter()
-                .position(|w| w.as_ref().is_some_and(WorkerSlot::is_idle));
-            let slot = match idle {
+            let slot = match self.idle_worker() {
                 Some(i) => i,
                 None => {
                     let live = self.live_workers();
