@@ -58,7 +58,7 @@ impl DemoServer {
         let DemoServer { server, dir, .. } = self;
         server.stop().await;
         if let Err(e) = dir.close() {
-            log::warn!("could not delete the demo folder: {e}");
+            tracing::warn!("could not delete the demo folder: {e}");
         }
     }
 }

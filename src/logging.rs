@@ -2,16 +2,22 @@
 //! day and the last 7 kept, written by a background thread (never to the
 //! terminal: the TUI owns it).
 //!
-//! What goes in: wharf's own `tracing` events (connections, logins,
-//! transfer failures…), the records of libraries that log through the `log`
-//! facade (suppaftp, libunftp…), forwarded by the protocol-log logger in
-//! `engine::wire_log`, and at `debug` every protocol line as the protocol
-//! log shows it (target `wharf::wire`, passwords already masked).
+//! What goes in: `tracing` events — wharf's own (connections, logins,
+//! transfer failures…) and those of libraries that use `tracing` (libunftp
+//! for `--demo`) — and at `debug` every protocol line as the protocol log
+//! shows it (target `wharf::wire`, passwords already masked by
+//! `engine::wire_log`). Records of the `log` facade are not taken: no
+//! `log` logger is installed, so a library's own trace of a control
+//! connection (suppaftp writes `PASS` in clear at trace level) can never
+//! reach the file.
 //!
 //! The level is an `EnvFilter` string: `--log-level`, else `$WHARF_LOG`,
 //! else `info` (with the embedded demo server only from `warn` up).
 //! `debug` adds the protocol lines and the libraries' notes; `wharf=debug`
 //! the protocol lines without the libraries' chatter; `trace` everything.
+//!
+//! The subscriber is the one process-wide thing wharf installs, once, from
+//! the binary.
 
 use std::path::{Path, PathBuf};
 
@@ -20,7 +26,6 @@ use tracing_appender::rolling::{RollingFileAppender, Rotation};
 use tracing_subscriber::EnvFilter;
 
 use crate::config;
-use crate::engine::wire_log;
 
 /// The environment variable read when no `--log-level` is given.
 pub const LOG_VAR: &str = "WHARF_LOG";
@@ -95,8 +100,6 @@ pub fn init(level: Option<&str>) -> Result<Option<WorkerGuard>, String> {
         .finish();
     tracing::subscriber::set_global_default(subscriber)
         .map_err(|e| format!("logging was already set up: {e}"))?;
-    // Route the `log` facade (suppaftp, libunftp…) here too.
-    wire_log::install();
     tracing::info!(
         version = env!("CARGO_PKG_VERSION"),
         dir = %dir.display(),

@@ -255,7 +255,7 @@ async fn accept_loop(listener: TcpListener, settings: Arc<Settings>) {
                 Err(e) => {
                     // E.g. out of file descriptors, or a connection reset before accept:
                     // keep serving, but don't spin.
-                    log::warn!("embedded FTP server: accept failed: {e}");
+                    tracing::warn!("embedded FTP server: accept failed: {e}");
                     tokio::time::sleep(Duration::from_millis(50)).await;
                 }
             },
@@ -270,7 +270,7 @@ async fn serve_connection(mut stream: TcpStream, settings: Arc<Settings>) {
     let storage = match Filesystem::new(settings.root.clone()) {
         Ok(fs) => fs,
         Err(e) => {
-            log::warn!(
+            tracing::warn!(
                 "embedded FTP server: cannot open {}: {e}",
                 settings.root.display()
             );
@@ -283,13 +283,13 @@ async fn serve_connection(mut stream: TcpStream, settings: Arc<Settings>) {
     let server = match settings.build(storage) {
         Ok(server) => server,
         Err(e) => {
-            log::warn!("embedded FTP server: {e}");
+            tracing::warn!("embedded FTP server: {e}");
             let _ = stream.write_all(b"421 Service not available\r\n").await;
             return;
         }
     };
     if let Err(e) = server.service(stream).await {
-        log::debug!("embedded FTP server: session ended with an error: {e}");
+        tracing::debug!("embedded FTP server: session ended with an error: {e}");
     }
 }
 

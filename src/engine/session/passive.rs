@@ -27,19 +27,23 @@
 //! is replaced, the operation redone, and the server sent one command at a
 //! time for the rest of the run (`SYNC_ONLY`).
 //!
-//! The raw writes go to the TCP socket under suppaftp's reader, which is
-//! right for a plain control connection; an FTPS one needs them encrypted.
+//! The writes go through the control connection's own stream
+//! (`control.rs`), so they take whatever is under it (TLS included).
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDateTime;
 use suppaftp::Status;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncReadExt;
 use tokio::net::TcpStream;
 
+use super::data::{Ahead, DataOp, Opened};
 use super::data_conn::DataConn;
-use super::{DataOp, EngineError, Failure, MAX_LISTING_BYTES, Session, reply_parts, timed};
+use super::failure::Failure;
+use super::reply::{Reply, epsv_port, parse_mdtm, pasv_port};
+use super::{MAX_LISTING_BYTES, Session, expects, line};
+use crate::engine::protocol::EngineError;
 
 /// Replies that complete a data transfer.
 pub(super) const TRANSFER_COMPLETE: &[Status] =
@@ -56,35 +60,6 @@ const ANY_POSITIVE: &[Status] = &[
     Status::Name,
 ];
 
-/// Commands written before the passive command, in the same write.
-#[derive(Default, Clone, Copy)]
-pub(super) struct Ahead<'a> {
-    /// MDTM of this path (its reply is read first; a refusal means "no time").
-    pub mdtm: Option<&'a str>,
-    /// CWD here first: a listing is of this folder.
-    pub cwd: Option<&'a str>,
-}
-
-/// An open data connection, and what was asked ahead of it.
-pub(super) struct Opened {
-    pub conn: DataConn,
-    pub modified: Option<NaiveDateTime>,
-}
-
-/// What `finish_data` does once the data connection is closed.
-pub(super) enum After {
-    /// Read the completion reply.
-    Reply,
-    /// Leave it for `settle` (a download that arrived whole).
-    Defer(Deferred),
-}
-
-/// A download whose completion reply is still unread.
-pub(super) struct Deferred {
-    pub path: String,
-    pub bytes: u64,
-}
-
 impl Session {
     /// Opens a passive data connection for `op` at `offset` (REST), after
     /// the commands in `ahead`.
@@ -94,16 +69,17 @@ impl Session {
         offset: u64,
         ahead: Ahead<'_>,
     ) -> Result<Opened, EngineError> {
-        let rest = (offset > 0 && op.transfers_file()).then(|| format!("REST {offset}"));
-        let mut head = Vec::with_capacity(5);
+        let rest =
+            (offset > 0 && op.transfers_file()).then(|| format!("REST {offset}").into_bytes());
+        let mut head: Vec<Vec<u8>> = Vec::with_capacity(5);
         if let Some(p) = ahead.mdtm {
-            head.push(format!("MDTM {p}"));
+            head.push(line("MDTM", p.as_bytes()));
         }
         if let Some(p) = ahead.cwd {
-            head.push(format!("CWD {p}"));
+            head.push(line("CWD", p.as_bytes()));
         }
-        head.push(self.passive_verb().to_string());
-        let mut tail: Vec<String> = rest.iter().cloned().collect();
+        head.push(self.passive_verb().as_bytes().to_vec());
+        let mut tail: Vec<Vec<u8>> = rest.iter().cloned().collect();
         tail.push(op.line());
         let batch = self.may_write_ahead();
         let all_ahead = batch && self.passive_proven;
@@ -194,7 +170,7 @@ impl Session {
             .await?;
         self.passive_proven = true;
         Ok(Opened {
-            conn: DataConn::Own(conn),
+            conn: DataConn::Plain(conn),
             modified,
         })
     }
@@ -208,9 +184,9 @@ impl Session {
     pub(super) async fn optional_reply(
         &mut self,
         what: &str,
-    ) -> Result<Option<suppaftp::types::Response>, EngineError> {
+    ) -> Result<Option<Reply>, EngineError> {
         if self.sync_only {
-            self.send_lines(&[what.to_string()]).await?;
+            self.send_lines(&[what.as_bytes().to_vec()]).await?;
         }
         // Any positive reply will do: these answers only inform.
         match self.reply(ANY_POSITIVE, what).await {
@@ -226,9 +202,9 @@ impl Session {
         &mut self,
         what: &str,
         expected: &[Status],
-    ) -> Result<suppaftp::types::Response, EngineError> {
+    ) -> Result<Reply, EngineError> {
         if self.sync_only {
-            self.send_lines(&[what.to_string()]).await?;
+            self.send_lines(&[what.as_bytes().to_vec()]).await?;
         }
         self.reply(expected, what).await
     }
@@ -251,14 +227,14 @@ impl Session {
             Ok(r) => r,
             Err(EngineError::Reply { .. }) if fall_back && !self.pasv_only && !self.broken => {
                 self.pasv_only = true;
-                self.sink
+                self.sink()
                     .info("The server refused EPSV; using PASV for this session");
-                self.send_lines(&["PASV".to_string()]).await?;
+                self.send_lines(&[b"PASV".to_vec()]).await?;
                 self.reply(&[Status::PassiveMode], "PASV").await?
             }
             Err(e) => return Err(e),
         };
-        let (_, text) = reply_parts(&resp.body);
+        let text = resp.text();
         let port = if self.pasv_only {
             pasv_port(&text)
         } else {
@@ -270,15 +246,11 @@ impl Session {
             )));
         };
         let mut addr = self
-            .control_peer()
-            .await
-            .map_err(|e| self.fail(Failure::Ftp(suppaftp::FtpError::ConnectionError(e))))?;
+            .ctrl
+            .peer_addr()
+            .map_err(|e| self.fail(Failure::Data(e)))?;
         addr.set_port(port);
         Ok(addr)
-    }
-
-    async fn control_peer(&self) -> std::io::Result<SocketAddr> {
-        self.ftp.get_ref().await.peer_addr()
     }
 
     async fn connect_data(&mut self, addr: SocketAddr) -> Result<TcpStream, EngineError> {
@@ -287,9 +259,7 @@ impl Session {
             Err(_) => {
                 return Err(self.fail(Failure::Timeout(format!("the data connection to {addr}"))));
             }
-            Ok(Err(e)) => {
-                return Err(self.fail(Failure::Ftp(suppaftp::FtpError::ConnectionError(e))));
-            }
+            Ok(Err(e)) => return Err(self.fail(Failure::Data(e))),
             Ok(Ok(s)) => s,
         };
         Ok(stream)
@@ -340,53 +310,6 @@ impl Session {
             .map(|_| ())
     }
 
-    /// Closes a data connection and reads the completion reply, or, with
-    /// `defer`, leaves the reply for `settle`.
-    pub(super) async fn finish_data(
-        &mut self,
-        conn: DataConn,
-        upload: bool,
-        after: After,
-    ) -> Result<(), EngineError> {
-        let t = self.profile.timeouts.reply;
-        match conn {
-            DataConn::Crate(stream) => {
-                let r = timed(t, "transfer end", stream.finish()).await;
-                self.check(r)
-            }
-            DataConn::Own(mut stream) => {
-                // We close first: some servers (vsftpd) send the completion
-                // reply only then. An upload's end is the FIN after its data.
-                let shut = tokio::time::timeout(t, stream.shutdown()).await;
-                drop(stream);
-                if upload {
-                    match shut {
-                        Err(_) => return Err(self.fail(Failure::Timeout("STOR data".into()))),
-                        Ok(Err(e)) => {
-                            return Err(
-                                self.fail(Failure::Ftp(suppaftp::FtpError::ConnectionError(e)))
-                            );
-                        }
-                        Ok(Ok(())) => {}
-                    }
-                }
-                let closed_at = Instant::now();
-                match after {
-                    After::Reply => {}
-                    After::Defer(d) => {
-                        self.pending_done = Some(d);
-                        return Ok(());
-                    }
-                }
-                self.reply(TRANSFER_COMPLETE, "transfer end").await?;
-                if !upload {
-                    self.learn_holding(closed_at.elapsed());
-                }
-                Ok(())
-            }
-        }
-    }
-
     /// Whether this server keeps a transfer's completion reply until we
     /// close the data connection (as vsftpd does), judged from how long
     /// the reply took after our close: about a round trip then, about
@@ -398,7 +321,7 @@ impl Session {
     /// first judgement, the reply is deferred, and the codes checked at
     /// each place (`reply`) catch a server that answers out of order.
     /// One "no" is final for the connection.
-    fn learn_holding(&mut self, reply_after_close: Duration) {
+    pub(super) fn learn_holding(&mut self, reply_after_close: Duration) {
         let Some(rtt) = self.rtt.filter(|r| *r >= Duration::from_millis(2)) else {
             return;
         };
@@ -430,7 +353,7 @@ impl Session {
                     done.bytes, done.path
                 );
                 tracing::warn!("{note}");
-                self.sink.info(note);
+                self.sink().info(note);
                 Ok(())
             }
             Err(e) => Err(e),
@@ -440,7 +363,7 @@ impl Session {
     /// Reads an MDTM reply: the time, or `None` when the server has none.
     async fn read_mdtm(&mut self) -> Result<Option<NaiveDateTime>, EngineError> {
         match self.reply(&[Status::File], "MDTM").await {
-            Ok(resp) => Ok(parse_mdtm(&reply_parts(&resp.body).1)),
+            Ok(resp) => Ok(parse_mdtm(&resp.text())),
             Err(EngineError::Reply { .. }) if !self.broken => Ok(None),
             Err(e) => Err(e),
         }
@@ -455,73 +378,46 @@ impl Session {
         &mut self,
         expected: &[Status],
         what: &str,
-    ) -> Result<suppaftp::types::Response, EngineError> {
+    ) -> Result<Reply, EngineError> {
         let t = self.profile.timeouts.reply;
-        let r = timed(t, what, self.ftp.read_response_in(expected)).await;
-        match self.check(r) {
-            Err(EngineError::Reply { code, text }) if code < 400 => {
-                if self.wrote_ahead {
-                    mark_sync_only(&self.profile.authority());
-                    self.desynced = true;
-                    self.sink.info(
-                        "The server answered commands sent together out of order: \
-                         from now on wharf waits for each reply before the next \
-                         command to this server",
-                    );
-                }
-                Err(self.break_with(EngineError::Protocol(format!(
-                    "the reply to {what} was {code} {text}: replies out of step"
-                ))))
-            }
-            other => other,
+        let reply = match tokio::time::timeout(t, self.ctrl.read_reply()).await {
+            Err(_) => return Err(self.fail(Failure::Timeout(what.to_string()))),
+            Ok(Err(e)) => return Err(self.fail(e.into())),
+            Ok(Ok(r)) => r,
+        };
+        if expects(expected, reply.code) {
+            return Ok(reply);
         }
+        if reply.code < 400 {
+            if self.wrote_ahead {
+                mark_sync_only(&self.profile.authority());
+                self.desynced = true;
+                self.sink().info(
+                    "The server answered commands sent together out of order: \
+                     from now on wharf waits for each reply before the next \
+                     command to this server",
+                );
+            }
+            return Err(self.break_with(EngineError::Protocol(format!(
+                "the reply to {what} was {} {}: replies out of step",
+                reply.code,
+                reply.text()
+            ))));
+        }
+        Err(self.fail(Failure::Unexpected(reply)))
     }
 
     /// Writes `lines` as commands, in one write, logging each.
-    pub(super) async fn send_lines(&mut self, lines: &[String]) -> Result<(), EngineError> {
-        let mut bytes = Vec::with_capacity(lines.iter().map(|l| l.len() + 2).sum());
-        for line in lines {
-            if line.bytes().any(|b| matches!(b, b'\r' | b'\n' | 0)) {
-                return Err(EngineError::Local {
-                    path: line.clone(),
-                    reason: "a name with a line break or NUL cannot be sent over FTP".into(),
-                });
-            }
-            bytes.extend_from_slice(line.as_bytes());
-            bytes.extend_from_slice(b"\r\n");
-        }
-        for line in lines {
-            self.sink.sent_line(line);
-        }
+    pub(super) async fn send_lines(&mut self, lines: &[Vec<u8>]) -> Result<(), EngineError> {
         if lines.len() > 1 || self.pending_done.is_some() {
             self.wrote_ahead = true;
         }
         let t = self.profile.timeouts.reply;
-        let r = tokio::time::timeout(t, async {
-            let socket = self.ftp.get_ref().await;
-            let mut at = 0;
-            while at < bytes.len() {
-                socket.writable().await?;
-                match socket.try_write(&bytes[at..]) {
-                    Ok(n) => at += n,
-                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
-                    Err(e) => return Err(e),
-                }
-            }
-            Ok(())
-        })
-        .await;
-        match r {
+        match tokio::time::timeout(t, self.ctrl.send(lines)).await {
             Err(_) => Err(self.fail(Failure::Timeout("sending a command".into()))),
-            Ok(Err(e)) => Err(self.fail(Failure::Ftp(suppaftp::FtpError::ConnectionError(e)))),
+            Ok(Err(e)) => Err(self.fail(e.into())),
             Ok(Ok(())) => Ok(()),
         }
-    }
-
-    /// Marks the connection out of step and passes `e` on.
-    pub(super) fn break_with(&mut self, e: EngineError) -> EngineError {
-        self.broken = true;
-        e
     }
 }
 
@@ -546,83 +442,5 @@ pub(super) fn mark_sync_only(authority: &str) {
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     if !list.iter().any(|a| a == authority) {
         list.push(authority.to_string());
-    }
-}
-
-/// The port of an EPSV reply's `(|||port|)` (any delimiter, RFC 2428).
-pub fn epsv_port(text: &str) -> Option<u16> {
-    let open = text.find('(')?;
-    let inner = &text[open + 1..];
-    let inner = &inner[..inner.find(')')?];
-    let delim = inner.chars().next()?;
-    let fields: Vec<&str> = inner.split(delim).collect();
-    match fields.as_slice() {
-        ["", "", "", port, ""] => port.parse::<u16>().ok().filter(|p| *p != 0),
-        _ => None,
-    }
-}
-
-/// The port of a PASV reply's `h1,h2,h3,h4,p1,p2` (with or without
-/// parentheses). The host part is checked but not used.
-pub fn pasv_port(text: &str) -> Option<u16> {
-    text.split(|c: char| !(c.is_ascii_digit() || c == ','))
-        .find_map(|run| {
-            let nums: Vec<u8> = run
-                .split(',')
-                .map(|n| n.parse::<u8>().ok())
-                .collect::<Option<Vec<u8>>>()?;
-            (nums.len() == 6).then(|| u16::from(nums[4]) << 8 | u16::from(nums[5]))
-        })
-        .filter(|p| *p != 0)
-}
-
-/// An MDTM time, `YYYYMMDDHHMMSS[.sss]` in UTC.
-pub fn parse_mdtm(text: &str) -> Option<NaiveDateTime> {
-    let digits = text.split_whitespace().next()?;
-    let whole = digits.split('.').next()?;
-    NaiveDateTime::parse_from_str(whole.get(..14)?, "%Y%m%d%H%M%S").ok()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reads_epsv_ports() {
-        assert_eq!(
-            epsv_port("Entering Extended Passive Mode (|||30023|)"),
-            Some(30023)
-        );
-        assert_eq!(epsv_port("ok (!!!2121!)"), Some(2121));
-        assert_eq!(epsv_port("(|||0|)"), None);
-        assert_eq!(epsv_port("(|||99999|)"), None);
-        assert_eq!(epsv_port("(|1|127.0.0.1|21|)"), None);
-        assert_eq!(epsv_port("no parentheses"), None);
-        assert_eq!(epsv_port("(|||12"), None);
-    }
-
-    #[test]
-    fn reads_pasv_ports_and_ignores_the_host() {
-        assert_eq!(
-            pasv_port("Entering Passive Mode (10,0,0,9,117,48)."),
-            Some(117 * 256 + 48)
-        );
-        assert_eq!(pasv_port("Entering Passive Mode 127,0,0,1,4,1"), Some(1025));
-        assert_eq!(pasv_port("Entering Passive Mode (nonsense)"), None);
-        assert_eq!(pasv_port("(1,2,3,4,5)"), None);
-        assert_eq!(pasv_port("(1,2,3,4,256,1)"), None);
-        assert_eq!(pasv_port("(1,2,3,4,0,0)"), None);
-    }
-
-    #[test]
-    fn reads_mdtm_times() {
-        let t = parse_mdtm("20261127231500").expect("time");
-        assert_eq!(t.to_string(), "2026-11-27 23:15:00");
-        assert_eq!(
-            parse_mdtm("20261127231500.123").map(|t| t.to_string()),
-            Some("2026-11-27 23:15:00".into())
-        );
-        assert_eq!(parse_mdtm("2026"), None);
-        assert_eq!(parse_mdtm("garbage here"), None);
     }
 }

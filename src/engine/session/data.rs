@@ -1,0 +1,146 @@
+//! Opening and closing a data connection, whichever way it is opened:
+//! passive (`passive.rs`, commands written ahead where the server allows)
+//! or active (`active.rs`). What is asked ahead of the transfer (MDTM,
+//! CWD), the REST offset, and when the completion reply is read.
+
+use std::time::Instant;
+
+use chrono::NaiveDateTime;
+use tokio::io::AsyncWriteExt;
+
+use super::data_conn::DataConn;
+use super::failure::Failure;
+use super::passive::TRANSFER_COMPLETE;
+use super::{Session, line};
+use crate::engine::protocol::{DataMode, EngineError};
+
+/// What a data connection is opened for. The argument is bytes: names go
+/// back to the server exactly as it sent them.
+#[derive(Clone, Copy)]
+pub(super) enum DataOp<'a> {
+    List(&'a str),
+    Retr(&'a [u8]),
+    Stor(&'a [u8]),
+    Appe(&'a [u8]),
+}
+
+impl DataOp<'_> {
+    /// The command line.
+    pub(super) fn line(&self) -> Vec<u8> {
+        match self {
+            DataOp::List(cmd) => cmd.as_bytes().to_vec(),
+            DataOp::Retr(p) => line("RETR", p),
+            DataOp::Stor(p) => line("STOR", p),
+            DataOp::Appe(p) => line("APPE", p),
+        }
+    }
+
+    /// Whether a REST offset applies.
+    pub(super) fn transfers_file(&self) -> bool {
+        !matches!(self, DataOp::List(_))
+    }
+
+    pub(super) fn verb(&self) -> &'static str {
+        match self {
+            DataOp::List(_) => "listing",
+            DataOp::Retr(_) => "RETR",
+            DataOp::Stor(_) => "STOR",
+            DataOp::Appe(_) => "APPE",
+        }
+    }
+}
+
+/// Commands sent before the transfer command, in the same write where the
+/// server allows.
+#[derive(Default, Clone, Copy)]
+pub(super) struct Ahead<'a> {
+    /// MDTM of this path (its reply is read first; a refusal means "no time").
+    pub mdtm: Option<&'a str>,
+    /// CWD here first: a listing is of this folder.
+    pub cwd: Option<&'a str>,
+}
+
+/// An open data connection, and what was asked ahead of it.
+pub(super) struct Opened {
+    pub conn: DataConn,
+    pub modified: Option<NaiveDateTime>,
+}
+
+/// What `finish_data` does once the data connection is closed.
+pub(super) enum After {
+    /// Read the completion reply.
+    Reply,
+    /// Leave it for `settle` (a download that arrived whole).
+    Defer(Deferred),
+}
+
+/// A download whose completion reply is still unread.
+pub(super) struct Deferred {
+    pub path: String,
+    pub bytes: u64,
+}
+
+impl Session {
+    /// Opens a data connection for `op`, starting at `offset` (REST) when
+    /// it is not 0, after the commands in `ahead`.
+    pub(super) async fn open_data(
+        &mut self,
+        op: DataOp<'_>,
+        offset: u64,
+        ahead: Ahead<'_>,
+    ) -> Result<Opened, EngineError> {
+        match self.profile.mode {
+            DataMode::Passive => self.open_passive(op, offset, ahead).await,
+            DataMode::Active => self.open_active(op, offset, ahead).await,
+        }
+    }
+
+    /// `open_data`, done once more on a new connection when the replies
+    /// came out of order: no data has moved yet then.
+    pub(super) async fn open_data_redone(
+        &mut self,
+        op: DataOp<'_>,
+        offset: u64,
+        ahead: Ahead<'_>,
+    ) -> Result<Opened, EngineError> {
+        match self.open_data(op, offset, ahead).await {
+            Err(_) if self.desynced => {
+                self.reopen().await?;
+                self.open_data(op, offset, ahead).await
+            }
+            r => r,
+        }
+    }
+
+    /// Closes a data connection and reads the completion reply, or, with
+    /// `After::Defer`, leaves the reply for `settle`.
+    pub(super) async fn finish_data(
+        &mut self,
+        mut conn: DataConn,
+        upload: bool,
+        after: After,
+    ) -> Result<(), EngineError> {
+        let t = self.profile.timeouts.reply;
+        // We close first: some servers (vsftpd) send the completion reply
+        // only then. An upload's end is the FIN after its data.
+        let shut = tokio::time::timeout(t, conn.shutdown()).await;
+        drop(conn);
+        if upload {
+            match shut {
+                Err(_) => return Err(self.fail(Failure::Timeout("STOR data".into()))),
+                Ok(Err(e)) => return Err(self.fail(Failure::Data(e))),
+                Ok(Ok(())) => {}
+            }
+        }
+        let closed_at = Instant::now();
+        if let After::Defer(d) = after {
+            self.pending_done = Some(d);
+            return Ok(());
+        }
+        self.reply(TRANSFER_COMPLETE, "transfer end").await?;
+        if !upload {
+            self.learn_holding(closed_at.elapsed());
+        }
+        Ok(())
+    }
+}
