@@ -12,6 +12,7 @@
 pub mod file_io;
 pub mod job;
 pub mod plan;
+mod pool;
 pub mod worker;
 
 use std::collections::{HashMap, VecDeque};
@@ -31,6 +32,8 @@ use super::protocol::{
 use super::session::Session;
 use super::wire_log::WireSink;
 use job::Job;
+pub use job::Outcome;
+use pool::{LoginVerdict, Pool};
 use worker::{Assignment, Report};
 
 /// How the pool behaves.
@@ -62,26 +65,6 @@ impl TransferConfig {
     pub fn backoff(&self, attempt: u32) -> Duration {
         let factor = 1u32 << attempt.saturating_sub(1).min(5);
         (self.backoff_base * factor).min(Duration::from_secs(30))
-    }
-}
-
-/// How one job ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    Done,
-    Failed(String),
-    Cancelled,
-    Skipped(String),
-}
-
-impl Outcome {
-    fn state(&self) -> TransferState {
-        match self {
-            Outcome::Done => TransferState::Done,
-            Outcome::Failed(w) => TransferState::Failed(w.clone()),
-            Outcome::Cancelled => TransferState::Cancelled,
-            Outcome::Skipped(w) => TransferState::Skipped(w.clone()),
-        }
     }
 }
 
@@ -164,24 +147,6 @@ struct Batch {
     reported_done: bool,
 }
 
-struct WorkerSlot {
-    /// The worker's serial number, which its reports carry.
-    serial: u64,
-    tx: mpsc::Sender<Assignment>,
-    busy: Option<TransferId>,
-    idle_since: Instant,
-    /// Logged in (reported Ready): jobs go only to such workers.
-    ready: bool,
-    /// Logged in to a server the user has left: finishes its job, takes no other.
-    retired: bool,
-}
-
-impl WorkerSlot {
-    fn is_idle(&self) -> bool {
-        self.ready && self.busy.is_none() && !self.retired
-    }
-}
-
 /// Internal messages from tasks the scheduler started.
 enum Internal {
     /// Planning needs a logged-in session and the server takes no new
@@ -198,7 +163,6 @@ enum Internal {
 struct Scheduler {
     events: EventTx,
     config: TransferConfig,
-    profile: Option<ConnectProfile>,
     next_id: Arc<AtomicU64>,
     entries: HashMap<TransferId, Entry>,
     ready: VecDeque<TransferId>,
@@ -207,33 +171,30 @@ struct Scheduler {
     ask_queue: VecDeque<TransferId>,
     asking: Option<(AskId, TransferId)>,
     next_ask: u64,
-    workers: Vec<Option<WorkerSlot>>,
-    reports_tx: mpsc::UnboundedSender<Report>,
+    pool: Pool,
     reports_rx: Option<mpsc::UnboundedReceiver<Report>>,
     internal_tx: mpsc::UnboundedSender<Internal>,
     internal_rx: Option<mpsc::UnboundedReceiver<Internal>>,
     /// A logged-in session lent for the next request's planning (Msg::PlanOn).
     spare_plan: Option<Session>,
-    next_serial: u64,
-    /// The most connections the current server took at once, once it
-    /// turned one away for want of room (per-IP or per-user limits).
-    cap: Option<usize>,
-    /// Rounds in a row in which no worker could log in.
-    login_failures: u32,
-    /// After such a round: no new worker before this.
-    regrow_at: Option<tokio::time::Instant>,
-    /// Planning tasks waiting for a worker's session (`Internal::PlanWants`).
-    plan_waiters: VecDeque<oneshot::Sender<Session>>,
 }
 
 impl Scheduler {
     fn new(events: EventTx, config: TransferConfig) -> Self {
         let (reports_tx, reports_rx) = mpsc::unbounded_channel();
         let (internal_tx, internal_rx) = mpsc::unbounded_channel();
+        let (worker_events, reports) = (events.clone(), reports_tx);
+        let launch: pool::Launch = Box::new(move |start, assignments| {
+            tokio::spawn(worker::run(
+                start,
+                assignments,
+                reports.clone(),
+                worker_events.clone(),
+            ));
+        });
         Scheduler {
             events,
             config,
-            profile: None,
             next_id: Arc::new(AtomicU64::new(1)),
             entries: HashMap::new(),
             ready: VecDeque::new(),
@@ -241,17 +202,11 @@ impl Scheduler {
             ask_queue: VecDeque::new(),
             asking: None,
             next_ask: 0,
-            workers: Vec::new(),
-            reports_tx,
+            pool: Pool::new(config, launch),
             reports_rx: Some(reports_rx),
             internal_tx,
             internal_rx: Some(internal_rx),
             spare_plan: None,
-            next_serial: 0,
-            cap: None,
-            login_failures: 0,
-            regrow_at: None,
-            plan_waiters: VecDeque::new(),
         }
     }
 
@@ -266,7 +221,11 @@ impl Scheduler {
             return;
         };
         loop {
-            let idle_check = self.next_idle_close();
+            let idle_check = self
+                .pool
+                .next_idle_close()
+                .map(tokio::time::Instant::from_std);
+            let regrow_at = self.pool.regrow_at().map(tokio::time::Instant::from_std);
             tokio::select! {
                 m = rx.recv() => match m {
                     None | Some(Msg::Shutdown) => break,
@@ -274,9 +233,11 @@ impl Scheduler {
                 },
                 Some(r) = reports.recv() => self.on_report(r),
                 Some(i) = internal.recv() => self.on_internal(i),
-                _ = crate::timer::sleep_until(idle_check), if idle_check.is_some() => self.close_idle_workers(),
+                _ = crate::timer::sleep_until(idle_check), if idle_check.is_some() => {
+                    self.pool.close_idle(Instant::now(), !self.ready.is_empty());
+                }
                 // The wait after a round of failed logins is over: dispatch may open workers again.
-                _ = crate::timer::sleep_until(self.regrow_at), if self.regrow_at.is_some() => self.regrow_at = None,
+                _ = crate::timer::sleep_until(regrow_at), if regrow_at.is_some() => self.pool.regrow_due(),
             }
             self.dispatch();
         }
@@ -284,32 +245,15 @@ impl Scheduler {
             e.cancel.cancel();
         }
         // Dropping the senders ends the workers; they send QUIT.
-        self.workers.clear();
+        self.pool.clear();
     }
 
     fn on_msg(&mut self, m: Msg) {
         match m {
             Msg::Profile(p) => {
-                if p != self.profile {
-                    // The workers are logged in to the old server: the idle
-                    // ones go now, the busy ones after their job.
-                    for w in &mut self.workers {
-                        match w {
-                            Some(slot) if slot.busy.is_none() => *w = None,
-                            Some(slot) => slot.retired = true,
-                            None => {}
-                        }
-                    }
-                }
-                if p != self.profile {
+                if self.pool.change_server(p) {
                     self.spare_plan = None;
-                    self.cap = None;
-                    self.login_failures = 0;
-                    self.regrow_at = None;
-                    // Their plans fail with the refusal they met.
-                    self.plan_waiters.clear();
                 }
-                self.profile = p;
                 self.drop_waiting_of_other_servers();
             }
             Msg::Request(req) => self.start_batch(req),
@@ -331,7 +275,7 @@ impl Scheduler {
                 for_all,
             } => self.resolve(ask, choice, for_all),
             Msg::PlanOn(session) => {
-                if self.profile.as_ref() == Some(session.profile()) {
+                if self.pool.profile() == Some(session.profile()) {
                     if let Some(old) = self.spare_plan.replace(*session) {
                         tokio::spawn(old.quit());
                     }
@@ -344,7 +288,7 @@ impl Scheduler {
     }
 
     fn start_batch(&mut self, req: TransferRequest) {
-        let Some(profile) = self.profile.clone() else {
+        let Some(profile) = self.pool.profile().cloned() else {
             self.emit(Event::BatchFailed {
                 batch: req.batch,
                 error: "not connected".into(),
@@ -392,7 +336,8 @@ impl Scheduler {
             None
         };
         let borrowed = spare.is_some() || lent.is_some();
-        self.grow_pool(expected.saturating_sub(usize::from(borrowed)));
+        self.pool
+            .grow(expected.saturating_sub(usize::from(borrowed)));
         let ids = self.next_id.clone();
         let internal = self.internal_tx.clone();
         let events = self.events.clone();
@@ -418,7 +363,7 @@ impl Scheduler {
 
     fn on_internal(&mut self, i: Internal) {
         match i {
-            Internal::PlanWants(to) => self.plan_waiters.push_back(to),
+            Internal::PlanWants(to) => self.pool.wait_to_lend(to),
             Internal::Planned {
                 batch,
                 result,
@@ -435,8 +380,11 @@ impl Scheduler {
                     }
                     Ok(plan) => self.add_plan(batch, plan),
                 }
-                if let Some(s) = session {
-                    self.adopt(*s);
+                if let Some(s) = session
+                    && let Err(s) = self.pool.adopt(s)
+                {
+                    // In the background: nothing waits for the reply.
+                    tokio::spawn(s.quit());
                 }
             }
         }
@@ -589,7 +537,7 @@ impl Scheduler {
     /// current one can no longer run: the workers now log in elsewhere, and
     /// running them there would read or write the wrong server.
     fn drop_waiting_of_other_servers(&mut self) {
-        let current = self.profile.as_ref().map(server_of);
+        let current = self.pool.profile().map(server_of);
         let stale: Vec<(TransferId, String)> = self
             .entries
             .iter()
@@ -614,7 +562,7 @@ impl Scheduler {
     }
 
     fn retry(&mut self, id: TransferId) {
-        let current = self.profile.as_ref().map(server_of);
+        let current = self.pool.profile().map(server_of);
         let Some(entry) = self.entries.get_mut(&id) else {
             return;
         };
@@ -644,133 +592,52 @@ impl Scheduler {
         }
     }
 
-    /// The place in the pool of the worker with this serial number (None
-    /// for a worker already let go, e.g. of a server the user left).
-    fn slot_of(&self, serial: u64) -> Option<usize> {
-        self.workers
-            .iter()
-            .position(|w| w.as_ref().is_some_and(|w| w.serial == serial))
-    }
-
     fn on_report(&mut self, r: Report) {
         match r {
-            Report::Ready { worker } => {
-                if let Some(slot) = self.slot_of(worker).and_then(|i| self.workers[i].as_mut()) {
-                    slot.ready = true;
-                    slot.idle_since = Instant::now();
-                    self.login_failures = 0;
-                }
-            }
+            Report::Ready { worker } => self.pool.ready(worker, Instant::now()),
             Report::LoginFailed { worker, error } => self.login_failed(worker, error),
             Report::Finished {
                 worker,
                 id,
                 outcome,
             } => {
-                if let Some(i) = self.slot_of(worker) {
-                    let w = &mut self.workers[i];
-                    match w {
-                        Some(slot) if slot.retired => *w = None,
-                        Some(slot) => {
-                            slot.busy = None;
-                            slot.idle_since = Instant::now();
-                        }
-                        None => {}
-                    }
-                }
+                self.pool.finished(worker, Instant::now());
                 self.finish(id, outcome);
             }
         }
     }
 
-    /// A worker could not log in and has ended. With others of ours in and
-    /// a refusal that reads as "no room", the server is at its limit of
-    /// connections: the pool stays at the ones in. Any other failure starts
-    /// a round of waiting (backoff) before new workers are tried: the
-    /// workers started together count as one round. After `retries` rounds
-    /// with none of ours in (or at once for a refused login), the files
-    /// waiting for a worker fail with the reason.
+    /// A worker could not log in and has ended: the pool says what that
+    /// means (a limit, a wait, or no way in); the protocol log says why.
     fn login_failed(&mut self, worker: u64, error: EngineError) {
-        let Some(i) = self.slot_of(worker) else {
-            return;
-        };
-        if let Some(id) = self.workers[i].take().and_then(|slot| slot.busy) {
+        let (held, verdict) = self.pool.login_failed(worker, &error, Instant::now());
+        if let Some(id) = held
+            && let Some(e) = self.entries.get_mut(&id)
+        {
             // Jobs go only to workers that are in; should one have got
             // here anyway, it goes back to the queue untried.
-            if let Some(e) = self.entries.get_mut(&id) {
-                e.status = Status::Queued;
-                self.ready.push_front(id);
-            }
+            e.status = Status::Queued;
+            self.ready.push_front(id);
         }
         let sink = WireSink::to_events(self.events.clone(), "");
-        let ready = self
-            .workers
-            .iter()
-            .flatten()
-            .filter(|w| w.ready && !w.retired)
-            .count();
-        if ready > 0 && error.is_connection_limit() {
-            if self.cap.is_none_or(|c| c > ready) {
-                self.cap = Some(ready);
-                sink.info(format!(
-                    "The server takes no more connections from us ({error}): \
-                     transferring on {ready}"
-                ));
-            }
-            return;
+        match verdict {
+            LoginVerdict::Nothing => {}
+            LoginVerdict::Capped { at } => sink.info(format!(
+                "The server takes no more connections from us ({error}): transferring on {at}"
+            )),
+            LoginVerdict::Backoff { wait } => sink.info(format!(
+                "Could not log in for the transfers ({error}); trying again in {:.1} s",
+                wait.as_secs_f32()
+            )),
+            LoginVerdict::GiveUp => self.fail_waiting(&format!("not started: {error}")),
         }
-        if self.regrow_at.is_some() {
-            // Another worker of the same round: already counted.
-            return;
-        }
-        self.login_failures += 1;
-        let refused = matches!(error, EngineError::Login { code, .. } if code >= 500)
-            && !error.is_connection_limit();
-        if ready == 0 && (refused || self.login_failures > self.config.retries) {
-            self.login_failures = 0;
-            self.fail_waiting(&format!("not started: {error}"));
-            return;
-        }
-        let wait = self.config.backoff(self.login_failures);
-        self.regrow_at = Some(tokio::time::Instant::now() + wait);
-        sink.info(format!(
-            "Could not log in for the transfers ({error}); trying again in {:.1} s",
-            wait.as_secs_f32()
-        ));
     }
 
     /// Asks an idle worker for its session (it ends, and the session comes
     /// back through `adopt` after planning). None if no worker is free.
     fn lend_idle_worker(&mut self) -> Option<oneshot::Receiver<Session>> {
         let (tx, rx) = oneshot::channel();
-        self.lend(tx).ok().map(|()| rx)
-    }
-
-    /// Has an idle worker hand its session to `to` and end. Gives `to`
-    /// back when no worker is free.
-    fn lend(&mut self, mut to: oneshot::Sender<Session>) -> Result<(), oneshot::Sender<Session>> {
-        while let Some(i) = self.idle_worker() {
-            let Some(slot) = self.workers[i].take() else {
-                break;
-            };
-            let Err(e) = slot.tx.try_send(Assignment::Lend(to)) else {
-                return Ok(());
-            };
-            // That worker had ended: the next one free, then.
-            match e.into_inner() {
-                Assignment::Lend(back) => to = back,
-                // Only a Lend was sent.
-                Assignment::Job { .. } => return Ok(()),
-            }
-        }
-        Err(to)
-    }
-
-    /// The place of a worker that is logged in and has nothing to do.
-    fn idle_worker(&self) -> Option<usize> {
-        self.workers
-            .iter()
-            .position(|w| w.as_ref().is_some_and(WorkerSlot::is_idle))
+        self.pool.lend(tx).ok().map(|()| rx)
     }
 
     /// Fails every file that waits for a worker.
@@ -887,7 +754,7 @@ impl Scheduler {
     ) {
         dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
         let events = self.events.clone();
-        let profile = self.profile.clone();
+        let profile = self.pool.profile().cloned();
         tokio::spawn(async move {
             match direction {
                 Direction::Upload => {
@@ -920,180 +787,30 @@ impl Scheduler {
         });
     }
 
-    /// Workers that take jobs (retired ones do not).
-    fn live_workers(&self) -> usize {
-        self.workers
-            .iter()
-            .filter(|w| w.as_ref().is_some_and(|w| !w.retired))
-            .count()
-    }
-
-    /// How many workers the pool may have: the configured number, or fewer
-    /// when the server showed it takes no more.
-    fn max_workers(&self) -> usize {
-        self.config
-            .connections
-            .min(self.cap.unwrap_or(usize::MAX))
-            .max(1)
-    }
-
-    /// Starts workers until `want` exist (bounded by `max_workers`), unless
-    /// logins are failing and the wait before the next round is not over.
-    fn grow_pool(&mut self, want: usize) {
-        if self.regrow_at.is_some() {
-            return;
-        }
-        let want = want.min(self.max_workers());
-        for _ in self.live_workers()..want {
-            if !self.start_worker(None) {
-                return;
-            }
-        }
-    }
-
-    /// Takes a planning session into the pool, when there is room and it is
-    /// logged in to the current server (a login saved: for `wharf get` of
-    /// one file, the only one there is); otherwise it says goodbye. A
-    /// server at its limit took this one: the limit counts it.
-    fn adopt(&mut self, session: Session) {
-        let live = self.live_workers();
-        let fits = live < self.config.connections
-            && self.profile.as_ref() == Some(session.profile())
-            && session.is_usable();
-        if fits {
-            if self.cap.is_some_and(|c| c <= live) {
-                self.cap = Some(live + 1);
-            }
-            self.start_worker(Some(session));
-        } else {
-            // In the background: nothing waits for the reply.
-            tokio::spawn(session.quit());
-        }
-    }
-
-    /// Starts one worker, on `session` if given; false without a server.
-    fn start_worker(&mut self, session: Option<Session>) -> bool {
-        let Some(profile) = self.profile.clone() else {
-            return false;
-        };
-        let (tx, rx) = mpsc::channel(1);
-        self.next_serial += 1;
-        let serial = self.next_serial;
-        let index = match self.workers.iter().position(Option::is_none) {
-            Some(i) => i,
-            None => {
-                self.workers.push(None);
-                self.workers.len() - 1
-            }
-        };
-        tokio::spawn(worker::run(
-            worker::Start {
-                index,
-                serial,
-                profile,
-                config: self.config,
-                session,
-            },
-            rx,
-            self.reports_tx.clone(),
-            self.events.clone(),
-        ));
-        self.workers[index] = Some(WorkerSlot {
-            serial,
-            tx,
-            busy: None,
-            idle_since: Instant::now(),
-            ready: false,
-            retired: false,
-        });
-        true
-    }
-
     /// Hands ready jobs to idle workers, opening workers as needed.
     /// Planning waiting for a session goes first: the jobs come from it.
     fn dispatch(&mut self) {
-        while let Some(to) = self.plan_waiters.pop_front() {
-            if to.is_closed() {
-                continue;
-            }
-            if let Err(to) = self.lend(to) {
-                self.plan_waiters.push_front(to);
-                break;
-            }
-        }
+        self.pool.serve_plan_waiters();
         while let Some(&id) = self.ready.front() {
-            let still_queued = self
+            let Some(entry) = self
                 .entries
-                .get(&id)
-                .is_some_and(|e| e.status == Status::Queued);
-            if !still_queued {
+                .get_mut(&id)
+                .filter(|e| e.status == Status::Queued)
+            else {
                 self.ready.pop_front();
                 continue;
-            }
-            let slot = match self.idle_worker() {
-                Some(i) => i,
-                None => {
-                    let live = self.live_workers();
-                    // Workers still logging in take the next jobs.
-                    let logging_in = self
-                        .workers
-                        .iter()
-                        .flatten()
-                        .filter(|w| !w.ready && !w.retired)
-                        .count();
-                    if live >= self.max_workers()
-                        || logging_in >= self.ready.len()
-                        || self.profile.is_none()
-                        || self.regrow_at.is_some()
-                    {
-                        return;
-                    }
-                    self.grow_pool(live + 1);
-                    continue;
-                }
             };
-            self.ready.pop_front();
-            let Some(entry) = self.entries.get_mut(&id) else {
-                continue;
+            let Some(slot) = self.pool.worker_for_next(self.ready.len()) else {
+                return;
             };
             let assignment = Assignment::Job {
                 job: entry.job.clone(),
                 cancel: entry.cancel.clone(),
             };
-            let Some(w) = self.workers[slot].as_mut() else {
-                continue;
-            };
-            match w.tx.try_send(assignment) {
-                Ok(()) => {
-                    w.busy = Some(id);
-                    entry.status = Status::Running;
-                }
-                Err(_) => {
-                    // The worker ended (it could not be reached): replace it.
-                    self.workers[slot] = None;
-                    self.ready.push_front(id);
-                }
-            }
-        }
-    }
-
-    fn next_idle_close(&self) -> Option<tokio::time::Instant> {
-        self.workers
-            .iter()
-            .flatten()
-            .filter(|w| w.is_idle())
-            .map(|w| tokio::time::Instant::from_std(w.idle_since + self.config.idle_close))
-            .min()
-    }
-
-    fn close_idle_workers(&mut self) {
-        let now = Instant::now();
-        let has_work = !self.ready.is_empty();
-        for w in &mut self.workers {
-            if w.as_ref().is_some_and(|s| {
-                s.is_idle() && !has_work && now >= s.idle_since + self.config.idle_close
-            }) {
-                *w = None;
+            // A worker that ended is let go; the job goes to the next one.
+            if self.pool.give(slot, id, assignment).is_some() {
+                self.ready.pop_front();
+                entry.status = Status::Running;
             }
         }
     }
