@@ -8,7 +8,10 @@
 //!
 //! The table is the one writer of a transfer's state: `TransferQueued`,
 //! `TransferState` and `TransferProgress` are sent from here and nowhere
-//! else, so what the UI shows follows the table's status.
+//! else, so what the UI shows follows the table's status. Workers report
+//! to the scheduler; their word about a job counts only while that worker
+//! holds the job, so a late report (for a job cancelled before it started,
+//! finished, or handed to another worker since) changes nothing.
 
 use std::collections::{HashMap, VecDeque};
 
@@ -24,11 +27,22 @@ enum Status {
     Queued,
     /// Waiting for the user to say what to do with an existing target.
     Asking,
-    /// Handed to the worker with this serial number.
+    /// Handed to the worker with this serial number; `shown` is what the
+    /// UI was last told about it since.
     Running {
         worker: u64,
+        shown: Shown,
     },
     Finished(Outcome),
+}
+
+/// The state shown for a job its worker has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shown {
+    /// Still queued: no attempt has begun.
+    Queued,
+    Running,
+    Retrying,
 }
 
 struct Entry {
@@ -163,16 +177,72 @@ impl Jobs {
             self.ready.pop_front();
         }
         if let Some(e) = self.entries.get_mut(&id) {
-            e.status = Status::Running { worker };
+            e.status = Status::Running {
+                worker,
+                shown: Shown::Queued,
+            };
         }
+    }
+
+    /// The entry of a job `worker` holds: its reports count only then.
+    fn held_by(&mut self, worker: u64, id: TransferId) -> Option<&mut Entry> {
+        self.entries
+            .get_mut(&id)
+            .filter(|e| matches!(e.status, Status::Running { worker: w, .. } if w == worker))
+    }
+
+    /// Records what is shown for a job its worker has; false when there
+    /// is nothing new to show (running, and it was running already).
+    fn show(&mut self, worker: u64, id: TransferId, now: Shown) -> bool {
+        match self.held_by(worker, id) {
+            Some(Entry {
+                status: Status::Running { shown, .. },
+                ..
+            }) if *shown != now || now == Shown::Retrying => {
+                *shown = now;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// `worker` began an attempt at the job: it is running (again, after a
+    /// retry's wait).
+    pub fn running(&mut self, worker: u64, id: TransferId) {
+        if self.show(worker, id, Shown::Running) {
+            self.emit_state(id, TransferState::Running);
+        }
+    }
+
+    /// An attempt failed; `worker` tries again after a wait.
+    pub fn retrying(&mut self, worker: u64, id: TransferId, attempt: u32, reason: String) {
+        if self.show(worker, id, Shown::Retrying) {
+            self.emit_state(id, TransferState::Retrying { attempt, reason });
+        }
+    }
+
+    /// Bytes at the target, as `worker` counts them (throttled there).
+    pub fn progress(&mut self, worker: u64, id: TransferId, done: u64, rate: u64) {
+        if self.held_by(worker, id).is_some() {
+            self.emit(Event::TransferProgress { id, done, rate });
+        }
+    }
+
+    /// `worker` says how the job ended; see `finish`.
+    pub fn finished_by(
+        &mut self,
+        worker: u64,
+        id: TransferId,
+        outcome: Outcome,
+    ) -> Option<BatchId> {
+        self.held_by(worker, id)?;
+        self.finish(id, outcome)
     }
 
     /// A job `worker` held without trying it goes back to the head of the
     /// queue (its worker could not log in).
     pub fn give_back(&mut self, id: TransferId, worker: u64) {
-        if let Some(e) = self.entries.get_mut(&id)
-            && e.status == (Status::Running { worker })
-        {
+        if let Some(e) = self.held_by(worker, id) {
             e.status = Status::Queued;
             self.ready.push_front(id);
         }
@@ -486,6 +556,82 @@ pub(super) mod tests {
         assert_eq!(jobs.next_ready(), Some(TransferId(2)), "not worker 3's");
         jobs.give_back(TransferId(1), 4);
         assert_eq!(hand_all(&mut jobs), [1, 2]);
+    }
+
+    #[test]
+    fn a_retried_transfer_shows_running_again_when_its_next_attempt_starts() {
+        let (mut jobs, mut rx) = table();
+        jobs.add(job(1, 1));
+        rx.try_recv().expect("queued");
+        jobs.handed(TransferId(1), 3);
+        assert!(rx.try_recv().is_err(), "handed, not begun");
+        jobs.running(3, TransferId(1));
+        jobs.progress(3, TransferId(1), 94, 10);
+        jobs.retrying(3, TransferId(1), 1, "cannot connect".into());
+        jobs.retrying(3, TransferId(1), 2, "cannot connect".into());
+        jobs.running(3, TransferId(1));
+        jobs.running(3, TransferId(1));
+        jobs.progress(3, TransferId(1), 95, 20);
+        let mut seen = Vec::new();
+        while let Ok(e) = rx.try_recv() {
+            seen.push(match e {
+                Event::TransferState { state, .. } => format!("{state:?}"),
+                Event::TransferProgress { done, .. } => format!("{done}"),
+                other => panic!("{other:?}"),
+            });
+        }
+        assert_eq!(
+            seen,
+            [
+                "Running",
+                "94",
+                "Retrying { attempt: 1, reason: \"cannot connect\" }",
+                "Retrying { attempt: 2, reason: \"cannot connect\" }",
+                "Running",
+                "95"
+            ]
+        );
+    }
+
+    #[test]
+    fn late_reports_change_nothing() {
+        let (mut jobs, mut rx) = table();
+        for id in 1..=3 {
+            jobs.add(job(id, 1));
+        }
+        // 1: cancelled before it started; a word from a worker is late.
+        jobs.cancel(TransferId(1));
+        // 2: done by worker 1.
+        jobs.handed(TransferId(2), 1);
+        jobs.finished_by(1, TransferId(2), Outcome::Done);
+        // 3: cancelled while worker 1 had it, retried, now worker 2's.
+        jobs.handed(TransferId(3), 1);
+        jobs.cancel(TransferId(3));
+        jobs.finished_by(1, TransferId(3), Outcome::Cancelled);
+        jobs.retry(TransferId(3));
+        jobs.handed(TransferId(3), 2);
+        while rx.try_recv().is_ok() {}
+
+        for id in [TransferId(1), TransferId(2), TransferId(3)] {
+            jobs.running(1, id);
+            jobs.retrying(1, id, 1, "421".into());
+            jobs.progress(1, id, 5, 5);
+            assert_eq!(jobs.finished_by(1, id, Outcome::Failed("421".into())), None);
+        }
+        assert!(rx.try_recv().is_err(), "{:?}", rx.try_recv());
+        assert_eq!(jobs.outcome(TransferId(1)), Some(&Outcome::Cancelled));
+        assert_eq!(jobs.outcome(TransferId(2)), Some(&Outcome::Done));
+        assert_eq!(jobs.outcome(TransferId(3)), None, "worker 2 runs it");
+        // The worker that has it is heard.
+        jobs.progress(2, TransferId(3), 7, 1);
+        assert!(matches!(
+            rx.try_recv(),
+            Ok(Event::TransferProgress { done: 7, .. })
+        ));
+        assert_eq!(
+            jobs.finished_by(2, TransferId(3), Outcome::Done),
+            Some(BatchId(1))
+        );
     }
 
     #[test]

@@ -475,17 +475,35 @@ impl Scheduler {
         }
     }
 
+    /// A worker's word: about itself to the pool, about its job to the job
+    /// table (which alone tells the UI, and only while the job is that
+    /// worker's).
     fn on_report(&mut self, r: Report) {
         match r {
             Report::Ready { worker } => self.pool.ready(worker, Instant::now()),
             Report::LoginFailed { worker, error } => self.login_failed(worker, error),
+            Report::Running { worker, id } => self.jobs.running(worker, id),
+            Report::Retrying {
+                worker,
+                id,
+                attempt,
+                reason,
+            } => self.jobs.retrying(worker, id, attempt, reason),
+            Report::Progress {
+                worker,
+                id,
+                done,
+                rate,
+            } => self.jobs.progress(worker, id, done, rate),
             Report::Finished {
                 worker,
                 id,
                 outcome,
             } => {
                 self.pool.finished(worker, Instant::now());
-                self.finish(id, outcome);
+                if let Some(batch) = self.jobs.finished_by(worker, id, outcome) {
+                    self.one_finished(batch);
+                }
             }
         }
     }
