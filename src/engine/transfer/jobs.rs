@@ -403,7 +403,7 @@ pub(super) mod tests {
     }
 
     /// A job whose target exists.
-    pub fn conflicting(id: u64, batch: u64) -> Job {
+    fn conflicting(id: u64, batch: u64) -> Job {
         Job {
             existing: Some(FileFacts {
                 size: Some(5),

@@ -431,8 +431,7 @@ mod tests {
     use std::sync::{Arc, Mutex};
 
     use super::*;
-    use crate::engine::protocol::BatchId;
-    use crate::engine::transfer::job::Job;
+    use crate::engine::transfer::jobs;
 
     /// A worker the pool started: its serial number and its inbox.
     struct Launched {
@@ -497,23 +496,19 @@ mod tests {
 
     fn job(id: u64) -> Assignment {
         Assignment::Job {
-            job: Job {
-                id: TransferId(id),
-                batch: BatchId(1),
-                direction: crate::engine::protocol::Direction::Download,
-                display: format!("f{id}"),
-                remote: format!("/f{id}"),
-                local: format!("/tmp/f{id}").into(),
-                size: None,
-                modified: None,
-                modified_exact: false,
-                existing: None,
-                taken: Arc::default(),
-                on_existing: Default::default(),
-                move_after: false,
-            },
+            job: jobs::tests::job(id, 1),
             cancel: Default::default(),
         }
+    }
+
+    /// A pool of `n` workers, all logged in at `now`.
+    fn logged_in(n: usize, now: Instant) -> (Pool, Started) {
+        let (mut pool, started) = pool(n);
+        pool.grow(n);
+        for serial in serials(&started) {
+            pool.ready(serial, now);
+        }
+        (pool, started)
     }
 
     #[test]
@@ -536,6 +531,7 @@ mod tests {
         let now = Instant::now();
         pool.ready(1, now);
         pool.ready(2, now);
+        // Workers 3 and 4 are turned away.
         assert_eq!(
             pool.login_failed(3, &limit(), now),
             (None, LoginVerdict::Capped { at: 2 })
@@ -640,12 +636,7 @@ mod tests {
 
     #[test]
     fn lending_takes_the_first_free_worker_and_skips_ended_ones() {
-        let (mut pool, started) = pool(3);
-        pool.grow(3);
-        let now = Instant::now();
-        for serial in 1..=3 {
-            pool.ready(serial, now);
-        }
+        let (mut pool, started) = logged_in(3, Instant::now());
         // The first worker has ended (its inbox is gone).
         drop(started.lock().unwrap().remove(0));
         let (to, _from) = oneshot::channel();
@@ -670,11 +661,8 @@ mod tests {
 
     #[test]
     fn waiting_planning_is_served_in_order_as_workers_come_free() {
-        let (mut pool, started) = pool(2);
-        pool.grow(2);
         let now = Instant::now();
-        pool.ready(1, now);
-        pool.ready(2, now);
+        let (mut pool, started) = logged_in(2, now);
         assert!(pool.give(0, TransferId(1), job(1)).is_some());
         assert!(pool.give(1, TransferId(2), job(2)).is_some());
         // The workers take their jobs.
@@ -728,11 +716,8 @@ mod tests {
 
     #[test]
     fn a_change_of_server_lets_idle_workers_go_and_retires_busy_ones() {
-        let (mut pool, _) = pool(2);
-        pool.grow(2);
         let now = Instant::now();
-        pool.ready(1, now);
-        pool.ready(2, now);
+        let (mut pool, _) = logged_in(2, now);
         assert!(pool.give(0, TransferId(7), job(7)).is_some());
         assert!(pool.change_server(Some(profile("b.example"))));
         assert!(!pool.change_server(Some(profile("b.example"))), "no change");
@@ -745,9 +730,7 @@ mod tests {
 
     #[test]
     fn a_job_for_a_worker_that_ended_is_not_given() {
-        let (mut pool, started) = pool(1);
-        pool.grow(1);
-        pool.ready(1, Instant::now());
+        let (mut pool, started) = logged_in(1, Instant::now());
         drop(started.lock().unwrap().remove(0));
         assert_eq!(pool.give(0, TransferId(1), job(1)), None);
         assert_eq!(pool.live(), 0, "the ended worker is let go");
