@@ -14,7 +14,8 @@
 //! `conflicts.rs` (existing-target questions), `batches.rs` (a request as
 //! a whole, and its report), `pool.rs` (the workers and their limits),
 //! `planning.rs` and `move_cleanup.rs` (the tasks it starts) — and sends
-//! what they decide.
+//! the batch and conflict events they decide on (a transfer's own events
+//! come from the job table alone).
 
 mod batches;
 mod conflicts;
