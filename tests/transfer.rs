@@ -525,6 +525,53 @@ async fn a_cut_download_and_a_cut_upload_resume_to_identical_files() {
 }
 
 #[tokio::test]
+async fn a_retried_download_shows_running_again_once_it_resumes() {
+    // The queue once showed "94%  retry 5/5: cannot connect" while the
+    // bytes flowed again: after each retry, the file is Running again
+    // before any more of it arrives.
+    let (remote_root, server) = plain_server().await;
+    let proxy = faulty(&server, Some(300_000), 2, 0).await;
+    std::fs::write(remote_root.path().join("again.bin"), content(8, 1_000_000)).expect("write");
+    let local = tempfile::tempdir().expect("tempdir");
+    let mut engine = spawn_with(config());
+    connect(&engine, proxy.addr.port(), DataMode::Passive);
+    let mut seen = Vec::new();
+    let r = run(
+        &mut engine,
+        request(
+            1,
+            Direction::Download,
+            vec![item("/again.bin", false)],
+            local.path(),
+            OnExisting::Ask,
+        ),
+        |ev| {
+            match ev {
+                Event::TransferState { state, .. } => seen.push(format!("{state:?}")),
+                Event::TransferProgress { .. } => seen.push("progress".into()),
+                _ => {}
+            }
+            vec![]
+        },
+    )
+    .await;
+    assert_eq!(r.done, 1, "{r:?}");
+    let retries: Vec<usize> = (0..seen.len())
+        .filter(|&i| seen[i].starts_with("Retrying"))
+        .collect();
+    assert_eq!(retries.len(), 2, "{seen:?}");
+    for i in retries {
+        let next = seen[i + 1..]
+            .iter()
+            .find(|s| !s.starts_with("Retrying"))
+            .expect("something follows a retry");
+        assert_eq!(next, "Running", "after a retry: {seen:?}");
+    }
+    assert_eq!(seen.last().map(String::as_str), Some("Done"), "{seen:?}");
+    engine.shutdown().await;
+}
+
+#[tokio::test]
 async fn retries_stop_after_five_with_growing_waits() {
     let (remote_root, server) = plain_server().await;
     // Every data connection is cut: the file can never arrive.

@@ -171,7 +171,13 @@ pub async fn run(
                 let Some(f) = out.files.get_mut(&id) else {
                     continue;
                 };
+                let was_running = matches!(
+                    f.state,
+                    Some(TransferState::Running | TransferState::Retrying { .. })
+                );
                 match &state {
+                    // Each attempt runs anew: the file's bar is there already.
+                    TransferState::Running if was_running => {}
                     TransferState::Running => {
                         if let Some(bars) = &mut bars {
                             bars.started(id, &f.name, None);

@@ -1,11 +1,14 @@
 //! One file to move from one side to the other, as the scheduler and the
-//! workers see it: every path already resolved and checked.
+//! workers see it (every path already resolved and checked), and how moving
+//! it ended.
 
 use std::path::PathBuf;
 
 use chrono::NaiveDateTime;
 
-use crate::engine::protocol::{BatchId, Direction, FileFacts, OnExisting, TransferId};
+use crate::engine::protocol::{
+    BatchId, Direction, FileFacts, OnExisting, TransferId, TransferState,
+};
 
 #[derive(Debug, Clone)]
 pub struct Job {
@@ -42,6 +45,27 @@ impl Job {
         match self.direction {
             Direction::Download => self.local.display().to_string(),
             Direction::Upload => self.remote.clone(),
+        }
+    }
+}
+
+/// How one job ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Done,
+    Failed(String),
+    Cancelled,
+    Skipped(String),
+}
+
+impl Outcome {
+    /// The state the UI shows for it.
+    pub fn state(&self) -> TransferState {
+        match self {
+            Outcome::Done => TransferState::Done,
+            Outcome::Failed(w) => TransferState::Failed(w.clone()),
+            Outcome::Cancelled => TransferState::Cancelled,
+            Outcome::Skipped(w) => TransferState::Skipped(w.clone()),
         }
     }
 }

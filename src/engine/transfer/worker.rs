@@ -4,6 +4,11 @@
 //! the last attempt stopped; a cancelled job drops the connection (its
 //! replies can no longer be trusted to be in step) and the next job opens a
 //! fresh one.
+//!
+//! A worker tells the UI nothing about its job itself: it reports each
+//! attempt, retry, progress and the outcome to the scheduler, whose job
+//! table alone sends a transfer's state (so a late word from a worker
+//! cannot overwrite what the scheduler decided since).
 
 use std::io::SeekFrom;
 use std::path::{Path, PathBuf};
@@ -18,13 +23,11 @@ use super::job::{Job, free_name, part_name};
 use super::plan::remote_join;
 use super::{Outcome, TransferConfig};
 use crate::engine::EventTx;
-use crate::engine::protocol::{
-    ConnectProfile, Direction, EngineError, Event, OnExisting, TransferId, TransferState,
-};
+use crate::engine::protocol::{ConnectProfile, Direction, EngineError, OnExisting, TransferId};
 use crate::engine::session::{Fetch, Session, TransferError};
 use crate::engine::wire_log::WireSink;
 
-/// Progress events per transfer are at most this frequent.
+/// Progress reports per transfer are at most this frequent.
 const PROGRESS_EVERY: Duration = Duration::from_millis(100);
 
 /// Work handed to a worker.
@@ -46,11 +49,42 @@ pub enum Report {
     Ready { worker: u64 },
     /// Could not log in; the worker has ended.
     LoginFailed { worker: u64, error: EngineError },
+    /// An attempt at job `id` begins (the first, or one after a retry's wait).
+    Running { worker: u64, id: TransferId },
+    /// An attempt failed transiently; attempt number `attempt` follows
+    /// after the backoff.
+    Retrying {
+        worker: u64,
+        id: TransferId,
+        attempt: u32,
+        reason: String,
+    },
+    /// Bytes of the file now at the target (resumed ones included) and the
+    /// rate; at most every `PROGRESS_EVERY` per job, and once at its end.
+    Progress {
+        worker: u64,
+        id: TransferId,
+        done: u64,
+        rate: u64,
+    },
     Finished {
         worker: u64,
         id: TransferId,
         outcome: Outcome,
     },
+}
+
+/// A worker's line to the scheduler, labelled with its serial number.
+#[derive(Clone)]
+struct Reporter {
+    worker: u64,
+    tx: mpsc::UnboundedSender<Report>,
+}
+
+impl Reporter {
+    fn send(&self, report: impl FnOnce(u64) -> Report) {
+        let _ = self.tx.send(report(self.worker));
+    }
 }
 
 /// Why one attempt failed, and whether another could succeed.
@@ -118,12 +152,15 @@ pub async fn run(
         config,
         session,
     } = start;
-    let sink = WireSink::to_events(events.clone(), &format!("[T{}] ", index + 1));
+    let sink = WireSink::to_events(events, &format!("[T{}] ", index + 1));
     let mut worker = Worker {
         profile,
         config,
         sink,
-        events,
+        reporter: Reporter {
+            worker: serial,
+            tx: reports.clone(),
+        },
         session,
     };
     // Logged in first, jobs after: a worker that cannot get in (a server
@@ -187,7 +224,7 @@ struct Worker {
     profile: ConnectProfile,
     config: TransferConfig,
     sink: WireSink,
-    events: EventTx,
+    reporter: Reporter,
     session: Option<Session>,
 }
 
@@ -203,12 +240,12 @@ struct Target {
 
 impl Worker {
     async fn perform(&mut self, job: &Job) -> Outcome {
-        let _ = self.events.send(Event::TransferState {
-            id: job.id,
-            state: TransferState::Running,
-        });
+        let id = job.id;
         let mut attempt = 0u32;
         loop {
+            // Each attempt says so: after a retry's wait the file is
+            // running again, not still failing.
+            self.reporter.send(|worker| Report::Running { worker, id });
             let result = match job.direction {
                 Direction::Download => self.download_once(job, attempt).await,
                 Direction::Upload => self.upload_once(job, attempt).await,
@@ -222,12 +259,11 @@ impl Worker {
                     if self.session.as_ref().is_some_and(|s| !s.is_usable()) {
                         self.session = None;
                     }
-                    let _ = self.events.send(Event::TransferState {
-                        id: job.id,
-                        state: TransferState::Retrying {
-                            attempt,
-                            reason: why,
-                        },
+                    self.reporter.send(|worker| Report::Retrying {
+                        worker,
+                        id,
+                        attempt,
+                        reason: why,
                     });
                     tokio::time::sleep(self.config.backoff(attempt)).await;
                 }
@@ -413,7 +449,7 @@ impl Worker {
         offset: u64,
         out: &mut FileWriter,
     ) -> Result<Option<chrono::NaiveDateTime>, Fail> {
-        let mut progress = Progress::new(job.id, offset, self.events.clone());
+        let mut progress = Progress::new(job.id, offset, self.reporter.clone());
         let session = self.session().await?;
         // A listing's time is exact when it was MLSD (the plan may not have
         // asked the server: this session knows); otherwise MDTM, asked in
@@ -477,7 +513,7 @@ impl Worker {
             .part_path
             .clone()
             .unwrap_or_else(|| target.final_path.clone());
-        let events = self.events.clone();
+        let reporter = self.reporter.clone();
         let session = self.session().await?;
         let offset = if target.resume_in_place {
             job.existing.as_ref().and_then(|e| e.size).unwrap_or(0)
@@ -499,7 +535,7 @@ impl Worker {
             .await
             .map_err(|e| local_fail(&job.local, e))?;
         let mut input = FileReader::new(file.into_std().await);
-        let mut progress = Progress::new(job.id, offset, events);
+        let mut progress = Progress::new(job.id, offset, reporter);
         session
             .upload(&write_to, offset, append, &mut input, &mut |n| {
                 progress.update(n)
@@ -576,32 +612,32 @@ fn system_time(t: chrono::NaiveDateTime) -> std::time::SystemTime {
     }
 }
 
-/// Sends throttled progress for one transfer.
+/// Reports throttled progress for one transfer.
 struct Progress {
     id: TransferId,
     base: u64,
     started: Instant,
     last_sent: Option<Instant>,
     done: u64,
-    events: EventTx,
+    reporter: Reporter,
 }
 
 impl Progress {
-    fn new(id: TransferId, base: u64, events: EventTx) -> Self {
-        let p = Progress {
+    fn new(id: TransferId, base: u64, reporter: Reporter) -> Self {
+        reporter.send(|worker| Report::Progress {
+            worker,
+            id,
+            done: base,
+            rate: 0,
+        });
+        Progress {
             id,
             base,
             started: Instant::now(),
             last_sent: None,
             done: 0,
-            events,
-        };
-        let _ = p.events.send(Event::TransferProgress {
-            id,
-            done: base,
-            rate: 0,
-        });
-        p
+            reporter,
+        }
     }
 
     fn update(&mut self, done: u64) {
@@ -627,7 +663,8 @@ impl Progress {
         } else {
             0
         };
-        let _ = self.events.send(Event::TransferProgress {
+        self.reporter.send(|worker| Report::Progress {
+            worker,
             id: self.id,
             done: self.base + self.done,
             rate,

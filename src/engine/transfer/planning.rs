@@ -1,0 +1,110 @@
+//! Starting a batch's planning: whether the plan needs the server at all
+//! (files whose size the caller knows need none), how many workers to open
+//! while it is walked (they log in meanwhile), and the task that walks it
+//! on a connection of its own, a lent one, or one borrowed from the pool.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use super::plan;
+use crate::engine::EventTx;
+use crate::engine::protocol::{
+    ConnectProfile, Direction, EngineError, TransferId, TransferRequest,
+};
+use crate::engine::session::Session;
+use crate::engine::wire_log::WireSink;
+
+/// Whether planning talks to the server: folders are listed there, files
+/// of unknown size looked up, and upload targets always.
+pub fn needs_server(req: &TransferRequest) -> bool {
+    req.direction == Direction::Upload || req.items.iter().any(|i| i.is_dir || i.size.is_none())
+}
+
+/// How many workers the batch will keep busy: a folder may hold any
+/// number of files, so all of them; otherwise one a file.
+pub fn workers_wanted(req: &TransferRequest, connections: usize) -> usize {
+    if req.items.iter().any(|i| i.is_dir) {
+        connections
+    } else {
+        req.items.len().min(connections)
+    }
+}
+
+/// The protocol log of planning connections.
+pub fn sink(events: &EventTx) -> WireSink {
+    WireSink::to_events(events.clone(), "[plan] ")
+}
+
+/// Walks a batch on a connection of its own (opened only if the plan needs
+/// the server, unless one was opened ahead), and gives that connection
+/// back if it is still logged in.
+pub async fn plan_batch(
+    req: TransferRequest,
+    profile: ConnectProfile,
+    spare: Option<Session>,
+    borrow: plan::Borrow,
+    ids: Arc<AtomicU64>,
+    events: EventTx,
+) -> (Result<plan::Plan, EngineError>, Option<Session>) {
+    let mut session = plan::PlanSession::new(profile, sink(&events), spare, Some(borrow));
+    let mut next_id = move || TransferId(ids.fetch_add(1, Ordering::Relaxed));
+    let result = match req.direction {
+        Direction::Download => plan::plan_download(&req, &mut session, &mut next_id).await,
+        Direction::Upload => plan::plan_upload(&req, &mut session, &mut next_id).await,
+    };
+    (result, session.into_session())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::protocol::{BatchId, OnExisting, TransferItem};
+
+    fn item(is_dir: bool, size: Option<u64>) -> TransferItem {
+        TransferItem {
+            source: "/a".into(),
+            is_dir,
+            size,
+            modified: None,
+            target_name: "a".into(),
+        }
+    }
+
+    fn request(direction: Direction, items: Vec<TransferItem>) -> TransferRequest {
+        TransferRequest {
+            batch: BatchId(1),
+            direction,
+            items,
+            target_dir: "/t".into(),
+            on_existing: OnExisting::Ask,
+            move_after: false,
+        }
+    }
+
+    #[test]
+    fn only_downloads_of_files_of_known_size_plan_without_the_server() {
+        let known = || item(false, Some(3));
+        assert!(!needs_server(&request(
+            Direction::Download,
+            vec![known(), known()]
+        )));
+        assert!(needs_server(&request(
+            Direction::Download,
+            vec![known(), item(false, None)]
+        )));
+        assert!(needs_server(&request(
+            Direction::Download,
+            vec![known(), item(true, None)]
+        )));
+        assert!(needs_server(&request(Direction::Upload, vec![known()])));
+    }
+
+    #[test]
+    fn a_folder_wants_every_connection_files_one_each() {
+        let files = |n| request(Direction::Download, vec![item(false, Some(1)); n]);
+        assert_eq!(workers_wanted(&files(2), 4), 2);
+        assert_eq!(workers_wanted(&files(9), 4), 4);
+        let tree = request(Direction::Upload, vec![item(true, None)]);
+        assert_eq!(workers_wanted(&tree, 4), 4);
+    }
+}
