@@ -15,5 +15,6 @@ pub mod logging;
 pub mod netrc;
 pub mod server;
 pub mod terminal;
+pub mod text;
 pub mod timer;
 pub mod ui;

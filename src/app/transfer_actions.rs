@@ -311,7 +311,7 @@ pub fn on_event(state: &mut AppState, ev: &Event, out: &mut Vec<Command>) -> boo
             state.set_status(
                 format!(
                     "Queued {files} files, {}{extra}",
-                    crate::ui::text::human_size(*bytes)
+                    crate::text::human_size(*bytes)
                 ),
                 false,
             );

@@ -18,7 +18,7 @@ use crate::engine::protocol::{
 };
 use crate::engine::session::Session;
 use crate::engine::transfer::{self, Msg, TransferConfig, TransferHandle};
-use crate::ui::text::sanitize;
+use crate::text::sanitize;
 
 /// Why a file is refused when no flag says what to do with an existing target.
 pub const EXISTS: &str = "exists (use --overwrite, --skip-existing or --resume)";

@@ -10,7 +10,7 @@ use super::{EXIT_FAILED, give_up, look_up, names_a_folder, remote_name};
 use crate::cli::CopyArgs;
 use crate::engine::protocol::{ConnectProfile, Direction, TransferItem};
 use crate::engine::session::RemoteKind;
-use crate::ui::text::sanitize;
+use crate::text::sanitize;
 
 /// Downloads what the URL names and returns the exit status.
 pub async fn get(profile: ConnectProfile, local: PathBuf, args: CopyArgs) -> i32 {

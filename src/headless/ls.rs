@@ -6,7 +6,7 @@ use chrono::Datelike;
 
 use crate::engine::protocol::{ConnectProfile, Entry, EntryKind};
 use crate::engine::session::Session;
-use crate::ui::text::{push_padded, push_short_time, sanitize};
+use crate::text::{push_padded, push_short_time, sanitize};
 
 /// `wharf ls URL`: prints the folder as `ls -l` would and returns the exit code.
 pub async fn ls(profile: ConnectProfile, verbose: bool) -> i32 {

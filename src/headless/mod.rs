@@ -21,7 +21,7 @@ pub use put::put;
 use crate::engine::protocol::{ConnectProfile, Event, WireDir};
 use crate::engine::session::{RemoteKind, Session};
 use crate::engine::wire_log::WireSink;
-use crate::ui::text::sanitize;
+use crate::text::sanitize;
 
 /// Every file arrived complete (or the listing was printed).
 pub const EXIT_OK: i32 = 0;

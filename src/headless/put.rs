@@ -9,7 +9,7 @@ use super::{EXIT_FAILED, give_up, look_up, names_a_folder, remote_name, remote_p
 use crate::cli::CopyArgs;
 use crate::engine::protocol::{ConnectProfile, Direction, TransferItem};
 use crate::engine::session::RemoteKind;
-use crate::ui::text::sanitize;
+use crate::text::sanitize;
 
 /// Uploads the local paths and returns the exit status.
 pub async fn put(profile: ConnectProfile, locals: Vec<PathBuf>, args: CopyArgs) -> i32 {

@@ -5,11 +5,11 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Modifier;
 
-use super::text::{fit, sanitize};
 use super::theme;
 use crate::app::bookmark_actions::{Manager, Row, rows};
 use crate::app::bookmark_form::{self, BookmarkForm, LABELS};
 use crate::app::state::AppState;
+use crate::text::{fit, sanitize};
 
 pub fn manager(state: &AppState, m: &Manager, area: Rect, buf: &mut Buffer) -> Option<Position> {
     let inner = super::dialog_frame(area, 84, 24, " Bookmarks ", buf);

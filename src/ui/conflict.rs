@@ -5,10 +5,10 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 
-use super::text::{fit, human_size, sanitize};
 use super::theme;
 use crate::app::dialog::{CONFLICT_CHOICES, ConflictPrompt, PatternPrompt};
 use crate::engine::protocol::{Direction, FileFacts};
+use crate::text::{fit, human_size, sanitize};
 
 fn facts(f: &FileFacts) -> String {
     let size = f.size.map_or_else(

@@ -3,9 +3,9 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 
-use super::text::{fit, sanitize};
 use super::theme;
 use crate::app::dialog::{ConnectForm, FIELD_NAMES, PASSWORD, PasswordPrompt};
+use crate::text::{fit, sanitize};
 
 /// Draws the form and returns where the text cursor belongs.
 pub fn connect_form(form: &ConnectForm, area: Rect, buf: &mut Buffer) -> Option<Position> {

@@ -6,10 +6,10 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Widget};
 
-use super::text::{fit, sanitize};
 use super::theme;
 use crate::app::state::AppState;
 use crate::engine::protocol::WireDir;
+use crate::text::{fit, sanitize};
 
 pub struct LogPanel<'a>(pub &'a AppState);
 

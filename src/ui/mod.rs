@@ -11,7 +11,6 @@ pub mod log;
 pub mod pane;
 pub mod queue;
 pub mod status;
-pub mod text;
 pub mod theme;
 
 use chrono::Datelike;
@@ -132,7 +131,7 @@ fn placeholder(state: &AppState, side: Side) -> Option<(String, bool)> {
 
 /// The text that follows the pointer while dragging, just right of it.
 fn draw_ghost(drag: &crate::app::drag::DragState, area: Rect, buf: &mut ratatui::buffer::Buffer) {
-    let text = format!(" {} ", text::sanitize(&drag.ghost()));
+    let text = format!(" {} ", crate::text::sanitize(&drag.ghost()));
     let width = unicode_width::UnicodeWidthStr::width(text.as_str()) as u16;
     let x = drag
         .pos

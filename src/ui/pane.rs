@@ -7,10 +7,10 @@ use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 
-use super::text::{fit, human_size, sanitize, short_time};
 use super::theme;
 use crate::app::pane::{PaneState, SortKey};
 use crate::engine::protocol::{Entry, EntryKind};
+use crate::text::{fit, human_size, sanitize, short_time};
 
 const SIZE_W: u16 = 7;
 const TIME_W: u16 = 12;

@@ -7,11 +7,11 @@ use ratatui::style::{Color, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Widget};
 
-use super::text::{fit, human_size, sanitize};
 use super::theme;
 use crate::app::state::AppState;
 use crate::app::transfers::TransferRow;
 use crate::engine::protocol::{Direction, TransferState};
+use crate::text::{fit, human_size, sanitize};
 
 pub struct QueuePanel<'a>(pub &'a AppState);
 

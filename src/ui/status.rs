@@ -6,9 +6,9 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use super::text::sanitize;
 use super::theme;
 use crate::app::state::{AppState, ConnState};
+use crate::text::sanitize;
 
 pub struct StatusBar<'a>(pub &'a AppState);
 
