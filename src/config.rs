@@ -94,7 +94,7 @@ pub struct Config {
     pub confirm_delete: bool,
     /// Ask when a transfer's target exists (false: overwrite).
     pub confirm_overwrite: bool,
-    /// Colours; hand to [`theme::set`] before the first frame.
+    /// Colours, for `AppState::theme`.
     pub theme: Theme,
     /// The default bindings with `[keys]` applied.
     pub keymap: Keymap,

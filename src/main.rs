@@ -295,7 +295,6 @@ async fn tui(
     args: TuiArgs<'_>,
 ) -> ExitCode {
     let cfg = &args.startup.config;
-    wharf::ui::theme::set(cfg.theme);
     let local = args
         .local
         .or_else(|| std::env::current_dir().ok())
@@ -309,6 +308,7 @@ async fn tui(
     };
     let size = terminal.size().unwrap_or_default();
     let mut state = AppState::new(local, cfg.keymap.clone(), size.width, size.height);
+    state.theme = cfg.theme;
     state.default_mode = args.mode;
     state.timeouts = args.timeouts;
     state.on_existing = cfg.on_existing();

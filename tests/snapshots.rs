@@ -466,3 +466,25 @@ fn bookmark_form_with_a_bad_port() {
     assert!(format!("{}", t.backend()).contains("the port must be 1–65535"));
     insta::assert_snapshot!(t.backend());
 }
+
+#[test]
+fn the_theme_in_the_state_colours_the_frame() {
+    use ratatui::style::Color;
+    use wharf::ui::theme::Theme;
+    let mut s = main_screen();
+    // The focused (remote) pane's frame, and the status bar.
+    let corner = s.layout.pane(Side::Remote);
+    let status = s.layout.status;
+    let cell = |t: &Terminal<TestBackend>, x, y| t.backend().buffer()[(x, y)].clone();
+    let t = render(&s);
+    assert_eq!(cell(&t, corner.x, corner.y).fg, Color::Cyan);
+    assert_eq!(cell(&t, status.x, status.y).bg, Color::Blue);
+    s.theme = Theme {
+        border: Some(Color::Red),
+        status_bg: Some(Color::Indexed(22)),
+        ..Theme::DEFAULT
+    };
+    let t = render(&s);
+    assert_eq!(cell(&t, corner.x, corner.y).fg, Color::Red);
+    assert_eq!(cell(&t, status.x, status.y).bg, Color::Indexed(22));
+}

@@ -15,6 +15,7 @@ use crate::engine::protocol::{
     ServerInfo, Side, Timeouts, WireDir,
 };
 use crate::ui::layout::AppLayout;
+use crate::ui::theme::Theme;
 
 /// The protocol log keeps this many lines; older ones are dropped.
 pub const LOG_CAPACITY: usize = 10_000;
@@ -77,6 +78,8 @@ pub struct AppState {
     pub status: Option<StatusMsg>,
     pub dialog: Option<Dialog>,
     pub keymap: Keymap,
+    /// The colours everything is drawn in (config.toml's `[theme]`).
+    pub theme: Theme,
     /// Where things were drawn last, for mouse hit tests and page sizes.
     pub layout: AppLayout,
     pub last_click: Option<Click>,
@@ -123,6 +126,7 @@ impl AppState {
             status: None,
             dialog: None,
             keymap,
+            theme: Theme::DEFAULT,
             layout: AppLayout::compute(
                 ratatui::layout::Rect::new(0, 0, width, height),
                 false,

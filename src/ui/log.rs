@@ -6,7 +6,6 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Widget};
 
-use super::theme;
 use crate::app::state::AppState;
 use crate::engine::protocol::WireDir;
 use crate::text::{fit, sanitize};
@@ -16,9 +15,10 @@ pub struct LogPanel<'a>(pub &'a AppState);
 impl Widget for LogPanel<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let s = self.0;
+        let theme = &s.theme;
         let block = Block::new()
             .borders(Borders::ALL)
-            .border_style(theme::dim())
+            .border_style(theme.dim())
             .title(Line::from(" Protocol log "));
         let inner = block.inner(area);
         block.render(area, buf);
@@ -37,7 +37,7 @@ impl Widget for LogPanel<'_> {
                 inner.y + i as u16,
                 fit(&text, inner.width as usize),
                 inner.width as usize,
-                theme::wire(line.dir, line.code),
+                theme.wire(line.dir, line.code),
             );
         }
     }

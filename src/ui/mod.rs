@@ -20,11 +20,13 @@ use ratatui::layout::Rect;
 use crate::app::dialog::Dialog;
 use crate::app::state::{AppState, ConnState};
 use crate::engine::protocol::Side;
+use theme::Theme;
 
 /// Draws the whole screen. `this_year` decides how dates are shown; it is
 /// a parameter so that snapshots do not change with the calendar.
 pub fn draw(frame: &mut Frame, state: &AppState, this_year: i32) {
     let l = &state.layout;
+    let theme = &state.theme;
     let buf = frame.buffer_mut();
     for side in [Side::Local, Side::Remote] {
         // While dragging, the pane under the pointer (not the source) is the drop target.
@@ -38,6 +40,7 @@ pub fn draw(frame: &mut Frame, state: &AppState, this_year: i32) {
             drop_target,
             placeholder: placeholder(state, side),
             this_year,
+            theme,
         };
         ratatui::widgets::Widget::render(view, l.pane(side), buf);
     }
@@ -48,29 +51,34 @@ pub fn draw(frame: &mut Frame, state: &AppState, this_year: i32) {
         ratatui::widgets::Widget::render(log::LogPanel(state), area, buf);
     }
     ratatui::widgets::Widget::render(status::StatusBar(state), l.status, buf);
-    ratatui::widgets::Widget::render(keybar::KeyBar(&state.keymap), l.keybar, buf);
+    let keys = keybar::KeyBar {
+        keymap: &state.keymap,
+        theme,
+    };
+    ratatui::widgets::Widget::render(keys, l.keybar, buf);
     let cursor = match &state.dialog {
         None => None,
         Some(Dialog::Help { scroll }) => {
             let overlay = help::HelpOverlay {
                 keymap: &state.keymap,
                 scroll: *scroll,
+                theme,
             };
             ratatui::widgets::Widget::render(overlay, l.area, buf);
             None
         }
-        Some(Dialog::Connect(form)) => dialog::connect_form(form, l.area, buf),
-        Some(Dialog::Password(p)) => dialog::password_prompt(p, l.area, buf),
+        Some(Dialog::Connect(form)) => dialog::connect_form(form, theme, l.area, buf),
+        Some(Dialog::Password(p)) => dialog::password_prompt(p, theme, l.area, buf),
         Some(Dialog::Conflict(c)) => {
-            conflict::conflict(c, l.area, buf);
+            conflict::conflict(c, theme, l.area, buf);
             None
         }
-        Some(Dialog::Pattern(p)) => conflict::pattern(p, l.area, buf),
+        Some(Dialog::Pattern(p)) => conflict::pattern(p, theme, l.area, buf),
         Some(Dialog::Bookmarks(m)) => bookmarks::manager(state, m, l.area, buf),
-        Some(Dialog::BookmarkForm(f)) => bookmarks::form(f, l.area, buf),
+        Some(Dialog::BookmarkForm(f)) => bookmarks::form(f, theme, l.area, buf),
     };
     if let Some(drag) = state.drag.as_ref().filter(|d| d.active) {
-        draw_ghost(drag, l.area, buf);
+        draw_ghost(drag, theme, l.area, buf);
     }
     if let Some(pos) = cursor {
         frame.set_cursor_position(pos);
@@ -130,7 +138,12 @@ fn placeholder(state: &AppState, side: Side) -> Option<(String, bool)> {
 }
 
 /// The text that follows the pointer while dragging, just right of it.
-fn draw_ghost(drag: &crate::app::drag::DragState, area: Rect, buf: &mut ratatui::buffer::Buffer) {
+fn draw_ghost(
+    drag: &crate::app::drag::DragState,
+    theme: &Theme,
+    area: Rect,
+    buf: &mut ratatui::buffer::Buffer,
+) {
     let text = format!(" {} ", crate::text::sanitize(&drag.ghost()));
     let width = unicode_width::UnicodeWidthStr::width(text.as_str()) as u16;
     let x = drag
@@ -139,7 +152,7 @@ fn draw_ghost(drag: &crate::app::drag::DragState, area: Rect, buf: &mut ratatui:
         .saturating_add(1)
         .min(area.right().saturating_sub(width));
     let y = drag.pos.1.min(area.bottom().saturating_sub(1));
-    buf.set_stringn(x, y, &text, width as usize, theme::ghost());
+    buf.set_stringn(x, y, &text, width as usize, theme.ghost());
 }
 
 /// Clears a centred box of at most `w` × `h`, draws a dialog's border and
@@ -149,6 +162,7 @@ pub fn dialog_frame(
     w: u16,
     h: u16,
     title: &str,
+    theme: &Theme,
     buf: &mut ratatui::buffer::Buffer,
 ) -> Rect {
     use ratatui::widgets::{Block, Borders, Clear, Widget};
@@ -157,7 +171,7 @@ pub fn dialog_frame(
     let block = Block::new()
         .borders(Borders::ALL)
         .title(title.to_string())
-        .style(theme::dialog());
+        .style(theme.dialog());
     let inner = block.inner(area);
     block.render(area, buf);
     inner

@@ -7,7 +7,7 @@ use ratatui::style::{Color, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Widget};
 
-use super::theme;
+use super::theme::Theme;
 use crate::app::state::AppState;
 use crate::app::transfers::TransferRow;
 use crate::engine::protocol::{Direction, TransferState};
@@ -43,24 +43,25 @@ fn percent(done: u64, total: u64) -> u64 {
     }
 }
 
-fn state_text(s: &TransferState) -> (String, Style) {
+fn state_text(s: &TransferState, theme: &Theme) -> (String, Style) {
     match s {
-        TransferState::Queued => ("queued".into(), theme::dim()),
+        TransferState::Queued => ("queued".into(), theme.dim()),
         TransferState::Running => ("running".into(), Style::new().fg(Color::Cyan)),
         TransferState::Retrying { attempt, reason } => (
             format!("retry {attempt}/5: {reason}"),
             Style::new().fg(Color::Yellow),
         ),
         TransferState::Done => ("done".into(), Style::new().fg(Color::Green)),
-        TransferState::Failed(why) => (format!("failed: {why}"), theme::error()),
+        TransferState::Failed(why) => (format!("failed: {why}"), theme.error()),
         TransferState::Cancelled => ("cancelled".into(), Style::new().fg(Color::Magenta)),
-        TransferState::Skipped(why) => (format!("skipped: {why}"), theme::dim()),
+        TransferState::Skipped(why) => (format!("skipped: {why}"), theme.dim()),
     }
 }
 
 impl Widget for QueuePanel<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let s = self.0;
+        let theme = &s.theme;
         let t = s.transfers.totals();
         let running = s
             .transfers
@@ -79,7 +80,7 @@ impl Widget for QueuePanel<'_> {
         );
         let block = Block::new()
             .borders(Borders::ALL)
-            .border_style(theme::border(s.queue_focused))
+            .border_style(theme.border(s.queue_focused))
             .title(Line::from(title));
         let inner = block.inner(area);
         block.render(area, buf);
@@ -106,7 +107,7 @@ impl Widget for QueuePanel<'_> {
             bar(t.done, t.bytes, 22),
             percent(t.done, t.bytes),
         );
-        buf.set_stringn(inner.x, inner.y, fit(&total, w), w, theme::header());
+        buf.set_stringn(inner.x, inner.y, fit(&total, w), w, theme.header());
         let list = Rect {
             y: inner.y + 1,
             height: inner.height - 1,
@@ -137,18 +138,19 @@ impl Widget for QueuePanel<'_> {
                 },
                 buf,
                 selected,
+                theme,
             );
         }
     }
 }
 
-fn draw_row(r: &TransferRow, area: Rect, buf: &mut Buffer, selected: bool) {
+fn draw_row(r: &TransferRow, area: Rect, buf: &mut Buffer, selected: bool, theme: &Theme) {
     let w = area.width as usize;
     let arrow = match r.direction {
         Direction::Download => '↓',
         Direction::Upload => '↑',
     };
-    let (state, state_style) = state_text(&r.state);
+    let (state, state_style) = state_text(&r.state, theme);
     let size = r.size.map(human_size).unwrap_or_else(|| "?".into());
     let total = r.size.unwrap_or(0);
     let progress = || format!("{} {:>3}%", bar(r.done, total, 12), percent(r.done, total));
@@ -175,7 +177,7 @@ fn draw_row(r: &TransferRow, area: Rect, buf: &mut Buffer, selected: bool) {
         .max(12)
         .min(w.saturating_sub(10));
     let base = if selected {
-        theme::cursor(true)
+        theme.cursor(true)
     } else {
         Style::new()
     };
