@@ -142,12 +142,12 @@ async fn async_main(cli: Cli) -> ExitCode {
             let mut engine_config = EngineConfig {
                 transfer: cfg.transfer_config(),
                 keepalive: cfg.keepalive,
-                bookmarks: store,
             };
             if let Some(n) = cli.connections {
                 engine_config.transfer.connections = usize::from(n);
             }
             let tui_args = TuiArgs {
+                store,
                 mode,
                 timeouts,
                 local,
@@ -282,6 +282,8 @@ fn exit(code: i32) -> ExitCode {
 }
 
 struct TuiArgs<'a> {
+    /// The bookmark file, when there is a config folder.
+    store: Option<Store>,
     mode: DataMode,
     timeouts: Timeouts,
     /// The local folder to start in (a bookmark's), else the current one.
@@ -312,7 +314,7 @@ async fn tui(
     state.default_mode = args.mode;
     state.timeouts = args.timeouts;
     state.on_existing = cfg.on_existing();
-    state.bookmarks_enabled = engine_config.bookmarks.is_some();
+    state.bookmarks_enabled = args.store.is_some();
     state.home = directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf());
     for pane in [&mut state.local, &mut state.remote] {
         pane.show_hidden = cfg.show_hidden;
@@ -323,7 +325,15 @@ async fn tui(
         state.set_status(args.startup.notes.join(" · "), true);
     }
     let engine = wharf::engine::spawn_configured(engine_config);
-    let result = wharf::app::run(&mut terminal, state, engine, profile).await;
+    let service = args.store.map(wharf::bookmarks::service::spawn);
+    let (bookmarks, bookmark_task) = match service {
+        Some(s) => (Some((s.ops, s.events)), Some(s.task)),
+        None => (None, None),
+    };
+    let result = wharf::app::run(&mut terminal, state, engine, bookmarks, profile).await;
+    if let Some(task) = bookmark_task {
+        wharf::bookmarks::service::finish(task).await;
+    }
     wharf::terminal::restore();
     match result {
         Ok(()) => ExitCode::SUCCESS,

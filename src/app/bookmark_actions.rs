@@ -1,7 +1,7 @@
 //! The bookmark manager's half of `update`: the list with type-to-filter,
 //! connecting through a bookmark (its password from the keyring or asked),
 //! adding, editing, duplicating and deleting, and the recent connections.
-//! File and keyring I/O happen in the engine (`BookmarkOp`).
+//! File and keyring I/O happen in the bookmark service (`BookmarkOp`).
 
 use std::path::PathBuf;
 
@@ -9,9 +9,11 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::bookmark_form::{self, BookmarkForm};
 use super::dialog::{Dialog, PasswordPrompt};
+use super::effects::Update;
 use super::state::AppState;
+use crate::bookmarks::service::{BookmarkEvent, BookmarkOp};
 use crate::bookmarks::{Bookmark, PasswordMode, Recent};
-use crate::engine::protocol::{BookmarkOp, Command, ConnectProfile, Event};
+use crate::engine::protocol::{Command, ConnectProfile};
 
 /// The manager's own state.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -51,7 +53,7 @@ pub fn open(state: &mut AppState) {
 }
 
 /// Keys while the manager is open.
-pub fn manager_key(state: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
+pub fn manager_key(state: &mut AppState, key: KeyEvent, out: &mut Update) {
     let Some(Dialog::Bookmarks(mut m)) = state.dialog.take() else {
         return;
     };
@@ -60,7 +62,7 @@ pub fn manager_key(state: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) 
         .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
     if let Some(name) = m.confirm_delete.take() {
         if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
-            out.push(Command::Bookmarks(BookmarkOp::Remove(name)));
+            out.bookmark(BookmarkOp::Remove(name));
         }
         state.dialog = Some(Dialog::Bookmarks(m));
         return;
@@ -138,14 +140,10 @@ pub fn manager_key(state: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) 
         }
         KeyCode::Char('c') if plain => {
             if let Some(Row::Bookmark(i)) = current {
-                out.push(Command::Bookmarks(BookmarkOp::Duplicate(
-                    state.bookmarks.list[i].name.clone(),
-                )));
+                out.bookmark(BookmarkOp::Duplicate(state.bookmarks.list[i].name.clone()));
             }
         }
-        KeyCode::Char('R') if state.bookmarks.locked => {
-            out.push(Command::Bookmarks(BookmarkOp::StartAfresh))
-        }
+        KeyCode::Char('R') if state.bookmarks.locked => out.bookmark(BookmarkOp::StartAfresh),
         KeyCode::Char('q') if plain => return,
         // Any other letter starts the filter: type to find.
         KeyCode::Char(c) if plain && !c.is_whitespace() => {
@@ -159,7 +157,7 @@ pub fn manager_key(state: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) 
 }
 
 /// Keys while the bookmark form is open.
-pub fn form_key(state: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
+pub fn form_key(state: &mut AppState, key: KeyEvent, out: &mut Update) {
     let Some(Dialog::BookmarkForm(mut f)) = state.dialog.take() else {
         return;
     };
@@ -195,11 +193,11 @@ pub fn form_key(state: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
                     f.error = Some((field, why));
                 }
                 Ok((bookmark, password)) => {
-                    out.push(Command::Bookmarks(BookmarkOp::Save {
+                    out.bookmark(BookmarkOp::Save {
                         original: f.original.clone(),
                         bookmark,
                         password,
-                    }));
+                    });
                     open(state);
                     return;
                 }
@@ -221,7 +219,7 @@ pub fn form_key(state: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
 
 /// Connects through a bookmark: its local folder, its remote folder, and
 /// its password from the keyring or asked for.
-pub fn connect_bookmark(state: &mut AppState, b: &Bookmark, out: &mut Vec<Command>) {
+pub fn connect_bookmark(state: &mut AppState, b: &Bookmark, out: &mut Update) {
     let profile = match b.to_profile(None, state.timeouts) {
         Ok(p) => p,
         Err(e) => {
@@ -237,7 +235,7 @@ pub fn connect_bookmark(state: &mut AppState, b: &Bookmark, out: &mut Vec<Comman
             path: path.clone(),
             select: None,
         });
-        out.push(Command::List {
+        out.send(Command::List {
             req,
             side: crate::engine::protocol::Side::Local,
             path,
@@ -250,15 +248,15 @@ pub fn connect_bookmark(state: &mut AppState, b: &Bookmark, out: &mut Vec<Comman
     match b.password {
         PasswordMode::Keyring => {
             state.awaiting_secret = Some((b.name.clone(), profile));
-            out.push(Command::Bookmarks(BookmarkOp::LoadPassword {
+            out.bookmark(BookmarkOp::LoadPassword {
                 bookmark: b.clone(),
-            }));
+            });
         }
         PasswordMode::Ask => ask_password(state, profile),
     }
 }
 
-fn connect_recent(state: &mut AppState, r: &Recent, out: &mut Vec<Command>) {
+fn connect_recent(state: &mut AppState, r: &Recent, out: &mut Update) {
     match r.to_profile(None, state.timeouts) {
         Err(e) => state.set_status(e.to_string(), true),
         Ok(p) if p.user.is_some() => ask_password(state, p),
@@ -287,31 +285,31 @@ pub fn expand_home(path: &str, home: Option<&std::path::Path>) -> PathBuf {
     }
 }
 
-/// Bookmark events from the engine. Returns false for other events.
-pub fn on_event(state: &mut AppState, ev: &Event, out: &mut Vec<Command>) -> bool {
+/// Events from the bookmark service.
+pub fn on_event(state: &mut AppState, ev: BookmarkEvent, out: &mut Update) {
     match ev {
-        Event::Bookmarks(snapshot) => {
-            state.bookmarks = snapshot.clone();
+        BookmarkEvent::Snapshot(snapshot) => {
+            state.bookmarks = snapshot;
             // Keep the manager's cursor on a row that exists.
             if let Some(Dialog::Bookmarks(m)) = state.dialog.as_mut() {
                 let n = state.bookmarks.list.len() + state.bookmarks.recent.len();
                 m.cursor = m.cursor.min(n.saturating_sub(1));
             }
         }
-        Event::BookmarkError(e) => state.set_status(e.clone(), true),
-        Event::BookmarkNote(n) => state.set_status(n.clone(), false),
-        Event::Secret { name, result } => {
+        BookmarkEvent::Error(e) => state.set_status(e, true),
+        BookmarkEvent::Note(n) => state.set_status(n, false),
+        BookmarkEvent::Secret { name, result } => {
             let Some((waiting, profile)) = state.awaiting_secret.take() else {
-                return true;
+                return;
             };
-            if &waiting != name {
+            if waiting != name {
                 state.awaiting_secret = Some((waiting, profile));
-                return true;
+                return;
             }
             match result {
                 Ok(Some(password)) => {
                     let mut p = profile;
-                    p.password = Some(password.clone());
+                    p.password = Some(password);
                     super::update::connect_profile(state, p, out);
                 }
                 Ok(None) => ask_password(state, profile),
@@ -324,7 +322,5 @@ pub fn on_event(state: &mut AppState, ev: &Event, out: &mut Vec<Command>) -> boo
                 }
             }
         }
-        _ => return false,
     }
-    true
 }

@@ -7,6 +7,7 @@ pub mod bookmark_actions;
 pub mod bookmark_form;
 pub mod dialog;
 pub mod drag;
+pub mod effects;
 pub mod keymap;
 pub mod pane;
 pub mod state;
@@ -20,10 +21,12 @@ use crossterm::event::{Event as TermEvent, EventStream};
 use futures::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 
+use crate::bookmarks::service::{BookmarkEvent, BookmarkOp};
 use crate::engine::EngineHandle;
 use crate::engine::protocol::{Command, ConnectProfile};
 use crate::terminal::Tui;
 use state::AppState;
+use tokio::sync::mpsc;
 use update::{Msg, update};
 
 /// Minimum time between two frames.
@@ -39,6 +42,10 @@ pub async fn run(
     terminal: &mut Tui,
     mut state: AppState,
     mut engine: EngineHandle,
+    mut bookmarks: Option<(
+        mpsc::UnboundedSender<BookmarkOp>,
+        mpsc::UnboundedReceiver<BookmarkEvent>,
+    )>,
     start: Option<ConnectProfile>,
 ) -> anyhow::Result<()> {
     let mut input = EventStream::new();
@@ -47,8 +54,13 @@ pub async fn run(
     let mut sigint = signal(SignalKind::interrupt())?;
 
     let size = terminal.size()?;
-    apply(&mut state, &engine, Msg::Resize(size.width, size.height));
-    apply(&mut state, &engine, Msg::Start(start));
+    apply(
+        &mut state,
+        &engine,
+        &bookmarks,
+        Msg::Resize(size.width, size.height),
+    );
+    apply(&mut state, &engine, &bookmarks, Msg::Start(start));
 
     let mut dirty = true;
     let mut last_draw = Instant::now() - FRAME;
@@ -75,16 +87,22 @@ pub async fn run(
                 Some(Err(_)) | None => Msg::Quit,
             },
             Some(ev) = engine.events.recv() => Msg::Engine(ev),
+            Some(ev) = async {
+                match bookmarks.as_mut() {
+                    Some((_, events)) => events.recv().await,
+                    None => std::future::pending().await,
+                }
+            } => Msg::Bookmarks(ev),
             _ = sigterm.recv() => Msg::Quit,
             _ = sighup.recv() => Msg::Quit,
             _ = sigint.recv() => Msg::Quit,
             _ = crate::timer::sleep_until(redraw_at), if redraw_at.is_some() => continue,
         };
-        apply(&mut state, &engine, msg);
+        apply(&mut state, &engine, &bookmarks, msg);
         let mut batch = 0;
         while batch < MAX_BATCH {
             match engine.events.try_recv() {
-                Ok(ev) => apply(&mut state, &engine, Msg::Engine(ev)),
+                Ok(ev) => apply(&mut state, &engine, &bookmarks, Msg::Engine(ev)),
                 Err(_) => break,
             }
             batch += 1;
@@ -98,9 +116,20 @@ pub async fn run(
     Ok(())
 }
 
-fn apply(state: &mut AppState, engine: &EngineHandle, msg: Msg) {
-    for cmd in update(state, msg) {
+type Bookmarks = Option<(
+    mpsc::UnboundedSender<BookmarkOp>,
+    mpsc::UnboundedReceiver<BookmarkEvent>,
+)>;
+
+fn apply(state: &mut AppState, engine: &EngineHandle, bookmarks: &Bookmarks, msg: Msg) {
+    let out = update(state, msg);
+    for cmd in out.commands {
         send(engine, cmd);
+    }
+    if let Some((ops, _)) = bookmarks {
+        for op in out.bookmark_ops {
+            let _ = ops.send(op);
+        }
     }
 }
 

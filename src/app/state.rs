@@ -10,9 +10,10 @@ use super::drag::DragState;
 use super::keymap::Keymap;
 use super::pane::PaneState;
 use super::transfers::TransferList;
+use crate::bookmarks::service::BookmarksSnapshot;
 use crate::engine::protocol::{
-    BatchId, BookmarksSnapshot, ConnId, ConnectProfile, DataMode, OnExisting, RequestId,
-    ServerInfo, Side, Timeouts, WireDir,
+    BatchId, ConnId, ConnectProfile, DataMode, OnExisting, RequestId, ServerInfo, Side, Timeouts,
+    WireDir,
 };
 use crate::ui::layout::AppLayout;
 use crate::ui::theme::Theme;

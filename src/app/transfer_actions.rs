@@ -8,6 +8,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::dialog::{CONFLICT_CHOICES, ConflictPrompt, Dialog, PatternPrompt};
 use super::drag::DragState;
+use super::effects::Update;
 use super::keymap::Action;
 use super::state::AppState;
 use super::transfers::TransferRow;
@@ -25,7 +26,7 @@ fn other(side: Side) -> Side {
 
 /// F5 / F6: the marked entries (or the current one) of the focused pane go
 /// to the other pane's folder.
-pub fn copy_or_move(state: &mut AppState, move_after: bool, out: &mut Vec<Command>) {
+pub fn copy_or_move(state: &mut AppState, move_after: bool, out: &mut Update) {
     let from = state.focus;
     let names: Vec<String> = state
         .pane(from)
@@ -47,7 +48,7 @@ pub fn enqueue(
     names: &[String],
     target_dir: PathBuf,
     move_after: bool,
-    out: &mut Vec<Command>,
+    out: &mut Update,
 ) -> bool {
     if names.is_empty() {
         state.set_status("Nothing to copy", false);
@@ -81,7 +82,7 @@ pub fn enqueue(
     };
     state.set_status(format!("{verb} {what} to {}…", target_dir.display()), false);
     let batch = state.next_batch();
-    out.push(Command::Transfer(TransferRequest {
+    out.send(Command::Transfer(TransferRequest {
         batch,
         direction,
         items,
@@ -105,7 +106,7 @@ fn item_for(source: PathBuf, e: &Entry) -> TransferItem {
 
 /// Actions while the queue panel has the keyboard. Returns false for an
 /// action the queue does not handle (the caller applies it as usual).
-pub fn queue_action(state: &mut AppState, action: Action, out: &mut Vec<Command>) -> bool {
+pub fn queue_action(state: &mut AppState, action: Action, out: &mut Update) -> bool {
     let height = state.layout.queue_rows();
     let t = &mut state.transfers;
     match action {
@@ -117,14 +118,14 @@ pub fn queue_action(state: &mut AppState, action: Action, out: &mut Vec<Command>
         Action::Bottom => t.move_cursor(isize::MAX / 2, height),
         Action::CancelTransfer => {
             if let Some(row) = t.selected().filter(|r| r.is_active()) {
-                out.push(Command::CancelTransfer(row.id));
+                out.send(Command::CancelTransfer(row.id));
             }
         }
-        Action::CancelAllTransfers => out.push(Command::CancelAllTransfers),
+        Action::CancelAllTransfers => out.send(Command::CancelAllTransfers),
         Action::RetryFailed => {
             let ids = t.retryable();
             if !ids.is_empty() {
-                out.push(Command::RetryTransfers(ids));
+                out.send(Command::RetryTransfers(ids));
             }
         }
         Action::ClearFinished => {
@@ -184,7 +185,7 @@ pub fn pattern_key(state: &mut AppState, key: KeyEvent) {
 }
 
 /// Keys in the existing-target dialog.
-pub fn conflict_key(state: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
+pub fn conflict_key(state: &mut AppState, key: KeyEvent, out: &mut Update) {
     let Some(Dialog::Conflict(c)) = state.dialog.as_mut() else {
         return;
     };
@@ -209,12 +210,12 @@ pub fn conflict_key(state: &mut AppState, key: KeyEvent, out: &mut Vec<Command>)
     }
 }
 
-fn answer(state: &mut AppState, forced: Option<OnExisting>, out: &mut Vec<Command>) {
+fn answer(state: &mut AppState, forced: Option<OnExisting>, out: &mut Update) {
     let Some(Dialog::Conflict(c)) = state.dialog.take() else {
         return;
     };
     let choice = forced.unwrap_or(CONFLICT_CHOICES[c.choice].0);
-    out.push(Command::Resolve {
+    out.send(Command::Resolve {
         ask: c.ask,
         choice,
         for_all: c.for_all,
@@ -241,7 +242,7 @@ pub fn show_pending(state: &mut AppState) {
 }
 
 /// Folds a transfer event into the state. Returns false for other events.
-pub fn on_event(state: &mut AppState, ev: &Event, out: &mut Vec<Command>) -> bool {
+pub fn on_event(state: &mut AppState, ev: &Event, out: &mut Update) -> bool {
     match ev {
         Event::TransferQueued {
             id,
@@ -352,7 +353,7 @@ pub fn on_event(state: &mut AppState, ev: &Event, out: &mut Vec<Command>) -> boo
                     path: path.clone(),
                     select: keep,
                 });
-                out.push(Command::List {
+                out.send(Command::List {
                     req,
                     side: *side,
                     path: path.clone(),
@@ -404,7 +405,7 @@ pub fn drag_to(state: &mut AppState, at: (u16, u16)) {
 }
 
 /// The button was released: over the other pane, that is a drop.
-pub fn release(state: &mut AppState, at: (u16, u16), out: &mut Vec<Command>) {
+pub fn release(state: &mut AppState, at: (u16, u16), out: &mut Update) {
     let Some(drag) = state.drag.take() else {
         return;
     };

@@ -11,10 +11,12 @@ use crossterm::event::{
 
 use super::bookmark_actions;
 use super::dialog::{ConnectForm, Dialog, PASSWORD, PasswordPrompt};
+use super::effects::Update;
 use super::keymap::Action;
 use super::pane::{Pending, SortKey, parent_of};
 use super::state::{AppState, Click, ConnState, LogLine};
 use super::transfer_actions;
+use crate::bookmarks::service::{BookmarkEvent, BookmarkOp};
 use crate::engine::protocol::{Command, ConnectProfile, EntryKind, Event, Side, WireDir};
 use crate::ui::layout::AppLayout;
 
@@ -30,6 +32,8 @@ pub enum Msg {
     Paste(String),
     Resize(u16, u16),
     Engine(Event),
+    /// From the bookmark service.
+    Bookmarks(BookmarkEvent),
     /// The first message: list the local folder, then connect to `profile`
     /// (asking for its password first if it has a user and none), or open
     /// the quick-connect form when there is no profile.
@@ -38,8 +42,11 @@ pub enum Msg {
     Quit,
 }
 
-pub fn update(state: &mut AppState, msg: Msg) -> Vec<Command> {
-    let mut out = Vec::new();
+pub fn update(state: &mut AppState, msg: Msg) -> Update {
+    let mut out = Update {
+        redraw: true,
+        ..Update::default()
+    };
     let queue_was_visible = state.queue_visible();
     match msg {
         Msg::Start(profile) => start(state, profile, &mut out),
@@ -53,6 +60,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Command> {
         Msg::Paste(text) => on_paste(state, &text),
         Msg::Resize(w, h) => relayout(state, w, h),
         Msg::Engine(ev) => on_engine(state, ev, &mut out),
+        Msg::Bookmarks(ev) => bookmark_actions::on_event(state, ev, &mut out),
         Msg::Quit => state.quit = true,
     }
     // The queue panel comes and goes with running transfers: the panes
@@ -68,9 +76,9 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Command> {
     out
 }
 
-fn start(state: &mut AppState, profile: Option<ConnectProfile>, out: &mut Vec<Command>) {
+fn start(state: &mut AppState, profile: Option<ConnectProfile>, out: &mut Update) {
     let path = state.local.path.clone();
-    out.push(list(state, Side::Local, path, None));
+    out.send(list(state, Side::Local, path, None));
     match profile {
         Some(p) if p.user.is_some() && p.password.is_none() => {
             state.dialog = Some(Dialog::Password(PasswordPrompt {
@@ -99,7 +107,7 @@ fn list(state: &mut AppState, side: Side, path: PathBuf, select: Option<String>)
 }
 
 /// Connects the remote pane to `profile` (replacing any connection).
-pub fn connect_profile(state: &mut AppState, profile: ConnectProfile, out: &mut Vec<Command>) {
+pub fn connect_profile(state: &mut AppState, profile: ConnectProfile, out: &mut Update) {
     let conn = state.next_conn();
     state.conn = ConnState::Connecting {
         target: target_of(&profile),
@@ -107,7 +115,7 @@ pub fn connect_profile(state: &mut AppState, profile: ConnectProfile, out: &mut 
     state.profile = Some(profile.clone());
     let remote = &mut state.remote;
     *remote = super::pane::PaneState::new(Side::Remote, PathBuf::from("/"));
-    out.push(Command::Connect { conn, profile });
+    out.send(Command::Connect { conn, profile });
 }
 
 fn target_of(p: &ConnectProfile) -> String {
@@ -117,7 +125,7 @@ fn target_of(p: &ConnectProfile) -> String {
     }
 }
 
-fn on_key(state: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
+fn on_key(state: &mut AppState, key: KeyEvent, out: &mut Update) {
     if state.dialog.is_some() {
         return dialog_key(state, key, out);
     }
@@ -152,7 +160,7 @@ fn on_key(state: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
     }
 }
 
-fn act(state: &mut AppState, action: Action, out: &mut Vec<Command>) {
+fn act(state: &mut AppState, action: Action, out: &mut Update) {
     let side = state.focus;
     let height = state.list_height(side);
     let page = height.max(1) as isize;
@@ -235,7 +243,7 @@ fn act(state: &mut AppState, action: Action, out: &mut Vec<Command>) {
         }
         Action::Disconnect => {
             if !matches!(state.conn, ConnState::Idle) {
-                out.push(Command::Disconnect);
+                out.send(Command::Disconnect);
                 state.next_conn(); // late events of that connection are stale now
                 state.conn = ConnState::Idle;
                 state.remote = super::pane::PaneState::new(Side::Remote, PathBuf::from("/"));
@@ -254,7 +262,7 @@ fn act(state: &mut AppState, action: Action, out: &mut Vec<Command>) {
     }
 }
 
-fn open_current(state: &mut AppState, side: Side, out: &mut Vec<Command>) {
+fn open_current(state: &mut AppState, side: Side, out: &mut Update) {
     let Some(entry) = state.pane(side).current().cloned() else {
         return;
     };
@@ -273,7 +281,7 @@ fn open_current(state: &mut AppState, side: Side, out: &mut Vec<Command>) {
     }
 }
 
-fn go_up(state: &mut AppState, side: Side, out: &mut Vec<Command>) {
+fn go_up(state: &mut AppState, side: Side, out: &mut Update) {
     let pane = state.pane(side);
     let Some(parent) = parent_of(&pane.path) else {
         return;
@@ -285,7 +293,7 @@ fn go_up(state: &mut AppState, side: Side, out: &mut Vec<Command>) {
     request(state, side, parent, came_from, out);
 }
 
-fn reload(state: &mut AppState, side: Side, out: &mut Vec<Command>) {
+fn reload(state: &mut AppState, side: Side, out: &mut Update) {
     if side == Side::Remote && !state.is_connected() {
         if matches!(state.conn, ConnState::Connecting { .. }) {
             return;
@@ -311,7 +319,7 @@ fn request(
     side: Side,
     path: PathBuf,
     select: Option<String>,
-    out: &mut Vec<Command>,
+    out: &mut Update,
 ) {
     if side == Side::Remote && !state.is_connected() {
         let hint = state
@@ -322,7 +330,7 @@ fn request(
         state.set_status(format!("Not connected{hint}"), true);
         return;
     }
-    out.push(list(state, side, path, select));
+    out.send(list(state, side, path, select));
 }
 
 fn filter_key(state: &mut AppState, key: KeyEvent) {
@@ -362,7 +370,7 @@ fn filter_key(state: &mut AppState, key: KeyEvent) {
     pane.scroll_to_cursor(height);
 }
 
-fn dialog_key(state: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
+fn dialog_key(state: &mut AppState, key: KeyEvent, out: &mut Update) {
     let Some(dialog) = state.dialog.as_mut() else {
         return;
     };
@@ -466,7 +474,7 @@ fn on_paste(state: &mut AppState, text: &str) {
     }
 }
 
-fn on_mouse(state: &mut AppState, ev: MouseEvent, now: Instant, out: &mut Vec<Command>) {
+fn on_mouse(state: &mut AppState, ev: MouseEvent, now: Instant, out: &mut Update) {
     if state.dialog.is_some() {
         return;
     }
@@ -534,8 +542,8 @@ fn relayout(state: &mut AppState, width: u16, height: u16) {
     }
 }
 
-fn on_engine(state: &mut AppState, ev: Event, out: &mut Vec<Command>) {
-    if transfer_actions::on_event(state, &ev, out) || bookmark_actions::on_event(state, &ev, out) {
+fn on_engine(state: &mut AppState, ev: Event, out: &mut Update) {
+    if transfer_actions::on_event(state, &ev, out) {
         return;
     }
     match ev {
@@ -577,11 +585,9 @@ fn on_engine(state: &mut AppState, ev: Event, out: &mut Vec<Command>) {
                 let mut p = p;
                 p.password = None;
                 p.path = Some(path.to_string_lossy().into_owned());
-                out.push(Command::Bookmarks(
-                    crate::engine::protocol::BookmarkOp::PushRecent(p),
-                ));
+                out.bookmark(BookmarkOp::PushRecent(p));
             }
-            out.push(list(state, Side::Remote, path, None));
+            out.send(list(state, Side::Remote, path, None));
         }
         Event::Disconnected { conn, reason } => {
             if conn != state.conn_id {
@@ -625,11 +631,7 @@ fn on_engine(state: &mut AppState, ev: Event, out: &mut Vec<Command>) {
         | Event::TransferProgress { .. }
         | Event::Conflict { .. }
         | Event::BatchDone { .. }
-        | Event::FolderChanged { .. }
-        | Event::Bookmarks(_)
-        | Event::BookmarkError(_)
-        | Event::BookmarkNote(_)
-        | Event::Secret { .. } => {}
+        | Event::FolderChanged { .. } => {}
         Event::Failed {
             req,
             side,

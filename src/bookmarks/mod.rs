@@ -10,6 +10,9 @@
 //! - [`secret`] keeps passwords in the system keyring. They never go into the
 //!   TOML file.
 //! - [`commands`] holds `wharf bookmark list/add/remove` as plain functions.
+//! - [`service`] runs the store and the keyring for the TUI on blocking
+//!   threads, spoken to by messages ([`service::BookmarkOp`] in,
+//!   [`service::BookmarkEvent`] out).
 //!
 //! This file only declares and re-exports: the files here import each
 //! other, never this one.
@@ -17,6 +20,7 @@
 mod bookmark;
 pub mod commands;
 pub mod secret;
+pub mod service;
 mod store;
 
 pub use bookmark::{
