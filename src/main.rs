@@ -224,10 +224,7 @@ async fn bookmark_profile(
         }
     }
     let home = directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf());
-    let local = b
-        .local_dir
-        .as_deref()
-        .map(|d| wharf::app::bookmark_actions::expand_home(d, home.as_deref()));
+    let local = b.local_folder(home.as_deref());
     Ok((profile, local))
 }
 

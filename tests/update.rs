@@ -862,13 +862,13 @@ fn without_a_url_the_bookmark_manager_opens_and_filters_as_you_type() {
     let Some(Dialog::Bookmarks(m)) = &s.dialog else {
         panic!("{:?}", s.dialog)
     };
-    assert_eq!(wharf::app::bookmark_actions::rows(&s, m).len(), 2);
+    assert_eq!(m.rows(&s.bookmarks).len(), 2);
     type_text(&mut s, "ker");
     let Some(Dialog::Bookmarks(m)) = &s.dialog else {
         panic!()
     };
     assert_eq!(m.filter, "ker");
-    assert_eq!(wharf::app::bookmark_actions::rows(&s, m).len(), 1);
+    assert_eq!(m.rows(&s.bookmarks).len(), 1);
     // Enter connects through it (anonymous: no password needed).
     let cmds = update(&mut s, key(KeyCode::Enter)).commands;
     let profile = cmds
@@ -1041,4 +1041,57 @@ fn a_successful_connection_is_remembered_without_its_password() {
         .expect("recent");
     assert_eq!(pushed.password, None);
     assert_eq!(pushed.path.as_deref(), Some("/in"));
+}
+
+// ---- what needs a frame ----------------------------------------------------
+
+fn wire(dir: WireDir, code: Option<u16>, text: &str) -> Msg {
+    Msg::Engine(Event::Wire {
+        dir,
+        code,
+        text: text.into(),
+    })
+}
+
+#[test]
+fn a_hidden_log_line_needs_a_frame_only_when_the_reply_code_changes() {
+    let mut s = connected_with(vec![file("a", 1)]);
+    assert!(!s.show_log);
+    assert!(!update(&mut s, wire(WireDir::Sent, None, "NOOP")).redraw);
+    assert!(update(&mut s, wire(WireDir::Received, Some(200), "200 OK")).redraw);
+    assert!(!update(&mut s, wire(WireDir::Received, Some(200), "200 OK")).redraw);
+    assert!(update(&mut s, wire(WireDir::Received, Some(421), "421 Bye")).redraw);
+    // Shown, every line is on screen.
+    update(&mut s, key(KeyCode::F(9)));
+    assert!(update(&mut s, wire(WireDir::Sent, None, "NOOP")).redraw);
+    assert_eq!(s.log.len(), 5, "hidden or not, the log keeps every line");
+}
+
+#[test]
+fn nothing_visible_changes_without_a_frame() {
+    let mut s = connected_with(vec![dir("a"), dir("b")]);
+    assert!(update(&mut s, key(KeyCode::Down)).redraw);
+    // A key bound to nothing, a key release, a pointer that only moves.
+    assert!(!update(&mut s, ch('§')).redraw);
+    let mut release = KeyEvent::new(KeyCode::Down, KeyModifiers::NONE);
+    release.kind = crossterm::event::KeyEventKind::Release;
+    assert!(!update(&mut s, Msg::Key(release)).redraw);
+    let moved = MouseEvent {
+        kind: MouseEventKind::Moved,
+        column: 3,
+        row: 3,
+        modifiers: KeyModifiers::NONE,
+    };
+    assert!(!update(&mut s, Msg::Mouse(moved, Instant::now())).redraw);
+    // A stale answer: the user has moved on.
+    let (old, side, path) = the_list(&update(&mut s, key(KeyCode::Enter)).commands);
+    update(&mut s, key(KeyCode::Backspace));
+    let stale = Msg::Engine(Event::Listing {
+        req: old,
+        side,
+        path,
+        entries: vec![],
+    });
+    assert!(!update(&mut s, stale).redraw);
+    assert!(update(&mut s, Msg::Resize(90, 30)).redraw);
 }

@@ -22,4 +22,11 @@ impl Update {
     pub fn bookmark(&mut self, op: BookmarkOp) {
         self.bookmark_ops.push(op);
     }
+
+    /// Says that this message changed nothing on screen (a stale answer, a
+    /// key bound to nothing, a log line while the log is hidden). Only for
+    /// what is certain: when in doubt, draw.
+    pub fn unchanged(&mut self) {
+        self.redraw = false;
+    }
 }

@@ -8,6 +8,13 @@ use std::fmt;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde::Deserialize;
 
+/// Whether a key is free of Ctrl and Alt, so that a character key types
+/// itself into a text field (Shift only chooses the character).
+pub fn is_plain(key: &KeyEvent) -> bool {
+    !key.modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+}
+
 /// What a key can do in the panes. Names match `assets/keymap.toml`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "snake_case")]

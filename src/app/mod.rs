@@ -3,16 +3,33 @@
 //! signal; it draws only when something changed, at most ~60 times a
 //! second, and sleeps otherwise (an idle wharf uses no CPU).
 
-pub mod bookmark_actions;
+// Data: what the screen shows. These import no action module.
 pub mod bookmark_form;
+pub mod bookmark_manager;
 pub mod dialog;
 pub mod drag;
 pub mod effects;
 pub mod keymap;
+pub mod motion;
 pub mod pane;
 pub mod state;
-pub mod transfer_actions;
 pub mod transfers;
+
+// Shared by the actions: pure readings and requests, over data only.
+pub mod mouse;
+pub mod requests;
+
+// Actions: each changes the state for one part of the screen. They import
+// data and the shared modules, never each other nor `update`.
+pub mod bookmark_actions;
+pub mod connection_actions;
+pub mod dialog_actions;
+pub mod layout_actions;
+pub mod log_actions;
+pub mod pane_actions;
+pub mod transfer_actions;
+
+// Routing: a message to the action that owns it.
 pub mod update;
 
 use std::time::{Duration, Instant};

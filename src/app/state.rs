@@ -1,5 +1,6 @@
-//! Everything the screen shows, in one place. `update` changes it; the
-//! widgets in `ui/` only read it.
+//! Everything the screen shows, in one place. The action modules change
+//! it (through `update`); the widgets in `ui/` only read it. A data module:
+//! it imports no action module.
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -209,5 +210,24 @@ impl AppState {
             self.log.pop_front();
         }
         self.log.push_back(line);
+    }
+
+    /// Places everything for a terminal of `width` × `height` and keeps
+    /// every cursor in sight.
+    pub fn resize(&mut self, width: u16, height: u16) {
+        let area = ratatui::layout::Rect::new(0, 0, width, height);
+        self.layout = AppLayout::compute(area, self.show_log, self.queue_visible());
+        let rows = self.layout.queue_rows();
+        self.transfers.move_cursor(0, rows);
+        for side in [Side::Local, Side::Remote] {
+            let h = self.list_height(side);
+            self.pane_mut(side).scroll_to_cursor(h);
+        }
+    }
+
+    /// Places everything again after a panel came or went.
+    pub fn relayout(&mut self) {
+        let area = self.layout.area;
+        self.resize(area.width, area.height);
     }
 }

@@ -3,7 +3,7 @@
 //! conversion to and from a [`ConnectProfile`].
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -251,6 +251,12 @@ impl Invalid {
 pub struct Unsupported(pub Protocol);
 
 impl Bookmark {
+    /// The local folder to open with this bookmark, `~` standing for
+    /// `home`.
+    pub fn local_folder(&self, home: Option<&Path>) -> Option<PathBuf> {
+        self.local_dir.as_deref().map(|d| expand_home(d, home))
+    }
+
     /// A bookmark with the defaults: plain FTP on port 21, anonymous,
     /// passive, password asked for.
     pub fn new(name: &str, host: &str) -> Bookmark {
@@ -586,6 +592,17 @@ fn with_input(e: UrlError, input: &str) -> UrlError {
     }
 }
 
+/// `~/x` → the home folder joined with `x`.
+fn expand_home(path: &str, home: Option<&Path>) -> PathBuf {
+    match (path.strip_prefix("~/"), home) {
+        (Some(rest), Some(h)) => h.join(rest),
+        _ if path == "~" => home
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(path)),
+        _ => PathBuf::from(path),
+    }
+}
+
 /// `ftp://user:secret@host/x` → `ftp://user:****@host/x`.
 fn redact(url: &str) -> String {
     let start = url.find("://").map_or(0, |i| i + 3);
@@ -607,7 +624,19 @@ fn redact(url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::redact;
+    use super::{Path, expand_home, redact};
+
+    #[test]
+    fn a_tilde_is_the_home_folder() {
+        let home = Some(Path::new("/home/alice"));
+        assert_eq!(
+            expand_home("~/Downloads", home),
+            Path::new("/home/alice/Downloads")
+        );
+        assert_eq!(expand_home("~", home), Path::new("/home/alice"));
+        assert_eq!(expand_home("~/x", None), Path::new("~/x"));
+        assert_eq!(expand_home("/srv/~x", home), Path::new("/srv/~x"));
+    }
 
     #[test]
     fn passwords_are_masked_in_echoed_urls() {

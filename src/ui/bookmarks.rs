@@ -6,8 +6,8 @@ use ratatui::layout::{Position, Rect};
 use ratatui::style::Modifier;
 
 use super::theme::Theme;
-use crate::app::bookmark_actions::{Manager, Row, rows};
 use crate::app::bookmark_form::{self, BookmarkForm, LABELS};
+use crate::app::bookmark_manager::{Manager, Row};
 use crate::app::state::AppState;
 use crate::text::{fit, sanitize};
 
@@ -39,7 +39,7 @@ pub fn manager(state: &AppState, m: &Manager, area: Rect, buf: &mut Buffer) -> O
     }
     let footer_rows = 2;
     let list_bottom = inner.bottom().saturating_sub(footer_rows);
-    let all = rows(state, m);
+    let all = m.rows(&state.bookmarks);
     let height = list_bottom.saturating_sub(y + 1) as usize;
     let offset = m.cursor.saturating_sub(height.saturating_sub(1));
     let mut last_section = None;
