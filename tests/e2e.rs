@@ -158,7 +158,7 @@ fn a_refused_connection_is_reported_and_wharf_stays_up() {
     assert!(screen.contains("Ctrl-r to retry"), "{screen}");
     // Still responsive: the help overlay opens.
     p.send_key(Key::F(1));
-    p.wait_for_text("Switch to the other pane", WAIT);
+    p.wait_for_text("Next panel: local, remote", WAIT);
     p.send_key(Key::Esc);
     p.send_key(Key::Char('q'));
     assert_eq!(p.wait_exit(WAIT), Some(0));

@@ -650,7 +650,7 @@ fn the_queue_shows_while_transfers_run_and_its_keys_cancel_and_retry() {
     );
     // Tab: remote → queue.
     update(&mut s, key(KeyCode::Tab));
-    assert!(s.queue_focused);
+    assert_eq!(s.panel, wharf::app::state::Panel::Queue);
     let cmds = update(&mut s, ch('c')).commands;
     assert!(matches!(
         cmds.as_slice(),
@@ -675,7 +675,8 @@ fn the_queue_shows_while_transfers_run_and_its_keys_cancel_and_retry() {
     assert!(matches!(cmds.as_slice(), [Command::RetryTransfers(ids)] if ids.len() == 2));
     update(&mut s, ch('x'));
     assert!(s.transfers.rows.is_empty());
-    assert!(!s.queue_visible() && !s.queue_focused);
+    assert!(!s.queue_visible());
+    assert_eq!(s.panel, wharf::app::state::Panel::Panes);
 }
 
 #[test]
@@ -1094,4 +1095,117 @@ fn nothing_visible_changes_without_a_frame() {
     });
     assert!(!update(&mut s, stale).redraw);
     assert!(update(&mut s, Msg::Resize(90, 30)).redraw);
+}
+
+// ---- keys per context ------------------------------------------------------
+
+#[test]
+fn tab_goes_round_the_panels_shown_and_the_log_scrolls_its_whole_history() {
+    use wharf::app::state::Panel;
+    use wharf::engine::protocol::{BatchId, Direction, TransferId};
+    let mut s = connected_with(vec![file("a", 1)]);
+    for i in 0..500 {
+        update(&mut s, wire(WireDir::Sent, None, &format!("NOOP {i}")));
+    }
+    update(&mut s, key(KeyCode::F(9))); // show the log
+    update(
+        &mut s,
+        Msg::Engine(Event::TransferQueued {
+            id: TransferId(1),
+            batch: BatchId(1),
+            direction: Direction::Download,
+            name: "a".into(),
+            size: Some(1),
+        }),
+    );
+    assert!(s.queue_visible() && s.show_log);
+    let round: Vec<(Panel, Side)> = (0..4)
+        .map(|_| {
+            update(&mut s, key(KeyCode::Tab));
+            (s.panel, s.focus)
+        })
+        .collect();
+    assert_eq!(
+        round,
+        [
+            (Panel::Queue, Side::Remote),
+            (Panel::Log, Side::Remote),
+            (Panel::Panes, Side::Local),
+            (Panel::Panes, Side::Remote),
+        ]
+    );
+    update(&mut s, key(KeyCode::Tab));
+    update(&mut s, key(KeyCode::Tab));
+    assert_eq!(s.panel, Panel::Log);
+    // Home goes back to the oldest line kept, End follows the newest again.
+    let rows = s.layout.log.map_or(0, |l| l.height as usize - 2);
+    update(&mut s, key(KeyCode::Home));
+    assert_eq!(s.log_scroll, s.log.len() - rows);
+    update(&mut s, key(KeyCode::Down));
+    assert_eq!(s.log_scroll, s.log.len() - rows - 1);
+    update(&mut s, key(KeyCode::PageDown));
+    assert_eq!(s.log_scroll, s.log.len() - 2 * rows - 1);
+    update(&mut s, key(KeyCode::End));
+    assert_eq!(s.log_scroll, 0);
+    assert!(!update(&mut s, key(KeyCode::End)).redraw, "already there");
+    // The queue's keys do nothing here, and the panes did not move.
+    let cursor = s.remote.cursor;
+    assert!(update(&mut s, ch('c')).commands.is_empty());
+    assert!(update(&mut s, key(KeyCode::Delete)).commands.is_empty());
+    update(&mut s, key(KeyCode::Up));
+    assert_eq!(s.remote.cursor, cursor);
+    // Hiding the log gives the keyboard back to the panes.
+    update(&mut s, key(KeyCode::F(9)));
+    assert_eq!(s.panel, Panel::Panes);
+}
+
+#[test]
+fn delete_cancels_in_the_queue_and_does_nothing_in_a_pane() {
+    use wharf::engine::protocol::{BatchId, Direction, TransferId};
+    let mut s = connected_with(vec![file("a", 1)]);
+    update(
+        &mut s,
+        Msg::Engine(Event::TransferQueued {
+            id: TransferId(7),
+            batch: BatchId(1),
+            direction: Direction::Download,
+            name: "a".into(),
+            size: Some(1),
+        }),
+    );
+    assert!(update(&mut s, key(KeyCode::Delete)).commands.is_empty());
+    update(&mut s, key(KeyCode::Tab));
+    let cmds = update(&mut s, key(KeyCode::Delete)).commands;
+    assert!(matches!(
+        cmds.as_slice(),
+        [Command::CancelTransfer(TransferId(7))]
+    ));
+}
+
+#[test]
+fn the_wheel_over_the_log_scrolls_it_and_a_click_gives_it_the_keyboard() {
+    let mut s = connected_with(vec![file("a", 1)]);
+    for i in 0..100 {
+        update(&mut s, wire(WireDir::Sent, None, &format!("NOOP {i}")));
+    }
+    update(&mut s, key(KeyCode::F(9)));
+    let log = s.layout.log.expect("the log is shown");
+    let at = |kind| MouseEvent {
+        kind,
+        column: log.x + 3,
+        row: log.y + 2,
+        modifiers: KeyModifiers::NONE,
+    };
+    update(
+        &mut s,
+        Msg::Mouse(at(MouseEventKind::ScrollUp), Instant::now()),
+    );
+    assert_eq!(s.log_scroll, 3);
+    update(
+        &mut s,
+        Msg::Mouse(at(MouseEventKind::Down(MouseButton::Left)), Instant::now()),
+    );
+    assert_eq!(s.panel, wharf::app::state::Panel::Log);
+    update(&mut s, key(KeyCode::Up));
+    assert_eq!(s.log_scroll, 4);
 }

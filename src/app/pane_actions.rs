@@ -13,7 +13,7 @@ use super::keymap::is_plain;
 use super::motion::Motion;
 use super::pane::{SortKey, parent_of};
 use super::requests;
-use super::state::{AppState, Click, ConnState};
+use super::state::{AppState, Click, ConnState, Panel};
 use crate::engine::protocol::{EngineError, Entry, EntryKind, RequestId, Side};
 use std::path::PathBuf;
 
@@ -247,7 +247,7 @@ pub fn scroll(state: &mut AppState, side: Side, rows: isize) {
 /// A click on a pane: it takes the keyboard.
 pub fn focus(state: &mut AppState, side: Side) {
     state.focus = side;
-    state.queue_focused = false;
+    state.panel = Panel::Panes;
 }
 
 /// A click on a row: the pane takes the keyboard and the cursor goes there.

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use super::dialog::{ConflictPrompt, Dialog};
 use super::drag::DragState;
-use super::keymap::Keymap;
+use super::keymap::{Context, Keymap};
 use super::pane::PaneState;
 use super::transfers::TransferList;
 use crate::bookmarks::service::BookmarksSnapshot;
@@ -53,6 +53,15 @@ pub struct StatusMsg {
     pub is_error: bool,
 }
 
+/// Which panel has the keyboard. The two panes share `Panes`; `focus`
+/// says which of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Panel {
+    Panes,
+    Queue,
+    Log,
+}
+
 /// A click remembered to recognise a double click.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Click {
@@ -88,8 +97,9 @@ pub struct AppState {
     pub transfers: TransferList,
     /// The user asked for the queue panel (it also shows while transfers run).
     pub show_queue: bool,
-    /// The queue panel has the keyboard (Tab moves there when it is shown).
-    pub queue_focused: bool,
+    /// The panes, the queue or the log has the keyboard (Tab goes round
+    /// the ones shown).
+    pub panel: Panel,
     pub drag: Option<DragState>,
     /// The bookmark file as last read (empty when there is none).
     pub bookmarks: BookmarksSnapshot,
@@ -137,7 +147,7 @@ impl AppState {
             last_click: None,
             transfers: TransferList::default(),
             show_queue: false,
-            queue_focused: false,
+            panel: Panel::Panes,
             drag: None,
             pending_conflict: None,
             bookmarks: BookmarksSnapshot::default(),
@@ -192,6 +202,27 @@ impl AppState {
         self.next_id += 1;
         self.conn_id = ConnId(self.next_id);
         self.conn_id
+    }
+
+    /// Where keys are looked up first: the panel with the keyboard.
+    pub fn context(&self) -> Context {
+        match self.panel {
+            Panel::Panes => Context::Pane,
+            Panel::Queue => Context::Queue,
+            Panel::Log => Context::Log,
+        }
+    }
+
+    /// Gives the keyboard back to the panes when its panel went away.
+    pub fn keep_focus_on_screen(&mut self) {
+        let gone = match self.panel {
+            Panel::Panes => false,
+            Panel::Queue => !self.queue_visible(),
+            Panel::Log => !self.show_log,
+        };
+        if gone {
+            self.panel = Panel::Panes;
+        }
     }
 
     pub fn is_connected(&self) -> bool {

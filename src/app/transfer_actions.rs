@@ -135,9 +135,7 @@ pub fn retry_failed(state: &mut AppState, out: &mut Update) {
 /// Drops the finished rows; a queue left empty gives the keyboard back.
 pub fn clear_finished(state: &mut AppState) {
     state.transfers.clear_finished();
-    if !state.queue_visible() {
-        state.queue_focused = false;
-    }
+    state.keep_focus_on_screen();
 }
 
 /// Keys in the existing-target dialog.

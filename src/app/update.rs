@@ -12,7 +12,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseEvent};
 
 use super::dialog::Dialog;
 use super::effects::Update;
-use super::keymap::Action;
+use super::keymap::{Action, Context};
 use super::motion::Motion;
 use super::mouse::{self, Pointer};
 use super::state::AppState;
@@ -62,9 +62,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Update {
     // The queue panel comes and goes with running transfers: the panes
     // give it room (or take it back).
     if state.queue_visible() != queue_was_visible {
-        if !state.queue_visible() {
-            state.queue_focused = false;
-        }
+        state.keep_focus_on_screen();
         state.relayout();
         out.redraw = true;
     }
@@ -98,40 +96,32 @@ fn on_key(state: &mut AppState, key: KeyEvent, out: &mut Update) {
             None => pane_actions::clear_filter(state, out),
         };
     }
-    match state.keymap.action_for(&key) {
-        Some(action) if state.queue_focused => queue_action(state, action, out),
-        Some(action) => act(state, action, out),
+    let context = state.context();
+    match state.keymap.action_for(context, &key) {
+        Some(action) => act(state, context, action, out),
         None => out.unchanged(),
     }
 }
 
-/// An action while the queue has the keyboard: its own, or one that means
-/// the same wherever the focus is.
-fn queue_action(state: &mut AppState, action: Action, out: &mut Update) {
-    match action {
-        Action::Up => transfer_actions::move_queue(state, Motion::Up),
-        Action::Down => transfer_actions::move_queue(state, Motion::Down),
-        Action::PageUp => transfer_actions::move_queue(state, Motion::PageUp),
-        Action::PageDown => transfer_actions::move_queue(state, Motion::PageDown),
-        Action::Top => transfer_actions::move_queue(state, Motion::Top),
-        Action::Bottom => transfer_actions::move_queue(state, Motion::Bottom),
-        Action::CancelTransfer => transfer_actions::cancel_selected(state, out),
-        Action::CancelAllTransfers => transfer_actions::cancel_all(out),
-        Action::RetryFailed => transfer_actions::retry_failed(state, out),
-        Action::ClearFinished => transfer_actions::clear_finished(state),
-        a if a.is_global() => act(state, a, out),
-        _ => out.unchanged(),
+/// An action, by the context it was looked up in: the moves move what has
+/// the keyboard; the rest mean one thing wherever they are bound.
+fn act(state: &mut AppState, context: Context, action: Action, out: &mut Update) {
+    if let Some(motion) = motion(action) {
+        return match context {
+            Context::Pane => pane_actions::move_cursor(state, motion),
+            Context::Queue => transfer_actions::move_queue(state, motion),
+            Context::Log => log_actions::scroll(state, motion, out),
+            Context::Viewer | Context::Global => out.unchanged(),
+        };
     }
-}
-
-fn act(state: &mut AppState, action: Action, out: &mut Update) {
     match action {
-        Action::Up => pane_actions::move_cursor(state, Motion::Up),
-        Action::Down => pane_actions::move_cursor(state, Motion::Down),
-        Action::PageUp => pane_actions::move_cursor(state, Motion::PageUp),
-        Action::PageDown => pane_actions::move_cursor(state, Motion::PageDown),
-        Action::Top => pane_actions::move_cursor(state, Motion::Top),
-        Action::Bottom => pane_actions::move_cursor(state, Motion::Bottom),
+        // Moves: above.
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Top
+        | Action::Bottom => out.unchanged(),
         Action::Open => pane_actions::open_current(state, out),
         Action::Parent => pane_actions::go_up(state, out),
         Action::Reload => pane_actions::reload(state, out),
@@ -144,6 +134,10 @@ fn act(state: &mut AppState, action: Action, out: &mut Update) {
         Action::UnmarkPattern => pane_actions::ask_pattern(state, false),
         Action::Copy => transfer_actions::copy_or_move(state, false, out),
         Action::Move => transfer_actions::copy_or_move(state, true, out),
+        Action::CancelTransfer => transfer_actions::cancel_selected(state, out),
+        Action::CancelAllTransfers => transfer_actions::cancel_all(out),
+        Action::RetryFailed => transfer_actions::retry_failed(state, out),
+        Action::ClearFinished => transfer_actions::clear_finished(state),
         Action::SwitchPane => layout_actions::switch_focus(state),
         Action::ToggleQueue => layout_actions::toggle_queue(state),
         Action::ToggleLog => layout_actions::toggle_log(state),
@@ -152,12 +146,20 @@ fn act(state: &mut AppState, action: Action, out: &mut Update) {
         Action::Disconnect => connection_actions::disconnect(state, out),
         Action::Help => dialog_actions::open_help(state),
         Action::Quit => state.quit = true,
-        // The queue's own: only while it has the keyboard.
-        Action::CancelTransfer
-        | Action::CancelAllTransfers
-        | Action::RetryFailed
-        | Action::ClearFinished => out.unchanged(),
     }
+}
+
+/// The move an action makes, if it is one.
+fn motion(action: Action) -> Option<Motion> {
+    Some(match action {
+        Action::Up => Motion::Up,
+        Action::Down => Motion::Down,
+        Action::PageUp => Motion::PageUp,
+        Action::PageDown => Motion::PageDown,
+        Action::Top => Motion::Top,
+        Action::Bottom => Motion::Bottom,
+        _ => return None,
+    })
 }
 
 fn on_mouse(state: &mut AppState, ev: MouseEvent, now: Instant, out: &mut Update) {
@@ -170,7 +172,7 @@ fn on_mouse(state: &mut AppState, ev: MouseEvent, now: Instant, out: &mut Update
         Pointer::ScrollQueue(rows) => transfer_actions::move_queue(state, Motion::By(rows)),
         Pointer::ClickQueue => layout_actions::focus_queue(state),
         Pointer::ScrollLog(rows) => log_actions::scroll(state, Motion::By(rows), out),
-        Pointer::ClickLog => out.unchanged(),
+        Pointer::ClickLog => layout_actions::focus_log(state),
         Pointer::ScrollPane(side, rows) => pane_actions::scroll(state, side, rows),
         Pointer::ClickPane(side) => pane_actions::focus(state, side),
         Pointer::ClickRow { side, row, at } => {

@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Widget};
 
-use crate::app::state::AppState;
+use crate::app::state::{AppState, Panel};
 use crate::engine::protocol::WireDir;
 use crate::text::{fit, sanitize};
 
@@ -18,7 +18,11 @@ impl Widget for LogPanel<'_> {
         let theme = &s.theme;
         let block = Block::new()
             .borders(Borders::ALL)
-            .border_style(theme.dim())
+            .border_style(if s.panel == Panel::Log && s.dialog.is_none() {
+                theme.border(true)
+            } else {
+                theme.dim()
+            })
             .title(Line::from(" Protocol log "));
         let inner = block.inner(area);
         block.render(area, buf);

@@ -18,7 +18,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use crate::app::dialog::Dialog;
-use crate::app::state::{AppState, ConnState};
+use crate::app::state::{AppState, ConnState, Panel};
 use crate::engine::protocol::Side;
 use theme::Theme;
 
@@ -36,7 +36,7 @@ pub fn draw(frame: &mut Frame, state: &AppState, this_year: i32) {
         let view = pane::PaneView {
             pane: state.pane(side),
             title: title(state, side),
-            focused: state.focus == side && state.dialog.is_none() && !state.queue_focused,
+            focused: state.focus == side && state.dialog.is_none() && state.panel == Panel::Panes,
             drop_target,
             placeholder: placeholder(state, side),
             this_year,

@@ -8,7 +8,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Widget};
 
 use super::theme::Theme;
-use crate::app::state::AppState;
+use crate::app::state::{AppState, Panel};
 use crate::app::transfers::TransferRow;
 use crate::engine::protocol::{Direction, TransferState};
 use crate::text::{fit, human_size, sanitize};
@@ -62,6 +62,7 @@ impl Widget for QueuePanel<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let s = self.0;
         let theme = &s.theme;
+        let focused = s.panel == Panel::Queue && s.dialog.is_none();
         let t = s.transfers.totals();
         let running = s
             .transfers
@@ -80,7 +81,7 @@ impl Widget for QueuePanel<'_> {
         );
         let block = Block::new()
             .borders(Borders::ALL)
-            .border_style(theme.border(s.queue_focused))
+            .border_style(theme.border(focused))
             .title(Line::from(title));
         let inner = block.inner(area);
         block.render(area, buf);
@@ -116,7 +117,7 @@ impl Widget for QueuePanel<'_> {
         let rows = &s.transfers.rows;
         // Unless the user is in the queue, follow the work: start at the
         // first row still running or waiting (finished ones scroll away).
-        let offset = if s.queue_focused {
+        let offset = if focused {
             s.transfers.offset
         } else {
             let first_active = rows
@@ -128,7 +129,7 @@ impl Widget for QueuePanel<'_> {
         let end = (offset + list.height as usize).min(rows.len());
         for (i, index) in (offset..end).enumerate() {
             let y = list.y + i as u16;
-            let selected = s.queue_focused && index == s.transfers.cursor;
+            let selected = focused && index == s.transfers.cursor;
             draw_row(
                 &rows[index],
                 Rect {
