@@ -6,12 +6,19 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+use crossterm::event::EventStream;
+use futures::stream::{self, BoxStream, StreamExt};
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::mpsc::UnboundedReceiver;
+use wharf::app::input::receiver_stream;
 use wharf::app::state::AppState;
+use wharf::app::{Input, Senders};
+use wharf::bookmarks::service::BookmarkEvent;
 use wharf::bookmarks::{PasswordMode, Store, secret};
 use wharf::cli::{BookmarkCmd, Cli, Sub, parse_url};
 use wharf::config::{self, Config};
 use wharf::engine::EngineConfig;
-use wharf::engine::protocol::{ConnectProfile, DataMode, Timeouts};
+use wharf::engine::protocol::{ConnectProfile, DataMode, Event, Timeouts};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -298,10 +305,42 @@ async fn tui(
         .local
         .or_else(|| std::env::current_dir().ok())
         .unwrap_or_else(|| "/".into());
+    // The engine and the bookmark service run beside the app; the app gets
+    // their channel ends, and this function stops them when it is done.
+    let (engine_commands, engine_events, engine) =
+        wharf::engine::spawn_configured(engine_config).split();
+    let bookmarks_enabled = args.store.is_some();
+    let (bookmark_ops, bookmark_events, bookmark_task) = match args.store {
+        Some(store) => {
+            let s = wharf::bookmarks::service::spawn(store);
+            (Some(s.ops), Some(s.events), Some(s.task))
+        }
+        None => (None, None, None),
+    };
+    let senders = Senders {
+        engine: engine_commands,
+        bookmarks: bookmark_ops,
+    };
+    let stop = async move |senders: Senders| {
+        drop(senders);
+        engine.shutdown().await;
+        if let Some(task) = bookmark_task {
+            wharf::bookmarks::service::finish(task).await;
+        }
+    };
+    let input = match inputs(engine_events, bookmark_events) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("wharf: cannot listen for signals: {e}");
+            stop(senders).await;
+            return ExitCode::FAILURE;
+        }
+    };
     let mut terminal = match wharf::terminal::enter() {
         Ok(t) => t,
         Err(e) => {
             eprintln!("wharf: cannot set up the terminal: {e}");
+            stop(senders).await;
             return ExitCode::FAILURE;
         }
     };
@@ -311,7 +350,7 @@ async fn tui(
     state.default_mode = args.mode;
     state.timeouts = args.timeouts;
     state.on_existing = cfg.on_existing();
-    state.bookmarks_enabled = args.store.is_some();
+    state.bookmarks_enabled = bookmarks_enabled;
     state.home = directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf());
     for pane in [&mut state.local, &mut state.remote] {
         pane.show_hidden = cfg.show_hidden;
@@ -321,22 +360,46 @@ async fn tui(
     if !args.startup.notes.is_empty() {
         state.set_status(args.startup.notes.join(" · "), true);
     }
-    let engine = wharf::engine::spawn_configured(engine_config);
-    let service = args.store.map(wharf::bookmarks::service::spawn);
-    let (bookmarks, bookmark_task) = match service {
-        Some(s) => (Some((s.ops, s.events)), Some(s.task)),
-        None => (None, None),
-    };
-    let result = wharf::app::run(&mut terminal, state, engine, bookmarks, profile).await;
-    if let Some(task) = bookmark_task {
-        wharf::bookmarks::service::finish(task).await;
-    }
+    let result = wharf::app::run(&mut terminal, state, profile, input, &senders).await;
     wharf::terminal::restore();
+    stop(senders).await;
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("wharf: {e:#}");
+            eprintln!("wharf: {e}");
             ExitCode::FAILURE
         }
     }
+}
+
+/// Everything the app hears, as one stream: the terminal's events, the
+/// engine's and the bookmark service's, and the signals that stop wharf
+/// (SIGTERM, SIGHUP, SIGINT). The terminal going away stops it too.
+fn inputs(
+    engine: UnboundedReceiver<Event>,
+    bookmarks: Option<UnboundedReceiver<BookmarkEvent>>,
+) -> std::io::Result<BoxStream<'static, Input>> {
+    let terminal = EventStream::new()
+        .map(|ev| match ev {
+            Ok(ev) => Input::Terminal(ev),
+            Err(_) => Input::Quit,
+        })
+        .chain(stream::once(async { Input::Quit }));
+    let mut all = vec![
+        terminal.boxed(),
+        receiver_stream(engine).map(Input::Engine).boxed(),
+    ];
+    if let Some(b) = bookmarks {
+        all.push(receiver_stream(b).map(Input::Bookmarks).boxed());
+    }
+    for kind in [
+        SignalKind::terminate(),
+        SignalKind::hangup(),
+        SignalKind::interrupt(),
+    ] {
+        let mut sig = signal(kind)?;
+        let quits = stream::poll_fn(move |cx| sig.poll_recv(cx)).map(|()| Input::Quit);
+        all.push(quits.boxed());
+    }
+    Ok(stream::select_all(all).boxed())
 }

@@ -97,6 +97,11 @@ fn demo_browse_into_a_folder_and_back_then_quit() {
     p.send_key(Key::F(10));
     assert_eq!(p.wait_exit(WAIT), Some(0));
     assert_restored(&p);
+    // Every frame came as a synchronized update (DEC mode 2026).
+    let out = p.output_bytes();
+    let count = |s: &[u8]| out.windows(s.len()).filter(|w| *w == s).count();
+    let (begun, ended) = (count(b"\x1b[?2026h"), count(b"\x1b[?2026l"));
+    assert!(begun > 3 && begun == ended, "{begun} begun, {ended} ended");
 }
 
 #[test]
