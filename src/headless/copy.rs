@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
 use super::progress::Bars;
-use super::{EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, wire_line};
+use super::shared::{EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, wire_line};
 use crate::cli::CopyArgs;
 use crate::engine::protocol::{
     BatchId, ConnectProfile, Direction, Event, OnExisting, TransferId, TransferItem,

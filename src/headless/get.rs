@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::copy::{self, Copy};
-use super::{EXIT_FAILED, give_up, look_up, names_a_folder, remote_name};
+use super::look_up::{give_up, look_up};
+use super::shared::{EXIT_FAILED, names_a_folder, remote_name};
 use crate::cli::CopyArgs;
 use crate::engine::protocol::{ConnectProfile, Direction, TransferItem};
 use crate::engine::session::RemoteKind;

@@ -10,7 +10,7 @@ use crate::text::{push_padded, push_short_time, sanitize};
 
 /// `wharf ls URL`: prints the folder as `ls -l` would and returns the exit code.
 pub async fn ls(profile: ConnectProfile, verbose: bool) -> i32 {
-    let sink = super::stderr_sink(verbose);
+    let sink = super::shared::stderr_sink(verbose);
     let target = profile.authority();
     let mut session = match Session::open(profile, sink).await {
         Ok(s) => s,

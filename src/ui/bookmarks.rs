@@ -13,7 +13,7 @@ use crate::text::{fit, sanitize};
 
 pub fn manager(state: &AppState, m: &Manager, area: Rect, buf: &mut Buffer) -> Option<Position> {
     let theme = &state.theme;
-    let inner = super::dialog_frame(area, 84, 24, " Bookmarks ", theme, buf);
+    let inner = super::frame::dialog_frame(area, 84, 24, " Bookmarks ", theme, buf);
     if inner.height < 6 || inner.width < 20 {
         return None;
     }
@@ -138,7 +138,7 @@ pub fn form(f: &BookmarkForm, theme: &Theme, area: Rect, buf: &mut Buffer) -> Op
     } else {
         " New bookmark "
     };
-    let inner = super::dialog_frame(
+    let inner = super::frame::dialog_frame(
         area,
         70,
         (bookmark_form::FIELD_COUNT + 6) as u16,

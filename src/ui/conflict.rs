@@ -23,7 +23,7 @@ fn facts(f: &FileFacts) -> String {
 }
 
 pub fn conflict(c: &ConflictPrompt, theme: &Theme, area: Rect, buf: &mut Buffer) {
-    let inner = super::dialog_frame(area, 72, 11, " The target exists ", theme, buf);
+    let inner = super::frame::dialog_frame(area, 72, 11, " The target exists ", theme, buf);
     if inner.height < 7 {
         return;
     }
@@ -95,7 +95,7 @@ pub fn pattern(
     } else {
         " Unmark files matching "
     };
-    let inner = super::dialog_frame(area, 50, 6, title, theme, buf);
+    let inner = super::frame::dialog_frame(area, 50, 6, title, theme, buf);
     if inner.height < 3 {
         return None;
     }

@@ -14,7 +14,7 @@ pub fn connect_form(
     area: Rect,
     buf: &mut Buffer,
 ) -> Option<Position> {
-    let inner = super::dialog_frame(area, 56, 12, " Quick connect (ftp://) ", theme, buf);
+    let inner = super::frame::dialog_frame(area, 56, 12, " Quick connect (ftp://) ", theme, buf);
     let mut cursor = None;
     for (i, label) in FIELD_NAMES.iter().enumerate() {
         let y = inner.y + 1 + i as u16;
@@ -79,7 +79,7 @@ pub fn password_prompt(
     area: Rect,
     buf: &mut Buffer,
 ) -> Option<Position> {
-    let inner = super::dialog_frame(area, 50, 6, " Password ", theme, buf);
+    let inner = super::frame::dialog_frame(area, 50, 6, " Password ", theme, buf);
     if inner.height < 3 {
         return None;
     }

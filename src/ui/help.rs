@@ -25,7 +25,7 @@ const MOUSE: [(&str, &str); 3] = [
 impl Widget for HelpOverlay<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let theme = self.theme;
-        let area = super::centered(area, 70, 28);
+        let area = super::frame::centered(area, 70, 28);
         Clear.render(area, buf);
         let mut lines = Vec::new();
         for context in Context::ALL {

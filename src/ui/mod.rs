@@ -1,9 +1,11 @@
 //! Drawing. Everything here reads `AppState` and writes a frame; nothing
-//! here changes state or touches the network or the disk.
+//! here changes state or touches the network or the disk. This file puts
+//! the widgets (one per file) on the screen; they never import it.
 
 pub mod bookmarks;
 pub mod conflict;
 pub mod dialog;
+pub mod frame;
 pub mod help;
 pub mod keybar;
 pub mod layout;
@@ -153,38 +155,4 @@ fn draw_ghost(
         .min(area.right().saturating_sub(width));
     let y = drag.pos.1.min(area.bottom().saturating_sub(1));
     buf.set_stringn(x, y, &text, width as usize, theme.ghost());
-}
-
-/// Clears a centred box of at most `w` × `h`, draws a dialog's border and
-/// title there, and returns the area inside it.
-pub fn dialog_frame(
-    area: Rect,
-    w: u16,
-    h: u16,
-    title: &str,
-    theme: &Theme,
-    buf: &mut ratatui::buffer::Buffer,
-) -> Rect {
-    use ratatui::widgets::{Block, Borders, Clear, Widget};
-    let area = centered(area, w, h);
-    Clear.render(area, buf);
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .title(title.to_string())
-        .style(theme.dialog());
-    let inner = block.inner(area);
-    block.render(area, buf);
-    inner
-}
-
-/// A rectangle of at most `w` × `h` in the middle of `area`.
-pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
-    let w = w.min(area.width);
-    let h = h.min(area.height);
-    Rect::new(
-        area.x + (area.width - w) / 2,
-        area.y + (area.height - h) / 2,
-        w,
-        h,
-    )
 }
