@@ -2,7 +2,10 @@
 //!
 //! `app` (UI state, pure update, keymap, loop) and `ui` (drawing) on one
 //! side; `engine` (connections, listings, local file system) on the other;
-//! typed messages (`engine::protocol`) between. See docs/ARCHITECTURE.md.
+//! typed messages (`engine::protocol`) between. The bookmark file and the
+//! keyring sit beside the engine behind messages of their own
+//! (`bookmarks::service`). `text` formats for the screen and for the
+//! headless commands alike. See docs/ARCHITECTURE.md.
 
 pub mod app;
 pub mod bookmarks;

@@ -1,5 +1,8 @@
 //! The wharf binary: reads the config, sets up the log file, and runs the
-//! TUI or one of the headless commands. Everything else is in the library.
+//! TUI or one of the headless commands. For the TUI it starts the engine
+//! and the bookmark service, merges the terminal's events, theirs and the
+//! signals into the app's one input stream, and stops them after the app.
+//! Everything else is in the library.
 
 use std::path::PathBuf;
 use std::process::ExitCode;

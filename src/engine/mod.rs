@@ -1,5 +1,7 @@
-//! The engine: owns every connection and every file-system call. The UI
-//! talks to it only through [`Command`]s and [`Event`]s.
+//! The engine: owns every connection, and the file-system calls of
+//! listings and transfers. The UI talks to it only through [`Command`]s and
+//! [`Event`]s; its starter ([`spawn`], then [`EngineHandle::split`]) keeps
+//! what stops it.
 
 pub mod browse;
 pub mod entry;
