@@ -397,7 +397,7 @@ impl Reader<'_> {
         let contexts: Vec<Context> = match entry.context {
             Some(c) if c.has(action) => vec![c],
             Some(c) => {
-                let home: Vec<&str> = action.contexts().map(Context::name).collect();
+                let home: Vec<&str> = action.contexts().iter().map(|c| c.name()).collect();
                 return self.warn(
                     entry.at,
                     format!(
@@ -408,7 +408,7 @@ impl Reader<'_> {
                     ),
                 );
             }
-            None => action.contexts().collect(),
+            None => action.contexts().to_vec(),
         };
         let items: Vec<&Value<'_>> = match value.get_ref() {
             DeValue::String(_) => vec![value],

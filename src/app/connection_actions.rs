@@ -61,11 +61,7 @@ pub fn on_connected(
     if conn != state.conn_id {
         return out.unchanged();
     }
-    let target = state
-        .profile
-        .as_ref()
-        .map(requests::target_of)
-        .unwrap_or_default();
+    let target = requests::current_target(state);
     let system = info
         .system
         .clone()
@@ -102,11 +98,7 @@ pub fn on_disconnected(
     if conn != state.conn_id {
         return out.unchanged();
     }
-    let target = state
-        .profile
-        .as_ref()
-        .map(requests::target_of)
-        .unwrap_or_default();
+    let target = requests::current_target(state);
     state.remote.pending = None;
     match reason {
         None => state.conn = ConnState::Idle,

@@ -70,58 +70,12 @@ impl Context {
     }
 
     /// The actions a key can serve here, in help order.
-    pub fn actions(self) -> &'static [Action] {
-        use Action::*;
-        match self {
-            Context::Pane => &[
-                Up,
-                Down,
-                PageUp,
-                PageDown,
-                Top,
-                Bottom,
-                Open,
-                Parent,
-                Reload,
-                ToggleHidden,
-                CycleSort,
-                Filter,
-                Mark,
-                InvertMarks,
-                MarkPattern,
-                UnmarkPattern,
-                Copy,
-                Move,
-            ],
-            Context::Queue => &[
-                Up,
-                Down,
-                PageUp,
-                PageDown,
-                Top,
-                Bottom,
-                CancelTransfer,
-                CancelAllTransfers,
-                RetryFailed,
-                ClearFinished,
-            ],
-            Context::Log => &[Up, Down, PageUp, PageDown, Top, Bottom],
-            Context::Viewer => &[],
-            Context::Global => &[
-                SwitchPane,
-                ToggleQueue,
-                ToggleLog,
-                Connect,
-                Bookmarks,
-                Disconnect,
-                Help,
-                Quit,
-            ],
-        }
+    pub fn actions(self) -> impl Iterator<Item = Action> {
+        Action::ALL.into_iter().filter(move |a| self.has(*a))
     }
 
     pub fn has(self, action: Action) -> bool {
-        self.actions().contains(&action)
+        action.contexts().contains(&self)
     }
 }
 
@@ -161,7 +115,7 @@ pub enum Action {
 }
 
 impl Action {
-    /// Every action.
+    /// Every action, in the order the help overlay lists each context's.
     pub const ALL: [Action; 30] = [
         Action::Up,
         Action::Down,
@@ -237,8 +191,18 @@ impl Action {
     }
 
     /// The contexts that have this action: one, or several for the moves.
-    pub fn contexts(self) -> impl Iterator<Item = Context> {
-        Context::ALL.into_iter().filter(move |c| c.has(self))
+    pub fn contexts(self) -> &'static [Context] {
+        use Action::*;
+        match self {
+            Up | Down | PageUp | PageDown | Top | Bottom => {
+                &[Context::Pane, Context::Queue, Context::Log]
+            }
+            Open | Parent | Reload | ToggleHidden | CycleSort | Filter | Mark | InvertMarks
+            | MarkPattern | UnmarkPattern | Copy | Move => &[Context::Pane],
+            CancelTransfer | CancelAllTransfers | RetryFailed | ClearFinished => &[Context::Queue],
+            SwitchPane | ToggleQueue | ToggleLog | Connect | Bookmarks | Disconnect | Help
+            | Quit => &[Context::Global],
+        }
     }
 
     /// What the action does in `context`, for the help overlay.
@@ -405,7 +369,7 @@ pub struct KeyConflict {
 impl fmt::Display for KeyConflict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let name = |(c, a): (Context, Action)| {
-            if a.contexts().count() > 1 {
+            if a.contexts().len() > 1 {
                 format!("{}.{}", c.name(), a.name())
             } else {
                 a.name().to_string()
@@ -567,7 +531,7 @@ fn all_bindings(given: &[Binding]) -> Vec<Binding> {
     Context::ALL
         .into_iter()
         .flat_map(|context| {
-            context.actions().iter().map(move |&action| {
+            context.actions().map(move |action| {
                 let keys = given
                     .iter()
                     .rev()
@@ -619,7 +583,7 @@ mod tests {
     #[test]
     fn the_default_keymap_parses_and_binds_every_action_of_every_context() {
         let km = Keymap::from_toml(DEFAULT_KEYMAP).expect("default keymap");
-        let total: usize = Context::ALL.iter().map(|c| c.actions().len()).sum();
+        let total: usize = Context::ALL.iter().map(|c| c.actions().count()).sum();
         assert_eq!(km.bindings().len(), total);
         assert!(total > 30, "the default keymap can never be empty");
         for b in km.bindings() {
@@ -633,7 +597,7 @@ mod tests {
         assert_eq!(Keymap::default(), km);
         // Every action has a home.
         for a in Action::ALL {
-            assert!(a.contexts().count() > 0, "{a:?} is in no context");
+            assert!(!a.contexts().is_empty(), "{a:?} is in no context");
         }
     }
 
@@ -720,7 +684,7 @@ mod tests {
     #[test]
     fn action_names_match_the_key_file_names() {
         for context in Context::ALL {
-            for &action in context.actions() {
+            for action in context.actions() {
                 let text = format!("[{}]\n{} = \"F12\"", context.name(), action.name());
                 let km = Keymap::from_toml(&text).unwrap();
                 let f12 = press(KeyCode::F(12));

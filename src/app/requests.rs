@@ -74,6 +74,11 @@ pub fn ask_password(state: &mut AppState, profile: ConnectProfile) {
     }));
 }
 
+/// The current or last connection's `user@host:port` (empty: none yet).
+pub fn current_target(state: &AppState) -> String {
+    state.profile.as_ref().map(target_of).unwrap_or_default()
+}
+
 /// `user@host:port`, as titles and the status bar name a connection.
 pub fn target_of(p: &ConnectProfile) -> String {
     match &p.user {
