@@ -1145,9 +1145,14 @@ fn tab_goes_round_the_panels_shown_and_the_log_scrolls_its_whole_history() {
     assert_eq!(s.log_scroll, s.log.len() - rows - 1);
     update(&mut s, key(KeyCode::PageDown));
     assert_eq!(s.log_scroll, s.log.len() - 2 * rows - 1);
+    // New lines do not move what is being read; at the end, the log follows.
+    update(&mut s, wire(WireDir::Sent, None, "NOOP new"));
+    assert_eq!(s.log_scroll, s.log.len() - 2 * rows - 1);
     update(&mut s, key(KeyCode::End));
     assert_eq!(s.log_scroll, 0);
     assert!(!update(&mut s, key(KeyCode::End)).redraw, "already there");
+    update(&mut s, wire(WireDir::Sent, None, "NOOP newer"));
+    assert_eq!(s.log_scroll, 0);
     // The queue's keys do nothing here, and the panes did not move.
     let cursor = s.remote.cursor;
     assert!(update(&mut s, ch('c')).commands.is_empty());

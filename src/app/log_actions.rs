@@ -22,6 +22,11 @@ pub fn on_wire(
         state.last_reply = code;
     }
     state.push_log(LogLine { dir, code, text });
+    // Scrolled back, the view stays on the lines the user is reading.
+    if state.log_scroll > 0 {
+        let page = state.layout.log_rows().max(1);
+        state.log_scroll = (state.log_scroll + 1).min(state.log.len().saturating_sub(page));
+    }
     if !state.show_log && state.last_reply == reply_before {
         out.unchanged();
     }
