@@ -5,6 +5,9 @@
 //! does not know is a warning naming it and its line; a value of the wrong
 //! type or out of range is an error naming the file and line, and then the
 //! whole file is set aside and the defaults apply (the caller says so).
+//! `[keys]` is gentler: each entry that cannot apply (an unknown action or
+//! key, a key another action has) is a warning with its line and is left
+//! out, and the rest of the keys apply.
 //!
 //! [`config_dir`] and [`data_dir`] are the folders every part of wharf uses
 //! for its files.
@@ -17,7 +20,7 @@ use std::time::Duration;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::app::keymap::{Action, KeySpec, Keymap};
+use crate::app::keymap::{Action, Binding, Context, KeySpec, Keymap};
 use crate::app::pane::SortKey;
 use crate::engine::protocol::{DataMode, OnExisting, Timeouts};
 use crate::engine::transfer::TransferConfig;
@@ -94,7 +97,7 @@ pub struct Config {
     pub confirm_delete: bool,
     /// Ask when a transfer's target exists (false: overwrite).
     pub confirm_overwrite: bool,
-    /// Colours; hand to [`theme::set`] before the first frame.
+    /// Colours, for `AppState::theme`.
     pub theme: Theme,
     /// The default bindings with `[keys]` applied.
     pub keymap: Keymap,
@@ -217,6 +220,14 @@ pub fn parse(text: &str, origin: &str) -> Loaded {
 
 type Value<'a> = Spanned<DeValue<'a>>;
 
+/// Where a `[keys]` entry is: its context when it names one, its action's
+/// name, its byte offset.
+struct KeyEntry<'n> {
+    context: Option<Context>,
+    name: &'n str,
+    at: usize,
+}
+
 struct Reader<'t> {
     text: &'t str,
     origin: &'t str,
@@ -281,13 +292,16 @@ impl Reader<'_> {
                         self.theme(t, &mut c.theme);
                     }
                 }
-                "keys" => {
-                    if let Some(t) = self.table(name, value)
-                        && let Some(km) = self.keys(t)
-                    {
-                        c.keymap = km;
-                    }
-                }
+                "keys" => match value.get_ref() {
+                    DeValue::Table(t) => c.keymap = self.keys(t),
+                    other => self.warn(
+                        value.span().start,
+                        format!(
+                            "`keys` must be a table, [keys] (found {}; ignored)",
+                            describe(other)
+                        ),
+                    ),
+                },
                 _ => self.warn(
                     key.span().start,
                     format!("unknown setting `{name}` (ignored)"),
@@ -318,69 +332,116 @@ impl Reader<'_> {
         }
     }
 
-    /// The `[keys]` table applied to the defaults; `None` after an error.
-    fn keys(&mut self, table: &DeTable<'_>) -> Option<Keymap> {
+    /// The `[keys]` table applied to the defaults. Entries are
+    /// `action = keys`, where the action's name says its context (a move,
+    /// such as `up`, is the same in every context that has it), or
+    /// `context.action = keys` (also written as a `[keys.context]` table).
+    /// Each entry that cannot apply is a warning with its line and is left
+    /// out; the rest apply.
+    fn keys(&mut self, table: &DeTable<'_>) -> Keymap {
         let mut overrides = Vec::new();
-        let mut lines = Vec::new();
-        let mut ok = true;
         for (key, value) in table.iter() {
             let name: &str = key.get_ref();
-            let Some(action) = Action::from_name(name) else {
-                self.warn(
-                    key.span().start,
-                    format!("unknown action `keys.{name}` (ignored)"),
-                );
-                continue;
-            };
-            let texts: Vec<&Value<'_>> = match value.get_ref() {
-                DeValue::String(_) => vec![value],
-                DeValue::Array(items) => items.iter().collect(),
-                other => {
-                    self.error(
-                        value.span().start,
-                        format!(
-                            "`keys.{name}` must be a key or a list of keys, such as \"F5\" or \
-                             [\"F5\", \"c\"] (found {})",
-                            describe(other)
-                        ),
-                    );
-                    ok = false;
-                    continue;
-                }
-            };
-            let mut keys = Vec::new();
-            for item in texts {
-                let Some(text) = self.string(&format!("keys.{name}"), item) else {
-                    ok = false;
-                    continue;
-                };
-                match KeySpec::parse(text) {
-                    Ok(k) => keys.push(k),
-                    Err(e) => {
-                        self.error(item.span().start, format!("`keys.{name}`: {e}"));
-                        ok = false;
+            let at = key.span().start;
+            match (Context::from_name(name), value.get_ref()) {
+                (Some(context), DeValue::Table(actions)) => {
+                    for (key, value) in actions.iter() {
+                        let entry = KeyEntry {
+                            context: Some(context),
+                            name: key.get_ref(),
+                            at: key.span().start,
+                        };
+                        self.key_entry(entry, value, &mut overrides);
                     }
                 }
+                (Some(_), other) => self.warn(
+                    value.span().start,
+                    format!(
+                        "`keys.{name}` must be a table of actions, [keys.{name}] (found {}; ignored)",
+                        describe(other)
+                    ),
+                ),
+                (None, _) => {
+                    let entry = KeyEntry {
+                        context: None,
+                        name,
+                        at,
+                    };
+                    self.key_entry(entry, value, &mut overrides);
+                }
             }
-            overrides.push((action, keys));
-            lines.push((action, key.span().start));
         }
-        if !ok {
-            return None;
+        let bindings: Vec<Binding> = overrides.iter().map(|(b, _)| b.clone()).collect();
+        let (keymap, rejected) = Keymap::default().overridden(&bindings);
+        for (i, conflict) in rejected {
+            self.warn(overrides[i].1, format!("{conflict} (ignored)"));
         }
-        match Keymap::default().overridden(&overrides) {
-            Ok(km) => Some(km),
-            Err(conflict) => {
-                // Point at the override that caused it (the later one if both did).
-                let at = lines
-                    .iter()
-                    .filter(|(a, _)| *a == conflict.first || *a == conflict.second)
-                    .map(|(_, at)| *at)
-                    .max()
-                    .unwrap_or(0);
-                self.error(at, conflict.to_string());
-                None
+        keymap
+    }
+
+    /// One `[keys]` entry as bindings (one per context it names), each with
+    /// the entry's offset; or a warning.
+    fn key_entry(
+        &mut self,
+        entry: KeyEntry<'_>,
+        value: &Value<'_>,
+        out: &mut Vec<(Binding, usize)>,
+    ) {
+        let full = match entry.context {
+            Some(c) => format!("keys.{}.{}", c.name(), entry.name),
+            None => format!("keys.{}", entry.name),
+        };
+        let Some(action) = Action::from_name(entry.name) else {
+            return self.warn(entry.at, format!("unknown action `{full}` (ignored)"));
+        };
+        let contexts: Vec<Context> = match entry.context {
+            Some(c) if c.has(action) => vec![c],
+            Some(c) => {
+                let home: Vec<&str> = action.contexts().iter().map(|c| c.name()).collect();
+                return self.warn(
+                    entry.at,
+                    format!(
+                        "`{full}`: {} is an action of {}, not {} (ignored)",
+                        entry.name,
+                        home.join(", "),
+                        c.name()
+                    ),
+                );
             }
+            None => action.contexts().to_vec(),
+        };
+        let items: Vec<&Value<'_>> = match value.get_ref() {
+            DeValue::String(_) => vec![value],
+            DeValue::Array(items) => items.iter().collect(),
+            other => {
+                return self.warn(
+                    value.span().start,
+                    format!(
+                        "`{full}` must be a key or a list of keys, such as \"F5\" or \
+                         [\"F5\", \"c\"] (found {}; ignored)",
+                        describe(other)
+                    ),
+                );
+            }
+        };
+        let mut keys = Vec::new();
+        for item in items {
+            let parsed = match item.get_ref() {
+                DeValue::String(text) => KeySpec::parse(text),
+                other => Err(format!("expected a key, found {}", describe(other))),
+            };
+            match parsed {
+                Ok(k) => keys.push(k),
+                Err(e) => return self.warn(item.span().start, format!("`{full}`: {e} (ignored)")),
+            }
+        }
+        for context in contexts {
+            let binding = Binding {
+                context,
+                action,
+                keys: keys.clone(),
+            };
+            out.push((binding, entry.at));
         }
     }
 
@@ -584,23 +645,31 @@ mod tests {
         // Uncomment every `# action = …` line after [keys]: that must change nothing.
         let (head, keys) = DEFAULT_CONFIG.split_once("\n[keys]\n").unwrap();
         let mut text = format!("{head}\n[keys]\n");
-        let mut actions = 0;
         for line in keys.lines() {
             if let Some(binding) = line.strip_prefix("# ")
                 && binding.contains(" = ")
             {
                 text.push_str(binding);
                 text.push('\n');
-                actions += 1;
             }
         }
         // A new action needs its default line in assets/config.toml too.
-        let missing: Vec<String> = Keymap::default()
-            .bindings()
+        let default = Keymap::default();
+        let missing: Vec<String> = Action::ALL
             .iter()
-            .filter(|(a, _)| !keys.contains(&format!("# {} = ", a.name())))
-            .map(|(a, ks)| {
-                let ks: Vec<String> = ks.iter().map(|k| format!("\"{k}\"")).collect();
+            .filter(|a| !keys.contains(&format!("# {} = ", a.name())))
+            .map(|a| {
+                let ks = default
+                    .bindings()
+                    .iter()
+                    .find(|b| b.action == *a)
+                    .map(|b| {
+                        b.keys
+                            .iter()
+                            .map(|k| format!("\"{k}\""))
+                            .collect::<Vec<_>>()
+                    })
+                    .unwrap_or_default();
                 format!("# {} = [{}]", a.name(), ks.join(", "))
             })
             .collect();
@@ -609,7 +678,6 @@ mod tests {
             "add to the [keys] list of assets/config.toml:\n{}",
             missing.join("\n")
         );
-        assert_eq!(actions, Action::ALL.len());
         let c = ok(&text);
         assert_eq!(c.keymap, Keymap::default());
     }
@@ -655,8 +723,11 @@ cancel_transfer = "Delete"
         assert_eq!(c.theme.header, Theme::DEFAULT.header);
         let key_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::NONE);
         let f5 = KeyEvent::new(KeyCode::F(5), KeyModifiers::NONE);
-        assert_eq!(c.keymap.action_for(&key_c), Some(Action::Copy));
-        assert_eq!(c.keymap.action_for(&f5), None);
+        assert_eq!(
+            c.keymap.action_for(Context::Pane, &key_c),
+            Some(Action::Copy)
+        );
+        assert_eq!(c.keymap.action_for(Context::Pane, &f5), None);
         assert_eq!(Config::default().on_existing(), OnExisting::Ask);
     }
 
@@ -698,11 +769,6 @@ cancel_transfer = "Delete"
             e.starts_with("config.toml:2:10:") && e.contains("theme.border"),
             "{e}"
         );
-        let e = err("[keys]\ncopy = 5");
-        assert!(
-            e.starts_with("config.toml:2:8:") && e.contains("keys.copy"),
-            "{e}"
-        );
     }
 
     #[test]
@@ -731,11 +797,6 @@ cancel_transfer = "Delete"
             e.starts_with("config.toml:2:10:") && e.contains("sideways"),
             "{e}"
         );
-        let e = err("[keys]\ncopy = [\"F5\", \"Hyper-x\"]");
-        assert!(
-            e.starts_with("config.toml:2:15:") && e.contains("Hyper-x"),
-            "{e}"
-        );
     }
 
     #[test]
@@ -746,10 +807,94 @@ cancel_transfer = "Delete"
         assert!(lines[0].starts_with("config.toml:1:") && lines[1].starts_with("config.toml:2:"));
     }
 
+    /// Parses with warnings only, and returns the config and the warnings.
+    fn warned(text: &str) -> (Config, Vec<String>) {
+        let l = parse(text, "config.toml");
+        assert_eq!(l.error, None, "{text}");
+        (l.config, l.warnings)
+    }
+
+    fn press(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
     #[test]
-    fn a_key_conflict_names_both_actions_and_the_line() {
-        let e = err("[keys]\nhelp = \"F1\"\ncopy = \"q\"\n");
-        assert_eq!(e, "config.toml:3:1: key q is bound to both copy and quit");
+    fn a_bad_key_entry_is_a_warning_with_its_line_and_the_rest_applies() {
+        let (c, w) = warned(
+            "connections = 2\n[keys]\nhelp = \"F1\"\ncopy = \"q\"\nmove = [\"F6\", \"Hyper-x\"]\n\
+             kopy = \"x\"\nreload = 5\nfilter = \"F16\"\n",
+        );
+        assert_eq!(
+            w,
+            [
+                "config.toml:4:1: key q is bound to both quit and copy (ignored)",
+                "config.toml:5:15: `keys.move`: unknown key `Hyper-x` (ignored)",
+                "config.toml:6:1: unknown action `keys.kopy` (ignored)",
+                "config.toml:7:10: `keys.reload` must be a key or a list of keys, such as \"F5\" \
+                 or [\"F5\", \"c\"] (found the number 5; ignored)",
+            ]
+        );
+        assert_eq!(c.connections, 2, "the other settings apply");
+        let km = &c.keymap;
+        // The bad entries are left out: their actions keep their defaults.
+        assert_eq!(
+            km.action_for(Context::Pane, &press(KeyCode::F(5))),
+            Some(Action::Copy)
+        );
+        assert_eq!(
+            km.action_for(Context::Pane, &press(KeyCode::F(6))),
+            Some(Action::Move)
+        );
+        assert_eq!(
+            km.action_for(
+                Context::Pane,
+                &KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL)
+            ),
+            Some(Action::Reload)
+        );
+        // …and the good ones apply.
+        assert_eq!(
+            km.action_for(Context::Pane, &press(KeyCode::F(16))),
+            Some(Action::Filter)
+        );
+        assert_eq!(
+            km.action_for(Context::Pane, &press(KeyCode::Char('/'))),
+            None
+        );
+    }
+
+    #[test]
+    fn keys_can_name_their_context() {
+        let (c, w) = warned(
+            "[keys]\nlog.top = \"t\"\ncopy = \"c\"\n\n[keys.queue]\ncancel_transfer = \"Delete\"\n\
+             up = \"w\"\nopen = \"o\"\n",
+        );
+        assert_eq!(
+            w,
+            ["config.toml:8:1: `keys.queue.open`: open is an action of pane, not queue (ignored)"]
+        );
+        let km = &c.keymap;
+        let t = press(KeyCode::Char('t'));
+        let w_key = press(KeyCode::Char('w'));
+        assert_eq!(km.action_for(Context::Log, &t), Some(Action::Top));
+        assert_eq!(
+            km.action_for(Context::Pane, &t),
+            None,
+            "only the log's top moved"
+        );
+        assert_eq!(km.action_for(Context::Queue, &w_key), Some(Action::Up));
+        assert_eq!(km.action_for(Context::Pane, &w_key), None);
+        // `c` copies in a pane and no longer cancels in the queue.
+        let c_key = press(KeyCode::Char('c'));
+        assert_eq!(km.action_for(Context::Pane, &c_key), Some(Action::Copy));
+        assert_eq!(km.action_for(Context::Queue, &c_key), None);
+        // A plain move changes every context that moves.
+        let (c, w) = warned("[keys]\ndown = \"n\"\n");
+        assert!(w.is_empty(), "{w:?}");
+        for context in [Context::Pane, Context::Queue, Context::Log] {
+            let n = press(KeyCode::Char('n'));
+            assert_eq!(c.keymap.action_for(context, &n), Some(Action::Down));
+        }
     }
 
     #[test]

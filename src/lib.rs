@@ -2,7 +2,10 @@
 //!
 //! `app` (UI state, pure update, keymap, loop) and `ui` (drawing) on one
 //! side; `engine` (connections, listings, local file system) on the other;
-//! typed messages (`engine::protocol`) between. See docs/ARCHITECTURE.md.
+//! typed messages (`engine::protocol`) between. The bookmark file and the
+//! keyring sit beside the engine behind messages of their own
+//! (`bookmarks::service`). `text` formats for the screen and for the
+//! headless commands alike. See docs/ARCHITECTURE.md.
 
 pub mod app;
 pub mod bookmarks;
@@ -15,5 +18,6 @@ pub mod logging;
 pub mod netrc;
 pub mod server;
 pub mod terminal;
+pub mod text;
 pub mod timer;
 pub mod ui;

@@ -1,17 +1,27 @@
 //! The wharf binary: reads the config, sets up the log file, and runs the
-//! TUI or one of the headless commands. Everything else is in the library.
+//! TUI or one of the headless commands. For the TUI it starts the engine
+//! and the bookmark service, merges the terminal's events, theirs and the
+//! signals into the app's one input stream, and stops them after the app.
+//! Everything else is in the library.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
 
+use crossterm::event::EventStream;
+use futures::stream::{self, BoxStream, StreamExt};
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::mpsc::UnboundedReceiver;
+use wharf::app::input::receiver_stream;
 use wharf::app::state::AppState;
+use wharf::app::{Input, Senders};
+use wharf::bookmarks::service::BookmarkEvent;
 use wharf::bookmarks::{PasswordMode, Store, secret};
 use wharf::cli::{BookmarkCmd, Cli, Sub, parse_url};
 use wharf::config::{self, Config};
 use wharf::engine::EngineConfig;
-use wharf::engine::protocol::{ConnectProfile, DataMode, Timeouts};
+use wharf::engine::protocol::{ConnectProfile, DataMode, Event, Timeouts};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -142,12 +152,12 @@ async fn async_main(cli: Cli) -> ExitCode {
             let mut engine_config = EngineConfig {
                 transfer: cfg.transfer_config(),
                 keepalive: cfg.keepalive,
-                bookmarks: store,
             };
             if let Some(n) = cli.connections {
                 engine_config.transfer.connections = usize::from(n);
             }
             let tui_args = TuiArgs {
+                store,
                 mode,
                 timeouts,
                 local,
@@ -224,10 +234,7 @@ async fn bookmark_profile(
         }
     }
     let home = directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf());
-    let local = b
-        .local_dir
-        .as_deref()
-        .map(|d| wharf::app::bookmark_actions::expand_home(d, home.as_deref()));
+    let local = b.local_folder(home.as_deref());
     Ok((profile, local))
 }
 
@@ -282,6 +289,8 @@ fn exit(code: i32) -> ExitCode {
 }
 
 struct TuiArgs<'a> {
+    /// The bookmark file, when there is a config folder.
+    store: Option<Store>,
     mode: DataMode,
     timeouts: Timeouts,
     /// The local folder to start in (a bookmark's), else the current one.
@@ -295,24 +304,56 @@ async fn tui(
     args: TuiArgs<'_>,
 ) -> ExitCode {
     let cfg = &args.startup.config;
-    wharf::ui::theme::set(cfg.theme);
     let local = args
         .local
         .or_else(|| std::env::current_dir().ok())
         .unwrap_or_else(|| "/".into());
+    // The engine and the bookmark service run beside the app; the app gets
+    // their channel ends, and this function stops them when it is done.
+    let (engine_commands, engine_events, engine) =
+        wharf::engine::spawn_configured(engine_config).split();
+    let bookmarks_enabled = args.store.is_some();
+    let (bookmark_ops, bookmark_events, bookmark_task) = match args.store {
+        Some(store) => {
+            let s = wharf::bookmarks::service::spawn(store);
+            (Some(s.ops), Some(s.events), Some(s.task))
+        }
+        None => (None, None, None),
+    };
+    let senders = Senders {
+        engine: engine_commands,
+        bookmarks: bookmark_ops,
+    };
+    let stop = async move |senders: Senders| {
+        drop(senders);
+        engine.shutdown().await;
+        if let Some(task) = bookmark_task {
+            wharf::bookmarks::service::finish(task).await;
+        }
+    };
+    let input = match inputs(engine_events, bookmark_events) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("wharf: cannot listen for signals: {e}");
+            stop(senders).await;
+            return ExitCode::FAILURE;
+        }
+    };
     let mut terminal = match wharf::terminal::enter() {
         Ok(t) => t,
         Err(e) => {
             eprintln!("wharf: cannot set up the terminal: {e}");
+            stop(senders).await;
             return ExitCode::FAILURE;
         }
     };
     let size = terminal.size().unwrap_or_default();
     let mut state = AppState::new(local, cfg.keymap.clone(), size.width, size.height);
+    state.theme = cfg.theme;
     state.default_mode = args.mode;
     state.timeouts = args.timeouts;
     state.on_existing = cfg.on_existing();
-    state.bookmarks_enabled = engine_config.bookmarks.is_some();
+    state.bookmarks_enabled = bookmarks_enabled;
     state.home = directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf());
     for pane in [&mut state.local, &mut state.remote] {
         pane.show_hidden = cfg.show_hidden;
@@ -322,14 +363,46 @@ async fn tui(
     if !args.startup.notes.is_empty() {
         state.set_status(args.startup.notes.join(" · "), true);
     }
-    let engine = wharf::engine::spawn_configured(engine_config);
-    let result = wharf::app::run(&mut terminal, state, engine, profile).await;
+    let result = wharf::app::run(&mut terminal, state, profile, input, &senders).await;
     wharf::terminal::restore();
+    stop(senders).await;
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("wharf: {e:#}");
+            eprintln!("wharf: {e}");
             ExitCode::FAILURE
         }
     }
+}
+
+/// Everything the app hears, as one stream: the terminal's events, the
+/// engine's and the bookmark service's, and the signals that stop wharf
+/// (SIGTERM, SIGHUP, SIGINT). The terminal going away stops it too.
+fn inputs(
+    engine: UnboundedReceiver<Event>,
+    bookmarks: Option<UnboundedReceiver<BookmarkEvent>>,
+) -> std::io::Result<BoxStream<'static, Input>> {
+    let terminal = EventStream::new()
+        .map(|ev| match ev {
+            Ok(ev) => Input::Terminal(ev),
+            Err(_) => Input::Quit,
+        })
+        .chain(stream::once(async { Input::Quit }));
+    let mut all = vec![
+        terminal.boxed(),
+        receiver_stream(engine).map(Input::Engine).boxed(),
+    ];
+    if let Some(b) = bookmarks {
+        all.push(receiver_stream(b).map(Input::Bookmarks).boxed());
+    }
+    for kind in [
+        SignalKind::terminate(),
+        SignalKind::hangup(),
+        SignalKind::interrupt(),
+    ] {
+        let mut sig = signal(kind)?;
+        let quits = stream::poll_fn(move |cx| sig.poll_recv(cx)).map(|()| Input::Quit);
+        all.push(quits.boxed());
+    }
+    Ok(stream::select_all(all).boxed())
 }

@@ -1,18 +1,21 @@
 //! Entering and leaving the full-screen terminal mode. Whatever way wharf
 //! ends (quit, error, panic, signal), `restore` runs and the user's shell
 //! gets back a sane terminal: cooked mode, main screen, no mouse reporting.
+//! And [`FrameSync`]: each frame wrapped in a synchronized update, so a
+//! terminal never shows half of one.
 
 use std::io::{self, Stdout, Write};
 
 use crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
 };
-use crossterm::execute;
 use crossterm::terminal::{
-    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+    BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen,
+    disable_raw_mode, enable_raw_mode,
 };
+use crossterm::{execute, queue};
 use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
+use ratatui::backend::{Backend, CrosstermBackend, TestBackend};
 
 pub type Tui = Terminal<CrosstermBackend<Stdout>>;
 
@@ -54,4 +57,34 @@ fn install_panic_hook() {
         restore();
         previous(info);
     }));
+}
+
+/// A backend that can ask the terminal to show a frame all at once: the
+/// frame is written between a begin and an end (synchronized output, DEC
+/// mode 2026, as television does). Terminals that do not know the mode
+/// ignore it.
+pub trait FrameSync: Backend {
+    fn begin_frame(&mut self) -> Result<(), Self::Error>;
+    fn end_frame(&mut self) -> Result<(), Self::Error>;
+}
+
+impl<W: Write> FrameSync for CrosstermBackend<W> {
+    fn begin_frame(&mut self) -> io::Result<()> {
+        queue!(self, BeginSynchronizedUpdate)
+    }
+
+    fn end_frame(&mut self) -> io::Result<()> {
+        execute!(self, EndSynchronizedUpdate)
+    }
+}
+
+/// A test backend has no terminal to tell.
+impl FrameSync for TestBackend {
+    fn begin_frame(&mut self) -> Result<(), Self::Error> {
+        Ok(())
+    }
+
+    fn end_frame(&mut self) -> Result<(), Self::Error> {
+        Ok(())
+    }
 }

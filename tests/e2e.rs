@@ -97,6 +97,11 @@ fn demo_browse_into_a_folder_and_back_then_quit() {
     p.send_key(Key::F(10));
     assert_eq!(p.wait_exit(WAIT), Some(0));
     assert_restored(&p);
+    // Every frame came as a synchronized update (DEC mode 2026).
+    let out = p.output_bytes();
+    let count = |s: &[u8]| out.windows(s.len()).filter(|w| *w == s).count();
+    let (begun, ended) = (count(b"\x1b[?2026h"), count(b"\x1b[?2026l"));
+    assert!(begun > 3 && begun == ended, "{begun} begun, {ended} ended");
 }
 
 #[test]
@@ -158,7 +163,7 @@ fn a_refused_connection_is_reported_and_wharf_stays_up() {
     assert!(screen.contains("Ctrl-r to retry"), "{screen}");
     // Still responsive: the help overlay opens.
     p.send_key(Key::F(1));
-    p.wait_for_text("Switch to the other pane", WAIT);
+    p.wait_for_text("Next panel: local, remote", WAIT);
     p.send_key(Key::Esc);
     p.send_key(Key::Char('q'));
     assert_eq!(p.wait_exit(WAIT), Some(0));

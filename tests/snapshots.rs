@@ -10,6 +10,7 @@ use ratatui::backend::TestBackend;
 use wharf::app::keymap::Keymap;
 use wharf::app::state::AppState;
 use wharf::app::update::{Msg, update};
+use wharf::bookmarks::service::BookmarkEvent;
 use wharf::engine::protocol::{
     Command, ConnectProfile, DataMode, EngineError, Entry, EntryKind, Event, ServerInfo, Side,
     Timeouts, WireDir,
@@ -95,7 +96,7 @@ fn list_reply(cmds: &[Command], side: Side, entries: Vec<Entry>) -> Msg {
 /// Both panes loaded, connected to a server.
 fn main_screen() -> AppState {
     let mut s = AppState::new(PathBuf::from("/home/alice"), Keymap::default(), W, H);
-    let cmds = update(&mut s, Msg::Start(Some(profile())));
+    let cmds = update(&mut s, Msg::Start(Some(profile()))).commands;
     update(&mut s, list_reply(&cmds, Side::Local, local_entries()));
     let conn = cmds
         .iter()
@@ -116,7 +117,8 @@ fn main_screen() -> AppState {
             info,
             start: "/srv/ftp".into(),
         }),
-    );
+    )
+    .commands;
     update(&mut s, list_reply(&cmds, Side::Remote, remote_entries()));
     for (dir, code, text) in [
         (WireDir::Received, Some(220), "220 Welcome"),
@@ -178,7 +180,7 @@ fn help_overlay() {
 #[test]
 fn quick_connect_dialog() {
     let mut s = AppState::new(PathBuf::from("/home/alice"), Keymap::default(), W, H);
-    let cmds = update(&mut s, Msg::Start(None));
+    let cmds = update(&mut s, Msg::Start(None)).commands;
     update(&mut s, list_reply(&cmds, Side::Local, local_entries()));
     for c in "ftp.example.org".chars() {
         press(&mut s, KeyCode::Char(c));
@@ -208,7 +210,8 @@ fn error_in_the_status_bar() {
     let cmds = update(
         &mut s,
         Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
-    );
+    )
+    .commands;
     let (req, path) = cmds
         .iter()
         .find_map(|c| match c {
@@ -429,15 +432,15 @@ fn bookmark_state() -> AppState {
     let recent = Recent::from_bookmark(&work, when);
     update(
         &mut s,
-        Msg::Engine(Event::Bookmarks(
-            wharf::engine::protocol::BookmarksSnapshot {
+        Msg::Bookmarks(BookmarkEvent::Snapshot(
+            wharf::bookmarks::service::BookmarksSnapshot {
                 list: vec![work, mirror],
                 recent: vec![recent],
                 ..Default::default()
             },
         )),
     );
-    let cmds = update(&mut s, Msg::Start(None));
+    let cmds = update(&mut s, Msg::Start(None)).commands;
     update(&mut s, list_reply(&cmds, Side::Local, local_entries()));
     s
 }
@@ -465,4 +468,26 @@ fn bookmark_form_with_a_bad_port() {
     let t = render(&s);
     assert!(format!("{}", t.backend()).contains("the port must be 1–65535"));
     insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn the_theme_in_the_state_colours_the_frame() {
+    use ratatui::style::Color;
+    use wharf::ui::theme::Theme;
+    let mut s = main_screen();
+    // The focused (remote) pane's frame, and the status bar.
+    let corner = s.layout.pane(Side::Remote);
+    let status = s.layout.status;
+    let cell = |t: &Terminal<TestBackend>, x, y| t.backend().buffer()[(x, y)].clone();
+    let t = render(&s);
+    assert_eq!(cell(&t, corner.x, corner.y).fg, Color::Cyan);
+    assert_eq!(cell(&t, status.x, status.y).bg, Color::Blue);
+    s.theme = Theme {
+        border: Some(Color::Red),
+        status_bg: Some(Color::Indexed(22)),
+        ..Theme::DEFAULT
+    };
+    let t = render(&s);
+    assert_eq!(cell(&t, corner.x, corner.y).fg, Color::Red);
+    assert_eq!(cell(&t, status.x, status.y).bg, Color::Indexed(22));
 }

@@ -10,6 +10,7 @@ use wharf::app::keymap::Keymap;
 use wharf::app::pane::SortKey;
 use wharf::app::state::{AppState, ConnState};
 use wharf::app::update::{Msg, update};
+use wharf::bookmarks::service::BookmarkEvent;
 use wharf::engine::protocol::{
     Command, ConnectProfile, DataMode, EngineError, Entry, EntryKind, Event, RequestId, ServerInfo,
     Side, Timeouts, WireDir,
@@ -73,7 +74,7 @@ fn the_list(cmds: &[Command]) -> (RequestId, Side, PathBuf) {
 /// Starts connected to a server whose remote pane shows `entries` at /pub.
 fn connected_with(entries: Vec<Entry>) -> AppState {
     let mut s = state();
-    let cmds = update(&mut s, Msg::Start(Some(profile(None, None))));
+    let cmds = update(&mut s, Msg::Start(Some(profile(None, None)))).commands;
     let conn = match cmds.iter().find_map(|c| match c {
         Command::Connect { conn, .. } => Some(*conn),
         _ => None,
@@ -93,7 +94,8 @@ fn connected_with(entries: Vec<Entry>) -> AppState {
             info,
             start: "/pub".into(),
         }),
-    );
+    )
+    .commands;
     let (req, side, path) = the_list(&cmds);
     assert_eq!(
         (side, path.as_path()),
@@ -119,7 +121,7 @@ fn shown(s: &AppState, side: Side) -> Vec<String> {
 #[test]
 fn start_without_url_lists_local_and_opens_quick_connect() {
     let mut s = state();
-    let cmds = update(&mut s, Msg::Start(None));
+    let cmds = update(&mut s, Msg::Start(None)).commands;
     let (_, side, path) = the_list(&cmds);
     assert_eq!((side, path), (Side::Local, PathBuf::from("/home/me")));
     assert!(matches!(s.dialog, Some(Dialog::Connect(_))));
@@ -128,13 +130,13 @@ fn start_without_url_lists_local_and_opens_quick_connect() {
 #[test]
 fn a_user_without_password_is_asked_for_one_and_it_is_masked_in_debug_output() {
     let mut s = state();
-    let cmds = update(&mut s, Msg::Start(Some(profile(Some("bob"), None))));
+    let cmds = update(&mut s, Msg::Start(Some(profile(Some("bob"), None)))).commands;
     assert!(cmds.iter().all(|c| !matches!(c, Command::Connect { .. })));
     assert!(matches!(s.dialog, Some(Dialog::Password(_))));
     for c in "s3cret".chars() {
         update(&mut s, ch(c));
     }
-    let cmds = update(&mut s, key(KeyCode::Enter));
+    let cmds = update(&mut s, key(KeyCode::Enter)).commands;
     let sent = cmds
         .iter()
         .find_map(|c| match c {
@@ -163,7 +165,7 @@ fn enter_opens_a_folder_and_backspace_returns_with_the_cursor_on_it() {
     let mut s = connected_with(vec![dir("alpha"), dir("beta"), file("c", 1)]);
     update(&mut s, key(KeyCode::Down)); // alpha
     update(&mut s, key(KeyCode::Down)); // beta
-    let cmds = update(&mut s, key(KeyCode::Enter));
+    let cmds = update(&mut s, key(KeyCode::Enter)).commands;
     let (req, side, path) = the_list(&cmds);
     assert_eq!(path, PathBuf::from("/pub/beta"));
     update(
@@ -176,7 +178,7 @@ fn enter_opens_a_folder_and_backspace_returns_with_the_cursor_on_it() {
         }),
     );
     assert_eq!(s.remote.path, PathBuf::from("/pub/beta"));
-    let cmds = update(&mut s, key(KeyCode::Backspace));
+    let cmds = update(&mut s, key(KeyCode::Backspace)).commands;
     let (req, side, path) = the_list(&cmds);
     assert_eq!(path, PathBuf::from("/pub"));
     update(
@@ -195,9 +197,9 @@ fn enter_opens_a_folder_and_backspace_returns_with_the_cursor_on_it() {
 fn a_stale_listing_is_dropped() {
     let mut s = connected_with(vec![dir("a"), dir("b")]);
     update(&mut s, key(KeyCode::Down));
-    let (old_req, side, old_path) = the_list(&update(&mut s, key(KeyCode::Enter)));
+    let (old_req, side, old_path) = the_list(&update(&mut s, key(KeyCode::Enter)).commands);
     update(&mut s, key(KeyCode::Down));
-    let (new_req, _, _) = the_list(&update(&mut s, key(KeyCode::Enter)));
+    let (new_req, _, _) = the_list(&update(&mut s, key(KeyCode::Enter)).commands);
     assert_ne!(old_req, new_req);
     update(
         &mut s,
@@ -220,7 +222,7 @@ fn a_stale_listing_is_dropped() {
 fn a_failed_listing_keeps_the_old_entries_and_says_why() {
     let mut s = connected_with(vec![dir("locked"), file("x", 1)]);
     update(&mut s, key(KeyCode::Down));
-    let (req, side, path) = the_list(&update(&mut s, key(KeyCode::Enter)));
+    let (req, side, path) = the_list(&update(&mut s, key(KeyCode::Enter)).commands);
     let error = EngineError::Reply {
         code: 550,
         text: "Permission denied".into(),
@@ -246,7 +248,7 @@ fn a_failed_listing_keeps_the_old_entries_and_says_why() {
 #[test]
 fn login_failure_shows_in_the_status_and_ctrl_r_retries() {
     let mut s = state();
-    let cmds = update(&mut s, Msg::Start(Some(profile(Some("bob"), Some("bad")))));
+    let cmds = update(&mut s, Msg::Start(Some(profile(Some("bob"), Some("bad"))))).commands;
     let conn = cmds
         .iter()
         .find_map(|c| match c {
@@ -275,7 +277,8 @@ fn login_failure_shows_in_the_status_and_ctrl_r_retries() {
     let cmds = update(
         &mut s,
         Msg::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL)),
-    );
+    )
+    .commands;
     assert!(
         cmds.iter().any(|c| matches!(c, Command::Connect { .. })),
         "{cmds:?}"
@@ -285,7 +288,7 @@ fn login_failure_shows_in_the_status_and_ctrl_r_retries() {
 #[test]
 fn events_of_a_replaced_connection_are_ignored() {
     let mut s = state();
-    let first = update(&mut s, Msg::Start(Some(profile(None, None))));
+    let first = update(&mut s, Msg::Start(Some(profile(None, None)))).commands;
     let old = first
         .iter()
         .find_map(|c| match c {
@@ -370,15 +373,20 @@ fn click_selects_and_double_click_opens() {
         modifiers: KeyModifiers::NONE,
     };
     update(&mut s, key(KeyCode::Tab)); // focus local
-    assert!(update(&mut s, Msg::Mouse(click(2), t0)).is_empty());
+    assert!(update(&mut s, Msg::Mouse(click(2), t0)).commands.is_empty());
     assert_eq!(s.focus, Side::Remote);
     assert_eq!(s.remote.current().map(|e| e.name.as_str()), Some("two"));
     // Too slow for a double click.
-    assert!(update(&mut s, Msg::Mouse(click(2), t0 + Duration::from_secs(2))).is_empty());
+    assert!(
+        update(&mut s, Msg::Mouse(click(2), t0 + Duration::from_secs(2)))
+            .commands
+            .is_empty()
+    );
     let cmds = update(
         &mut s,
         Msg::Mouse(click(2), t0 + Duration::from_millis(2200)),
-    );
+    )
+    .commands;
     assert_eq!(the_list(&cmds).2, PathBuf::from("/pub/two"));
 }
 
@@ -403,7 +411,7 @@ fn remote_actions_while_disconnected_say_so() {
     update(&mut s, Msg::Start(None));
     update(&mut s, key(KeyCode::Esc)); // close the quick-connect form
     update(&mut s, key(KeyCode::Tab));
-    let cmds = update(&mut s, key(KeyCode::Backspace));
+    let cmds = update(&mut s, key(KeyCode::Backspace)).commands;
     assert!(cmds.is_empty());
 }
 
@@ -420,7 +428,7 @@ fn the_quick_connect_form_validates_the_port() {
     for c in "99999".chars() {
         update(&mut s, ch(c));
     }
-    let cmds = update(&mut s, key(KeyCode::Enter));
+    let cmds = update(&mut s, key(KeyCode::Enter)).commands;
     assert!(cmds.is_empty());
     match &s.dialog {
         Some(Dialog::Connect(f)) => assert!(f.error.as_deref().is_some_and(|e| e.contains("Port"))),
@@ -493,7 +501,7 @@ fn mark_then_f5_downloads_the_marked_entries_into_the_local_folder() {
     update(&mut s, key(KeyCode::Down)); // skip a
     update(&mut s, ch(' ')); // b
     assert_eq!(s.remote.marked.len(), 2);
-    let req = the_transfer(&update(&mut s, key(KeyCode::F(5))));
+    let req = the_transfer(&update(&mut s, key(KeyCode::F(5))).commands);
     assert_eq!(req.direction, Direction::Download);
     assert_eq!(req.target_dir, PathBuf::from("/home/me"));
     assert_eq!(req.on_existing, OnExisting::Ask);
@@ -512,7 +520,7 @@ fn mark_then_f5_downloads_the_marked_entries_into_the_local_folder() {
 fn f6_with_nothing_marked_moves_the_current_entry_and_star_inverts() {
     let mut s = connected_with(vec![file("a", 1), file("b", 1)]);
     update(&mut s, key(KeyCode::Down));
-    let req = the_transfer(&update(&mut s, key(KeyCode::F(6))));
+    let req = the_transfer(&update(&mut s, key(KeyCode::F(6))).commands);
     assert!(req.move_after);
     assert_eq!(req.items.len(), 1);
     assert_eq!(req.items[0].target_name, "a");
@@ -558,7 +566,7 @@ fn copying_while_disconnected_says_so() {
         }),
     );
     update(&mut s, key(KeyCode::Down));
-    let cmds = update(&mut s, key(KeyCode::F(5)));
+    let cmds = update(&mut s, key(KeyCode::F(5))).commands;
     assert!(cmds.is_empty());
     assert!(
         s.status
@@ -590,7 +598,7 @@ fn the_conflict_dialog_sends_the_choice_and_esc_skips() {
     update(&mut s, ask(1));
     assert!(matches!(s.dialog, Some(Dialog::Conflict(_))));
     update(&mut s, ch('a')); // apply to all
-    let cmds = update(&mut s, ch('r')); // resume
+    let cmds = update(&mut s, ch('r')).commands; // resume
     assert!(matches!(
         cmds.as_slice(),
         [Command::Resolve {
@@ -601,7 +609,7 @@ fn the_conflict_dialog_sends_the_choice_and_esc_skips() {
     ));
     assert!(s.dialog.is_none());
     update(&mut s, ask(2));
-    let cmds = update(&mut s, key(KeyCode::Esc));
+    let cmds = update(&mut s, key(KeyCode::Esc)).commands;
     assert!(matches!(
         cmds.as_slice(),
         [Command::Resolve {
@@ -642,8 +650,8 @@ fn the_queue_shows_while_transfers_run_and_its_keys_cancel_and_retry() {
     );
     // Tab: remote → queue.
     update(&mut s, key(KeyCode::Tab));
-    assert!(s.queue_focused);
-    let cmds = update(&mut s, ch('c'));
+    assert_eq!(s.panel, wharf::app::state::Panel::Queue);
+    let cmds = update(&mut s, ch('c')).commands;
     assert!(matches!(
         cmds.as_slice(),
         [Command::CancelTransfer(TransferId(1))]
@@ -663,11 +671,12 @@ fn the_queue_shows_while_transfers_run_and_its_keys_cancel_and_retry() {
         }),
     );
     assert!(!s.transfers.any_active());
-    let cmds = update(&mut s, ch('r'));
+    let cmds = update(&mut s, ch('r')).commands;
     assert!(matches!(cmds.as_slice(), [Command::RetryTransfers(ids)] if ids.len() == 2));
     update(&mut s, ch('x'));
     assert!(s.transfers.rows.is_empty());
-    assert!(!s.queue_visible() && !s.queue_focused);
+    assert!(!s.queue_visible());
+    assert_eq!(s.panel, wharf::app::state::Panel::Panes);
 }
 
 #[test]
@@ -679,7 +688,8 @@ fn a_finished_transfer_re_reads_the_pane_showing_its_folder() {
             side: Side::Remote,
             path: PathBuf::from("/pub"),
         }),
-    );
+    )
+    .commands;
     let (_, side, path) = the_list(&cmds);
     assert_eq!((side, path), (Side::Remote, PathBuf::from("/pub")));
     let cmds = update(
@@ -688,7 +698,8 @@ fn a_finished_transfer_re_reads_the_pane_showing_its_folder() {
             side: Side::Remote,
             path: PathBuf::from("/elsewhere"),
         }),
-    );
+    )
+    .commands;
     assert!(cmds.is_empty());
 }
 
@@ -741,14 +752,17 @@ fn drag_and_drop_onto_a_folder_copies_into_it_and_esc_cancels() {
         ),
     );
     assert!(s.drag.as_ref().is_some_and(|d| d.active));
-    let req = the_transfer(&update(
-        &mut s,
-        m(
-            MouseEventKind::Up(MouseButton::Left),
-            local.x + 4,
-            local.y + 1,
-        ),
-    ));
+    let req = the_transfer(
+        &update(
+            &mut s,
+            m(
+                MouseEventKind::Up(MouseButton::Left),
+                local.x + 4,
+                local.y + 1,
+            ),
+        )
+        .commands,
+    );
     assert_eq!(req.target_dir, PathBuf::from("/home/me/inbox"));
     assert_eq!(req.items[0].source, PathBuf::from("/pub/remote.bin"));
 
@@ -777,7 +791,8 @@ fn drag_and_drop_onto_a_folder_copies_into_it_and_esc_cancels() {
             local.x + 4,
             local.y + 5,
         ),
-    );
+    )
+    .commands;
     assert!(cmds.is_empty());
     // Released back over its own pane: cancelled too.
     update(
@@ -805,6 +820,7 @@ fn drag_and_drop_onto_a_folder_copies_into_it_and_esc_cancels() {
                 remote.y + 3
             )
         )
+        .commands
         .is_empty()
     );
 }
@@ -816,8 +832,8 @@ fn with_bookmarks(list: Vec<wharf::bookmarks::Bookmark>) -> AppState {
     s.bookmarks_enabled = true;
     update(
         &mut s,
-        Msg::Engine(Event::Bookmarks(
-            wharf::engine::protocol::BookmarksSnapshot {
+        Msg::Bookmarks(BookmarkEvent::Snapshot(
+            wharf::bookmarks::service::BookmarksSnapshot {
                 list,
                 ..Default::default()
             },
@@ -847,15 +863,15 @@ fn without_a_url_the_bookmark_manager_opens_and_filters_as_you_type() {
     let Some(Dialog::Bookmarks(m)) = &s.dialog else {
         panic!("{:?}", s.dialog)
     };
-    assert_eq!(wharf::app::bookmark_actions::rows(&s, m).len(), 2);
+    assert_eq!(m.rows(&s.bookmarks).len(), 2);
     type_text(&mut s, "ker");
     let Some(Dialog::Bookmarks(m)) = &s.dialog else {
         panic!()
     };
     assert_eq!(m.filter, "ker");
-    assert_eq!(wharf::app::bookmark_actions::rows(&s, m).len(), 1);
+    assert_eq!(m.rows(&s.bookmarks).len(), 1);
     // Enter connects through it (anonymous: no password needed).
-    let cmds = update(&mut s, key(KeyCode::Enter));
+    let cmds = update(&mut s, key(KeyCode::Enter)).commands;
     let profile = cmds
         .iter()
         .find_map(|c| match c {
@@ -871,7 +887,7 @@ fn without_a_url_the_bookmark_manager_opens_and_filters_as_you_type() {
 fn a_adds_from_the_current_connection_and_a_bad_port_shows_its_error() {
     use wharf::app::bookmark_form::{NAME, PORT};
     use wharf::app::dialog::Dialog;
-    use wharf::engine::protocol::BookmarkOp;
+    use wharf::bookmarks::service::BookmarkOp;
     let mut s = connected_with(vec![file("x", 1)]);
     s.bookmarks_enabled = true;
     update(&mut s, ch('b'));
@@ -889,10 +905,10 @@ fn a_adds_from_the_current_connection_and_a_bad_port_shows_its_error() {
         update(&mut s, key(KeyCode::Backspace));
     }
     type_text(&mut s, "99999");
-    let cmds = update(&mut s, key(KeyCode::Enter));
+    let out = update(&mut s, key(KeyCode::Enter));
     assert!(
-        cmds.is_empty(),
-        "an invalid form must not be saved: {cmds:?}"
+        out.commands.is_empty() && out.bookmark_ops.is_empty(),
+        "an invalid form must not be saved: {out:?}"
     );
     let Some(Dialog::BookmarkForm(f)) = &s.dialog else {
         panic!()
@@ -902,14 +918,15 @@ fn a_adds_from_the_current_connection_and_a_bad_port_shows_its_error() {
         update(&mut s, key(KeyCode::Backspace));
     }
     type_text(&mut s, "2121");
-    let cmds = update(&mut s, key(KeyCode::Enter));
-    match cmds.as_slice() {
+    let out = update(&mut s, key(KeyCode::Enter));
+    assert!(out.commands.is_empty(), "{:?}", out.commands);
+    match out.bookmark_ops.as_slice() {
         [
-            Command::Bookmarks(BookmarkOp::Save {
+            BookmarkOp::Save {
                 original: None,
                 bookmark,
                 password: None,
-            }),
+            },
         ] => {
             assert_eq!(
                 (bookmark.port, bookmark.host.as_str()),
@@ -926,30 +943,28 @@ fn a_adds_from_the_current_connection_and_a_bad_port_shows_its_error() {
 
 #[test]
 fn d_deletes_only_after_confirmation_and_c_duplicates() {
-    use wharf::engine::protocol::BookmarkOp;
+    use wharf::bookmarks::service::BookmarkOp;
     let mut s = with_bookmarks(vec![
         bookmark("alpha", "a.example"),
         bookmark("beta", "b.example"),
     ]);
     update(&mut s, ch('b'));
     update(&mut s, key(KeyCode::Down));
-    assert!(update(&mut s, ch('d')).is_empty());
+    assert!(update(&mut s, ch('d')).bookmark_ops.is_empty());
     // Anything but y keeps it.
-    assert!(update(&mut s, ch('n')).is_empty());
+    assert!(update(&mut s, ch('n')).bookmark_ops.is_empty());
     update(&mut s, ch('d'));
-    let cmds = update(&mut s, ch('y'));
-    assert!(matches!(cmds.as_slice(), [Command::Bookmarks(BookmarkOp::Remove(n))] if n == "beta"));
-    let cmds = update(&mut s, ch('c'));
-    assert!(
-        matches!(cmds.as_slice(), [Command::Bookmarks(BookmarkOp::Duplicate(n))] if n == "beta")
-    );
+    let ops = update(&mut s, ch('y')).bookmark_ops;
+    assert!(matches!(ops.as_slice(), [BookmarkOp::Remove(n)] if n == "beta"));
+    let ops = update(&mut s, ch('c')).bookmark_ops;
+    assert!(matches!(ops.as_slice(), [BookmarkOp::Duplicate(n)] if n == "beta"));
 }
 
 #[test]
 fn a_keyring_bookmark_asks_the_engine_then_falls_back_to_a_prompt_once_warned() {
     use wharf::app::dialog::Dialog;
     use wharf::bookmarks::PasswordMode;
-    use wharf::engine::protocol::BookmarkOp;
+    use wharf::bookmarks::service::BookmarkOp;
     let mut b = bookmark("work", "ftp.work.example");
     b.user = Some("alice".into());
     b.password = PasswordMode::Keyring;
@@ -957,21 +972,25 @@ fn a_keyring_bookmark_asks_the_engine_then_falls_back_to_a_prompt_once_warned() 
     let mut s = with_bookmarks(vec![b]);
     s.home = Some(PathBuf::from("/home/alice"));
     update(&mut s, ch('b'));
-    let cmds = update(&mut s, key(KeyCode::Enter));
+    let out = update(&mut s, key(KeyCode::Enter));
     assert!(
-        cmds.iter()
-            .any(|c| matches!(c, Command::Bookmarks(BookmarkOp::LoadPassword { .. }))),
-        "{cmds:?}"
+        matches!(
+            out.bookmark_ops.as_slice(),
+            [BookmarkOp::LoadPassword { .. }]
+        ),
+        "{out:?}"
     );
+    let cmds = out.commands;
     // The bookmark's local folder is listed.
     assert!(cmds.iter().any(|c| matches!(c, Command::List { side: Side::Local, path, .. } if path == &PathBuf::from("/home/alice/Downloads"))));
     let cmds = update(
         &mut s,
-        Msg::Engine(Event::Secret {
+        Msg::Bookmarks(BookmarkEvent::Secret {
             name: "work".into(),
             result: Err("the system keyring is unavailable".into()),
         }),
-    );
+    )
+    .commands;
     assert!(cmds.is_empty());
     assert!(matches!(s.dialog, Some(Dialog::Password(_))));
     assert!(
@@ -980,19 +999,20 @@ fn a_keyring_bookmark_asks_the_engine_then_falls_back_to_a_prompt_once_warned() 
             .is_some_and(|m| m.text.contains("keyring"))
     );
     type_text(&mut s, "pw");
-    let cmds = update(&mut s, key(KeyCode::Enter));
+    let cmds = update(&mut s, key(KeyCode::Enter)).commands;
     assert!(cmds.iter().any(|c| matches!(c, Command::Connect { profile, .. } if profile.password.as_deref() == Some("pw"))));
 }
 
 #[test]
 fn a_successful_connection_is_remembered_without_its_password() {
-    use wharf::engine::protocol::BookmarkOp;
+    use wharf::bookmarks::service::BookmarkOp;
     let mut s = state();
     s.bookmarks_enabled = true;
     let cmds = update(
         &mut s,
         Msg::Start(Some(profile(Some("bob"), Some("secret")))),
-    );
+    )
+    .commands;
     let conn = cmds
         .iter()
         .find_map(|c| match c {
@@ -1004,21 +1024,193 @@ fn a_successful_connection_is_remembered_without_its_password() {
         home: "/".into(),
         ..Default::default()
     };
-    let cmds = update(
+    let ops = update(
         &mut s,
         Msg::Engine(Event::Connected {
             conn,
             info,
             start: "/in".into(),
         }),
-    );
-    let pushed = cmds
+    )
+    .bookmark_ops;
+    let pushed = ops
         .iter()
-        .find_map(|c| match c {
-            Command::Bookmarks(BookmarkOp::PushRecent(p)) => Some(p.clone()),
+        .find_map(|op| match op {
+            BookmarkOp::PushRecent(p) => Some(p.clone()),
             _ => None,
         })
         .expect("recent");
     assert_eq!(pushed.password, None);
     assert_eq!(pushed.path.as_deref(), Some("/in"));
+}
+
+// ---- what needs a frame ----------------------------------------------------
+
+fn wire(dir: WireDir, code: Option<u16>, text: &str) -> Msg {
+    Msg::Engine(Event::Wire {
+        dir,
+        code,
+        text: text.into(),
+    })
+}
+
+#[test]
+fn a_hidden_log_line_needs_a_frame_only_when_the_reply_code_changes() {
+    let mut s = connected_with(vec![file("a", 1)]);
+    assert!(!s.show_log);
+    assert!(!update(&mut s, wire(WireDir::Sent, None, "NOOP")).redraw);
+    assert!(update(&mut s, wire(WireDir::Received, Some(200), "200 OK")).redraw);
+    assert!(!update(&mut s, wire(WireDir::Received, Some(200), "200 OK")).redraw);
+    assert!(update(&mut s, wire(WireDir::Received, Some(421), "421 Bye")).redraw);
+    // Shown, every line is on screen.
+    update(&mut s, key(KeyCode::F(9)));
+    assert!(update(&mut s, wire(WireDir::Sent, None, "NOOP")).redraw);
+    assert_eq!(s.log.len(), 5, "hidden or not, the log keeps every line");
+}
+
+#[test]
+fn nothing_visible_changes_without_a_frame() {
+    let mut s = connected_with(vec![dir("a"), dir("b")]);
+    assert!(update(&mut s, key(KeyCode::Down)).redraw);
+    // A key bound to nothing, a key release, a pointer that only moves.
+    assert!(!update(&mut s, ch('§')).redraw);
+    let mut release = KeyEvent::new(KeyCode::Down, KeyModifiers::NONE);
+    release.kind = crossterm::event::KeyEventKind::Release;
+    assert!(!update(&mut s, Msg::Key(release)).redraw);
+    let moved = MouseEvent {
+        kind: MouseEventKind::Moved,
+        column: 3,
+        row: 3,
+        modifiers: KeyModifiers::NONE,
+    };
+    assert!(!update(&mut s, Msg::Mouse(moved, Instant::now())).redraw);
+    // A stale answer: the user has moved on.
+    let (old, side, path) = the_list(&update(&mut s, key(KeyCode::Enter)).commands);
+    update(&mut s, key(KeyCode::Backspace));
+    let stale = Msg::Engine(Event::Listing {
+        req: old,
+        side,
+        path,
+        entries: vec![],
+    });
+    assert!(!update(&mut s, stale).redraw);
+    assert!(update(&mut s, Msg::Resize(90, 30)).redraw);
+}
+
+// ---- keys per context ------------------------------------------------------
+
+#[test]
+fn tab_goes_round_the_panels_shown_and_the_log_scrolls_its_whole_history() {
+    use wharf::app::state::Panel;
+    use wharf::engine::protocol::{BatchId, Direction, TransferId};
+    let mut s = connected_with(vec![file("a", 1)]);
+    for i in 0..500 {
+        update(&mut s, wire(WireDir::Sent, None, &format!("NOOP {i}")));
+    }
+    update(&mut s, key(KeyCode::F(9))); // show the log
+    update(
+        &mut s,
+        Msg::Engine(Event::TransferQueued {
+            id: TransferId(1),
+            batch: BatchId(1),
+            direction: Direction::Download,
+            name: "a".into(),
+            size: Some(1),
+        }),
+    );
+    assert!(s.queue_visible() && s.show_log);
+    let round: Vec<(Panel, Side)> = (0..4)
+        .map(|_| {
+            update(&mut s, key(KeyCode::Tab));
+            (s.panel, s.focus)
+        })
+        .collect();
+    assert_eq!(
+        round,
+        [
+            (Panel::Queue, Side::Remote),
+            (Panel::Log, Side::Remote),
+            (Panel::Panes, Side::Local),
+            (Panel::Panes, Side::Remote),
+        ]
+    );
+    update(&mut s, key(KeyCode::Tab));
+    update(&mut s, key(KeyCode::Tab));
+    assert_eq!(s.panel, Panel::Log);
+    // Home goes back to the oldest line kept, End follows the newest again.
+    let rows = s.layout.log.map_or(0, |l| l.height as usize - 2);
+    update(&mut s, key(KeyCode::Home));
+    assert_eq!(s.log_scroll, s.log.len() - rows);
+    update(&mut s, key(KeyCode::Down));
+    assert_eq!(s.log_scroll, s.log.len() - rows - 1);
+    update(&mut s, key(KeyCode::PageDown));
+    assert_eq!(s.log_scroll, s.log.len() - 2 * rows - 1);
+    // New lines do not move what is being read; at the end, the log follows.
+    update(&mut s, wire(WireDir::Sent, None, "NOOP new"));
+    assert_eq!(s.log_scroll, s.log.len() - 2 * rows - 1);
+    update(&mut s, key(KeyCode::End));
+    assert_eq!(s.log_scroll, 0);
+    assert!(!update(&mut s, key(KeyCode::End)).redraw, "already there");
+    update(&mut s, wire(WireDir::Sent, None, "NOOP newer"));
+    assert_eq!(s.log_scroll, 0);
+    // The queue's keys do nothing here, and the panes did not move.
+    let cursor = s.remote.cursor;
+    assert!(update(&mut s, ch('c')).commands.is_empty());
+    assert!(update(&mut s, key(KeyCode::Delete)).commands.is_empty());
+    update(&mut s, key(KeyCode::Up));
+    assert_eq!(s.remote.cursor, cursor);
+    // Hiding the log gives the keyboard back to the panes.
+    update(&mut s, key(KeyCode::F(9)));
+    assert_eq!(s.panel, Panel::Panes);
+}
+
+#[test]
+fn delete_cancels_in_the_queue_and_does_nothing_in_a_pane() {
+    use wharf::engine::protocol::{BatchId, Direction, TransferId};
+    let mut s = connected_with(vec![file("a", 1)]);
+    update(
+        &mut s,
+        Msg::Engine(Event::TransferQueued {
+            id: TransferId(7),
+            batch: BatchId(1),
+            direction: Direction::Download,
+            name: "a".into(),
+            size: Some(1),
+        }),
+    );
+    assert!(update(&mut s, key(KeyCode::Delete)).commands.is_empty());
+    update(&mut s, key(KeyCode::Tab));
+    let cmds = update(&mut s, key(KeyCode::Delete)).commands;
+    assert!(matches!(
+        cmds.as_slice(),
+        [Command::CancelTransfer(TransferId(7))]
+    ));
+}
+
+#[test]
+fn the_wheel_over_the_log_scrolls_it_and_a_click_gives_it_the_keyboard() {
+    let mut s = connected_with(vec![file("a", 1)]);
+    for i in 0..100 {
+        update(&mut s, wire(WireDir::Sent, None, &format!("NOOP {i}")));
+    }
+    update(&mut s, key(KeyCode::F(9)));
+    let log = s.layout.log.expect("the log is shown");
+    let at = |kind| MouseEvent {
+        kind,
+        column: log.x + 3,
+        row: log.y + 2,
+        modifiers: KeyModifiers::NONE,
+    };
+    update(
+        &mut s,
+        Msg::Mouse(at(MouseEventKind::ScrollUp), Instant::now()),
+    );
+    assert_eq!(s.log_scroll, 3);
+    update(
+        &mut s,
+        Msg::Mouse(at(MouseEventKind::Down(MouseButton::Left)), Instant::now()),
+    );
+    assert_eq!(s.panel, wharf::app::state::Panel::Log);
+    update(&mut s, key(KeyCode::Up));
+    assert_eq!(s.log_scroll, 4);
 }

@@ -1,71 +1,44 @@
 //! The bookmark manager's half of `update`: the list with type-to-filter,
 //! connecting through a bookmark (its password from the keyring or asked),
 //! adding, editing, duplicating and deleting, and the recent connections.
-//! File and keyring I/O happen in the engine (`BookmarkOp`).
+//! File and keyring I/O happen in the bookmark service (`BookmarkOp`).
 
-use std::path::PathBuf;
-
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 
 use super::bookmark_form::{self, BookmarkForm};
-use super::dialog::{Dialog, PasswordPrompt};
+use super::bookmark_manager::{Manager, Row};
+use super::dialog::{ConnectForm, Dialog};
+use super::effects::Update;
+use super::keymap::is_plain;
+use super::requests;
 use super::state::AppState;
+use crate::bookmarks::service::{BookmarkOp, BookmarksSnapshot};
 use crate::bookmarks::{Bookmark, PasswordMode, Recent};
-use crate::engine::protocol::{BookmarkOp, Command, ConnectProfile, Event};
+use crate::engine::protocol::Side;
 
-/// The manager's own state.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Manager {
-    pub filter: String,
-    /// Typing goes to the filter (after `/`, or once it is not empty).
-    pub filtering: bool,
-    pub cursor: usize,
-    /// Asking "delete this bookmark?".
-    pub confirm_delete: Option<String>,
-}
-
-/// One row of the manager: a bookmark or a recent connection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Row {
-    Bookmark(usize),
-    Recent(usize),
-}
-
-/// The rows the filter lets through, bookmarks first.
-pub fn rows(state: &AppState, m: &Manager) -> Vec<Row> {
-    let f = m.filter.to_lowercase();
-    let hit = |s: &str| f.is_empty() || s.to_lowercase().contains(&f);
-    let b = state.bookmarks.list.iter().enumerate();
-    let r = state.bookmarks.recent.iter().enumerate();
-    b.filter(|(_, b)| hit(&b.name) || hit(&b.host) || hit(&b.notes))
-        .map(|(i, _)| Row::Bookmark(i))
-        .chain(
-            r.filter(|(_, r)| hit(&r.host) || r.user.as_deref().is_some_and(hit))
-                .map(|(i, _)| Row::Recent(i)),
-        )
-        .collect()
-}
-
+/// Opens the manager, where there is a bookmark file to manage.
 pub fn open(state: &mut AppState) {
-    state.dialog = Some(Dialog::Bookmarks(Manager::default()));
+    if state.bookmarks_enabled {
+        state.dialog = Some(Dialog::Bookmarks(Manager::default()));
+    } else {
+        state.set_status("No bookmark file here (no config folder)", true);
+    }
 }
 
 /// Keys while the manager is open.
-pub fn manager_key(state: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
+pub fn manager_key(state: &mut AppState, key: KeyEvent, out: &mut Update) {
     let Some(Dialog::Bookmarks(mut m)) = state.dialog.take() else {
         return;
     };
-    let plain = !key
-        .modifiers
-        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+    let plain = is_plain(&key);
     if let Some(name) = m.confirm_delete.take() {
         if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
-            out.push(Command::Bookmarks(BookmarkOp::Remove(name)));
+            out.bookmark(BookmarkOp::Remove(name));
         }
         state.dialog = Some(Dialog::Bookmarks(m));
         return;
     }
-    let rows = rows(state, &m);
+    let rows = m.rows(&state.bookmarks);
     let current = rows.get(m.cursor).copied();
     match key.code {
         KeyCode::Esc if !m.filter.is_empty() || m.filtering => {
@@ -96,7 +69,7 @@ pub fn manager_key(state: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) 
             return;
         }
         KeyCode::F(2) => {
-            let form = super::dialog::ConnectForm::new(state.profile.as_ref(), state.default_mode);
+            let form = ConnectForm::new(state.profile.as_ref(), state.default_mode);
             state.dialog = Some(Dialog::Connect(form));
             return;
         }
@@ -138,14 +111,10 @@ pub fn manager_key(state: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) 
         }
         KeyCode::Char('c') if plain => {
             if let Some(Row::Bookmark(i)) = current {
-                out.push(Command::Bookmarks(BookmarkOp::Duplicate(
-                    state.bookmarks.list[i].name.clone(),
-                )));
+                out.bookmark(BookmarkOp::Duplicate(state.bookmarks.list[i].name.clone()));
             }
         }
-        KeyCode::Char('R') if state.bookmarks.locked => {
-            out.push(Command::Bookmarks(BookmarkOp::StartAfresh))
-        }
+        KeyCode::Char('R') if state.bookmarks.locked => out.bookmark(BookmarkOp::StartAfresh),
         KeyCode::Char('q') if plain => return,
         // Any other letter starts the filter: type to find.
         KeyCode::Char(c) if plain && !c.is_whitespace() => {
@@ -159,13 +128,11 @@ pub fn manager_key(state: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) 
 }
 
 /// Keys while the bookmark form is open.
-pub fn form_key(state: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
+pub fn form_key(state: &mut AppState, key: KeyEvent, out: &mut Update) {
     let Some(Dialog::BookmarkForm(mut f)) = state.dialog.take() else {
         return;
     };
-    let plain = !key
-        .modifiers
-        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+    let plain = is_plain(&key);
     match key.code {
         KeyCode::Esc => {
             open(state);
@@ -195,11 +162,11 @@ pub fn form_key(state: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
                     f.error = Some((field, why));
                 }
                 Ok((bookmark, password)) => {
-                    out.push(Command::Bookmarks(BookmarkOp::Save {
+                    out.bookmark(BookmarkOp::Save {
                         original: f.original.clone(),
                         bookmark,
                         password,
-                    }));
+                    });
                     open(state);
                     return;
                 }
@@ -221,7 +188,7 @@ pub fn form_key(state: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
 
 /// Connects through a bookmark: its local folder, its remote folder, and
 /// its password from the keyring or asked for.
-pub fn connect_bookmark(state: &mut AppState, b: &Bookmark, out: &mut Vec<Command>) {
+fn connect_bookmark(state: &mut AppState, b: &Bookmark, out: &mut Update) {
     let profile = match b.to_profile(None, state.timeouts) {
         Ok(p) => p,
         Err(e) => {
@@ -229,102 +196,90 @@ pub fn connect_bookmark(state: &mut AppState, b: &Bookmark, out: &mut Vec<Comman
             return;
         }
     };
-    if let Some(local) = b.local_dir.as_deref() {
-        let path = expand_home(local, state.home.as_deref());
-        let req = state.next_request();
-        state.local.pending = Some(super::pane::Pending {
-            req,
-            path: path.clone(),
-            select: None,
-        });
-        out.push(Command::List {
-            req,
-            side: crate::engine::protocol::Side::Local,
-            path,
-        });
+    if let Some(path) = b.local_folder(state.home.as_deref()) {
+        out.send(requests::list(state, Side::Local, path, None));
     }
     state.dialog = None;
     if profile.user.is_none() {
-        return super::update::connect_profile(state, profile, out);
+        return requests::connect(state, profile, out);
     }
     match b.password {
         PasswordMode::Keyring => {
             state.awaiting_secret = Some((b.name.clone(), profile));
-            out.push(Command::Bookmarks(BookmarkOp::LoadPassword {
+            out.bookmark(BookmarkOp::LoadPassword {
                 bookmark: b.clone(),
-            }));
+            });
         }
-        PasswordMode::Ask => ask_password(state, profile),
+        PasswordMode::Ask => requests::ask_password(state, profile),
     }
 }
 
-fn connect_recent(state: &mut AppState, r: &Recent, out: &mut Vec<Command>) {
+/// A recent connection keeps no password: one with a user asks for it.
+fn connect_recent(state: &mut AppState, r: &Recent, out: &mut Update) {
     match r.to_profile(None, state.timeouts) {
         Err(e) => state.set_status(e.to_string(), true),
-        Ok(p) if p.user.is_some() => ask_password(state, p),
         Ok(p) => {
             state.dialog = None;
-            super::update::connect_profile(state, p, out);
+            requests::connect_or_ask(state, p, out);
         }
     }
 }
 
-fn ask_password(state: &mut AppState, profile: ConnectProfile) {
-    state.dialog = Some(Dialog::Password(PasswordPrompt {
-        profile,
-        input: String::new(),
-    }));
-}
-
-/// `~/x` → the home folder joined with `x`.
-pub fn expand_home(path: &str, home: Option<&std::path::Path>) -> PathBuf {
-    match (path.strip_prefix("~/"), home) {
-        (Some(rest), Some(h)) => h.join(rest),
-        _ if path == "~" => home
-            .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from(path)),
-        _ => PathBuf::from(path),
+/// Text pasted into the manager goes to its filter.
+pub fn paste_manager(state: &mut AppState, text: &str) {
+    if let Some(Dialog::Bookmarks(m)) = state.dialog.as_mut() {
+        m.filtering = true;
+        m.filter.push_str(text);
     }
 }
 
-/// Bookmark events from the engine. Returns false for other events.
-pub fn on_event(state: &mut AppState, ev: &Event, out: &mut Vec<Command>) -> bool {
-    match ev {
-        Event::Bookmarks(snapshot) => {
-            state.bookmarks = snapshot.clone();
-            // Keep the manager's cursor on a row that exists.
-            if let Some(Dialog::Bookmarks(m)) = state.dialog.as_mut() {
-                let n = state.bookmarks.list.len() + state.bookmarks.recent.len();
-                m.cursor = m.cursor.min(n.saturating_sub(1));
-            }
-        }
-        Event::BookmarkError(e) => state.set_status(e.clone(), true),
-        Event::BookmarkNote(n) => state.set_status(n.clone(), false),
-        Event::Secret { name, result } => {
-            let Some((waiting, profile)) = state.awaiting_secret.take() else {
-                return true;
-            };
-            if &waiting != name {
-                state.awaiting_secret = Some((waiting, profile));
-                return true;
-            }
-            match result {
-                Ok(Some(password)) => {
-                    let mut p = profile;
-                    p.password = Some(password.clone());
-                    super::update::connect_profile(state, p, out);
-                }
-                Ok(None) => ask_password(state, profile),
-                Err(why) => {
-                    if !state.keyring_warned {
-                        state.keyring_warned = true;
-                        state.set_status(format!("{why}: asking for the password instead"), true);
-                    }
-                    ask_password(state, profile);
-                }
-            }
-        }
-        _ => return false,
+/// Text pasted into the form's field, unless that field is a choice.
+pub fn paste_form(state: &mut AppState, text: &str) {
+    if let Some(Dialog::BookmarkForm(f)) = state.dialog.as_mut()
+        && !bookmark_form::is_choice(f.focus)
+    {
+        f.fields[f.focus].push_str(text);
     }
-    true
+}
+
+/// The file as it is now.
+pub fn on_snapshot(state: &mut AppState, snapshot: BookmarksSnapshot) {
+    state.bookmarks = snapshot;
+    // Keep the manager's cursor on a row that exists.
+    if let Some(Dialog::Bookmarks(m)) = state.dialog.as_mut() {
+        let n = state.bookmarks.list.len() + state.bookmarks.recent.len();
+        m.cursor = m.cursor.min(n.saturating_sub(1));
+    }
+}
+
+/// A keyring look-up answered: connect with the password, or ask for it
+/// (saying once why the keyring could not help).
+pub fn on_secret(
+    state: &mut AppState,
+    name: String,
+    result: Result<Option<String>, String>,
+    out: &mut Update,
+) {
+    let Some((waiting, profile)) = state.awaiting_secret.take() else {
+        return out.unchanged();
+    };
+    if waiting != name {
+        state.awaiting_secret = Some((waiting, profile));
+        return out.unchanged();
+    }
+    match result {
+        Ok(Some(password)) => {
+            let mut p = profile;
+            p.password = Some(password);
+            requests::connect(state, p, out);
+        }
+        Ok(None) => requests::ask_password(state, profile),
+        Err(why) => {
+            if !state.keyring_warned {
+                state.keyring_warned = true;
+                state.set_status(format!("{why}: asking for the password instead"), true);
+            }
+            requests::ask_password(state, profile);
+        }
+    }
 }

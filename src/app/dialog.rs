@@ -1,5 +1,7 @@
-//! Modal dialogs: quick connect, the password prompt, help. Each owns its
-//! input fields; `update` routes keys here while one is open.
+//! Modal dialogs as data: quick connect, the password prompt, help, the
+//! existing-target question, the mark pattern, and the bookmark manager and
+//! form. Each owns its input fields; the keys that edit them are handled in
+//! the action modules (`dialog_actions.rs` and the others), never here.
 
 use crate::engine::protocol::{
     AskId, ConnectProfile, DataMode, Direction, FileFacts, OnExisting, Timeouts,
@@ -12,7 +14,7 @@ pub enum Dialog {
     Help { scroll: usize },
     Conflict(ConflictPrompt),
     Pattern(PatternPrompt),
-    Bookmarks(super::bookmark_actions::Manager),
+    Bookmarks(super::bookmark_manager::Manager),
     BookmarkForm(Box<super::bookmark_form::BookmarkForm>),
 }
 

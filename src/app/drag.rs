@@ -30,10 +30,7 @@ impl DragState {
             Side::Remote => "⇠",
         };
         if self.bytes > 0 {
-            format!(
-                "{arrow} {what}, {}",
-                crate::ui::text::human_size(self.bytes)
-            )
+            format!("{arrow} {what}, {}", crate::text::human_size(self.bytes))
         } else {
             format!("{arrow} {what}")
         }

@@ -1,5 +1,6 @@
-//! Everything the screen shows, in one place. `update` changes it; the
-//! widgets in `ui/` only read it.
+//! Everything the screen shows, in one place. The action modules change
+//! it (through `update`); the widgets in `ui/` only read it. A data module:
+//! it imports no action module.
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -7,14 +8,16 @@ use std::time::Instant;
 
 use super::dialog::{ConflictPrompt, Dialog};
 use super::drag::DragState;
-use super::keymap::Keymap;
+use super::keymap::{Context, Keymap};
 use super::pane::PaneState;
 use super::transfers::TransferList;
+use crate::bookmarks::service::BookmarksSnapshot;
 use crate::engine::protocol::{
-    BatchId, BookmarksSnapshot, ConnId, ConnectProfile, DataMode, OnExisting, RequestId,
-    ServerInfo, Side, Timeouts, WireDir,
+    BatchId, ConnId, ConnectProfile, DataMode, OnExisting, RequestId, ServerInfo, Side, Timeouts,
+    WireDir,
 };
 use crate::ui::layout::AppLayout;
+use crate::ui::theme::Theme;
 
 /// The protocol log keeps this many lines; older ones are dropped.
 pub const LOG_CAPACITY: usize = 10_000;
@@ -50,6 +53,15 @@ pub struct StatusMsg {
     pub is_error: bool,
 }
 
+/// Which panel has the keyboard. The two panes share `Panes`; `focus`
+/// says which of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Panel {
+    Panes,
+    Queue,
+    Log,
+}
+
 /// A click remembered to recognise a double click.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Click {
@@ -77,14 +89,17 @@ pub struct AppState {
     pub status: Option<StatusMsg>,
     pub dialog: Option<Dialog>,
     pub keymap: Keymap,
+    /// The colours everything is drawn in (config.toml's `[theme]`).
+    pub theme: Theme,
     /// Where things were drawn last, for mouse hit tests and page sizes.
     pub layout: AppLayout,
     pub last_click: Option<Click>,
     pub transfers: TransferList,
     /// The user asked for the queue panel (it also shows while transfers run).
     pub show_queue: bool,
-    /// The queue panel has the keyboard (Tab moves there when it is shown).
-    pub queue_focused: bool,
+    /// The panes, the queue or the log has the keyboard (Tab goes round
+    /// the ones shown).
+    pub panel: Panel,
     pub drag: Option<DragState>,
     /// The bookmark file as last read (empty when there is none).
     pub bookmarks: BookmarksSnapshot,
@@ -123,6 +138,7 @@ impl AppState {
             status: None,
             dialog: None,
             keymap,
+            theme: Theme::DEFAULT,
             layout: AppLayout::compute(
                 ratatui::layout::Rect::new(0, 0, width, height),
                 false,
@@ -131,7 +147,7 @@ impl AppState {
             last_click: None,
             transfers: TransferList::default(),
             show_queue: false,
-            queue_focused: false,
+            panel: Panel::Panes,
             drag: None,
             pending_conflict: None,
             bookmarks: BookmarksSnapshot::default(),
@@ -188,6 +204,27 @@ impl AppState {
         self.conn_id
     }
 
+    /// Where keys are looked up first: the panel with the keyboard.
+    pub fn context(&self) -> Context {
+        match self.panel {
+            Panel::Panes => Context::Pane,
+            Panel::Queue => Context::Queue,
+            Panel::Log => Context::Log,
+        }
+    }
+
+    /// Gives the keyboard back to the panes when its panel went away.
+    pub fn keep_focus_on_screen(&mut self) {
+        let gone = match self.panel {
+            Panel::Panes => false,
+            Panel::Queue => !self.queue_visible(),
+            Panel::Log => !self.show_log,
+        };
+        if gone {
+            self.panel = Panel::Panes;
+        }
+    }
+
     pub fn is_connected(&self) -> bool {
         matches!(self.conn, ConnState::Connected { .. })
     }
@@ -204,5 +241,24 @@ impl AppState {
             self.log.pop_front();
         }
         self.log.push_back(line);
+    }
+
+    /// Places everything for a terminal of `width` × `height` and keeps
+    /// every cursor in sight.
+    pub fn resize(&mut self, width: u16, height: u16) {
+        let area = ratatui::layout::Rect::new(0, 0, width, height);
+        self.layout = AppLayout::compute(area, self.show_log, self.queue_visible());
+        let rows = self.layout.queue_rows();
+        self.transfers.move_cursor(0, rows);
+        for side in [Side::Local, Side::Remote] {
+            let h = self.list_height(side);
+            self.pane_mut(side).scroll_to_cursor(h);
+        }
+    }
+
+    /// Places everything again after a panel came or went.
+    pub fn relayout(&mut self) {
+        let area = self.layout.area;
+        self.resize(area.width, area.height);
     }
 }

@@ -1,19 +1,21 @@
-//! The transfer side of `update`: copy and move (keys and drag and drop),
-//! the queue panel's actions, the existing-target dialog, and the engine's
-//! transfer events. Pure, like the rest of `update`.
+//! The transfers' half of `update`: copy and move (keys and drag and
+//! drop), the queue panel's actions, the existing-target dialog, and the
+//! engine's transfer events. Pure, like the rest of `update`.
 
 use std::path::PathBuf;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 
-use super::dialog::{CONFLICT_CHOICES, ConflictPrompt, Dialog, PatternPrompt};
+use super::dialog::{CONFLICT_CHOICES, ConflictPrompt, Dialog};
 use super::drag::DragState;
-use super::keymap::Action;
-use super::state::AppState;
+use super::effects::Update;
+use super::motion::Motion;
+use super::pane::parent_of;
+use super::state::{AppState, LogLine};
 use super::transfers::TransferRow;
 use crate::engine::protocol::{
-    Command, Direction, Entry, EntryKind, Event, OnExisting, Side, TransferItem, TransferRequest,
-    TransferState, WireDir,
+    AskId, BatchId, Command, Direction, Entry, EntryKind, FileFacts, OnExisting, Side, TransferId,
+    TransferItem, TransferRequest, TransferState, WireDir,
 };
 
 fn other(side: Side) -> Side {
@@ -25,7 +27,7 @@ fn other(side: Side) -> Side {
 
 /// F5 / F6: the marked entries (or the current one) of the focused pane go
 /// to the other pane's folder.
-pub fn copy_or_move(state: &mut AppState, move_after: bool, out: &mut Vec<Command>) {
+pub fn copy_or_move(state: &mut AppState, move_after: bool, out: &mut Update) {
     let from = state.focus;
     let names: Vec<String> = state
         .pane(from)
@@ -47,7 +49,7 @@ pub fn enqueue(
     names: &[String],
     target_dir: PathBuf,
     move_after: bool,
-    out: &mut Vec<Command>,
+    out: &mut Update,
 ) -> bool {
     if names.is_empty() {
         state.set_status("Nothing to copy", false);
@@ -81,7 +83,7 @@ pub fn enqueue(
     };
     state.set_status(format!("{verb} {what} to {}…", target_dir.display()), false);
     let batch = state.next_batch();
-    out.push(Command::Transfer(TransferRequest {
+    out.send(Command::Transfer(TransferRequest {
         batch,
         direction,
         items,
@@ -103,88 +105,41 @@ fn item_for(source: PathBuf, e: &Entry) -> TransferItem {
     }
 }
 
-/// Actions while the queue panel has the keyboard. Returns false for an
-/// action the queue does not handle (the caller applies it as usual).
-pub fn queue_action(state: &mut AppState, action: Action, out: &mut Vec<Command>) -> bool {
+/// Moves the queue's cursor.
+pub fn move_queue(state: &mut AppState, motion: Motion) {
     let height = state.layout.queue_rows();
-    let t = &mut state.transfers;
-    match action {
-        Action::Up => t.move_cursor(-1, height),
-        Action::Down => t.move_cursor(1, height),
-        Action::PageUp => t.move_cursor(-(height.max(1) as isize), height),
-        Action::PageDown => t.move_cursor(height.max(1) as isize, height),
-        Action::Top => t.move_cursor(isize::MIN / 2, height),
-        Action::Bottom => t.move_cursor(isize::MAX / 2, height),
-        Action::CancelTransfer => {
-            if let Some(row) = t.selected().filter(|r| r.is_active()) {
-                out.push(Command::CancelTransfer(row.id));
-            }
-        }
-        Action::CancelAllTransfers => out.push(Command::CancelAllTransfers),
-        Action::RetryFailed => {
-            let ids = t.retryable();
-            if !ids.is_empty() {
-                out.push(Command::RetryTransfers(ids));
-            }
-        }
-        Action::ClearFinished => {
-            t.clear_finished();
-            if !state.queue_visible() {
-                state.queue_focused = false;
-            }
-        }
-        _ => return false,
-    }
-    true
+    state.transfers.move_cursor(motion.rows(height), height);
 }
 
-/// Opens the pattern prompt for `+` / `-`.
-pub fn ask_pattern(state: &mut AppState, mark: bool) {
-    state.dialog = Some(Dialog::Pattern(PatternPrompt {
-        mark,
-        input: "*".into(),
-        error: None,
-    }));
+/// Cancels the transfer under the queue's cursor, if it has not finished.
+pub fn cancel_selected(state: &mut AppState, out: &mut Update) {
+    match state.transfers.selected().filter(|r| r.is_active()) {
+        Some(row) => out.send(Command::CancelTransfer(row.id)),
+        None => out.unchanged(),
+    }
 }
 
-/// Keys in the pattern prompt.
-pub fn pattern_key(state: &mut AppState, key: KeyEvent) {
-    let Some(Dialog::Pattern(p)) = state.dialog.as_mut() else {
-        return;
-    };
-    match key.code {
-        KeyCode::Esc => state.dialog = None,
-        KeyCode::Backspace => {
-            p.input.pop();
-        }
-        KeyCode::Enter => match glob::Pattern::new(&p.input) {
-            Err(e) => p.error = Some(format!("Not a pattern: {e}")),
-            Ok(pattern) => {
-                let mark = p.mark;
-                state.dialog = None;
-                let side = state.focus;
-                let n = state.pane_mut(side).mark_matching(&pattern, mark);
-                let verb = if mark { "Marked" } else { "Unmarked" };
-                state.set_status(
-                    format!("{verb} {n} entries matching {}", pattern.as_str()),
-                    false,
-                );
-            }
-        },
-        KeyCode::Char(c)
-            if !key
-                .modifiers
-                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
-        {
-            p.input.push(c);
-            p.error = None;
-        }
-        _ => {}
+pub fn cancel_all(out: &mut Update) {
+    out.send(Command::CancelAllTransfers);
+}
+
+/// Queues the failed and cancelled transfers again.
+pub fn retry_failed(state: &mut AppState, out: &mut Update) {
+    let ids = state.transfers.retryable();
+    if ids.is_empty() {
+        return out.unchanged();
     }
+    out.send(Command::RetryTransfers(ids));
+}
+
+/// Drops the finished rows; a queue left empty gives the keyboard back.
+pub fn clear_finished(state: &mut AppState) {
+    state.transfers.clear_finished();
+    state.keep_focus_on_screen();
 }
 
 /// Keys in the existing-target dialog.
-pub fn conflict_key(state: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
+pub fn conflict_key(state: &mut AppState, key: KeyEvent, out: &mut Update) {
     let Some(Dialog::Conflict(c)) = state.dialog.as_mut() else {
         return;
     };
@@ -209,16 +164,22 @@ pub fn conflict_key(state: &mut AppState, key: KeyEvent, out: &mut Vec<Command>)
     }
 }
 
-fn answer(state: &mut AppState, forced: Option<OnExisting>, out: &mut Vec<Command>) {
+fn answer(state: &mut AppState, forced: Option<OnExisting>, out: &mut Update) {
     let Some(Dialog::Conflict(c)) = state.dialog.take() else {
         return;
     };
     let choice = forced.unwrap_or(CONFLICT_CHOICES[c.choice].0);
-    out.push(Command::Resolve {
+    out.send(Command::Resolve {
         ask: c.ask,
         choice,
         for_all: c.for_all,
     });
+}
+
+/// Esc while dragging drops nothing.
+pub fn cancel_drag(state: &mut AppState) {
+    state.drag = None;
+    state.set_status("Drag cancelled", false);
 }
 
 /// Shows a question now, or after the dialog that is open.
@@ -232,136 +193,125 @@ fn show_conflict(state: &mut AppState, prompt: ConflictPrompt) {
 
 /// Called after every message: a stashed question gets its turn as soon as
 /// no other dialog is open.
-pub fn show_pending(state: &mut AppState) {
+pub fn show_pending(state: &mut AppState, out: &mut Update) {
     if state.dialog.is_none()
         && let Some(p) = state.pending_conflict.take()
     {
         state.dialog = Some(Dialog::Conflict(p));
+        out.redraw = true;
     }
 }
 
-/// Folds a transfer event into the state. Returns false for other events.
-pub fn on_event(state: &mut AppState, ev: &Event, out: &mut Vec<Command>) -> bool {
-    match ev {
-        Event::TransferQueued {
-            id,
-            batch,
-            direction,
-            name,
-            size,
-        } => state.transfers.add(TransferRow {
-            id: *id,
-            batch: *batch,
-            direction: *direction,
-            name: name.clone(),
-            size: *size,
-            done: 0,
-            rate: 0,
-            state: TransferState::Queued,
-        }),
-        Event::TransferState { id, state: s } => state.transfers.set_state(*id, s.clone()),
-        Event::TransferProgress { id, done, rate } => {
-            if let Some(row) = state.transfers.get_mut(*id) {
-                row.done = *done;
-                row.rate = *rate;
-            }
+pub fn on_queued(
+    state: &mut AppState,
+    id: TransferId,
+    batch: BatchId,
+    direction: Direction,
+    name: String,
+    size: Option<u64>,
+) {
+    state.transfers.add(TransferRow {
+        id,
+        batch,
+        direction,
+        name,
+        size,
+        done: 0,
+        rate: 0,
+        state: TransferState::Queued,
+    });
+}
+
+pub fn on_state(state: &mut AppState, id: TransferId, new: TransferState) {
+    state.transfers.set_state(id, new);
+}
+
+pub fn on_progress(state: &mut AppState, id: TransferId, done: u64, rate: u64, out: &mut Update) {
+    match state.transfers.get_mut(id) {
+        Some(row) => {
+            row.done = done;
+            row.rate = rate;
         }
-        Event::Conflict {
+        None => out.unchanged(),
+    }
+}
+
+/// The engine asks what to do with an existing target.
+pub fn on_conflict(
+    state: &mut AppState,
+    ask: AskId,
+    id: TransferId,
+    name: String,
+    source: FileFacts,
+    target: FileFacts,
+) {
+    let direction = state
+        .transfers
+        .get_mut(id)
+        .map_or(Direction::Download, |r| r.direction);
+    show_conflict(
+        state,
+        ConflictPrompt {
             ask,
-            id,
             name,
+            direction,
             source,
             target,
-        } => {
-            let direction = state
-                .transfers
-                .get_mut(*id)
-                .map_or(Direction::Download, |r| r.direction);
-            show_conflict(
-                state,
-                ConflictPrompt {
-                    ask: *ask,
-                    name: name.clone(),
-                    direction,
-                    source: source.clone(),
-                    target: target.clone(),
-                    choice: 0,
-                    for_all: false,
-                },
-            );
-        }
-        Event::BatchQueued {
-            files,
-            bytes,
-            skipped,
-            ..
-        } => {
-            for s in skipped {
-                state.push_log(super::state::LogLine {
-                    dir: WireDir::Info,
-                    code: None,
-                    text: format!("Skipped: {s}"),
-                });
-            }
-            let extra = if skipped.is_empty() {
-                String::new()
-            } else {
-                format!(", {} skipped (see the log)", skipped.len())
-            };
-            state.set_status(
-                format!(
-                    "Queued {files} files, {}{extra}",
-                    crate::ui::text::human_size(*bytes)
-                ),
-                false,
-            );
-        }
-        Event::BatchFailed { error, .. } => {
-            state.set_status(format!("Transfer not started: {error}"), true)
-        }
-        Event::BatchDone {
-            done,
-            failed,
-            skipped,
-            cancelled,
-            ..
-        } => {
-            let mut parts = vec![format!("{done} done")];
-            for (n, what) in [
-                (*failed, "failed"),
-                (*skipped, "skipped"),
-                (*cancelled, "cancelled"),
-            ] {
-                if n > 0 {
-                    parts.push(format!("{n} {what}"));
-                }
-            }
-            state.set_status(
-                format!("Transfers finished: {}", parts.join(", ")),
-                *failed > 0,
-            );
-        }
-        Event::FolderChanged { side, path } => {
-            let pane = state.pane(*side);
-            let connected = *side == Side::Local || state.is_connected();
-            if &pane.path == path && pane.pending.is_none() && connected {
-                let keep = pane.current().map(|e| e.name.clone());
-                let req = state.next_request();
-                state.pane_mut(*side).pending = Some(super::pane::Pending {
-                    req,
-                    path: path.clone(),
-                    select: keep,
-                });
-                out.push(Command::List {
-                    req,
-                    side: *side,
-                    path: path.clone(),
-                });
-            }
-        }
-        _ => return false,
+            choice: 0,
+            for_all: false,
+        },
+    );
+}
+
+/// A batch's files are queued; what was left out goes to the log.
+pub fn on_batch_queued(state: &mut AppState, files: usize, bytes: u64, skipped: Vec<String>) {
+    let extra = if skipped.is_empty() {
+        String::new()
+    } else {
+        format!(", {} skipped (see the log)", skipped.len())
+    };
+    for s in skipped {
+        state.push_log(LogLine {
+            dir: WireDir::Info,
+            code: None,
+            text: format!("Skipped: {s}"),
+        });
     }
-    true
+    state.set_status(
+        format!(
+            "Queued {files} files, {}{extra}",
+            crate::text::human_size(bytes)
+        ),
+        false,
+    );
+}
+
+pub fn on_batch_failed(state: &mut AppState, error: String) {
+    state.set_status(format!("Transfer not started: {error}"), true);
+}
+
+/// Every file of a batch has finished: the sum in the status bar.
+pub fn on_batch_done(
+    state: &mut AppState,
+    done: usize,
+    failed: usize,
+    skipped: usize,
+    cancelled: usize,
+) {
+    let mut parts = vec![format!("{done} done")];
+    for (n, what) in [
+        (failed, "failed"),
+        (skipped, "skipped"),
+        (cancelled, "cancelled"),
+    ] {
+        if n > 0 {
+            parts.push(format!("{n} {what}"));
+        }
+    }
+    state.set_status(
+        format!("Transfers finished: {}", parts.join(", ")),
+        failed > 0,
+    );
 }
 
 /// A press on a pane row may start a drag.
@@ -394,22 +344,25 @@ pub fn press(state: &mut AppState, side: Side, row: usize, at: (u16, u16)) {
 }
 
 /// The pointer moved with the button down.
-pub fn drag_to(state: &mut AppState, at: (u16, u16)) {
-    if let Some(d) = state.drag.as_mut() {
-        d.pos = at;
-        if at != d.start {
-            d.active = true;
+pub fn drag_to(state: &mut AppState, at: (u16, u16), out: &mut Update) {
+    match state.drag.as_mut() {
+        Some(d) => {
+            d.pos = at;
+            if at != d.start {
+                d.active = true;
+            }
         }
+        None => out.unchanged(),
     }
 }
 
 /// The button was released: over the other pane, that is a drop.
-pub fn release(state: &mut AppState, at: (u16, u16), out: &mut Vec<Command>) {
+pub fn release(state: &mut AppState, at: (u16, u16), out: &mut Update) {
     let Some(drag) = state.drag.take() else {
-        return;
+        return out.unchanged();
     };
     if !drag.active {
-        return;
+        return out.unchanged();
     }
     let Some(over) = state.layout.pane_at(at.0, at.1) else {
         state.set_status("Drop cancelled", false);
@@ -433,7 +386,7 @@ pub fn drop_folder(state: &AppState, side: Side, at: (u16, u16)) -> PathBuf {
         if let Some(&i) = pane.view.get(row) {
             let e = &pane.entries[i];
             if e.name == ".." {
-                if let Some(parent) = super::pane::parent_of(&pane.path) {
+                if let Some(parent) = parent_of(&pane.path) {
                     return parent;
                 }
             } else if e.kind == EntryKind::Dir {

@@ -4,8 +4,9 @@
 
 use unicode_width::UnicodeWidthStr;
 
+use super::bookmark::{Bookmark, Invalid, Mode, PasswordMode};
 use super::secret::{self, SecretError};
-use super::{Bookmark, EditError, Mode, PasswordMode, Store};
+use super::store::{EditError, Store};
 use crate::cli::UrlError;
 
 #[derive(Debug, Clone, thiserror::Error)]
@@ -112,7 +113,7 @@ pub fn add(
     bookmark.normalize();
     bookmark.validate().map_err(EditError::from)?;
     if let Some(other) = store.get(&bookmark.name) {
-        return Err(EditError::Invalid(super::Invalid::DuplicateName(other.name.clone())).into());
+        return Err(EditError::Invalid(Invalid::DuplicateName(other.name.clone())).into());
     }
     let stored = match &password {
         Some(p) => {

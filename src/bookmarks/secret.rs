@@ -11,7 +11,7 @@
 //! (a keyring may ask the user to unlock it): make them off the UI thread
 //! (`spawn_blocking`). Passwords never appear in these errors.
 
-use super::Bookmark;
+use super::bookmark::Bookmark;
 
 const SERVICE: &str = "wharf";
 

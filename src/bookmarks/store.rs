@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Bookmark, Invalid, RECENT_MAX, Recent};
+use super::bookmark::{Bookmark, Invalid, RECENT_MAX, Recent};
 
 /// The file's name in the config folder.
 pub const FILE_NAME: &str = "bookmarks.toml";

@@ -16,7 +16,7 @@ pub enum EntryKind {
 /// A folder entry as the panes show it.
 ///
 /// Names are kept exactly as the server (or the local file system) gave them;
-/// control characters are escaped only when drawn (`ui::sanitize`).
+/// control characters are escaped only when drawn (`text::sanitize`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     pub name: String,

@@ -1,7 +1,8 @@
-//! The engine: owns every connection and every file-system call. The UI
-//! talks to it only through [`Command`]s and [`Event`]s.
+//! The engine: owns every connection, and the file-system calls of
+//! listings and transfers. The UI talks to it only through [`Command`]s and
+//! [`Event`]s; its starter ([`spawn`], then [`EngineHandle::split`]) keeps
+//! what stops it.
 
-pub mod bookmark_service;
 pub mod browse;
 pub mod entry;
 pub mod listing;
@@ -32,6 +33,35 @@ pub struct EngineHandle {
 impl EngineHandle {
     /// Asks the engine to close its connections and waits (briefly) for it.
     pub async fn shutdown(self) {
+        self.split().2.shutdown().await;
+    }
+
+    /// The command sender and the event receiver, to hand to a UI, and
+    /// what stops the engine, which its starter keeps.
+    pub fn split(
+        self,
+    ) -> (
+        mpsc::UnboundedSender<Command>,
+        mpsc::UnboundedReceiver<Event>,
+        EngineStop,
+    ) {
+        let stop = EngineStop {
+            commands: self.commands.clone(),
+            task: self.task,
+        };
+        (self.commands, self.events, stop)
+    }
+}
+
+/// Stops a running engine: see [`EngineHandle::split`].
+pub struct EngineStop {
+    commands: mpsc::UnboundedSender<Command>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl EngineStop {
+    /// Asks the engine to close its connections and waits (briefly) for it.
+    pub async fn shutdown(self) {
         let _ = self.commands.send(Command::Shutdown);
         let _ = tokio::time::timeout(std::time::Duration::from_secs(3), self.task).await;
     }
@@ -43,8 +73,6 @@ pub struct EngineConfig {
     pub transfer: transfer::TransferConfig,
     /// NOOP on an idle browse connection this often (None: never).
     pub keepalive: Option<std::time::Duration>,
-    /// The bookmark file, when the UI manages bookmarks.
-    pub bookmarks: Option<crate::bookmarks::Store>,
 }
 
 /// The keepalive interval when none is configured.
@@ -63,7 +91,6 @@ pub fn spawn_with(transfer: transfer::TransferConfig) -> EngineHandle {
     spawn_configured(EngineConfig {
         transfer,
         keepalive: Some(DEFAULT_KEEPALIVE),
-        bookmarks: None,
     })
 }
 
@@ -86,9 +113,6 @@ async fn run(
 ) {
     let mut remote: Option<browse::BrowseHandle> = None;
     let transfers = transfer::spawn(events.clone(), config.transfer);
-    let bookmarks = config
-        .bookmarks
-        .map(|store| bookmark_service::spawn(store, events.clone()));
     while let Some(cmd) = commands.recv().await {
         match cmd {
             Command::Connect { conn, profile } => {
@@ -172,16 +196,6 @@ async fn run(
                 choice,
                 for_all,
             }),
-            Command::Bookmarks(op) => match &bookmarks {
-                Some(b) => {
-                    let _ = b.send(op);
-                }
-                None => {
-                    let _ = events.send(Event::BookmarkError(
-                        "bookmarks are not available here".into(),
-                    ));
-                }
-            },
             Command::Shutdown => break,
         }
     }

@@ -199,39 +199,6 @@ pub struct FileFacts {
     pub modified: Option<chrono::NaiveDateTime>,
 }
 
-/// Edits of the bookmark file, done by the engine (file and keyring I/O).
-#[derive(Debug, Clone)]
-pub enum BookmarkOp {
-    /// Add (`original: None`) or replace the bookmark named `original`;
-    /// a non-empty `password` goes to the keyring.
-    Save {
-        original: Option<String>,
-        bookmark: crate::bookmarks::Bookmark,
-        password: Option<String>,
-    },
-    Remove(String),
-    Duplicate(String),
-    /// Remember a connection in the recent list (no password kept).
-    PushRecent(ConnectProfile),
-    /// Set a broken bookmarks file aside (kept as a backup) and start anew.
-    StartAfresh,
-    /// Fetch a bookmark's password from the keyring (answered by `Event::Secret`).
-    LoadPassword {
-        bookmark: crate::bookmarks::Bookmark,
-    },
-}
-
-/// The bookmark file as the UI shows it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct BookmarksSnapshot {
-    pub list: Vec<crate::bookmarks::Bookmark>,
-    pub recent: Vec<crate::bookmarks::Recent>,
-    /// Why the file could not be read (named with line and column).
-    pub problem: Option<String>,
-    /// Saves are refused until the user starts afresh.
-    pub locked: bool,
-}
-
 /// UI → engine.
 #[derive(Debug, Clone)]
 pub enum Command {
@@ -252,7 +219,6 @@ pub enum Command {
     CancelAllTransfers,
     /// Queue failed or cancelled transfers again.
     RetryTransfers(Vec<TransferId>),
-    Bookmarks(BookmarkOp),
     /// The answer to `Event::Conflict`.
     Resolve {
         ask: AskId,
@@ -289,10 +255,7 @@ pub enum WireDir {
 #[derive(Debug, Clone)]
 pub enum Event {
     /// Connecting has started (host resolution, TCP connect).
-    Connecting {
-        conn: ConnId,
-        host: String,
-    },
+    Connecting { conn: ConnId, host: String },
     /// Logged in. `start` is the folder to show first (absolute).
     Connected {
         conn: ConnId,
@@ -325,10 +288,7 @@ pub enum Event {
         skipped: Vec<String>,
     },
     /// The batch could not be started at all (the source can't be read…).
-    BatchFailed {
-        batch: BatchId,
-        error: String,
-    },
+    BatchFailed { batch: BatchId, error: String },
     TransferQueued {
         id: TransferId,
         batch: BatchId,
@@ -365,19 +325,7 @@ pub enum Event {
         cancelled: usize,
     },
     /// Files were added to or removed from a folder: panes showing it re-read.
-    FolderChanged {
-        side: Side,
-        path: PathBuf,
-    },
-    Bookmarks(BookmarksSnapshot),
-    BookmarkError(String),
-    /// A bookmark change worth telling the user about.
-    BookmarkNote(String),
-    /// A keyring lookup's answer: the password, none stored, or why not.
-    Secret {
-        name: String,
-        result: Result<Option<String>, String>,
-    },
+    FolderChanged { side: Side, path: PathBuf },
     /// One line of the protocol log. `code` is set for replies.
     Wire {
         dir: WireDir,

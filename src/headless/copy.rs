@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
 use super::progress::Bars;
-use super::{EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, wire_line};
+use super::shared::{EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, wire_line};
 use crate::cli::CopyArgs;
 use crate::engine::protocol::{
     BatchId, ConnectProfile, Direction, Event, OnExisting, TransferId, TransferItem,
@@ -18,7 +18,7 @@ use crate::engine::protocol::{
 };
 use crate::engine::session::Session;
 use crate::engine::transfer::{self, Msg, TransferConfig, TransferHandle};
-use crate::ui::text::sanitize;
+use crate::text::sanitize;
 
 /// Why a file is refused when no flag says what to do with an existing target.
 pub const EXISTS: &str = "exists (use --overwrite, --skip-existing or --resume)";

@@ -6,11 +6,12 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::copy::{self, Copy};
-use super::{EXIT_FAILED, give_up, look_up, names_a_folder, remote_name};
+use super::look_up::{give_up, look_up};
+use super::shared::{EXIT_FAILED, names_a_folder, remote_name};
 use crate::cli::CopyArgs;
 use crate::engine::protocol::{ConnectProfile, Direction, TransferItem};
 use crate::engine::session::RemoteKind;
-use crate::ui::text::sanitize;
+use crate::text::sanitize;
 
 /// Downloads what the URL names and returns the exit status.
 pub async fn get(profile: ConnectProfile, local: PathBuf, args: CopyArgs) -> i32 {

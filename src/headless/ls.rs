@@ -6,11 +6,11 @@ use chrono::Datelike;
 
 use crate::engine::protocol::{ConnectProfile, Entry, EntryKind};
 use crate::engine::session::Session;
-use crate::ui::text::{push_padded, push_short_time, sanitize};
+use crate::text::{push_padded, push_short_time, sanitize};
 
 /// `wharf ls URL`: prints the folder as `ls -l` would and returns the exit code.
 pub async fn ls(profile: ConnectProfile, verbose: bool) -> i32 {
-    let sink = super::stderr_sink(verbose);
+    let sink = super::shared::stderr_sink(verbose);
     let target = profile.authority();
     let mut session = match Session::open(profile, sink).await {
         Ok(s) => s,

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
 use crate::engine::protocol::TransferId;
-use crate::ui::text::sanitize;
+use crate::text::sanitize;
 
 /// A file gets a bar of its own once it has run this long.
 const OWN_BAR_AFTER: Duration = Duration::from_millis(300);

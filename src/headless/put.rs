@@ -5,11 +5,12 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::copy::{self, Copy};
-use super::{EXIT_FAILED, give_up, look_up, names_a_folder, remote_name, remote_parent};
+use super::look_up::{give_up, look_up};
+use super::shared::{EXIT_FAILED, names_a_folder, remote_name, remote_parent};
 use crate::cli::CopyArgs;
 use crate::engine::protocol::{ConnectProfile, Direction, TransferItem};
 use crate::engine::session::RemoteKind;
-use crate::ui::text::sanitize;
+use crate::text::sanitize;
 
 /// Uploads the local paths and returns the exit status.
 pub async fn put(profile: ConnectProfile, locals: Vec<PathBuf>, args: CopyArgs) -> i32 {

@@ -5,14 +5,15 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Modifier;
 
-use super::text::{fit, sanitize};
-use super::theme;
-use crate::app::bookmark_actions::{Manager, Row, rows};
+use super::theme::Theme;
 use crate::app::bookmark_form::{self, BookmarkForm, LABELS};
+use crate::app::bookmark_manager::{Manager, Row};
 use crate::app::state::AppState;
+use crate::text::{fit, sanitize};
 
 pub fn manager(state: &AppState, m: &Manager, area: Rect, buf: &mut Buffer) -> Option<Position> {
-    let inner = super::dialog_frame(area, 84, 24, " Bookmarks ", buf);
+    let theme = &state.theme;
+    let inner = super::frame::dialog_frame(area, 84, 24, " Bookmarks ", theme, buf);
     if inner.height < 6 || inner.width < 20 {
         return None;
     }
@@ -25,7 +26,7 @@ pub fn manager(state: &AppState, m: &Manager, area: Rect, buf: &mut Buffer) -> O
     } else {
         "Type to filter · / filter".to_string()
     };
-    buf.set_stringn(x, y, fit(&filter, w), w, theme::dialog());
+    buf.set_stringn(x, y, fit(&filter, w), w, theme.dialog());
     y += 1;
     if let Some(problem) = &state.bookmarks.problem {
         let text = if state.bookmarks.locked {
@@ -33,12 +34,12 @@ pub fn manager(state: &AppState, m: &Manager, area: Rect, buf: &mut Buffer) -> O
         } else {
             problem.clone()
         };
-        buf.set_stringn(x, y, fit(&sanitize(&text), w), w, theme::error());
+        buf.set_stringn(x, y, fit(&sanitize(&text), w), w, theme.error());
         y += 1;
     }
     let footer_rows = 2;
     let list_bottom = inner.bottom().saturating_sub(footer_rows);
-    let all = rows(state, m);
+    let all = m.rows(&state.bookmarks);
     let height = list_bottom.saturating_sub(y + 1) as usize;
     let offset = m.cursor.saturating_sub(height.saturating_sub(1));
     let mut last_section = None;
@@ -49,7 +50,7 @@ pub fn manager(state: &AppState, m: &Manager, area: Rect, buf: &mut Buffer) -> O
         } else {
             "Nothing matches the filter"
         };
-        buf.set_stringn(x, row_y + 1, msg, w, theme::dialog());
+        buf.set_stringn(x, row_y + 1, msg, w, theme.dialog());
     }
     for (i, row) in all.iter().enumerate().skip(offset) {
         let section = matches!(row, Row::Recent(_));
@@ -63,7 +64,9 @@ pub fn manager(state: &AppState, m: &Manager, area: Rect, buf: &mut Buffer) -> O
                 row_y,
                 title,
                 w,
-                theme::dialog().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+                theme
+                    .dialog()
+                    .add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
             );
             row_y += 1;
             last_section = Some(section);
@@ -98,9 +101,9 @@ pub fn manager(state: &AppState, m: &Manager, area: Rect, buf: &mut Buffer) -> O
             }
         };
         let style = if i == m.cursor {
-            theme::input(true)
+            theme.input(true)
         } else {
-            theme::dialog()
+            theme.dialog()
         };
         buf.set_stringn(
             x,
@@ -121,25 +124,26 @@ pub fn manager(state: &AppState, m: &Manager, area: Rect, buf: &mut Buffer) -> O
         }
     };
     let style = if m.confirm_delete.is_some() {
-        theme::error()
+        theme.error()
     } else {
-        theme::dialog()
+        theme.dialog()
     };
     buf.set_stringn(x, inner.bottom() - 1, fit(&hint, w), w, style);
     None
 }
 
-pub fn form(f: &BookmarkForm, area: Rect, buf: &mut Buffer) -> Option<Position> {
+pub fn form(f: &BookmarkForm, theme: &Theme, area: Rect, buf: &mut Buffer) -> Option<Position> {
     let title = if f.original.is_some() {
         " Edit bookmark "
     } else {
         " New bookmark "
     };
-    let inner = super::dialog_frame(
+    let inner = super::frame::dialog_frame(
         area,
         70,
         (bookmark_form::FIELD_COUNT + 6) as u16,
         title,
+        theme,
         buf,
     );
     let label_w = 15u16;
@@ -155,7 +159,7 @@ pub fn form(f: &BookmarkForm, area: Rect, buf: &mut Buffer) -> Option<Position> 
             y,
             format!("{label:>14}:"),
             label_w as usize,
-            theme::dialog(),
+            theme.dialog(),
         );
         let vx = x + label_w + 1;
         let width = inner.right().saturating_sub(vx + 1) as usize;
@@ -165,9 +169,9 @@ pub fn form(f: &BookmarkForm, area: Rect, buf: &mut Buffer) -> Option<Position> 
         }
         let focused = f.focus == i;
         let style = if f.error.as_ref().is_some_and(|(e, _)| *e == i) {
-            theme::error()
+            theme.error()
         } else {
-            theme::input(focused)
+            theme.input(focused)
         };
         let shown = fit(&value, width.saturating_sub(1));
         buf.set_stringn(vx, y, format!("{shown:<width$}"), width, style);
@@ -181,7 +185,7 @@ pub fn form(f: &BookmarkForm, area: Rect, buf: &mut Buffer) -> Option<Position> 
     let y = inner.y + bookmark_form::FIELD_COUNT as u16 + 1;
     let w = inner.width.saturating_sub(2) as usize;
     if let Some((_, why)) = &f.error {
-        buf.set_stringn(inner.x + 1, y, fit(&sanitize(why), w), w, theme::error());
+        buf.set_stringn(inner.x + 1, y, fit(&sanitize(why), w), w, theme.error());
     }
     if y + 2 < inner.bottom() + 1 {
         buf.set_stringn(
@@ -189,7 +193,7 @@ pub fn form(f: &BookmarkForm, area: Rect, buf: &mut Buffer) -> Option<Position> 
             y + 2,
             fit("Enter save · Tab/↑↓ field · Space/←→ choose · Esc back", w),
             w,
-            theme::dialog(),
+            theme.dialog(),
         );
     }
     cursor

@@ -5,10 +5,10 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 
-use super::text::{fit, human_size, sanitize};
-use super::theme;
+use super::theme::Theme;
 use crate::app::dialog::{CONFLICT_CHOICES, ConflictPrompt, PatternPrompt};
 use crate::engine::protocol::{Direction, FileFacts};
+use crate::text::{fit, human_size, sanitize};
 
 fn facts(f: &FileFacts) -> String {
     let size = f.size.map_or_else(
@@ -22,8 +22,8 @@ fn facts(f: &FileFacts) -> String {
     format!("{size}, {time}")
 }
 
-pub fn conflict(c: &ConflictPrompt, area: Rect, buf: &mut Buffer) {
-    let inner = super::dialog_frame(area, 72, 11, " The target exists ", buf);
+pub fn conflict(c: &ConflictPrompt, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let inner = super::frame::dialog_frame(area, 72, 11, " The target exists ", theme, buf);
     if inner.height < 7 {
         return;
     }
@@ -38,29 +38,29 @@ pub fn conflict(c: &ConflictPrompt, area: Rect, buf: &mut Buffer) {
         inner.y,
         fit(&sanitize(&c.name), w),
         w,
-        theme::dialog().add_modifier(Modifier::BOLD),
+        theme.dialog().add_modifier(Modifier::BOLD),
     );
     buf.set_stringn(
         x,
         inner.y + 2,
         format!("Source ({src}): {}", facts(&c.source)),
         w,
-        theme::dialog(),
+        theme.dialog(),
     );
     buf.set_stringn(
         x,
         inner.y + 3,
         format!("Target ({dst}): {}", facts(&c.target)),
         w,
-        theme::dialog(),
+        theme.dialog(),
     );
     let mut bx = x;
     for (i, (_, label, key)) in CONFLICT_CHOICES.iter().enumerate() {
         let text = format!(" {label} ({key}) ");
         let style = if i == c.choice {
-            theme::input(true)
+            theme.input(true)
         } else {
-            theme::dialog()
+            theme.dialog()
         };
         buf.set_stringn(bx, inner.y + 5, &text, text.chars().count(), style);
         bx += text.chars().count() as u16 + 1;
@@ -71,7 +71,7 @@ pub fn conflict(c: &ConflictPrompt, area: Rect, buf: &mut Buffer) {
         inner.y + 7,
         format!("{check} apply to all in this batch (a)"),
         w,
-        theme::dialog(),
+        theme.dialog(),
     );
     if inner.height > 8 {
         buf.set_stringn(
@@ -79,13 +79,14 @@ pub fn conflict(c: &ConflictPrompt, area: Rect, buf: &mut Buffer) {
             inner.y + 8,
             "←→ choose · Enter confirm · Esc skip",
             w,
-            theme::dialog(),
+            theme.dialog(),
         );
     }
 }
 
 pub fn pattern(
     p: &PatternPrompt,
+    theme: &Theme,
     area: Rect,
     buf: &mut Buffer,
 ) -> Option<ratatui::layout::Position> {
@@ -94,7 +95,7 @@ pub fn pattern(
     } else {
         " Unmark files matching "
     };
-    let inner = super::dialog_frame(area, 50, 6, title, buf);
+    let inner = super::frame::dialog_frame(area, 50, 6, title, theme, buf);
     if inner.height < 3 {
         return None;
     }
@@ -105,16 +106,16 @@ pub fn pattern(
         inner.y,
         format!("{shown:<w$}"),
         w,
-        theme::input(true),
+        theme.input(true),
     );
     match &p.error {
-        Some(e) => buf.set_stringn(inner.x + 1, inner.y + 1, fit(e, w), w, theme::error()),
+        Some(e) => buf.set_stringn(inner.x + 1, inner.y + 1, fit(e, w), w, theme.error()),
         None => buf.set_stringn(
             inner.x + 1,
             inner.y + 1,
             "* any text, ? one letter, [ab] a or b",
             w,
-            theme::dialog(),
+            theme.dialog(),
         ),
     };
     buf.set_stringn(
@@ -122,7 +123,7 @@ pub fn pattern(
         inner.y + 2,
         "Enter apply · Esc cancel",
         w,
-        theme::dialog(),
+        theme.dialog(),
     );
     Some(ratatui::layout::Position::new(
         inner.x + 1 + unicode_width::UnicodeWidthStr::width(shown.as_ref()).min(w) as u16,

@@ -3,20 +3,25 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 
-use super::text::{fit, sanitize};
-use super::theme;
+use super::theme::Theme;
 use crate::app::dialog::{ConnectForm, FIELD_NAMES, PASSWORD, PasswordPrompt};
+use crate::text::{fit, sanitize};
 
 /// Draws the form and returns where the text cursor belongs.
-pub fn connect_form(form: &ConnectForm, area: Rect, buf: &mut Buffer) -> Option<Position> {
-    let inner = super::dialog_frame(area, 56, 12, " Quick connect (ftp://) ", buf);
+pub fn connect_form(
+    form: &ConnectForm,
+    theme: &Theme,
+    area: Rect,
+    buf: &mut Buffer,
+) -> Option<Position> {
+    let inner = super::frame::dialog_frame(area, 56, 12, " Quick connect (ftp://) ", theme, buf);
     let mut cursor = None;
     for (i, label) in FIELD_NAMES.iter().enumerate() {
         let y = inner.y + 1 + i as u16;
         if y >= inner.bottom() {
             break;
         }
-        buf.set_stringn(inner.x + 1, y, format!("{label:>9}:"), 10, theme::dialog());
+        buf.set_stringn(inner.x + 1, y, format!("{label:>9}:"), 10, theme.dialog());
         let x = inner.x + 12;
         let width = inner.right().saturating_sub(x + 1) as usize;
         let value = if i == PASSWORD {
@@ -30,7 +35,7 @@ pub fn connect_form(form: &ConnectForm, area: Rect, buf: &mut Buffer) -> Option<
             y,
             format!("{:<width$}", shown),
             width,
-            theme::input(form.focus == i),
+            theme.input(form.focus == i),
         );
         if form.focus == i {
             cursor = Some(Position::new(
@@ -46,7 +51,7 @@ pub fn connect_form(form: &ConnectForm, area: Rect, buf: &mut Buffer) -> Option<
             hint_y,
             fit(&sanitize(err), inner.width.saturating_sub(2) as usize),
             inner.width.saturating_sub(2) as usize,
-            theme::error().bg(theme::dialog().bg.unwrap_or_default()),
+            theme.error().bg(theme.dialog().bg.unwrap_or_default()),
         );
     }
     let hints = [
@@ -61,15 +66,20 @@ pub fn connect_form(form: &ConnectForm, area: Rect, buf: &mut Buffer) -> Option<
                 y,
                 hint,
                 inner.width.saturating_sub(2) as usize,
-                theme::dialog(),
+                theme.dialog(),
             );
         }
     }
     cursor
 }
 
-pub fn password_prompt(p: &PasswordPrompt, area: Rect, buf: &mut Buffer) -> Option<Position> {
-    let inner = super::dialog_frame(area, 50, 6, " Password ", buf);
+pub fn password_prompt(
+    p: &PasswordPrompt,
+    theme: &Theme,
+    area: Rect,
+    buf: &mut Buffer,
+) -> Option<Position> {
+    let inner = super::frame::dialog_frame(area, 50, 6, " Password ", theme, buf);
     if inner.height < 3 {
         return None;
     }
@@ -86,7 +96,7 @@ pub fn password_prompt(p: &PasswordPrompt, area: Rect, buf: &mut Buffer) -> Opti
             inner.width.saturating_sub(2) as usize,
         ),
         inner.width.saturating_sub(2) as usize,
-        theme::dialog(),
+        theme.dialog(),
     );
     let masked = "*".repeat(p.input.chars().count());
     let width = inner.width.saturating_sub(2) as usize;
@@ -96,14 +106,14 @@ pub fn password_prompt(p: &PasswordPrompt, area: Rect, buf: &mut Buffer) -> Opti
         inner.y + 1,
         format!("{shown:<width$}"),
         width,
-        theme::input(true),
+        theme.input(true),
     );
     buf.set_stringn(
         inner.x + 1,
         inner.y + 2,
         "Enter connect · Esc cancel",
         width,
-        theme::dialog(),
+        theme.dialog(),
     );
     Some(Position::new(
         inner.x + 1 + shown.chars().count() as u16,

@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use super::theme;
+use super::theme::Theme;
 use crate::app::keymap::{Action, Keymap};
 
 const SHOWN: [(Action, &str); 7] = [
@@ -18,17 +18,21 @@ const SHOWN: [(Action, &str); 7] = [
     (Action::Quit, "Quit"),
 ];
 
-pub struct KeyBar<'a>(pub &'a Keymap);
+pub struct KeyBar<'a> {
+    pub keymap: &'a Keymap,
+    pub theme: &'a Theme,
+}
 
 impl Widget for KeyBar<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
+        let theme = self.theme;
         let mut spans = Vec::new();
         for (action, label) in SHOWN {
-            if let Some(key) = self.0.key_for(action) {
+            if let Some(key) = self.keymap.key_for(action) {
                 let key = key.to_string();
                 let key = key.strip_prefix('F').unwrap_or(&key).to_string();
-                spans.push(Span::styled(key, theme::keybar_key()));
-                spans.push(Span::styled(format!("{label:<8}"), theme::keybar_label()));
+                spans.push(Span::styled(key, theme.keybar_key()));
+                spans.push(Span::styled(format!("{label:<8}"), theme.keybar_label()));
                 spans.push(Span::raw(" "));
             }
         }

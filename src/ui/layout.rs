@@ -77,6 +77,11 @@ impl AppLayout {
             .map_or(0, |q| q.height.saturating_sub(3) as usize)
     }
 
+    /// Rows of the protocol log panel's lines (inside its border).
+    pub fn log_rows(&self) -> usize {
+        self.log.map_or(0, |l| l.height.saturating_sub(2) as usize)
+    }
+
     /// Which pane a screen cell belongs to.
     pub fn pane_at(&self, column: u16, row: u16) -> Option<Side> {
         let p = Position::new(column, row);

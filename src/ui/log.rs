@@ -6,19 +6,23 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Widget};
 
-use super::text::{fit, sanitize};
-use super::theme;
-use crate::app::state::AppState;
+use crate::app::state::{AppState, Panel};
 use crate::engine::protocol::WireDir;
+use crate::text::{fit, sanitize};
 
 pub struct LogPanel<'a>(pub &'a AppState);
 
 impl Widget for LogPanel<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let s = self.0;
+        let theme = &s.theme;
         let block = Block::new()
             .borders(Borders::ALL)
-            .border_style(theme::dim())
+            .border_style(if s.panel == Panel::Log && s.dialog.is_none() {
+                theme.border(true)
+            } else {
+                theme.dim()
+            })
             .title(Line::from(" Protocol log "));
         let inner = block.inner(area);
         block.render(area, buf);
@@ -37,7 +41,7 @@ impl Widget for LogPanel<'_> {
                 inner.y + i as u16,
                 fit(&text, inner.width as usize),
                 inner.width as usize,
-                theme::wire(line.dir, line.code),
+                theme.wire(line.dir, line.code),
             );
         }
     }

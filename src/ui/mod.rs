@@ -1,9 +1,11 @@
 //! Drawing. Everything here reads `AppState` and writes a frame; nothing
-//! here changes state or touches the network or the disk.
+//! here changes state or touches the network or the disk. This file puts
+//! the widgets (one per file) on the screen; they never import it.
 
 pub mod bookmarks;
 pub mod conflict;
 pub mod dialog;
+pub mod frame;
 pub mod help;
 pub mod keybar;
 pub mod layout;
@@ -11,7 +13,6 @@ pub mod log;
 pub mod pane;
 pub mod queue;
 pub mod status;
-pub mod text;
 pub mod theme;
 
 use chrono::Datelike;
@@ -19,13 +20,15 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use crate::app::dialog::Dialog;
-use crate::app::state::{AppState, ConnState};
+use crate::app::state::{AppState, ConnState, Panel};
 use crate::engine::protocol::Side;
+use theme::Theme;
 
 /// Draws the whole screen. `this_year` decides how dates are shown; it is
 /// a parameter so that snapshots do not change with the calendar.
 pub fn draw(frame: &mut Frame, state: &AppState, this_year: i32) {
     let l = &state.layout;
+    let theme = &state.theme;
     let buf = frame.buffer_mut();
     for side in [Side::Local, Side::Remote] {
         // While dragging, the pane under the pointer (not the source) is the drop target.
@@ -35,10 +38,11 @@ pub fn draw(frame: &mut Frame, state: &AppState, this_year: i32) {
         let view = pane::PaneView {
             pane: state.pane(side),
             title: title(state, side),
-            focused: state.focus == side && state.dialog.is_none() && !state.queue_focused,
+            focused: state.focus == side && state.dialog.is_none() && state.panel == Panel::Panes,
             drop_target,
             placeholder: placeholder(state, side),
             this_year,
+            theme,
         };
         ratatui::widgets::Widget::render(view, l.pane(side), buf);
     }
@@ -49,29 +53,34 @@ pub fn draw(frame: &mut Frame, state: &AppState, this_year: i32) {
         ratatui::widgets::Widget::render(log::LogPanel(state), area, buf);
     }
     ratatui::widgets::Widget::render(status::StatusBar(state), l.status, buf);
-    ratatui::widgets::Widget::render(keybar::KeyBar(&state.keymap), l.keybar, buf);
+    let keys = keybar::KeyBar {
+        keymap: &state.keymap,
+        theme,
+    };
+    ratatui::widgets::Widget::render(keys, l.keybar, buf);
     let cursor = match &state.dialog {
         None => None,
         Some(Dialog::Help { scroll }) => {
             let overlay = help::HelpOverlay {
                 keymap: &state.keymap,
                 scroll: *scroll,
+                theme,
             };
             ratatui::widgets::Widget::render(overlay, l.area, buf);
             None
         }
-        Some(Dialog::Connect(form)) => dialog::connect_form(form, l.area, buf),
-        Some(Dialog::Password(p)) => dialog::password_prompt(p, l.area, buf),
+        Some(Dialog::Connect(form)) => dialog::connect_form(form, theme, l.area, buf),
+        Some(Dialog::Password(p)) => dialog::password_prompt(p, theme, l.area, buf),
         Some(Dialog::Conflict(c)) => {
-            conflict::conflict(c, l.area, buf);
+            conflict::conflict(c, theme, l.area, buf);
             None
         }
-        Some(Dialog::Pattern(p)) => conflict::pattern(p, l.area, buf),
+        Some(Dialog::Pattern(p)) => conflict::pattern(p, theme, l.area, buf),
         Some(Dialog::Bookmarks(m)) => bookmarks::manager(state, m, l.area, buf),
-        Some(Dialog::BookmarkForm(f)) => bookmarks::form(f, l.area, buf),
+        Some(Dialog::BookmarkForm(f)) => bookmarks::form(f, theme, l.area, buf),
     };
     if let Some(drag) = state.drag.as_ref().filter(|d| d.active) {
-        draw_ghost(drag, l.area, buf);
+        draw_ghost(drag, theme, l.area, buf);
     }
     if let Some(pos) = cursor {
         frame.set_cursor_position(pos);
@@ -131,8 +140,13 @@ fn placeholder(state: &AppState, side: Side) -> Option<(String, bool)> {
 }
 
 /// The text that follows the pointer while dragging, just right of it.
-fn draw_ghost(drag: &crate::app::drag::DragState, area: Rect, buf: &mut ratatui::buffer::Buffer) {
-    let text = format!(" {} ", text::sanitize(&drag.ghost()));
+fn draw_ghost(
+    drag: &crate::app::drag::DragState,
+    theme: &Theme,
+    area: Rect,
+    buf: &mut ratatui::buffer::Buffer,
+) {
+    let text = format!(" {} ", crate::text::sanitize(&drag.ghost()));
     let width = unicode_width::UnicodeWidthStr::width(text.as_str()) as u16;
     let x = drag
         .pos
@@ -140,38 +154,5 @@ fn draw_ghost(drag: &crate::app::drag::DragState, area: Rect, buf: &mut ratatui:
         .saturating_add(1)
         .min(area.right().saturating_sub(width));
     let y = drag.pos.1.min(area.bottom().saturating_sub(1));
-    buf.set_stringn(x, y, &text, width as usize, theme::ghost());
-}
-
-/// Clears a centred box of at most `w` × `h`, draws a dialog's border and
-/// title there, and returns the area inside it.
-pub fn dialog_frame(
-    area: Rect,
-    w: u16,
-    h: u16,
-    title: &str,
-    buf: &mut ratatui::buffer::Buffer,
-) -> Rect {
-    use ratatui::widgets::{Block, Borders, Clear, Widget};
-    let area = centered(area, w, h);
-    Clear.render(area, buf);
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .title(title.to_string())
-        .style(theme::dialog());
-    let inner = block.inner(area);
-    block.render(area, buf);
-    inner
-}
-
-/// A rectangle of at most `w` × `h` in the middle of `area`.
-pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
-    let w = w.min(area.width);
-    let h = h.min(area.height);
-    Rect::new(
-        area.x + (area.width - w) / 2,
-        area.y + (area.height - h) / 2,
-        w,
-        h,
-    )
+    buf.set_stringn(x, y, &text, width as usize, theme.ghost());
 }

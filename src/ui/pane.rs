@@ -7,10 +7,10 @@ use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 
-use super::text::{fit, human_size, sanitize, short_time};
-use super::theme;
+use super::theme::Theme;
 use crate::app::pane::{PaneState, SortKey};
 use crate::engine::protocol::{Entry, EntryKind};
+use crate::text::{fit, human_size, sanitize, short_time};
 
 const SIZE_W: u16 = 7;
 const TIME_W: u16 = 12;
@@ -46,17 +46,19 @@ pub struct PaneView<'a> {
     /// Shown in the list area when there is nothing to list.
     pub placeholder: Option<(String, bool)>,
     pub this_year: i32,
+    pub theme: &'a Theme,
 }
 
 impl Widget for PaneView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let pane = self.pane;
+        let theme = self.theme;
         let block = Block::new()
             .borders(Borders::ALL)
             .border_style(if self.drop_target {
-                theme::drop_target()
+                theme.drop_target()
             } else {
-                theme::border(self.focused)
+                theme.border(self.focused)
             })
             .title(Line::from(format!(
                 " {} ",
@@ -65,14 +67,14 @@ impl Widget for PaneView<'_> {
                     area.width.saturating_sub(4) as usize
                 )
             )))
-            .title_bottom(footer(pane));
+            .title_bottom(footer(pane, theme));
         let inner = block.inner(area);
         block.render(area, buf);
         if inner.height == 0 || inner.width == 0 {
             return;
         }
         let cols = Columns::for_width(inner.width);
-        header(pane, &cols, Rect { height: 1, ..inner }, buf);
+        header(pane, &cols, theme, Rect { height: 1, ..inner }, buf);
         let list = Rect {
             y: inner.y + 1,
             height: inner.height - 1,
@@ -80,9 +82,9 @@ impl Widget for PaneView<'_> {
         };
         if let Some((text, is_error)) = &self.placeholder {
             let style = if *is_error {
-                theme::error()
+                theme.error()
             } else {
-                theme::dim()
+                theme.dim()
             };
             let area = Rect {
                 x: list.x + 1,
@@ -105,6 +107,7 @@ impl Widget for PaneView<'_> {
                 marked,
                 entry,
                 &cols,
+                theme,
                 Rect {
                     y,
                     height: 1,
@@ -119,7 +122,7 @@ impl Widget for PaneView<'_> {
     }
 }
 
-fn header(pane: &PaneState, cols: &Columns, area: Rect, buf: &mut Buffer) {
+fn header(pane: &PaneState, cols: &Columns, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let arrow = if pane.reverse { "↓" } else { "↑" };
     let mark = |k: SortKey, label: &str| {
         if pane.sort == k {
@@ -134,7 +137,7 @@ fn header(pane: &PaneState, cols: &Columns, area: Rect, buf: &mut Buffer) {
         area.y,
         mark(SortKey::Name, "Name"),
         cols.name as usize,
-        theme::header(),
+        theme.header(),
     );
     x += cols.name + 1;
     buf.set_stringn(
@@ -142,7 +145,7 @@ fn header(pane: &PaneState, cols: &Columns, area: Rect, buf: &mut Buffer) {
         area.y,
         format!("{:>w$}", mark(SortKey::Size, "Size"), w = SIZE_W as usize),
         SIZE_W as usize,
-        theme::header(),
+        theme.header(),
     );
     x += SIZE_W + 1;
     if cols.time {
@@ -151,12 +154,12 @@ fn header(pane: &PaneState, cols: &Columns, area: Rect, buf: &mut Buffer) {
             area.y,
             mark(SortKey::Time, "Modified"),
             TIME_W as usize,
-            theme::header(),
+            theme.header(),
         );
         x += TIME_W + 1;
     }
     if cols.perm {
-        buf.set_stringn(x, area.y, "Perm", PERM_W as usize, theme::header());
+        buf.set_stringn(x, area.y, "Perm", PERM_W as usize, theme.header());
     }
 }
 
@@ -165,6 +168,7 @@ fn draw_row(
     marked: bool,
     entry: &Entry,
     cols: &Columns,
+    theme: &Theme,
     area: Rect,
     buf: &mut Buffer,
     cursor: bool,
@@ -172,19 +176,19 @@ fn draw_row(
     year: i32,
 ) {
     let base = match entry.kind {
-        EntryKind::Dir => theme::dir(),
-        EntryKind::Symlink => theme::link(),
-        EntryKind::Other => theme::other(),
-        EntryKind::File if entry.is_hidden() => theme::hidden(),
-        EntryKind::File => theme::file(),
+        EntryKind::Dir => theme.dir(),
+        EntryKind::Symlink => theme.link(),
+        EntryKind::Other => theme.other(),
+        EntryKind::File if entry.is_hidden() => theme.hidden(),
+        EntryKind::File => theme.file(),
     };
     let base = if marked {
-        base.patch(theme::marked())
+        base.patch(theme.marked())
     } else {
         base
     };
     let style = if cursor {
-        base.patch(theme::cursor(focused))
+        base.patch(theme.cursor(focused))
     } else {
         base
     };
@@ -240,7 +244,7 @@ fn draw_row(
     }
 }
 
-fn footer(pane: &PaneState) -> Line<'static> {
+fn footer(pane: &PaneState, theme: &Theme) -> Line<'static> {
     let (shown, all) = pane.counts();
     let mut parts = vec![if shown == all {
         format!("{all} entries")
@@ -262,7 +266,7 @@ fn footer(pane: &PaneState) -> Line<'static> {
         parts.push("loading…".into());
     }
     let style = if pane.error.is_some() && pane.loaded {
-        theme::error()
+        theme.error()
     } else {
         Style::new()
     };

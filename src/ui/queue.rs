@@ -7,11 +7,11 @@ use ratatui::style::{Color, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Widget};
 
-use super::text::{fit, human_size, sanitize};
-use super::theme;
-use crate::app::state::AppState;
+use super::theme::Theme;
+use crate::app::state::{AppState, Panel};
 use crate::app::transfers::TransferRow;
 use crate::engine::protocol::{Direction, TransferState};
+use crate::text::{fit, human_size, sanitize};
 
 pub struct QueuePanel<'a>(pub &'a AppState);
 
@@ -43,24 +43,26 @@ fn percent(done: u64, total: u64) -> u64 {
     }
 }
 
-fn state_text(s: &TransferState) -> (String, Style) {
+fn state_text(s: &TransferState, theme: &Theme) -> (String, Style) {
     match s {
-        TransferState::Queued => ("queued".into(), theme::dim()),
+        TransferState::Queued => ("queued".into(), theme.dim()),
         TransferState::Running => ("running".into(), Style::new().fg(Color::Cyan)),
         TransferState::Retrying { attempt, reason } => (
             format!("retry {attempt}/5: {reason}"),
             Style::new().fg(Color::Yellow),
         ),
         TransferState::Done => ("done".into(), Style::new().fg(Color::Green)),
-        TransferState::Failed(why) => (format!("failed: {why}"), theme::error()),
+        TransferState::Failed(why) => (format!("failed: {why}"), theme.error()),
         TransferState::Cancelled => ("cancelled".into(), Style::new().fg(Color::Magenta)),
-        TransferState::Skipped(why) => (format!("skipped: {why}"), theme::dim()),
+        TransferState::Skipped(why) => (format!("skipped: {why}"), theme.dim()),
     }
 }
 
 impl Widget for QueuePanel<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let s = self.0;
+        let theme = &s.theme;
+        let focused = s.panel == Panel::Queue && s.dialog.is_none();
         let t = s.transfers.totals();
         let running = s
             .transfers
@@ -79,7 +81,7 @@ impl Widget for QueuePanel<'_> {
         );
         let block = Block::new()
             .borders(Borders::ALL)
-            .border_style(theme::border(s.queue_focused))
+            .border_style(theme.border(focused))
             .title(Line::from(title));
         let inner = block.inner(area);
         block.render(area, buf);
@@ -106,7 +108,7 @@ impl Widget for QueuePanel<'_> {
             bar(t.done, t.bytes, 22),
             percent(t.done, t.bytes),
         );
-        buf.set_stringn(inner.x, inner.y, fit(&total, w), w, theme::header());
+        buf.set_stringn(inner.x, inner.y, fit(&total, w), w, theme.header());
         let list = Rect {
             y: inner.y + 1,
             height: inner.height - 1,
@@ -115,7 +117,7 @@ impl Widget for QueuePanel<'_> {
         let rows = &s.transfers.rows;
         // Unless the user is in the queue, follow the work: start at the
         // first row still running or waiting (finished ones scroll away).
-        let offset = if s.queue_focused {
+        let offset = if focused {
             s.transfers.offset
         } else {
             let first_active = rows
@@ -127,7 +129,7 @@ impl Widget for QueuePanel<'_> {
         let end = (offset + list.height as usize).min(rows.len());
         for (i, index) in (offset..end).enumerate() {
             let y = list.y + i as u16;
-            let selected = s.queue_focused && index == s.transfers.cursor;
+            let selected = focused && index == s.transfers.cursor;
             draw_row(
                 &rows[index],
                 Rect {
@@ -137,18 +139,19 @@ impl Widget for QueuePanel<'_> {
                 },
                 buf,
                 selected,
+                theme,
             );
         }
     }
 }
 
-fn draw_row(r: &TransferRow, area: Rect, buf: &mut Buffer, selected: bool) {
+fn draw_row(r: &TransferRow, area: Rect, buf: &mut Buffer, selected: bool, theme: &Theme) {
     let w = area.width as usize;
     let arrow = match r.direction {
         Direction::Download => '↓',
         Direction::Upload => '↑',
     };
-    let (state, state_style) = state_text(&r.state);
+    let (state, state_style) = state_text(&r.state, theme);
     let size = r.size.map(human_size).unwrap_or_else(|| "?".into());
     let total = r.size.unwrap_or(0);
     let progress = || format!("{} {:>3}%", bar(r.done, total, 12), percent(r.done, total));
@@ -175,7 +178,7 @@ fn draw_row(r: &TransferRow, area: Rect, buf: &mut Buffer, selected: bool) {
         .max(12)
         .min(w.saturating_sub(10));
     let base = if selected {
-        theme::cursor(true)
+        theme.cursor(true)
     } else {
         Style::new()
     };

@@ -6,16 +6,16 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use super::text::sanitize;
-use super::theme;
 use crate::app::state::{AppState, ConnState};
+use crate::text::sanitize;
 
 pub struct StatusBar<'a>(pub &'a AppState);
 
 impl Widget for StatusBar<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let s = self.0;
-        buf.set_style(area, theme::status_bar());
+        let theme = &s.theme;
+        buf.set_style(area, theme.status_bar());
         let (mark, conn) = match &s.conn {
             ConnState::Idle => ("○", "not connected".to_string()),
             ConnState::Connecting { target } => ("…", format!("connecting to {target}")),
@@ -32,17 +32,17 @@ impl Widget for StatusBar<'_> {
         if let Some(code) = s.last_reply {
             spans.push(Span::styled(
                 format!("│ {code} "),
-                theme::wire(crate::engine::protocol::WireDir::Received, Some(code)).patch(
-                    theme::status_bar().fg(match code / 100 {
+                theme
+                    .wire(crate::engine::protocol::WireDir::Received, Some(code))
+                    .patch(theme.status_bar().fg(match code / 100 {
                         4 | 5 => ratatui::style::Color::LightRed,
                         _ => ratatui::style::Color::LightGreen,
-                    }),
-                ),
+                    })),
             ));
         }
         if let Some(msg) = &s.status {
             let style = if msg.is_error {
-                theme::status_bar().fg(ratatui::style::Color::LightRed)
+                theme.status_bar().fg(ratatui::style::Color::LightRed)
             } else {
                 Style::new()
             };

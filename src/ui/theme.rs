@@ -1,11 +1,10 @@
 //! Every style on screen, in one place.
 //!
-//! The colours come from a process-wide [`Theme`], set once at start-up from
-//! config.toml's `[theme]` table ([`set`]); until then, and when nothing is
-//! set, the built-in colours ([`Theme::DEFAULT`]) apply. Modifiers (bold,
-//! underline, reverse) are part of the design and not configurable.
-
-use std::sync::OnceLock;
+//! A [`Theme`] holds one colour per role, from config.toml's `[theme]` table
+//! (the built-in colours are [`Theme::DEFAULT`]); the app state holds the
+//! theme in force and the widgets ask it for their styles (`theme.header()`).
+//! Modifiers (bold, underline, reverse) are part of the design and not
+//! configurable.
 
 use ratatui::style::{Color, Modifier, Style};
 
@@ -194,20 +193,6 @@ pub fn parse_color(text: &str) -> Result<Option<Color>, String> {
     })
 }
 
-static THEME: OnceLock<Theme> = OnceLock::new();
-
-/// Sets the process-wide theme. Only the first call counts (returns false
-/// for later ones): set it once at start-up, before the first frame.
-pub fn set(theme: Theme) -> bool {
-    THEME.set(theme).is_ok()
-}
-
-/// The theme in force.
-pub fn current() -> &'static Theme {
-    static FALLBACK: Theme = Theme::DEFAULT;
-    THEME.get().unwrap_or(&FALLBACK)
-}
-
 fn fg(s: Style, c: Option<Color>) -> Style {
     match c {
         Some(c) => s.fg(c),
@@ -226,116 +211,111 @@ fn colours(f: Option<Color>, b: Option<Color>) -> Style {
     fg(bg(Style::new(), b), f)
 }
 
-pub fn border(focused: bool) -> Style {
-    let t = current();
-    if focused {
-        fg(Style::new(), t.border).add_modifier(Modifier::BOLD)
-    } else {
-        fg(Style::new(), t.border_inactive)
+/// The styles the widgets draw with, made from the theme's colours.
+impl Theme {
+    pub fn border(&self, focused: bool) -> Style {
+        if focused {
+            fg(Style::new(), self.border).add_modifier(Modifier::BOLD)
+        } else {
+            fg(Style::new(), self.border_inactive)
+        }
     }
-}
 
-pub fn header() -> Style {
-    fg(Style::new(), current().header).add_modifier(Modifier::BOLD)
-}
-
-pub fn dir() -> Style {
-    fg(Style::new(), current().directory).add_modifier(Modifier::BOLD)
-}
-
-pub fn file() -> Style {
-    fg(Style::new(), current().file)
-}
-
-pub fn link() -> Style {
-    fg(Style::new(), current().link)
-}
-
-pub fn other() -> Style {
-    fg(Style::new(), current().special)
-}
-
-pub fn hidden() -> Style {
-    fg(Style::new(), current().hidden)
-}
-
-pub fn cursor(focused: bool) -> Style {
-    let t = current();
-    if focused {
-        colours(t.cursor_fg, t.cursor_bg)
-    } else {
-        Style::new().add_modifier(Modifier::UNDERLINED)
+    pub fn header(&self) -> Style {
+        fg(Style::new(), self.header).add_modifier(Modifier::BOLD)
     }
-}
 
-pub fn error() -> Style {
-    fg(Style::new(), current().error).add_modifier(Modifier::BOLD)
-}
-
-pub fn dim() -> Style {
-    fg(Style::new(), current().dim)
-}
-
-pub fn status_bar() -> Style {
-    let t = current();
-    colours(t.status_fg, t.status_bg)
-}
-
-pub fn keybar_key() -> Style {
-    fg(Style::new(), current().keybar_key)
-}
-
-pub fn keybar_label() -> Style {
-    let t = current();
-    colours(t.keybar_label_fg, t.keybar_label_bg)
-}
-
-pub fn dialog() -> Style {
-    let t = current();
-    colours(t.dialog_fg, t.dialog_bg)
-}
-
-pub fn input(focused: bool) -> Style {
-    let t = current();
-    if focused {
-        colours(t.input_fg, t.input_bg)
-    } else {
-        colours(t.input_inactive_fg, t.input_inactive_bg)
+    pub fn dir(&self) -> Style {
+        fg(Style::new(), self.directory).add_modifier(Modifier::BOLD)
     }
-}
 
-/// Protocol log colours by reply class, as FTP people read them.
-pub fn wire(dir: WireDir, code: Option<u16>) -> Style {
-    let t = current();
-    let c = match dir {
-        WireDir::Sent => t.log_sent,
-        WireDir::Info => t.log_info,
-        WireDir::Received => match code.map(|c| c / 100) {
-            Some(1) => t.log_1xx,
-            Some(2) => t.log_2xx,
-            Some(3) => t.log_3xx,
-            Some(4) => t.log_4xx,
-            Some(5) => t.log_5xx,
-            _ => None,
-        },
-    };
-    fg(Style::new(), c)
-}
+    pub fn file(&self) -> Style {
+        fg(Style::new(), self.file)
+    }
 
-/// Marked entries, as in mc.
-pub fn marked() -> Style {
-    fg(Style::new(), current().marked).add_modifier(Modifier::BOLD)
-}
+    pub fn link(&self) -> Style {
+        fg(Style::new(), self.link)
+    }
 
-/// The pane a drag would drop into.
-pub fn drop_target() -> Style {
-    fg(Style::new(), current().drop_target).add_modifier(Modifier::BOLD | Modifier::REVERSED)
-}
+    pub fn other(&self) -> Style {
+        fg(Style::new(), self.special)
+    }
 
-/// The drag ghost that follows the pointer.
-pub fn ghost() -> Style {
-    let t = current();
-    colours(t.ghost_fg, t.ghost_bg)
+    pub fn hidden(&self) -> Style {
+        fg(Style::new(), self.hidden)
+    }
+
+    pub fn cursor(&self, focused: bool) -> Style {
+        if focused {
+            colours(self.cursor_fg, self.cursor_bg)
+        } else {
+            Style::new().add_modifier(Modifier::UNDERLINED)
+        }
+    }
+
+    pub fn error(&self) -> Style {
+        fg(Style::new(), self.error).add_modifier(Modifier::BOLD)
+    }
+
+    pub fn dim(&self) -> Style {
+        fg(Style::new(), self.dim)
+    }
+
+    pub fn status_bar(&self) -> Style {
+        colours(self.status_fg, self.status_bg)
+    }
+
+    pub fn keybar_key(&self) -> Style {
+        fg(Style::new(), self.keybar_key)
+    }
+
+    pub fn keybar_label(&self) -> Style {
+        colours(self.keybar_label_fg, self.keybar_label_bg)
+    }
+
+    pub fn dialog(&self) -> Style {
+        colours(self.dialog_fg, self.dialog_bg)
+    }
+
+    pub fn input(&self, focused: bool) -> Style {
+        if focused {
+            colours(self.input_fg, self.input_bg)
+        } else {
+            colours(self.input_inactive_fg, self.input_inactive_bg)
+        }
+    }
+
+    /// Protocol log colours by reply class, as FTP people read them.
+    pub fn wire(&self, dir: WireDir, code: Option<u16>) -> Style {
+        let c = match dir {
+            WireDir::Sent => self.log_sent,
+            WireDir::Info => self.log_info,
+            WireDir::Received => match code.map(|c| c / 100) {
+                Some(1) => self.log_1xx,
+                Some(2) => self.log_2xx,
+                Some(3) => self.log_3xx,
+                Some(4) => self.log_4xx,
+                Some(5) => self.log_5xx,
+                _ => None,
+            },
+        };
+        fg(Style::new(), c)
+    }
+
+    /// Marked entries, as in mc.
+    pub fn marked(&self) -> Style {
+        fg(Style::new(), self.marked).add_modifier(Modifier::BOLD)
+    }
+
+    /// The pane a drag would drop into.
+    pub fn drop_target(&self) -> Style {
+        fg(Style::new(), self.drop_target).add_modifier(Modifier::BOLD | Modifier::REVERSED)
+    }
+
+    /// The drag ghost that follows the pointer.
+    pub fn ghost(&self) -> Style {
+        colours(self.ghost_fg, self.ghost_bg)
+    }
 }
 
 #[cfg(test)]
@@ -379,17 +359,49 @@ mod tests {
 
     #[test]
     fn the_default_theme_draws_todays_styles() {
-        // Without `set`, the styles are the built-in ones.
-        assert_eq!(file(), Style::new());
+        let t = Theme::DEFAULT;
+        assert_eq!(t.file(), Style::new());
         assert_eq!(
-            border(true),
+            t.border(true),
             Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD)
         );
-        assert_eq!(cursor(true), Style::new().bg(Color::Cyan).fg(Color::Black));
         assert_eq!(
-            wire(WireDir::Received, Some(250)),
+            t.cursor(true),
+            Style::new().bg(Color::Cyan).fg(Color::Black)
+        );
+        assert_eq!(
+            t.wire(WireDir::Received, Some(250)),
             Style::new().fg(Color::Green)
         );
-        assert_eq!(wire(WireDir::Received, None), Style::new());
+        assert_eq!(t.wire(WireDir::Received, None), Style::new());
+    }
+
+    #[test]
+    fn styles_follow_the_colours_of_their_theme() {
+        let custom = Theme {
+            border: Some(Color::Red),
+            file: Some(Color::Indexed(238)),
+            cursor_bg: None,
+            log_2xx: Some(Color::Rgb(0xff, 0x88, 0)),
+            ..Theme::DEFAULT
+        };
+        assert_eq!(
+            custom.border(true),
+            Style::new().fg(Color::Red).add_modifier(Modifier::BOLD)
+        );
+        assert_eq!(custom.file(), Style::new().fg(Color::Indexed(238)));
+        // `None` leaves the terminal's colour: only the foreground is set.
+        assert_eq!(custom.cursor(true), Style::new().fg(Color::Black));
+        assert_eq!(
+            custom.wire(WireDir::Received, Some(226)),
+            Style::new().fg(Color::Rgb(0xff, 0x88, 0))
+        );
+        // Untouched roles keep the built-in colours.
+        assert_eq!(
+            custom.status_bar(),
+            Style::new().bg(Color::Blue).fg(Color::White)
+        );
+        // Two themes side by side: nothing is process-wide.
+        assert_eq!(Theme::DEFAULT.file(), Style::new());
     }
 }

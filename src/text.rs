@@ -1,4 +1,6 @@
-//! Turning data into safe, compact text for the screen.
+//! Turning data into safe, compact text, for the screen (`ui/`) and for
+//! the headless commands' output (`headless/`) alike: server strings made
+//! safe to print, sizes, `ls`-style times, padding, cutting to a width.
 
 use std::borrow::Cow;
 

@@ -1,0 +1,318 @@
+//! The panes' half of `update`: moving, opening folders, going up,
+//! re-reading, sorting, hidden files, the filter, marks (one by one, all,
+//! by pattern), the mouse over a pane, and the engine's listings. Acts on
+//! the focused pane unless told which.
+
+use std::time::Instant;
+
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::dialog::{ConnectForm, Dialog, PatternPrompt};
+use super::effects::Update;
+use super::keymap::is_plain;
+use super::motion::Motion;
+use super::pane::{SortKey, parent_of};
+use super::requests;
+use super::state::{AppState, Click, ConnState, Panel};
+use crate::engine::protocol::{EngineError, Entry, EntryKind, RequestId, Side};
+use std::path::PathBuf;
+
+pub fn move_cursor(state: &mut AppState, motion: Motion) {
+    let side = state.focus;
+    let height = state.list_height(side);
+    state
+        .pane_mut(side)
+        .move_cursor(motion.rows(height), height);
+}
+
+/// Opens the folder under the cursor (`..` goes up).
+pub fn open_current(state: &mut AppState, out: &mut Update) {
+    let side = state.focus;
+    let Some(entry) = state.pane(side).current().cloned() else {
+        return out.unchanged();
+    };
+    if entry.name == ".." {
+        return go_up(state, out);
+    }
+    match entry.kind {
+        // A symlink may lead to a folder; listing it tells.
+        EntryKind::Dir | EntryKind::Symlink => {
+            let path = state.pane(side).path.join(&entry.name);
+            requests::list_if_online(state, side, path, None, out);
+        }
+        EntryKind::File | EntryKind::Other => {
+            state.set_status(format!("{} is not a folder", entry.name), false);
+        }
+    }
+}
+
+/// Lists the parent folder, with the cursor on the folder we came from.
+pub fn go_up(state: &mut AppState, out: &mut Update) {
+    let side = state.focus;
+    let pane = state.pane(side);
+    let Some(parent) = parent_of(&pane.path) else {
+        return out.unchanged();
+    };
+    let came_from = pane
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned());
+    requests::list_if_online(state, side, parent, came_from, out);
+}
+
+/// Re-reads the folder; an offline remote pane reconnects instead (or
+/// offers quick connect when there was no connection yet).
+pub fn reload(state: &mut AppState, out: &mut Update) {
+    let side = state.focus;
+    if side == Side::Remote && !state.is_connected() {
+        if matches!(state.conn, ConnState::Connecting { .. }) {
+            return out.unchanged();
+        }
+        match state.profile.clone() {
+            Some(p) => requests::connect(state, p, out),
+            None => {
+                let form = ConnectForm::new(None, state.default_mode);
+                state.dialog = Some(Dialog::Connect(form));
+            }
+        }
+        return;
+    }
+    let pane = state.pane(side);
+    let path = pane.path.clone();
+    let keep = pane.current().map(|e| e.name.clone());
+    requests::list_if_online(state, side, path, keep, out);
+}
+
+pub fn toggle_hidden(state: &mut AppState) {
+    let side = state.focus;
+    let height = state.list_height(side);
+    let pane = state.pane_mut(side);
+    pane.show_hidden = !pane.show_hidden;
+    pane.rebuild_view(None);
+    pane.scroll_to_cursor(height);
+    let shown = if pane.show_hidden { "shown" } else { "hidden" };
+    state.set_status(format!("Hidden files {shown}"), false);
+}
+
+/// Name, name reversed, size, size reversed, time, time reversed, name…
+pub fn cycle_sort(state: &mut AppState) {
+    let side = state.focus;
+    let height = state.list_height(side);
+    let pane = state.pane_mut(side);
+    (pane.sort, pane.reverse) = match (pane.sort, pane.reverse) {
+        (SortKey::Name, false) => (SortKey::Name, true),
+        (SortKey::Name, true) => (SortKey::Size, false),
+        (SortKey::Size, false) => (SortKey::Size, true),
+        (SortKey::Size, true) => (SortKey::Time, false),
+        (SortKey::Time, false) => (SortKey::Time, true),
+        (SortKey::Time, true) => (SortKey::Name, false),
+    };
+    pane.rebuild_view(None);
+    pane.scroll_to_cursor(height);
+}
+
+/// The filter line takes the keyboard.
+pub fn start_filter(state: &mut AppState) {
+    let side = state.focus;
+    state.pane_mut(side).filter_editing = true;
+}
+
+/// Keys while the filter line has the keyboard: typing narrows the pane.
+pub fn filter_key(state: &mut AppState, key: KeyEvent, out: &mut Update) {
+    let side = state.focus;
+    let height = state.list_height(side);
+    let pane = state.pane_mut(side);
+    match key.code {
+        KeyCode::Esc => {
+            pane.filter.clear();
+            pane.filter_editing = false;
+        }
+        KeyCode::Enter => pane.filter_editing = false,
+        KeyCode::Backspace => {
+            pane.filter.pop();
+        }
+        KeyCode::Up | KeyCode::Down | KeyCode::PageUp | KeyCode::PageDown => {
+            // Moving while filtering is natural; keep the filter open.
+            let motion = match key.code {
+                KeyCode::Up => Motion::Up,
+                KeyCode::Down => Motion::Down,
+                KeyCode::PageUp => Motion::PageUp,
+                _ => Motion::PageDown,
+            };
+            pane.move_cursor(motion.rows(height), height);
+            return;
+        }
+        KeyCode::Char(c) if is_plain(&key) => pane.filter.push(c),
+        _ => return out.unchanged(),
+    }
+    pane.rebuild_view(None);
+    pane.scroll_to_cursor(height);
+}
+
+/// Text pasted while the filter line has the keyboard.
+pub fn paste_filter(state: &mut AppState, text: &str, out: &mut Update) {
+    let side = state.focus;
+    let height = state.list_height(side);
+    let pane = state.pane_mut(side);
+    if !pane.filter_editing {
+        return out.unchanged();
+    }
+    pane.filter.push_str(text);
+    pane.rebuild_view(None);
+    pane.scroll_to_cursor(height);
+}
+
+/// Esc in a pane clears a filter left in place (as in mc's quick search).
+pub fn clear_filter(state: &mut AppState, out: &mut Update) {
+    let side = state.focus;
+    let height = state.list_height(side);
+    let pane = state.pane_mut(side);
+    if pane.filter.is_empty() {
+        return out.unchanged();
+    }
+    pane.filter.clear();
+    pane.rebuild_view(None);
+    pane.scroll_to_cursor(height);
+}
+
+/// Marks or unmarks the entry under the cursor and moves down.
+pub fn toggle_mark(state: &mut AppState) {
+    let side = state.focus;
+    let height = state.list_height(side);
+    let pane = state.pane_mut(side);
+    pane.toggle_mark();
+    pane.move_cursor(1, height);
+}
+
+pub fn invert_marks(state: &mut AppState) {
+    let side = state.focus;
+    state.pane_mut(side).invert_marks();
+}
+
+/// Opens the pattern prompt for `+` (mark) or `-` (unmark).
+pub fn ask_pattern(state: &mut AppState, mark: bool) {
+    state.dialog = Some(Dialog::Pattern(PatternPrompt {
+        mark,
+        input: "*".into(),
+        error: None,
+    }));
+}
+
+/// Keys in the pattern prompt.
+pub fn pattern_key(state: &mut AppState, key: KeyEvent, out: &mut Update) {
+    let Some(Dialog::Pattern(p)) = state.dialog.as_mut() else {
+        return out.unchanged();
+    };
+    match key.code {
+        KeyCode::Esc => state.dialog = None,
+        KeyCode::Backspace => {
+            p.input.pop();
+        }
+        KeyCode::Enter => match glob::Pattern::new(&p.input) {
+            Err(e) => p.error = Some(format!("Not a pattern: {e}")),
+            Ok(pattern) => {
+                let mark = p.mark;
+                state.dialog = None;
+                let side = state.focus;
+                let n = state.pane_mut(side).mark_matching(&pattern, mark);
+                let verb = if mark { "Marked" } else { "Unmarked" };
+                state.set_status(
+                    format!("{verb} {n} entries matching {}", pattern.as_str()),
+                    false,
+                );
+            }
+        },
+        KeyCode::Char(c) if is_plain(&key) => {
+            p.input.push(c);
+            p.error = None;
+        }
+        _ => out.unchanged(),
+    }
+}
+
+/// Text pasted into the pattern prompt.
+pub fn paste_pattern(state: &mut AppState, text: &str) {
+    if let Some(Dialog::Pattern(p)) = state.dialog.as_mut() {
+        p.input.push_str(text);
+    }
+}
+
+/// The wheel over a pane scrolls it, dragging the cursor along only when
+/// it would leave the screen.
+pub fn scroll(state: &mut AppState, side: Side, rows: isize) {
+    let height = state.list_height(side);
+    state.pane_mut(side).scroll(rows, height);
+}
+
+/// A click on a pane: it takes the keyboard.
+pub fn focus(state: &mut AppState, side: Side) {
+    state.focus = side;
+    state.panel = Panel::Panes;
+}
+
+/// A click on a row: the pane takes the keyboard and the cursor goes there.
+pub fn click_row(state: &mut AppState, side: Side, row: usize, now: Instant) {
+    focus(state, side);
+    let height = state.list_height(side);
+    state.pane_mut(side).set_cursor(row, height);
+    state.last_click = Some(Click { at: now, side, row });
+}
+
+/// The second click of a double click opens the row.
+pub fn double_click_row(state: &mut AppState, side: Side, row: usize, out: &mut Update) {
+    focus(state, side);
+    let height = state.list_height(side);
+    state.pane_mut(side).set_cursor(row, height);
+    state.last_click = None;
+    state.drag = None;
+    open_current(state, out);
+}
+
+/// A listing arrived. One the pane no longer waits for is dropped: the
+/// user has moved on.
+pub fn on_listing(
+    state: &mut AppState,
+    req: RequestId,
+    side: Side,
+    path: PathBuf,
+    entries: Vec<Entry>,
+    out: &mut Update,
+) {
+    let height = state.list_height(side);
+    let pane = state.pane_mut(side);
+    let Some(pending) = pane.pending.take_if(|p| p.req == req) else {
+        return out.unchanged();
+    };
+    pane.set_listing(path, entries, pending.select.as_deref());
+    pane.scroll_to_cursor(height);
+}
+
+/// A listing failed. That is not an empty folder: the old entries stay,
+/// and a pane that never loaded shows the error itself.
+pub fn on_listing_failed(
+    state: &mut AppState,
+    req: RequestId,
+    side: Side,
+    path: PathBuf,
+    error: EngineError,
+    out: &mut Update,
+) {
+    let pane = state.pane_mut(side);
+    if pane.pending.take_if(|p| p.req == req).is_none() {
+        return out.unchanged();
+    }
+    pane.error = Some(error.to_string());
+    state.set_status(format!("Cannot open {}: {error}", path.display()), true);
+}
+
+/// Files came or went in a folder (a transfer finished): a pane showing it
+/// re-reads it, unless it is already reading or offline.
+pub fn on_folder_changed(state: &mut AppState, side: Side, path: PathBuf, out: &mut Update) {
+    let pane = state.pane(side);
+    let connected = side == Side::Local || state.is_connected();
+    if pane.path != path || pane.pending.is_some() || !connected {
+        return out.unchanged();
+    }
+    let keep = pane.current().map(|e| e.name.clone());
+    out.send(requests::list(state, side, path, keep));
+}
