@@ -152,6 +152,7 @@ async fn async_main(cli: Cli) -> ExitCode {
             let mut engine_config = EngineConfig {
                 transfer: cfg.transfer_config(),
                 keepalive: cfg.keepalive,
+                connector: wharf::engine::session::Connector::new(),
             };
             if let Some(n) = cli.connections {
                 engine_config.transfer.connections = usize::from(n);

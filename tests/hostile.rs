@@ -10,7 +10,7 @@ use std::time::Duration;
 use fake_ftp::{FakeServer, Script};
 use wharf::cli::parse_url;
 use wharf::engine::protocol::{ConnectProfile, DataMode, EngineError, Timeouts};
-use wharf::engine::session::Session;
+use wharf::engine::session::{Connector, Session};
 use wharf::engine::wire_log::WireSink;
 
 const LISTING: &[u8] = b"-rw-r--r--    1 0        0              12 Jan 02  2024 hello.txt\r\n";
@@ -29,7 +29,7 @@ fn sink() -> WireSink {
 
 async fn open(script: Script) -> Result<Session, EngineError> {
     let server = FakeServer::start(script).await;
-    let r = Session::open(profile(&server, 5), sink()).await;
+    let r = Connector::new().open(profile(&server, 5), sink()).await;
     drop(server);
     r
 }
@@ -106,7 +106,8 @@ async fn refused_epsv_falls_back_to_pasv_and_ignores_the_advertised_address() {
             l2.lock().expect("lock").push(text);
         }
     });
-    let mut s = Session::open(profile(&server, 5), sink)
+    let mut s = Connector::new()
+        .open(profile(&server, 5), sink)
         .await
         .expect("login");
     let first = s.list("/").await.expect("list via PASV");
@@ -136,7 +137,8 @@ async fn an_unparseable_pasv_reply_is_an_error() {
         ..Script::default()
     })
     .await;
-    let mut s = Session::open(profile(&server, 5), sink())
+    let mut s = Connector::new()
+        .open(profile(&server, 5), sink())
         .await
         .expect("login");
     let err = s.list("/").await.expect_err("must fail");
@@ -154,7 +156,8 @@ async fn a_silent_server_times_out_and_the_connection_is_not_reused() {
         ..Script::default()
     })
     .await;
-    let mut s = Session::open(profile(&server, 1), sink())
+    let mut s = Connector::new()
+        .open(profile(&server, 1), sink())
         .await
         .expect("login");
     let started = std::time::Instant::now();
@@ -218,7 +221,8 @@ async fn a_421_closes_the_session() {
         ..Script::default()
     })
     .await;
-    let mut s = Session::open(profile(&server, 5), sink())
+    let mut s = Connector::new()
+        .open(profile(&server, 5), sink())
         .await
         .expect("login");
     let err = s.list("/x").await.expect_err("must fail");
@@ -241,7 +245,11 @@ async fn a_refused_connection_and_an_unknown_host_are_clear_errors() {
         Timeouts::default(),
     )
     .expect("url");
-    let err = Session::open(p, sink()).await.err().expect("refused");
+    let err = Connector::new()
+        .open(p, sink())
+        .await
+        .err()
+        .expect("refused");
     assert!(err.to_string().contains("connection refused"), "{err}");
     let p = parse_url(
         "ftp://no-such-host.invalid/",
@@ -249,7 +257,11 @@ async fn a_refused_connection_and_an_unknown_host_are_clear_errors() {
         Timeouts::default(),
     )
     .expect("url");
-    let err = Session::open(p, sink()).await.err().expect("unknown host");
+    let err = Connector::new()
+        .open(p, sink())
+        .await
+        .err()
+        .expect("unknown host");
     assert!(matches!(err, EngineError::Resolve { .. }), "{err:?}");
 }
 

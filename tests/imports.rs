@@ -15,27 +15,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-/// Cycles that other branches are removing while this one is written. Each
-/// entry is the exact set of files of one strongly connected component; an
-/// entry that no longer matches a cycle fails the test too, so the list
-/// only shrinks. Nothing under `src/app/` or `src/ui/` may be listed.
-///
-/// The lead removes these with the rewrite of `engine/session/` and
-/// `engine/wire_log.rs`, and the split of `engine/transfer/` in parallel.
-/// Today one cycle: `browse.rs`, `transfer/mod.rs`, `transfer/worker.rs`
-/// and `wire_log.rs` import `super::EventTx` from `engine/mod.rs`, which
-/// declares them; `session/passive.rs` imports its parent's items.
-const KNOWN_ELSEWHERE: &[&[&str]] = &[&[
-    "engine/browse.rs",
-    "engine/mod.rs",
-    "engine/session/mod.rs",
-    "engine/session/passive.rs",
-    "engine/transfer/mod.rs",
-    "engine/transfer/plan.rs",
-    "engine/transfer/worker.rs",
-    "engine/wire_log.rs",
-]];
-
 /// One file's module path (`["app", "update"]`) and its text.
 struct Source {
     module: Vec<String>,
@@ -554,30 +533,9 @@ fn the_crate_has_no_import_cycles() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let g = graph(&read_sources(&src));
     assert!(g.len() > 20, "too few files read: {:?}", g.keys());
-    let known: Vec<Vec<String>> = KNOWN_ELSEWHERE
-        .iter()
-        .map(|scc| {
-            let mut v: Vec<String> = scc.iter().map(|f| f.to_string()).collect();
-            v.sort();
-            v
-        })
-        .collect();
-    for scc in &known {
-        let ui = scc
-            .iter()
-            .find(|f| f.starts_with("app/") || f.starts_with("ui/"));
-        assert!(ui.is_none(), "{ui:?} may not be on KNOWN_ELSEWHERE");
-    }
-    let found = cycles(&g);
     let mut problems = String::new();
-    for scc in found.iter().filter(|scc| !known.contains(scc)) {
-        problems.push_str(&describe(&g, scc));
-    }
-    for scc in known.iter().filter(|scc| !found.contains(scc)) {
-        problems.push_str(&format!(
-            "KNOWN_ELSEWHERE lists a cycle that is gone (remove it): {}\n",
-            scc.join(", ")
-        ));
+    for scc in cycles(&g) {
+        problems.push_str(&describe(&g, &scc));
     }
     assert!(problems.is_empty(), "\n{problems}");
 }

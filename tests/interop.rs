@@ -26,7 +26,7 @@ use wharf::engine::protocol::{
     BatchId, Command, ConnId, ConnectProfile, DataMode, Direction, EngineError, Entry, EntryKind,
     Event, OnExisting, TransferItem, TransferRequest, TransferState,
 };
-use wharf::engine::session::Session;
+use wharf::engine::session::Connector;
 use wharf::engine::transfer::TransferConfig;
 use wharf::engine::wire_log::WireSink;
 
@@ -50,7 +50,8 @@ async fn browse(var: &str, mode: DataMode) {
             l2.lock().expect("log").push(text);
         }
     });
-    let mut s = Session::open(profile, sink)
+    let mut s = Connector::new()
+        .open(profile, sink)
         .await
         .unwrap_or_else(|e| panic!("{var}: {e}"));
     let home = s.start_path();
@@ -114,7 +115,8 @@ async fn wrong_password(var: &str) {
         return;
     };
     profile.password = Some("definitely-wrong".into());
-    let err = Session::open(profile, WireSink::new(|_| {}))
+    let err = Connector::new()
+        .open(profile, WireSink::new(|_| {}))
         .await
         .err()
         .expect("login must fail");
@@ -214,7 +216,10 @@ fn nested_hashes() -> BTreeMap<String, String> {
 
 /// Removes a remote tree over FTP (files, then folders, deepest first).
 async fn remove_remote_tree(profile: &ConnectProfile, root: &str) {
-    let Ok(mut s) = Session::open(profile.clone(), WireSink::new(|_| {})).await else {
+    let Ok(mut s) = Connector::new()
+        .open(profile.clone(), WireSink::new(|_| {}))
+        .await
+    else {
         return;
     };
     let mut folders = vec![root.to_string()];
@@ -292,7 +297,8 @@ async fn transfers(var: &str, mode: DataMode) {
         std::process::id()
     );
     {
-        let mut s = Session::open(profile.clone(), WireSink::new(|_| {}))
+        let mut s = Connector::new()
+            .open(profile.clone(), WireSink::new(|_| {}))
             .await
             .unwrap_or_else(|e| panic!("{var}: {e}"));
         s.mkdir(&folder)

@@ -13,7 +13,7 @@ use fake_ftp::{FakeServer, Script};
 use wharf::cli::parse_url;
 use wharf::engine::Event;
 use wharf::engine::protocol::{ConnectProfile, DataMode, Timeouts};
-use wharf::engine::session::{Fetch, Session};
+use wharf::engine::session::{Connector, Fetch, Session};
 use wharf::engine::wire_log::WireSink;
 
 const LISTING: &[u8] = b"-rw-r--r--    1 0        0              12 Jan 02  2024 hello.txt\r\n";
@@ -63,7 +63,10 @@ async fn fetch(s: &mut Session, path: &str) -> Vec<u8> {
 async fn commands_go_out_together_once_a_transfer_has_worked() {
     let server = FakeServer::start(script()).await;
     let (sink, _) = recording();
-    let mut s = Session::open(profile(&server), sink).await.expect("login");
+    let mut s = Connector::new()
+        .open(profile(&server), sink)
+        .await
+        .expect("login");
     for dir in ["/pub", "/other"] {
         assert_eq!(s.list(dir).await.expect("list")[0].name, "hello.txt");
     }
@@ -106,7 +109,10 @@ async fn replies_out_of_order_cost_a_new_connection_not_a_wrong_answer() {
     })
     .await;
     let (sink, lines) = recording();
-    let mut s = Session::open(profile(&server), sink).await.expect("login");
+    let mut s = Connector::new()
+        .open(profile(&server), sink)
+        .await
+        .expect("login");
     // The first listing sends its CWD alone; the second in one write with
     // EPSV and LIST, and the server answers EPSV first.
     for (round, dir) in ["/pub", "/other", "/third"].into_iter().enumerate() {
@@ -139,7 +145,10 @@ async fn a_login_answered_out_of_order_is_done_again_one_command_at_a_time() {
     })
     .await;
     let (sink, _) = recording();
-    let mut s = Session::open(profile(&server), sink).await.expect("login");
+    let mut s = Connector::new()
+        .open(profile(&server), sink)
+        .await
+        .expect("login");
     assert_eq!(s.info().home, "/");
     assert_eq!(s.list("/pub").await.expect("list")[0].name, "hello.txt");
     assert_eq!(
@@ -161,7 +170,7 @@ async fn against_a_dropping_server(what: &str) -> (FakeServer, Vec<String>) {
     let (sink, lines) = recording();
     let mut p = profile(&server);
     p.timeouts.reply = Duration::from_millis(700);
-    let mut s = Session::open(p, sink).await.expect("login");
+    let mut s = Connector::new().open(p, sink).await.expect("login");
     for dir in ["/pub", "/other", "/third"] {
         assert_eq!(s.list(dir).await.expect("list")[0].name, "hello.txt");
     }

@@ -7,9 +7,9 @@ use std::path::PathBuf;
 
 use tokio::sync::mpsc;
 
-use super::EventTx;
+use super::protocol::EventTx;
 use super::protocol::{ConnId, ConnectProfile, EngineError, Event, RequestId, Side};
-use super::session::Session;
+use super::session::Connector;
 use super::wire_log::WireSink;
 
 /// Work for the browse session.
@@ -41,10 +41,11 @@ pub fn spawn(
     conn: ConnId,
     profile: ConnectProfile,
     keepalive: Option<std::time::Duration>,
+    connector: Connector,
     events: EventTx,
 ) -> BrowseHandle {
     let (tx, rx) = mpsc::unbounded_channel();
-    let task = tokio::spawn(run(conn, profile, keepalive, rx, events));
+    let task = tokio::spawn(run(conn, profile, keepalive, connector, rx, events));
     BrowseHandle { tx, task }
 }
 
@@ -52,6 +53,7 @@ async fn run(
     conn: ConnId,
     profile: ConnectProfile,
     keepalive: Option<std::time::Duration>,
+    connector: Connector,
     mut rx: mpsc::UnboundedReceiver<BrowseRequest>,
     events: EventTx,
 ) {
@@ -60,7 +62,7 @@ async fn run(
         conn,
         host: profile.authority(),
     });
-    let mut session = match Session::open(profile.clone(), sink.clone()).await {
+    let mut session = match connector.open(profile.clone(), sink.clone()).await {
         Ok(s) => s,
         Err(reason) => {
             let _ = events.send(Event::Disconnected {
@@ -113,7 +115,7 @@ async fn run(
                 // replaced once, transparently; a listing is safe to repeat.
                 if result.is_err() && !session.is_usable() {
                     sink.info("The control connection is no longer usable; opening a new one");
-                    match Session::open(profile.clone(), sink.clone()).await {
+                    match connector.open(profile.clone(), sink.clone()).await {
                         Ok(fresh) => {
                             session = fresh;
                             result = session.list(&remote).await;

@@ -1,9 +1,13 @@
 //! The engine: owns every connection, and the file-system calls of
 //! listings and transfers. The UI talks to it only through [`Command`]s and
-//! [`Event`]s; its starter ([`spawn`], then [`EngineHandle::split`]) keeps
-//! what stops it.
+//! [`Event`]s (`protocol.rs`); `dispatcher.rs` routes them.
+//!
+//! Like every `mod.rs` here, this file only declares and re-exports: the
+//! files below import each other, never their parent, so the crate's
+//! import graph has no cycle (`tests/imports.rs`).
 
 pub mod browse;
+pub mod dispatcher;
 pub mod entry;
 pub mod listing;
 pub mod local;
@@ -13,194 +17,7 @@ pub mod session;
 pub mod transfer;
 pub mod wire_log;
 
-use tokio::sync::mpsc;
-
-use protocol::Side;
-pub use protocol::{Command, Event};
-
-/// Engine → UI. Unbounded because the UI drains it completely on every turn
-/// of its loop and every producer is rate-limited (one event per request,
-/// throttled progress), so it cannot grow without bound in practice.
-pub type EventTx = mpsc::UnboundedSender<Event>;
-
-/// The UI's ends of the two channels.
-pub struct EngineHandle {
-    pub commands: mpsc::UnboundedSender<Command>,
-    pub events: mpsc::UnboundedReceiver<Event>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl EngineHandle {
-    /// Asks the engine to close its connections and waits (briefly) for it.
-    pub async fn shutdown(self) {
-        self.split().2.shutdown().await;
-    }
-
-    /// The command sender and the event receiver, to hand to a UI, and
-    /// what stops the engine, which its starter keeps.
-    pub fn split(
-        self,
-    ) -> (
-        mpsc::UnboundedSender<Command>,
-        mpsc::UnboundedReceiver<Event>,
-        EngineStop,
-    ) {
-        let stop = EngineStop {
-            commands: self.commands.clone(),
-            task: self.task,
-        };
-        (self.commands, self.events, stop)
-    }
-}
-
-/// Stops a running engine: see [`EngineHandle::split`].
-pub struct EngineStop {
-    commands: mpsc::UnboundedSender<Command>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl EngineStop {
-    /// Asks the engine to close its connections and waits (briefly) for it.
-    pub async fn shutdown(self) {
-        let _ = self.commands.send(Command::Shutdown);
-        let _ = tokio::time::timeout(std::time::Duration::from_secs(3), self.task).await;
-    }
-}
-
-/// How the engine behaves beyond each connection's own profile.
-#[derive(Debug, Default)]
-pub struct EngineConfig {
-    pub transfer: transfer::TransferConfig,
-    /// NOOP on an idle browse connection this often (None: never).
-    pub keepalive: Option<std::time::Duration>,
-}
-
-/// The keepalive interval when none is configured.
-pub const DEFAULT_KEEPALIVE: std::time::Duration = std::time::Duration::from_secs(60);
-
-/// Starts the engine on the current tokio runtime, with default settings.
-pub fn spawn() -> EngineHandle {
-    spawn_configured(EngineConfig {
-        keepalive: Some(DEFAULT_KEEPALIVE),
-        ..EngineConfig::default()
-    })
-}
-
-/// Starts the engine with the given transfer settings (others default).
-pub fn spawn_with(transfer: transfer::TransferConfig) -> EngineHandle {
-    spawn_configured(EngineConfig {
-        transfer,
-        keepalive: Some(DEFAULT_KEEPALIVE),
-    })
-}
-
-/// Starts the engine with the given settings.
-pub fn spawn_configured(config: EngineConfig) -> EngineHandle {
-    let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
-    let (ev_tx, ev_rx) = mpsc::unbounded_channel();
-    let task = tokio::spawn(run(cmd_rx, ev_tx, config));
-    EngineHandle {
-        commands: cmd_tx,
-        events: ev_rx,
-        task,
-    }
-}
-
-async fn run(
-    mut commands: mpsc::UnboundedReceiver<Command>,
-    events: EventTx,
-    config: EngineConfig,
-) {
-    let mut remote: Option<browse::BrowseHandle> = None;
-    let transfers = transfer::spawn(events.clone(), config.transfer);
-    while let Some(cmd) = commands.recv().await {
-        match cmd {
-            Command::Connect { conn, profile } => {
-                transfers.send(transfer::Msg::Profile(Some(profile.clone())));
-                let old = remote.replace(browse::spawn(
-                    conn,
-                    profile,
-                    config.keepalive,
-                    events.clone(),
-                ));
-                if let Some(old) = old {
-                    tokio::spawn(old.close());
-                }
-            }
-            Command::Disconnect => {
-                // Running transfers finish on their own connections; no new ones start.
-                transfers.send(transfer::Msg::Profile(None));
-                if let Some(old) = remote.take() {
-                    tokio::spawn(old.close());
-                }
-            }
-            Command::List {
-                req,
-                side: Side::Local,
-                path,
-            } => {
-                let events = events.clone();
-                tokio::spawn(async move {
-                    let p = path.clone();
-                    let result = tokio::task::spawn_blocking(move || local::list(&p)).await;
-                    let ev = match result {
-                        Ok(Ok(entries)) => Event::Listing {
-                            req,
-                            side: Side::Local,
-                            path,
-                            entries,
-                        },
-                        Ok(Err(error)) => Event::Failed {
-                            req,
-                            side: Side::Local,
-                            path,
-                            error,
-                        },
-                        Err(e) => Event::Failed {
-                            req,
-                            side: Side::Local,
-                            error: protocol::EngineError::Local {
-                                path: path.display().to_string(),
-                                reason: format!("listing stopped: {e}"),
-                            },
-                            path,
-                        },
-                    };
-                    let _ = events.send(ev);
-                });
-            }
-            Command::List {
-                req,
-                side: Side::Remote,
-                path,
-            } => match &remote {
-                Some(h)
-                    if h.send(browse::BrowseRequest::List {
-                        req,
-                        path: path.clone(),
-                    }) => {}
-                _ => {
-                    let _ = events.send(browse::not_connected(req, path));
-                }
-            },
-            Command::Transfer(req) => transfers.send(transfer::Msg::Request(req)),
-            Command::CancelTransfer(id) => transfers.send(transfer::Msg::Cancel(id)),
-            Command::CancelAllTransfers => transfers.send(transfer::Msg::CancelAll),
-            Command::RetryTransfers(ids) => transfers.send(transfer::Msg::Retry(ids)),
-            Command::Resolve {
-                ask,
-                choice,
-                for_all,
-            } => transfers.send(transfer::Msg::Resolve {
-                ask,
-                choice,
-                for_all,
-            }),
-            Command::Shutdown => break,
-        }
-    }
-    transfers.shutdown().await;
-    if let Some(r) = remote {
-        r.close().await;
-    }
-}
+pub use dispatcher::{
+    DEFAULT_KEEPALIVE, EngineConfig, EngineHandle, EngineStop, spawn, spawn_configured, spawn_with,
+};
+pub use protocol::{Command, Event, EventTx};

@@ -251,6 +251,11 @@ pub enum WireDir {
     Info,
 }
 
+/// Engine → UI. Unbounded because the UI drains it completely on every turn
+/// of its loop and every producer is rate-limited (one event per request,
+/// throttled progress), so it cannot grow without bound in practice.
+pub type EventTx = tokio::sync::mpsc::UnboundedSender<Event>;
+
 /// Engine → UI.
 #[derive(Debug, Clone)]
 pub enum Event {

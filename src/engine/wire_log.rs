@@ -43,7 +43,7 @@ impl WireSink {
 
     /// A sink that sends its lines as engine events, each prefixed with
     /// `label` (e.g. `[T2] `) so lines of several connections can be told apart.
-    pub fn to_events(events: super::EventTx, label: &str) -> Self {
+    pub fn to_events(events: super::protocol::EventTx, label: &str) -> Self {
         let label = label.to_string();
         WireSink::new(move |e| {
             let e = match e {

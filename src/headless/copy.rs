@@ -16,7 +16,7 @@ use crate::engine::protocol::{
     BatchId, ConnectProfile, Direction, Event, OnExisting, TransferId, TransferItem,
     TransferRequest, TransferState,
 };
-use crate::engine::session::Session;
+use crate::engine::session::{Connector, Session};
 use crate::engine::transfer::{self, Msg, TransferConfig, TransferHandle};
 use crate::text::sanitize;
 
@@ -60,6 +60,9 @@ struct Outcome {
 /// dispatcher would also open a browse connection, a login (43 ms of
 /// vsftpd's CPU) that nothing here would use.
 pub struct Engine {
+    /// The look-up session is opened through it too: what it learns about
+    /// the server holds for the transfer connections.
+    pub connector: Connector,
     transfers: TransferHandle,
     events: mpsc::UnboundedReceiver<Event>,
 }
@@ -80,9 +83,14 @@ pub fn start_engine(profile: &ConnectProfile, args: &CopyArgs) -> Engine {
         ..TransferConfig::default()
     };
     let (tx, events) = mpsc::unbounded_channel();
-    let transfers = transfer::spawn(tx, config);
+    let connector = Connector::new();
+    let transfers = transfer::spawn(tx, config, connector.clone());
     transfers.send(Msg::Profile(Some(profile.clone())));
-    Engine { transfers, events }
+    Engine {
+        connector,
+        transfers,
+        events,
+    }
 }
 
 /// Runs the copy on the engine (from [`start_engine`]) and returns the exit

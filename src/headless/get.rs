@@ -17,7 +17,7 @@ use crate::text::sanitize;
 pub async fn get(profile: ConnectProfile, local: PathBuf, args: CopyArgs) -> i32 {
     let started = Instant::now();
     let engine = copy::start_engine(&profile, &args);
-    let found = match look_up(&profile, args.verbose).await {
+    let found = match look_up(&engine.connector, &profile, args.verbose).await {
         Ok(found) => found,
         Err(code) => {
             engine.shutdown().await;

@@ -4,7 +4,7 @@
 use super::copy;
 use super::shared::{EXIT_FAILED, stderr_sink};
 use crate::engine::protocol::ConnectProfile;
-use crate::engine::session::{RemoteKind, Session};
+use crate::engine::session::{Connector, RemoteKind, Session};
 use crate::text::sanitize;
 
 /// What the URL's path names.
@@ -19,8 +19,12 @@ pub struct Found {
 
 /// Logs in on a session of our own and finds out what the URL's path
 /// names. Errors are printed; the exit status comes back.
-pub async fn look_up(profile: &ConnectProfile, verbose: bool) -> Result<Found, i32> {
-    let mut session = match Session::open(profile.clone(), stderr_sink(verbose)).await {
+pub async fn look_up(
+    connector: &Connector,
+    profile: &ConnectProfile,
+    verbose: bool,
+) -> Result<Found, i32> {
+    let mut session = match connector.open(profile.clone(), stderr_sink(verbose)).await {
         Ok(s) => s,
         Err(e) => {
             eprintln!("wharf: {}: {e}", profile.authority());

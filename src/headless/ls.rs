@@ -5,14 +5,14 @@ use std::io::{self, BufWriter, Write};
 use chrono::Datelike;
 
 use crate::engine::protocol::{ConnectProfile, Entry, EntryKind};
-use crate::engine::session::Session;
+use crate::engine::session::Connector;
 use crate::text::{push_padded, push_short_time, sanitize};
 
 /// `wharf ls URL`: prints the folder as `ls -l` would and returns the exit code.
 pub async fn ls(profile: ConnectProfile, verbose: bool) -> i32 {
     let sink = super::shared::stderr_sink(verbose);
     let target = profile.authority();
-    let mut session = match Session::open(profile, sink).await {
+    let mut session = match Connector::new().open(profile, sink).await {
         Ok(s) => s,
         Err(e) => {
             eprintln!("wharf: {target}: {e}");

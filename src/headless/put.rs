@@ -32,7 +32,7 @@ pub async fn put(profile: ConnectProfile, locals: Vec<PathBuf>, args: CopyArgs) 
         return EXIT_FAILED;
     }
     let engine = copy::start_engine(&profile, &args);
-    let (remote, kind, session) = match look_up(&profile, args.verbose).await {
+    let (remote, kind, session) = match look_up(&engine.connector, &profile, args.verbose).await {
         Ok(found) => (found.path, found.kind, found.session),
         Err(code) => {
             engine.shutdown().await;

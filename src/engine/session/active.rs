@@ -14,10 +14,10 @@ use std::time::Duration;
 use suppaftp::Status;
 use tokio::net::{TcpListener, TcpStream};
 
+use super::core::{Session, line};
 use super::data::{Ahead, DataOp, Opened};
 use super::data_conn::DataConn;
 use super::failure::Failure;
-use super::{Session, line};
 use crate::engine::protocol::EngineError;
 
 impl Session {

@@ -3,8 +3,8 @@
 
 use suppaftp::Status;
 
+use super::core::{Session, line};
 use super::reply::{parse_mdtm, parse_size};
-use super::{Session, line};
 use crate::engine::protocol::EngineError;
 
 /// What a remote path names, as [`Session::stat`] found out.
@@ -43,7 +43,7 @@ impl Session {
     }
 
     /// SIZE, refusals as errors.
-    async fn size_strict(&mut self, path: &str) -> Result<Option<u64>, EngineError> {
+    pub(super) async fn size_strict(&mut self, path: &str) -> Result<Option<u64>, EngineError> {
         let r = self
             .command(line("SIZE", path.as_bytes()), &[Status::File], "SIZE")
             .await?;

@@ -8,10 +8,9 @@ use std::time::Instant;
 use chrono::NaiveDateTime;
 use tokio::io::AsyncWriteExt;
 
+use super::core::{Deferred, Session, TRANSFER_COMPLETE, line};
 use super::data_conn::DataConn;
 use super::failure::Failure;
-use super::passive::TRANSFER_COMPLETE;
-use super::{Session, line};
 use crate::engine::protocol::{DataMode, EngineError};
 
 /// What a data connection is opened for. The argument is bytes: names go
@@ -72,12 +71,6 @@ pub(super) enum After {
     Reply,
     /// Leave it for `settle` (a download that arrived whole).
     Defer(Deferred),
-}
-
-/// A download whose completion reply is still unread.
-pub(super) struct Deferred {
-    pub path: String,
-    pub bytes: u64,
 }
 
 impl Session {

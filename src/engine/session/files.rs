@@ -7,8 +7,8 @@ use std::io;
 
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
-use super::Session;
-use super::data::{After, Ahead, DataOp, Deferred};
+use super::core::{Deferred, Session};
+use super::data::{After, Ahead, DataOp};
 use super::failure::Failure;
 use crate::engine::protocol::EngineError;
 

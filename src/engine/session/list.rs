@@ -3,9 +3,9 @@
 
 use tokio::io::AsyncReadExt;
 
+use super::core::{MAX_LISTING_BYTES, Session};
 use super::data::{After, Ahead, DataOp};
 use super::failure::Failure;
-use super::{MAX_LISTING_BYTES, Session};
 use crate::engine::listing::{ListFormat, Listing, ListingParser};
 use crate::engine::protocol::{DataMode, EngineError, Entry};
 
@@ -24,7 +24,7 @@ impl Session {
         }
     }
 
-    async fn list_inner(&mut self, path: &str) -> Result<Vec<Entry>, EngineError> {
+    pub(super) async fn list_inner(&mut self, path: &str) -> Result<Vec<Entry>, EngineError> {
         // Once a listing has worked here, the CWD goes in the same write
         // as the listing's commands; the first time it goes alone, so a
         // refused `LIST -a` is told apart from a refused CWD.
@@ -75,7 +75,7 @@ impl Session {
 
     /// Sends a listing command (after `CWD cwd`, when given) and parses its
     /// data connection as it arrives (parsing overlaps the transfer).
-    async fn read_listing(
+    pub(super) async fn read_listing(
         &mut self,
         cwd: Option<&str>,
         command: &str,

@@ -38,27 +38,12 @@ use suppaftp::Status;
 use tokio::io::AsyncReadExt;
 use tokio::net::TcpStream;
 
+use super::core::{MAX_LISTING_BYTES, Session, TRANSFER_COMPLETE, line};
 use super::data::{Ahead, DataOp, Opened};
 use super::data_conn::DataConn;
 use super::failure::Failure;
-use super::reply::{Reply, epsv_port, parse_mdtm, pasv_port};
-use super::{MAX_LISTING_BYTES, Session, expects, line};
+use super::reply::{epsv_port, parse_mdtm, pasv_port};
 use crate::engine::protocol::EngineError;
-
-/// Replies that complete a data transfer.
-pub(super) const TRANSFER_COMPLETE: &[Status] =
-    &[Status::ClosingDataConnection, Status::RequestedFileActionOk];
-
-/// Positive completion replies, for commands whose answer only informs.
-const ANY_POSITIVE: &[Status] = &[
-    Status::CommandOk,
-    Status::CommandNotImplemented,
-    Status::System,
-    Status::Directory,
-    Status::File,
-    Status::Help,
-    Status::Name,
-];
 
 impl Session {
     /// Opens a passive data connection for `op` at `offset` (REST), after
@@ -175,41 +160,7 @@ impl Session {
         })
     }
 
-    /// Whether commands may be written before the replies of earlier ones.
-    pub(super) fn may_write_ahead(&self) -> bool {
-        !self.sync_only && !is_sync_only(&self.profile.authority())
-    }
-
-    /// Reads one reply of a command whose refusal is fine (`None`).
-    pub(super) async fn optional_reply(
-        &mut self,
-        what: &str,
-    ) -> Result<Option<Reply>, EngineError> {
-        if self.sync_only {
-            self.send_lines(&[what.as_bytes().to_vec()]).await?;
-        }
-        // Any positive reply will do: these answers only inform.
-        match self.reply(ANY_POSITIVE, what).await {
-            Ok(r) => Ok(Some(r)),
-            Err(EngineError::Reply { .. }) if !self.broken => Ok(None),
-            Err(e) => Err(e),
-        }
-    }
-
-    /// Reads one reply of a command that must succeed (sending it first
-    /// when commands go one at a time).
-    pub(super) async fn command_reply(
-        &mut self,
-        what: &str,
-        expected: &[Status],
-    ) -> Result<Reply, EngineError> {
-        if self.sync_only {
-            self.send_lines(&[what.as_bytes().to_vec()]).await?;
-        }
-        self.reply(expected, what).await
-    }
-
-    fn passive_verb(&self) -> &'static str {
+    pub(super) fn passive_verb(&self) -> &'static str {
         if self.pasv_only { "PASV" } else { "EPSV" }
     }
 
@@ -217,7 +168,10 @@ impl Session {
     /// connection's address (a PASV address is often private or wrong).
     /// With `fall_back`, a refused EPSV is followed by PASV, remembered for
     /// the session.
-    async fn passive_address(&mut self, fall_back: bool) -> Result<SocketAddr, EngineError> {
+    pub(super) async fn passive_address(
+        &mut self,
+        fall_back: bool,
+    ) -> Result<SocketAddr, EngineError> {
         let (status, verb) = if self.pasv_only {
             (Status::PassiveMode, "PASV")
         } else {
@@ -253,7 +207,10 @@ impl Session {
         Ok(addr)
     }
 
-    async fn connect_data(&mut self, addr: SocketAddr) -> Result<TcpStream, EngineError> {
+    pub(super) async fn connect_data(
+        &mut self,
+        addr: SocketAddr,
+    ) -> Result<TcpStream, EngineError> {
         let limit = self.profile.timeouts.connect;
         let stream = match tokio::time::timeout(limit, TcpStream::connect(addr)).await {
             Err(_) => {
@@ -267,7 +224,11 @@ impl Session {
 
     /// Takes a data transfer nobody wants (a listing of the wrong folder)
     /// and throws it away, so the control connection stays in step.
-    async fn discard_transfer(&mut self, addr: SocketAddr, rest: bool) -> Result<(), EngineError> {
+    pub(super) async fn discard_transfer(
+        &mut self,
+        addr: SocketAddr,
+        rest: bool,
+    ) -> Result<(), EngineError> {
         let mut conn = match self.connect_data(addr).await {
             Ok(c) => c,
             Err(e) => return Err(self.break_with(e)),
@@ -337,110 +298,12 @@ impl Session {
         !self.sends_completion_early && self.may_write_ahead()
     }
 
-    /// Reads a deferred completion reply, if one is outstanding. The file
-    /// it belongs to arrived whole (its announced size), so a refusal now
-    /// is reported, not held against it.
-    pub(super) async fn settle(&mut self) -> Result<(), EngineError> {
-        let Some(done) = self.pending_done.take() else {
-            return Ok(());
-        };
-        match self.reply(TRANSFER_COMPLETE, "transfer end").await {
-            Ok(_) => Ok(()),
-            Err(EngineError::Reply { code, text }) if !self.broken => {
-                let note = format!(
-                    "After all {} bytes of {} had arrived the server said {code} {text}; \
-                     the file is complete",
-                    done.bytes, done.path
-                );
-                tracing::warn!("{note}");
-                self.sink().info(note);
-                Ok(())
-            }
-            Err(e) => Err(e),
-        }
-    }
-
     /// Reads an MDTM reply: the time, or `None` when the server has none.
-    async fn read_mdtm(&mut self) -> Result<Option<NaiveDateTime>, EngineError> {
+    pub(super) async fn read_mdtm(&mut self) -> Result<Option<NaiveDateTime>, EngineError> {
         match self.reply(&[Status::File], "MDTM").await {
             Ok(resp) => Ok(parse_mdtm(&resp.text())),
             Err(EngineError::Reply { .. }) if !self.broken => Ok(None),
             Err(e) => Err(e),
         }
-    }
-
-    /// Reads one reply under the reply timeout.
-    /// A positive reply that is not one of `expected` means the replies
-    /// are out of step with the commands (a server that answered out of
-    /// order): the connection is given up, and the server gets one command
-    /// at a time from then on.
-    pub(super) async fn reply(
-        &mut self,
-        expected: &[Status],
-        what: &str,
-    ) -> Result<Reply, EngineError> {
-        let t = self.profile.timeouts.reply;
-        let reply = match tokio::time::timeout(t, self.ctrl.read_reply()).await {
-            Err(_) => return Err(self.fail(Failure::Timeout(what.to_string()))),
-            Ok(Err(e)) => return Err(self.fail(e.into())),
-            Ok(Ok(r)) => r,
-        };
-        if expects(expected, reply.code) {
-            return Ok(reply);
-        }
-        if reply.code < 400 {
-            if self.wrote_ahead {
-                mark_sync_only(&self.profile.authority());
-                self.desynced = true;
-                self.sink().info(
-                    "The server answered commands sent together out of order: \
-                     from now on wharf waits for each reply before the next \
-                     command to this server",
-                );
-            }
-            return Err(self.break_with(EngineError::Protocol(format!(
-                "the reply to {what} was {} {}: replies out of step",
-                reply.code,
-                reply.text()
-            ))));
-        }
-        Err(self.fail(Failure::Unexpected(reply)))
-    }
-
-    /// Writes `lines` as commands, in one write, logging each.
-    pub(super) async fn send_lines(&mut self, lines: &[Vec<u8>]) -> Result<(), EngineError> {
-        if lines.len() > 1 || self.pending_done.is_some() {
-            self.wrote_ahead = true;
-        }
-        let t = self.profile.timeouts.reply;
-        match tokio::time::timeout(t, self.ctrl.send(lines)).await {
-            Err(_) => Err(self.fail(Failure::Timeout("sending a command".into()))),
-            Ok(Err(e)) => Err(self.fail(e.into())),
-            Ok(Ok(())) => Ok(()),
-        }
-    }
-}
-
-/// Servers (`host:port`) that lost commands written ahead: some embedded
-/// servers drop whatever follows the command they are reading. A reply
-/// timeout after writing ahead puts a server here, and its sessions send
-/// one command at a time from then on (as lftp's sync mode does).
-static SYNC_ONLY: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
-
-pub(super) fn is_sync_only(authority: &str) -> bool {
-    SYNC_ONLY
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .iter()
-        .any(|a| a == authority)
-}
-
-/// Remembers that `authority` must get one command at a time.
-pub(super) fn mark_sync_only(authority: &str) {
-    let mut list = SYNC_ONLY
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    if !list.iter().any(|a| a == authority) {
-        list.push(authority.to_string());
     }
 }

@@ -19,7 +19,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::job::{Job, Outcome};
 use super::worker::Assignment;
-use crate::engine::EventTx;
+use crate::engine::protocol::EventTx;
 use crate::engine::protocol::{BatchId, Event, OnExisting, TransferId, TransferState};
 
 #[derive(Debug, Clone, PartialEq, Eq)]

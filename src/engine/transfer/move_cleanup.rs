@@ -8,9 +8,9 @@ use std::path::PathBuf;
 
 use super::batches::Folder;
 use super::planning;
-use crate::engine::EventTx;
+use crate::engine::protocol::EventTx;
 use crate::engine::protocol::{ConnectProfile, Direction, Event};
-use crate::engine::session::Session;
+use crate::engine::session::Connector;
 
 /// Removes `dirs` (ordered deepest first) on the source side of a batch
 /// that went `direction`, then sends `then_reread`'s change and `summary`.
@@ -20,6 +20,7 @@ pub async fn remove_source_dirs(
     then_reread: Option<Folder>,
     summary: Event,
     profile: Option<ConnectProfile>,
+    connector: Connector,
     events: EventTx,
 ) {
     match direction {
@@ -32,8 +33,10 @@ pub async fn remove_source_dirs(
             .await;
         }
         Direction::Download => {
-            let Some(profile) = profile else { return };
-            if let Ok(mut s) = Session::open(profile, planning::sink(&events)).await {
+            // Without a server the folders stay; the summary still goes out.
+            if let Some(profile) = profile
+                && let Ok(mut s) = connector.open(profile, planning::sink(&events)).await
+            {
                 for d in dirs {
                     let _ = s.rmdir(&d.to_string_lossy()).await;
                 }

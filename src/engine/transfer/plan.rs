@@ -16,7 +16,7 @@ use crate::engine::protocol::{
     TransferRequest,
 };
 use crate::engine::safe_path::{check_name, join_inside};
-use crate::engine::session::Session;
+use crate::engine::session::{Connector, Session};
 use crate::engine::wire_log::WireSink;
 
 /// What walking a batch produced.
@@ -36,6 +36,7 @@ pub type IdSource = dyn FnMut() -> TransferId + Send;
 /// the caller already knows (from the listing the user saw) need no server
 /// to plan, and a login is the slowest thing planning does.
 pub struct PlanSession {
+    connector: Connector,
     profile: ConnectProfile,
     sink: WireSink,
     session: Option<Session>,
@@ -50,6 +51,7 @@ impl PlanSession {
     /// `opened`: a session logged in ahead, if there is one. `borrow`: where
     /// to get one when the server takes no new connection.
     pub fn new(
+        connector: Connector,
         profile: ConnectProfile,
         sink: WireSink,
         opened: Option<Session>,
@@ -60,6 +62,7 @@ impl PlanSession {
             s
         });
         PlanSession {
+            connector,
             profile,
             sink,
             session,
@@ -72,7 +75,11 @@ impl PlanSession {
     /// us one of the pool's when one is free.
     pub async fn get(&mut self) -> Result<&mut Session, EngineError> {
         if self.session.is_none() {
-            let s = match Session::open(self.profile.clone(), self.sink.clone()).await {
+            let s = match self
+                .connector
+                .open(self.profile.clone(), self.sink.clone())
+                .await
+            {
                 Ok(s) => s,
                 Err(e) if e.is_connection_limit() => self.borrow().await.ok_or(e)?,
                 Err(e) => return Err(e),

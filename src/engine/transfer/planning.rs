@@ -7,11 +7,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::plan;
-use crate::engine::EventTx;
+use crate::engine::protocol::EventTx;
 use crate::engine::protocol::{
     ConnectProfile, Direction, EngineError, TransferId, TransferRequest,
 };
-use crate::engine::session::Session;
+use crate::engine::session::{Connector, Session};
 use crate::engine::wire_log::WireSink;
 
 /// Whether planning talks to the server: folders are listed there, files
@@ -41,12 +41,14 @@ pub fn sink(events: &EventTx) -> WireSink {
 pub async fn plan_batch(
     req: TransferRequest,
     profile: ConnectProfile,
+    connector: Connector,
     spare: Option<Session>,
     borrow: plan::Borrow,
     ids: Arc<AtomicU64>,
     events: EventTx,
 ) -> (Result<plan::Plan, EngineError>, Option<Session>) {
-    let mut session = plan::PlanSession::new(profile, sink(&events), spare, Some(borrow));
+    let mut session =
+        plan::PlanSession::new(connector, profile, sink(&events), spare, Some(borrow));
     let mut next_id = move || TransferId(ids.fetch_add(1, Ordering::Relaxed));
     let result = match req.direction {
         Direction::Download => plan::plan_download(&req, &mut session, &mut next_id).await,

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::{mpsc, oneshot};
 
-use super::TransferConfig;
+use super::config::TransferConfig;
 use super::worker::{self, Assignment};
 use crate::engine::protocol::{ConnectProfile, EngineError, TransferId};
 use crate::engine::session::Session;

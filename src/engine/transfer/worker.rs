@@ -18,13 +18,14 @@ use tokio::io::AsyncSeekExt;
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 
+use super::config::TransferConfig;
 use super::file_io::{FileReader, FileWriter, Finish};
+use super::job::Outcome;
 use super::job::{Job, free_name, part_name};
 use super::plan::remote_join;
-use super::{Outcome, TransferConfig};
-use crate::engine::EventTx;
+use crate::engine::protocol::EventTx;
 use crate::engine::protocol::{ConnectProfile, Direction, EngineError, OnExisting, TransferId};
-use crate::engine::session::{Fetch, Session, TransferError};
+use crate::engine::session::{Connector, Fetch, Session, TransferError};
 use crate::engine::wire_log::WireSink;
 
 /// Progress reports per transfer are at most this frequent.
@@ -141,6 +142,7 @@ pub struct Start {
 
 pub async fn run(
     start: Start,
+    connector: Connector,
     mut jobs: mpsc::Receiver<Assignment>,
     reports: mpsc::UnboundedSender<Report>,
     events: EventTx,
@@ -154,6 +156,7 @@ pub async fn run(
     } = start;
     let sink = WireSink::to_events(events, &format!("[T{}] ", index + 1));
     let mut worker = Worker {
+        connector,
         profile,
         config,
         sink,
@@ -168,7 +171,11 @@ pub async fn run(
     // scheduler decides what its failure means for the pool.
     match &mut worker.session {
         Some(s) => s.relabel(worker.sink.clone()),
-        None => match Session::open(worker.profile.clone(), worker.sink.clone()).await {
+        None => match worker
+            .connector
+            .open(worker.profile.clone(), worker.sink.clone())
+            .await
+        {
             Ok(s) => worker.session = Some(s),
             Err(error) => {
                 let _ = reports.send(Report::LoginFailed {
@@ -221,6 +228,7 @@ pub async fn run(
 }
 
 struct Worker {
+    connector: Connector,
     profile: ConnectProfile,
     config: TransferConfig,
     sink: WireSink,
@@ -280,7 +288,10 @@ impl Worker {
             self.session = None;
         }
         if self.session.is_none() {
-            let s = Session::open(self.profile.clone(), self.sink.clone()).await?;
+            let s = self
+                .connector
+                .open(self.profile.clone(), self.sink.clone())
+                .await?;
             self.session = Some(s);
         }
         self.session

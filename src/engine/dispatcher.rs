@@ -1,0 +1,197 @@
+//! The engine's dispatcher: the task that takes the UI's commands and
+//! hands each to the part that does it (the browse session, local
+//! listings on blocking threads, the transfer scheduler), and its starter
+//! ([`spawn`], then [`EngineHandle::split`]) that keeps what stops it.
+
+use tokio::sync::mpsc;
+
+use super::protocol::{self, Command, Event, EventTx, Side};
+use super::session::Connector;
+use super::{browse, local, transfer};
+
+/// The UI's ends of the two channels.
+pub struct EngineHandle {
+    pub commands: mpsc::UnboundedSender<Command>,
+    pub events: mpsc::UnboundedReceiver<Event>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl EngineHandle {
+    /// Asks the engine to close its connections and waits (briefly) for it.
+    pub async fn shutdown(self) {
+        self.split().2.shutdown().await;
+    }
+
+    /// The command sender and the event receiver, to hand to a UI, and
+    /// what stops the engine, which its starter keeps.
+    pub fn split(
+        self,
+    ) -> (
+        mpsc::UnboundedSender<Command>,
+        mpsc::UnboundedReceiver<Event>,
+        EngineStop,
+    ) {
+        let stop = EngineStop {
+            commands: self.commands.clone(),
+            task: self.task,
+        };
+        (self.commands, self.events, stop)
+    }
+}
+
+/// Stops a running engine: see [`EngineHandle::split`].
+pub struct EngineStop {
+    commands: mpsc::UnboundedSender<Command>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl EngineStop {
+    /// Asks the engine to close its connections and waits (briefly) for it.
+    pub async fn shutdown(self) {
+        let _ = self.commands.send(Command::Shutdown);
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(3), self.task).await;
+    }
+}
+
+/// How the engine behaves beyond each connection's own profile.
+#[derive(Debug, Default)]
+pub struct EngineConfig {
+    pub transfer: transfer::TransferConfig,
+    /// NOOP on an idle browse connection this often (None: never).
+    pub keepalive: Option<std::time::Duration>,
+    /// Every connection of the engine is opened through it (what one
+    /// learns about a server holds for the others).
+    pub connector: Connector,
+}
+
+/// The keepalive interval when none is configured.
+pub const DEFAULT_KEEPALIVE: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Starts the engine on the current tokio runtime, with default settings.
+pub fn spawn() -> EngineHandle {
+    spawn_configured(EngineConfig {
+        keepalive: Some(DEFAULT_KEEPALIVE),
+        ..EngineConfig::default()
+    })
+}
+
+/// Starts the engine with the given transfer settings (others default).
+pub fn spawn_with(transfer: transfer::TransferConfig) -> EngineHandle {
+    spawn_configured(EngineConfig {
+        transfer,
+        keepalive: Some(DEFAULT_KEEPALIVE),
+        connector: Connector::default(),
+    })
+}
+
+/// Starts the engine with the given settings.
+pub fn spawn_configured(config: EngineConfig) -> EngineHandle {
+    let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
+    let (ev_tx, ev_rx) = mpsc::unbounded_channel();
+    let task = tokio::spawn(run(cmd_rx, ev_tx, config));
+    EngineHandle {
+        commands: cmd_tx,
+        events: ev_rx,
+        task,
+    }
+}
+
+async fn run(
+    mut commands: mpsc::UnboundedReceiver<Command>,
+    events: EventTx,
+    config: EngineConfig,
+) {
+    let mut remote: Option<browse::BrowseHandle> = None;
+    let transfers = transfer::spawn(events.clone(), config.transfer, config.connector.clone());
+    while let Some(cmd) = commands.recv().await {
+        match cmd {
+            Command::Connect { conn, profile } => {
+                transfers.send(transfer::Msg::Profile(Some(profile.clone())));
+                let old = remote.replace(browse::spawn(
+                    conn,
+                    profile,
+                    config.keepalive,
+                    config.connector.clone(),
+                    events.clone(),
+                ));
+                if let Some(old) = old {
+                    tokio::spawn(old.close());
+                }
+            }
+            Command::Disconnect => {
+                // Running transfers finish on their own connections; no new ones start.
+                transfers.send(transfer::Msg::Profile(None));
+                if let Some(old) = remote.take() {
+                    tokio::spawn(old.close());
+                }
+            }
+            Command::List {
+                req,
+                side: Side::Local,
+                path,
+            } => {
+                let events = events.clone();
+                tokio::spawn(async move {
+                    let p = path.clone();
+                    let result = tokio::task::spawn_blocking(move || local::list(&p)).await;
+                    let ev = match result {
+                        Ok(Ok(entries)) => Event::Listing {
+                            req,
+                            side: Side::Local,
+                            path,
+                            entries,
+                        },
+                        Ok(Err(error)) => Event::Failed {
+                            req,
+                            side: Side::Local,
+                            path,
+                            error,
+                        },
+                        Err(e) => Event::Failed {
+                            req,
+                            side: Side::Local,
+                            error: protocol::EngineError::Local {
+                                path: path.display().to_string(),
+                                reason: format!("listing stopped: {e}"),
+                            },
+                            path,
+                        },
+                    };
+                    let _ = events.send(ev);
+                });
+            }
+            Command::List {
+                req,
+                side: Side::Remote,
+                path,
+            } => match &remote {
+                Some(h)
+                    if h.send(browse::BrowseRequest::List {
+                        req,
+                        path: path.clone(),
+                    }) => {}
+                _ => {
+                    let _ = events.send(browse::not_connected(req, path));
+                }
+            },
+            Command::Transfer(req) => transfers.send(transfer::Msg::Request(req)),
+            Command::CancelTransfer(id) => transfers.send(transfer::Msg::Cancel(id)),
+            Command::CancelAllTransfers => transfers.send(transfer::Msg::CancelAll),
+            Command::RetryTransfers(ids) => transfers.send(transfer::Msg::Retry(ids)),
+            Command::Resolve {
+                ask,
+                choice,
+                for_all,
+            } => transfers.send(transfer::Msg::Resolve {
+                ask,
+                choice,
+                for_all,
+            }),
+            Command::Shutdown => break,
+        }
+    }
+    transfers.shutdown().await;
+    if let Some(r) = remote {
+        r.close().await;
+    }
+}

@@ -1,0 +1,527 @@
+//! Transfers, on connections of their own (a control connection cannot
+//! answer while its data connection is busy): the scheduler task that turns
+//! requests into file jobs and hands them to a pool of workers.
+//!
+//! Flow: a `TransferRequest` is planned (folders walked, targets looked up)
+//! on a connection of its own; the resulting jobs are queued; each waits for
+//! the user's answer if its target exists and the policy is Ask; a free
+//! worker (at most `connections` of them, opened when there is work and
+//! closed after a while without) runs it and reports to the scheduler.
+//!
+//! `scheduler.rs` is the glue: the scheduler's loop, which routes messages,
+//! worker reports and its own tasks' results to the parts that decide —
+//! `jobs.rs` (the job table, and the one writer of a transfer's state),
+//! `conflicts.rs` (existing-target questions), `batches.rs` (a request as
+//! a whole, and its report), `pool.rs` (the workers and their limits),
+//! `planning.rs` and `move_cleanup.rs` (the tasks it starts) — and sends
+//! the batch and conflict events they decide on (a transfer's own events
+//! come from the job table alone).
+
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+use std::time::{Duration, Instant};
+
+use tokio::sync::{mpsc, oneshot};
+
+use super::batches::{AfterMove, Batches};
+use super::config::TransferConfig;
+use super::conflicts::{self, Conflicts, Decision, Next};
+use super::job::Outcome;
+use super::jobs::Jobs;
+use super::pool::{self, LoginVerdict, Pool};
+use super::worker::{self, Report};
+use super::{move_cleanup, plan, planning};
+use crate::engine::protocol::{
+    AskId, BatchId, ConnectProfile, EngineError, Event, EventTx, OnExisting, TransferId,
+    TransferRequest,
+};
+use crate::engine::session::{Connector, Session};
+use crate::engine::wire_log::WireSink;
+
+/// Messages to the scheduler.
+pub enum Msg {
+    Profile(Option<ConnectProfile>),
+    /// A session logged in to the current server, for the next request's
+    /// planning (saves a login: `wharf get`/`put` lend the one that looked
+    /// at the URL). Ignored after a change of server.
+    PlanOn(Box<Session>),
+    Request(TransferRequest),
+    Cancel(TransferId),
+    CancelAll,
+    Retry(Vec<TransferId>),
+    Resolve {
+        ask: AskId,
+        choice: OnExisting,
+        for_all: bool,
+    },
+    Shutdown,
+}
+
+/// The engine's handle on the scheduler task.
+pub struct TransferHandle {
+    tx: mpsc::UnboundedSender<Msg>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl TransferHandle {
+    pub fn send(&self, m: Msg) {
+        let _ = self.tx.send(m);
+    }
+
+    /// Stops every transfer and waits (briefly) for the connections to close.
+    pub async fn shutdown(self) {
+        let _ = self.tx.send(Msg::Shutdown);
+        let _ = tokio::time::timeout(Duration::from_secs(3), self.task).await;
+    }
+}
+
+pub fn spawn(events: EventTx, config: TransferConfig, connector: Connector) -> TransferHandle {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let task = tokio::spawn(Scheduler::new(events, config, connector).run(rx));
+    TransferHandle { tx, task }
+}
+
+/// Internal messages from tasks the scheduler started.
+enum Internal {
+    /// Planning needs a logged-in session and the server takes no new
+    /// connection: the next worker free hands over its own.
+    PlanWants(oneshot::Sender<Session>),
+    Planned {
+        batch: BatchId,
+        result: Result<plan::Plan, EngineError>,
+        /// The planning connection, still logged in: it joins the pool.
+        session: Option<Box<Session>>,
+    },
+}
+
+struct Scheduler {
+    events: EventTx,
+    /// Every connection of the transfers is opened through it.
+    connector: Connector,
+    config: TransferConfig,
+    /// Transfer ids, handed out by planning tasks.
+    next_id: Arc<AtomicU64>,
+    jobs: Jobs,
+    conflicts: Conflicts,
+    batches: Batches,
+    pool: Pool,
+    reports_rx: Option<mpsc::UnboundedReceiver<Report>>,
+    internal_tx: mpsc::UnboundedSender<Internal>,
+    internal_rx: Option<mpsc::UnboundedReceiver<Internal>>,
+    /// A logged-in session lent for the next request's planning (Msg::PlanOn).
+    spare_plan: Option<Session>,
+}
+
+impl Scheduler {
+    fn new(events: EventTx, config: TransferConfig, connector: Connector) -> Self {
+        let (reports_tx, reports_rx) = mpsc::unbounded_channel();
+        let (internal_tx, internal_rx) = mpsc::unbounded_channel();
+        let worker_events = events.clone();
+        let worker_connector = connector.clone();
+        let launch: pool::Launch = Box::new(move |start, assignments| {
+            tokio::spawn(worker::run(
+                start,
+                worker_connector.clone(),
+                assignments,
+                reports_tx.clone(),
+                worker_events.clone(),
+            ));
+        });
+        Scheduler {
+            jobs: Jobs::new(events.clone()),
+            events,
+            connector,
+            config,
+            next_id: Arc::new(AtomicU64::new(1)),
+            conflicts: Conflicts::default(),
+            batches: Batches::default(),
+            pool: Pool::new(config, launch),
+            reports_rx: Some(reports_rx),
+            internal_tx,
+            internal_rx: Some(internal_rx),
+            spare_plan: None,
+        }
+    }
+
+    fn emit(&self, e: Event) {
+        let _ = self.events.send(e);
+    }
+
+    async fn run(mut self, mut rx: mpsc::UnboundedReceiver<Msg>) {
+        let (Some(mut reports), Some(mut internal)) =
+            (self.reports_rx.take(), self.internal_rx.take())
+        else {
+            return;
+        };
+        loop {
+            let idle_check = self
+                .pool
+                .next_idle_close()
+                .map(tokio::time::Instant::from_std);
+            let regrow_at = self.pool.regrow_at().map(tokio::time::Instant::from_std);
+            tokio::select! {
+                m = rx.recv() => match m {
+                    None | Some(Msg::Shutdown) => break,
+                    Some(m) => self.on_msg(m),
+                },
+                Some(r) = reports.recv() => self.on_report(r),
+                Some(i) = internal.recv() => self.on_internal(i),
+                _ = crate::timer::sleep_until(idle_check), if idle_check.is_some() => {
+                    self.pool.close_idle(Instant::now(), self.jobs.has_ready());
+                }
+                // The wait after a round of failed logins is over: dispatch may open workers again.
+                _ = crate::timer::sleep_until(regrow_at), if regrow_at.is_some() => self.pool.regrow_due(),
+            }
+            self.dispatch();
+        }
+        self.jobs.stop_all();
+        // Dropping the senders ends the workers; they send QUIT.
+        self.pool.clear();
+    }
+
+    fn on_msg(&mut self, m: Msg) {
+        match m {
+            Msg::Profile(p) => {
+                if self.pool.change_server(p) {
+                    self.spare_plan = None;
+                }
+                self.fail_not_started_of_other_servers();
+            }
+            Msg::Request(req) => self.start_batch(req),
+            Msg::Cancel(id) => self.cancel(id),
+            Msg::CancelAll => {
+                for id in self.jobs.ids() {
+                    self.cancel(id);
+                }
+            }
+            Msg::Retry(ids) => {
+                for id in ids {
+                    self.retry(id);
+                }
+            }
+            Msg::Resolve {
+                ask,
+                choice,
+                for_all,
+            } => self.resolve(ask, choice, for_all),
+            Msg::PlanOn(session) => {
+                if self.pool.profile() == Some(session.profile()) {
+                    if let Some(old) = self.spare_plan.replace(*session) {
+                        tokio::spawn(old.quit());
+                    }
+                } else {
+                    tokio::spawn(session.quit());
+                }
+            }
+            Msg::Shutdown => {}
+        }
+    }
+
+    /// The server the user is connected to, as batches name it.
+    fn current_server(&self) -> Option<String> {
+        self.pool.profile().map(server_of)
+    }
+
+    fn start_batch(&mut self, req: TransferRequest) {
+        let Some(profile) = self.pool.profile().cloned() else {
+            self.emit(Event::BatchFailed {
+                batch: req.batch,
+                error: "not connected".into(),
+            });
+            return;
+        };
+        self.batches.open(&req, server_of(&profile));
+        // Connections take a few round trips to log in: open them while
+        // the tree is walked. A session lent for planning joins the pool
+        // afterwards, so one fewer is opened.
+        let spare = self.spare_plan.take().filter(Session::is_usable);
+        // Planning that needs the server goes on a free worker's session
+        // when there is one: no login, and no extra place taken on a
+        // server that limits connections.
+        let lent = if spare.is_none() && planning::needs_server(&req) {
+            self.lend_idle_worker()
+        } else {
+            None
+        };
+        let borrowed = spare.is_some() || lent.is_some();
+        let wanted = planning::workers_wanted(&req, self.config.connections);
+        self.pool.grow(wanted.saturating_sub(usize::from(borrowed)));
+        let ids = self.next_id.clone();
+        let internal = self.internal_tx.clone();
+        let events = self.events.clone();
+        let connector = self.connector.clone();
+        let ask = internal.clone();
+        let borrow: plan::Borrow = Box::new(move |to| {
+            let _ = ask.send(Internal::PlanWants(to));
+        });
+        tokio::spawn(async move {
+            let batch = req.batch;
+            let spare = match (spare, lent) {
+                (Some(s), _) => Some(s),
+                (None, Some(rx)) => rx.await.ok(),
+                (None, None) => None,
+            };
+            let (result, session) =
+                planning::plan_batch(req, profile, connector, spare, borrow, ids, events).await;
+            let _ = internal.send(Internal::Planned {
+                batch,
+                result,
+                session: session.map(Box::new),
+            });
+        });
+    }
+
+    /// Asks an idle worker for its session (it ends, and the session comes
+    /// back through `adopt` after planning). None if no worker is free.
+    fn lend_idle_worker(&mut self) -> Option<oneshot::Receiver<Session>> {
+        let (tx, rx) = oneshot::channel();
+        self.pool.lend(tx).ok().map(|()| rx)
+    }
+
+    fn on_internal(&mut self, i: Internal) {
+        match i {
+            Internal::PlanWants(to) => self.pool.wait_to_lend(to),
+            Internal::Planned {
+                batch,
+                result,
+                session,
+            } => {
+                match result {
+                    Err(e) => {
+                        tracing::warn!(batch = batch.0, "transfer could not start: {e}");
+                        self.batches.planning_failed(batch);
+                        self.emit(Event::BatchFailed {
+                            batch,
+                            error: e.to_string(),
+                        });
+                    }
+                    Ok(plan) => self.add_plan(batch, plan),
+                }
+                if let Some(s) = session
+                    && let Err(s) = self.pool.adopt(s)
+                {
+                    // In the background: nothing waits for the reply.
+                    tokio::spawn(s.quit());
+                }
+            }
+        }
+    }
+
+    fn add_plan(&mut self, batch: BatchId, plan: plan::Plan) {
+        let files = plan.jobs.len();
+        let bytes = plan.jobs.iter().filter_map(|j| j.size).sum();
+        let mut ids = Vec::with_capacity(files);
+        for job in plan.jobs {
+            let id = job.id;
+            ids.push(id);
+            if self.jobs.add(job) {
+                self.conflicts.queue(id);
+            }
+        }
+        self.batches.planned(batch, ids, plan.source_dirs);
+        self.emit(Event::BatchQueued {
+            batch,
+            files,
+            bytes,
+            skipped: plan.skipped,
+        });
+        self.ask_next();
+        self.report_if_done(batch);
+    }
+
+    /// Puts the next existing-target question to the user, applying
+    /// answers already given for all of a batch on the way.
+    fn ask_next(&mut self) {
+        loop {
+            match self.conflicts.next(|id| self.jobs.asking_in(id)) {
+                Next::Wait => return,
+                Next::Apply(id, choice) => self.apply_choice(id, choice),
+                Next::Ask(ask, id) => {
+                    if let Some(job) = self.jobs.job(id) {
+                        self.emit(conflicts::question(ask, job));
+                    }
+                    return;
+                }
+            }
+        }
+    }
+
+    fn resolve(&mut self, ask: AskId, choice: OnExisting, for_all: bool) {
+        let jobs = &self.jobs;
+        if let Some(id) = self
+            .conflicts
+            .answer(ask, choice, for_all, |id| jobs.asking_in(id))
+        {
+            self.apply_choice(id, choice);
+            self.ask_next();
+        }
+    }
+
+    fn apply_choice(&mut self, id: TransferId, choice: OnExisting) {
+        match conflicts::decide(choice) {
+            Decision::Skip(why) => self.finish(id, Outcome::Skipped(why.into())),
+            Decision::Transfer(choice) => self.jobs.decided(id, choice),
+        }
+    }
+
+    fn cancel(&mut self, id: TransferId) {
+        // A job not started finishes now; a running one when its worker says.
+        if let Some(batch) = self.jobs.cancel(id) {
+            self.one_finished(batch);
+            self.ask_next();
+        }
+    }
+
+    fn retry(&mut self, id: TransferId) {
+        let Some(batch) = self.jobs.batch_of(id) else {
+            return;
+        };
+        // A file of another server waits until the user connects there again.
+        if self
+            .batches
+            .may_retry(batch, self.current_server().as_deref())
+            && self.jobs.retry(id)
+        {
+            self.batches.reopened(batch);
+        }
+    }
+
+    /// Files not yet started of batches asked of another server than the
+    /// current one can no longer run (see `Jobs::fail_not_started_of`).
+    fn fail_not_started_of_other_servers(&mut self) {
+        let left = self
+            .batches
+            .of_other_servers(self.current_server().as_deref());
+        for (_, batch) in self.jobs.fail_not_started_of(&left) {
+            self.one_finished(batch);
+        }
+        self.ask_next();
+    }
+
+    fn finish(&mut self, id: TransferId, outcome: Outcome) {
+        if let Some(batch) = self.jobs.finish(id, outcome) {
+            self.one_finished(batch);
+        }
+    }
+
+    /// One file of `batch` has finished (counted once per file).
+    fn one_finished(&mut self, batch: BatchId) {
+        self.batches.one_finished(batch);
+        self.report_if_done(batch);
+    }
+
+    /// Reports a batch whose every job has finished, and tidies up after a move.
+    fn report_if_done(&mut self, batch: BatchId) {
+        let jobs = &self.jobs;
+        let Some(report) = self.batches.report(batch, |id| jobs.outcome(id)) else {
+            return;
+        };
+        self.emit(report.target.changed());
+        match report.after_move {
+            AfterMove::Nothing => self.emit(report.summary),
+            AfterMove::Reread(source) => {
+                self.emit(source.changed());
+                self.emit(report.summary);
+            }
+            // The batch is done once its emptied folders are gone too.
+            AfterMove::RemoveDirs {
+                direction,
+                dirs,
+                then_reread,
+            } => {
+                tokio::spawn(move_cleanup::remove_source_dirs(
+                    direction,
+                    dirs,
+                    then_reread,
+                    report.summary,
+                    self.pool.profile().cloned(),
+                    self.connector.clone(),
+                    self.events.clone(),
+                ));
+            }
+        }
+    }
+
+    /// A worker's word: about itself to the pool, about its job to the job
+    /// table (which alone tells the UI, and only while the job is that
+    /// worker's).
+    fn on_report(&mut self, r: Report) {
+        match r {
+            Report::Ready { worker } => self.pool.ready(worker, Instant::now()),
+            Report::LoginFailed { worker, error } => self.login_failed(worker, error),
+            Report::Running { worker, id } => self.jobs.running(worker, id),
+            Report::Retrying {
+                worker,
+                id,
+                attempt,
+                reason,
+            } => self.jobs.retrying(worker, id, attempt, reason),
+            Report::Progress {
+                worker,
+                id,
+                done,
+                rate,
+            } => self.jobs.progress(worker, id, done, rate),
+            Report::Finished {
+                worker,
+                id,
+                outcome,
+            } => {
+                self.pool.finished(worker, Instant::now());
+                if let Some(batch) = self.jobs.finished_by(worker, id, outcome) {
+                    self.one_finished(batch);
+                }
+            }
+        }
+    }
+
+    /// A worker could not log in and has ended: the pool says what that
+    /// means (a limit, a wait, or no way in); the protocol log says why.
+    fn login_failed(&mut self, worker: u64, error: EngineError) {
+        let (held, verdict) = self.pool.login_failed(worker, &error, Instant::now());
+        if let Some(id) = held {
+            // Jobs go only to workers that are in; should one have got
+            // here anyway, it goes back to the queue untried.
+            self.jobs.give_back(id, worker);
+        }
+        let sink = WireSink::to_events(self.events.clone(), "");
+        match verdict {
+            LoginVerdict::Nothing => {}
+            LoginVerdict::Capped { at } => sink.info(format!(
+                "The server takes no more connections from us ({error}): transferring on {at}"
+            )),
+            LoginVerdict::Backoff { wait } => sink.info(format!(
+                "Could not log in for the transfers ({error}); trying again in {:.1} s",
+                wait.as_secs_f32()
+            )),
+            LoginVerdict::GiveUp => {
+                for batch in self.jobs.fail_ready(&format!("not started: {error}")) {
+                    self.one_finished(batch);
+                }
+            }
+        }
+    }
+
+    /// Hands ready jobs to idle workers, opening workers as needed.
+    /// Planning waiting for a session goes first: the jobs come from it.
+    fn dispatch(&mut self) {
+        self.pool.serve_plan_waiters();
+        while let Some(id) = self.jobs.next_ready() {
+            let Some(slot) = self.pool.worker_for_next(self.jobs.ready_len()) else {
+                return;
+            };
+            let Some(assignment) = self.jobs.assignment(id) else {
+                return;
+            };
+            // A worker that ended is let go; the job goes to the next one.
+            if let Some(worker) = self.pool.give(slot, id, assignment) {
+                self.jobs.handed(id, worker);
+            }
+        }
+    }
+}
+
+/// Which server a profile logs in to, as `user@host:port`.
+fn server_of(p: &ConnectProfile) -> String {
+    format!("{}@{}", p.user_or_anonymous(), p.authority())
+}
