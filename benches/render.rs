@@ -11,7 +11,7 @@ use ratatui::backend::TestBackend;
 use wharf::app::keymap::Keymap;
 use wharf::app::pane::SortKey;
 use wharf::app::state::AppState;
-use wharf::engine::protocol::{Entry, EntryKind, Side};
+use wharf::engine::protocol::{Entry, EntryKind, Location, RemotePath, Side};
 
 fn entries(n: usize) -> Vec<Entry> {
     let base = NaiveDate::from_ymd_opt(2026, 1, 1)
@@ -19,7 +19,7 @@ fn entries(n: usize) -> Vec<Entry> {
         .expect("date");
     (0..n)
         .map(|i| Entry {
-            name: format!("file_{:06}_{}.dat", (i * 7919) % n, i % 13),
+            name: format!("file_{:06}_{}.dat", (i * 7919) % n, i % 13).into(),
             kind: if i % 50 == 0 {
                 EntryKind::Dir
             } else {
@@ -33,10 +33,13 @@ fn entries(n: usize) -> Vec<Entry> {
         .collect()
 }
 
+fn remote(path: &str) -> Location {
+    Location::Remote(RemotePath::from(path))
+}
+
 fn state_with(n: usize) -> AppState {
     let mut s = AppState::new(PathBuf::from("/home/bench"), Keymap::default(), 200, 60);
-    s.remote
-        .set_listing(PathBuf::from("/big"), entries(n), None);
+    s.remote.set_listing(remote("/big"), entries(n), None);
     s.focus = Side::Remote;
     s
 }
@@ -68,8 +71,8 @@ fn bench(c: &mut Criterion) {
         b.iter_batched(
             || list.clone(),
             |l| {
-                let mut p = wharf::app::pane::PaneState::new(Side::Remote, PathBuf::from("/"));
-                p.set_listing(PathBuf::from("/big"), l, None);
+                let mut p = wharf::app::pane::PaneState::new(remote("/"));
+                p.set_listing(remote("/big"), l, None);
                 black_box(p.view.len())
             },
             criterion::BatchSize::LargeInput,

@@ -7,6 +7,7 @@
 //! (`bookmarks::service`). `text` formats for the screen and for the
 //! headless commands alike. See docs/ARCHITECTURE.md.
 
+pub mod address;
 pub mod app;
 pub mod bookmarks;
 pub mod cli;

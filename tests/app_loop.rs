@@ -3,8 +3,11 @@
 //! frames read from a `TestBackend` (as gitui's and television's tests do).
 //! No terminal, no engine, no network.
 
+#[path = "common/values.rs"]
+mod values;
+
 use std::convert::Infallible;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -20,7 +23,7 @@ use wharf::app::input::receiver_stream;
 use wharf::app::keymap::Keymap;
 use wharf::app::state::AppState;
 use wharf::app::{Input, Senders};
-use wharf::engine::protocol::{Command, Entry, EntryKind, Event, RequestId, Side, WireDir};
+use wharf::engine::protocol::{Command, Entry, Event, Location, RequestId, WireDir};
 use wharf::terminal::FrameSync;
 
 const WAIT: Duration = Duration::from_secs(10);
@@ -201,29 +204,20 @@ impl App {
 }
 
 fn file(name: &str) -> Entry {
-    Entry {
-        name: name.into(),
-        kind: EntryKind::File,
-        size: 1234,
-        modified: None,
-        permissions: None,
-        link_target: None,
-    }
+    values::file(name, 1234)
 }
 
 /// Answers the first command, the local listing, with `entries`.
-async fn list_local(app: &mut App, entries: Vec<Entry>) -> (RequestId, PathBuf) {
+async fn list_local(app: &mut App, entries: Vec<Entry>) -> (RequestId, Location) {
     let Command::List {
         req,
-        side: Side::Local,
-        path,
+        path: path @ Location::Local(_),
     } = app.command().await
     else {
         panic!("the app starts by listing the local folder")
     };
     app.send(Input::Engine(Event::Listing {
         req,
-        side: Side::Local,
         path: path.clone(),
         entries,
     }));
@@ -234,7 +228,7 @@ async fn list_local(app: &mut App, entries: Vec<Entry>) -> (RequestId, PathBuf) 
 async fn start_lists_the_local_folder_and_draws_what_comes_back() {
     let mut app = start(Path::new("/home/alice"));
     let (_, path) = list_local(&mut app, vec![file("notes.txt"), file("photo.jpg")]).await;
-    assert_eq!(path, PathBuf::from("/home/alice"));
+    assert_eq!(path, values::local("/home/alice"));
     // Without a URL or a bookmark file the quick-connect form greets the user.
     app.wait_for("Quick connect").await;
     app.key(KeyCode::Esc);

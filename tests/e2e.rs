@@ -4,11 +4,16 @@
 
 #[path = "common/pty.rs"]
 mod pty;
+#[path = "common/server.rs"]
+mod server;
+#[path = "common/tree.rs"]
+mod tree;
 
 use std::path::Path;
 use std::time::Duration;
 
 use pty::{Key, Pty};
+use server::TestServer;
 
 const WAIT: Duration = Duration::from_secs(30);
 const BIN: &str = env!("CARGO_BIN_EXE_wharf");
@@ -56,16 +61,7 @@ fn demo_browse_into_a_folder_and_back_then_quit() {
         "status bar shows the system type:\n{screen}"
     );
 
-    // Filter to the docs folder, step onto it and open it.
-    p.send_key(Key::Char('/'));
-    p.type_text("docs");
-    p.send_key(Key::Enter);
-    p.wait_for("the filter to narrow the pane", WAIT, |s| {
-        !s.contains("big-folder")
-    });
-    p.send_key(Key::Down);
-    p.send_key(Key::Enter);
-    let screen = p.wait_for_text("café menu.txt", WAIT);
+    let screen = open_docs(&mut p);
     assert!(
         screen.contains(": /docs"),
         "the title shows the path:\n{screen}"
@@ -172,18 +168,9 @@ fn a_refused_connection_is_reported_and_wharf_stays_up() {
 #[test]
 fn a_wrong_password_shows_530_and_asks_nothing_else() {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
-    let root = tempfile::tempdir().expect("tempdir");
-    let server = rt
-        .block_on(wharf::server::EmbeddedServer::start(
-            wharf::server::ServerOptions {
-                root: root.path().to_path_buf(),
-                credentials: Some(("alice".into(), "right".into())),
-                allow_active: false,
-            },
-        ))
-        .expect("server");
-    let url = format!("ftp://alice:wrong@127.0.0.1:{}/", server.addr().port());
-    let mut p = spawn(&[&url], root.path(), 100, 24);
+    let server = rt.block_on(TestServer::start(Some(("alice", "right")), false));
+    let url = format!("ftp://alice:wrong@127.0.0.1:{}/", server.port());
+    let mut p = spawn(&[&url], server.root.path(), 100, 24);
     p.wait_for_text("530", WAIT);
     p.send_key(Key::F(10));
     assert_eq!(p.wait_exit(WAIT), Some(0));
@@ -192,18 +179,9 @@ fn a_wrong_password_shows_530_and_asks_nothing_else() {
 #[test]
 fn a_user_without_password_gets_a_masked_prompt() {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
-    let root = tempfile::tempdir().expect("tempdir");
-    std::fs::write(root.path().join("secret-plans.txt"), b"x").expect("write");
-    let server = rt
-        .block_on(wharf::server::EmbeddedServer::start(
-            wharf::server::ServerOptions {
-                root: root.path().to_path_buf(),
-                credentials: Some(("alice".into(), "s3cr3t".into())),
-                allow_active: false,
-            },
-        ))
-        .expect("server");
-    let url = format!("ftp://alice@127.0.0.1:{}/", server.addr().port());
+    let server = rt.block_on(TestServer::start(Some(("alice", "s3cr3t")), false));
+    std::fs::write(server.path("secret-plans.txt"), b"x").expect("write");
+    let url = format!("ftp://alice@127.0.0.1:{}/", server.port());
     let home = tempfile::tempdir().expect("tempdir");
     let mut p = spawn(&[&url], home.path(), 100, 24);
     p.wait_for_text("Password for alice@", WAIT);
@@ -251,19 +229,10 @@ fn a_malformed_url_exits_with_status_2() {
 #[test]
 fn wharf_ls_prints_a_long_listing() {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
-    let root = tempfile::tempdir().expect("tempdir");
-    std::fs::create_dir(root.path().join("sub dir")).expect("mkdir");
-    std::fs::write(root.path().join("sub dir/file one.txt"), b"12345").expect("write");
-    let server = rt
-        .block_on(wharf::server::EmbeddedServer::start(
-            wharf::server::ServerOptions {
-                root: root.path().to_path_buf(),
-                credentials: None,
-                allow_active: false,
-            },
-        ))
-        .expect("server");
-    let url = format!("ftp://127.0.0.1:{}/sub%20dir", server.addr().port());
+    let server = rt.block_on(TestServer::anonymous());
+    std::fs::create_dir(server.path("sub dir")).expect("mkdir");
+    std::fs::write(server.path("sub dir/file one.txt"), b"12345").expect("write");
+    let url = format!("ftp://127.0.0.1:{}/sub%20dir", server.port());
     let out = std::process::Command::new(BIN)
         .args(["ls", &url])
         .output()
@@ -279,7 +248,7 @@ fn wharf_ls_prints_a_long_listing() {
         .find(|l| l.ends_with("file one.txt"))
         .unwrap_or_else(|| panic!("{stdout}"));
     assert!(line.starts_with('-') && line.contains(" 5 "), "{line}");
-    let missing = format!("ftp://127.0.0.1:{}/nope", server.addr().port());
+    let missing = format!("ftp://127.0.0.1:{}/nope", server.port());
     let out = std::process::Command::new(BIN)
         .args(["ls", &missing])
         .output()
@@ -297,8 +266,9 @@ fn asset(name: &str) -> Vec<u8> {
     .expect("asset")
 }
 
-/// Opens the demo's docs folder in the remote pane.
-fn open_docs(p: &mut Pty) {
+/// Opens the demo's docs folder in the remote pane (filters to it, steps
+/// onto it, opens it); returns the screen that shows it.
+fn open_docs(p: &mut Pty) -> String {
     p.wait_for_text("big-folder", WAIT);
     p.send_key(Key::Char('/'));
     p.type_text("docs");
@@ -308,7 +278,7 @@ fn open_docs(p: &mut Pty) {
     });
     p.send_key(Key::Down);
     p.send_key(Key::Enter);
-    p.wait_for_text("café menu.txt", WAIT);
+    p.wait_for_text("café menu.txt", WAIT)
 }
 
 #[test]
@@ -373,28 +343,16 @@ fn drag_and_drop_with_the_mouse_downloads() {
 #[test]
 fn a_bookmark_added_in_the_manager_opens_with_wharf_at_name() {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
-    let root = tempfile::tempdir().expect("tempdir");
-    std::fs::create_dir(root.path().join("reports")).expect("mkdir");
-    std::fs::write(root.path().join("reports/q3-summary.txt"), b"x").expect("write");
-    let server = rt
-        .block_on(wharf::server::EmbeddedServer::start(
-            wharf::server::ServerOptions {
-                root: root.path().to_path_buf(),
-                credentials: Some(("alice".into(), "s3cr3t".into())),
-                allow_active: false,
-            },
-        ))
-        .expect("server");
+    let server = rt.block_on(TestServer::start(Some(("alice", "s3cr3t")), false));
+    std::fs::create_dir(server.path("reports")).expect("mkdir");
+    std::fs::write(server.path("reports/q3-summary.txt"), b"x").expect("write");
     let home = tempfile::tempdir().expect("tempdir");
     let state = tempfile::tempdir().expect("tempdir");
     let (config, data) = (state.path().join("config"), state.path().join("data"));
     std::fs::create_dir_all(&config).expect("mkdir");
 
     // Connect by URL, open /reports, then save it as a bookmark.
-    let url = format!(
-        "ftp://alice:s3cr3t@127.0.0.1:{}/reports",
-        server.addr().port()
-    );
+    let url = format!("ftp://alice:s3cr3t@127.0.0.1:{}/reports", server.port());
     let mut p = spawn_in(&[&url], home.path(), &config, &data, 110, 32);
     p.wait_for_text("q3-summary.txt", WAIT);
     p.send_key(Key::Char('b'));
@@ -419,7 +377,7 @@ fn a_bookmark_added_in_the_manager_opens_with_wharf_at_name() {
     );
     // No password in any file wharf wrote.
     for dir in [&config, &data] {
-        for entry in walk(dir) {
+        for entry in tree::files_under(dir) {
             let bytes = std::fs::read(&entry).unwrap_or_default();
             assert!(
                 !bytes.windows(6).any(|w| w == b"s3cr3t"),
@@ -451,24 +409,4 @@ fn an_unknown_bookmark_is_a_usage_error() {
         .expect("run");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no bookmark named \"nope\""));
-}
-
-/// Every file under `dir`.
-fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for e in rd.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out
 }

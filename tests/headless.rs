@@ -3,6 +3,8 @@
 //! per test). Content is compared by SHA-256; exit statuses and the
 //! messages on stderr are part of the contract.
 
+#[path = "common/server.rs"]
+mod server;
 #[path = "common/tree.rs"]
 mod tree;
 
@@ -10,40 +12,31 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
+use server::TestServer;
 use tree::{content, make_tree, sha, sha_bytes, tree_hashes};
-use wharf::server::{EmbeddedServer, ServerOptions};
 
+/// An anonymous server that accepts active mode, and the local folder
+/// wharf runs in.
 struct Setup {
-    server: EmbeddedServer,
-    remote: tempfile::TempDir,
+    server: TestServer,
     local: tempfile::TempDir,
 }
 
 impl Setup {
     async fn new() -> Setup {
-        let remote = tempfile::tempdir().expect("tempdir");
-        let local = tempfile::tempdir().expect("tempdir");
-        let server = EmbeddedServer::start(ServerOptions {
-            root: remote.path().to_path_buf(),
-            credentials: None,
-            allow_active: true,
-        })
-        .await
-        .expect("server");
         Setup {
-            server,
-            remote,
-            local,
+            server: TestServer::start(None, true).await,
+            local: tempfile::tempdir().expect("tempdir"),
         }
     }
 
     /// `ftp://127.0.0.1:PORT/path`
     fn url(&self, path: &str) -> String {
-        format!("ftp://127.0.0.1:{}/{path}", self.server.addr().port())
+        format!("ftp://127.0.0.1:{}/{path}", self.server.port())
     }
 
     fn r(&self, rel: &str) -> PathBuf {
-        self.remote.path().join(rel)
+        self.server.path(rel)
     }
 
     fn l(&self, rel: &str) -> PathBuf {

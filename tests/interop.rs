@@ -11,24 +11,27 @@
 //! Outside CI a missing server skips with a note; with
 //! WHARF_REQUIRE_INTEROP=1 (scripts/test.sh, CI) it fails.
 
+#[path = "common/events.rs"]
+mod events;
 #[path = "common/interop_env.rs"]
 mod interop_env;
 #[path = "common/tree.rs"]
 mod tree;
+#[path = "common/values.rs"]
+mod values;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
+use events::{Engine, quiet, recording};
 use interop_env::server;
 use tree::{content, make_tree, sha_bytes, tree_hashes};
-use wharf::engine::protocol::{
-    BatchId, Command, ConnId, ConnectProfile, DataMode, Direction, EngineError, Entry, EntryKind,
-    Event, OnExisting, TransferItem, TransferRequest, TransferState,
-};
+use values::{item, item_as, local, remote};
+use wharf::engine::error::EngineError;
+use wharf::engine::protocol::{ConnectProfile, DataMode, Entry, EntryKind, OnExisting, RemotePath};
 use wharf::engine::session::Connector;
 use wharf::engine::transfer::TransferConfig;
-use wharf::engine::wire_log::WireSink;
 
 fn find<'a>(entries: &'a [Entry], name: &str) -> &'a Entry {
     entries.iter().find(|e| e.name == name).unwrap_or_else(|| {
@@ -43,13 +46,7 @@ async fn browse(var: &str, mode: DataMode) {
     let Some(profile) = server(var, mode) else {
         return;
     };
-    let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
-    let l2 = log.clone();
-    let sink = WireSink::new(move |e| {
-        if let wharf::engine::Event::Wire { text, .. } = e {
-            l2.lock().expect("log").push(text);
-        }
-    });
+    let (sink, log) = recording();
     let mut s = Connector::new()
         .open(profile, sink)
         .await
@@ -72,18 +69,21 @@ async fn browse(var: &str, mode: DataMode) {
     assert!(entries.iter().all(|e| e.name != "." && e.name != ".."));
 
     let deeper = s
-        .list("/home/wharftest/nested/deeper")
+        .list(&RemotePath::from("/home/wharftest/nested/deeper"))
         .await
         .unwrap_or_else(|e| panic!("{var}: {e}"));
     assert_eq!(find(&deeper, "deep.txt").size, 10);
     // And back out again: the session is still in step.
     let nested = s
-        .list("/home/wharftest/nested")
+        .list(&RemotePath::from("/home/wharftest/nested"))
         .await
         .unwrap_or_else(|e| panic!("{var}: {e}"));
     assert_eq!(find(&nested, "deeper").kind, EntryKind::Dir);
 
-    let missing = s.list("/home/wharftest/no-such-folder").await.unwrap_err();
+    let missing = s
+        .list(&RemotePath::from("/home/wharftest/no-such-folder"))
+        .await
+        .unwrap_err();
     assert!(
         matches!(missing, EngineError::Reply { code: 550, .. }),
         "{var}: {missing:?}"
@@ -116,7 +116,7 @@ async fn wrong_password(var: &str) {
     };
     profile.password = Some("definitely-wrong".into());
     let err = Connector::new()
-        .open(profile, WireSink::new(|_| {}))
+        .open(profile, quiet())
         .await
         .err()
         .expect("login must fail");
@@ -124,81 +124,6 @@ async fn wrong_password(var: &str) {
         matches!(err, EngineError::Login { code: 530, .. }),
         "{var}: {err:?}"
     );
-}
-
-/// What a batch came to.
-#[derive(Debug, Default)]
-struct Batch {
-    done: usize,
-    failed: BTreeMap<String, String>,
-    other: usize,
-}
-
-/// Sends one transfer and follows it to its end.
-async fn transfer(
-    engine: &mut wharf::engine::EngineHandle,
-    batch: u64,
-    direction: Direction,
-    item: TransferItem,
-    target_dir: &Path,
-) -> Batch {
-    engine
-        .commands
-        .send(Command::Transfer(TransferRequest {
-            batch: BatchId(batch),
-            direction,
-            items: vec![item],
-            target_dir: target_dir.to_path_buf(),
-            on_existing: OnExisting::Overwrite,
-            move_after: false,
-        }))
-        .expect("send");
-    let mut names = BTreeMap::new();
-    let mut out = Batch::default();
-    tokio::time::timeout(Duration::from_secs(120), async {
-        loop {
-            match engine.events.recv().await.expect("engine stopped") {
-                Event::TransferQueued { id, name, .. } => {
-                    names.insert(id, name);
-                }
-                Event::TransferState {
-                    id,
-                    state: TransferState::Failed(why),
-                } => {
-                    out.failed
-                        .insert(names.get(&id).cloned().unwrap_or_default(), why);
-                }
-                Event::BatchFailed { batch: b, error } if b == BatchId(batch) => {
-                    panic!("batch {batch} failed: {error}")
-                }
-                Event::BatchDone {
-                    batch: b,
-                    done,
-                    skipped,
-                    cancelled,
-                    ..
-                } if b == BatchId(batch) => {
-                    out.done = done;
-                    out.other = skipped + cancelled;
-                    return;
-                }
-                _ => {}
-            }
-        }
-    })
-    .await
-    .expect("the transfer did not finish in time");
-    out
-}
-
-fn item(source: impl Into<PathBuf>, is_dir: bool, target_name: &str) -> TransferItem {
-    TransferItem {
-        source: source.into(),
-        is_dir,
-        size: None,
-        modified: None,
-        target_name: target_name.into(),
-    }
 }
 
 /// The nested/ tree scripts/interop-servers.sh writes, by relative path.
@@ -216,18 +141,15 @@ fn nested_hashes() -> BTreeMap<String, String> {
 
 /// Removes a remote tree over FTP (files, then folders, deepest first).
 async fn remove_remote_tree(profile: &ConnectProfile, root: &str) {
-    let Ok(mut s) = Connector::new()
-        .open(profile.clone(), WireSink::new(|_| {}))
-        .await
-    else {
+    let Ok(mut s) = Connector::new().open(profile.clone(), quiet()).await else {
         return;
     };
-    let mut folders = vec![root.to_string()];
+    let mut folders = vec![RemotePath::from(root)];
     let mut seen = Vec::new();
     while let Some(dir) = folders.pop() {
         seen.push(dir.clone());
         for e in s.list(&dir).await.unwrap_or_default() {
-            let path = format!("{dir}/{}", e.name);
+            let path = dir.join(&e.name);
             match e.kind {
                 EntryKind::Dir => folders.push(path),
                 _ => {
@@ -248,43 +170,41 @@ async fn transfers(var: &str, mode: DataMode) {
         return;
     };
     let home = "/home/wharftest";
-    let local = tempfile::tempdir().expect("tempdir");
-    let mut engine = wharf::engine::spawn_with(TransferConfig {
+    let local_dir = tempfile::tempdir().expect("tempdir");
+    let mut engine = Engine::new(wharf::engine::spawn_with(TransferConfig {
         connections: 3,
         ..TransferConfig::default()
-    });
-    engine
-        .commands
-        .send(Command::Connect {
-            conn: ConnId(1),
-            profile: profile.clone(),
-        })
-        .expect("send");
+    }))
+    .waiting(Duration::from_secs(120));
+    engine.start_connect(1, profile.clone());
 
     // Down: a file, then a tree.
-    let b = transfer(
-        &mut engine,
-        1,
-        Direction::Download,
-        item(format!("{home}/hello.txt"), false, "hello.txt"),
-        local.path(),
-    )
-    .await;
-    assert_eq!((b.done, &b.failed), (1, &BTreeMap::new()), "{var}: {b:?}");
+    let b = engine
+        .copy(
+            1,
+            item(remote(&format!("{home}/hello.txt")), false),
+            local(local_dir.path()),
+            OnExisting::Overwrite,
+        )
+        .await;
+    assert_eq!((b.done, b.failures()), (1, BTreeMap::new()), "{var}: {b:?}");
     assert_eq!(
-        std::fs::read(local.path().join("hello.txt")).expect("read"),
+        std::fs::read(local_dir.path().join("hello.txt")).expect("read"),
         b"hello wharf\n"
     );
-    let b = transfer(
-        &mut engine,
-        2,
-        Direction::Download,
-        item(format!("{home}/nested"), true, "nested"),
-        local.path(),
-    )
-    .await;
-    assert_eq!((b.done, &b.failed), (3, &BTreeMap::new()), "{var}: {b:?}");
-    assert_eq!(tree_hashes(&local.path().join("nested")), nested_hashes());
+    let b = engine
+        .copy(
+            2,
+            item(remote(&format!("{home}/nested")), true),
+            local(local_dir.path()),
+            OnExisting::Overwrite,
+        )
+        .await;
+    assert_eq!((b.done, b.failures()), (3, BTreeMap::new()), "{var}: {b:?}");
+    assert_eq!(
+        tree_hashes(&local_dir.path().join("nested")),
+        nested_hashes()
+    );
 
     // Up, into a folder of this test's own.
     let stamp = std::time::SystemTime::now()
@@ -298,46 +218,46 @@ async fn transfers(var: &str, mode: DataMode) {
     );
     {
         let mut s = Connector::new()
-            .open(profile.clone(), WireSink::new(|_| {}))
+            .open(profile.clone(), quiet())
             .await
             .unwrap_or_else(|e| panic!("{var}: {e}"));
-        s.mkdir(&folder)
+        s.mkdir(&RemotePath::from(folder.as_str()))
             .await
             .unwrap_or_else(|e| panic!("{var}: mkdir {folder}: {e}"));
         s.quit().await;
     }
-    let up = local.path().join("up");
+    let up = local_dir.path().join("up");
     make_tree(&up, 25);
     let big = content(77, 3 * 1024 * 1024 + 3);
-    std::fs::write(local.path().join("big.bin"), &big).expect("write");
-    let up_file = transfer(
-        &mut engine,
-        3,
-        Direction::Upload,
-        item(local.path().join("big.bin"), false, "big.bin"),
-        Path::new(&folder),
-    )
-    .await;
-    let up_tree = transfer(
-        &mut engine,
-        4,
-        Direction::Upload,
-        item(&up, true, "tree"),
-        Path::new(&folder),
-    )
-    .await;
+    std::fs::write(local_dir.path().join("big.bin"), &big).expect("write");
+    let up_file = engine
+        .copy(
+            3,
+            item(local(local_dir.path().join("big.bin")), false),
+            remote(&folder),
+            OnExisting::Overwrite,
+        )
+        .await;
+    let up_tree = engine
+        .copy(
+            4,
+            item_as(local(&up), true, "tree"),
+            remote(&folder),
+            OnExisting::Overwrite,
+        )
+        .await;
 
     // Back down into a fresh folder and compare: what the server holds is
     // what was sent.
     let back = tempfile::tempdir().expect("tempdir");
-    let down = transfer(
-        &mut engine,
-        5,
-        Direction::Download,
-        item(&folder, true, "copy"),
-        back.path(),
-    )
-    .await;
+    let down = engine
+        .copy(
+            5,
+            item_as(remote(&folder), true, "copy"),
+            local(back.path()),
+            OnExisting::Overwrite,
+        )
+        .await;
     engine.shutdown().await;
     // Where the servers run on this machine, the files on their disk say
     // the same (a mistake made both ways, like ASCII mode, would not show
@@ -349,18 +269,18 @@ async fn transfers(var: &str, mode: DataMode) {
     remove_remote_tree(&profile, &folder).await;
 
     assert_eq!(
-        (up_file.done, &up_file.failed),
-        (1, &BTreeMap::new()),
+        (up_file.done, up_file.failures()),
+        (1, BTreeMap::new()),
         "{var}: {up_file:?}"
     );
     assert_eq!(
-        (up_tree.done, &up_tree.failed),
-        (25, &BTreeMap::new()),
+        (up_tree.done, up_tree.failures()),
+        (25, BTreeMap::new()),
         "{var}: {up_tree:?}"
     );
     assert_eq!(
-        (down.done, &down.failed),
-        (26, &BTreeMap::new()),
+        (down.done, down.failures()),
+        (26, BTreeMap::new()),
         "{var}: {down:?}"
     );
     let mut want = BTreeMap::new();

@@ -4,66 +4,31 @@
 //! get and put are in tests/interop.rs. Each test works in its own folder
 //! under the test user's `upload/`.
 
+#[path = "common/events.rs"]
+mod events;
 #[path = "common/interop_env.rs"]
 mod interop_env;
 #[path = "common/tree.rs"]
 mod tree;
+#[path = "common/values.rs"]
+mod values;
 
 use std::path::Path;
 use std::time::Duration;
 
+use events::{Engine, no_answers};
 use interop_env::server;
 use tree::{content, make_tree, sha, tree_hashes};
-use wharf::engine::protocol::{
-    BatchId, Command, ConnId, DataMode, Direction, Event, OnExisting, TransferItem, TransferRequest,
-};
-use wharf::engine::{EngineHandle, spawn};
+use values::{item, item_as, local, remote, request};
+use wharf::engine::protocol::{DataMode, OnExisting, TransferRequest};
 
-const WAIT: Duration = Duration::from_secs(120);
 const HOME: &str = "/home/wharftest";
 
-async fn batch(e: &mut EngineHandle, req: TransferRequest) -> (usize, usize) {
-    let batch = req.batch;
-    e.commands.send(Command::Transfer(req)).expect("send");
-    let mut failures = Vec::new();
-    let r = tokio::time::timeout(WAIT, async {
-        loop {
-            match e.events.recv().await.expect("engine alive") {
-                Event::TransferState {
-                    state: wharf::engine::protocol::TransferState::Failed(why),
-                    ..
-                } => failures.push(why),
-                Event::BatchFailed { batch: b, error } if b == batch => {
-                    panic!("batch failed: {error}")
-                }
-                Event::BatchDone {
-                    batch: b,
-                    done,
-                    failed,
-                    ..
-                } if b == batch => return (done, failed),
-                _ => {}
-            }
-        }
-    })
-    .await
-    .expect("the batch finished in time");
-    assert!(failures.is_empty(), "{failures:?}");
-    r
-}
-
-fn item(source: &Path, is_dir: bool) -> TransferItem {
-    TransferItem {
-        source: source.to_path_buf(),
-        is_dir,
-        size: None,
-        modified: None,
-        target_name: source
-            .file_name()
-            .expect("name")
-            .to_string_lossy()
-            .into_owned(),
-    }
+/// Runs a batch to its end, none of its files failing: (done, failed).
+async fn batch(e: &mut Engine, req: TransferRequest) -> (usize, usize) {
+    let r = e.batch(req, no_answers).await;
+    assert!(r.failures().is_empty(), "{r:?}");
+    (r.done, r.failed)
 }
 
 /// Uploads a file and a 40-file tree into a fresh folder, then moves the
@@ -72,51 +37,43 @@ async fn up_then_move_down(var: &str, mode: DataMode) {
     let Some(profile) = server(var, mode) else {
         return;
     };
-    let local = tempfile::tempdir().expect("tempdir");
+    let local_dir = tempfile::tempdir().expect("tempdir");
     let tag = format!(
         "wharf-{}-{:?}-{}",
         var.to_lowercase(),
         mode,
         std::process::id()
     );
-    let src = local.path().join("src");
+    let src = local_dir.path().join("src");
     std::fs::create_dir(&src).expect("mkdir");
     let file = src.join("one file.bin");
     std::fs::write(&file, content(42, 1_500_000)).expect("write");
     make_tree(&src.join("tree"), 40);
 
-    let mut e = spawn();
-    e.commands
-        .send(Command::Connect {
-            conn: ConnId(1),
-            profile,
-        })
-        .expect("send");
-    // The remote folder of this test, created by uploading into it.
+    let mut e = Engine::spawn().waiting(Duration::from_secs(120));
+    e.start_connect(1, profile);
+    // The remote folder of this test, created by uploading into it:
+    // `src` goes up as `upload/<tag>`.
     let remote_dir = format!("{HOME}/upload/{tag}");
-    let mkdir = TransferRequest {
-        batch: BatchId(1),
-        direction: Direction::Upload,
-        items: vec![item(&src, true)],
-        target_dir: format!("{HOME}/upload").into(),
-        on_existing: OnExisting::Overwrite,
-        move_after: false,
-    };
-    // Upload `src` as `upload/<tag>` by renaming the item.
-    let mut up = mkdir;
-    up.items[0].target_name = tag.clone();
+    let up = request(
+        1,
+        vec![item_as(local(&src), true, tag.as_str())],
+        remote(&format!("{HOME}/upload")),
+        OnExisting::Overwrite,
+    );
     assert_eq!(batch(&mut e, up).await, (41, 0));
 
     // Move it all back down: F6 deletes each source once its copy is complete.
-    let tidy = local.path().join("tidy");
+    let tidy = local_dir.path().join("tidy");
     std::fs::create_dir(&tidy).expect("mkdir");
     let clean = TransferRequest {
-        batch: BatchId(4),
-        direction: Direction::Download,
-        items: vec![item(Path::new(&remote_dir), true)],
-        target_dir: tidy.clone(),
-        on_existing: OnExisting::Overwrite,
         move_after: true,
+        ..request(
+            4,
+            vec![item(remote(&remote_dir), true)],
+            local(&tidy),
+            OnExisting::Overwrite,
+        )
     };
     assert_eq!(batch(&mut e, clean).await, (41, 0));
     assert_eq!(sha(&tidy.join(&tag).join("one file.bin")), sha(&file));

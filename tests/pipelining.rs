@@ -3,41 +3,23 @@
 //! transfer has worked, and a server that answers them out of order costs
 //! a new connection, not a wrong answer.
 
+#[path = "common/events.rs"]
+mod events;
 #[path = "common/fake_ftp.rs"]
 mod fake_ftp;
 
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
+use events::recording;
 use fake_ftp::{FakeServer, Script};
-use wharf::cli::parse_url;
-use wharf::engine::Event;
-use wharf::engine::protocol::{ConnectProfile, DataMode, Timeouts};
-use wharf::engine::session::{Connector, Fetch, Session};
-use wharf::engine::wire_log::WireSink;
+use wharf::engine::protocol::RemotePath;
+use wharf::engine::session::{Fetch, Session};
 
 const LISTING: &[u8] = b"-rw-r--r--    1 0        0              12 Jan 02  2024 hello.txt\r\n";
 const CONTENT: &[u8] = b"hello, world";
 
-fn profile(server: &FakeServer) -> ConnectProfile {
-    let timeouts = Timeouts {
-        connect: Duration::from_secs(5),
-        reply: Duration::from_secs(5),
-    };
-    parse_url(&server.url(), DataMode::Passive, timeouts).expect("url")
-}
-
-/// A sink that keeps the protocol log's lines.
-fn recording() -> (WireSink, Arc<Mutex<Vec<String>>>) {
-    let lines = Arc::new(Mutex::new(Vec::new()));
-    let l2 = lines.clone();
-    let sink = WireSink::new(move |e| {
-        if let Event::Wire { text, .. } = e {
-            l2.lock().expect("lock").push(text);
-        }
-    });
-    (sink, lines)
-}
+const FIVE_SECONDS: Duration = Duration::from_secs(5);
 
 fn script() -> Script {
     Script {
@@ -48,12 +30,13 @@ fn script() -> Script {
 }
 
 async fn fetch(s: &mut Session, path: &str) -> Vec<u8> {
+    let path = RemotePath::from(path);
     let mut out = Vec::new();
     let fetch = Fetch {
         want_time: false,
         expect: Some(CONTENT.len() as u64),
     };
-    s.download(path, 0, fetch, &mut out, &mut |_| {})
+    s.download(&path, 0, fetch, &mut out, &mut |_| {})
         .await
         .expect("download");
     out
@@ -63,12 +46,12 @@ async fn fetch(s: &mut Session, path: &str) -> Vec<u8> {
 async fn commands_go_out_together_once_a_transfer_has_worked() {
     let server = FakeServer::start(script()).await;
     let (sink, _) = recording();
-    let mut s = Connector::new()
-        .open(profile(&server), sink)
-        .await
-        .expect("login");
+    let mut s = server.session(FIVE_SECONDS, sink).await;
     for dir in ["/pub", "/other"] {
-        assert_eq!(s.list(dir).await.expect("list")[0].name, "hello.txt");
+        assert_eq!(
+            s.list(&RemotePath::from(dir)).await.expect("list")[0].name,
+            "hello.txt"
+        );
     }
     for _ in 0..2 {
         assert_eq!(fetch(&mut s, "/pub/hello.txt").await, CONTENT);
@@ -95,10 +78,7 @@ async fn commands_go_out_together_once_a_transfer_has_worked() {
         "{ahead:?}\n{commands:?}"
     );
     assert!(s.is_usable());
-    assert_eq!(
-        server.connections.load(std::sync::atomic::Ordering::SeqCst),
-        1
-    );
+    assert_eq!(server.connections.load(Ordering::SeqCst), 1);
 }
 
 #[tokio::test]
@@ -109,15 +89,12 @@ async fn replies_out_of_order_cost_a_new_connection_not_a_wrong_answer() {
     })
     .await;
     let (sink, lines) = recording();
-    let mut s = Connector::new()
-        .open(profile(&server), sink)
-        .await
-        .expect("login");
+    let mut s = server.session(FIVE_SECONDS, sink).await;
     // The first listing sends its CWD alone; the second in one write with
     // EPSV and LIST, and the server answers EPSV first.
     for (round, dir) in ["/pub", "/other", "/third"].into_iter().enumerate() {
         let entries = s
-            .list(dir)
+            .list(&RemotePath::from(dir))
             .await
             .unwrap_or_else(|e| panic!("round {round}: {e}"));
         assert_eq!(entries.len(), 1);
@@ -126,10 +103,7 @@ async fn replies_out_of_order_cost_a_new_connection_not_a_wrong_answer() {
     assert_eq!(fetch(&mut s, "/pub/hello.txt").await, CONTENT);
     assert!(s.is_usable());
     // One new connection, then one command at a time: no more reordering.
-    assert_eq!(
-        server.connections.load(std::sync::atomic::Ordering::SeqCst),
-        2
-    );
+    assert_eq!(server.connections.load(Ordering::SeqCst), 2);
     let lines = lines.lock().expect("lock").clone();
     assert!(
         lines.iter().any(|l| l.contains("out of order")),
@@ -145,16 +119,13 @@ async fn a_login_answered_out_of_order_is_done_again_one_command_at_a_time() {
     })
     .await;
     let (sink, _) = recording();
-    let mut s = Connector::new()
-        .open(profile(&server), sink)
-        .await
-        .expect("login");
+    let mut s = server.session(FIVE_SECONDS, sink).await;
     assert_eq!(s.info().home, "/");
-    assert_eq!(s.list("/pub").await.expect("list")[0].name, "hello.txt");
     assert_eq!(
-        server.connections.load(std::sync::atomic::Ordering::SeqCst),
-        2
+        s.list(&RemotePath::from("/pub")).await.expect("list")[0].name,
+        "hello.txt"
     );
+    assert_eq!(server.connections.load(Ordering::SeqCst), 2);
 }
 
 /// A server that throws away commands written ahead (`what`: a first word,
@@ -168,11 +139,12 @@ async fn against_a_dropping_server(what: &str) -> (FakeServer, Vec<String>) {
     })
     .await;
     let (sink, lines) = recording();
-    let mut p = profile(&server);
-    p.timeouts.reply = Duration::from_millis(700);
-    let mut s = Connector::new().open(p, sink).await.expect("login");
+    let mut s = server.session(Duration::from_millis(700), sink).await;
     for dir in ["/pub", "/other", "/third"] {
-        assert_eq!(s.list(dir).await.expect("list")[0].name, "hello.txt");
+        assert_eq!(
+            s.list(&RemotePath::from(dir)).await.expect("list")[0].name,
+            "hello.txt"
+        );
     }
     for _ in 0..3 {
         assert_eq!(fetch(&mut s, "/pub/hello.txt").await, CONTENT);
@@ -192,11 +164,7 @@ async fn against_a_dropping_server(what: &str) -> (FakeServer, Vec<String>) {
 async fn a_server_that_drops_commands_sent_together_gets_them_one_at_a_time() {
     // The login's TYPE, PWD and SYST go unanswered: login again.
     let (server, lines) = against_a_dropping_server("*").await;
-    assert_eq!(
-        server.connections.load(std::sync::atomic::Ordering::SeqCst),
-        2,
-        "{lines:?}"
-    );
+    assert_eq!(server.connections.load(Ordering::SeqCst), 2, "{lines:?}");
 }
 
 #[tokio::test]
@@ -204,9 +172,5 @@ async fn a_download_whose_pipelined_retr_is_dropped_is_redone() {
     // The first download waits for EPSV's reply; the second writes RETR
     // behind EPSV, and the server drops it.
     let (server, lines) = against_a_dropping_server("RETR").await;
-    assert_eq!(
-        server.connections.load(std::sync::atomic::Ordering::SeqCst),
-        2,
-        "{lines:?}"
-    );
+    assert_eq!(server.connections.load(Ordering::SeqCst), 2, "{lines:?}");
 }

@@ -1,20 +1,20 @@
 //! Whole screens drawn into ratatui's TestBackend and compared with insta
 //! snapshots (tests/snapshots/). Fixed size, fixed paths, fixed year.
 
-use std::path::PathBuf;
+#[path = "common/app.rs"]
+mod app;
+#[path = "common/values.rs"]
+mod values;
 
+use app::{app_state, connect, listing, press, profile, the_list};
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use wharf::app::keymap::Keymap;
 use wharf::app::state::AppState;
 use wharf::app::update::{Msg, update};
 use wharf::bookmarks::service::BookmarkEvent;
-use wharf::engine::protocol::{
-    Command, ConnectProfile, DataMode, EngineError, Entry, EntryKind, Event, ServerInfo, Side,
-    Timeouts, WireDir,
-};
+use wharf::engine::protocol::{Entry, EntryKind, Event, Failure, FailureKind, Side, WireDir};
 
 const W: u16 = 120;
 const H: u16 = 24;
@@ -25,12 +25,9 @@ fn at(y: i32, m: u32, d: u32, hh: u32, mm: u32) -> Option<chrono::NaiveDateTime>
 
 fn entry(name: &str, kind: EntryKind, size: u64, perm: &str) -> Entry {
     Entry {
-        name: name.into(),
-        kind,
-        size,
         modified: at(2026, 11, 3, 14, 5),
         permissions: Some(perm.into()),
-        link_target: None,
+        ..values::entry(name, kind, size)
     }
 }
 
@@ -65,61 +62,16 @@ fn remote_entries() -> Vec<Entry> {
     ]
 }
 
-fn profile() -> ConnectProfile {
-    ConnectProfile {
-        host: "ftp.example.org".into(),
-        port: 21,
-        user: Some("alice".into()),
-        password: Some("secret".into()),
-        path: None,
-        mode: DataMode::Passive,
-        timeouts: Timeouts::default(),
-    }
-}
-
-fn list_reply(cmds: &[Command], side: Side, entries: Vec<Entry>) -> Msg {
-    let (req, path) = cmds
-        .iter()
-        .find_map(|c| match c {
-            Command::List { req, side: s, path } if *s == side => Some((*req, path.clone())),
-            _ => None,
-        })
-        .expect("a list command");
-    Msg::Engine(Event::Listing {
-        req,
-        side,
-        path,
-        entries,
-    })
-}
-
 /// Both panes loaded, connected to a server.
 fn main_screen() -> AppState {
-    let mut s = AppState::new(PathBuf::from("/home/alice"), Keymap::default(), W, H);
-    let cmds = update(&mut s, Msg::Start(Some(profile()))).commands;
-    update(&mut s, list_reply(&cmds, Side::Local, local_entries()));
-    let conn = cmds
-        .iter()
-        .find_map(|c| match c {
-            Command::Connect { conn, .. } => Some(*conn),
-            _ => None,
-        })
-        .expect("connect");
-    let info = ServerInfo {
-        system: Some("UNIX Type: L8".into()),
-        home: "/".into(),
-        ..Default::default()
-    };
-    let cmds = update(
+    let mut s = app_state("/home/alice", W, H);
+    connect(
         &mut s,
-        Msg::Engine(Event::Connected {
-            conn,
-            info,
-            start: "/srv/ftp".into(),
-        }),
-    )
-    .commands;
-    update(&mut s, list_reply(&cmds, Side::Remote, remote_entries()));
+        profile(Some("alice"), Some("secret")),
+        Some(local_entries()),
+        "/srv/ftp",
+        remote_entries(),
+    );
     for (dir, code, text) in [
         (WireDir::Received, Some(220), "220 Welcome"),
         (WireDir::Sent, None, "USER alice"),
@@ -155,10 +107,6 @@ fn render(s: &AppState) -> Terminal<TestBackend> {
     t
 }
 
-fn press(s: &mut AppState, code: KeyCode) {
-    update(s, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-}
-
 #[test]
 fn main_screen_with_both_panes() {
     let s = main_screen();
@@ -179,9 +127,9 @@ fn help_overlay() {
 
 #[test]
 fn quick_connect_dialog() {
-    let mut s = AppState::new(PathBuf::from("/home/alice"), Keymap::default(), W, H);
+    let mut s = app_state("/home/alice", W, H);
     let cmds = update(&mut s, Msg::Start(None)).commands;
-    update(&mut s, list_reply(&cmds, Side::Local, local_entries()));
+    update(&mut s, listing(&cmds, local_entries()));
     for c in "ftp.example.org".chars() {
         press(&mut s, KeyCode::Char(c));
     }
@@ -212,26 +160,9 @@ fn error_in_the_status_bar() {
         Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
     )
     .commands;
-    let (req, path) = cmds
-        .iter()
-        .find_map(|c| match c {
-            Command::List { req, path, .. } => Some((*req, path.clone())),
-            _ => None,
-        })
-        .expect("list");
-    let error = EngineError::Reply {
-        code: 550,
-        text: "Failed to change directory.".into(),
-    };
-    update(
-        &mut s,
-        Msg::Engine(Event::Failed {
-            req,
-            side: Side::Remote,
-            path,
-            error,
-        }),
-    );
+    let (req, path) = the_list(&cmds);
+    let error = Failure::new(FailureKind::Server, "550 Failed to change directory.").with_code(550);
+    update(&mut s, Msg::Engine(Event::Failed { req, path, error }));
     insta::assert_snapshot!(render(&s).backend());
 }
 
@@ -282,7 +213,9 @@ fn transfer_events(s: &mut AppState) {
             Direction::Download,
             "secret.txt",
             120,
-            TransferState::Failed("550 Permission denied".into()),
+            TransferState::Failed(
+                Failure::new(FailureKind::Permission, "550 Permission denied").with_code(550),
+            ),
             0,
             0,
         ),
@@ -302,7 +235,7 @@ fn transfer_events(s: &mut AppState) {
             900,
             TransferState::Retrying {
                 attempt: 2,
-                reason: "connection lost".into(),
+                reason: Failure::new(FailureKind::Connection, "connection lost"),
             },
             300,
             0,
@@ -416,7 +349,7 @@ fn drag_ghost_and_marked_entries() {
 
 fn bookmark_state() -> AppState {
     use wharf::bookmarks::{Bookmark, Mode, PasswordMode, Recent};
-    let mut s = AppState::new(PathBuf::from("/home/alice"), Keymap::default(), W, H);
+    let mut s = app_state("/home/alice", W, H);
     s.bookmarks_enabled = true;
     let mut work = Bookmark::new("work", "ftp.work.example");
     work.user = Some("alice".into());
@@ -441,7 +374,7 @@ fn bookmark_state() -> AppState {
         )),
     );
     let cmds = update(&mut s, Msg::Start(None)).commands;
-    update(&mut s, list_reply(&cmds, Side::Local, local_entries()));
+    update(&mut s, listing(&cmds, local_entries()));
     s
 }
 

@@ -1,129 +1,63 @@
 //! Pure update tests: a message in, state and commands out. No terminal,
 //! no network.
 
+#[path = "common/app.rs"]
+mod app;
+#[path = "common/values.rs"]
+mod values;
+
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use app::{
+    app_state, ch, conn_of, connect, key, listing, logged_in, profile, profile_of, the_list,
+    type_text,
+};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use values::{dir, file, local, remote};
 use wharf::app::dialog::Dialog;
-use wharf::app::keymap::Keymap;
 use wharf::app::pane::SortKey;
 use wharf::app::state::{AppState, ConnState};
 use wharf::app::update::{Msg, update};
 use wharf::bookmarks::service::BookmarkEvent;
 use wharf::engine::protocol::{
-    Command, ConnectProfile, DataMode, EngineError, Entry, EntryKind, Event, RequestId, ServerInfo,
-    Side, Timeouts, WireDir,
+    Command, Entry, Event, Failure, FailureKind, Name, RequestId, Side, WireDir,
 };
 
 fn state() -> AppState {
-    AppState::new(PathBuf::from("/home/me"), Keymap::default(), 100, 30)
+    app_state("/home/me", 100, 30)
 }
 
-fn key(c: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
-}
-
-fn ch(c: char) -> Msg {
-    key(KeyCode::Char(c))
-}
-
-fn file(name: &str, size: u64) -> Entry {
-    Entry {
-        name: name.into(),
-        kind: EntryKind::File,
-        size,
-        modified: None,
-        permissions: None,
-        link_target: None,
-    }
-}
-
-fn dir(name: &str) -> Entry {
-    Entry {
-        kind: EntryKind::Dir,
-        ..file(name, 0)
-    }
-}
-
-fn profile(user: Option<&str>, password: Option<&str>) -> ConnectProfile {
-    ConnectProfile {
-        host: "ftp.example.org".into(),
-        port: 21,
-        user: user.map(Into::into),
-        password: password.map(Into::into),
-        path: None,
-        mode: DataMode::Passive,
-        timeouts: Timeouts::default(),
-    }
-}
-
-/// The one List command in `cmds`.
-fn the_list(cmds: &[Command]) -> (RequestId, Side, PathBuf) {
-    let lists: Vec<_> = cmds
-        .iter()
-        .filter_map(|c| match c {
-            Command::List { req, side, path } => Some((*req, *side, path.clone())),
-            _ => None,
-        })
-        .collect();
-    assert_eq!(lists.len(), 1, "expected one List in {cmds:?}");
-    lists[0].clone()
-}
-
-/// Starts connected to a server whose remote pane shows `entries` at /pub.
+/// Starts connected to a server whose remote pane shows `entries` at /pub
+/// (the local listing is left waiting).
 fn connected_with(entries: Vec<Entry>) -> AppState {
     let mut s = state();
-    let cmds = update(&mut s, Msg::Start(Some(profile(None, None)))).commands;
-    let conn = match cmds.iter().find_map(|c| match c {
-        Command::Connect { conn, .. } => Some(*conn),
-        _ => None,
-    }) {
-        Some(c) => c,
-        None => panic!("no Connect in {cmds:?}"),
-    };
-    let info = ServerInfo {
-        system: Some("UNIX Type: L8".into()),
-        home: "/".into(),
-        ..Default::default()
-    };
-    let cmds = update(
-        &mut s,
-        Msg::Engine(Event::Connected {
-            conn,
-            info,
-            start: "/pub".into(),
-        }),
-    )
-    .commands;
-    let (req, side, path) = the_list(&cmds);
-    assert_eq!(
-        (side, path.as_path()),
-        (Side::Remote, std::path::Path::new("/pub"))
-    );
-    update(
-        &mut s,
-        Msg::Engine(Event::Listing {
-            req,
-            side,
-            path,
-            entries,
-        }),
-    );
+    connect(&mut s, profile(None, None), None, "/pub", entries);
     s
 }
 
-fn shown(s: &AppState, side: Side) -> Vec<String> {
+fn shown(s: &AppState, side: Side) -> Vec<Name> {
     let p = s.pane(side);
     p.view.iter().map(|&i| p.entries[i].name.clone()).collect()
+}
+
+/// A left-button mouse event at (`column`, `row`); the commands it gave.
+fn mouse(s: &mut AppState, kind: MouseEventKind, (column, row): (u16, u16)) -> Vec<Command> {
+    let event = MouseEvent {
+        kind,
+        column,
+        row,
+        modifiers: KeyModifiers::NONE,
+    };
+    update(s, Msg::Mouse(event, Instant::now())).commands
 }
 
 #[test]
 fn start_without_url_lists_local_and_opens_quick_connect() {
     let mut s = state();
     let cmds = update(&mut s, Msg::Start(None)).commands;
-    let (_, side, path) = the_list(&cmds);
-    assert_eq!((side, path), (Side::Local, PathBuf::from("/home/me")));
+    let (_, path) = the_list(&cmds);
+    assert_eq!(path, local("/home/me"));
     assert!(matches!(s.dialog, Some(Dialog::Connect(_))));
 }
 
@@ -137,13 +71,7 @@ fn a_user_without_password_is_asked_for_one_and_it_is_masked_in_debug_output() {
         update(&mut s, ch(c));
     }
     let cmds = update(&mut s, key(KeyCode::Enter)).commands;
-    let sent = cmds
-        .iter()
-        .find_map(|c| match c {
-            Command::Connect { profile, .. } => Some(profile.clone()),
-            _ => None,
-        })
-        .expect("connect");
+    let sent = profile_of(&cmds);
     assert_eq!(sent.password.as_deref(), Some("s3cret"));
     assert!(
         !format!("{cmds:?}").contains("s3cret"),
@@ -166,53 +94,40 @@ fn enter_opens_a_folder_and_backspace_returns_with_the_cursor_on_it() {
     update(&mut s, key(KeyCode::Down)); // alpha
     update(&mut s, key(KeyCode::Down)); // beta
     let cmds = update(&mut s, key(KeyCode::Enter)).commands;
-    let (req, side, path) = the_list(&cmds);
-    assert_eq!(path, PathBuf::from("/pub/beta"));
-    update(
-        &mut s,
-        Msg::Engine(Event::Listing {
-            req,
-            side,
-            path,
-            entries: vec![file("inside", 3)],
-        }),
-    );
-    assert_eq!(s.remote.path, PathBuf::from("/pub/beta"));
+    assert_eq!(the_list(&cmds).1, remote("/pub/beta"));
+    update(&mut s, listing(&cmds, vec![file("inside", 3)]));
+    assert_eq!(s.remote.path, remote("/pub/beta"));
     let cmds = update(&mut s, key(KeyCode::Backspace)).commands;
-    let (req, side, path) = the_list(&cmds);
-    assert_eq!(path, PathBuf::from("/pub"));
+    assert_eq!(the_list(&cmds).1, remote("/pub"));
     update(
         &mut s,
-        Msg::Engine(Event::Listing {
-            req,
-            side,
-            path,
-            entries: vec![dir("alpha"), dir("beta"), file("c", 1)],
-        }),
+        listing(&cmds, vec![dir("alpha"), dir("beta"), file("c", 1)]),
     );
-    assert_eq!(s.remote.current().map(|e| e.name.as_str()), Some("beta"));
+    assert_eq!(
+        s.remote.current().and_then(|e| e.name.as_str()),
+        Some("beta")
+    );
 }
 
 #[test]
 fn a_stale_listing_is_dropped() {
     let mut s = connected_with(vec![dir("a"), dir("b")]);
     update(&mut s, key(KeyCode::Down));
-    let (old_req, side, old_path) = the_list(&update(&mut s, key(KeyCode::Enter)).commands);
+    let (old_req, old_path) = the_list(&update(&mut s, key(KeyCode::Enter)).commands);
     update(&mut s, key(KeyCode::Down));
-    let (new_req, _, _) = the_list(&update(&mut s, key(KeyCode::Enter)).commands);
+    let (new_req, _) = the_list(&update(&mut s, key(KeyCode::Enter)).commands);
     assert_ne!(old_req, new_req);
     update(
         &mut s,
         Msg::Engine(Event::Listing {
             req: old_req,
-            side,
             path: old_path,
             entries: vec![file("stale", 1)],
         }),
     );
     assert_eq!(
         s.remote.path,
-        PathBuf::from("/pub"),
+        remote("/pub"),
         "a stale answer moved the pane"
     );
     assert!(s.remote.pending.is_some());
@@ -222,21 +137,10 @@ fn a_stale_listing_is_dropped() {
 fn a_failed_listing_keeps_the_old_entries_and_says_why() {
     let mut s = connected_with(vec![dir("locked"), file("x", 1)]);
     update(&mut s, key(KeyCode::Down));
-    let (req, side, path) = the_list(&update(&mut s, key(KeyCode::Enter)).commands);
-    let error = EngineError::Reply {
-        code: 550,
-        text: "Permission denied".into(),
-    };
-    update(
-        &mut s,
-        Msg::Engine(Event::Failed {
-            req,
-            side,
-            path,
-            error,
-        }),
-    );
-    assert_eq!(s.remote.path, PathBuf::from("/pub"));
+    let (req, path) = the_list(&update(&mut s, key(KeyCode::Enter)).commands);
+    let error = Failure::new(FailureKind::Permission, "550 Permission denied").with_code(550);
+    update(&mut s, Msg::Engine(Event::Failed { req, path, error }));
+    assert_eq!(s.remote.path, remote("/pub"));
     assert_eq!(shown(&s, Side::Remote), ["..", "locked", "x"]);
     let status = s.status.clone().expect("status");
     assert!(
@@ -249,17 +153,9 @@ fn a_failed_listing_keeps_the_old_entries_and_says_why() {
 fn login_failure_shows_in_the_status_and_ctrl_r_retries() {
     let mut s = state();
     let cmds = update(&mut s, Msg::Start(Some(profile(Some("bob"), Some("bad"))))).commands;
-    let conn = cmds
-        .iter()
-        .find_map(|c| match c {
-            Command::Connect { conn, .. } => Some(*conn),
-            _ => None,
-        })
-        .expect("connect");
-    let reason = EngineError::Login {
-        code: 530,
-        text: "Login incorrect.".into(),
-    };
+    let conn = conn_of(&cmds);
+    let reason =
+        Failure::new(FailureKind::Login, "login failed: 530 Login incorrect.").with_code(530);
     update(
         &mut s,
         Msg::Engine(Event::Disconnected {
@@ -289,13 +185,7 @@ fn login_failure_shows_in_the_status_and_ctrl_r_retries() {
 fn events_of_a_replaced_connection_are_ignored() {
     let mut s = state();
     let first = update(&mut s, Msg::Start(Some(profile(None, None)))).commands;
-    let old = first
-        .iter()
-        .find_map(|c| match c {
-            Command::Connect { conn, .. } => Some(*conn),
-            _ => None,
-        })
-        .expect("connect");
+    let old = conn_of(&first);
     // The user disconnects; the old session's late failure must not show.
     update(
         &mut s,
@@ -305,7 +195,7 @@ fn events_of_a_replaced_connection_are_ignored() {
         &mut s,
         Msg::Engine(Event::Disconnected {
             conn: old,
-            reason: Some(EngineError::NotConnected),
+            reason: Some(Failure::new(FailureKind::NotConnected, "not connected")),
         }),
     );
     assert!(matches!(s.conn, ConnState::Idle));
@@ -375,7 +265,10 @@ fn click_selects_and_double_click_opens() {
     update(&mut s, key(KeyCode::Tab)); // focus local
     assert!(update(&mut s, Msg::Mouse(click(2), t0)).commands.is_empty());
     assert_eq!(s.focus, Side::Remote);
-    assert_eq!(s.remote.current().map(|e| e.name.as_str()), Some("two"));
+    assert_eq!(
+        s.remote.current().and_then(|e| e.name.as_str()),
+        Some("two")
+    );
     // Too slow for a double click.
     assert!(
         update(&mut s, Msg::Mouse(click(2), t0 + Duration::from_secs(2)))
@@ -387,7 +280,7 @@ fn click_selects_and_double_click_opens() {
         Msg::Mouse(click(2), t0 + Duration::from_millis(2200)),
     )
     .commands;
-    assert_eq!(the_list(&cmds).2, PathBuf::from("/pub/two"));
+    assert_eq!(the_list(&cmds).1, remote("/pub/two"));
 }
 
 #[test]
@@ -502,8 +395,8 @@ fn mark_then_f5_downloads_the_marked_entries_into_the_local_folder() {
     update(&mut s, ch(' ')); // b
     assert_eq!(s.remote.marked.len(), 2);
     let req = the_transfer(&update(&mut s, key(KeyCode::F(5))).commands);
-    assert_eq!(req.direction, Direction::Download);
-    assert_eq!(req.target_dir, PathBuf::from("/home/me"));
+    assert_eq!(req.direction(), Direction::Download);
+    assert_eq!(req.target_dir, local("/home/me"));
     assert_eq!(req.on_existing, OnExisting::Ask);
     assert!(!req.move_after);
     let names: Vec<_> = req
@@ -511,8 +404,11 @@ fn mark_then_f5_downloads_the_marked_entries_into_the_local_folder() {
         .iter()
         .map(|i| (i.target_name.as_str(), i.is_dir, i.size))
         .collect();
-    assert_eq!(names, [("c", true, None), ("b", false, Some(20))]);
-    assert_eq!(req.items[1].source, PathBuf::from("/pub/b"));
+    assert_eq!(
+        names,
+        [(Some("c"), true, None), (Some("b"), false, Some(20))]
+    );
+    assert_eq!(req.items[1].source, remote("/pub/b"));
     assert!(s.remote.marked.is_empty(), "marks are cleared once queued");
 }
 
@@ -555,13 +451,11 @@ fn copying_while_disconnected_says_so() {
     let mut s = state();
     update(&mut s, Msg::Start(None));
     update(&mut s, key(KeyCode::Esc));
-    let (req, side, path) = (RequestId(1), Side::Local, PathBuf::from("/home/me"));
     update(
         &mut s,
         Msg::Engine(Event::Listing {
-            req,
-            side,
-            path,
+            req: RequestId(1),
+            path: local("/home/me"),
             entries: vec![file("x", 1)],
         }),
     );
@@ -667,7 +561,9 @@ fn the_queue_shows_while_transfers_run_and_its_keys_cancel_and_retry() {
         &mut s,
         Msg::Engine(Event::TransferState {
             id: TransferId(2),
-            state: TransferState::Failed("550".into()),
+            state: TransferState::Failed(
+                Failure::new(FailureKind::NotFound, "550 No such file").with_code(550),
+            ),
         }),
     );
     assert!(!s.transfers.any_active());
@@ -682,31 +578,18 @@ fn the_queue_shows_while_transfers_run_and_its_keys_cancel_and_retry() {
 #[test]
 fn a_finished_transfer_re_reads_the_pane_showing_its_folder() {
     let mut s = connected_with(vec![file("a", 1)]);
-    let cmds = update(
-        &mut s,
-        Msg::Engine(Event::FolderChanged {
-            side: Side::Remote,
-            path: PathBuf::from("/pub"),
-        }),
-    )
-    .commands;
-    let (_, side, path) = the_list(&cmds);
-    assert_eq!((side, path), (Side::Remote, PathBuf::from("/pub")));
-    let cmds = update(
-        &mut s,
-        Msg::Engine(Event::FolderChanged {
-            side: Side::Remote,
-            path: PathBuf::from("/elsewhere"),
-        }),
-    )
-    .commands;
+    let changed = |path| Msg::Engine(Event::FolderChanged { path });
+    let cmds = update(&mut s, changed(remote("/pub"))).commands;
+    assert_eq!(the_list(&cmds).1, remote("/pub"));
+    let cmds = update(&mut s, changed(remote("/elsewhere"))).commands;
     assert!(cmds.is_empty());
 }
 
 #[test]
 fn drag_and_drop_onto_a_folder_copies_into_it_and_esc_cancels() {
+    use MouseEventKind::{Down, Drag, Up};
     let mut s = connected_with(vec![file("remote.bin", 7)]);
-    let (req, side, path) = (RequestId(999), Side::Local, PathBuf::from("/home/me"));
+    let (req, path) = (RequestId(999), local("/home/me"));
     s.local.pending = Some(wharf::app::pane::Pending {
         req,
         path: path.clone(),
@@ -716,113 +599,35 @@ fn drag_and_drop_onto_a_folder_copies_into_it_and_esc_cancels() {
         &mut s,
         Msg::Engine(Event::Listing {
             req,
-            side,
             path,
             entries: vec![dir("inbox"), file("x", 1)],
         }),
     );
-    let remote = s.layout.list(Side::Remote);
-    let local = s.layout.list(Side::Local);
-    let m = |kind, column, row| {
-        Msg::Mouse(
-            MouseEvent {
-                kind,
-                column,
-                row,
-                modifiers: KeyModifiers::NONE,
-            },
-            Instant::now(),
-        )
-    };
+    let remote_list = s.layout.list(Side::Remote);
+    let local_list = s.layout.list(Side::Local);
+    let left = MouseButton::Left;
     // Row 1 of the remote pane is remote.bin (row 0 is "..").
-    update(
-        &mut s,
-        m(
-            MouseEventKind::Down(MouseButton::Left),
-            remote.x + 2,
-            remote.y + 1,
-        ),
-    );
-    update(
-        &mut s,
-        m(
-            MouseEventKind::Drag(MouseButton::Left),
-            local.x + 4,
-            local.y + 1,
-        ),
-    );
+    let on_file = (remote_list.x + 2, remote_list.y + 1);
+    // Row 1 of the local pane is inbox/.
+    let on_inbox = (local_list.x + 4, local_list.y + 1);
+    mouse(&mut s, Down(left), on_file);
+    mouse(&mut s, Drag(left), on_inbox);
     assert!(s.drag.as_ref().is_some_and(|d| d.active));
-    let req = the_transfer(
-        &update(
-            &mut s,
-            m(
-                MouseEventKind::Up(MouseButton::Left),
-                local.x + 4,
-                local.y + 1,
-            ),
-        )
-        .commands,
-    );
-    assert_eq!(req.target_dir, PathBuf::from("/home/me/inbox"));
-    assert_eq!(req.items[0].source, PathBuf::from("/pub/remote.bin"));
+    let req = the_transfer(&mouse(&mut s, Up(left), on_inbox));
+    assert_eq!(req.target_dir, local("/home/me/inbox"));
+    assert_eq!(req.items[0].source, remote("/pub/remote.bin"));
 
     // Esc while dragging drops nothing.
-    update(
-        &mut s,
-        m(
-            MouseEventKind::Down(MouseButton::Left),
-            remote.x + 2,
-            remote.y + 1,
-        ),
-    );
-    update(
-        &mut s,
-        m(
-            MouseEventKind::Drag(MouseButton::Left),
-            local.x + 4,
-            local.y + 5,
-        ),
-    );
+    let below = (local_list.x + 4, local_list.y + 5);
+    mouse(&mut s, Down(left), on_file);
+    mouse(&mut s, Drag(left), below);
     update(&mut s, key(KeyCode::Esc));
-    let cmds = update(
-        &mut s,
-        m(
-            MouseEventKind::Up(MouseButton::Left),
-            local.x + 4,
-            local.y + 5,
-        ),
-    )
-    .commands;
-    assert!(cmds.is_empty());
+    assert!(mouse(&mut s, Up(left), below).is_empty());
     // Released back over its own pane: cancelled too.
-    update(
-        &mut s,
-        m(
-            MouseEventKind::Down(MouseButton::Left),
-            remote.x + 2,
-            remote.y + 1,
-        ),
-    );
-    update(
-        &mut s,
-        m(
-            MouseEventKind::Drag(MouseButton::Left),
-            remote.x + 5,
-            remote.y + 3,
-        ),
-    );
-    assert!(
-        update(
-            &mut s,
-            m(
-                MouseEventKind::Up(MouseButton::Left),
-                remote.x + 5,
-                remote.y + 3
-            )
-        )
-        .commands
-        .is_empty()
-    );
+    let own = (remote_list.x + 5, remote_list.y + 3);
+    mouse(&mut s, Down(left), on_file);
+    mouse(&mut s, Drag(left), own);
+    assert!(mouse(&mut s, Up(left), own).is_empty());
 }
 
 // ---- bookmarks -------------------------------------------------------------
@@ -846,12 +651,6 @@ fn bookmark(name: &str, host: &str) -> wharf::bookmarks::Bookmark {
     wharf::bookmarks::Bookmark::new(name, host)
 }
 
-fn type_text(s: &mut AppState, text: &str) {
-    for c in text.chars() {
-        update(s, ch(c));
-    }
-}
-
 #[test]
 fn without_a_url_the_bookmark_manager_opens_and_filters_as_you_type() {
     use wharf::app::dialog::Dialog;
@@ -872,14 +671,7 @@ fn without_a_url_the_bookmark_manager_opens_and_filters_as_you_type() {
     assert_eq!(m.rows(&s.bookmarks).len(), 1);
     // Enter connects through it (anonymous: no password needed).
     let cmds = update(&mut s, key(KeyCode::Enter)).commands;
-    let profile = cmds
-        .iter()
-        .find_map(|c| match c {
-            Command::Connect { profile, .. } => Some(profile.clone()),
-            _ => None,
-        })
-        .expect("connect");
-    assert_eq!(profile.host, "ftp.kernel.example");
+    assert_eq!(profile_of(&cmds).host, "ftp.kernel.example");
     assert!(s.dialog.is_none());
 }
 
@@ -982,7 +774,12 @@ fn a_keyring_bookmark_asks_the_engine_then_falls_back_to_a_prompt_once_warned() 
     );
     let cmds = out.commands;
     // The bookmark's local folder is listed.
-    assert!(cmds.iter().any(|c| matches!(c, Command::List { side: Side::Local, path, .. } if path == &PathBuf::from("/home/alice/Downloads"))));
+    assert!(
+        cmds.iter().any(
+            |c| matches!(c, Command::List { path, .. } if *path == local("/home/alice/Downloads"))
+        ),
+        "{cmds:?}"
+    );
     let cmds = update(
         &mut s,
         Msg::Bookmarks(BookmarkEvent::Secret {
@@ -1013,26 +810,7 @@ fn a_successful_connection_is_remembered_without_its_password() {
         Msg::Start(Some(profile(Some("bob"), Some("secret")))),
     )
     .commands;
-    let conn = cmds
-        .iter()
-        .find_map(|c| match c {
-            Command::Connect { conn, .. } => Some(*conn),
-            _ => None,
-        })
-        .expect("connect");
-    let info = ServerInfo {
-        home: "/".into(),
-        ..Default::default()
-    };
-    let ops = update(
-        &mut s,
-        Msg::Engine(Event::Connected {
-            conn,
-            info,
-            start: "/in".into(),
-        }),
-    )
-    .bookmark_ops;
+    let ops = logged_in(&mut s, conn_of(&cmds), "/in").bookmark_ops;
     let pushed = ops
         .iter()
         .find_map(|op| match op {
@@ -1085,11 +863,10 @@ fn nothing_visible_changes_without_a_frame() {
     };
     assert!(!update(&mut s, Msg::Mouse(moved, Instant::now())).redraw);
     // A stale answer: the user has moved on.
-    let (old, side, path) = the_list(&update(&mut s, key(KeyCode::Enter)).commands);
+    let (old, path) = the_list(&update(&mut s, key(KeyCode::Enter)).commands);
     update(&mut s, key(KeyCode::Backspace));
     let stale = Msg::Engine(Event::Listing {
         req: old,
-        side,
         path,
         entries: vec![],
     });

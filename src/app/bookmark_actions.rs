@@ -14,7 +14,7 @@ use super::requests;
 use super::state::AppState;
 use crate::bookmarks::service::{BookmarkOp, BookmarksSnapshot};
 use crate::bookmarks::{Bookmark, PasswordMode, Recent};
-use crate::engine::protocol::Side;
+use crate::engine::protocol::Location;
 
 /// Opens the manager, where there is a bookmark file to manage.
 pub fn open(state: &mut AppState) {
@@ -81,7 +81,11 @@ pub fn manager_key(state: &mut AppState, key: KeyEvent, out: &mut Update) {
         KeyCode::Char('a') if plain => {
             let form = BookmarkForm::new_from(
                 state.profile.as_ref(),
-                state.is_connected().then_some(state.remote.path.as_path()),
+                state
+                    .remote
+                    .path
+                    .as_remote()
+                    .filter(|_| state.is_connected()),
                 &state.local.path,
             );
             state.dialog = Some(Dialog::BookmarkForm(Box::new(form)));
@@ -197,7 +201,7 @@ fn connect_bookmark(state: &mut AppState, b: &Bookmark, out: &mut Update) {
         }
     };
     if let Some(path) = b.local_folder(state.home.as_deref()) {
-        out.send(requests::list(state, Side::Local, path, None));
+        out.send(requests::list(state, Location::Local(path), None));
     }
     state.dialog = None;
     if profile.user.is_none() {

@@ -2,10 +2,8 @@
 //! the validation that turns it back into a bookmark (errors name their
 //! field, so the form can point at it).
 
-use std::path::Path;
-
 use crate::bookmarks::{Bookmark, Field, MAX_CONNECTIONS, Mode, PasswordMode, Protocol};
-use crate::engine::protocol::ConnectProfile;
+use crate::engine::protocol::{ConnectProfile, Location, RemotePath};
 
 pub const NAME: usize = 0;
 pub const PROTOCOL: usize = 1;
@@ -79,12 +77,12 @@ impl BookmarkForm {
     /// A new bookmark, filled in from the current connection when there is one.
     pub fn new_from(
         profile: Option<&ConnectProfile>,
-        remote_dir: Option<&Path>,
-        local_dir: &Path,
+        remote_dir: Option<&RemotePath>,
+        local_dir: &Location,
     ) -> Self {
         let mut fields: [String; FIELD_COUNT] = Default::default();
         fields[PORT] = "21".into();
-        fields[LOCAL_DIR] = local_dir.display().to_string();
+        fields[LOCAL_DIR] = local_dir.display().into_owned();
         let mut mode = Mode::Passive;
         if let Some(p) = profile {
             fields[NAME] = p.host.clone();
@@ -92,7 +90,7 @@ impl BookmarkForm {
             fields[PORT] = p.port.to_string();
             fields[USER] = p.user.clone().unwrap_or_default();
             fields[REMOTE_DIR] = remote_dir
-                .map(|d| d.display().to_string())
+                .map(|d| d.display().into_owned())
                 .unwrap_or_default();
             mode = p.mode.into();
         }
@@ -227,7 +225,7 @@ mod tests {
 
     #[test]
     fn a_bad_port_points_at_the_port_field() {
-        let mut f = BookmarkForm::new_from(None, None, Path::new("/home/me"));
+        let mut f = BookmarkForm::new_from(None, None, &Location::Local("/home/me".into()));
         f.fields[NAME] = "work".into();
         f.fields[HOST] = "ftp.example.org".into();
         f.fields[PORT] = "70000".into();

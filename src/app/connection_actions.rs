@@ -3,8 +3,6 @@
 //! engine's connection events. Events of a connection the user replaced
 //! carry an old `ConnId` and change nothing.
 
-use std::path::PathBuf;
-
 use super::bookmark_manager::Manager;
 use super::dialog::{ConnectForm, Dialog};
 use super::effects::Update;
@@ -13,7 +11,9 @@ use super::pane::PaneState;
 use super::requests;
 use super::state::{AppState, ConnState};
 use crate::bookmarks::service::BookmarkOp;
-use crate::engine::protocol::{Command, ConnId, ConnectProfile, EngineError, ServerInfo, Side};
+use crate::engine::protocol::{
+    Command, ConnId, ConnectProfile, Failure, Location, RemotePath, ServerInfo, Side,
+};
 
 /// The first message: list the local folder, then connect to `profile`
 /// (asking for its password first if it has a user and none). Without a
@@ -21,7 +21,7 @@ use crate::engine::protocol::{Command, ConnId, ConnectProfile, EngineError, Serv
 /// too); without a bookmark file, the quick-connect form.
 pub fn start(state: &mut AppState, profile: Option<ConnectProfile>, out: &mut Update) {
     let path = state.local.path.clone();
-    out.send(requests::list(state, Side::Local, path, None));
+    out.send(requests::list(state, path, None));
     match profile {
         Some(p) => requests::connect_or_ask(state, p, out),
         None if state.bookmarks_enabled => {
@@ -38,7 +38,7 @@ pub fn disconnect(state: &mut AppState, out: &mut Update) {
     out.send(Command::Disconnect);
     state.next_conn(); // late events of that connection are stale now
     state.conn = ConnState::Idle;
-    state.remote = PaneState::new(Side::Remote, PathBuf::from("/"));
+    state.remote = PaneState::new(Location::Remote(RemotePath::root()));
     state.set_status("Disconnected", false);
 }
 
@@ -55,7 +55,7 @@ pub fn on_connected(
     state: &mut AppState,
     conn: ConnId,
     info: ServerInfo,
-    start: String,
+    start: RemotePath,
     out: &mut Update,
 ) {
     if conn != state.conn_id {
@@ -74,17 +74,17 @@ pub fn on_connected(
     let path = if state.remote.loaded {
         state.remote.path.clone()
     } else {
-        PathBuf::from(start)
+        Location::Remote(start)
     };
     state.focus = Side::Remote;
     if state.bookmarks_enabled
         && let Some(mut p) = state.profile.clone()
     {
         p.password = None;
-        p.path = Some(path.to_string_lossy().into_owned());
+        p.path = Some(path.display().into_owned());
         out.bookmark(BookmarkOp::PushRecent(p));
     }
-    out.send(requests::list(state, Side::Remote, path, None));
+    out.send(requests::list(state, path, None));
 }
 
 /// The connection ended: by request (`reason` is `None`), or with an error
@@ -92,7 +92,7 @@ pub fn on_connected(
 pub fn on_disconnected(
     state: &mut AppState,
     conn: ConnId,
-    reason: Option<EngineError>,
+    reason: Option<Failure>,
     out: &mut Update,
 ) {
     if conn != state.conn_id {
@@ -103,7 +103,7 @@ pub fn on_disconnected(
     match reason {
         None => state.conn = ConnState::Idle,
         Some(err) => {
-            let reason = err.to_string();
+            let reason = err.message;
             let retry = state
                 .keymap
                 .key_for(Action::Reload)

@@ -1,6 +1,6 @@
 //! Dragging entries from one pane to the other with the mouse.
 
-use crate::engine::protocol::Side;
+use crate::engine::protocol::{Name, Side};
 
 /// A press on an entry that may become a drag.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -8,7 +8,7 @@ pub struct DragState {
     pub from: Side,
     /// The entries carried: the marked ones if the press was on a marked
     /// entry, otherwise the one pressed.
-    pub names: Vec<String>,
+    pub names: Vec<Name>,
     /// Their total size (files only), for the ghost.
     pub bytes: u64,
     pub start: (u16, u16),
@@ -22,7 +22,7 @@ impl DragState {
     /// The text that follows the pointer: "⇢ 3 items, 12.4M".
     pub fn ghost(&self) -> String {
         let what = match self.names.as_slice() {
-            [one] => one.clone(),
+            [one] => one.to_string(),
             many => format!("{} items", many.len()),
         };
         let arrow = match self.from {

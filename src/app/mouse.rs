@@ -104,14 +104,14 @@ mod tests {
     use super::*;
     use crate::app::keymap::Keymap;
     use crate::app::state::Click;
-    use crate::engine::protocol::{Entry, EntryKind};
+    use crate::engine::protocol::{Entry, EntryKind, Location};
 
     fn state() -> AppState {
         let mut s = AppState::new(PathBuf::from("/"), Keymap::default(), 80, 24);
         let entries = ["a", "b"]
             .iter()
             .map(|n| Entry {
-                name: n.to_string(),
+                name: (*n).into(),
                 kind: EntryKind::File,
                 size: 1,
                 modified: None,
@@ -119,7 +119,8 @@ mod tests {
                 link_target: None,
             })
             .collect();
-        s.local.set_listing(PathBuf::from("/"), entries, None);
+        s.local
+            .set_listing(Location::Local(PathBuf::from("/")), entries, None);
         s
     }
 

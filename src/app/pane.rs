@@ -7,9 +7,8 @@
 
 use std::cmp::Ordering;
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
 
-use crate::engine::protocol::{Entry, EntryKind, RequestId, Side};
+use crate::engine::protocol::{Entry, EntryKind, Location, Name, RequestId, Side};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortKey {
@@ -22,18 +21,18 @@ pub enum SortKey {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pending {
     pub req: RequestId,
-    pub path: PathBuf,
+    pub path: Location,
     /// Put the cursor on this name when the listing arrives (the folder we
     /// came up from, or the entry that was under the cursor on reload).
-    pub select: Option<String>,
+    pub select: Option<Name>,
 }
 
 #[derive(Debug, Clone)]
 pub struct PaneState {
     pub side: Side,
-    pub path: PathBuf,
+    pub path: Location,
     pub entries: Vec<Entry>,
-    /// Lower-cased names, parallel to `entries`.
+    /// Lower-cased names as shown, parallel to `entries`.
     keys: Vec<String>,
     /// Indices into `entries` of the rows shown, in display order.
     pub view: Vec<usize>,
@@ -54,7 +53,7 @@ pub struct PaneState {
     pub loaded: bool,
     /// Names of the marked entries (names are unique in a folder, and
     /// survive re-sorting and re-reading).
-    pub marked: HashSet<String>,
+    pub marked: HashSet<Name>,
     /// Entries shown and entries in all, without "..": kept up to date by
     /// `rebuild_view` so that drawing never walks the whole folder.
     shown_count: usize,
@@ -62,9 +61,9 @@ pub struct PaneState {
 }
 
 impl PaneState {
-    pub fn new(side: Side, path: PathBuf) -> Self {
+    pub fn new(path: Location) -> Self {
         PaneState {
-            side,
+            side: path.side(),
             path,
             entries: Vec::new(),
             keys: Vec::new(),
@@ -88,10 +87,10 @@ impl PaneState {
     /// Replaces the entries with a fresh listing of `path`. On a re-read of
     /// the same folder the cursor stays on its entry; in a new folder it
     /// starts at the top, or on `select`.
-    pub fn set_listing(&mut self, path: PathBuf, mut entries: Vec<Entry>, select: Option<&str>) {
+    pub fn set_listing(&mut self, path: Location, mut entries: Vec<Entry>, select: Option<&Name>) {
         let moved = path != self.path || !self.loaded;
-        let keep: Option<String> = match select {
-            Some(s) => Some(s.to_string()),
+        let keep: Option<Name> = match select {
+            Some(s) => Some(s.clone()),
             None if !moved => self.current().map(|e| e.name.clone()),
             None => None,
         };
@@ -103,11 +102,11 @@ impl PaneState {
             self.marked.clear();
         } else {
             // A re-read keeps the marks of entries that are still there.
-            let present: HashSet<&str> = entries.iter().map(|e| e.name.as_str()).collect();
-            self.marked.retain(|n| present.contains(n.as_str()));
+            let present: HashSet<&Name> = entries.iter().map(|e| &e.name).collect();
+            self.marked.retain(|n| present.contains(n));
         }
         // The ".." row, as in mc, so the mouse can go up too.
-        if parent_of(&path).is_some() {
+        if path.parent().is_some() {
             entries.push(Entry {
                 name: "..".into(),
                 kind: EntryKind::Dir,
@@ -117,22 +116,25 @@ impl PaneState {
                 link_target: None,
             });
         }
-        self.keys = entries.iter().map(|e| e.name.to_lowercase()).collect();
+        self.keys = entries
+            .iter()
+            .map(|e| e.name.display().to_lowercase())
+            .collect();
         self.entries = entries;
         // The old view indexes the old entries: never read it again.
         self.view.clear();
         self.path = path;
         self.error = None;
         self.loaded = true;
-        self.rebuild_view(keep.as_deref());
+        self.rebuild_view(keep.as_ref());
     }
 
     /// Recomputes `view` after a change of entries, sort, filter or hidden
     /// setting, keeping the cursor on `keep` (or on the same entry) if it is
     /// still shown.
-    pub fn rebuild_view(&mut self, keep: Option<&str>) {
-        let keep: Option<String> = keep
-            .map(str::to_string)
+    pub fn rebuild_view(&mut self, keep: Option<&Name>) {
+        let keep: Option<Name> = keep
+            .cloned()
             .or_else(|| self.current().map(|e| e.name.clone()));
         let filter = self.filter.to_lowercase();
         let entries = &self.entries;
@@ -140,7 +142,7 @@ impl PaneState {
         let mut view: Vec<usize> = (0..entries.len())
             .filter(|&i| {
                 let e = &entries[i];
-                if e.name == ".." {
+                if e.name.is_parent_link() {
                     return true;
                 }
                 (self.show_hidden || !e.is_hidden())
@@ -151,7 +153,10 @@ impl PaneState {
         view.sort_unstable_by(|&a, &b| {
             compare(&entries[a], &keys[a], &entries[b], &keys[b], sort, reverse)
         });
-        let up = usize::from(view.first().is_some_and(|&i| entries[i].name == ".."));
+        let up = usize::from(
+            view.first()
+                .is_some_and(|&i| entries[i].name.is_parent_link()),
+        );
         self.shown_count = view.len() - up;
         self.all_count = entries.len() - up;
         self.view = view;
@@ -207,7 +212,7 @@ impl PaneState {
         let Some(name) = self.current().map(|e| e.name.clone()) else {
             return;
         };
-        if name == ".." {
+        if name.is_parent_link() {
             return;
         }
         if !self.marked.remove(&name) {
@@ -219,7 +224,7 @@ impl PaneState {
     pub fn invert_marks(&mut self) {
         for &i in &self.view {
             let name = &self.entries[i].name;
-            if name == ".." {
+            if name.is_parent_link() {
                 continue;
             }
             if !self.marked.remove(name) {
@@ -234,7 +239,7 @@ impl PaneState {
         let mut n = 0;
         for &i in &self.view {
             let name = &self.entries[i].name;
-            if name == ".." || !pattern.matches(name) {
+            if name.is_parent_link() || !pattern.matches(&name.display()) {
                 continue;
             }
             n += 1;
@@ -253,7 +258,7 @@ impl PaneState {
         if self.marked.is_empty() {
             return self
                 .current()
-                .filter(|e| e.name != "..")
+                .filter(|e| !e.name.is_parent_link())
                 .into_iter()
                 .collect();
         }
@@ -276,7 +281,7 @@ impl PaneState {
 
     /// Counts for the pane footer: shown, all, hidden.
     pub fn counts(&self) -> (usize, usize) {
-        let real = |e: &&Entry| e.name != "..";
+        let real = |e: &&Entry| !e.name.is_parent_link();
         let shown = self
             .view
             .iter()
@@ -290,7 +295,7 @@ impl PaneState {
 
 /// Folders first (and ".." before all), then by the chosen key; names break ties.
 fn compare(a: &Entry, ka: &str, b: &Entry, kb: &str, sort: SortKey, reverse: bool) -> Ordering {
-    let up = |e: &Entry| e.name != "..";
+    let up = |e: &Entry| !e.name.is_parent_link();
     let dirs_first = |e: &Entry| !e.is_dir();
     up(a)
         .cmp(&up(b))
@@ -304,11 +309,6 @@ fn compare(a: &Entry, ka: &str, b: &Entry, kb: &str, sort: SortKey, reverse: boo
             };
             if reverse { o.reverse() } else { o }
         })
-}
-
-/// The parent of a pane path, or `None` at the root.
-pub fn parent_of(path: &Path) -> Option<PathBuf> {
-    path.parent().map(Path::to_path_buf)
 }
 
 #[cfg(test)]
@@ -326,15 +326,22 @@ mod tests {
         }
     }
 
-    fn names(p: &PaneState) -> Vec<&str> {
-        p.view.iter().map(|&i| p.entries[i].name.as_str()).collect()
+    fn names(p: &PaneState) -> Vec<String> {
+        p.view
+            .iter()
+            .map(|&i| p.entries[i].name.to_string())
+            .collect()
+    }
+
+    fn local(p: &str) -> Location {
+        Location::Local(p.into())
     }
 
     #[test]
     fn folders_come_first_and_hidden_files_are_hidden() {
-        let mut p = PaneState::new(Side::Local, "/x".into());
+        let mut p = PaneState::new(local("/x"));
         p.set_listing(
-            "/x".into(),
+            local("/x"),
             vec![
                 entry("b.txt", EntryKind::File, 1),
                 entry("Zeta", EntryKind::Dir, 0),
@@ -354,16 +361,19 @@ mod tests {
 
     #[test]
     fn filter_matches_case_insensitively_and_keeps_the_cursor_entry() {
-        let mut p = PaneState::new(Side::Local, "/".into());
+        let mut p = PaneState::new(local("/"));
         p.set_listing(
-            "/".into(),
+            local("/"),
             vec![
                 entry("Alpha", EntryKind::File, 1),
                 entry("beta", EntryKind::File, 1),
             ],
-            Some("beta"),
+            Some(&"beta".into()),
         );
-        assert_eq!(p.current().map(|e| e.name.as_str()), Some("beta"));
+        assert_eq!(
+            p.current().map(|e| e.name.to_string()).as_deref(),
+            Some("beta")
+        );
         p.filter = "ALP".into();
         p.rebuild_view(None);
         assert_eq!(names(&p), ["Alpha"]);
@@ -371,11 +381,11 @@ mod tests {
 
     #[test]
     fn the_cursor_stays_in_sight() {
-        let mut p = PaneState::new(Side::Local, "/".into());
+        let mut p = PaneState::new(local("/"));
         let many = (0..100)
             .map(|i| entry(&format!("f{i:03}"), EntryKind::File, 0))
             .collect();
-        p.set_listing("/".into(), many, None);
+        p.set_listing(local("/"), many, None);
         p.move_cursor(50, 10);
         assert_eq!((p.cursor, p.offset), (50, 41));
         p.move_cursor(-1000, 10);

@@ -11,11 +11,10 @@ use super::dialog::{ConnectForm, Dialog, PatternPrompt};
 use super::effects::Update;
 use super::keymap::is_plain;
 use super::motion::Motion;
-use super::pane::{SortKey, parent_of};
+use super::pane::SortKey;
 use super::requests;
 use super::state::{AppState, Click, ConnState, Panel};
-use crate::engine::protocol::{EngineError, Entry, EntryKind, RequestId, Side};
-use std::path::PathBuf;
+use crate::engine::protocol::{Entry, EntryKind, Failure, Location, RequestId, Side};
 
 pub fn move_cursor(state: &mut AppState, motion: Motion) {
     let side = state.focus;
@@ -31,14 +30,14 @@ pub fn open_current(state: &mut AppState, out: &mut Update) {
     let Some(entry) = state.pane(side).current().cloned() else {
         return out.unchanged();
     };
-    if entry.name == ".." {
+    if entry.name.is_parent_link() {
         return go_up(state, out);
     }
     match entry.kind {
         // A symlink may lead to a folder; listing it tells.
         EntryKind::Dir | EntryKind::Symlink => {
             let path = state.pane(side).path.join(&entry.name);
-            requests::list_if_online(state, side, path, None, out);
+            requests::list_if_online(state, path, None, out);
         }
         EntryKind::File | EntryKind::Other => {
             state.set_status(format!("{} is not a folder", entry.name), false);
@@ -50,14 +49,11 @@ pub fn open_current(state: &mut AppState, out: &mut Update) {
 pub fn go_up(state: &mut AppState, out: &mut Update) {
     let side = state.focus;
     let pane = state.pane(side);
-    let Some(parent) = parent_of(&pane.path) else {
+    let Some(parent) = pane.path.parent() else {
         return out.unchanged();
     };
-    let came_from = pane
-        .path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned());
-    requests::list_if_online(state, side, parent, came_from, out);
+    let came_from = pane.path.file_name();
+    requests::list_if_online(state, parent, came_from, out);
 }
 
 /// Re-reads the folder; an offline remote pane reconnects instead (or
@@ -80,7 +76,7 @@ pub fn reload(state: &mut AppState, out: &mut Update) {
     let pane = state.pane(side);
     let path = pane.path.clone();
     let keep = pane.current().map(|e| e.name.clone());
-    requests::list_if_online(state, side, path, keep, out);
+    requests::list_if_online(state, path, keep, out);
 }
 
 pub fn toggle_hidden(state: &mut AppState) {
@@ -273,17 +269,17 @@ pub fn double_click_row(state: &mut AppState, side: Side, row: usize, out: &mut 
 pub fn on_listing(
     state: &mut AppState,
     req: RequestId,
-    side: Side,
-    path: PathBuf,
+    path: Location,
     entries: Vec<Entry>,
     out: &mut Update,
 ) {
+    let side = path.side();
     let height = state.list_height(side);
     let pane = state.pane_mut(side);
     let Some(pending) = pane.pending.take_if(|p| p.req == req) else {
         return out.unchanged();
     };
-    pane.set_listing(path, entries, pending.select.as_deref());
+    pane.set_listing(path, entries, pending.select.as_ref());
     pane.scroll_to_cursor(height);
 }
 
@@ -292,27 +288,27 @@ pub fn on_listing(
 pub fn on_listing_failed(
     state: &mut AppState,
     req: RequestId,
-    side: Side,
-    path: PathBuf,
-    error: EngineError,
+    path: Location,
+    error: Failure,
     out: &mut Update,
 ) {
-    let pane = state.pane_mut(side);
+    let pane = state.pane_mut(path.side());
     if pane.pending.take_if(|p| p.req == req).is_none() {
         return out.unchanged();
     }
-    pane.error = Some(error.to_string());
-    state.set_status(format!("Cannot open {}: {error}", path.display()), true);
+    pane.error = Some(error.message.clone());
+    state.set_status(format!("Cannot open {path}: {error}"), true);
 }
 
 /// Files came or went in a folder (a transfer finished): a pane showing it
 /// re-reads it, unless it is already reading or offline.
-pub fn on_folder_changed(state: &mut AppState, side: Side, path: PathBuf, out: &mut Update) {
+pub fn on_folder_changed(state: &mut AppState, path: Location, out: &mut Update) {
+    let side = path.side();
     let pane = state.pane(side);
     let connected = side == Side::Local || state.is_connected();
     if pane.path != path || pane.pending.is_some() || !connected {
         return out.unchanged();
     }
     let keep = pane.current().map(|e| e.name.clone());
-    out.send(requests::list(state, side, path, keep));
+    out.send(requests::list(state, path, keep));
 }

@@ -3,37 +3,34 @@
 //! data modules below: the action modules share these instead of calling
 //! each other.
 
-use std::path::PathBuf;
-
 use super::dialog::{Dialog, PasswordPrompt};
 use super::effects::Update;
 use super::keymap::Action;
 use super::pane::{PaneState, Pending};
 use super::state::{AppState, ConnState};
-use crate::engine::protocol::{Command, ConnectProfile, Side};
+use crate::engine::protocol::{Command, ConnectProfile, Location, Name, RemotePath, Side};
 
 /// Asks the engine for a listing and remembers it as the pane's pending one;
 /// an answer to any older request for this pane will be ignored.
-pub fn list(state: &mut AppState, side: Side, path: PathBuf, select: Option<String>) -> Command {
+pub fn list(state: &mut AppState, path: Location, select: Option<Name>) -> Command {
     let req = state.next_request();
-    state.pane_mut(side).pending = Some(Pending {
+    state.pane_mut(path.side()).pending = Some(Pending {
         req,
         path: path.clone(),
         select,
     });
-    Command::List { req, side, path }
+    Command::List { req, path }
 }
 
 /// Lists a folder for a pane, unless that pane is remote and offline (then
 /// the status bar says how to connect).
 pub fn list_if_online(
     state: &mut AppState,
-    side: Side,
-    path: PathBuf,
-    select: Option<String>,
+    path: Location,
+    select: Option<Name>,
     out: &mut Update,
 ) {
-    if side == Side::Remote && !state.is_connected() {
+    if path.side() == Side::Remote && !state.is_connected() {
         let hint = state
             .keymap
             .key_for(Action::Connect)
@@ -42,7 +39,7 @@ pub fn list_if_online(
         state.set_status(format!("Not connected{hint}"), true);
         return;
     }
-    out.send(list(state, side, path, select));
+    out.send(list(state, path, select));
 }
 
 /// Connects the remote pane to `profile` (replacing any connection).
@@ -52,7 +49,7 @@ pub fn connect(state: &mut AppState, profile: ConnectProfile, out: &mut Update) 
         target: target_of(&profile),
     };
     state.profile = Some(profile.clone());
-    state.remote = PaneState::new(Side::Remote, PathBuf::from("/"));
+    state.remote = PaneState::new(Location::Remote(RemotePath::root()));
     out.send(Command::Connect { conn, profile });
 }
 

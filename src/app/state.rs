@@ -13,8 +13,8 @@ use super::pane::PaneState;
 use super::transfers::TransferList;
 use crate::bookmarks::service::BookmarksSnapshot;
 use crate::engine::protocol::{
-    BatchId, ConnId, ConnectProfile, DataMode, OnExisting, RequestId, ServerInfo, Side, Timeouts,
-    WireDir,
+    BatchId, ConnId, ConnectProfile, DataMode, Location, OnExisting, RemotePath, RequestId,
+    ServerInfo, Side, Timeouts, WireDir,
 };
 use crate::ui::layout::AppLayout;
 use crate::ui::theme::Theme;
@@ -125,8 +125,8 @@ pub struct AppState {
 impl AppState {
     pub fn new(local_path: PathBuf, keymap: Keymap, width: u16, height: u16) -> Self {
         AppState {
-            local: PaneState::new(Side::Local, local_path),
-            remote: PaneState::new(Side::Remote, PathBuf::from("/")),
+            local: PaneState::new(Location::Local(local_path)),
+            remote: PaneState::new(Location::Remote(RemotePath::root())),
             focus: Side::Local,
             conn: ConnState::Idle,
             conn_id: ConnId(0),

@@ -2,20 +2,17 @@
 //! drop), the queue panel's actions, the existing-target dialog, and the
 //! engine's transfer events. Pure, like the rest of `update`.
 
-use std::path::PathBuf;
-
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::dialog::{CONFLICT_CHOICES, ConflictPrompt, Dialog};
 use super::drag::DragState;
 use super::effects::Update;
 use super::motion::Motion;
-use super::pane::parent_of;
 use super::state::{AppState, LogLine};
 use super::transfers::TransferRow;
 use crate::engine::protocol::{
-    AskId, BatchId, Command, Direction, Entry, EntryKind, FileFacts, OnExisting, Side, TransferId,
-    TransferItem, TransferRequest, TransferState, WireDir,
+    AskId, BatchId, Command, Direction, Entry, EntryKind, Failure, FileFacts, Location, Name,
+    OnExisting, Side, TransferId, TransferItem, TransferRequest, TransferState, WireDir,
 };
 
 fn other(side: Side) -> Side {
@@ -29,7 +26,7 @@ fn other(side: Side) -> Side {
 /// to the other pane's folder.
 pub fn copy_or_move(state: &mut AppState, move_after: bool, out: &mut Update) {
     let from = state.focus;
-    let names: Vec<String> = state
+    let names: Vec<Name> = state
         .pane(from)
         .selection()
         .iter()
@@ -46,8 +43,8 @@ pub fn copy_or_move(state: &mut AppState, move_after: bool, out: &mut Update) {
 pub fn enqueue(
     state: &mut AppState,
     from: Side,
-    names: &[String],
-    target_dir: PathBuf,
+    names: &[Name],
+    target_dir: Location,
     move_after: bool,
     out: &mut Update,
 ) -> bool {
@@ -66,26 +63,21 @@ pub fn enqueue(
     let items: Vec<TransferItem> = names
         .iter()
         .filter_map(|n| pane.entries.iter().find(|e| &e.name == n))
-        .filter(|e| e.name != "..")
+        .filter(|e| !e.name.is_parent_link())
         .map(|e| item_for(pane.path.join(&e.name), e))
         .collect();
     if items.is_empty() {
         return false;
     }
-    let direction = match from {
-        Side::Local => Direction::Upload,
-        Side::Remote => Direction::Download,
-    };
     let verb = if move_after { "Moving" } else { "Copying" };
     let what = match items.as_slice() {
-        [one] => one.target_name.clone(),
+        [one] => one.target_name.to_string(),
         many => format!("{} entries", many.len()),
     };
-    state.set_status(format!("{verb} {what} to {}…", target_dir.display()), false);
+    state.set_status(format!("{verb} {what} to {target_dir}…"), false);
     let batch = state.next_batch();
     out.send(Command::Transfer(TransferRequest {
         batch,
-        direction,
         items,
         target_dir,
         on_existing: state.on_existing,
@@ -94,7 +86,7 @@ pub fn enqueue(
     true
 }
 
-fn item_for(source: PathBuf, e: &Entry) -> TransferItem {
+fn item_for(source: Location, e: &Entry) -> TransferItem {
     let is_dir = e.kind == EntryKind::Dir;
     TransferItem {
         source,
@@ -286,7 +278,7 @@ pub fn on_batch_queued(state: &mut AppState, files: usize, bytes: u64, skipped: 
     );
 }
 
-pub fn on_batch_failed(state: &mut AppState, error: String) {
+pub fn on_batch_failed(state: &mut AppState, error: Failure) {
     state.set_status(format!("Transfer not started: {error}"), true);
 }
 
@@ -319,10 +311,10 @@ pub fn press(state: &mut AppState, side: Side, row: usize, at: (u16, u16)) {
     let pane = state.pane(side);
     let Some(&i) = pane.view.get(row) else { return };
     let entry = &pane.entries[i];
-    if entry.name == ".." {
+    if entry.name.is_parent_link() {
         return;
     }
-    let names: Vec<String> = if pane.marked.contains(&entry.name) {
+    let names: Vec<Name> = if pane.marked.contains(&entry.name) {
         pane.selection().iter().map(|e| e.name.clone()).collect()
     } else {
         vec![entry.name.clone()]
@@ -378,15 +370,15 @@ pub fn release(state: &mut AppState, at: (u16, u16), out: &mut Update) {
 
 /// The folder a drop at `at` over pane `side` goes to: the folder entry
 /// under the pointer, else the pane's own folder.
-pub fn drop_folder(state: &AppState, side: Side, at: (u16, u16)) -> PathBuf {
+pub fn drop_folder(state: &AppState, side: Side, at: (u16, u16)) -> Location {
     let pane = state.pane(side);
     let list = state.layout.list(side);
     if list.contains(at.into()) {
         let row = pane.offset + (at.1 - list.y) as usize;
         if let Some(&i) = pane.view.get(row) {
             let e = &pane.entries[i];
-            if e.name == ".." {
-                if let Some(parent) = parent_of(&pane.path) {
+            if e.name.is_parent_link() {
+                if let Some(parent) = pane.path.parent() {
                     return parent;
                 }
             } else if e.kind == EntryKind::Dir {

@@ -212,21 +212,13 @@ fn on_engine(state: &mut AppState, ev: Event, out: &mut Update) {
         Event::Disconnected { conn, reason } => {
             connection_actions::on_disconnected(state, conn, reason, out)
         }
-        Event::Listing {
-            req,
-            side,
-            path,
-            entries,
-        } => pane_actions::on_listing(state, req, side, path, entries, out),
-        Event::Failed {
-            req,
-            side,
-            path,
-            error,
-        } => pane_actions::on_listing_failed(state, req, side, path, error, out),
-        Event::FolderChanged { side, path } => {
-            pane_actions::on_folder_changed(state, side, path, out)
+        Event::Listing { req, path, entries } => {
+            pane_actions::on_listing(state, req, path, entries, out)
         }
+        Event::Failed { req, path, error } => {
+            pane_actions::on_listing_failed(state, req, path, error, out)
+        }
+        Event::FolderChanged { path } => pane_actions::on_folder_changed(state, path, out),
         Event::BatchQueued {
             batch: _,
             files,

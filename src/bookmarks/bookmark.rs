@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::cli::UrlError;
+use crate::address::UrlError;
 use crate::engine::protocol::{ConnectProfile, DataMode, Timeouts};
 
 /// How to talk to the server. Only `Ftp` connects so far; the TLS variants
@@ -289,7 +289,7 @@ impl Bookmark {
             },
             None => (Protocol::Ftp, text),
         };
-        let profile = crate::cli::parse_url(
+        let profile = crate::address::parse_url(
             &format!("ftp://{rest}"),
             DataMode::Passive,
             Timeouts::default(),

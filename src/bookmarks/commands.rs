@@ -7,7 +7,7 @@ use unicode_width::UnicodeWidthStr;
 use super::bookmark::{Bookmark, Invalid, Mode, PasswordMode};
 use super::secret::{self, SecretError};
 use super::store::{EditError, Store};
-use crate::cli::UrlError;
+use crate::address::UrlError;
 
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum CommandError {

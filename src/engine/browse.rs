@@ -3,19 +3,18 @@
 //! never waits behind a transfer.
 
 use std::collections::VecDeque;
-use std::path::PathBuf;
 
 use tokio::sync::mpsc;
 
-use super::protocol::EventTx;
-use super::protocol::{ConnId, ConnectProfile, EngineError, Event, RequestId, Side};
+use super::error::EngineError;
+use super::protocol::{ConnId, ConnectProfile, Event, EventTx, Location, RemotePath, RequestId};
 use super::session::Connector;
 use super::wire_log::WireSink;
 
 /// Work for the browse session.
 #[derive(Debug)]
 pub enum BrowseRequest {
-    List { req: RequestId, path: PathBuf },
+    List { req: RequestId, path: RemotePath },
 }
 
 /// Dropping the handle ends the session (it sends QUIT in the background);
@@ -67,7 +66,7 @@ async fn run(
         Err(reason) => {
             let _ = events.send(Event::Disconnected {
                 conn,
-                reason: Some(reason),
+                reason: Some(reason.failure()),
             });
             return;
         }
@@ -109,8 +108,7 @@ async fn run(
         };
         match request {
             BrowseRequest::List { req, path } => {
-                let remote = path.to_string_lossy().into_owned();
-                let mut result = session.list(&remote).await;
+                let mut result = session.list(&path).await;
                 // A connection the server dropped while we were idle is
                 // replaced once, transparently; a listing is safe to repeat.
                 if result.is_err() && !session.is_usable() {
@@ -118,18 +116,17 @@ async fn run(
                     match connector.open(profile.clone(), sink.clone()).await {
                         Ok(fresh) => {
                             session = fresh;
-                            result = session.list(&remote).await;
+                            result = session.list(&path).await;
                         }
                         Err(reason) => {
                             let _ = events.send(Event::Failed {
                                 req,
-                                side: Side::Remote,
-                                path,
-                                error: reason.clone(),
+                                path: Location::Remote(path),
+                                error: reason.failure(),
                             });
                             let _ = events.send(Event::Disconnected {
                                 conn,
-                                reason: Some(reason),
+                                reason: Some(reason.failure()),
                             });
                             return;
                         }
@@ -138,15 +135,13 @@ async fn run(
                 let _ = events.send(match result {
                     Ok(entries) => Event::Listing {
                         req,
-                        side: Side::Remote,
-                        path,
+                        path: Location::Remote(path),
                         entries,
                     },
                     Err(error) => Event::Failed {
                         req,
-                        side: Side::Remote,
-                        path,
-                        error,
+                        path: Location::Remote(path),
+                        error: error.failure(),
                     },
                 });
             }
@@ -174,12 +169,11 @@ fn coalesce(queue: &mut VecDeque<BrowseRequest>) {
 }
 
 /// Used by callers that have no session to send to.
-pub fn not_connected(req: RequestId, path: PathBuf) -> Event {
+pub fn not_connected(req: RequestId, path: RemotePath) -> Event {
     Event::Failed {
         req,
-        side: Side::Remote,
-        path,
-        error: EngineError::NotConnected,
+        path: Location::Remote(path),
+        error: EngineError::NotConnected.failure(),
     }
 }
 
@@ -192,7 +186,7 @@ mod tests {
         let mut q: VecDeque<BrowseRequest> = (1..=3)
             .map(|i| BrowseRequest::List {
                 req: RequestId(i),
-                path: PathBuf::from(format!("/{i}")),
+                path: RemotePath::from(format!("/{i}")),
             })
             .collect();
         coalesce(&mut q);

@@ -5,7 +5,8 @@
 
 use tokio::sync::mpsc;
 
-use super::protocol::{self, Command, Event, EventTx, Side};
+use super::error::EngineError;
+use super::protocol::{Command, Event, EventTx, FailureKind, Location};
 use super::session::Connector;
 use super::{browse, local, transfer};
 
@@ -127,43 +128,34 @@ async fn run(
             }
             Command::List {
                 req,
-                side: Side::Local,
-                path,
+                path: Location::Local(path),
             } => {
                 let events = events.clone();
                 tokio::spawn(async move {
                     let p = path.clone();
-                    let result = tokio::task::spawn_blocking(move || local::list(&p)).await;
-                    let ev = match result {
-                        Ok(Ok(entries)) => Event::Listing {
-                            req,
-                            side: Side::Local,
-                            path,
-                            entries,
-                        },
-                        Ok(Err(error)) => Event::Failed {
-                            req,
-                            side: Side::Local,
-                            path,
-                            error,
-                        },
-                        Err(e) => Event::Failed {
-                            req,
-                            side: Side::Local,
-                            error: protocol::EngineError::Local {
+                    let result = tokio::task::spawn_blocking(move || local::list(&p))
+                        .await
+                        .unwrap_or_else(|e| {
+                            Err(EngineError::Local {
                                 path: path.display().to_string(),
                                 reason: format!("listing stopped: {e}"),
-                            },
+                                kind: FailureKind::LocalIo,
+                            })
+                        });
+                    let path = Location::Local(path);
+                    let _ = events.send(match result {
+                        Ok(entries) => Event::Listing { req, path, entries },
+                        Err(e) => Event::Failed {
+                            req,
                             path,
+                            error: e.failure(),
                         },
-                    };
-                    let _ = events.send(ev);
+                    });
                 });
             }
             Command::List {
                 req,
-                side: Side::Remote,
-                path,
+                path: Location::Remote(path),
             } => match &remote {
                 Some(h)
                     if h.send(browse::BrowseRequest::List {

@@ -22,7 +22,7 @@ use std::borrow::Cow;
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
 
-use crate::engine::entry::{Entry, EntryKind};
+use crate::engine::protocol::{Entry, EntryKind, Name};
 
 /// Which command produced a listing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -233,7 +233,7 @@ pub fn parse_mlsd_line(line: &str) -> ParsedLine {
         return ParsedLine::Unreadable;
     };
     ParsedLine::Entry(Entry {
-        name: name.to_owned(),
+        name: Name::from(name),
         kind,
         size: size.or(sizd).unwrap_or(0),
         modified,
@@ -487,7 +487,7 @@ fn parse_unix(line: &str, perms: (usize, usize), today: NaiveDate) -> ParsedLine
             return ParsedLine::Skip;
         }
         return ParsedLine::Entry(Entry {
-            name: name.to_owned(),
+            name: Name::from(name),
             kind,
             size,
             modified,
@@ -720,7 +720,7 @@ fn parse_dos(line: &str, date_tok: (usize, usize)) -> ParsedLine {
         .zip(NaiveTime::from_hms_opt(hour, minute, 0))
         .map(|(d, t)| d.and_time(t));
     ParsedLine::Entry(Entry {
-        name: name.to_owned(),
+        name: Name::from(name),
         kind,
         size,
         modified,
@@ -925,7 +925,7 @@ mod tests {
     fn expected(w: &Want) -> ParsedLine {
         match *w {
             E(name, kind, size, modified, perms, target) => ParsedLine::Entry(Entry {
-                name: name.to_owned(),
+                name: Name::from(name),
                 kind,
                 size,
                 modified: modified.map(dt),
@@ -1489,7 +1489,7 @@ modify=20270201100000;perm=adfr;size=0;type=file;unique=FE00U9A0E11;UNIX.group=0
             -rw-r--r--    1 1000     1000            1 Nov 27 14:03 bad\xff\xfeutf8\n\
             -rw-r--r--    1 1000     1000            2 Nov 27 14:03 last-without-newline";
         let listing = parse_listing(data, ListFormat::List, today());
-        let names: Vec<&str> = listing.entries.iter().map(|e| e.name.as_str()).collect();
+        let names: Vec<String> = listing.entries.iter().map(|e| e.name.to_string()).collect();
         assert_eq!(
             names,
             ["a.txt", "bad\u{FFFD}\u{FFFD}utf8", "last-without-newline"]
@@ -1512,7 +1512,7 @@ modify=20270201100000;perm=adfr;size=0;type=file;unique=FE00U9A0E11;UNIX.group=0
             ListFormat::Mlsd,
             today(),
         );
-        let names: Vec<&str> = listing.entries.iter().map(|e| e.name.as_str()).collect();
+        let names: Vec<String> = listing.entries.iter().map(|e| e.name.to_string()).collect();
         assert_eq!(names, ["a\rb", "c"]);
 
         assert_eq!(

@@ -7,7 +7,8 @@ use std::path::Path;
 
 use chrono::{DateTime, Local};
 
-use super::protocol::{EngineError, Entry, EntryKind};
+use super::error::EngineError;
+use super::protocol::{Entry, EntryKind, Failure, Name};
 
 /// Lists `path`. Entries that vanish or can't be read while we list are
 /// skipped; the folder itself failing to open is an error.
@@ -15,12 +16,13 @@ pub fn list(path: &Path) -> Result<Vec<Entry>, EngineError> {
     let err = |e: std::io::Error| EngineError::Local {
         path: path.display().to_string(),
         reason: describe(&e),
+        kind: Failure::local("", &e).kind,
     };
     let mut entries = Vec::new();
     for item in fs::read_dir(path).map_err(err)? {
         let Ok(item) = item else { continue };
         let Ok(meta) = item.metadata() else { continue };
-        let name = item.file_name().to_string_lossy().into_owned();
+        let name = Name::from_os(&item.file_name());
         let ft = meta.file_type();
         let (kind, link_target) = if ft.is_symlink() {
             let target = fs::read_link(item.path())

@@ -8,7 +8,7 @@
 
 pub mod browse;
 pub mod dispatcher;
-pub mod entry;
+pub mod error;
 pub mod listing;
 pub mod local;
 pub mod protocol;

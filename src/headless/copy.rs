@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 use std::io::IsTerminal;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc;
@@ -13,8 +12,8 @@ use super::progress::Bars;
 use super::shared::{EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, wire_line};
 use crate::cli::CopyArgs;
 use crate::engine::protocol::{
-    BatchId, ConnectProfile, Direction, Event, OnExisting, TransferId, TransferItem,
-    TransferRequest, TransferState,
+    BatchId, ConnectProfile, Event, Failure, FailureKind, Location, OnExisting, TransferId,
+    TransferItem, TransferRequest, TransferState,
 };
 use crate::engine::session::{Connector, Session};
 use crate::engine::transfer::{self, Msg, TransferConfig, TransferHandle};
@@ -28,10 +27,9 @@ const CANCEL_GRACE: Duration = Duration::from_secs(5);
 
 /// What to copy where: one request for the engine.
 pub struct Copy {
-    pub direction: Direction,
     pub items: Vec<TransferItem>,
     /// Local for downloads, remote (absolute) for uploads.
-    pub target_dir: PathBuf,
+    pub target_dir: Location,
 }
 
 #[derive(Default)]
@@ -52,7 +50,7 @@ struct Outcome {
     /// Entries left out while walking, with why.
     left_out: Vec<String>,
     /// The batch could not start at all.
-    error: Option<String>,
+    error: Option<Failure>,
     interrupted: bool,
 }
 
@@ -112,7 +110,6 @@ pub async fn run(
         &engine,
         Msg::Request(TransferRequest {
             batch,
-            direction: copy.direction,
             items: copy.items,
             target_dir: copy.target_dir,
             on_existing: args.on_existing().unwrap_or(OnExisting::Ask),
@@ -146,7 +143,7 @@ pub async fn run(
             _ = crate::timer::sleep_until(give_up_at) => break,
         };
         let Some(ev) = ev else {
-            out.error = Some("the engine stopped".into());
+            out.error = Some(Failure::new(FailureKind::Protocol, "the engine stopped"));
             break;
         };
         match ev {
@@ -199,7 +196,7 @@ pub async fn run(
                             format!(
                                 "wharf: {}: {}; retry {attempt}",
                                 sanitize(&f.name),
-                                sanitize(reason)
+                                sanitize(&reason.message)
                             ),
                         );
                     }
@@ -264,7 +261,7 @@ async fn interrupted(signal: &mut Option<tokio::signal::unix::Signal>) {
 /// Prints what did not arrive and the summary; returns the exit status.
 fn report(out: &Outcome, elapsed: Duration, quiet: bool) -> i32 {
     if let Some(error) = &out.error {
-        eprintln!("wharf: {}", sanitize(error));
+        eprintln!("wharf: {}", sanitize(&error.message));
         return EXIT_FAILED;
     }
     let mut files: Vec<&File> = out.files.values().collect();
@@ -288,7 +285,7 @@ fn report(out: &Outcome, elapsed: Duration, quiet: bool) -> i32 {
             Some(TransferState::Skipped(_)) => exist += 1,
             Some(TransferState::Failed(why)) => {
                 failed += 1;
-                eprintln!("wharf: {name}: {}", sanitize(why));
+                eprintln!("wharf: {name}: {}", sanitize(&why.message));
             }
             Some(TransferState::Cancelled) | None => cancelled += 1,
             Some(_) => cancelled += 1,

@@ -7,9 +7,9 @@ use std::time::Instant;
 
 use super::copy::{self, Copy};
 use super::look_up::{give_up, look_up};
-use super::shared::{EXIT_FAILED, names_a_folder, remote_name};
+use super::shared::{EXIT_FAILED, names_a_folder};
 use crate::cli::CopyArgs;
-use crate::engine::protocol::{ConnectProfile, Direction, TransferItem};
+use crate::engine::protocol::{ConnectProfile, Location, Name, TransferItem};
 use crate::engine::session::RemoteKind;
 use crate::text::sanitize;
 
@@ -25,7 +25,7 @@ pub async fn get(profile: ConnectProfile, local: PathBuf, args: CopyArgs) -> i32
         }
     };
     let (remote, kind, session) = (found.path, found.kind, found.session);
-    let shown = sanitize(&remote).into_owned();
+    let shown = sanitize(&remote.display()).into_owned();
     let size = match kind {
         RemoteKind::Missing(e) => {
             eprintln!("wharf: {shown}: {e}");
@@ -41,7 +41,7 @@ pub async fn get(profile: ConnectProfile, local: PathBuf, args: CopyArgs) -> i32
         RemoteKind::Folder => None,
     };
     let is_dir = kind == RemoteKind::Folder;
-    let (target_dir, target_name) = match place(&local, remote_name(&remote), is_dir) {
+    let (target_dir, target_name) = match place(&local, remote.file_name(), is_dir) {
         Ok(p) => p,
         Err(why) => {
             eprintln!("wharf: {why}");
@@ -50,16 +50,15 @@ pub async fn get(profile: ConnectProfile, local: PathBuf, args: CopyArgs) -> i32
         }
     };
     let item = TransferItem {
-        source: PathBuf::from(&remote),
+        source: Location::Remote(remote),
         is_dir,
         size,
         modified: None,
         target_name,
     };
     let plan = Copy {
-        direction: Direction::Download,
         items: vec![item],
-        target_dir,
+        target_dir: Location::Local(target_dir),
     };
     copy::run(engine, session, plan, &args, started).await
 }
@@ -67,11 +66,7 @@ pub async fn get(profile: ConnectProfile, local: PathBuf, args: CopyArgs) -> i32
 /// Where a download goes, as `cp -r SOURCE LOCAL` decides: into LOCAL when
 /// it is a folder, otherwise as LOCAL (whose folder must exist).
 /// Returns the (absolute) folder and the name to create in it.
-fn place(
-    local: &Path,
-    remote_name: Option<&str>,
-    is_dir: bool,
-) -> Result<(PathBuf, String), String> {
+fn place(local: &Path, remote_name: Option<Name>, is_dir: bool) -> Result<(PathBuf, Name), String> {
     let shown = local.display();
     let absolute = |p: &Path| std::path::absolute(p).map_err(|e| format!("{}: {e}", p.display()));
     match std::fs::metadata(local) {
@@ -79,7 +74,7 @@ fn place(
             let name = remote_name.ok_or_else(|| {
                 format!("the server's root folder has no name: give a new folder name instead of {shown}")
             })?;
-            Ok((absolute(local)?, name.to_string()))
+            Ok((absolute(local)?, name))
         }
         Ok(_) if is_dir => Err(format!("cannot overwrite the file {shown} with a folder")),
         Ok(_) => split(local).and_then(|(dir, name)| Ok((absolute(&dir)?, name))),
@@ -99,10 +94,10 @@ fn place(
 }
 
 /// `a/b/name` → (`a/b`, `name`); a bare name lies in the current folder.
-fn split(local: &Path) -> Result<(PathBuf, String), String> {
+fn split(local: &Path) -> Result<(PathBuf, Name), String> {
     let name = local
         .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
+        .map(Name::from_os)
         .ok_or_else(|| format!("{}: not a name to create", local.display()))?;
     let dir = match local.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -124,24 +119,24 @@ mod tests {
 
         // An existing folder: into it, under the remote name.
         assert_eq!(
-            place(&root.join("dir"), Some("a.txt"), false),
-            Ok((root.join("dir"), "a.txt".to_string()))
+            place(&root.join("dir"), Some("a.txt".into()), false),
+            Ok((root.join("dir"), "a.txt".into()))
         );
         // A new name: as that name.
         assert_eq!(
-            place(&root.join("new"), Some("tree"), true),
-            Ok((root.to_path_buf(), "new".to_string()))
+            place(&root.join("new"), Some("tree".into()), true),
+            Ok((root.to_path_buf(), "new".into()))
         );
         // An existing file: replaced by a file (if the user allows), never by a folder.
         assert_eq!(
-            place(&root.join("file"), Some("a.txt"), false),
-            Ok((root.to_path_buf(), "file".to_string()))
+            place(&root.join("file"), Some("a.txt".into()), false),
+            Ok((root.to_path_buf(), "file".into()))
         );
-        assert!(place(&root.join("file"), Some("tree"), true).is_err());
+        assert!(place(&root.join("file"), Some("tree".into()), true).is_err());
         // The folder of a new name must exist; a trailing slash means a folder.
-        assert!(place(&root.join("no/new"), Some("a.txt"), false).is_err());
+        assert!(place(&root.join("no/new"), Some("a.txt".into()), false).is_err());
         let slashed = PathBuf::from(format!("{}/", root.join("nodir").display()));
-        assert!(place(&slashed, Some("a.txt"), false).is_err());
+        assert!(place(&slashed, Some("a.txt".into()), false).is_err());
         // The server's root has no name to create inside a folder.
         assert!(place(&root.join("dir"), None, true).is_err());
     }

@@ -3,14 +3,14 @@
 
 use super::copy;
 use super::shared::{EXIT_FAILED, stderr_sink};
-use crate::engine::protocol::ConnectProfile;
+use crate::engine::protocol::{ConnectProfile, RemotePath};
 use crate::engine::session::{Connector, RemoteKind, Session};
 use crate::text::sanitize;
 
 /// What the URL's path names.
 pub struct Found {
     /// Absolute.
-    pub path: String,
+    pub path: RemotePath,
     pub kind: RemoteKind,
     /// Still logged in: it plans the copy next (a file's time is asked
     /// there, once) and then carries files (one login fewer).
@@ -39,7 +39,7 @@ pub async fn look_up(
             session: session.is_usable().then_some(session),
         }),
         Err(e) => {
-            eprintln!("wharf: {}: {e}", sanitize(&path));
+            eprintln!("wharf: {}: {e}", sanitize(&path.display()));
             Err(EXIT_FAILED)
         }
     }

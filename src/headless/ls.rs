@@ -40,7 +40,7 @@ pub async fn ls(profile: ConnectProfile, verbose: bool) -> i32 {
             }
         }
         Err(e) => {
-            eprintln!("wharf: {path}: {e}");
+            eprintln!("wharf: {}: {e}", sanitize(&path.display()));
             1
         }
     };
@@ -73,7 +73,7 @@ fn print_long(entries: &[Entry]) -> io::Result<()> {
             line.push(' ');
         }
         line.push(' ');
-        line.push_str(&sanitize(&e.name));
+        line.push_str(&sanitize(&e.name.display()));
         match (&e.kind, &e.link_target) {
             (EntryKind::Symlink, Some(t)) => {
                 line.push_str(" -> ");

@@ -6,9 +6,9 @@ use std::time::Instant;
 
 use super::copy::{self, Copy};
 use super::look_up::{give_up, look_up};
-use super::shared::{EXIT_FAILED, names_a_folder, remote_name, remote_parent};
+use super::shared::{EXIT_FAILED, names_a_folder};
 use crate::cli::CopyArgs;
-use crate::engine::protocol::{ConnectProfile, Direction, TransferItem};
+use crate::engine::protocol::{ConnectProfile, Location, Name, RemotePath, TransferItem};
 use crate::engine::session::RemoteKind;
 use crate::text::sanitize;
 
@@ -39,7 +39,7 @@ pub async fn put(profile: ConnectProfile, locals: Vec<PathBuf>, args: CopyArgs) 
             return code;
         }
     };
-    let shown = sanitize(&remote).into_owned();
+    let shown = sanitize(&remote.display()).into_owned();
     let into_folder = kind == RemoteKind::Folder;
     if !into_folder {
         let refusal = if locals.len() > 1 {
@@ -62,13 +62,15 @@ pub async fn put(profile: ConnectProfile, locals: Vec<PathBuf>, args: CopyArgs) 
     let (target_dir, new_name) = if into_folder {
         (remote.clone(), None)
     } else {
-        let name = remote_name(&remote).map(str::to_string);
-        (remote_parent(&remote).to_string(), name)
+        (
+            remote.parent().unwrap_or_else(RemotePath::root),
+            remote.file_name(),
+        )
     };
     let items = sources
         .into_iter()
         .map(|(path, is_dir, name)| TransferItem {
-            source: path,
+            source: Location::Local(path),
             is_dir,
             size: None,
             modified: None,
@@ -76,16 +78,15 @@ pub async fn put(profile: ConnectProfile, locals: Vec<PathBuf>, args: CopyArgs) 
         })
         .collect();
     let plan = Copy {
-        direction: Direction::Upload,
         items,
-        target_dir: PathBuf::from(target_dir),
+        target_dir: Location::Remote(target_dir),
     };
     let code = copy::run(engine, session, plan, &args, started).await;
     if missing { code.max(EXIT_FAILED) } else { code }
 }
 
 /// An upload source: its absolute path, whether it is a folder, and its name.
-fn source(local: &Path) -> Result<(PathBuf, bool, String), String> {
+fn source(local: &Path) -> Result<(PathBuf, bool, Name), String> {
     let meta = std::fs::metadata(local).map_err(|e| format!("{}: {e}", local.display()))?;
     let path = std::path::absolute(local).map_err(|e| format!("{}: {e}", local.display()))?;
     // `.` and `..` have no name of their own: use the folder's real one.
@@ -96,11 +97,11 @@ fn source(local: &Path) -> Result<(PathBuf, bool, String), String> {
                 .next_back()
                 .is_some_and(|c| matches!(c, std::path::Component::Normal(_))) =>
         {
-            n.to_string_lossy().into_owned()
+            Name::from_os(n)
         }
         _ => std::fs::canonicalize(local)
             .ok()
-            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .and_then(|p| p.file_name().map(Name::from_os))
             .ok_or_else(|| format!("{}: has no name to create on the server", local.display()))?,
     };
     Ok((path, meta.is_dir(), name))
@@ -117,9 +118,9 @@ mod tests {
         std::fs::create_dir(&dir).expect("mkdir");
         std::fs::write(dir.join("a.txt"), b"a").expect("write");
         let (_, is_dir, name) = source(&dir.join("a.txt")).expect("file");
-        assert_eq!((is_dir, name.as_str()), (false, "a.txt"));
+        assert_eq!((is_dir, name), (false, "a.txt".into()));
         let (_, is_dir, name) = source(&dir.join(".")).expect("dot");
-        assert_eq!((is_dir, name.as_str()), (true, "work"));
+        assert_eq!((is_dir, name), (true, "work".into()));
         assert!(source(&dir.join("missing")).is_err());
     }
 }

@@ -1,5 +1,5 @@
 //! What the headless commands share: their exit statuses, the protocol
-//! log on stderr (`-v`), and remote path arithmetic.
+//! log on stderr (`-v`), and what a URL's trailing slash means.
 
 use crate::engine::protocol::{ConnectProfile, Event, WireDir};
 use crate::engine::wire_log::WireSink;
@@ -31,39 +31,7 @@ pub fn stderr_sink(verbose: bool) -> WireSink {
     })
 }
 
-/// The last component of a remote path, if it has one (`/` has none).
-pub fn remote_name(path: &str) -> Option<&str> {
-    path.trim_end_matches('/')
-        .rsplit('/')
-        .next()
-        .filter(|n| !n.is_empty())
-}
-
-/// The folder holding a remote path (`/` for top-level names).
-pub fn remote_parent(path: &str) -> &str {
-    let trimmed = path.trim_end_matches('/');
-    match trimmed.rfind('/') {
-        Some(0) | None => "/",
-        Some(i) => &trimmed[..i],
-    }
-}
-
 /// Whether the URL's path ends with `/`: the user means a folder.
 pub fn names_a_folder(profile: &ConnectProfile) -> bool {
     profile.path.as_deref().is_some_and(|p| p.ends_with('/'))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn remote_names_and_parents() {
-        assert_eq!(remote_name("/home/u/a.txt"), Some("a.txt"));
-        assert_eq!(remote_name("/home/u/dir/"), Some("dir"));
-        assert_eq!(remote_name("/"), None);
-        assert_eq!(remote_parent("/home/u/a.txt"), "/home/u");
-        assert_eq!(remote_parent("/a.txt"), "/");
-        assert_eq!(remote_parent("/"), "/");
-    }
 }

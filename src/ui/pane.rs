@@ -196,11 +196,13 @@ fn draw_row(
         buf.set_style(area, style);
     }
     let name = match (entry.kind, &entry.link_target) {
-        (EntryKind::Dir, _) => format!("/{}", sanitize(&entry.name)),
-        (EntryKind::Symlink, Some(t)) => format!("@{} -> {}", sanitize(&entry.name), sanitize(t)),
-        (EntryKind::Symlink, None) => format!("@{}", sanitize(&entry.name)),
-        _ if marked => format!("*{}", sanitize(&entry.name)),
-        _ => format!(" {}", sanitize(&entry.name)),
+        (EntryKind::Dir, _) => format!("/{}", sanitize(&entry.name.display())),
+        (EntryKind::Symlink, Some(t)) => {
+            format!("@{} -> {}", sanitize(&entry.name.display()), sanitize(t))
+        }
+        (EntryKind::Symlink, None) => format!("@{}", sanitize(&entry.name.display())),
+        _ if marked => format!("*{}", sanitize(&entry.name.display())),
+        _ => format!(" {}", sanitize(&entry.name.display())),
     };
     let mut x = area.x;
     buf.set_stringn(

@@ -7,9 +7,14 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
+use wharf::address::parse_url;
+use wharf::engine::protocol::{ConnectProfile, DataMode, Timeouts};
+use wharf::engine::session::{Connector, Session};
+use wharf::engine::wire_log::WireSink;
 
 /// How the server answers. Each field is a deviation from a well-behaved server.
 #[derive(Clone, Default)]
@@ -109,6 +114,25 @@ impl FakeServer {
 
     pub fn url(&self) -> String {
         format!("ftp://user:pass@{}/", self.addr)
+    }
+
+    /// A profile that logs in to this server as `url()` says, passively,
+    /// waiting up to `reply` for each reply.
+    pub fn profile(&self, reply: Duration) -> ConnectProfile {
+        let timeouts = Timeouts {
+            connect: Duration::from_secs(5),
+            reply,
+        };
+        parse_url(&self.url(), DataMode::Passive, timeouts).expect("url")
+    }
+
+    /// A session logged in to this server (a connector of its own), its
+    /// protocol log going to `sink`.
+    pub async fn session(&self, reply: Duration, sink: WireSink) -> Session {
+        Connector::new()
+            .open(self.profile(reply), sink)
+            .await
+            .expect("login")
     }
 }
 

@@ -3,7 +3,7 @@
 //! with WHARF_REQUIRE_INTEROP=1 (scripts/test.sh, CI) it fails.
 #![allow(dead_code)]
 
-use wharf::cli::parse_url;
+use wharf::address::parse_url;
 use wharf::engine::protocol::{ConnectProfile, DataMode, Timeouts};
 
 pub fn server(var: &str, mode: DataMode) -> Option<ConnectProfile> {

@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
@@ -16,9 +16,12 @@ pub fn sha_bytes(data: &[u8]) -> String {
     format!("{:x}", Sha256::digest(data))
 }
 
-/// Every file under `root`, by relative path, with its hash.
-pub fn tree_hashes(root: &Path) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
+/// Every file under `root` (none when `root` does not exist).
+pub fn files_under(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if !root.exists() {
+        return out;
+    }
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
         for e in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
@@ -26,16 +29,26 @@ pub fn tree_hashes(root: &Path) -> BTreeMap<String, String> {
             if p.is_dir() {
                 stack.push(p);
             } else {
-                let rel = p
-                    .strip_prefix(root)
-                    .expect("prefix")
-                    .to_string_lossy()
-                    .into_owned();
-                out.insert(rel, sha(&p));
+                out.push(p);
             }
         }
     }
     out
+}
+
+/// Every file under `root`, by relative path, with its hash.
+pub fn tree_hashes(root: &Path) -> BTreeMap<String, String> {
+    files_under(root)
+        .into_iter()
+        .map(|p| {
+            let rel = p
+                .strip_prefix(root)
+                .expect("prefix")
+                .to_string_lossy()
+                .into_owned();
+            (rel, sha(&p))
+        })
+        .collect()
 }
 
 /// Deterministic bytes that differ from seed to seed.

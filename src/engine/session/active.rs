@@ -17,8 +17,8 @@ use tokio::net::{TcpListener, TcpStream};
 use super::core::{Session, line};
 use super::data::{Ahead, DataOp, Opened};
 use super::data_conn::DataConn;
-use super::failure::Failure;
-use crate::engine::protocol::EngineError;
+use super::failure::StepError;
+use crate::engine::error::EngineError;
 
 impl Session {
     /// Opens an active data connection for `op` at `offset` (REST), after
@@ -40,16 +40,18 @@ impl Session {
         let ours = self
             .ctrl
             .local_addr()
-            .map_err(|e| self.fail(Failure::Data(e)))?;
+            .map_err(|e| self.fail(StepError::Data(e)))?;
         let listener = TcpListener::bind(SocketAddr::new(ours.ip(), 0))
             .await
-            .map_err(|e| EngineError::Local {
-                path: ours.ip().to_string(),
-                reason: format!("cannot listen for the server's data connection: {e}"),
+            .map_err(|e| {
+                EngineError::local(
+                    format!("{} (listening for the server's data connection)", ours.ip()),
+                    &e,
+                )
             })?;
         let at = listener
             .local_addr()
-            .map_err(|e| self.fail(Failure::Data(e)))?;
+            .map_err(|e| self.fail(StepError::Data(e)))?;
         self.announce_port(at).await?;
         if offset > 0 && op.transfers_file() {
             self.command(
@@ -110,7 +112,7 @@ impl Session {
         let server: IpAddr = self
             .ctrl
             .peer_addr()
-            .map_err(|e| self.fail(Failure::Data(e)))?
+            .map_err(|e| self.fail(StepError::Data(e)))?
             .ip();
         let limit: Duration = self.profile.timeouts.connect;
         let accepted = tokio::time::timeout(limit, async {
@@ -124,10 +126,10 @@ impl Session {
         })
         .await;
         match accepted {
-            Err(_) => Err(self.fail(Failure::Timeout(
+            Err(_) => Err(self.fail(StepError::Timeout(
                 "the server's data connection (active mode)".into(),
             ))),
-            Ok(Err(e)) => Err(self.fail(Failure::Data(e))),
+            Ok(Err(e)) => Err(self.fail(StepError::Data(e))),
             Ok(Ok(s)) => Ok(s),
         }
     }

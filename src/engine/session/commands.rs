@@ -5,7 +5,8 @@ use suppaftp::Status;
 
 use super::core::{Session, line};
 use super::reply::{parse_mdtm, parse_size};
-use crate::engine::protocol::EngineError;
+use crate::engine::error::EngineError;
+use crate::engine::protocol::RemotePath;
 
 /// What a remote path names, as [`Session::stat`] found out.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,17 +25,17 @@ const CWD_OK: &[Status] = &[Status::RequestedFileActionOk, Status::CommandOk];
 
 impl Session {
     /// CWD: changes the server's working folder.
-    pub async fn cwd(&mut self, path: &str) -> Result<(), EngineError> {
+    pub async fn cwd(&mut self, path: &RemotePath) -> Result<(), EngineError> {
         self.cwd_now = None;
         self.command(line("CWD", path.as_bytes()), CWD_OK, "CWD")
             .await?;
-        self.cwd_now = Some(path.to_string());
+        self.cwd_now = Some(path.clone());
         Ok(())
     }
 
     /// SIZE: `None` when the server says the file is not there (550) or
     /// does not know SIZE.
-    pub async fn size(&mut self, path: &str) -> Result<Option<u64>, EngineError> {
+    pub async fn size(&mut self, path: &RemotePath) -> Result<Option<u64>, EngineError> {
         match self.size_strict(path).await {
             Ok(n) => Ok(n),
             Err(EngineError::Reply { .. }) if self.is_usable() => Ok(None),
@@ -43,7 +44,10 @@ impl Session {
     }
 
     /// SIZE, refusals as errors.
-    pub(super) async fn size_strict(&mut self, path: &str) -> Result<Option<u64>, EngineError> {
+    pub(super) async fn size_strict(
+        &mut self,
+        path: &RemotePath,
+    ) -> Result<Option<u64>, EngineError> {
         let r = self
             .command(line("SIZE", path.as_bytes()), &[Status::File], "SIZE")
             .await?;
@@ -52,7 +56,7 @@ impl Session {
 
     /// What `path` (absolute) names: CWD tells a folder (it follows links,
     /// as a copy does), then SIZE a file. Changes the working folder.
-    pub async fn stat(&mut self, path: &str) -> Result<RemoteKind, EngineError> {
+    pub async fn stat(&mut self, path: &RemotePath) -> Result<RemoteKind, EngineError> {
         match self.cwd(path).await {
             Ok(()) => return Ok(RemoteKind::Folder),
             Err(EngineError::Reply { .. }) if self.is_usable() => {}
@@ -73,7 +77,10 @@ impl Session {
     }
 
     /// MDTM: the modification time in UTC, when the server tells it.
-    pub async fn mdtm(&mut self, path: &str) -> Result<Option<chrono::NaiveDateTime>, EngineError> {
+    pub async fn mdtm(
+        &mut self,
+        path: &RemotePath,
+    ) -> Result<Option<chrono::NaiveDateTime>, EngineError> {
         match self
             .command(line("MDTM", path.as_bytes()), &[Status::File], "MDTM")
             .await
@@ -87,7 +94,7 @@ impl Session {
     /// MFMT: sets a file's modification time (UTC).
     pub async fn mfmt(
         &mut self,
-        path: &str,
+        path: &RemotePath,
         time: chrono::NaiveDateTime,
     ) -> Result<(), EngineError> {
         let verb = format!("MFMT {}", time.format("%Y%m%d%H%M%S"));
@@ -103,7 +110,7 @@ impl Session {
             .map(drop)
     }
 
-    pub async fn rename(&mut self, from: &str, to: &str) -> Result<(), EngineError> {
+    pub async fn rename(&mut self, from: &RemotePath, to: &RemotePath) -> Result<(), EngineError> {
         self.command(
             line("RNFR", from.as_bytes()),
             &[Status::RequestFilePending],
@@ -119,7 +126,7 @@ impl Session {
         .map(drop)
     }
 
-    pub async fn delete(&mut self, path: &str) -> Result<(), EngineError> {
+    pub async fn delete(&mut self, path: &RemotePath) -> Result<(), EngineError> {
         self.command(
             line("DELE", path.as_bytes()),
             &[Status::RequestedFileActionOk, Status::CommandOk],
@@ -129,7 +136,7 @@ impl Session {
         .map(drop)
     }
 
-    pub async fn mkdir(&mut self, path: &str) -> Result<(), EngineError> {
+    pub async fn mkdir(&mut self, path: &RemotePath) -> Result<(), EngineError> {
         self.command(
             line("MKD", path.as_bytes()),
             &[Status::PathCreated, Status::RequestedFileActionOk],
@@ -139,7 +146,7 @@ impl Session {
         .map(drop)
     }
 
-    pub async fn rmdir(&mut self, path: &str) -> Result<(), EngineError> {
+    pub async fn rmdir(&mut self, path: &RemotePath) -> Result<(), EngineError> {
         self.command(
             line("RMD", path.as_bytes()),
             &[Status::RequestedFileActionOk, Status::CommandOk],

@@ -12,9 +12,10 @@ use suppaftp::Status;
 
 use super::connector::Connector;
 use super::control::Control;
-use super::failure::{Failure, classify};
+use super::failure::{StepError, classify};
 use super::reply::Reply;
-use crate::engine::protocol::{ConnectProfile, EngineError, ServerInfo};
+use crate::engine::error::EngineError;
+use crate::engine::protocol::{ConnectProfile, Name, RemotePath, ServerInfo};
 use crate::engine::wire_log::WireSink;
 
 /// A listing bigger than this is refused: no real folder needs it, and a
@@ -50,7 +51,7 @@ pub(super) fn line(verb: &str, arg: &[u8]) -> Vec<u8> {
 
 /// A download whose completion reply is still unread.
 pub(super) struct Deferred {
-    pub path: String,
+    pub path: RemotePath,
     pub bytes: u64,
 }
 
@@ -76,7 +77,7 @@ pub struct Session {
     pub(super) sync_only: bool,
     /// The server's working folder, when a CWD of ours is known to have
     /// taken it there (a listing of it needs no CWD).
-    pub(super) cwd_now: Option<String>,
+    pub(super) cwd_now: Option<RemotePath>,
     /// More than one command was written before its reply was read.
     pub(super) wrote_ahead: bool,
     /// Replies to commands written ahead came out of order, or never came:
@@ -140,7 +141,7 @@ impl Session {
 
     /// The folder the user asked to start in, made absolute against the
     /// login folder (URL paths are relative to it, as in curl and lftp).
-    pub fn start_path(&self) -> String {
+    pub fn start_path(&self) -> RemotePath {
         resolve_start_path(&self.info.home, self.profile.path.as_deref())
     }
 
@@ -156,7 +157,7 @@ impl Session {
         self.send_lines(std::slice::from_ref(&command)).await?;
         let t = self.profile.timeouts.reply;
         match tokio::time::timeout(t, self.ctrl.read_reply()).await {
-            Err(_) => Err(self.fail(Failure::Timeout(what.to_string()))),
+            Err(_) => Err(self.fail(StepError::Timeout(what.to_string()))),
             Ok(Err(e)) => Err(self.fail(e.into())),
             Ok(Ok(r)) => Ok(r),
         }
@@ -175,14 +176,14 @@ impl Session {
         if expects(expected, reply.code) {
             Ok(reply)
         } else {
-            Err(self.fail(Failure::Unexpected(reply)))
+            Err(self.fail(StepError::Unexpected(reply)))
         }
     }
 
     /// Turns a failure into the user-facing error, marking the session
     /// broken when the control connection is no longer in step.
-    pub(super) fn fail(&mut self, f: Failure) -> EngineError {
-        if matches!(f, Failure::Timeout(_)) && self.wrote_ahead && !self.sync_only {
+    pub(super) fn fail(&mut self, f: StepError) -> EngineError {
+        if matches!(f, StepError::Timeout(_)) && self.wrote_ahead && !self.sync_only {
             // A server that drops commands it did not expect yet: the
             // operation is redone on a new connection (see `desynced`).
             self.mark_sync_only();
@@ -288,7 +289,7 @@ impl Session {
     ) -> Result<Reply, EngineError> {
         let t = self.profile.timeouts.reply;
         let reply = match tokio::time::timeout(t, self.ctrl.read_reply()).await {
-            Err(_) => return Err(self.fail(Failure::Timeout(what.to_string()))),
+            Err(_) => return Err(self.fail(StepError::Timeout(what.to_string()))),
             Ok(Err(e)) => return Err(self.fail(e.into())),
             Ok(Ok(r)) => r,
         };
@@ -311,7 +312,7 @@ impl Session {
                 reply.text()
             ))));
         }
-        Err(self.fail(Failure::Unexpected(reply)))
+        Err(self.fail(StepError::Unexpected(reply)))
     }
 
     /// Writes `lines` as commands, in one write, logging each.
@@ -321,7 +322,7 @@ impl Session {
         }
         let t = self.profile.timeouts.reply;
         match tokio::time::timeout(t, self.ctrl.send(lines)).await {
-            Err(_) => Err(self.fail(Failure::Timeout("sending a command".into()))),
+            Err(_) => Err(self.fail(StepError::Timeout("sending a command".into()))),
             Ok(Err(e)) => Err(self.fail(e.into())),
             Ok(Ok(())) => Ok(()),
         }
@@ -334,12 +335,20 @@ pub(super) fn expects(expected: &[Status], code: u16) -> bool {
 }
 
 /// Joins a URL path onto the login folder: absolute paths stay as they are.
-pub fn resolve_start_path(home: &str, path: Option<&str>) -> String {
-    let home = if home.is_empty() { "/" } else { home };
+/// The URL's path is text the user typed: its bytes as UTF-8.
+pub fn resolve_start_path(home: &RemotePath, path: Option<&str>) -> RemotePath {
+    let home = if home.as_bytes().is_empty() {
+        RemotePath::root()
+    } else {
+        home.clone()
+    };
     match path.map(|p| p.trim_end_matches('/')) {
-        None | Some("") => home.to_string(),
-        Some(p) if p.starts_with('/') => p.to_string(),
-        Some(p) => format!("{}/{}", home.trim_end_matches('/'), p),
+        None | Some("") => home,
+        Some(p) if p.starts_with('/') => RemotePath::from(p),
+        Some(p) => p
+            .split('/')
+            .filter(|c| !c.is_empty())
+            .fold(home, |dir, c| dir.join(&Name::from(c))),
     }
 }
 
@@ -349,11 +358,13 @@ mod tests {
 
     #[test]
     pub(super) fn start_path_is_relative_to_home_unless_absolute() {
-        assert_eq!(resolve_start_path("/home/u", None), "/home/u");
-        assert_eq!(resolve_start_path("/home/u", Some("docs/")), "/home/u/docs");
-        assert_eq!(resolve_start_path("/", Some("pub")), "/pub");
-        assert_eq!(resolve_start_path("/home/u", Some("/srv")), "/srv");
-        assert_eq!(resolve_start_path("", Some("")), "/");
+        let at = |home: &str, path| resolve_start_path(&home.into(), path).to_string();
+        assert_eq!(at("/home/u", None), "/home/u");
+        assert_eq!(at("/home/u", Some("docs/")), "/home/u/docs");
+        assert_eq!(at("/home/u/", Some("a/b")), "/home/u/a/b");
+        assert_eq!(at("/", Some("pub")), "/pub");
+        assert_eq!(at("/home/u", Some("/srv")), "/srv");
+        assert_eq!(at("", Some("")), "/");
     }
 
     #[test]

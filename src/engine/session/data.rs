@@ -10,8 +10,9 @@ use tokio::io::AsyncWriteExt;
 
 use super::core::{Deferred, Session, TRANSFER_COMPLETE, line};
 use super::data_conn::DataConn;
-use super::failure::Failure;
-use crate::engine::protocol::{DataMode, EngineError};
+use super::failure::StepError;
+use crate::engine::error::EngineError;
+use crate::engine::protocol::{DataMode, RemotePath};
 
 /// What a data connection is opened for. The argument is bytes: names go
 /// back to the server exactly as it sent them.
@@ -54,9 +55,9 @@ impl DataOp<'_> {
 #[derive(Default, Clone, Copy)]
 pub(super) struct Ahead<'a> {
     /// MDTM of this path (its reply is read first; a refusal means "no time").
-    pub mdtm: Option<&'a str>,
+    pub mdtm: Option<&'a RemotePath>,
     /// CWD here first: a listing is of this folder.
-    pub cwd: Option<&'a str>,
+    pub cwd: Option<&'a RemotePath>,
 }
 
 /// An open data connection, and what was asked ahead of it.
@@ -120,8 +121,8 @@ impl Session {
         drop(conn);
         if upload {
             match shut {
-                Err(_) => return Err(self.fail(Failure::Timeout("STOR data".into()))),
-                Ok(Err(e)) => return Err(self.fail(Failure::Data(e))),
+                Err(_) => return Err(self.fail(StepError::Timeout("STOR data".into()))),
+                Ok(Err(e)) => return Err(self.fail(StepError::Data(e))),
                 Ok(Ok(())) => {}
             }
         }

@@ -8,11 +8,12 @@ use std::time::Duration;
 
 use super::control::ControlError;
 use super::reply::Reply;
-use crate::engine::protocol::EngineError;
+use crate::engine::error::EngineError;
+use crate::engine::protocol::FailureKind;
 
 /// One step's failure, before classification.
 #[derive(Debug)]
-pub(super) enum Failure {
+pub(super) enum StepError {
     Control(ControlError),
     /// A data connection's read or write failed.
     Data(io::Error),
@@ -22,41 +23,42 @@ pub(super) enum Failure {
     Unexpected(Reply),
 }
 
-impl From<ControlError> for Failure {
-    fn from(e: ControlError) -> Failure {
-        Failure::Control(e)
+impl From<ControlError> for StepError {
+    fn from(e: ControlError) -> StepError {
+        StepError::Control(e)
     }
 }
 
 /// Maps a failure to the user's error and says whether the connection is
 /// unusable now.
-pub(super) fn classify(f: Failure, reply_timeout: Duration) -> (EngineError, bool) {
+pub(super) fn classify(f: StepError, reply_timeout: Duration) -> (EngineError, bool) {
     match f {
-        Failure::Timeout(what) => (
+        StepError::Timeout(what) => (
             EngineError::Timeout {
                 what,
                 secs: reply_timeout.as_secs(),
             },
             true,
         ),
-        Failure::Protocol(m) => (EngineError::Protocol(m), true),
-        Failure::Control(ControlError::Violation(m)) => (EngineError::Protocol(m), true),
-        Failure::Control(ControlError::Closed) => (
+        StepError::Protocol(m) => (EngineError::Protocol(m), true),
+        StepError::Control(ControlError::Violation(m)) => (EngineError::Protocol(m), true),
+        StepError::Control(ControlError::Closed) => (
             EngineError::ConnectionLost("the server closed the connection".into()),
             true,
         ),
-        Failure::Control(ControlError::Io(e)) | Failure::Data(e) => {
+        StepError::Control(ControlError::Io(e)) | StepError::Data(e) => {
             (EngineError::ConnectionLost(describe_io(&e)), true)
         }
         // Nothing was sent: the connection is as it was.
-        Failure::Control(ControlError::Unsendable(line)) => (
+        StepError::Control(ControlError::Unsendable(line)) => (
             EngineError::Local {
                 path: line,
                 reason: "a name with a line break or NUL cannot be sent over FTP".into(),
+                kind: FailureKind::Server,
             },
             false,
         ),
-        Failure::Unexpected(reply) => {
+        StepError::Unexpected(reply) => {
             let text = reply.text();
             match reply.code {
                 421 => (
@@ -97,7 +99,7 @@ mod tests {
     #[test]
     fn refusals_keep_the_connection_and_the_rest_end_it() {
         let t = Duration::from_secs(30);
-        let (e, fatal) = classify(Failure::Unexpected(reply(550, "No such file")), t);
+        let (e, fatal) = classify(StepError::Unexpected(reply(550, "No such file")), t);
         assert_eq!(
             e,
             EngineError::Reply {
@@ -106,10 +108,10 @@ mod tests {
             }
         );
         assert!(!fatal);
-        assert!(classify(Failure::Unexpected(reply(421, "bye")), t).1);
-        assert!(classify(Failure::Unexpected(reply(226, "done")), t).1);
-        assert!(classify(Failure::Timeout("LIST".into()), t).1);
-        assert!(classify(Failure::Control(ControlError::Closed), t).1);
-        assert!(!classify(Failure::Control(ControlError::Unsendable("x".into())), t).1);
+        assert!(classify(StepError::Unexpected(reply(421, "bye")), t).1);
+        assert!(classify(StepError::Unexpected(reply(226, "done")), t).1);
+        assert!(classify(StepError::Timeout("LIST".into()), t).1);
+        assert!(classify(StepError::Control(ControlError::Closed), t).1);
+        assert!(!classify(StepError::Control(ControlError::Unsendable("x".into())), t).1);
     }
 }

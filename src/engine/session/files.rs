@@ -9,8 +9,9 @@ use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncReadExt, AsyncWrite, AsyncWr
 
 use super::core::{Deferred, Session};
 use super::data::{After, Ahead, DataOp};
-use super::failure::Failure;
-use crate::engine::protocol::EngineError;
+use super::failure::StepError;
+use crate::engine::error::EngineError;
+use crate::engine::protocol::RemotePath;
 
 /// A file transfer failed on the network side or on the local side. The
 /// two are retried differently: a full disk is not going to get better.
@@ -49,7 +50,7 @@ impl Session {
     /// bytes received in this call. Returns that total.
     pub async fn download<W: AsyncWrite + Unpin>(
         &mut self,
-        remote: &str,
+        remote: &RemotePath,
         offset: u64,
         fetch: Fetch,
         out: &mut W,
@@ -68,8 +69,8 @@ impl Session {
         let mut done = 0u64;
         loop {
             let n = match tokio::time::timeout(t, stream.read(&mut buf)).await {
-                Err(_) => return Err(self.fail(Failure::Timeout("RETR data".into())).into()),
-                Ok(Err(e)) => return Err(self.fail(Failure::Data(e)).into()),
+                Err(_) => return Err(self.fail(StepError::Timeout("RETR data".into())).into()),
+                Ok(Err(e)) => return Err(self.fail(StepError::Data(e)).into()),
                 Ok(Ok(0)) => break,
                 Ok(Ok(n)) => n,
             };
@@ -85,7 +86,7 @@ impl Session {
         out.flush().await.map_err(TransferError::Local)?;
         let after = match fetch.expect {
             Some(n) if n == done && self.may_defer() => After::Defer(Deferred {
-                path: remote.to_string(),
+                path: remote.clone(),
                 bytes: offset + done,
             }),
             _ => After::Reply,
@@ -102,7 +103,7 @@ impl Session {
     /// REST STREAM). The caller has positioned `input` at `offset`.
     pub async fn upload<R: AsyncBufRead + Unpin>(
         &mut self,
-        remote: &str,
+        remote: &RemotePath,
         offset: u64,
         append: bool,
         input: &mut R,
@@ -132,8 +133,8 @@ impl Session {
             };
             let n = chunk.len();
             match tokio::time::timeout(t, stream.write_all(chunk)).await {
-                Err(_) => return Err(self.fail(Failure::Timeout("STOR data".into())).into()),
-                Ok(Err(e)) => return Err(self.fail(Failure::Data(e)).into()),
+                Err(_) => return Err(self.fail(StepError::Timeout("STOR data".into())).into()),
+                Ok(Err(e)) => return Err(self.fail(StepError::Data(e)).into()),
                 Ok(Ok(())) => {}
             }
             input.consume(n);

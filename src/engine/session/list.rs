@@ -5,16 +5,17 @@ use tokio::io::AsyncReadExt;
 
 use super::core::{MAX_LISTING_BYTES, Session};
 use super::data::{After, Ahead, DataOp};
-use super::failure::Failure;
+use super::failure::StepError;
+use crate::engine::error::EngineError;
 use crate::engine::listing::{ListFormat, Listing, ListingParser};
-use crate::engine::protocol::{DataMode, EngineError, Entry};
+use crate::engine::protocol::{DataMode, Entry, RemotePath};
 
 /// How many unreadable listing lines are copied into the protocol log.
 const UNREADABLE_SHOWN: usize = 5;
 
 impl Session {
     /// Lists `path` (absolute): CWD there, then MLSD or LIST.
-    pub async fn list(&mut self, path: &str) -> Result<Vec<Entry>, EngineError> {
+    pub async fn list(&mut self, path: &RemotePath) -> Result<Vec<Entry>, EngineError> {
         match self.list_inner(path).await {
             Err(_) if self.desynced => {
                 self.reopen().await?;
@@ -24,11 +25,14 @@ impl Session {
         }
     }
 
-    pub(super) async fn list_inner(&mut self, path: &str) -> Result<Vec<Entry>, EngineError> {
+    pub(super) async fn list_inner(
+        &mut self,
+        path: &RemotePath,
+    ) -> Result<Vec<Entry>, EngineError> {
         // Once a listing has worked here, the CWD goes in the same write
         // as the listing's commands; the first time it goes alone, so a
         // refused `LIST -a` is told apart from a refused CWD.
-        let here = self.cwd_now.take().is_some_and(|c| c == path);
+        let here = self.cwd_now.take().is_some_and(|c| &c == path);
         let cwd = if here {
             None
         } else if self.listing_proven && matches!(self.profile.mode, DataMode::Passive) {
@@ -69,7 +73,7 @@ impl Session {
             }
         }
         self.listing_proven = true;
-        self.cwd_now = Some(path.to_string());
+        self.cwd_now = Some(path.clone());
         Ok(parsed.entries)
     }
 
@@ -77,7 +81,7 @@ impl Session {
     /// data connection as it arrives (parsing overlaps the transfer).
     pub(super) async fn read_listing(
         &mut self,
-        cwd: Option<&str>,
+        cwd: Option<&RemotePath>,
         command: &str,
         format: ListFormat,
     ) -> Result<Listing, EngineError> {
@@ -89,8 +93,8 @@ impl Session {
         let mut buf = self.take_buf();
         loop {
             let n = match tokio::time::timeout(t, stream.read(&mut buf)).await {
-                Err(_) => return Err(self.fail(Failure::Timeout(format!("{command} data")))),
-                Ok(Err(e)) => return Err(self.fail(Failure::Data(e))),
+                Err(_) => return Err(self.fail(StepError::Timeout(format!("{command} data")))),
+                Ok(Err(e)) => return Err(self.fail(StepError::Data(e))),
                 Ok(Ok(n)) => n,
             };
             if n == 0 {
@@ -98,7 +102,7 @@ impl Session {
             }
             total += n;
             if total > MAX_LISTING_BYTES {
-                return Err(self.fail(Failure::Protocol(format!(
+                return Err(self.fail(StepError::Protocol(format!(
                     "the listing is larger than {} MiB",
                     MAX_LISTING_BYTES >> 20
                 ))));

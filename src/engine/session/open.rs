@@ -12,9 +12,10 @@ use tokio::net::TcpStream;
 use super::connector::Connector;
 use super::control::{self, Control};
 use super::core::{Session, line};
-use super::failure::{Failure, classify, describe_io};
+use super::failure::{StepError, classify, describe_io};
 use super::reply::{parse_features, parse_pwd};
-use crate::engine::protocol::{ConnectProfile, EngineError, ServerInfo};
+use crate::engine::error::EngineError;
+use crate::engine::protocol::{ConnectProfile, RemotePath, ServerInfo};
 use crate::engine::wire_log::WireSink;
 
 impl Connector {
@@ -114,7 +115,7 @@ impl Session {
                     return Err(self.break_with(EngineError::Protocol(m)));
                 }
                 Ok(Err(e)) => {
-                    let (err, _) = classify(Failure::Control(e), t);
+                    let (err, _) = classify(StepError::Control(e), t);
                     let reason = match err {
                         EngineError::ConnectionLost(r) => r,
                         other => other.to_string(),
@@ -176,7 +177,7 @@ impl Session {
                 code,
                 text: reply.text(),
             }),
-            _ => Err(self.fail(Failure::Unexpected(reply))),
+            _ => Err(self.fail(StepError::Unexpected(reply))),
         }
     }
 
@@ -189,7 +190,7 @@ impl Session {
             self.info.features = parse_features(&feat);
             self.info.uses_mlsd = self.has_feature("MLST");
         } else if feat.code == 421 {
-            return Err(self.fail(Failure::Unexpected(feat)));
+            return Err(self.fail(StepError::Unexpected(feat)));
         }
         let utf8 = self.has_feature("UTF8");
         let mut lines: Vec<&str> = Vec::with_capacity(4);
@@ -213,7 +214,7 @@ impl Session {
                 "the server's PWD reply names no folder".into(),
             ))
         })?;
-        self.info.home = String::from_utf8_lossy(&home).into_owned();
+        self.info.home = RemotePath::from_bytes(home);
         self.info.system = self.optional_reply("SYST").await?.map(|r| r.text());
         Ok(())
     }

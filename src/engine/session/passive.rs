@@ -41,9 +41,9 @@ use tokio::net::TcpStream;
 use super::core::{MAX_LISTING_BYTES, Session, TRANSFER_COMPLETE, line};
 use super::data::{Ahead, DataOp, Opened};
 use super::data_conn::DataConn;
-use super::failure::Failure;
+use super::failure::StepError;
 use super::reply::{epsv_port, parse_mdtm, pasv_port};
-use crate::engine::protocol::EngineError;
+use crate::engine::error::EngineError;
 
 impl Session {
     /// Opens a passive data connection for `op` at `offset` (REST), after
@@ -202,7 +202,7 @@ impl Session {
         let mut addr = self
             .ctrl
             .peer_addr()
-            .map_err(|e| self.fail(Failure::Data(e)))?;
+            .map_err(|e| self.fail(StepError::Data(e)))?;
         addr.set_port(port);
         Ok(addr)
     }
@@ -214,9 +214,9 @@ impl Session {
         let limit = self.profile.timeouts.connect;
         let stream = match tokio::time::timeout(limit, TcpStream::connect(addr)).await {
             Err(_) => {
-                return Err(self.fail(Failure::Timeout(format!("the data connection to {addr}"))));
+                return Err(self.fail(StepError::Timeout(format!("the data connection to {addr}"))));
             }
-            Ok(Err(e)) => return Err(self.fail(Failure::Data(e))),
+            Ok(Err(e)) => return Err(self.fail(StepError::Data(e))),
             Ok(Ok(s)) => s,
         };
         Ok(stream)

@@ -10,21 +10,23 @@
 //! reaches 0, never per file: a tree of n files would cost n² otherwise.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 
 use super::job::Outcome;
-use crate::engine::protocol::{BatchId, Direction, Event, Side, TransferId, TransferRequest};
+use crate::engine::protocol::{
+    BatchId, ConnectProfile, Event, Location, TransferId, TransferRequest,
+};
 
 struct Batch {
-    /// The server the batch was asked of (`user@host:port`): its files go
-    /// to or come from that server only, whatever the user connects to later.
+    /// The server the batch was asked of: its files go to or come from that
+    /// server only, whatever the user connects to later.
+    profile: ConnectProfile,
+    /// The same, as `user@host:port`.
     server: String,
-    direction: Direction,
-    target_dir: PathBuf,
+    target_dir: Location,
     /// The folder the sources came from, re-read after a move.
-    source_parent: Option<PathBuf>,
+    source_parent: Option<Location>,
     /// The source folders walked (for removing after a move).
-    source_dirs: Vec<PathBuf>,
+    source_dirs: Vec<Location>,
     move_after: bool,
     ids: Vec<TransferId>,
     /// How many of `ids` have not finished.
@@ -39,27 +41,15 @@ struct Batch {
 #[derive(Debug)]
 pub struct BatchReport {
     /// Panes showing the target folder re-read it.
-    pub target: Folder,
+    pub target: Location,
     pub after_move: AfterMove,
     /// `Event::BatchDone`, with the files counted by how they ended.
     pub summary: Event,
 }
 
-/// A folder on one side, for `Event::FolderChanged`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Folder {
-    pub side: Side,
-    pub path: PathBuf,
-}
-
-impl Folder {
-    /// Tells the panes showing it to re-read it.
-    pub fn changed(self) -> Event {
-        Event::FolderChanged {
-            side: self.side,
-            path: self.path,
-        }
-    }
+/// Tells the panes showing `folder` to re-read it.
+pub fn changed(folder: Location) -> Event {
+    Event::FolderChanged { path: folder }
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -68,14 +58,15 @@ pub enum AfterMove {
     Nothing,
     /// Files moved, but some did not (or no folder was walked): the
     /// source folder is re-read, and its folders stay.
-    Reread(Folder),
+    Reread(Location),
     /// Every file moved: the source folders walked go (deepest first;
     /// one still holding something, a skipped file, stays), then the
     /// source folder is re-read (`then_reread`), then the summary goes out.
     RemoveDirs {
-        direction: Direction,
-        dirs: Vec<PathBuf>,
-        then_reread: Option<Folder>,
+        /// The batch's own server (the user may be elsewhere by now).
+        profile: ConnectProfile,
+        dirs: Vec<Location>,
+        then_reread: Option<Location>,
     },
 }
 
@@ -85,17 +76,15 @@ pub struct Batches {
 }
 
 impl Batches {
-    /// A request was accepted for `server`; its files are not known yet.
-    pub fn open(&mut self, req: &TransferRequest, server: String) {
-        let source_parent = req
-            .items
-            .first()
-            .and_then(|i| i.source.parent().map(PathBuf::from));
+    /// A request was accepted for the server of `profile` (`server` is
+    /// its `user@host:port`); its files are not known yet.
+    pub fn open(&mut self, req: &TransferRequest, profile: ConnectProfile, server: String) {
+        let source_parent = req.items.first().and_then(|i| i.source.parent());
         self.batches.insert(
             req.batch,
             Batch {
+                profile,
                 server,
-                direction: req.direction,
                 target_dir: req.target_dir.clone(),
                 source_parent,
                 source_dirs: Vec::new(),
@@ -114,7 +103,7 @@ impl Batches {
     }
 
     /// Planning produced these jobs (none finished yet).
-    pub fn planned(&mut self, batch: BatchId, ids: Vec<TransferId>, source_dirs: Vec<PathBuf>) {
+    pub fn planned(&mut self, batch: BatchId, ids: Vec<TransferId>, source_dirs: Vec<Location>) {
         if let Some(b) = self.batches.get_mut(&batch) {
             b.unfinished = ids.len();
             b.ids = ids;
@@ -176,18 +165,11 @@ impl Batches {
             }
         }
         b.reported = true;
-        let (target_side, source_side) = match b.direction {
-            Direction::Download => (Side::Local, Side::Remote),
-            Direction::Upload => (Side::Remote, Side::Local),
-        };
         let moved = b.move_after && done > 0;
-        let source = b.source_parent.clone().map(|path| Folder {
-            side: source_side,
-            path,
-        });
+        let source = b.source_parent.clone();
         let after_move = if moved && failed == 0 && cancelled == 0 && !b.source_dirs.is_empty() {
             AfterMove::RemoveDirs {
-                direction: b.direction,
+                profile: b.profile.clone(),
                 dirs: deepest_first(b.source_dirs.clone()),
                 then_reread: source,
             }
@@ -197,10 +179,7 @@ impl Batches {
             AfterMove::Nothing
         };
         Some(BatchReport {
-            target: Folder {
-                side: target_side,
-                path: b.target_dir.clone(),
-            },
+            target: b.target_dir.clone(),
             after_move,
             summary: Event::BatchDone {
                 batch,
@@ -214,31 +193,64 @@ impl Batches {
 }
 
 /// Folders ordered so that each comes before the one holding it.
-fn deepest_first(mut dirs: Vec<PathBuf>) -> Vec<PathBuf> {
-    dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+fn deepest_first(mut dirs: Vec<Location>) -> Vec<Location> {
+    // A folder's path is longer than every one of its ancestors': longest
+    // first puts every folder before the ones holding it.
+    dirs.sort_by_key(|d| std::cmp::Reverse(d.display().len()));
     dirs
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::protocol::{OnExisting, TransferItem};
+    use crate::engine::protocol::{
+        DataMode, Direction, OnExisting, RemotePath, Timeouts, TransferItem,
+    };
+    use crate::engine::transfer::jobs::tests::failure;
+
+    fn remote(p: &str) -> Location {
+        Location::Remote(RemotePath::from(p))
+    }
+
+    fn local(p: &str) -> Location {
+        Location::Local(p.into())
+    }
 
     fn request(batch: u64, direction: Direction, move_after: bool) -> TransferRequest {
+        let (source, target_dir) = match direction {
+            Direction::Download => (remote("/src/tree"), local("/dst")),
+            Direction::Upload => (local("/src/tree"), remote("/dst")),
+        };
         TransferRequest {
             batch: BatchId(batch),
-            direction,
             items: vec![TransferItem {
-                source: "/src/tree".into(),
+                source,
                 is_dir: true,
                 size: None,
                 modified: None,
                 target_name: "tree".into(),
             }],
-            target_dir: "/dst".into(),
+            target_dir,
             on_existing: OnExisting::Ask,
             move_after,
         }
+    }
+
+    fn profile(host: &str) -> ConnectProfile {
+        ConnectProfile {
+            host: host.into(),
+            port: 21,
+            user: None,
+            password: None,
+            path: None,
+            mode: DataMode::Passive,
+            timeouts: Timeouts::default(),
+        }
+    }
+
+    /// Opens a batch asked of `server`.
+    fn open(b: &mut Batches, req: &TransferRequest, server: &str) {
+        b.open(req, profile(server), server.into());
     }
 
     fn ids(n: u64) -> Vec<TransferId> {
@@ -270,11 +282,11 @@ mod tests {
     /// Batch 1 of four files, planned, with the outcomes given, all counted.
     fn finished(move_after: bool, outcomes: [Outcome; 4]) -> (Batches, Ended) {
         let mut b = Batches::default();
-        b.open(&request(1, Direction::Download, move_after), "a".into());
+        open(&mut b, &request(1, Direction::Download, move_after), "a");
         b.planned(
             BatchId(1),
             ids(4),
-            vec!["/src/tree".into(), "/src/tree/sub".into()],
+            vec![remote("/src/tree"), remote("/src/tree/sub")],
         );
         let ended = Ended(ids(4).into_iter().zip(outcomes).collect());
         for _ in 0..4 {
@@ -286,10 +298,10 @@ mod tests {
     #[test]
     fn a_batch_reports_once_when_its_last_file_finishes_with_the_counts() {
         let mut b = Batches::default();
-        b.open(&request(1, Direction::Download, false), "a".into());
+        open(&mut b, &request(1, Direction::Download, false), "a");
         let ended = Ended(HashMap::from([
             (TransferId(1), Outcome::Done),
-            (TransferId(2), Outcome::Failed("550".into())),
+            (TransferId(2), Outcome::Failed(failure("550"))),
             (TransferId(3), Outcome::Skipped("exists".into())),
         ]));
         assert!(b.report(BatchId(1), ended.of()).is_none(), "not planned");
@@ -300,13 +312,7 @@ mod tests {
         b.one_finished(BatchId(1));
         let r = b.report(BatchId(1), ended.of()).expect("done");
         assert_eq!(summary(&r), (1, 1, 1, 0));
-        assert_eq!(
-            r.target,
-            Folder {
-                side: Side::Local,
-                path: "/dst".into()
-            }
-        );
+        assert_eq!(r.target, local("/dst"));
         assert_eq!(r.after_move, AfterMove::Nothing);
         assert!(b.report(BatchId(1), ended.of()).is_none(), "once");
     }
@@ -314,7 +320,7 @@ mod tests {
     #[test]
     fn a_batch_with_no_files_reports_as_soon_as_it_is_planned() {
         let mut b = Batches::default();
-        b.open(&request(1, Direction::Upload, false), "a".into());
+        open(&mut b, &request(1, Direction::Upload, false), "a");
         b.planned(BatchId(1), Vec::new(), Vec::new());
         let r = b.report(BatchId(1), |_| None).expect("done");
         assert_eq!(summary(&r), (0, 0, 0, 0));
@@ -326,7 +332,7 @@ mod tests {
             false,
             [
                 Outcome::Done,
-                Outcome::Failed("421".into()),
+                Outcome::Failed(failure("421")),
                 Outcome::Done,
                 Outcome::Done,
             ],
@@ -361,12 +367,9 @@ mod tests {
         assert_eq!(
             r.after_move,
             AfterMove::RemoveDirs {
-                direction: Direction::Download,
-                dirs: vec!["/src/tree/sub".into(), "/src/tree".into()],
-                then_reread: Some(Folder {
-                    side: Side::Remote,
-                    path: "/src".into()
-                }),
+                profile: profile("a"),
+                dirs: vec![remote("/src/tree/sub"), remote("/src/tree")],
+                then_reread: Some(remote("/src")),
             }
         );
     }
@@ -383,15 +386,9 @@ mod tests {
             ],
         );
         let r = b.report(BatchId(1), ended.of()).expect("done");
-        assert_eq!(
-            r.after_move,
-            AfterMove::Reread(Folder {
-                side: Side::Remote,
-                path: "/src".into()
-            })
-        );
+        assert_eq!(r.after_move, AfterMove::Reread(remote("/src")));
         // Nothing moved: nothing to re-read on the source side.
-        let (mut b, ended) = finished(true, std::array::from_fn(|_| Outcome::Failed("x".into())));
+        let (mut b, ended) = finished(true, std::array::from_fn(|_| Outcome::Failed(failure("x"))));
         let r = b.report(BatchId(1), ended.of()).expect("done");
         assert_eq!(r.after_move, AfterMove::Nothing);
     }
@@ -399,11 +396,11 @@ mod tests {
     #[test]
     fn retry_waits_for_the_batch_s_own_server() {
         let mut b = Batches::default();
-        b.open(&request(1, Direction::Download, false), "ann@a:21".into());
+        open(&mut b, &request(1, Direction::Download, false), "ann@a:21");
         assert!(b.may_retry(BatchId(1), Some("ann@a:21")));
         assert!(!b.may_retry(BatchId(1), Some("bob@b:21")));
         assert!(!b.may_retry(BatchId(1), None));
-        b.open(&request(2, Direction::Upload, false), "bob@b:21".into());
+        open(&mut b, &request(2, Direction::Upload, false), "bob@b:21");
         assert_eq!(
             b.of_other_servers(Some("bob@b:21")),
             HashMap::from([(BatchId(1), "ann@a:21".to_string())])

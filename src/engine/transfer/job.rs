@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use chrono::NaiveDateTime;
 
 use crate::engine::protocol::{
-    BatchId, Direction, FileFacts, OnExisting, TransferId, TransferState,
+    BatchId, Direction, Failure, FileFacts, Name, OnExisting, RemotePath, TransferId, TransferState,
 };
 
 #[derive(Debug, Clone)]
@@ -18,7 +18,7 @@ pub struct Job {
     /// Shown to the user: the path below the batch's target folder.
     pub display: String,
     /// The remote file (source of a download, target of an upload).
-    pub remote: String,
+    pub remote: RemotePath,
     /// The local file (target of a download, source of an upload). Checked
     /// to lie inside the chosen target folder for downloads.
     pub local: PathBuf,
@@ -32,7 +32,7 @@ pub struct Job {
     /// The target as it was when the batch was planned, if it existed.
     pub existing: Option<FileFacts>,
     /// Names already taken in the target folder, for "Rename".
-    pub taken: std::sync::Arc<std::collections::HashSet<String>>,
+    pub taken: std::sync::Arc<std::collections::HashSet<Name>>,
     /// What to do with an existing target, once decided.
     pub on_existing: OnExisting,
     /// Delete the source once the copy is verified.
@@ -44,7 +44,7 @@ impl Job {
     pub fn target_text(&self) -> String {
         match self.direction {
             Direction::Download => self.local.display().to_string(),
-            Direction::Upload => self.remote.clone(),
+            Direction::Upload => self.remote.to_string(),
         }
     }
 }
@@ -53,7 +53,7 @@ impl Job {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     Done,
-    Failed(String),
+    Failed(Failure),
     Cancelled,
     Skipped(String),
 }
@@ -71,20 +71,21 @@ impl Outcome {
 }
 
 /// The first free name of the form `stem (n).ext` among `taken`.
-pub fn free_name(name: &str, taken: &std::collections::HashSet<String>) -> String {
-    let (stem, ext) = match name.rfind('.') {
-        Some(i) if i > 0 => (&name[..i], &name[i..]),
-        _ => (name, ""),
+pub fn free_name(name: &Name, taken: &std::collections::HashSet<Name>) -> Name {
+    let bytes = name.as_bytes();
+    let (stem, ext) = match bytes.iter().rposition(|&b| b == b'.') {
+        Some(i) if i > 0 => bytes.split_at(i),
+        _ => (bytes, &[][..]),
     };
-    (1..)
-        .map(|n| format!("{stem} ({n}){ext}"))
+    (1..10_000)
+        .map(|n| Name::from_bytes([stem, format!(" ({n})").as_bytes(), ext].concat()))
         .find(|candidate| !taken.contains(candidate))
-        .unwrap_or_else(|| format!("{name}.copy"))
+        .unwrap_or_else(|| Name::from_bytes([bytes, b".copy"].concat()))
 }
 
 /// The temporary name a file is written under before it is complete.
-pub fn part_name(name: &str) -> String {
-    format!(".{name}.wharf-part")
+pub fn part_name(name: &Name) -> Name {
+    Name::from_bytes([b".", name.as_bytes(), b".wharf-part"].concat())
 }
 
 #[cfg(test)]
@@ -93,12 +94,13 @@ mod tests {
 
     #[test]
     fn free_names_count_up_and_keep_the_extension() {
-        let taken: std::collections::HashSet<String> = ["a.txt", "a (1).txt"]
-            .into_iter()
-            .map(String::from)
-            .collect();
-        assert_eq!(free_name("a.txt", &taken), "a (2).txt");
-        assert_eq!(free_name("README", &taken), "README (1)");
-        assert_eq!(free_name(".bashrc", &taken), ".bashrc (1)");
+        let taken: std::collections::HashSet<Name> =
+            ["a.txt", "a (1).txt"].into_iter().map(Name::from).collect();
+        assert_eq!(free_name(&"a.txt".into(), &taken), "a (2).txt");
+        assert_eq!(free_name(&"README".into(), &taken), "README (1)");
+        assert_eq!(free_name(&".bashrc".into(), &taken), ".bashrc (1)");
+        let latin1 = Name::from_bytes(&b"caf\xe9.txt"[..]);
+        assert_eq!(free_name(&latin1, &taken).as_bytes(), b"caf\xe9 (1).txt");
+        assert_eq!(part_name(&"a b".into()), ".a b.wharf-part");
     }
 }

@@ -19,8 +19,9 @@ use tokio_util::sync::CancellationToken;
 
 use super::job::{Job, Outcome};
 use super::worker::Assignment;
-use crate::engine::protocol::EventTx;
-use crate::engine::protocol::{BatchId, Event, OnExisting, TransferId, TransferState};
+use crate::engine::protocol::{
+    BatchId, Event, EventTx, Failure, FailureKind, OnExisting, TransferId, TransferState,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Status {
@@ -215,7 +216,7 @@ impl Jobs {
     }
 
     /// An attempt failed; `worker` tries again after a wait.
-    pub fn retrying(&mut self, worker: u64, id: TransferId, attempt: u32, reason: String) {
+    pub fn retrying(&mut self, worker: u64, id: TransferId, attempt: u32, reason: Failure) {
         if self.show(worker, id, Shown::Retrying) {
             self.emit_state(id, TransferState::Retrying { attempt, reason });
         }
@@ -329,7 +330,7 @@ impl Jobs {
 
     /// Fails every job that waits for a worker (none can log in). Returns
     /// the batches of the jobs failed, one per job.
-    pub fn fail_ready(&mut self, why: &str) -> Vec<BatchId> {
+    pub fn fail_ready(&mut self, why: Failure) -> Vec<BatchId> {
         let waiting: Vec<TransferId> = self.ready.drain(..).collect();
         let mut batches = Vec::new();
         for id in waiting {
@@ -337,7 +338,7 @@ impl Jobs {
                 .entries
                 .get(&id)
                 .is_some_and(|e| e.status == Status::Queued)
-                && let Some(batch) = self.finish(id, Outcome::Failed(why.to_string()))
+                && let Some(batch) = self.finish(id, Outcome::Failed(why.clone()))
             {
                 batches.push(batch);
             }
@@ -368,7 +369,10 @@ impl Jobs {
             .into_iter()
             .filter_map(|(id, batch)| {
                 let server = left.get(&batch)?;
-                let why = format!("not started: the connection to {server} was closed first");
+                let why = Failure::new(
+                    FailureKind::NotConnected,
+                    format!("not started: the connection to {server} was closed first"),
+                );
                 self.finish(id, Outcome::Failed(why)).map(|b| (id, b))
             })
             .collect()
@@ -384,13 +388,18 @@ pub(super) mod tests {
     use super::*;
     use crate::engine::protocol::{Direction, FileFacts};
 
+    /// A failure the server caused, for tests that only need one.
+    pub fn failure(text: &str) -> Failure {
+        Failure::new(FailureKind::Server, text)
+    }
+
     pub fn job(id: u64, batch: u64) -> Job {
         Job {
             id: TransferId(id),
             batch: BatchId(batch),
             direction: Direction::Download,
             display: format!("f{id}"),
-            remote: format!("/f{id}"),
+            remote: format!("/f{id}").into(),
             local: format!("/tmp/f{id}").into(),
             size: Some(100),
             modified: None,
@@ -504,7 +513,7 @@ pub(super) mod tests {
         jobs.handed(TransferId(1), 1);
         assert_eq!(jobs.finish(TransferId(1), Outcome::Done), Some(BatchId(1)));
         assert_eq!(
-            jobs.finish(TransferId(1), Outcome::Failed("late".into())),
+            jobs.finish(TransferId(1), Outcome::Failed(failure("late"))),
             None
         );
         assert_eq!(jobs.outcome(TransferId(1)), Some(&Outcome::Done));
@@ -521,7 +530,7 @@ pub(super) mod tests {
             panic!("queued")
         };
         hand_all(&mut jobs);
-        jobs.finish(TransferId(1), Outcome::Failed("550".into()));
+        jobs.finish(TransferId(1), Outcome::Failed(failure("550")));
         jobs.cancel(TransferId(2));
         jobs.finish(TransferId(2), Outcome::Cancelled);
         jobs.finish(TransferId(3), Outcome::Done);
@@ -567,14 +576,18 @@ pub(super) mod tests {
         assert!(rx.try_recv().is_err(), "handed, not begun");
         jobs.running(3, TransferId(1));
         jobs.progress(3, TransferId(1), 94, 10);
-        jobs.retrying(3, TransferId(1), 1, "cannot connect".into());
-        jobs.retrying(3, TransferId(1), 2, "cannot connect".into());
+        jobs.retrying(3, TransferId(1), 1, failure("cannot connect"));
+        jobs.retrying(3, TransferId(1), 2, failure("cannot connect"));
         jobs.running(3, TransferId(1));
         jobs.running(3, TransferId(1));
         jobs.progress(3, TransferId(1), 95, 20);
         let mut seen = Vec::new();
         while let Ok(e) = rx.try_recv() {
             seen.push(match e {
+                Event::TransferState {
+                    state: TransferState::Retrying { attempt, .. },
+                    ..
+                } => format!("Retrying {attempt}"),
                 Event::TransferState { state, .. } => format!("{state:?}"),
                 Event::TransferProgress { done, .. } => format!("{done}"),
                 other => panic!("{other:?}"),
@@ -582,14 +595,7 @@ pub(super) mod tests {
         }
         assert_eq!(
             seen,
-            [
-                "Running",
-                "94",
-                "Retrying { attempt: 1, reason: \"cannot connect\" }",
-                "Retrying { attempt: 2, reason: \"cannot connect\" }",
-                "Running",
-                "95"
-            ]
+            ["Running", "94", "Retrying 1", "Retrying 2", "Running", "95"]
         );
     }
 
@@ -614,9 +620,12 @@ pub(super) mod tests {
 
         for id in [TransferId(1), TransferId(2), TransferId(3)] {
             jobs.running(1, id);
-            jobs.retrying(1, id, 1, "421".into());
+            jobs.retrying(1, id, 1, failure("421"));
             jobs.progress(1, id, 5, 5);
-            assert_eq!(jobs.finished_by(1, id, Outcome::Failed("421".into())), None);
+            assert_eq!(
+                jobs.finished_by(1, id, Outcome::Failed(failure("421"))),
+                None
+            );
         }
         assert!(rx.try_recv().is_err(), "{:?}", rx.try_recv());
         assert_eq!(jobs.outcome(TransferId(1)), Some(&Outcome::Cancelled));
@@ -644,10 +653,10 @@ pub(super) mod tests {
         jobs.add(job(4, 2));
         jobs.cancel(TransferId(4));
         states(&mut rx);
-        assert_eq!(jobs.fail_ready("not started: 530"), [BatchId(1)]);
+        assert_eq!(jobs.fail_ready(failure("not started: 530")), [BatchId(1)]);
         assert_eq!(
             states(&mut rx),
-            [(2, TransferState::Failed("not started: 530".into()))]
+            [(2, TransferState::Failed(failure("not started: 530")))]
         );
         assert!(!jobs.has_ready());
         assert_eq!(jobs.asking_in(TransferId(3)), Some(BatchId(2)));
@@ -669,14 +678,17 @@ pub(super) mod tests {
             failed,
             [(TransferId(2), BatchId(1)), (TransferId(3), BatchId(1))]
         );
-        let why = "not started: the connection to ann@a.example:21 was closed first";
+        let why = Failure::new(
+            FailureKind::NotConnected,
+            "not started: the connection to ann@a.example:21 was closed first",
+        );
         let mut shown = states(&mut rx);
         shown.sort_by_key(|(id, _)| *id);
         assert_eq!(
             shown,
             [
-                (2, TransferState::Failed(why.into())),
-                (3, TransferState::Failed(why.into()))
+                (2, TransferState::Failed(why.clone())),
+                (3, TransferState::Failed(why))
             ]
         );
         assert_eq!(jobs.outcome(TransferId(1)), None, "the running one runs on");

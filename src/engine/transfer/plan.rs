@@ -4,15 +4,16 @@
 //! so an existing one can be asked about.
 
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use tokio::sync::oneshot;
 
 use super::job::Job;
+use crate::engine::error::EngineError;
 use crate::engine::protocol::{
-    ConnectProfile, Direction, EngineError, EntryKind, FileFacts, TransferId, TransferItem,
+    ConnectProfile, Direction, EntryKind, FileFacts, Location, Name, RemotePath, TransferId,
     TransferRequest,
 };
 use crate::engine::safe_path::{check_name, join_inside};
@@ -26,7 +27,7 @@ pub struct Plan {
     /// Entries left out, each with the reason, for the user.
     pub skipped: Vec<String>,
     /// Source folders, deepest last, for removing after a move.
-    pub source_dirs: Vec<PathBuf>,
+    pub source_dirs: Vec<Location>,
 }
 
 /// Hands out transfer ids.
@@ -115,17 +116,18 @@ impl PlanSession {
     }
 }
 
-/// Joins a remote folder and a name with exactly one slash.
-pub fn remote_join(dir: &str, name: &str) -> String {
-    if dir.ends_with('/') {
-        format!("{dir}{name}")
-    } else {
-        format!("{dir}/{name}")
-    }
+/// The names of a path below a batch's target folder, shown as `a/b/c`.
+fn shown(rel: &[Name]) -> String {
+    rel.iter()
+        .map(|n| n.display().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
-fn remote_text(p: &Path) -> String {
-    p.to_string_lossy().into_owned()
+/// A request whose sources are not all on the other side than its target
+/// cannot be planned: the UI never sends one; say so rather than guess.
+fn wrong_side() -> EngineError {
+    EngineError::Protocol("a transfer's sources must be on the other side of its target".into())
 }
 
 /// Plans a download. `session` lists remote folders (and answers SIZE for
@@ -136,17 +138,21 @@ pub async fn plan_download(
     next_id: &mut IdSource,
 ) -> Result<Plan, EngineError> {
     let mut plan = Plan::default();
-    let target_root = req.target_dir.clone();
+    let target_root = req
+        .target_dir
+        .as_local()
+        .ok_or_else(wrong_side)?
+        .to_path_buf();
     let mut local_dirs = Vec::new();
     for item in &req.items {
+        let source = item.source.as_remote().ok_or_else(wrong_side)?.clone();
         let top = match check_name(&item.target_name) {
-            Ok(n) => n.to_string(),
+            Ok(n) => n.clone(),
             Err(e) => {
                 plan.skipped.push(e.to_string());
                 continue;
             }
         };
-        let source = remote_text(&item.source);
         if !item.is_dir {
             // The UI passes what its listing showed; others may not know.
             let size = match item.size {
@@ -164,7 +170,7 @@ pub async fn plan_download(
                     }
                 }
             };
-            let local = match join_inside(&target_root, &[top.as_str()]) {
+            let local = match join_inside(&target_root, &[&top]) {
                 Ok(p) => p,
                 Err(e) => {
                     plan.skipped.push(e.to_string());
@@ -174,7 +180,7 @@ pub async fn plan_download(
             plan.jobs.push(new_job(
                 req,
                 next_id(),
-                top.clone(),
+                shown(std::slice::from_ref(&top)),
                 source,
                 local,
                 size,
@@ -188,32 +194,29 @@ pub async fn plan_download(
         let exact_times = session.info().uses_mlsd;
         let mut folders = VecDeque::from([(source.clone(), vec![top.clone()])]);
         while let Some((dir, rel)) = folders.pop_front() {
-            plan.source_dirs.push(PathBuf::from(&dir));
+            plan.source_dirs.push(Location::Remote(dir.clone()));
             let entries = match session.list(&dir).await {
                 Ok(e) => e,
                 Err(e) if session.is_usable() => {
-                    plan.skipped.push(format!("{}: {e}", rel.join("/")));
+                    plan.skipped.push(format!("{}: {e}", shown(&rel)));
                     continue;
                 }
                 Err(e) => return Err(e),
             };
             // Created even when empty, as `cp -r` does.
-            let parts: Vec<&str> = rel.iter().map(String::as_str).collect();
+            let parts: Vec<&Name> = rel.iter().collect();
             if let Ok(local) = join_inside(&target_root, &parts) {
                 local_dirs.push(local);
             }
             for e in entries {
-                let name = match check_name(&e.name) {
-                    Ok(n) => n.to_string(),
-                    Err(err) => {
-                        plan.skipped.push(format!("{}: {err}", rel.join("/")));
-                        continue;
-                    }
-                };
-                let remote = remote_join(&dir, &name);
+                if let Err(err) = check_name(&e.name) {
+                    plan.skipped.push(format!("{}: {err}", shown(&rel)));
+                    continue;
+                }
+                let remote = dir.join(&e.name);
                 let mut rel_child = rel.clone();
-                rel_child.push(name);
-                let parts: Vec<&str> = rel_child.iter().map(String::as_str).collect();
+                rel_child.push(e.name);
+                let parts: Vec<&Name> = rel_child.iter().collect();
                 let local = match join_inside(&target_root, &parts) {
                     Ok(p) => p,
                     Err(err) => {
@@ -221,7 +224,7 @@ pub async fn plan_download(
                         continue;
                     }
                 };
-                let display = rel_child.join("/");
+                let display = shown(&rel_child);
                 match e.kind {
                     EntryKind::Dir => folders.push_back((remote, rel_child)),
                     EntryKind::File => {
@@ -291,7 +294,7 @@ fn new_job(
     req: &TransferRequest,
     id: TransferId,
     display: String,
-    remote: String,
+    remote: RemotePath,
     local: PathBuf,
     size: Option<u64>,
     modified: Option<NaiveDateTime>,
@@ -300,7 +303,7 @@ fn new_job(
     Job {
         id,
         batch: req.batch,
-        direction: req.direction,
+        direction: req.direction(),
         display,
         remote,
         local,
@@ -317,7 +320,7 @@ fn new_job(
 /// Fills in `existing` (and the taken names of the folders that have a
 /// conflict) for download targets. Blocking: runs on a blocking thread.
 fn look_up_local_targets(mut jobs: Vec<Job>) -> Vec<Job> {
-    let mut taken_by_dir: HashMap<PathBuf, Arc<HashSet<String>>> = HashMap::new();
+    let mut taken_by_dir: HashMap<PathBuf, Arc<HashSet<Name>>> = HashMap::new();
     for job in &mut jobs {
         let Ok(meta) = std::fs::metadata(&job.local) else {
             continue;
@@ -334,7 +337,7 @@ fn look_up_local_targets(mut jobs: Vec<Job>) -> Vec<Job> {
                 let names = std::fs::read_dir(dir)
                     .map(|rd| {
                         rd.filter_map(|e| e.ok())
-                            .map(|e| e.file_name().to_string_lossy().into_owned())
+                            .map(|e| Name::from_os(&e.file_name()))
                             .collect()
                     })
                     .unwrap_or_default();
@@ -347,33 +350,39 @@ fn look_up_local_targets(mut jobs: Vec<Job>) -> Vec<Job> {
 }
 
 /// A remote folder's entries by name, and the set of its names.
-type FolderContents = (HashMap<String, FileFacts>, HashSet<String>);
+type FolderContents = (HashMap<Name, FileFacts>, HashSet<Name>);
 
 /// A local file or folder found while walking an upload.
 struct LocalFound {
     path: PathBuf,
-    rel: Vec<String>,
+    rel: Vec<Name>,
     size: u64,
     modified: Option<NaiveDateTime>,
 }
 
+/// What walking the local side of an upload found.
+#[derive(Default)]
+struct LocalWalk {
+    files: Vec<LocalFound>,
+    /// The folders to create, below the target folder.
+    dirs: Vec<Vec<Name>>,
+    /// The source folders walked (removed after a move).
+    source_dirs: Vec<PathBuf>,
+    skipped: Vec<String>,
+}
+
 /// Walks the local side of an upload. Blocking.
-fn walk_local(
-    items: &[TransferItem],
-) -> (Vec<LocalFound>, Vec<Vec<String>>, Vec<PathBuf>, Vec<String>) {
-    let mut files = Vec::new();
-    let mut dirs = Vec::new();
-    let mut source_dirs = Vec::new();
-    let mut skipped = Vec::new();
-    for item in items {
-        let mut stack = vec![(item.source.clone(), vec![item.target_name.clone()])];
+fn walk_local(items: &[(PathBuf, Name)]) -> LocalWalk {
+    let mut walk = LocalWalk::default();
+    for (source, target_name) in items {
+        let mut stack = vec![(source.clone(), vec![target_name.clone()])];
         while let Some((path, rel)) = stack.pop() {
-            let shown = rel.join("/");
+            let shown = shown(&rel);
             // Follow links: a link to a file is copied as the file.
             let meta = match std::fs::metadata(&path) {
                 Ok(m) => m,
                 Err(e) => {
-                    skipped.push(format!("{shown}: {e}"));
+                    walk.skipped.push(format!("{shown}: {e}"));
                     continue;
                 }
             };
@@ -381,7 +390,7 @@ fn walk_local(
                 .map(|m| m.file_type().is_symlink())
                 .unwrap_or(false);
             if meta.is_file() {
-                files.push(LocalFound {
+                walk.files.push(LocalFound {
                     path,
                     rel,
                     size: meta.len(),
@@ -391,30 +400,32 @@ fn walk_local(
                         .map(|t| DateTime::<Utc>::from(t).naive_utc()),
                 });
             } else if meta.is_dir() && is_link {
-                skipped.push(format!("{shown}: a link to a folder, skipped"));
+                walk.skipped
+                    .push(format!("{shown}: a link to a folder, skipped"));
             } else if meta.is_dir() {
                 let children = match std::fs::read_dir(&path) {
                     Ok(rd) => rd,
                     Err(e) => {
-                        skipped.push(format!("{shown}: {e}"));
+                        walk.skipped.push(format!("{shown}: {e}"));
                         continue;
                     }
                 };
-                source_dirs.push(path.clone());
-                dirs.push(rel.clone());
+                walk.source_dirs.push(path.clone());
+                walk.dirs.push(rel.clone());
                 let mut kids: Vec<_> = children.filter_map(|c| c.ok()).collect();
                 kids.sort_by_key(|c| std::cmp::Reverse(c.file_name()));
                 for child in kids {
                     let mut r = rel.clone();
-                    r.push(child.file_name().to_string_lossy().into_owned());
+                    r.push(Name::from_os(&child.file_name()));
                     stack.push((child.path(), r));
                 }
             } else {
-                skipped.push(format!("{shown}: not a regular file, skipped"));
+                walk.skipped
+                    .push(format!("{shown}: not a regular file, skipped"));
             }
         }
     }
-    (files, dirs, source_dirs, skipped)
+    walk
 }
 
 /// Plans an upload: walks the local side, creates the remote folders and
@@ -424,22 +435,28 @@ pub async fn plan_upload(
     plan_session: &mut PlanSession,
     next_id: &mut IdSource,
 ) -> Result<Plan, EngineError> {
+    let root = req.target_dir.as_remote().ok_or_else(wrong_side)?.clone();
+    let items = req
+        .items
+        .iter()
+        .map(|i| {
+            let source = i.source.as_local().ok_or_else(wrong_side)?;
+            Ok((source.to_path_buf(), i.target_name.clone()))
+        })
+        .collect::<Result<Vec<_>, EngineError>>()?;
     let session = plan_session.get().await?;
-    let items = req.items.clone();
-    let (files, dirs, source_dirs, skipped) =
-        tokio::task::spawn_blocking(move || walk_local(&items))
-            .await
-            .map_err(|e| EngineError::Protocol(format!("planning stopped: {e}")))?;
+    let walk = tokio::task::spawn_blocking(move || walk_local(&items))
+        .await
+        .map_err(|e| EngineError::Protocol(format!("planning stopped: {e}")))?;
     let mut plan = Plan {
-        skipped,
-        source_dirs,
+        skipped: walk.skipped,
+        source_dirs: walk.source_dirs.into_iter().map(Location::Local).collect(),
         ..Plan::default()
     };
-    let root = remote_text(&req.target_dir);
     // Folders this batch creates are empty: no need to list them.
-    let mut created: HashSet<String> = HashSet::new();
-    for rel in &dirs {
-        let path = rel.iter().fold(root.clone(), |p, n| remote_join(&p, n));
+    let mut created: HashSet<RemotePath> = HashSet::new();
+    for rel in &walk.dirs {
+        let path = rel.iter().fold(root.clone(), |p, n| p.join(n));
         match session.mkdir(&path).await {
             Ok(()) => {
                 created.insert(path);
@@ -450,18 +467,18 @@ pub async fn plan_upload(
             Err(e) => return Err(e),
         }
     }
-    let mut listed: HashMap<String, Arc<FolderContents>> = HashMap::new();
-    for f in files {
+    let mut listed: HashMap<RemotePath, Arc<FolderContents>> = HashMap::new();
+    for f in walk.files {
         let Some((name, parents)) = f.rel.split_last() else {
             continue;
         };
-        let dir = parents.iter().fold(root.clone(), |p, n| remote_join(&p, n));
-        let remote = remote_join(&dir, name);
+        let dir = parents.iter().fold(root.clone(), |p, n| p.join(n));
+        let remote = dir.join(name);
         let mut job = Job {
             id: next_id(),
             batch: req.batch,
             direction: Direction::Upload,
-            display: f.rel.join("/"),
+            display: shown(&f.rel),
             remote,
             local: f.path,
             size: Some(f.size),
@@ -497,7 +514,7 @@ pub async fn plan_upload(
                 listed.insert(dir.clone(), Arc::new(existing));
             }
             if let Some(known) = listed.get(&dir) {
-                job.existing = known.0.get(name.as_str()).cloned();
+                job.existing = known.0.get(name).cloned();
                 job.taken = Arc::new(known.1.clone());
             }
         }
@@ -511,13 +528,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn remote_paths_join_with_one_slash() {
-        assert_eq!(remote_join("/", "a"), "/a");
-        assert_eq!(remote_join("/x", "a b"), "/x/a b");
-        assert_eq!(remote_join("/x/", "a"), "/x/a");
-    }
-
-    #[test]
     fn local_walk_follows_file_links_and_skips_folder_links() {
         let dir = tempfile::tempdir().expect("tempdir");
         let root = dir.path().join("tree");
@@ -526,19 +536,12 @@ mod tests {
         std::fs::write(root.join("sub/b.txt"), b"bb").expect("write");
         std::os::unix::fs::symlink(root.join("a.txt"), root.join("link-to-file")).expect("link");
         std::os::unix::fs::symlink(&root, root.join("sub/loop")).expect("link");
-        let item = TransferItem {
-            source: root.clone(),
-            is_dir: true,
-            size: None,
-            modified: None,
-            target_name: "tree".into(),
-        };
-        let (files, dirs, _, skipped) = walk_local(&[item]);
-        let mut names: Vec<String> = files.iter().map(|f| f.rel.join("/")).collect();
+        let walk = walk_local(&[(root.clone(), Name::from("tree"))]);
+        let mut names: Vec<String> = walk.files.iter().map(|f| shown(&f.rel)).collect();
         names.sort();
         assert_eq!(names, ["tree/a.txt", "tree/link-to-file", "tree/sub/b.txt"]);
-        assert_eq!(dirs.len(), 2);
-        assert_eq!(skipped.len(), 1, "{skipped:?}");
-        assert!(skipped[0].contains("tree/sub/loop"));
+        assert_eq!(walk.dirs.len(), 2);
+        assert_eq!(walk.skipped.len(), 1, "{:?}", walk.skipped);
+        assert!(walk.skipped[0].contains("tree/sub/loop"));
     }
 }

@@ -7,17 +7,16 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::plan;
+use crate::engine::error::EngineError;
 use crate::engine::protocol::EventTx;
-use crate::engine::protocol::{
-    ConnectProfile, Direction, EngineError, TransferId, TransferRequest,
-};
+use crate::engine::protocol::{ConnectProfile, Direction, TransferId, TransferRequest};
 use crate::engine::session::{Connector, Session};
 use crate::engine::wire_log::WireSink;
 
 /// Whether planning talks to the server: folders are listed there, files
 /// of unknown size looked up, and upload targets always.
 pub fn needs_server(req: &TransferRequest) -> bool {
-    req.direction == Direction::Upload || req.items.iter().any(|i| i.is_dir || i.size.is_none())
+    req.direction() == Direction::Upload || req.items.iter().any(|i| i.is_dir || i.size.is_none())
 }
 
 /// How many workers the batch will keep busy: a folder may hold any
@@ -50,7 +49,7 @@ pub async fn plan_batch(
     let mut session =
         plan::PlanSession::new(connector, profile, sink(&events), spare, Some(borrow));
     let mut next_id = move || TransferId(ids.fetch_add(1, Ordering::Relaxed));
-    let result = match req.direction {
+    let result = match req.direction() {
         Direction::Download => plan::plan_download(&req, &mut session, &mut next_id).await,
         Direction::Upload => plan::plan_upload(&req, &mut session, &mut next_id).await,
     };
@@ -60,11 +59,11 @@ pub async fn plan_batch(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::protocol::{BatchId, OnExisting, TransferItem};
+    use crate::engine::protocol::{BatchId, Location, OnExisting, RemotePath, TransferItem};
 
     fn item(is_dir: bool, size: Option<u64>) -> TransferItem {
         TransferItem {
-            source: "/a".into(),
+            source: Location::Remote(RemotePath::from("/a")),
             is_dir,
             size,
             modified: None,
@@ -73,11 +72,14 @@ mod tests {
     }
 
     fn request(direction: Direction, items: Vec<TransferItem>) -> TransferRequest {
+        let target_dir = match direction {
+            Direction::Download => Location::Local("/t".into()),
+            Direction::Upload => Location::Remote(RemotePath::from("/t")),
+        };
         TransferRequest {
             batch: BatchId(1),
-            direction,
             items,
-            target_dir: "/t".into(),
+            target_dir,
             on_existing: OnExisting::Ask,
             move_after: false,
         }

@@ -15,7 +15,8 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::config::TransferConfig;
 use super::worker::{self, Assignment};
-use crate::engine::protocol::{ConnectProfile, EngineError, TransferId};
+use crate::engine::error::EngineError;
+use crate::engine::protocol::{ConnectProfile, TransferId};
 use crate::engine::session::Session;
 
 /// Starts a worker's task, given what it starts with and where its

@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::{mpsc, oneshot};
 
-use super::batches::{AfterMove, Batches};
+use super::batches::{AfterMove, Batches, changed};
 use super::config::TransferConfig;
 use super::conflicts::{self, Conflicts, Decision, Next};
 use super::job::Outcome;
@@ -31,9 +31,9 @@ use super::jobs::Jobs;
 use super::pool::{self, LoginVerdict, Pool};
 use super::worker::{self, Report};
 use super::{move_cleanup, plan, planning};
+use crate::engine::error::EngineError;
 use crate::engine::protocol::{
-    AskId, BatchId, ConnectProfile, EngineError, Event, EventTx, OnExisting, TransferId,
-    TransferRequest,
+    AskId, BatchId, ConnectProfile, Event, EventTx, OnExisting, TransferId, TransferRequest,
 };
 use crate::engine::session::{Connector, Session};
 use crate::engine::wire_log::WireSink;
@@ -226,11 +226,12 @@ impl Scheduler {
         let Some(profile) = self.pool.profile().cloned() else {
             self.emit(Event::BatchFailed {
                 batch: req.batch,
-                error: "not connected".into(),
+                error: EngineError::NotConnected.failure(),
             });
             return;
         };
-        self.batches.open(&req, server_of(&profile));
+        self.batches
+            .open(&req, profile.clone(), server_of(&profile));
         // Connections take a few round trips to log in: open them while
         // the tree is walked. A session lent for planning joins the pool
         // afterwards, so one fewer is opened.
@@ -292,7 +293,7 @@ impl Scheduler {
                         self.batches.planning_failed(batch);
                         self.emit(Event::BatchFailed {
                             batch,
-                            error: e.to_string(),
+                            error: e.failure(),
                         });
                     }
                     Ok(plan) => self.add_plan(batch, plan),
@@ -416,25 +417,24 @@ impl Scheduler {
         let Some(report) = self.batches.report(batch, |id| jobs.outcome(id)) else {
             return;
         };
-        self.emit(report.target.changed());
+        self.emit(changed(report.target));
         match report.after_move {
             AfterMove::Nothing => self.emit(report.summary),
             AfterMove::Reread(source) => {
-                self.emit(source.changed());
+                self.emit(changed(source));
                 self.emit(report.summary);
             }
             // The batch is done once its emptied folders are gone too.
             AfterMove::RemoveDirs {
-                direction,
+                profile,
                 dirs,
                 then_reread,
             } => {
                 tokio::spawn(move_cleanup::remove_source_dirs(
-                    direction,
                     dirs,
                     then_reread,
                     report.summary,
-                    self.pool.profile().cloned(),
+                    profile,
                     self.connector.clone(),
                     self.events.clone(),
                 ));
@@ -495,7 +495,7 @@ impl Scheduler {
                 wait.as_secs_f32()
             )),
             LoginVerdict::GiveUp => {
-                for batch in self.jobs.fail_ready(&format!("not started: {error}")) {
+                for batch in self.jobs.fail_ready(error.failure().context("not started")) {
                     self.one_finished(batch);
                 }
             }

@@ -11,7 +11,7 @@
 //! cannot overwrite what the scheduler decided since).
 
 use std::io::SeekFrom;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use tokio::io::AsyncSeekExt;
@@ -22,9 +22,11 @@ use super::config::TransferConfig;
 use super::file_io::{FileReader, FileWriter, Finish};
 use super::job::Outcome;
 use super::job::{Job, free_name, part_name};
-use super::plan::remote_join;
+use crate::engine::error::EngineError;
 use crate::engine::protocol::EventTx;
-use crate::engine::protocol::{ConnectProfile, Direction, EngineError, OnExisting, TransferId};
+use crate::engine::protocol::{
+    ConnectProfile, Direction, Failure, FailureKind, Location, Name, OnExisting, TransferId,
+};
 use crate::engine::session::{Connector, Fetch, Session, TransferError};
 use crate::engine::wire_log::WireSink;
 
@@ -58,7 +60,7 @@ pub enum Report {
         worker: u64,
         id: TransferId,
         attempt: u32,
-        reason: String,
+        reason: Failure,
     },
     /// Bytes of the file now at the target (resumed ones included) and the
     /// rate; at most every `PROGRESS_EVERY` per job, and once at its end.
@@ -90,26 +92,33 @@ impl Reporter {
 
 /// Why one attempt failed, and whether another could succeed.
 enum Fail {
-    Transient(String),
-    Permanent(String),
+    Transient(Failure),
+    Permanent(Failure),
     Skip(String),
+}
+
+impl Fail {
+    /// A failure that retrying will not mend, of `kind`.
+    fn permanent(kind: FailureKind, message: impl Into<String>) -> Fail {
+        Fail::Permanent(Failure::new(kind, message))
+    }
 }
 
 impl From<EngineError> for Fail {
     fn from(e: EngineError) -> Fail {
-        let text = e.to_string();
+        let failure = e.failure();
         match e {
             EngineError::Reply { code, .. } | EngineError::Refused { code, .. }
-                if (400..500).contains(&code) =>
+                if (400..500).contains(&code) && failure.kind != FailureKind::NoSpace =>
             {
-                Fail::Transient(text)
+                Fail::Transient(failure)
             }
             EngineError::Timeout { .. }
             | EngineError::ConnectionLost(_)
             | EngineError::Connect { .. }
             | EngineError::Resolve { .. }
-            | EngineError::NotConnected => Fail::Transient(text),
-            _ => Fail::Permanent(text),
+            | EngineError::NotConnected => Fail::Transient(failure),
+            _ => Fail::Permanent(failure),
         }
     }
 }
@@ -119,13 +128,13 @@ impl From<TransferError> for Fail {
         match e {
             TransferError::Remote(e) => e.into(),
             // A full disk or a read-only folder will not heal by retrying.
-            TransferError::Local(e) => Fail::Permanent(format!("local file: {e}")),
+            TransferError::Local(e) => Fail::Permanent(Failure::local("local file", &e)),
         }
     }
 }
 
 fn local_fail(path: &Path, e: std::io::Error) -> Fail {
-    Fail::Permanent(format!("{}: {e}", path.display()))
+    Fail::Permanent(Failure::local(&path.display().to_string(), &e))
 }
 
 /// What a worker starts with.
@@ -239,9 +248,9 @@ struct Worker {
 /// Where a file is written and from which byte.
 struct Target {
     /// The final name.
-    final_path: String,
+    final_path: Location,
     /// Written first, renamed to `final_path` when complete (None: write in place).
-    part_path: Option<String>,
+    part_path: Option<Location>,
     /// Continue an existing target in place (the user chose Resume).
     resume_in_place: bool,
 }
@@ -276,7 +285,10 @@ impl Worker {
                     tokio::time::sleep(self.config.backoff(attempt)).await;
                 }
                 Err(Fail::Transient(why)) => {
-                    return Outcome::Failed(format!("{why} (gave up after {attempt} retries)"));
+                    return Outcome::Failed(Failure {
+                        message: format!("{} (gave up after {attempt} retries)", why.message),
+                        ..why
+                    });
                 }
             }
         }
@@ -296,23 +308,24 @@ impl Worker {
         }
         self.session
             .as_mut()
-            .ok_or_else(|| Fail::Transient("no connection".into()))
+            .ok_or_else(|| Fail::Transient(EngineError::NotConnected.failure()))
     }
 
-    /// Decides where a file goes, given what exists there and the user's choice.
-    fn target(
-        &self,
-        job: &Job,
-        final_path: String,
-        name: &str,
-        dir: &str,
-        can_rename: bool,
-    ) -> Result<Target, Fail> {
-        let part = |dir: &str| can_rename.then(|| join_any(dir, &part_name(name), job.direction));
+    /// Decides where a file goes, given what exists there and the user's
+    /// choice. `final_path` is the target as planned; `can_rename` says a
+    /// temporary name may be written first.
+    fn target(&self, job: &Job, final_path: Location, can_rename: bool) -> Result<Target, Fail> {
+        let (Some(dir), Some(name)) = (final_path.parent(), final_path.file_name()) else {
+            return Err(Fail::permanent(
+                FailureKind::LocalIo,
+                format!("{final_path}: no folder or name to write to"),
+            ));
+        };
+        let part = |name: &Name| can_rename.then(|| dir.join(&part_name(name)));
         let Some(existing) = &job.existing else {
             return Ok(Target {
+                part_path: part(&name),
                 final_path,
-                part_path: part(dir),
                 resume_in_place: false,
             });
         };
@@ -323,8 +336,8 @@ impl Worker {
                     Err(Fail::Skip("the target is as new or newer".into()))
                 }
                 _ => Ok(Target {
+                    part_path: part(&name),
                     final_path,
-                    part_path: part(dir),
                     resume_in_place: false,
                 }),
             },
@@ -334,43 +347,39 @@ impl Worker {
                 resume_in_place: true,
             }),
             OnExisting::Rename => {
-                let new_name = free_name(name, &job.taken);
+                let new_name = free_name(&name, &job.taken);
                 Ok(Target {
-                    final_path: join_any(dir, &new_name, job.direction),
-                    part_path: can_rename
-                        .then(|| join_any(dir, &part_name(&new_name), job.direction)),
+                    final_path: dir.join(&new_name),
+                    part_path: part(&new_name),
                     resume_in_place: false,
                 })
             }
             // Ask is resolved by the scheduler before a job reaches a worker.
             OnExisting::Overwrite | OnExisting::Ask => Ok(Target {
+                part_path: part(&name),
                 final_path,
-                part_path: part(dir),
                 resume_in_place: false,
             }),
         }
     }
 
     async fn download_once(&mut self, job: &Job, attempt: u32) -> Result<(), Fail> {
-        let dir = job
-            .local
-            .parent()
-            .ok_or_else(|| Fail::Permanent("no target folder".into()))?
-            .to_path_buf();
-        let name = job
-            .local
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .ok_or_else(|| Fail::Permanent("no target name".into()))?;
-        let dir_text = dir.to_string_lossy().into_owned();
-        let target = self.target(
-            job,
-            job.local.to_string_lossy().into_owned(),
-            &name,
-            &dir_text,
-            true,
-        )?;
-        let write_to = PathBuf::from(target.part_path.as_deref().unwrap_or(&target.final_path));
+        let target = self.target(job, Location::Local(job.local.clone()), true)?;
+        let local = |l: &Location| l.as_local().map(Path::to_path_buf);
+        let (Some(final_path), Some(dir)) = (
+            local(&target.final_path),
+            job.local.parent().map(Path::to_path_buf),
+        ) else {
+            return Err(Fail::permanent(
+                FailureKind::LocalIo,
+                format!("{}: not a local file", target.final_path),
+            ));
+        };
+        let write_to = target
+            .part_path
+            .as_ref()
+            .and_then(local)
+            .unwrap_or_else(|| final_path.clone());
 
         // Continue what is already there when resuming (one trip to a
         // blocking thread for the folder, the file and its size); a fresh
@@ -391,7 +400,7 @@ impl Worker {
                 Ok::<_, Fail>((file, offset))
             })
             .await
-            .map_err(|e| Fail::Permanent(format!("local file: {e}")))?;
+            .map_err(|e| Fail::permanent(FailureKind::LocalIo, format!("local file: {e}")))?;
             let (file, offset) = opened?;
             let expected_now = job.size.map(|s| s.saturating_sub(offset));
             (
@@ -408,8 +417,9 @@ impl Worker {
             return if offset == size {
                 Err(Fail::Skip("already complete".into()))
             } else {
-                Err(Fail::Permanent(
-                    "the target is larger than the source: not resumed".into(),
+                Err(Fail::permanent(
+                    FailureKind::Exists,
+                    "the target is larger than the source: not resumed",
                 ))
             };
         }
@@ -429,13 +439,11 @@ impl Worker {
         let (written, time) = out
             .finish(Finish {
                 modified: modified.map(system_time),
-                rename_to: target
-                    .part_path
-                    .is_some()
-                    .then(|| PathBuf::from(&target.final_path)),
+                rename_to: target.part_path.is_some().then(|| final_path.clone()),
             })
             .await;
-        written.map_err(|e| Fail::Permanent(format!("local file: {e}")))?;
+        written
+            .map_err(|e| Fail::Permanent(Failure::local(&final_path.display().to_string(), &e)))?;
         if let Some(e) = time {
             // The data is fine; a time that cannot be set is not worth failing over.
             self.sink.info(format!(
@@ -446,7 +454,10 @@ impl Worker {
         if job.move_after {
             let session = self.session().await?;
             session.delete(&job.remote).await.map_err(|e| {
-                Fail::Permanent(format!("copied, but the source was not deleted: {e}"))
+                Fail::Permanent(
+                    e.failure()
+                        .context("copied, but the source was not deleted"),
+                )
             })?;
         }
         Ok(())
@@ -485,14 +496,16 @@ impl Worker {
         };
         match expected {
             Some(e) if total < e => {
-                return Err(Fail::Transient(format!(
-                    "the transfer stopped at {total} of {e} bytes"
+                return Err(Fail::Transient(Failure::new(
+                    FailureKind::Connection,
+                    format!("the transfer stopped at {total} of {e} bytes"),
                 )));
             }
             Some(e) if total > e => {
-                return Err(Fail::Permanent(format!(
-                    "received {total} bytes, more than the {e} the server announced"
-                )));
+                return Err(Fail::permanent(
+                    FailureKind::Protocol,
+                    format!("received {total} bytes, more than the {e} the server announced"),
+                ));
             }
             _ => {}
         }
@@ -504,14 +517,15 @@ impl Worker {
     }
 
     async fn upload_once(&mut self, job: &Job, attempt: u32) -> Result<(), Fail> {
-        let (dir, name) = match job.remote.rfind('/') {
-            Some(i) => (
-                job.remote[..i.max(1)].to_string(),
-                job.remote[i + 1..].to_string(),
-            ),
-            None => (".".to_string(), job.remote.clone()),
+        let target = self.target(job, Location::Remote(job.remote.clone()), true)?;
+        let remote = |l: &Location| l.as_remote().cloned();
+        let Some(final_path) = remote(&target.final_path) else {
+            return Err(Fail::permanent(
+                FailureKind::Protocol,
+                format!("{}: not a remote file", target.final_path),
+            ));
         };
-        let target = self.target(job, job.remote.clone(), &name, &dir, true)?;
+        let part_path = target.part_path.as_ref().and_then(remote);
         let mut file = tokio::fs::File::open(&job.local)
             .await
             .map_err(|e| local_fail(&job.local, e))?;
@@ -520,10 +534,7 @@ impl Worker {
             .await
             .map_err(|e| local_fail(&job.local, e))?
             .len();
-        let write_to = target
-            .part_path
-            .clone()
-            .unwrap_or_else(|| target.final_path.clone());
+        let write_to = part_path.clone().unwrap_or_else(|| final_path.clone());
         let reporter = self.reporter.clone();
         let session = self.session().await?;
         let offset = if target.resume_in_place {
@@ -534,8 +545,9 @@ impl Worker {
             0
         };
         if offset > size {
-            return Err(Fail::Permanent(
-                "the target is larger than the source: not resumed".into(),
+            return Err(Fail::permanent(
+                FailureKind::Exists,
+                "the target is larger than the source: not resumed",
             ));
         }
         if target.resume_in_place && offset == size {
@@ -557,38 +569,37 @@ impl Worker {
             && let Some(there) = session.size(&write_to).await?
             && there != size
         {
-            return Err(Fail::Transient(format!(
-                "the server has {there} of {size} bytes"
+            return Err(Fail::Transient(Failure::new(
+                FailureKind::Connection,
+                format!("the server has {there} of {size} bytes"),
             )));
         }
-        if let Some(part) = &target.part_path
-            && let Err(first) = session.rename(part, &target.final_path).await
+        if let Some(part) = &part_path
+            && let Err(first) = session.rename(part, &final_path).await
         {
             if !session.is_usable() {
                 return Err(first.into());
             }
             // Some servers will not rename over an existing file.
-            let _ = session.delete(&target.final_path).await;
-            session
-                .rename(part, &target.final_path)
-                .await
-                .map_err(|e| {
-                    Fail::Permanent(format!(
-                        "uploaded as {part}, but the server refused to rename it: {e}"
-                    ))
-                })?;
+            let _ = session.delete(&final_path).await;
+            session.rename(part, &final_path).await.map_err(|e| {
+                Fail::Permanent(e.failure().context(format!(
+                    "uploaded as {part}, but the server refused to rename it"
+                )))
+            })?;
         }
         if let (Some(t), true) = (job.modified, session.has_feature("MFMT"))
-            && let Err(e) = session.mfmt(&target.final_path, t).await
+            && let Err(e) = session.mfmt(&final_path, t).await
         {
-            self.sink.info(format!(
-                "could not set the time of {}: {e}",
-                target.final_path
-            ));
+            self.sink
+                .info(format!("could not set the time of {final_path}: {e}"));
         }
         if job.move_after {
             tokio::fs::remove_file(&job.local).await.map_err(|e| {
-                Fail::Permanent(format!("copied, but the source was not deleted: {e}"))
+                Fail::Permanent(
+                    Failure::local(&job.local.display().to_string(), &e)
+                        .context("copied, but the source was not deleted"),
+                )
             })?;
         }
         Ok(())
@@ -600,16 +611,9 @@ impl Worker {
         if job.direction == Direction::Download
             && let (Some(dir), Some(name)) = (job.local.parent(), job.local.file_name())
         {
-            let part = dir.join(part_name(&name.to_string_lossy()));
+            let part = dir.join(part_name(&Name::from_os(name)).as_os());
             let _ = tokio::fs::remove_file(part).await;
         }
-    }
-}
-
-fn join_any(dir: &str, name: &str, direction: Direction) -> String {
-    match direction {
-        Direction::Download => Path::new(dir).join(name).to_string_lossy().into_owned(),
-        Direction::Upload => remote_join(dir, name),
     }
 }
 

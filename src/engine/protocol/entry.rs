@@ -2,6 +2,8 @@
 
 use chrono::NaiveDateTime;
 
+use super::path::Name;
+
 /// What kind of thing an entry is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EntryKind {
@@ -15,11 +17,12 @@ pub enum EntryKind {
 
 /// A folder entry as the panes show it.
 ///
-/// Names are kept exactly as the server (or the local file system) gave them;
-/// control characters are escaped only when drawn (`text::sanitize`).
+/// Names are kept exactly as the server (or the local file system) gave
+/// them, as bytes; they are decoded, and control characters escaped, only
+/// when drawn.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
-    pub name: String,
+    pub name: Name,
     pub kind: EntryKind,
     /// Size in bytes (0 when the listing does not say).
     pub size: u64,
@@ -38,6 +41,6 @@ impl Entry {
 
     /// Hidden as `ls` means it: the name starts with a dot.
     pub fn is_hidden(&self) -> bool {
-        self.name.starts_with('.')
+        self.name.is_hidden()
     }
 }

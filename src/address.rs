@@ -1,0 +1,177 @@
+//! Where a server is, as users write it: `ftp://[user[:password]@]host[:port][/path]`
+//! (a bare `host[:port]` means `ftp://`), turned into a connection profile.
+//! The command line, the bookmarks and the headless commands all parse
+//! URLs here, so they agree on what a URL means.
+
+use percent_encoding::percent_decode_str;
+
+use crate::engine::protocol::{ConnectProfile, DataMode, Timeouts};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UrlError {
+    #[error("`{0}` is not a valid URL: {1}")]
+    Invalid(String, String),
+    #[error("`{0}`: only ftp:// is supported so far (FTPS comes later)")]
+    Scheme(String),
+    #[error("`{0}` has no host")]
+    NoHost(String),
+    #[error("`{0}`: the user name or password is not valid UTF-8 after decoding")]
+    Encoding(String),
+}
+
+/// Parses `ftp://[user[:password]@]host[:port][/path]`. A bare `host[:port]`
+/// means ftp://. The path is relative to the login folder, as in curl;
+/// `%2F` at its start makes it absolute (`ftp://host/%2Fsrv`), and so does
+/// a path that is absolute after decoding.
+pub fn parse_url(
+    input: &str,
+    mode: DataMode,
+    timeouts: Timeouts,
+) -> Result<ConnectProfile, UrlError> {
+    parse_url_inner(input, mode, timeouts).map_err(|e| e.masked(&mask_password(input)))
+}
+
+/// `input` with the password of its user part replaced by `****`, for
+/// error messages (a typo in a URL must not print the secret in it).
+pub fn mask_password(input: &str) -> String {
+    let Some(scheme_end) = input.find("://") else {
+        return input.to_string();
+    };
+    let rest = &input[scheme_end + 3..];
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let Some(at) = rest[..authority_end].rfind('@') else {
+        return input.to_string();
+    };
+    match rest[..at].find(':') {
+        Some(colon) => format!(
+            "{}{}:****{}",
+            &input[..scheme_end + 3],
+            &rest[..colon],
+            &rest[at..]
+        ),
+        None => input.to_string(),
+    }
+}
+
+impl UrlError {
+    /// The same error, naming `shown` instead of the URL as typed.
+    fn masked(self, shown: &str) -> UrlError {
+        let s = shown.to_string();
+        match self {
+            UrlError::Invalid(_, why) => UrlError::Invalid(s, why),
+            UrlError::Scheme(_) => UrlError::Scheme(s),
+            UrlError::NoHost(_) => UrlError::NoHost(s),
+            UrlError::Encoding(_) => UrlError::Encoding(s),
+        }
+    }
+}
+
+fn parse_url_inner(
+    input: &str,
+    mode: DataMode,
+    timeouts: Timeouts,
+) -> Result<ConnectProfile, UrlError> {
+    let text = input.trim();
+    let with_scheme = if text.contains("://") {
+        text.to_string()
+    } else {
+        format!("ftp://{text}")
+    };
+    let url = url::Url::parse(&with_scheme)
+        .map_err(|e| UrlError::Invalid(input.into(), e.to_string()))?;
+    if url.scheme() != "ftp" {
+        return Err(UrlError::Scheme(input.into()));
+    }
+    let host = url
+        .host_str()
+        .filter(|h| !h.is_empty())
+        .ok_or_else(|| UrlError::NoHost(input.into()))?
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_string();
+    let decode = |s: &str| {
+        percent_decode_str(s)
+            .decode_utf8()
+            .map(|c| c.into_owned())
+            .map_err(|_| UrlError::Encoding(input.into()))
+    };
+    let user = match url.username() {
+        "" => None,
+        u => Some(decode(u)?),
+    };
+    let password = url.password().map(decode).transpose()?;
+    let raw_path = url.path().strip_prefix('/').unwrap_or(url.path());
+    let path = decode(raw_path)?;
+    Ok(ConnectProfile {
+        host,
+        port: url.port().unwrap_or(21),
+        user,
+        password,
+        path: (!path.is_empty()).then_some(path),
+        mode,
+        timeouts,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Result<ConnectProfile, UrlError> {
+        parse_url(s, DataMode::Passive, Timeouts::default())
+    }
+
+    #[test]
+    fn full_urls() {
+        let c = p("ftp://bob:s%40cret@example.org:2121/pub/x%20y/").unwrap();
+        assert_eq!(c.host, "example.org");
+        assert_eq!(c.port, 2121);
+        assert_eq!(c.user.as_deref(), Some("bob"));
+        assert_eq!(c.password.as_deref(), Some("s@cret"));
+        assert_eq!(c.path.as_deref(), Some("pub/x y/"));
+    }
+
+    #[test]
+    fn anonymous_default_port_and_bare_hosts() {
+        let c = p("ftp://ftp.example.org").unwrap();
+        assert_eq!((c.port, c.user, c.path), (21, None, None));
+        let c = p("localhost:2121").unwrap();
+        assert_eq!((c.host.as_str(), c.port), ("localhost", 2121));
+        let c = p("ftp://[::1]:2121/").unwrap();
+        assert_eq!(c.host, "::1");
+        assert_eq!(c.authority(), "[::1]:2121");
+    }
+
+    #[test]
+    fn percent_2f_makes_the_path_absolute() {
+        assert_eq!(
+            p("ftp://h/%2Fsrv/ftp").unwrap().path.as_deref(),
+            Some("/srv/ftp")
+        );
+    }
+
+    #[test]
+    fn user_without_password() {
+        let c = p("ftp://alice@h").unwrap();
+        assert_eq!((c.user.as_deref(), c.password), (Some("alice"), None));
+    }
+
+    #[test]
+    fn errors_never_repeat_a_password() {
+        let e = p("ftp://bob:hunter2@host:99999/").unwrap_err().to_string();
+        assert!(!e.contains("hunter2") && e.contains("bob:****@host"), "{e}");
+        assert_eq!(mask_password("ftp://h/a:b@c"), "ftp://h/a:b@c");
+    }
+
+    #[test]
+    fn bad_urls_are_errors() {
+        assert!(matches!(p("http://h/"), Err(UrlError::Scheme(_))));
+        assert!(matches!(
+            p("ftp://"),
+            Err(UrlError::Invalid(..)) | Err(UrlError::NoHost(_))
+        ));
+        assert!(matches!(p("ftp://h:99999/"), Err(UrlError::Invalid(..))));
+        assert!(p("ftp://h:abc/").is_err());
+        assert!(p("ftp://a b/").is_err());
+    }
+}

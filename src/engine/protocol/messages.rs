@@ -1,0 +1,158 @@
+//! The messages themselves: [`Command`] (UI → engine) and [`Event`]
+//! (engine → UI), and what the server told us at login.
+
+use super::entry::Entry;
+use super::failure::Failure;
+use super::ids::{AskId, BatchId, ConnId, RequestId, TransferId};
+use super::path::{Location, RemotePath};
+use super::profile::ConnectProfile;
+use super::transfer::{Direction, FileFacts, OnExisting, TransferRequest, TransferState};
+
+/// UI → engine.
+#[derive(Debug, Clone)]
+pub enum Command {
+    /// Open (or replace) the remote browse session.
+    Connect {
+        conn: ConnId,
+        profile: ConnectProfile,
+    },
+    Disconnect,
+    /// List a folder, local or remote (the location says which).
+    List {
+        req: RequestId,
+        path: Location,
+    },
+    Transfer(TransferRequest),
+    CancelTransfer(TransferId),
+    CancelAllTransfers,
+    /// Queue failed or cancelled transfers again.
+    RetryTransfers(Vec<TransferId>),
+    /// The answer to `Event::Conflict`.
+    Resolve {
+        ask: AskId,
+        choice: OnExisting,
+        /// Use the same choice for the rest of the batch.
+        for_all: bool,
+    },
+    Shutdown,
+}
+
+/// What the server told us at login.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerInfo {
+    pub banner: String,
+    /// The SYST reply text, e.g. `UNIX Type: L8`.
+    pub system: Option<String>,
+    /// FEAT lines, upper-cased feature names with their parameters.
+    pub features: Vec<String>,
+    /// The folder we are in after login (PWD), as the server named it.
+    pub home: RemotePath,
+    pub uses_mlsd: bool,
+}
+
+impl Default for ServerInfo {
+    fn default() -> Self {
+        ServerInfo {
+            banner: String::new(),
+            system: None,
+            features: Vec::new(),
+            home: RemotePath::root(),
+            uses_mlsd: false,
+        }
+    }
+}
+
+/// Which way a protocol-log line went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WireDir {
+    Sent,
+    Received,
+    /// A note from wharf itself (connecting to…, falling back to PASV…).
+    Info,
+}
+
+/// Engine → UI. Unbounded because the UI drains it completely on every turn
+/// of its loop and every producer is rate-limited (one event per request,
+/// throttled progress), so it cannot grow without bound in practice.
+pub type EventTx = tokio::sync::mpsc::UnboundedSender<Event>;
+
+/// Engine → UI.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// Connecting has started (host resolution, TCP connect).
+    Connecting { conn: ConnId, host: String },
+    /// Logged in. `start` is the folder to show first (absolute).
+    Connected {
+        conn: ConnId,
+        info: ServerInfo,
+        start: RemotePath,
+    },
+    /// The connection ended: `reason` is `None` when the user asked for it.
+    Disconnected {
+        conn: ConnId,
+        reason: Option<Failure>,
+    },
+    Listing {
+        req: RequestId,
+        path: Location,
+        entries: Vec<Entry>,
+    },
+    Failed {
+        req: RequestId,
+        path: Location,
+        error: Failure,
+    },
+    /// A batch's tree has been walked: its files are queued.
+    BatchQueued {
+        batch: BatchId,
+        files: usize,
+        bytes: u64,
+        /// Entries left out while walking (symlinks to folders, unsafe names…), with why.
+        skipped: Vec<String>,
+    },
+    /// The batch could not be started at all (the source can't be read…).
+    BatchFailed { batch: BatchId, error: Failure },
+    TransferQueued {
+        id: TransferId,
+        batch: BatchId,
+        direction: Direction,
+        /// Shown in the queue: the path below the batch's target folder.
+        name: String,
+        size: Option<u64>,
+    },
+    TransferState {
+        id: TransferId,
+        state: TransferState,
+    },
+    /// Bytes of the file now at the target (resumed bytes included) and the
+    /// current rate in bytes per second. At most ~10 a second per transfer.
+    TransferProgress {
+        id: TransferId,
+        done: u64,
+        rate: u64,
+    },
+    /// The target of a transfer exists: what now?
+    Conflict {
+        ask: AskId,
+        id: TransferId,
+        name: String,
+        source: FileFacts,
+        target: FileFacts,
+    },
+    /// Every transfer of the batch has finished.
+    BatchDone {
+        batch: BatchId,
+        done: usize,
+        failed: usize,
+        skipped: usize,
+        cancelled: usize,
+    },
+    /// Files were added to or removed from a folder: panes showing it re-read.
+    FolderChanged { path: Location },
+    /// One line of the protocol log. `code` is set for replies.
+    Wire {
+        dir: WireDir,
+        code: Option<u16>,
+        text: String,
+    },
+}

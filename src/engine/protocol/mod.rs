@@ -1,0 +1,25 @@
+//! The typed messages between the UI and the engine, and everything they
+//! carry: ids, connection profiles, names and paths (bytes, as servers send
+//! them), listing entries, transfer requests and states, failures. Nothing
+//! here does I/O, and nothing here imports the rest of the engine: the UI,
+//! the headless commands and the engine all build on it.
+//!
+//! This file only declares and re-exports.
+
+mod entry;
+mod failure;
+mod ids;
+mod messages;
+mod path;
+mod profile;
+mod transfer;
+
+pub use entry::{Entry, EntryKind};
+pub use failure::{Failure, FailureKind};
+pub use ids::{AskId, BatchId, ConnId, RequestId, Side, TransferId};
+pub use messages::{Command, Event, EventTx, ServerInfo, WireDir};
+pub use path::{Location, Name, RemotePath};
+pub use profile::{ConnectProfile, DataMode, Timeouts};
+pub use transfer::{
+    Direction, FileFacts, OnExisting, TransferItem, TransferRequest, TransferState,
+};

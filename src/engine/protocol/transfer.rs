@@ -1,0 +1,98 @@
+//! What the UI asks to copy or move, and how each file of it fares.
+
+use super::failure::Failure;
+use super::ids::{BatchId, Side};
+use super::path::{Location, Name};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Direction {
+    /// Remote → local.
+    Download,
+    /// Local → remote.
+    Upload,
+}
+
+/// What to do when the target of a transfer already exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum OnExisting {
+    /// Ask the user (the UI shows both sides).
+    #[default]
+    Ask,
+    Overwrite,
+    /// Overwrite only when the source is newer than the target.
+    OverwriteIfNewer,
+    /// Continue the target from its size (it is taken as a correct prefix).
+    Resume,
+    /// Transfer under a free name (`name (1).ext`).
+    Rename,
+    Skip,
+}
+
+/// One entry the user picked: a file, or a folder to copy recursively.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransferItem {
+    /// The source, on the side the request copies from.
+    pub source: Location,
+    pub is_dir: bool,
+    /// From the listing the user saw, when known (files).
+    pub size: Option<u64>,
+    pub modified: Option<chrono::NaiveDateTime>,
+    /// The name to create in the target folder (usually the source's).
+    pub target_name: Name,
+}
+
+/// Copy (or move) entries into a folder on the other side.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransferRequest {
+    pub batch: BatchId,
+    pub items: Vec<TransferItem>,
+    /// The folder to copy into: its side says which way the copy goes.
+    pub target_dir: Location,
+    pub on_existing: OnExisting,
+    /// Delete each source once its copy is verified complete.
+    pub move_after: bool,
+}
+
+impl TransferRequest {
+    pub fn direction(&self) -> Direction {
+        match self.target_dir.side() {
+            Side::Local => Direction::Download,
+            Side::Remote => Direction::Upload,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransferState {
+    Queued,
+    Running,
+    /// A transient failure; the next attempt resumes where this one stopped.
+    Retrying {
+        attempt: u32,
+        reason: Failure,
+    },
+    Done,
+    Failed(Failure),
+    Cancelled,
+    /// Left alone on purpose (the target exists, already complete…): why.
+    Skipped(String),
+}
+
+impl TransferState {
+    pub fn is_finished(&self) -> bool {
+        matches!(
+            self,
+            TransferState::Done
+                | TransferState::Failed(_)
+                | TransferState::Cancelled
+                | TransferState::Skipped(_)
+        )
+    }
+}
+
+/// The two sides of an existing-target question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileFacts {
+    pub size: Option<u64>,
+    pub modified: Option<chrono::NaiveDateTime>,
+}
