@@ -557,22 +557,9 @@ impl Reader<'_> {
 
     /// `origin:line:column: message`, from a byte offset.
     fn located(&self, at: usize, message: &str) -> String {
-        let (line, col) = line_col(self.text, at);
+        let (line, col) = crate::text::line_col(self.text, at);
         format!("{}:{line}:{col}: {message}", self.origin)
     }
-}
-
-/// 1-based line and column (in characters) of a byte offset.
-pub fn line_col(text: &str, at: usize) -> (usize, usize) {
-    let mut at = at.min(text.len());
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    let before = &text[..at];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let col = before[line_start..].chars().count() + 1;
-    (line, col)
 }
 
 fn clamp(span: Range<usize>, len: usize) -> Range<usize> {
@@ -923,11 +910,5 @@ cancel_transfer = "Delete"
         assert!(e.starts_with(&format!("{name}:1:15:")), "{e}");
         std::fs::write(dir.path().join(FILE_NAME), b"connections = \xff\n").unwrap();
         assert!(load(dir.path()).error.is_some(), "not UTF-8");
-    }
-
-    #[test]
-    fn line_and_column_count_characters() {
-        assert_eq!(line_col("a\nbü c", 6), (2, 4));
-        assert_eq!(line_col("", 3), (1, 1));
     }
 }

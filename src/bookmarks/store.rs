@@ -377,7 +377,7 @@ fn read(path: &Path) -> Result<Data, StoreError> {
 
 fn parse(path: &Path, text: &str) -> Result<Data, StoreError> {
     let at = |offset: usize, message: String| {
-        let (line, column) = line_column(text, offset);
+        let (line, column) = crate::text::line_col(text, offset);
         StoreError::Parse {
             path: path.to_path_buf(),
             line,
@@ -411,18 +411,6 @@ fn parse(path: &Path, text: &str) -> Result<Data, StoreError> {
     Ok(data)
 }
 
-/// 1-based line and column (in characters) of a byte offset.
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, before[line_start..].chars().count() + 1)
-}
-
 fn write(path: &Path, data: &Data) -> Result<(), StoreError> {
     write_with(path, data, |_| Ok(()))
 }
@@ -443,12 +431,6 @@ fn write_with(
     private_file::write_atomic_with(path, text.as_bytes(), before_rename)
         .map_err(|(action, e)| StoreError::io(action, path, &e))
 }
-
-
-
-
-
-
 
 #[cfg(test)]
 mod tests {
@@ -512,16 +494,6 @@ mod tests {
         let reloaded = Store::load(dir.path());
         assert_eq!(reloaded.problem().map(|p| p.to_string()), None);
         assert_eq!(reloaded.bookmarks().len(), 1);
-    }
-
-    #[test]
-    fn line_and_column_count_characters() {
-        assert_eq!(line_column("ab\ncé\nx", 0), (1, 1));
-        assert_eq!(line_column("ab\ncé\nx", 3), (2, 1));
-        // 'é' is two bytes: the offset of the newline after it is 6.
-        assert_eq!(line_column("ab\ncé\nx", 6), (2, 3));
-        assert_eq!(line_column("ab\ncé\nx", 7), (3, 1));
-        assert_eq!(line_column("ab", 99), (1, 3));
     }
 
     #[cfg(unix)]

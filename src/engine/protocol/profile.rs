@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use super::tls::{Security, TlsVersions};
+
 /// How data connections are opened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DataMode {
@@ -24,6 +26,10 @@ pub struct ConnectProfile {
     pub path: Option<String>,
     pub mode: DataMode,
     pub timeouts: Timeouts,
+    /// Plain, explicit (`AUTH TLS`) or implicit TLS.
+    pub security: Security,
+    /// The TLS versions allowed (`tls_min`/`tls_max`), for stubborn servers.
+    pub tls_versions: TlsVersions,
 }
 
 impl ConnectProfile {
@@ -61,6 +67,7 @@ impl std::fmt::Debug for ConnectProfile {
             .field("password", &self.password.as_ref().map(|_| "****"))
             .field("path", &self.path)
             .field("mode", &self.mode)
+            .field("security", &self.security)
             .finish()
     }
 }

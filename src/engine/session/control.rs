@@ -6,8 +6,9 @@
 //! is caught where it is read, commands written ahead of their replies
 //! (`passive.rs`) go through the same stream as everything else, and a
 //! command carries the raw bytes of a server's names (they need not be
-//! UTF-8). The stream under it is plain TCP now; TLS goes under the same
-//! type, so everything above it works unchanged on an encrypted connection.
+//! UTF-8). The stream under it is plain TCP or TLS (implicit from the
+//! start, or after `AUTH TLS`): everything above it works unchanged on an
+//! encrypted connection, pipelined writes included.
 
 use std::io;
 use std::net::SocketAddr;
@@ -16,6 +17,7 @@ use std::task::{Context, Poll};
 
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader, ReadBuf};
 use tokio::net::TcpStream;
+use tokio_rustls::client::TlsStream;
 
 use super::reply::Reply;
 use crate::engine::wire_log::{MAX_REPLY_LINE, WireSink};
@@ -48,14 +50,26 @@ pub enum ControlError {
 /// The byte stream under the control connection.
 pub enum ControlStream {
     Plain(TcpStream),
+    Tls(Box<TlsStream<TcpStream>>),
+    /// Only while the plain stream is handed to the TLS handshake.
+    Upgrading,
 }
 
 impl ControlStream {
-    fn tcp(&self) -> &TcpStream {
+    fn tcp(&self) -> io::Result<&TcpStream> {
         match self {
-            ControlStream::Plain(s) => s,
+            ControlStream::Plain(s) => Ok(s),
+            ControlStream::Tls(s) => Ok(s.get_ref().0),
+            ControlStream::Upgrading => Err(upgrading()),
         }
     }
+}
+
+fn upgrading() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::NotConnected,
+        "the TLS handshake did not finish",
+    )
 }
 
 impl AsyncRead for ControlStream {
@@ -66,6 +80,8 @@ impl AsyncRead for ControlStream {
     ) -> Poll<io::Result<()>> {
         match self.get_mut() {
             ControlStream::Plain(s) => Pin::new(s).poll_read(cx, buf),
+            ControlStream::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
+            ControlStream::Upgrading => Poll::Ready(Err(upgrading())),
         }
     }
 }
@@ -78,18 +94,24 @@ impl AsyncWrite for ControlStream {
     ) -> Poll<io::Result<usize>> {
         match self.get_mut() {
             ControlStream::Plain(s) => Pin::new(s).poll_write(cx, buf),
+            ControlStream::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
+            ControlStream::Upgrading => Poll::Ready(Err(upgrading())),
         }
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         match self.get_mut() {
             ControlStream::Plain(s) => Pin::new(s).poll_flush(cx),
+            ControlStream::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
+            ControlStream::Upgrading => Poll::Ready(Err(upgrading())),
         }
     }
 
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         match self.get_mut() {
             ControlStream::Plain(s) => Pin::new(s).poll_shutdown(cx),
+            ControlStream::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
+            ControlStream::Upgrading => Poll::Ready(Err(upgrading())),
         }
     }
 }
@@ -104,13 +126,51 @@ pub struct Control {
 }
 
 impl Control {
-    pub fn new(tcp: TcpStream, sink: WireSink) -> Control {
+    /// A control connection over `stream` (plain TCP, or TLS from the
+    /// first byte for implicit FTPS).
+    pub fn new(stream: ControlStream, sink: WireSink) -> Control {
         // Commands are small and often alone: no waiting for an ACK to send one.
-        let _ = tcp.set_nodelay(true);
+        if let Ok(tcp) = stream.tcp() {
+            let _ = tcp.set_nodelay(true);
+        }
         Control {
-            stream: BufReader::new(ControlStream::Plain(tcp)),
+            stream: BufReader::new(stream),
             sink,
             line: Vec::with_capacity(256),
+        }
+    }
+
+    /// Takes the plain stream for a TLS handshake (after `234` to `AUTH
+    /// TLS`). The server sends nothing between its 234 and the handshake,
+    /// so nothing may be buffered: bytes there would be a server that does
+    /// not speak TLS after all.
+    pub fn take_plain(&mut self) -> Result<TcpStream, ControlError> {
+        if !self.stream.buffer().is_empty() {
+            return Err(ControlError::Violation(
+                "the server sent more after its 234 reply to AUTH TLS".into(),
+            ));
+        }
+        match std::mem::replace(self.stream.get_mut(), ControlStream::Upgrading) {
+            ControlStream::Plain(tcp) => Ok(tcp),
+            other => {
+                *self.stream.get_mut() = other;
+                Err(ControlError::Violation(
+                    "the connection is already encrypted".into(),
+                ))
+            }
+        }
+    }
+
+    /// Continues over the TLS stream the handshake produced.
+    pub fn encrypted(&mut self, tls: TlsStream<TcpStream>) {
+        *self.stream.get_mut() = ControlStream::Tls(Box::new(tls));
+    }
+
+    /// The TLS session, when the connection is encrypted.
+    pub fn tls(&self) -> Option<&TlsStream<TcpStream>> {
+        match self.stream.get_ref() {
+            ControlStream::Tls(s) => Some(s),
+            _ => None,
         }
     }
 
@@ -126,12 +186,12 @@ impl Control {
     /// The server's address: passive data connections go there, whatever
     /// address a PASV reply names.
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
-        self.stream.get_ref().tcp().peer_addr()
+        self.stream.get_ref().tcp()?.peer_addr()
     }
 
     /// Our end: active mode listens on this address.
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.stream.get_ref().tcp().local_addr()
+        self.stream.get_ref().tcp()?.local_addr()
     }
 
     /// Writes `lines` as commands in one write, logging each (masked).
@@ -279,7 +339,10 @@ mod tests {
             got
         });
         let tcp = TcpStream::connect(addr).await.unwrap();
-        (Control::new(tcp, WireSink::new(|_| {})), peer)
+        (
+            Control::new(ControlStream::Plain(tcp), WireSink::new(|_| {})),
+            peer,
+        )
     }
 
     #[tokio::test]

@@ -1,8 +1,7 @@
 //! A data connection, whichever way it was opened (passive: we connect,
-//! `passive.rs`; active: the server connects to us, `active.rs`). Closing
-//! it and reading the completion reply is the session's job
-//! (`Session::finish_data`). Plain TCP now; an encrypted one will be a
-//! variant of its own, so the code that moves the bytes does not change.
+//! `passive.rs`; active: the server connects to us, `active.rs`), plain or
+//! encrypted (FTPS: `secure.rs` runs its handshake). Closing it and reading
+//! the completion reply is the session's job (`Session::finish_data`).
 
 use std::io;
 use std::pin::Pin;
@@ -10,9 +9,17 @@ use std::task::{Context, Poll};
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
+use tokio_rustls::client::TlsStream;
 
 pub enum DataConn {
     Plain(TcpStream),
+    Tls(Box<TlsStream<TcpStream>>),
+}
+
+impl DataConn {
+    pub fn is_tls(&self) -> bool {
+        matches!(self, DataConn::Tls(_))
+    }
 }
 
 impl AsyncRead for DataConn {
@@ -23,6 +30,7 @@ impl AsyncRead for DataConn {
     ) -> Poll<io::Result<()>> {
         match self.get_mut() {
             DataConn::Plain(s) => Pin::new(s).poll_read(cx, buf),
+            DataConn::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
         }
     }
 }
@@ -35,18 +43,21 @@ impl AsyncWrite for DataConn {
     ) -> Poll<io::Result<usize>> {
         match self.get_mut() {
             DataConn::Plain(s) => Pin::new(s).poll_write(cx, buf),
+            DataConn::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
         }
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         match self.get_mut() {
             DataConn::Plain(s) => Pin::new(s).poll_flush(cx),
+            DataConn::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
         }
     }
 
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         match self.get_mut() {
             DataConn::Plain(s) => Pin::new(s).poll_shutdown(cx),
+            DataConn::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
         }
     }
 }

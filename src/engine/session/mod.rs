@@ -31,6 +31,7 @@ mod open;
 mod passive;
 mod quirks;
 mod reply;
+mod secure;
 
 pub use commands::RemoteKind;
 pub use connector::Connector;

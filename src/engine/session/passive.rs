@@ -30,6 +30,7 @@
 //! The writes go through the control connection's own stream
 //! (`control.rs`), so they take whatever is under it (TLS included).
 
+use std::future::Future;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
@@ -130,34 +131,52 @@ impl Session {
             }
             return Err(refused);
         }
-        let conn = match self.connect_data(addr).await {
+        let tcp = match self.connect_data(addr).await {
             Ok(c) => c,
             Err(e) => return Err(self.break_with(e)),
         };
-        if !all_ahead && batch {
-            self.send_lines(&tail).await?;
-        }
-        let mut tail = tail.into_iter();
-        if rest.is_some() {
+        // What is still to be sent, and the replies up to the transfer's
+        // 1xx. An encrypted data connection's handshake runs meanwhile:
+        // servers take it once they have read the transfer command, so it
+        // costs no round trip of its own.
+        let link = self.tls.clone();
+        let limit = self.profile.timeouts.connect;
+        let replies = async {
+            if !all_ahead && batch {
+                self.send_lines(&tail).await?;
+            }
+            let mut tail = tail.into_iter();
+            if rest.is_some() {
+                if !batch && let Some(l) = tail.next() {
+                    self.send_lines(std::slice::from_ref(&l)).await?;
+                }
+                if let Err(e) = self.reply(&[Status::RequestFilePending], "REST").await {
+                    // Written ahead, the transfer command runs anyway, from
+                    // byte 0: never take that.
+                    return Err(if batch { self.break_with(e) } else { e });
+                }
+            }
             if !batch && let Some(l) = tail.next() {
                 self.send_lines(std::slice::from_ref(&l)).await?;
             }
-            if let Err(e) = self.reply(&[Status::RequestFilePending], "REST").await {
-                // Written ahead, the transfer command runs anyway, from
-                // byte 0: never take that.
-                return Err(if batch { self.break_with(e) } else { e });
+            self.reply(&[Status::AboutToSend, Status::AlreadyOpen], op.verb())
+                .await
+                .map(drop)
+        };
+        let conn = match link {
+            None => {
+                replies.await?;
+                DataConn::Plain(tcp)
             }
-        }
-        if !batch && let Some(l) = tail.next() {
-            self.send_lines(std::slice::from_ref(&l)).await?;
-        }
-        self.reply(&[Status::AboutToSend, Status::AlreadyOpen], op.verb())
-            .await?;
+            Some(link) => {
+                let handshake = Session::data_handshake(link, tcp, limit);
+                let (handshake, replied) = beside_replies(handshake, replies).await;
+                replied?;
+                self.encrypted_data(handshake)?
+            }
+        };
         self.passive_proven = true;
-        Ok(Opened {
-            conn: DataConn::Plain(conn),
-            modified,
-        })
+        Ok(Opened { conn, modified })
     }
 
     pub(super) fn passive_verb(&self) -> &'static str {
@@ -304,6 +323,33 @@ impl Session {
             Ok(resp) => Ok(parse_mdtm(&resp.text())),
             Err(EngineError::Reply { .. }) if !self.broken => Ok(None),
             Err(e) => Err(e),
+        }
+    }
+}
+
+/// Runs a data connection's TLS handshake beside the replies that start
+/// the transfer. A refused transfer ends the wait at once (the server will
+/// never take the handshake then); otherwise both finish.
+pub(super) async fn beside_replies<T>(
+    handshake: impl Future<Output = Result<T, EngineError>>,
+    replies: impl Future<Output = Result<(), EngineError>>,
+) -> (Option<Result<T, EngineError>>, Result<(), EngineError>) {
+    tokio::pin!(handshake);
+    tokio::pin!(replies);
+    let mut shaken = None;
+    loop {
+        tokio::select! {
+            r = &mut replies => {
+                if r.is_err() {
+                    return (shaken, r);
+                }
+                let h = match shaken {
+                    Some(h) => h,
+                    None => handshake.await,
+                };
+                return (Some(h), Ok(()));
+            }
+            h = &mut handshake, if shaken.is_none() => shaken = Some(h),
         }
     }
 }

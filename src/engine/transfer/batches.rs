@@ -245,6 +245,8 @@ mod tests {
             path: None,
             mode: DataMode::Passive,
             timeouts: Timeouts::default(),
+            security: Default::default(),
+            tls_versions: Default::default(),
         }
     }
 

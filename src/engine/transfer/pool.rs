@@ -473,6 +473,8 @@ mod tests {
             path: None,
             mode: Default::default(),
             timeouts: Default::default(),
+            security: Default::default(),
+            tls_versions: Default::default(),
         }
     }
 
