@@ -32,10 +32,15 @@ pub fn certificate(p: &CertPrompt, theme: &Theme, area: Rect, buf: &mut Buffer) 
             format!("Valid:       {} – {}", c.not_before, c.not_after),
             false,
         ),
-        (format!("SHA-256:     {}", c.fingerprint), false),
     ];
+    // Fingerprints are compared by people: always whole, on two lines.
+    let [a, b] = c.fingerprint.halves();
+    lines.push((format!("SHA-256:     {a}:"), false));
+    lines.push((format!("             {b}"), false));
     if let CertProblem::Changed { previous } = &p.cert.problem {
-        lines.push((format!("Trusted was: {previous}"), true));
+        let [a, b] = previous.halves();
+        lines.push((format!("Trusted was: {a}:"), true));
+        lines.push((format!("             {b}"), true));
         lines.push((
             "Someone may be in between you and the server. Cancel unless you know why it changed."
                 .into(),

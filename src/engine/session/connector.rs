@@ -9,11 +9,35 @@ use std::sync::Arc;
 use rustls::crypto::CryptoProvider;
 
 use super::quirks::Quirks;
+use crate::engine::protocol::{ConnectProfile, Security, TlsVersions};
 use crate::engine::tls::{self, Roots, Trust};
+
+/// What config.toml says about TLS for every connection: `tls =
+/// "required"` upgrades `ftp://` with `AUTH TLS`; `tls_min`/`tls_max`
+/// apply where a bookmark sets none.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TlsDefaults {
+    pub required: bool,
+    pub versions: TlsVersions,
+}
+
+impl TlsDefaults {
+    /// `profile` as these defaults make it.
+    pub fn apply(&self, mut profile: ConnectProfile) -> ConnectProfile {
+        if self.required && profile.security == Security::Plain {
+            profile.security = Security::Explicit;
+        }
+        let v = &mut profile.tls_versions;
+        v.min = v.min.or(self.versions.min);
+        v.max = v.max.or(self.versions.max);
+        profile
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct Connector {
     pub(super) quirks: Quirks,
+    pub(super) defaults: TlsDefaults,
     pub(super) trust: Trust,
     /// The system's roots, read on the first TLS connection.
     pub(super) roots: Roots,
@@ -37,10 +61,18 @@ impl Connector {
     pub fn with_trust(trust: Trust) -> Connector {
         Connector {
             quirks: Quirks::default(),
+            defaults: TlsDefaults::default(),
             trust,
             roots: Roots::default(),
             provider: tls::provider(),
         }
+    }
+
+    /// The same connector, applying config.toml's TLS settings to every
+    /// connection it opens.
+    pub fn with_defaults(mut self, defaults: TlsDefaults) -> Connector {
+        self.defaults = defaults;
+        self
     }
 
     /// What this connector trusts beyond the system's authorities.
@@ -51,5 +83,52 @@ impl Connector {
     /// What this connector learned about servers so far.
     pub fn quirks(&self) -> &Quirks {
         &self.quirks
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::protocol::{DataMode, Timeouts, TlsVersion};
+
+    fn plain() -> ConnectProfile {
+        ConnectProfile {
+            host: "h".into(),
+            port: 21,
+            user: None,
+            password: None,
+            path: None,
+            mode: DataMode::Passive,
+            timeouts: Timeouts::default(),
+            security: Security::Plain,
+            tls_versions: TlsVersions {
+                min: None,
+                max: Some(TlsVersion::Tls12),
+            },
+        }
+    }
+
+    #[test]
+    fn required_tls_upgrades_plain_ftp_and_a_profiles_own_versions_win() {
+        let defaults = TlsDefaults {
+            required: true,
+            versions: TlsVersions {
+                min: Some(TlsVersion::Tls12),
+                max: Some(TlsVersion::Tls13),
+            },
+        };
+        let p = defaults.apply(plain());
+        assert_eq!(p.security, Security::Explicit);
+        assert_eq!(p.tls_versions.min, Some(TlsVersion::Tls12));
+        assert_eq!(p.tls_versions.max, Some(TlsVersion::Tls12), "the profile's own");
+        let implicit = ConnectProfile {
+            security: Security::Implicit,
+            ..plain()
+        };
+        assert_eq!(defaults.apply(implicit).security, Security::Implicit);
+        assert_eq!(
+            TlsDefaults::default().apply(plain()).security,
+            Security::Plain
+        );
     }
 }

@@ -34,7 +34,7 @@ mod reply;
 mod secure;
 
 pub use commands::RemoteKind;
-pub use connector::Connector;
+pub use connector::{Connector, TlsDefaults};
 pub use core::{MAX_LISTING_BYTES, Session, resolve_start_path};
 pub use files::{Fetch, Fetched, TransferError};
 pub use quirks::{Quirks, ServerQuirks};

@@ -30,6 +30,7 @@ impl Connector {
         profile: ConnectProfile,
         sink: WireSink,
     ) -> Result<Session, EngineError> {
+        let profile = self.defaults.apply(profile);
         // Never the password: the profile's Debug masks it, and it is not named here.
         let authority = profile.authority();
         let user = profile.user_or_anonymous().to_string();
