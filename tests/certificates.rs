@@ -105,11 +105,19 @@ fn trust_once_and_always_tell_the_engine_and_connect_again() {
         let out = update(&mut s, app::ch(key));
         assert_eq!(
             trust_commands(&out.commands),
-            [("ftp.example.org:21".to_string(), Fingerprint([0xAB; 32]), always)]
+            [(
+                "ftp.example.org:21".to_string(),
+                Fingerprint([0xAB; 32]),
+                always
+            )]
         );
         let again = profile_of(&out.commands);
         assert_eq!(again.security, Security::Explicit);
-        assert_eq!(again.password.as_deref(), Some("secret"), "no second prompt");
+        assert_eq!(
+            again.password.as_deref(),
+            Some("secret"),
+            "no second prompt"
+        );
     }
 }
 
@@ -119,7 +127,10 @@ fn a_changed_certificate_is_a_loud_warning_that_cancels_by_default() {
     let (mut s, _) = refused(CertProblem::Changed { previous });
     let shown = screen(&s);
     assert!(shown.contains("HAS CHANGED"), "{shown}");
-    assert!(shown.contains("Trusted was: 11:11:11"), "both fingerprints: {shown}");
+    assert!(
+        shown.contains("Trusted was: 11:11:11"),
+        "both fingerprints: {shown}"
+    );
     insta::assert_snapshot!(shown);
     let out = update(&mut s, app::key(KeyCode::Esc));
     assert!(trust_commands(&out.commands).is_empty());

@@ -137,3 +137,62 @@ pub fn self_signed_cert() -> ((TlsFiles, tempfile::TempDir), Fingerprint) {
     let fp = fingerprint(made.cert.der());
     ((files, dir), fp)
 }
+
+/// A test certificate authority: its certificate (to trust as a root) and
+/// what it signs.
+pub struct TestCa {
+    pub cert: rustls::pki_types::CertificateDer<'static>,
+    issuer: rcgen::Issuer<'static, rcgen::KeyPair>,
+}
+
+impl TestCa {
+    pub fn new() -> TestCa {
+        let key = rcgen::KeyPair::generate().expect("key");
+        let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).expect("params");
+        params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, "wharf test CA");
+        let cert = params.self_signed(&key).expect("CA certificate");
+        TestCa {
+            cert: cert.der().clone(),
+            issuer: rcgen::Issuer::new(params, key),
+        }
+    }
+
+    /// A server certificate for `names`, signed by this CA; `expired`
+    /// makes one whose validity ended in 2020. Written as PEM files, with
+    /// its fingerprint.
+    pub fn server_cert(
+        &self,
+        names: &[&str],
+        expired: bool,
+    ) -> ((TlsFiles, tempfile::TempDir), Fingerprint) {
+        let key = rcgen::KeyPair::generate().expect("key");
+        let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+        let mut params = rcgen::CertificateParams::new(names).expect("params");
+        if expired {
+            params.not_before = rcgen::date_time_ymd(2019, 1, 1);
+            params.not_after = rcgen::date_time_ymd(2020, 1, 1);
+        }
+        let cert = params.signed_by(&key, &self.issuer).expect("certificate");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let files = TlsFiles {
+            cert: dir.path().join("cert.pem"),
+            key: dir.path().join("key.pem"),
+        };
+        std::fs::write(&files.cert, cert.pem()).expect("write cert");
+        std::fs::write(&files.key, key.serialize_pem()).expect("write key");
+        ((files, dir), fingerprint(cert.der()))
+    }
+}
+
+impl TestServer {
+    /// An FTPS server with the given certificate (see `TestCa`).
+    pub async fn start_tls_with(
+        login: Option<(&str, &str)>,
+        cert: (TlsFiles, tempfile::TempDir),
+    ) -> TestServer {
+        TestServer::start_with(login, false, Some(cert)).await
+    }
+}

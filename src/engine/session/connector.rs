@@ -75,6 +75,16 @@ impl Connector {
         self
     }
 
+    /// The same connector, trusting these authorities instead of the
+    /// system's.
+    pub fn with_roots(
+        mut self,
+        certs: Vec<rustls::pki_types::CertificateDer<'static>>,
+    ) -> Connector {
+        self.roots = Roots::only(certs, &self.provider);
+        self
+    }
+
     /// What this connector trusts beyond the system's authorities.
     pub fn trust(&self) -> &Trust {
         &self.trust
@@ -120,7 +130,11 @@ mod tests {
         let p = defaults.apply(plain());
         assert_eq!(p.security, Security::Explicit);
         assert_eq!(p.tls_versions.min, Some(TlsVersion::Tls12));
-        assert_eq!(p.tls_versions.max, Some(TlsVersion::Tls12), "the profile's own");
+        assert_eq!(
+            p.tls_versions.max,
+            Some(TlsVersion::Tls12),
+            "the profile's own"
+        );
         let implicit = ConnectProfile {
             security: Security::Implicit,
             ..plain()

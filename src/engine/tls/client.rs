@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use rustls::client::{Resumption, WebPkiServerVerifier};
 use rustls::crypto::CryptoProvider;
-use rustls::pki_types::ServerName;
+use rustls::pki_types::{CertificateDer, ServerName};
 use rustls::{ClientConfig, RootCertStore, SupportedProtocolVersion};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_rustls::TlsConnector;
@@ -46,13 +46,30 @@ impl Roots {
     }
 }
 
+impl Roots {
+    /// These authorities instead of the system's (tests; an organisation's
+    /// own CA can also be given to the whole system with `SSL_CERT_FILE`).
+    pub fn only(certs: Vec<CertificateDer<'static>>, provider: &Arc<CryptoProvider>) -> Roots {
+        let roots = Roots::default();
+        let _ = roots.0.set(verifier_over(certs, provider));
+        roots
+    }
+}
+
 fn load_roots(provider: &Arc<CryptoProvider>) -> Option<Arc<WebPkiServerVerifier>> {
     let found = rustls_native_certs::load_native_certs();
     for e in &found.errors {
         tracing::warn!("reading the system's certificates: {e}");
     }
+    verifier_over(found.certs, provider)
+}
+
+fn verifier_over(
+    certs: Vec<CertificateDer<'static>>,
+    provider: &Arc<CryptoProvider>,
+) -> Option<Arc<WebPkiServerVerifier>> {
     let mut store = RootCertStore::empty();
-    let (added, ignored) = store.add_parsable_certificates(found.certs);
+    let (added, ignored) = store.add_parsable_certificates(certs);
     tracing::debug!("system roots: {added} trusted, {ignored} unreadable");
     if store.is_empty() {
         tracing::warn!("no trusted root certificates found on this system");
