@@ -195,4 +195,12 @@ impl TestServer {
     ) -> TestServer {
         TestServer::start_with(login, false, Some(cert)).await
     }
+
+    /// The same, taking active mode (EPRT/PORT) too.
+    pub async fn start_tls_with_active(
+        login: Option<(&str, &str)>,
+        cert: (TlsFiles, tempfile::TempDir),
+    ) -> TestServer {
+        TestServer::start_with(login, true, Some(cert)).await
+    }
 }
