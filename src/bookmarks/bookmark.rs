@@ -352,20 +352,12 @@ impl Bookmark {
         let profile = crate::address::parse_url(url, DataMode::Passive, Timeouts::default())
             .map_err(|e| with_input(e, url))?;
         let bookmark = Bookmark {
-            name: name.to_string(),
             protocol: Protocol::of(profile.security),
-            host: profile.host,
             port: profile.port,
             user: profile.user,
             password: PasswordMode::Keyring,
-            mode: Mode::Passive,
             remote_dir: profile.path,
-            local_dir: None,
-            connections: None,
-            tls: TlsPolicy::Optional,
-            tls_min: None,
-            tls_max: None,
-            notes: String::new(),
+            ..Bookmark::new(name, &profile.host)
         };
         Ok((bookmark, profile.password))
     }
@@ -499,20 +491,12 @@ impl Bookmark {
     /// A bookmark for a recent connection (to "save as bookmark").
     pub fn from_recent(name: &str, r: &Recent) -> Bookmark {
         Bookmark {
-            name: name.to_string(),
             protocol: r.protocol,
-            host: r.host.clone(),
             port: r.port,
             user: r.user.clone(),
-            password: PasswordMode::Ask,
             mode: r.mode,
             remote_dir: r.remote_dir.clone(),
-            local_dir: None,
-            connections: None,
-            tls: TlsPolicy::Optional,
-            tls_min: None,
-            tls_max: None,
-            notes: String::new(),
+            ..Bookmark::new(name, &r.host)
         }
     }
 }

@@ -33,6 +33,22 @@ pub struct ConnectProfile {
 }
 
 impl ConnectProfile {
+    /// Plain FTP to `host:port`, anonymous, passive, default timeouts;
+    /// change the public fields for the rest.
+    pub fn new(host: impl Into<String>, port: u16) -> ConnectProfile {
+        ConnectProfile {
+            host: host.into(),
+            port,
+            user: None,
+            password: None,
+            path: None,
+            mode: DataMode::Passive,
+            timeouts: Timeouts::default(),
+            security: Security::Plain,
+            tls_versions: TlsVersions::default(),
+        }
+    }
+
     pub fn user_or_anonymous(&self) -> &str {
         self.user.as_deref().unwrap_or("anonymous")
     }

@@ -16,8 +16,8 @@ use tokio::net::{TcpListener, TcpStream};
 
 use super::core::{Session, line};
 use super::data::{Ahead, DataOp, Opened};
-use super::data_conn::DataConn;
 use super::failure::StepError;
+use super::net_stream::NetStream;
 use crate::engine::error::EngineError;
 
 impl Session {
@@ -75,7 +75,7 @@ impl Session {
                 let shaken = Session::data_handshake(link, stream, limit).await;
                 self.encrypted_data(Some(shaken))?
             }
-            None => DataConn::Plain(stream),
+            None => NetStream::Plain(stream),
         };
         Ok(Opened { conn, modified })
     }

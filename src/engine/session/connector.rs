@@ -99,22 +99,15 @@ impl Connector {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::protocol::{DataMode, Timeouts, TlsVersion};
+    use crate::engine::protocol::TlsVersion;
 
     fn plain() -> ConnectProfile {
         ConnectProfile {
-            host: "h".into(),
-            port: 21,
-            user: None,
-            password: None,
-            path: None,
-            mode: DataMode::Passive,
-            timeouts: Timeouts::default(),
-            security: Security::Plain,
             tls_versions: TlsVersions {
                 min: None,
                 max: Some(TlsVersion::Tls12),
             },
+            ..ConnectProfile::new("h", 21)
         }
     }
 

@@ -9,8 +9,8 @@ use chrono::NaiveDateTime;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::core::{Deferred, Session, TRANSFER_COMPLETE, line};
-use super::data_conn::DataConn;
 use super::failure::StepError;
+use super::net_stream::NetStream;
 use crate::engine::error::EngineError;
 use crate::engine::protocol::{DataMode, RemotePath};
 
@@ -62,7 +62,7 @@ pub(super) struct Ahead<'a> {
 
 /// An open data connection, and what was asked ahead of it.
 pub(super) struct Opened {
-    pub conn: DataConn,
+    pub conn: NetStream,
     pub modified: Option<NaiveDateTime>,
 }
 
@@ -110,7 +110,7 @@ impl Session {
     /// `After::Defer`, leaves the reply for `settle`.
     pub(super) async fn finish_data(
         &mut self,
-        mut conn: DataConn,
+        mut conn: NetStream,
         upload: bool,
         after: After,
     ) -> Result<(), EngineError> {
@@ -159,7 +159,7 @@ impl Session {
 }
 
 /// Reads and drops what is left on a data connection, for at most a second.
-async fn drain(conn: &mut DataConn) {
+async fn drain(conn: &mut NetStream) {
     let mut buf = [0u8; 4096];
     let _ = tokio::time::timeout(Duration::from_secs(1), async {
         while matches!(conn.read(&mut buf).await, Ok(n) if n > 0) {}
@@ -170,7 +170,7 @@ async fn drain(conn: &mut DataConn) {
 /// A read from a data connection, in which an encrypted connection that
 /// ends without TLS's close_notify counts as ended (servers commonly skip
 /// it; a short file is caught by its size, as on plain connections).
-pub(super) async fn read_data(conn: &mut DataConn, buf: &mut [u8]) -> std::io::Result<usize> {
+pub(super) async fn read_data(conn: &mut NetStream, buf: &mut [u8]) -> std::io::Result<usize> {
     match conn.read(buf).await {
         Err(e) if conn.is_tls() && e.kind() == std::io::ErrorKind::UnexpectedEof => Ok(0),
         r => r,

@@ -12,9 +12,10 @@ use suppaftp::Status;
 use tokio::net::TcpStream;
 
 use super::connector::Connector;
-use super::control::{self, Control, ControlStream};
+use super::control::{self, Control};
 use super::core::{Session, line};
 use super::failure::{StepError, classify, describe_io};
+use super::net_stream::NetStream;
 use super::reply::{parse_features, parse_pwd};
 use crate::engine::error::EngineError;
 use crate::engine::protocol::{ConnectProfile, RemotePath, Security, ServerInfo};
@@ -83,9 +84,9 @@ impl Connector {
         let stream = match (&tls, profile.security) {
             (Some(link), Security::Implicit) => {
                 sink.info("TLS handshake (implicit FTPS)…");
-                ControlStream::Tls(Box::new(self.handshake(link, tcp, &profile).await?))
+                NetStream::Tls(Box::new(self.handshake(link, tcp, &profile).await?))
             }
-            _ => ControlStream::Plain(tcp),
+            _ => NetStream::Plain(tcp),
         };
         let mut session = Session {
             ctrl: Control::new(stream, sink),

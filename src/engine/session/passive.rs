@@ -41,8 +41,8 @@ use tokio::net::TcpStream;
 
 use super::core::{MAX_LISTING_BYTES, Session, TRANSFER_COMPLETE, line};
 use super::data::{Ahead, DataOp, Opened};
-use super::data_conn::DataConn;
 use super::failure::StepError;
+use super::net_stream::NetStream;
 use super::reply::{epsv_port, parse_mdtm, pasv_port};
 use crate::engine::error::EngineError;
 
@@ -166,7 +166,7 @@ impl Session {
         let conn = match link {
             None => {
                 replies.await?;
-                DataConn::Plain(tcp)
+                NetStream::Plain(tcp)
             }
             Some(link) => {
                 let handshake = Session::data_handshake(link, tcp, limit);

@@ -17,8 +17,8 @@ use tokio_rustls::client::TlsStream;
 
 use super::connector::Connector;
 use super::core::Session;
-use super::data_conn::DataConn;
 use super::failure::StepError;
+use super::net_stream::NetStream;
 use crate::engine::error::EngineError;
 use crate::engine::protocol::{ConnectProfile, TlsVersion, TlsVersions};
 use crate::engine::tls::{self, TlsLink};
@@ -183,11 +183,11 @@ impl Session {
     pub(super) fn encrypted_data(
         &mut self,
         shaken: Option<Result<TlsStream<TcpStream>, EngineError>>,
-    ) -> Result<DataConn, EngineError> {
+    ) -> Result<NetStream, EngineError> {
         match shaken {
             Some(Ok(stream)) => {
                 self.note_data_tls(&stream);
-                Ok(DataConn::Tls(Box::new(stream)))
+                Ok(NetStream::Tls(Box::new(stream)))
             }
             Some(Err(e)) => {
                 self.data_tls13_full = self.ctrl.tls().is_some_and(tls::is_tls13);
