@@ -6,7 +6,7 @@
 #   scripts/interop-servers.sh stop        # stop them
 #   scripts/interop-servers.sh restart     # stop + start
 #   scripts/interop-servers.sh status      # which are running
-#   scripts/interop-servers.sh check       # curl smoke test of the plain servers, all modes
+#   scripts/interop-servers.sh check       # curl smoke test (plain), then scripts/check-ftps-servers.sh
 #   scripts/interop-servers.sh env         # eval "$(scripts/interop-servers.sh env)"
 #   scripts/interop-servers.sh bench-tree  # big/ (100,000 empty files) + big.bin (1 GiB)
 #
@@ -750,7 +750,8 @@ cmd_env() {
 # ----------------------------------------------------------------- check --
 
 # Smoke test of each running plain server with curl: list (home, nested),
-# a download, an upload, in EPSV, PASV, EPRT and PORT mode.
+# a download, an upload, in EPSV, PASV, EPRT and PORT mode. Then the FTPS
+# servers: scripts/check-ftps-servers.sh.
 PLAIN_SERVERS=(vsftpd pure-ftpd proftpd)
 cmd_check() {
     local name port url mode opts got fails=0
@@ -800,6 +801,7 @@ cmd_check() {
     done
     [[ $fails -eq 0 ]] || die "$fails interop server check(s) failed"
     log "check ok: the plain servers list/get/put in EPSV, PASV, EPRT and PORT mode"
+    bash "$ROOT/scripts/check-ftps-servers.sh"
 }
 
 # ------------------------------------------------------------ bench tree --
