@@ -63,6 +63,11 @@ pub struct Session {
     /// The last data connection did a full TLS 1.3 handshake instead of
     /// resuming (see `secure.rs`, `fall_back_to_tls12`).
     pub(super) data_tls13_full: bool,
+    /// Some data connection of this session resumed its TLS session: a
+    /// later one that cannot is a server out of session tickets.
+    pub(super) data_resumed: bool,
+    /// A data connection of this session has had its TLS handshake.
+    pub(super) data_tls_seen: bool,
     /// What opened this session: a replacement is opened the same way, and
     /// what is learned about the server is recorded there.
     pub(super) connector: Connector,

@@ -92,6 +92,8 @@ impl Connector {
             ctrl: Control::new(stream, sink),
             tls: tls.clone(),
             data_tls13_full: false,
+            data_resumed: false,
+            data_tls_seen: false,
             connector: self.clone(),
             profile,
             info: ServerInfo::default(),
@@ -265,7 +267,7 @@ impl Session {
     /// command at a time). Keeps the data buffer.
     pub(super) async fn reopen(&mut self) -> Result<(), EngineError> {
         self.sink()
-            .info("Reconnecting, to do that again one command at a time");
+            .info("Reconnecting, to do that again on a new connection");
         let buf = std::mem::take(&mut self.data_buf);
         let fresh = Box::pin(
             self.connector

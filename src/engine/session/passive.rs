@@ -36,15 +36,16 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDateTime;
 use suppaftp::Status;
-use tokio::io::AsyncReadExt;
 use tokio::net::TcpStream;
 
 use super::core::{MAX_LISTING_BYTES, Session, TRANSFER_COMPLETE, line};
-use super::data::{Ahead, DataOp, Opened};
+use super::data::{Ahead, DataOp, Opened, read_data};
 use super::failure::StepError;
 use super::net_stream::NetStream;
 use super::reply::{epsv_port, parse_mdtm, pasv_port};
 use crate::engine::error::EngineError;
+use crate::engine::tls::TlsLink;
+use tokio_rustls::client::TlsStream;
 
 impl Session {
     /// Opens a passive data connection for `op` at `offset` (REST), after
@@ -139,8 +140,7 @@ impl Session {
         // 1xx. An encrypted data connection's handshake runs meanwhile:
         // servers take it once they have read the transfer command, so it
         // costs no round trip of its own.
-        let link = self.tls.clone();
-        let limit = self.profile.timeouts.connect;
+        let (link, limit) = (self.tls.clone(), self.profile.timeouts.connect);
         let replies = async {
             if !all_ahead && batch {
                 self.send_lines(&tail).await?;
@@ -163,18 +163,9 @@ impl Session {
                 .await
                 .map(drop)
         };
-        let conn = match link {
-            None => {
-                replies.await?;
-                NetStream::Plain(tcp)
-            }
-            Some(link) => {
-                let handshake = Session::data_handshake(link, tcp, limit);
-                let (handshake, replied) = beside_replies(handshake, replies).await;
-                replied?;
-                self.encrypted_data(handshake)?
-            }
-        };
+        let (data, replied) = beside_replies(link, tcp, limit, replies).await;
+        replied?;
+        let conn = self.data_stream(data)?;
         self.passive_proven = true;
         Ok(Opened { conn, modified })
     }
@@ -248,30 +239,37 @@ impl Session {
         addr: SocketAddr,
         rest: bool,
     ) -> Result<(), EngineError> {
-        let mut conn = match self.connect_data(addr).await {
+        let tcp = match self.connect_data(addr).await {
             Ok(c) => c,
             Err(e) => return Err(self.break_with(e)),
         };
-        if rest && let Err(e) = self.reply(&[Status::RequestFilePending], "REST").await {
-            return Err(self.break_with(e));
-        }
-        match self
-            .reply(
+        let (link, limit) = (self.tls.clone(), self.profile.timeouts.connect);
+        let replies = async {
+            if rest && let Err(e) = self.reply(&[Status::RequestFilePending], "REST").await {
+                return Err(self.break_with(e));
+            }
+            self.reply(
                 &[Status::AboutToSend, Status::AlreadyOpen],
                 "discarded transfer",
             )
             .await
-        {
-            Ok(_) => {}
+            .map(drop)
+        };
+        // On TLS the unwanted data comes encrypted, after a handshake like
+        // any other data connection's.
+        let (data, replied) = beside_replies(link, tcp, limit, replies).await;
+        match replied {
+            Ok(()) => {}
             // Refused: nothing more will come.
             Err(EngineError::Reply { .. }) if !self.broken => return Ok(()),
             Err(e) => return Err(e),
         }
+        let mut conn = self.data_stream(data)?;
         let t = self.profile.timeouts.reply;
         let mut buf = self.take_buf();
         let mut total = 0usize;
         loop {
-            match tokio::time::timeout(t, conn.read(&mut buf)).await {
+            match tokio::time::timeout(t, read_data(&mut conn, &mut buf)).await {
                 Ok(Ok(0)) => break,
                 Ok(Ok(n)) if total + n <= MAX_LISTING_BYTES => total += n,
                 _ => {
@@ -327,13 +325,29 @@ impl Session {
     }
 }
 
-/// Runs a data connection's TLS handshake beside the replies that start
-/// the transfer. A refused transfer ends the wait at once (the server will
-/// never take the handshake then); otherwise both finish.
-pub(super) async fn beside_replies<T>(
-    handshake: impl Future<Output = Result<T, EngineError>>,
+/// A new data connection as `beside_replies` leaves it: plain, or the
+/// outcome of its TLS handshake (`None`: the handshake never finished,
+/// because the replies failed first).
+pub(super) enum Handshaken {
+    Plain(TcpStream),
+    Tls(Option<Result<TlsStream<TcpStream>, EngineError>>),
+}
+
+/// Runs the replies that start a transfer, and beside them, when the
+/// session is encrypted, the data connection's TLS handshake: servers
+/// take it once they have read the transfer command, so it costs no round
+/// trip of its own. A refused transfer ends the wait at once (the server
+/// will never take the handshake then); otherwise both finish.
+pub(super) async fn beside_replies(
+    link: Option<TlsLink>,
+    tcp: TcpStream,
+    limit: Duration,
     replies: impl Future<Output = Result<(), EngineError>>,
-) -> (Option<Result<T, EngineError>>, Result<(), EngineError>) {
+) -> (Handshaken, Result<(), EngineError>) {
+    let Some(link) = link else {
+        return (Handshaken::Plain(tcp), replies.await);
+    };
+    let handshake = Session::data_handshake(link, tcp, limit);
     tokio::pin!(handshake);
     tokio::pin!(replies);
     let mut shaken = None;
@@ -341,15 +355,25 @@ pub(super) async fn beside_replies<T>(
         tokio::select! {
             r = &mut replies => {
                 if r.is_err() {
-                    return (shaken, r);
+                    return (Handshaken::Tls(shaken), r);
                 }
                 let h = match shaken {
                     Some(h) => h,
                     None => handshake.await,
                 };
-                return (Some(h), Ok(()));
+                return (Handshaken::Tls(Some(h)), Ok(()));
             }
             h = &mut handshake, if shaken.is_none() => shaken = Some(h),
+        }
+    }
+}
+
+impl Session {
+    /// The data connection's stream, once `beside_replies` is done.
+    pub(super) fn data_stream(&mut self, data: Handshaken) -> Result<NetStream, EngineError> {
+        match data {
+            Handshaken::Plain(tcp) => Ok(NetStream::Plain(tcp)),
+            Handshaken::Tls(shaken) => self.encrypted_data(shaken),
         }
     }
 }

@@ -186,7 +186,19 @@ impl Session {
     ) -> Result<NetStream, EngineError> {
         match shaken {
             Some(Ok(stream)) => {
+                let resumed_before = self.data_resumed;
                 self.note_data_tls(&stream);
+                if resumed_before && self.data_tls13_full {
+                    // Resumption worked, then stopped: a server out of
+                    // TLS 1.3 tickets, which refuses this connection
+                    // after it has started (proftpd). Redone at once on a
+                    // TLS 1.2 connection, before any data moves.
+                    drop(stream);
+                    self.fall_back_to_tls12();
+                    return Err(EngineError::Tls(
+                        "the server ran out of TLS 1.3 session tickets".into(),
+                    ));
+                }
                 Ok(NetStream::Tls(Box::new(stream)))
             }
             Some(Err(e)) => {
@@ -206,9 +218,13 @@ impl Session {
     /// log file; in the protocol log when it did not resume).
     pub(super) fn note_data_tls(&mut self, stream: &TlsStream<TcpStream>) {
         let resumed = tls::resumed(stream);
+        let first = !std::mem::replace(&mut self.data_tls_seen, true);
+        self.data_resumed |= resumed;
         self.data_tls13_full = !resumed && tls::is_tls13(stream);
         tracing::debug!(resumed, "data connection TLS");
-        if !resumed {
+        if !resumed && (first || self.data_resumed) {
+            // Once per connection, or when resumption stops working: a
+            // line per file would bury the log.
             self.sink()
                 .info("The data connection did not resume the TLS session");
         }
@@ -227,8 +243,8 @@ impl Session {
             .quirks
             .learn(&server, |q| q.tls12_only = true);
         self.sink().info(
-            "The server refused a data connection that could not resume the TLS 1.3 \
-             session: using TLS 1.2 with this server from now on",
+            "A data connection could not resume the TLS 1.3 session, which this \
+             server refuses: using TLS 1.2 with it from now on",
         );
         self.desynced = true;
         self.broken = true;
