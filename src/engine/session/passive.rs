@@ -330,7 +330,8 @@ impl Session {
 /// because the replies failed first).
 pub(super) enum Handshaken {
     Plain(TcpStream),
-    Tls(Option<Result<TlsStream<TcpStream>, EngineError>>),
+    /// Boxed: a TLS stream is large, and this is moved around.
+    Tls(Box<Option<Result<TlsStream<TcpStream>, EngineError>>>),
 }
 
 /// Runs the replies that start a transfer, and beside them, when the
@@ -355,13 +356,13 @@ pub(super) async fn beside_replies(
         tokio::select! {
             r = &mut replies => {
                 if r.is_err() {
-                    return (Handshaken::Tls(shaken), r);
+                    return (Handshaken::Tls(Box::new(shaken)), r);
                 }
                 let h = match shaken {
                     Some(h) => h,
                     None => handshake.await,
                 };
-                return (Handshaken::Tls(Some(h)), Ok(()));
+                return (Handshaken::Tls(Box::new(Some(h))), Ok(()));
             }
             h = &mut handshake, if shaken.is_none() => shaken = Some(h),
         }
@@ -373,7 +374,7 @@ impl Session {
     pub(super) fn data_stream(&mut self, data: Handshaken) -> Result<NetStream, EngineError> {
         match data {
             Handshaken::Plain(tcp) => Ok(NetStream::Plain(tcp)),
-            Handshaken::Tls(shaken) => self.encrypted_data(shaken),
+            Handshaken::Tls(shaken) => self.encrypted_data(*shaken),
         }
     }
 }
