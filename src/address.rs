@@ -110,6 +110,7 @@ fn parse_url_inner(
         path: (!path.is_empty()).then_some(path),
         mode,
         timeouts,
+        listing: Default::default(),
     })
 }
 

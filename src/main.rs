@@ -182,6 +182,7 @@ async fn async_main(cli: Cli) -> ExitCode {
                     path: None,
                     mode,
                     timeouts,
+                    listing: Default::default(),
                 };
                 let code = tui(Some(profile), engine_config, tui_args).await;
                 demo.server.stop().await;

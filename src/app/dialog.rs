@@ -112,6 +112,7 @@ impl ConnectForm {
             path: None,
             mode: self.mode,
             timeouts,
+            listing: Default::default(),
         })
     }
 }

@@ -413,6 +413,7 @@ impl Bookmark {
             path: self.remote_dir.clone(),
             mode: self.mode.into(),
             timeouts,
+            listing: Default::default(),
         })
     }
 

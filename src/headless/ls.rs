@@ -58,12 +58,14 @@ fn print_long(entries: &[Entry]) -> io::Result<()> {
     let mut line = String::with_capacity(256);
     for e in entries {
         line.clear();
-        let perm = e.permissions.as_deref().unwrap_or(match e.kind {
-            EntryKind::Dir => "d?????????",
-            EntryKind::Symlink => "l?????????",
-            _ => "-?????????",
-        });
-        line.push_str(&sanitize(perm));
+        match e.permissions {
+            Some(p) => line.push_str(&p.text()),
+            None => line.push_str(match e.kind {
+                EntryKind::Dir => "d?????????",
+                EntryKind::Symlink => "l?????????",
+                _ => "-?????????",
+            }),
+        }
         line.push(' ');
         push_padded(&mut line, e.size, 12, ' ');
         line.push(' ');
@@ -77,7 +79,7 @@ fn print_long(entries: &[Entry]) -> io::Result<()> {
         match (&e.kind, &e.link_target) {
             (EntryKind::Symlink, Some(t)) => {
                 line.push_str(" -> ");
-                line.push_str(&sanitize(t));
+                line.push_str(&sanitize(&t.display()));
             }
             (EntryKind::Dir, _) => line.push('/'),
             _ => {}

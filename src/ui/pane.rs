@@ -198,7 +198,11 @@ fn draw_row(
     let name = match (entry.kind, &entry.link_target) {
         (EntryKind::Dir, _) => format!("/{}", sanitize(&entry.name.display())),
         (EntryKind::Symlink, Some(t)) => {
-            format!("@{} -> {}", sanitize(&entry.name.display()), sanitize(t))
+            format!(
+                "@{} -> {}",
+                sanitize(&entry.name.display()),
+                sanitize(&t.display())
+            )
         }
         (EntryKind::Symlink, None) => format!("@{}", sanitize(&entry.name.display())),
         _ if marked => format!("*{}", sanitize(&entry.name.display())),
@@ -237,11 +241,7 @@ fn draw_row(
         x += TIME_W + 1;
     }
     if cols.perm {
-        let perm = entry
-            .permissions
-            .as_deref()
-            .map(sanitize)
-            .unwrap_or_default();
+        let perm = entry.permissions.map(|p| p.text()).unwrap_or_default();
         buf.set_stringn(x, area.y, perm, PERM_W as usize, style);
     }
 }

@@ -31,6 +31,7 @@ pub fn profile(user: Option<&str>, password: Option<&str>) -> ConnectProfile {
         path: None,
         mode: DataMode::Passive,
         timeouts: Timeouts::default(),
+        listing: Default::default(),
     }
 }
 

@@ -75,5 +75,6 @@ pub fn profile(port: u16, login: Option<(&str, &str)>, mode: DataMode) -> Connec
             connect: Duration::from_secs(5),
             reply: Duration::from_secs(10),
         },
+        listing: Default::default(),
     }
 }

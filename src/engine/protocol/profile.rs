@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use super::encoding::NameEncoding;
+
 /// How data connections are opened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DataMode {
@@ -24,6 +26,18 @@ pub struct ConnectProfile {
     pub path: Option<String>,
     pub mode: DataMode,
     pub timeouts: Timeouts,
+    /// How names are decoded and times read (a bookmark's settings).
+    pub listing: ListingSettings,
+}
+
+/// A server's text and clock, as a bookmark may set them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ListingSettings {
+    /// How names are decoded for display and typed ones encoded.
+    pub encoding: NameEncoding,
+    /// The server's LIST times are this many minutes east of UTC; `None`
+    /// finds it out (MDTM against LIST, once per connection).
+    pub utc_offset_minutes: Option<i32>,
 }
 
 impl ConnectProfile {
@@ -61,6 +75,7 @@ impl std::fmt::Debug for ConnectProfile {
             .field("password", &self.password.as_ref().map(|_| "****"))
             .field("path", &self.path)
             .field("mode", &self.mode)
+            .field("listing", &self.listing)
             .finish()
     }
 }

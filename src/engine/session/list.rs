@@ -88,7 +88,11 @@ impl Session {
         let t = self.profile.timeouts.reply;
         let ahead = Ahead { mdtm: None, cwd };
         let mut stream = self.open_data(DataOp::List(command), 0, ahead).await?.conn;
-        let mut parser = ListingParser::new(format, chrono::Local::now().date_naive());
+        let mut parser = ListingParser::new(
+            format,
+            self.info.system.as_deref(),
+            chrono::Local::now().date_naive(),
+        );
         let mut total = 0usize;
         let mut buf = self.take_buf();
         loop {

@@ -245,6 +245,7 @@ mod tests {
             path: None,
             mode: DataMode::Passive,
             timeouts: Timeouts::default(),
+            listing: Default::default(),
         }
     }
 

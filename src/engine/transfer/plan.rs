@@ -7,13 +7,13 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use chrono::{DateTime, NaiveDateTime, Utc};
 use tokio::sync::oneshot;
 
 use super::job::Job;
 use crate::engine::error::EngineError;
 use crate::engine::protocol::{
-    ConnectProfile, Direction, EntryKind, FileFacts, Location, Name, RemotePath, TransferId,
+    ConnectProfile, Direction, EntryKind, FileFacts, Location, ModTime, Name, Precision,
+    RemotePath, TransferId,
     TransferRequest,
 };
 use crate::engine::safe_path::{check_name, join_inside};
@@ -164,7 +164,8 @@ pub async fn plan_download(
                 None => {
                     let session = plan_session.get().await?;
                     if session.has_feature("MDTM") {
-                        (session.mdtm(&source).await?, true)
+                        let t = session.mdtm(&source).await?;
+                        (t.map(|t| ModTime::utc(t, Precision::Second)), true)
                     } else {
                         (None, false)
                     }
@@ -297,7 +298,7 @@ fn new_job(
     remote: RemotePath,
     local: PathBuf,
     size: Option<u64>,
-    modified: Option<NaiveDateTime>,
+    modified: Option<ModTime>,
     exact: bool,
 ) -> Job {
     Job {
@@ -327,10 +328,7 @@ fn look_up_local_targets(mut jobs: Vec<Job>) -> Vec<Job> {
         };
         job.existing = Some(FileFacts {
             size: meta.is_file().then_some(meta.len()),
-            modified: meta
-                .modified()
-                .ok()
-                .map(|t| DateTime::<Utc>::from(t).naive_utc()),
+            modified: meta.modified().ok().map(ModTime::from_system),
         });
         if let Some(dir) = job.local.parent() {
             let taken = taken_by_dir.entry(dir.to_path_buf()).or_insert_with(|| {
@@ -357,7 +355,7 @@ struct LocalFound {
     path: PathBuf,
     rel: Vec<Name>,
     size: u64,
-    modified: Option<NaiveDateTime>,
+    modified: Option<ModTime>,
 }
 
 /// What walking the local side of an upload found.
@@ -394,10 +392,7 @@ fn walk_local(items: &[(PathBuf, Name)]) -> LocalWalk {
                     path,
                     rel,
                     size: meta.len(),
-                    modified: meta
-                        .modified()
-                        .ok()
-                        .map(|t| DateTime::<Utc>::from(t).naive_utc()),
+                    modified: meta.modified().ok().map(ModTime::from_system),
                 });
             } else if meta.is_dir() && is_link {
                 walk.skipped

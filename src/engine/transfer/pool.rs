@@ -473,6 +473,7 @@ mod tests {
             path: None,
             mode: Default::default(),
             timeouts: Default::default(),
+            listing: Default::default(),
         }
     }
 
