@@ -30,6 +30,8 @@ fn full(name: &str) -> Bookmark {
         local_dir: Some("~/Downloads".into()),
         connections: Some(3),
         notes: "line one\nline \"two\"".into(),
+        encoding: Some("windows-1251".into()),
+        utc_offset: Some("+02:00".into()),
     }
 }
 

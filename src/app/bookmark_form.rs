@@ -50,6 +50,9 @@ pub struct BookmarkForm {
     pub focus: usize,
     /// The field at fault and why.
     pub error: Option<(usize, String)>,
+    /// Settings the form does not show (the file's `encoding` and
+    /// `utc_offset`), carried through an edit unchanged.
+    pub carried: (Option<String>, Option<String>),
 }
 
 impl BookmarkForm {
@@ -71,6 +74,7 @@ impl BookmarkForm {
             mode: b.mode,
             focus: NAME,
             error: None,
+            carried: (b.encoding.clone(), b.utc_offset.clone()),
         }
     }
 
@@ -102,6 +106,7 @@ impl BookmarkForm {
             mode,
             focus: NAME,
             error: None,
+            carried: (None, None),
         }
     }
 
@@ -197,6 +202,8 @@ impl BookmarkForm {
             local_dir: opt(LOCAL_DIR),
             connections,
             notes: self.fields[NOTES].clone(),
+            encoding: self.carried.0.clone(),
+            utc_offset: self.carried.1.clone(),
         };
         b.validate()
             .map_err(|e| (field_index(e.field()), e.to_string()))?;
@@ -216,6 +223,8 @@ fn field_index(f: Field) -> usize {
         Field::RemoteDir => REMOTE_DIR,
         Field::LocalDir => LOCAL_DIR,
         Field::Connections => CONNECTIONS,
+        // Not on the form: the message names the setting.
+        Field::Encoding | Field::UtcOffset => NAME,
     }
 }
 

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::address::UrlError;
-use crate::engine::protocol::{ConnectProfile, DataMode, Timeouts};
+use crate::engine::protocol::{ConnectProfile, DataMode, ListingSettings, NameEncoding, Timeouts};
 
 /// How to talk to the server. Only `Ftp` connects so far; the TLS variants
 /// are stored so bookmarks made now keep working when FTPS arrives.
@@ -152,6 +152,15 @@ pub struct Bookmark {
     pub connections: Option<u16>,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub notes: String,
+    /// How the server's names are encoded: `auto` (UTF-8 when a listing's
+    /// names all are, else Latin-1), `utf-8`, `latin1`, `windows-1251`,
+    /// `shift_jis`, `gbk`, `euc-kr`… (any WHATWG label).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
+    /// The server's LIST clock against UTC (`+02:00`, `-05:30`), for a
+    /// server whose MDTM cannot tell it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub utc_offset: Option<String>,
 }
 
 /// The file form: `port` may be left out (it then follows the protocol).
@@ -173,6 +182,8 @@ struct RawBookmark {
     connections: Option<u16>,
     #[serde(default)]
     notes: String,
+    encoding: Option<String>,
+    utc_offset: Option<String>,
 }
 
 impl From<RawBookmark> for Bookmark {
@@ -189,6 +200,8 @@ impl From<RawBookmark> for Bookmark {
             local_dir: r.local_dir,
             connections: r.connections,
             notes: r.notes,
+            encoding: r.encoding,
+            utc_offset: r.utc_offset,
         }
     }
 }
@@ -217,6 +230,10 @@ pub enum Invalid {
     BadLocalDir,
     #[error("connections must be 1–{MAX_CONNECTIONS}")]
     BadConnections,
+    #[error("unknown encoding \"{0}\" (auto, utf-8, latin1, windows-1251, shift_jis…)")]
+    BadEncoding(String),
+    #[error("utc_offset must read like +02:00 or -05:30")]
+    BadUtcOffset,
 }
 
 /// The fields of a bookmark, for pointing at the one that is wrong.
@@ -229,6 +246,9 @@ pub enum Field {
     RemoteDir,
     LocalDir,
     Connections,
+    /// Set in the file only (no field on the form).
+    Encoding,
+    UtcOffset,
 }
 
 impl Invalid {
@@ -241,8 +261,29 @@ impl Invalid {
             Invalid::BadRemoteDir => Field::RemoteDir,
             Invalid::BadLocalDir => Field::LocalDir,
             Invalid::BadConnections => Field::Connections,
+            Invalid::BadEncoding(_) => Field::Encoding,
+            Invalid::BadUtcOffset => Field::UtcOffset,
         }
     }
+}
+
+/// `+02:00`, `-5`, `+0530`, `UTC+1`: minutes east of UTC (at most 14 hours).
+pub fn parse_offset(text: &str) -> Option<i32> {
+    let t = text.trim();
+    let t = t.strip_prefix("UTC").or_else(|| t.strip_prefix("utc")).unwrap_or(t);
+    let (sign, rest) = match t.as_bytes().first()? {
+        b'+' => (1, &t[1..]),
+        b'-' => (-1, &t[1..]),
+        _ => (1, t),
+    };
+    let (h, m) = match rest.split_once(':') {
+        Some((h, m)) => (h, m),
+        None if rest.len() == 4 => rest.split_at(2),
+        None => (rest, "0"),
+    };
+    let (h, m): (i32, i32) = (h.parse().ok()?, m.parse().ok()?);
+    let minutes = h * 60 + m;
+    (h >= 0 && (0..60).contains(&m) && minutes <= 14 * 60).then_some(sign * minutes)
 }
 
 /// `to_profile` for a protocol wharf cannot speak yet.
@@ -272,6 +313,8 @@ impl Bookmark {
             local_dir: None,
             connections: None,
             notes: String::new(),
+            encoding: None,
+            utc_offset: None,
         }
     }
 
@@ -317,6 +360,8 @@ impl Bookmark {
             local_dir: None,
             connections: None,
             notes: String::new(),
+            encoding: None,
+            utc_offset: None,
         };
         Ok((bookmark, profile.password))
     }
@@ -392,6 +437,14 @@ impl Bookmark {
         {
             return Err(Invalid::BadConnections);
         }
+        if let Some(e) = self.encoding.as_deref()
+            && NameEncoding::from_label(e).is_none()
+        {
+            return Err(Invalid::BadEncoding(e.to_string()));
+        }
+        if self.utc_offset.as_deref().is_some_and(|o| parse_offset(o).is_none()) {
+            return Err(Invalid::BadUtcOffset);
+        }
         Ok(())
     }
 
@@ -413,7 +466,14 @@ impl Bookmark {
             path: self.remote_dir.clone(),
             mode: self.mode.into(),
             timeouts,
-            listing: Default::default(),
+            listing: ListingSettings {
+                encoding: self
+                    .encoding
+                    .as_deref()
+                    .and_then(NameEncoding::from_label)
+                    .unwrap_or_default(),
+                utc_offset_minutes: self.utc_offset.as_deref().and_then(parse_offset),
+            },
         })
     }
 
@@ -464,6 +524,8 @@ impl Bookmark {
             local_dir: None,
             connections: None,
             notes: String::new(),
+            encoding: None,
+            utc_offset: None,
         }
     }
 }

@@ -9,6 +9,8 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
+use super::path::Name;
+
 /// The encoding of a server's names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum NameEncoding {
@@ -102,6 +104,27 @@ impl NameEncoding {
     }
 }
 
+impl NameEncoding {
+    /// A server's name as a local file's name: decoded (a download of a
+    /// Latin-1 `caf\xe9` is `café` on the local disk). Names already in
+    /// UTF-8 stay as they are.
+    pub fn to_local(&self, server: &Name) -> Name {
+        match self.decode(server.as_bytes()) {
+            Cow::Borrowed(_) => server.clone(),
+            Cow::Owned(s) => Name::from(s),
+        }
+    }
+
+    /// A local name (UTF-8) as the server's bytes; a local name that is
+    /// not UTF-8 is sent as it is.
+    pub fn to_server(&self, local: &Name) -> Name {
+        match (self, local.as_str()) {
+            (NameEncoding::Auto | NameEncoding::Utf8, _) | (_, None) => local.clone(),
+            (_, Some(text)) => Name::from_bytes(self.encode(text)),
+        }
+    }
+}
+
 /// UTF-8 where it is, `\xNN` for each byte that is not.
 fn escape_invalid_utf8(bytes: &[u8]) -> Cow<'_, str> {
     if let Ok(s) = std::str::from_utf8(bytes) {
@@ -148,5 +171,9 @@ mod tests {
         assert_eq!(NameEncoding::from_label("iso-8859-1"), Some(NameEncoding::Latin1));
         assert_eq!(NameEncoding::from_label("klingon"), None);
         assert_eq!(NameEncoding::from_label("AUTO"), Some(NameEncoding::Auto));
+        let raw = Name::from_bytes(&b"caf\xe9"[..]);
+        assert_eq!(latin1.to_local(&raw), Name::from("café"));
+        assert_eq!(latin1.to_server(&Name::from("café")), raw);
+        assert_eq!(NameEncoding::Utf8.to_server(&Name::from("café")), Name::from("café"));
     }
 }

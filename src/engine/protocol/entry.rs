@@ -93,6 +93,12 @@ impl Perms {
         Some(Perms::new(letter, mode))
     }
 
+    /// From `ls` text (`drwxr-xr-x`).
+    pub fn from_text(text: &str) -> Option<Perms> {
+        let (&letter, nine) = text.as_bytes().split_first()?;
+        Perms::parse(letter, nine)
+    }
+
     pub fn mode(&self) -> u32 {
         u32::from(self.mode)
     }

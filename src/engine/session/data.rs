@@ -11,6 +11,7 @@ use tokio::io::AsyncWriteExt;
 use super::core::{Deferred, Session, TRANSFER_COMPLETE, line};
 use super::data_conn::DataConn;
 use super::failure::StepError;
+use super::reply::Reply;
 use crate::engine::error::EngineError;
 use crate::engine::protocol::{DataMode, RemotePath};
 
@@ -106,14 +107,15 @@ impl Session {
         }
     }
 
-    /// Closes a data connection and reads the completion reply, or, with
-    /// `After::Defer`, leaves the reply for `settle`.
+    /// Closes a data connection and reads the completion reply (returned:
+    /// a listing's may say it was cut short), or, with `After::Defer`,
+    /// leaves the reply for `settle`.
     pub(super) async fn finish_data(
         &mut self,
         mut conn: DataConn,
         upload: bool,
         after: After,
-    ) -> Result<(), EngineError> {
+    ) -> Result<Option<Reply>, EngineError> {
         let t = self.profile.timeouts.reply;
         // We close first: some servers (vsftpd) send the completion reply
         // only then. An upload's end is the FIN after its data.
@@ -129,12 +131,12 @@ impl Session {
         let closed_at = Instant::now();
         if let After::Defer(d) = after {
             self.pending_done = Some(d);
-            return Ok(());
+            return Ok(None);
         }
-        self.reply(TRANSFER_COMPLETE, "transfer end").await?;
+        let reply = self.reply(TRANSFER_COMPLETE, "transfer end").await?;
         if !upload {
             self.learn_holding(closed_at.elapsed());
         }
-        Ok(())
+        Ok(Some(reply))
     }
 }

@@ -204,6 +204,13 @@ pub async fn plan_download(
                 }
                 Err(e) => return Err(e),
             };
+            // A server's names become local ones decoded (a Latin-1
+            // `caf\xe9` is `café` on the local disk), as the pane shows them.
+            let encoding = session
+                .profile()
+                .listing
+                .encoding
+                .resolve(entries.iter().map(|e| e.name.as_bytes()));
             // Created even when empty, as `cp -r` does.
             let parts: Vec<&Name> = rel.iter().collect();
             if let Ok(local) = join_inside(&target_root, &parts) {
@@ -216,7 +223,7 @@ pub async fn plan_download(
                 }
                 let remote = dir.join(&e.name);
                 let mut rel_child = rel.clone();
-                rel_child.push(e.name);
+                rel_child.push(encoding.to_local(&e.name));
                 let parts: Vec<&Name> = rel_child.iter().collect();
                 let local = match join_inside(&target_root, &parts) {
                     Ok(p) => p,
@@ -448,10 +455,14 @@ pub async fn plan_upload(
         source_dirs: walk.source_dirs.into_iter().map(Location::Local).collect(),
         ..Plan::default()
     };
+    // Local names (UTF-8) go to the server in its encoding, when the
+    // bookmark names one.
+    let encoding = session.profile().listing.encoding;
+    let on_server = |p: RemotePath, n: &Name| p.join(&encoding.to_server(n));
     // Folders this batch creates are empty: no need to list them.
     let mut created: HashSet<RemotePath> = HashSet::new();
     for rel in &walk.dirs {
-        let path = rel.iter().fold(root.clone(), |p, n| p.join(n));
+        let path = rel.iter().fold(root.clone(), on_server);
         match session.mkdir(&path).await {
             Ok(()) => {
                 created.insert(path);
@@ -467,8 +478,8 @@ pub async fn plan_upload(
         let Some((name, parents)) = f.rel.split_last() else {
             continue;
         };
-        let dir = parents.iter().fold(root.clone(), |p, n| p.join(n));
-        let remote = dir.join(name);
+        let dir = parents.iter().fold(root.clone(), on_server);
+        let remote = on_server(dir.clone(), name);
         let mut job = Job {
             id: next_id(),
             batch: req.batch,
@@ -509,7 +520,7 @@ pub async fn plan_upload(
                 listed.insert(dir.clone(), Arc::new(existing));
             }
             if let Some(known) = listed.get(&dir) {
-                job.existing = known.0.get(name).cloned();
+                job.existing = known.0.get(&encoding.to_server(name)).cloned();
                 job.taken = Arc::new(known.1.clone());
             }
         }
