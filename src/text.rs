@@ -171,7 +171,8 @@ mod tests {
 
     #[test]
     fn times_read_like_ls() {
-        let naive = chrono::NaiveDate::from_ymd_opt(2026, 3, 7).and_then(|d| d.and_hms_opt(9, 5, 0));
+        let naive =
+            chrono::NaiveDate::from_ymd_opt(2026, 3, 7).and_then(|d| d.and_hms_opt(9, 5, 0));
         let t = naive.map(|t| ModTime::server_local(t, Precision::Minute));
         assert_eq!(short_time(t, 2026), "Mar  7 09:05");
         assert_eq!(short_time(t, 2027), "Mar  7  2026");

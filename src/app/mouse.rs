@@ -84,8 +84,7 @@ pub fn interpret(state: &AppState, ev: MouseEvent, now: Instant) -> Option<Point
     let on_screen = ev.row.saturating_sub(list.y) as usize;
     let row = pane.offset + on_screen;
     // The notice row, when there is one, is below the entries.
-    if !list.contains(at.into()) || row >= pane.view.len() || on_screen >= state.list_height(side)
-    {
+    if !list.contains(at.into()) || row >= pane.view.len() || on_screen >= state.list_height(side) {
         return Some(Pointer::ClickPane(side));
     }
     let double = state.last_click.is_some_and(|c| {

@@ -270,7 +270,10 @@ impl Invalid {
 /// `+02:00`, `-5`, `+0530`, `UTC+1`: minutes east of UTC (at most 14 hours).
 pub fn parse_offset(text: &str) -> Option<i32> {
     let t = text.trim();
-    let t = t.strip_prefix("UTC").or_else(|| t.strip_prefix("utc")).unwrap_or(t);
+    let t = t
+        .strip_prefix("UTC")
+        .or_else(|| t.strip_prefix("utc"))
+        .unwrap_or(t);
     let (sign, rest) = match t.as_bytes().first()? {
         b'+' => (1, &t[1..]),
         b'-' => (-1, &t[1..]),
@@ -442,7 +445,11 @@ impl Bookmark {
         {
             return Err(Invalid::BadEncoding(e.to_string()));
         }
-        if self.utc_offset.as_deref().is_some_and(|o| parse_offset(o).is_none()) {
+        if self
+            .utc_offset
+            .as_deref()
+            .is_some_and(|o| parse_offset(o).is_none())
+        {
             return Err(Invalid::BadUtcOffset);
         }
         Ok(())

@@ -16,9 +16,14 @@ use super::wire_log::WireSink;
 /// Work for the browse session.
 #[derive(Debug)]
 pub enum BrowseRequest {
-    List { req: RequestId, path: RemotePath },
+    List {
+        req: RequestId,
+        path: RemotePath,
+    },
     /// Stop the listing `req` if it is still arriving.
-    Cancel { req: RequestId },
+    Cancel {
+        req: RequestId,
+    },
 }
 
 /// Dropping the handle ends the session (it sends QUIT in the background);
@@ -134,7 +139,8 @@ async fn run(
                 }
             }
         }
-        let Some(mut result) = listing(&mut session, req, &path, &mut rx, &mut queue, &events).await
+        let Some(mut result) =
+            listing(&mut session, req, &path, &mut rx, &mut queue, &events).await
         else {
             // Stopped: by the user, or for a newer listing. The data still
             // on its way makes this connection useless.

@@ -6,9 +6,7 @@
 use tokio::sync::mpsc;
 
 use super::error::EngineError;
-use super::protocol::{
-    Command, Event, EventTx, FailureKind, ListingNotes, Location, NameEncoding,
-};
+use super::protocol::{Command, Event, EventTx, FailureKind, ListingNotes, Location, NameEncoding};
 use super::session::Connector;
 use super::{browse, local, transfer};
 

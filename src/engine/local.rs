@@ -94,7 +94,11 @@ mod tests {
         assert_eq!(got[1].kind, EntryKind::Symlink);
         assert_eq!(got[1].link_target, Some(Name::from("a.txt")));
         assert_eq!(got[2].kind, EntryKind::Dir);
-        assert!(got[2].permissions.is_some_and(|p| p.text().starts_with('d')));
+        assert!(
+            got[2]
+                .permissions
+                .is_some_and(|p| p.text().starts_with('d'))
+        );
     }
 
     #[test]

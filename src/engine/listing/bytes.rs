@@ -245,7 +245,10 @@ pub fn token_range(b: &[u8], i: usize) -> Option<(usize, usize)> {
 }
 
 pub fn trim_end(b: &[u8]) -> &[u8] {
-    let end = b.iter().rposition(|&c| c != b' ' && c != b'\t').map_or(0, |i| i + 1);
+    let end = b
+        .iter()
+        .rposition(|&c| c != b' ' && c != b'\t')
+        .map_or(0, |i| i + 1);
     &b[..end]
 }
 

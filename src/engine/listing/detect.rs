@@ -5,7 +5,9 @@
 use chrono::NaiveDate;
 
 use super::outcome::ParsedLine;
-use super::{dos, eplf, ibmi, mlsd, mvs, netware, os2, os9, tandem, unix, vms, vshell, vxworks, wftpd};
+use super::{
+    dos, eplf, ibmi, mlsd, mvs, netware, os2, os9, tandem, unix, vms, vshell, vxworks, wftpd,
+};
 
 /// A listing format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -92,6 +94,12 @@ pub fn parse_as(family: Family, line: &[u8], today: NaiveDate, vms: &mut vms::St
     }
 }
 
+/// One line read as `family` reads it (for tests and tools: listings go
+/// through `ListingParser`).
+pub fn parse_line(family: Family, line: &[u8], today: NaiveDate) -> ParsedLine {
+    parse_as(family, line, today, &mut vms::State::default())
+}
+
 /// The family that reads the most of `sample`. PDS member lists (a bare
 /// name is an entry there) count only on an MVS server or under their
 /// ` Name VV.MM` / ` Name Size TTR` header, so a list of words from
@@ -99,7 +107,9 @@ pub fn parse_as(family: Family, line: &[u8], today: NaiveDate, vms: &mut vms::St
 pub fn detect(sample: &[&[u8]], hint: Option<Family>, today: NaiveDate) -> Family {
     let members_header = sample.iter().any(|l| {
         let t = l.trim_ascii_start();
-        t.starts_with(b"Name ") && (super::bytes::find_bytes(t, b"VV.MM").is_some() || super::bytes::find_bytes(t, b"TTR").is_some())
+        t.starts_with(b"Name ")
+            && (super::bytes::find_bytes(t, b"VV.MM").is_some()
+                || super::bytes::find_bytes(t, b"TTR").is_some())
     });
     let datasets_header = sample
         .iter()

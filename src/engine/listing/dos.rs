@@ -4,7 +4,9 @@
 //! thousands separators.
 
 use super::bytes::next_token;
-use super::calendar::{parse_clock_meridiem, parse_meridiem, parse_numeric_date, stamp, apply_meridiem};
+use super::calendar::{
+    apply_meridiem, parse_clock_meridiem, parse_meridiem, parse_numeric_date, stamp,
+};
 use super::outcome::ParsedLine;
 use super::size::parse_grouped;
 use crate::engine::protocol::{Entry, EntryKind, Name};

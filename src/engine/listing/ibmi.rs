@@ -24,9 +24,11 @@ pub fn parse(b: &[u8]) -> ParsedLine {
     if n < 6 || !t[4].starts_with(b"*") {
         return ParsedLine::Unreadable;
     }
-    let (Some(size), Some((y, m, d)), Some(clock)) =
-        (parse_grouped(t[1]), parse_numeric_date(t[2]), parse_clock(t[3]))
-    else {
+    let (Some(size), Some((y, m, d)), Some(clock)) = (
+        parse_grouped(t[1]),
+        parse_numeric_date(t[2]),
+        parse_clock(t[3]),
+    ) else {
         return ParsedLine::Unreadable;
     };
     let Some(name) = name_after(b, 5) else {

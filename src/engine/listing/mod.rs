@@ -36,16 +36,10 @@ mod wftpd;
 #[cfg(test)]
 mod tests;
 
-pub use detect::{FAMILIES, Family, from_syst};
+pub use detect::{FAMILIES, Family, from_syst, parse_line};
 pub use mlsd::parse_time as parse_mlsd_time;
 pub use outcome::ParsedLine;
 pub use parser::{
     ListFormat, Listing, ListingParser, MAX_KEPT_UNREADABLE, parse_listing, parse_listing_from,
 };
 pub use truncated::cut_short;
-
-/// One line read as `family` reads it (for tests and tools: listings go
-/// through [`ListingParser`]).
-pub fn parse_line(family: Family, line: &[u8], today: chrono::NaiveDate) -> ParsedLine {
-    detect::parse_as(family, line, today, &mut vms::State::default())
-}

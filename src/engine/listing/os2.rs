@@ -31,10 +31,7 @@ pub fn parse(b: &[u8]) -> ParsedLine {
     let Some(clock) = toks.get(i + 1).and_then(parse_clock) else {
         return ParsedLine::Unreadable;
     };
-    let Some(name) = toks
-        .get(i + 2)
-        .map(|_| &b[toks.range(i + 2).0..])
-    else {
+    let Some(name) = toks.get(i + 2).map(|_| &b[toks.range(i + 2).0..]) else {
         return ParsedLine::Unreadable;
     };
     if is_digits(name) && name.len() > 20 {

@@ -4,7 +4,11 @@
 
 use chrono::NaiveDate;
 
-use super::*;
+use super::detect::{FAMILIES, Family, parse_line};
+use super::outcome::ParsedLine;
+use super::parser::{
+    ListFormat, Listing, ListingParser, MAX_KEPT_UNREADABLE, parse_listing, parse_listing_from,
+};
 use crate::engine::protocol::{EntryKind, ModTime, Precision, Zone};
 
 /// The day most LIST tests run "on".
@@ -63,7 +67,11 @@ fn matches(got: &ParsedLine, want: &Want) -> bool {
                 && e.size == *size
                 && e.modified.map(|t| shown(&t)).as_deref() == *time
                 && e.permissions.map(|p| p.text()).as_deref() == *perms
-                && e.link_target.as_ref().map(|t| t.display().into_owned()).as_deref() == *target
+                && e.link_target
+                    .as_ref()
+                    .map(|t| t.display().into_owned())
+                    .as_deref()
+                    == *target
         }
         (ParsedLine::Skip, Skip) | (ParsedLine::Unreadable, Bad) => true,
         _ => false,
@@ -500,7 +508,6 @@ modify=20261127211207;perm=adfr;size=0;type=file;unique=FE00U9A0DE1;UNIX.group=0
 modify=20270201100000;perm=adfr;size=0;type=file;unique=FE00U9A0E11;UNIX.group=0;UNIX.groupname=wharftest;UNIX.mode=0644;UNIX.owner=0;UNIX.ownername=wharftest; future.txt\r
 ";
 
-
 /// Parses a capture whole and compares its entries, in order, with `want`.
 fn check_capture(what: &str, data: &str, format: ListFormat, want: &[Want]) {
     let captured = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
@@ -508,7 +515,12 @@ fn check_capture(what: &str, data: &str, format: ListFormat, want: &[Want]) {
     assert_eq!(listing.unreadable, Vec::<String>::new(), "{what}");
     let got: Vec<ParsedLine> = listing.entries.into_iter().map(ParsedLine::Entry).collect();
     for (i, (g, w)) in got.iter().zip(want).enumerate() {
-        assert!(matches(g, w), "{what}: entry {i}: got {}, want {}", describe(g), want_text(w));
+        assert!(
+            matches(g, w),
+            "{what}: entry {i}: got {}, want {}",
+            describe(g),
+            want_text(w)
+        );
     }
     assert_eq!(got.len(), want.len(), "{what}: entry count");
 }
@@ -612,7 +624,6 @@ fn real_server_mlsd_captures() {
     ]);
 }
 
-
 #[test]
 #[rustfmt::skip]
 fn eplf_lines() {
@@ -660,7 +671,10 @@ fn vms_entries_split_over_two_lines() {
     let listing = parse_listing_from(data, ListFormat::List, Some("VMS OpenVMS V8.4"), today());
     assert_eq!(listing.family, Some(Family::Vms));
     let names: Vec<String> = listing.entries.iter().map(|e| e.name.to_string()).collect();
-    assert_eq!(names, ["A_VERY_LONG_FILE_NAME_INDEED.TXT", "SHORT.TXT", "NEXT.TXT"]);
+    assert_eq!(
+        names,
+        ["A_VERY_LONG_FILE_NAME_INDEED.TXT", "SHORT.TXT", "NEXT.TXT"]
+    );
     assert_eq!(listing.entries[0].size, 2048);
     assert_eq!(listing.unreadable, ["ORPHAN.TXT;1"]);
 }
@@ -792,29 +806,111 @@ fn vshell_lines() {
 #[test]
 fn the_family_is_picked_from_the_lines() {
     let cases: &[(Option<&str>, &str, Family, usize)] = &[
-        (None, "-rw-r--r--   1 u g 12 Nov 27 14:03 a\r\ndrwxr-xr-x   2 u g 4096 Nov 27 14:03 b\r\n", Family::Unix, 2),
-        (None, "11-27-24  02:03PM       <DIR>          folder\r\n11-27-24  02:03PM                 1234 file.txt\r\n", Family::Dos, 2),
-        (None, "type=file;size=3;modify=20241127140300; a\r\ntype=dir; b\r\n", Family::Mlsd, 2),
-        (None, "+i8388621.29609,m824255902,/,\tdev\r\n", Family::Eplf, 1),
-        (None, "FILE.TXT;1  2/3  27-NOV-2024 14:03:05  [G,O]  (RWED,RWED,RE,)\r\n", Family::Vms, 1),
-        (Some("MVS is the operating system of this server. FTP Server is running on z/OS."),
-         "Volume Unit    Referred Ext Used Recfm Lrecl BlkSz Dsorg Dsname\r\nWYNF01 3390   2024/11/27  1   15  FB      80  6160  PO  ACCOUNTS.DATA\r\nMigrated    OLD.DS\r\n", Family::MvsDatasets, 2),
-        (Some("MVS is the operating system of this server."),
-         " Name     VV.MM   Created       Changed      Size  Init   Mod   Id\r\nMEMBER1   01.01 2024/11/01 2024/11/27 14:03    12    10     2 USER1\r\nMEMBER2\r\n", Family::MvsMembers, 2),
-        (Some("OS/400 is the remote operating system."), "QSYS           77824 02/23/00 15:09:55 *DIR       QSYS/\r\n", Family::IbmI, 1),
-        (None, "     0           DIR   11-27-24   14:03  subdir\r\n 12345      A          11-27-24   14:03  file.txt\r\n", Family::Os2, 2),
-        (None, "d [R----F--] supervisor            512       Jan 16 18:53    login\r\n", Family::NetWare, 1),
-        (None, "  size          date       time       name\r\n     2048    NOV-27-2024  14:03:05   subdir        <DIR>\r\n", Family::VxWorks, 1),
-        (None, "readme.txt            12345  11/27/24  Wed.  14:03\r\n", Family::Wftpd, 1),
-        (None, "0.0       24/11/27  1403  d-ewrewr     2    1024  CMDS\r\n", Family::Os9, 1),
-        (None, "ALARMS          0          140496  13-Mar-15 14:02:10  255,255 \"oooo\"\r\n", Family::Tandem, 1),
-        (None, "  206876  Apr 04, 2000 21:06 vshell1\r\n", Family::VShell, 1),
+        (
+            None,
+            "-rw-r--r--   1 u g 12 Nov 27 14:03 a\r\ndrwxr-xr-x   2 u g 4096 Nov 27 14:03 b\r\n",
+            Family::Unix,
+            2,
+        ),
+        (
+            None,
+            "11-27-24  02:03PM       <DIR>          folder\r\n11-27-24  02:03PM                 1234 file.txt\r\n",
+            Family::Dos,
+            2,
+        ),
+        (
+            None,
+            "type=file;size=3;modify=20241127140300; a\r\ntype=dir; b\r\n",
+            Family::Mlsd,
+            2,
+        ),
+        (
+            None,
+            "+i8388621.29609,m824255902,/,\tdev\r\n",
+            Family::Eplf,
+            1,
+        ),
+        (
+            None,
+            "FILE.TXT;1  2/3  27-NOV-2024 14:03:05  [G,O]  (RWED,RWED,RE,)\r\n",
+            Family::Vms,
+            1,
+        ),
+        (
+            Some("MVS is the operating system of this server. FTP Server is running on z/OS."),
+            "Volume Unit    Referred Ext Used Recfm Lrecl BlkSz Dsorg Dsname\r\nWYNF01 3390   2024/11/27  1   15  FB      80  6160  PO  ACCOUNTS.DATA\r\nMigrated    OLD.DS\r\n",
+            Family::MvsDatasets,
+            2,
+        ),
+        (
+            Some("MVS is the operating system of this server."),
+            " Name     VV.MM   Created       Changed      Size  Init   Mod   Id\r\nMEMBER1   01.01 2024/11/01 2024/11/27 14:03    12    10     2 USER1\r\nMEMBER2\r\n",
+            Family::MvsMembers,
+            2,
+        ),
+        (
+            Some("OS/400 is the remote operating system."),
+            "QSYS           77824 02/23/00 15:09:55 *DIR       QSYS/\r\n",
+            Family::IbmI,
+            1,
+        ),
+        (
+            None,
+            "     0           DIR   11-27-24   14:03  subdir\r\n 12345      A          11-27-24   14:03  file.txt\r\n",
+            Family::Os2,
+            2,
+        ),
+        (
+            None,
+            "d [R----F--] supervisor            512       Jan 16 18:53    login\r\n",
+            Family::NetWare,
+            1,
+        ),
+        (
+            None,
+            "  size          date       time       name\r\n     2048    NOV-27-2024  14:03:05   subdir        <DIR>\r\n",
+            Family::VxWorks,
+            1,
+        ),
+        (
+            None,
+            "readme.txt            12345  11/27/24  Wed.  14:03\r\n",
+            Family::Wftpd,
+            1,
+        ),
+        (
+            None,
+            "0.0       24/11/27  1403  d-ewrewr     2    1024  CMDS\r\n",
+            Family::Os9,
+            1,
+        ),
+        (
+            None,
+            "ALARMS          0          140496  13-Mar-15 14:02:10  255,255 \"oooo\"\r\n",
+            Family::Tandem,
+            1,
+        ),
+        (
+            None,
+            "  206876  Apr 04, 2000 21:06 vshell1\r\n",
+            Family::VShell,
+            1,
+        ),
     ];
     for (syst, data, family, n) in cases {
         let listing = parse_listing_from(data.as_bytes(), ListFormat::List, *syst, today());
         assert_eq!(listing.family, Some(*family), "{data:?}");
-        assert_eq!(listing.entries.len(), *n, "{data:?}: {:?}", listing.unreadable);
-        assert_eq!(listing.unreadable_count, 0, "{data:?}: {:?}", listing.unreadable);
+        assert_eq!(
+            listing.entries.len(),
+            *n,
+            "{data:?}: {:?}",
+            listing.unreadable
+        );
+        assert_eq!(
+            listing.unreadable_count, 0,
+            "{data:?}: {:?}",
+            listing.unreadable
+        );
     }
     // A list of bare words from an unknown server is not taken for names.
     let words = parse_listing(b"hello\r\nworld\r\n", ListFormat::List, today());
@@ -829,20 +925,49 @@ fn names_keep_their_bytes() {
         today(),
     );
     assert_eq!(listing.entries[0].name.as_bytes(), b"caf\xe9");
-    let mlsd = parse_listing(b"type=file;size=1; \x93\xfa\x96\x7b\r\n", ListFormat::Mlsd, today());
+    let mlsd = parse_listing(
+        b"type=file;size=1; \x93\xfa\x96\x7b\r\n",
+        ListFormat::Mlsd,
+        today(),
+    );
     assert_eq!(mlsd.entries[0].name.as_bytes(), b"\x93\xfa\x96\x7b");
-    let link = parse_listing(b"lrwxrwxrwx 1 u g 3 Nov 27 14:03 l\xe9 -> t\xe9\r\n", ListFormat::List, today());
-    assert_eq!(link.entries[0].link_target.as_ref().map(|t| t.as_bytes()), Some(&b"t\xe9"[..]));
+    let link = parse_listing(
+        b"lrwxrwxrwx 1 u g 3 Nov 27 14:03 l\xe9 -> t\xe9\r\n",
+        ListFormat::List,
+        today(),
+    );
+    assert_eq!(
+        link.entries[0].link_target.as_ref().map(|t| t.as_bytes()),
+        Some(&b"t\xe9"[..])
+    );
 }
 
 #[test]
 fn times_know_their_zone() {
-    let list = parse_listing(b"-rw-r--r-- 1 u g 3 Nov 27 14:03 a\r\n", ListFormat::List, today());
-    assert_eq!(list.entries[0].modified.map(|t| t.zone()), Some(Zone::ServerLocal));
-    let iso = parse_listing(b"-rw-r--r-- 1 u g 3 2024-11-27 14:03:05.5 +0100 a\r\n", ListFormat::List, today());
+    let list = parse_listing(
+        b"-rw-r--r-- 1 u g 3 Nov 27 14:03 a\r\n",
+        ListFormat::List,
+        today(),
+    );
+    assert_eq!(
+        list.entries[0].modified.map(|t| t.zone()),
+        Some(Zone::ServerLocal)
+    );
+    let iso = parse_listing(
+        b"-rw-r--r-- 1 u g 3 2024-11-27 14:03:05.5 +0100 a\r\n",
+        ListFormat::List,
+        today(),
+    );
     assert_eq!(iso.entries[0].modified.map(|t| t.zone()), Some(Zone::Utc));
-    let mlsd = parse_listing(b"type=file;modify=20241127140305; a\r\n", ListFormat::Mlsd, today());
-    assert_eq!(mlsd.entries[0].modified.map(|t| (t.zone(), t.precision())), Some((Zone::Utc, Precision::Second)));
+    let mlsd = parse_listing(
+        b"type=file;modify=20241127140305; a\r\n",
+        ListFormat::Mlsd,
+        today(),
+    );
+    assert_eq!(
+        mlsd.entries[0].modified.map(|t| (t.zone(), t.precision())),
+        Some((Zone::Utc, Precision::Second))
+    );
 }
 
 #[test]
@@ -880,16 +1005,30 @@ fn listing_splits_lines_and_keeps_unreadable() {
         -rw-r--r--    1 1000     1000            2 Nov 27 14:03 last-without-newline";
     let listing = parse_listing(data, ListFormat::List, today());
     let names: Vec<&[u8]> = listing.entries.iter().map(|e| e.name.as_bytes()).collect();
-    assert_eq!(names, [&b"a.txt"[..], b"bad\xff\xfeutf8", b"last-without-newline"]);
+    assert_eq!(
+        names,
+        [&b"a.txt"[..], b"bad\xff\xfeutf8", b"last-without-newline"]
+    );
     assert_eq!(listing.unreadable, ["garbage here"]);
     assert_eq!(listing.unreadable_count, 1);
 
     // LF-only and a lone `\r` inside a line (kept: it belongs to the name)
-    let listing = parse_listing(b"type=file;size=1; a\rb\ntype=dir; c\n", ListFormat::Mlsd, today());
+    let listing = parse_listing(
+        b"type=file;size=1; a\rb\ntype=dir; c\n",
+        ListFormat::Mlsd,
+        today(),
+    );
     let names: Vec<String> = listing.entries.iter().map(|e| e.name.to_string()).collect();
     assert_eq!(names, ["a\rb", "c"]);
-    assert_eq!(parse_listing(b"", ListFormat::List, today()), Listing::default());
-    assert!(parse_listing(b"\r\n\n\r\n", ListFormat::Mlsd, today()).entries.is_empty());
+    assert_eq!(
+        parse_listing(b"", ListFormat::List, today()),
+        Listing::default()
+    );
+    assert!(
+        parse_listing(b"\r\n\n\r\n", ListFormat::Mlsd, today())
+            .entries
+            .is_empty()
+    );
 }
 
 #[test]
@@ -996,15 +1135,73 @@ const SAMPLES: &[&str] = &[
 fn random_bytes_never_panic() {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     const PIECES: &[&[u8]] = &[
-        b" ", b"  ", b"\t", b"\r", b"\n", b";", b"; ", b"=", b"-", b":", b",", b".", b"+", b"/",
-        b"[", b"]", b"*DIR", b"<DIR>", b"drwxr-xr-x", b"-rw-r--r--", b"lrwxrwxrwx", b"1", b"12",
-        b"99999999999999999999999", b"Nov", b"27", b"14:03", b"24:00", b"2024", b"2024-11-27",
-        b"11-27-24", b"27-NOV-2024", b"02:03PM", b"11\xe6\x9c\x88", b"27\xe6\x97\xa5", b"1.5K",
-        b"type=", b"file", b"dir", b"size=", b"modify=", b"20241127140300", b";1", b"/3", b"+i1,",
-        b"m1,", b"\t", b"Migrated", b"PO", b"Wed.", b"0.0", b"\"oooo\"", b"\xff", b"\xe6\x97",
-        b"\xc3", b"\0", b"janv.", b"\xd0\xbe\xd0\xba\xd1\x82",
+        b" ",
+        b"  ",
+        b"\t",
+        b"\r",
+        b"\n",
+        b";",
+        b"; ",
+        b"=",
+        b"-",
+        b":",
+        b",",
+        b".",
+        b"+",
+        b"/",
+        b"[",
+        b"]",
+        b"*DIR",
+        b"<DIR>",
+        b"drwxr-xr-x",
+        b"-rw-r--r--",
+        b"lrwxrwxrwx",
+        b"1",
+        b"12",
+        b"99999999999999999999999",
+        b"Nov",
+        b"27",
+        b"14:03",
+        b"24:00",
+        b"2024",
+        b"2024-11-27",
+        b"11-27-24",
+        b"27-NOV-2024",
+        b"02:03PM",
+        b"11\xe6\x9c\x88",
+        b"27\xe6\x97\xa5",
+        b"1.5K",
+        b"type=",
+        b"file",
+        b"dir",
+        b"size=",
+        b"modify=",
+        b"20241127140300",
+        b";1",
+        b"/3",
+        b"+i1,",
+        b"m1,",
+        b"\t",
+        b"Migrated",
+        b"PO",
+        b"Wed.",
+        b"0.0",
+        b"\"oooo\"",
+        b"\xff",
+        b"\xe6\x97",
+        b"\xc3",
+        b"\0",
+        b"janv.",
+        b"\xd0\xbe\xd0\xba\xd1\x82",
     ];
-    let systs = [None, Some("VMS"), Some("MVS"), Some("OS/400"), Some("NETWARE"), Some("Windows_NT")];
+    let systs = [
+        None,
+        Some("VMS"),
+        Some("MVS"),
+        Some("OS/400"),
+        Some("NETWARE"),
+        Some("Windows_NT"),
+    ];
     let mut entries = 0;
     for round in 0..6_000 {
         let mut data = Vec::new();
@@ -1084,6 +1281,9 @@ fn a_ten_megabyte_line_takes_linear_time() {
         };
         let small = time(1 << 20).max(std::time::Duration::from_millis(2));
         let big = time(10 << 20);
-        assert!(big < small * 40, "{prefix:?}: 1 MB {small:?}, 10 MB {big:?}");
+        assert!(
+            big < small * 40,
+            "{prefix:?}: 1 MB {small:?}, 10 MB {big:?}"
+        );
     }
 }

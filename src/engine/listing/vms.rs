@@ -86,7 +86,11 @@ fn parse_whole(b: &[u8]) -> ParsedLine {
         return ParsedLine::Unreadable;
     };
     let clock = toks.get(3).and_then(parse_clock);
-    if clock.is_none() && toks.get(3).is_some_and(|t| t.first().is_some_and(u8::is_ascii_digit)) {
+    if clock.is_none()
+        && toks
+            .get(3)
+            .is_some_and(|t| t.first().is_some_and(u8::is_ascii_digit))
+    {
         return ParsedLine::Unreadable;
     }
     // What follows, if anything, is `[group,owner]` and `(RWED,…)`.
@@ -94,7 +98,11 @@ fn parse_whole(b: &[u8]) -> ParsedLine {
     for i in from..8 {
         match toks.get(i) {
             None => break,
-            Some(t) if t.starts_with(b"[") || t.starts_with(b"(") || t.ends_with(b"]") || t.ends_with(b")") => {}
+            Some(t)
+                if t.starts_with(b"[")
+                    || t.starts_with(b"(")
+                    || t.ends_with(b"]")
+                    || t.ends_with(b")") => {}
             Some(_) => return ParsedLine::Unreadable,
         }
     }

@@ -14,7 +14,9 @@ pub fn parse(b: &[u8]) -> ParsedLine {
     };
     let (Some(m), Some(d), Some(y), Some(clock)) = (
         toks.get(1).and_then(month_name),
-        toks.get(2).filter(|t| t.ends_with(b",")).and_then(parse_day),
+        toks.get(2)
+            .filter(|t| t.ends_with(b","))
+            .and_then(parse_day),
         toks.get(3).and_then(parse_year),
         toks.get(4).and_then(parse_clock),
     ) else {

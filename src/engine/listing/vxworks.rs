@@ -18,7 +18,8 @@ pub fn parse(b: &[u8]) -> ParsedLine {
         return ParsedLine::Unreadable;
     };
     let mut parts = t[1].split(|&c| c == b'-');
-    let (Some(mo), Some(d), Some(y), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    let (Some(mo), Some(d), Some(y), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
     else {
         return ParsedLine::Unreadable;
     };

@@ -147,9 +147,15 @@ mod tests {
     #[test]
     fn auto_is_utf8_only_when_every_name_is() {
         let utf8: [&[u8]; 2] = [b"a", "ü".as_bytes()];
-        assert_eq!(NameEncoding::Auto.resolve(utf8.into_iter()), NameEncoding::Utf8);
+        assert_eq!(
+            NameEncoding::Auto.resolve(utf8.into_iter()),
+            NameEncoding::Utf8
+        );
         let mixed: [&[u8]; 2] = [b"a", b"caf\xe9"];
-        assert_eq!(NameEncoding::Auto.resolve(mixed.into_iter()), NameEncoding::Latin1);
+        assert_eq!(
+            NameEncoding::Auto.resolve(mixed.into_iter()),
+            NameEncoding::Latin1
+        );
         let cp1251 = NameEncoding::from_label("windows-1251").unwrap();
         assert_eq!(cp1251.resolve(mixed.into_iter()), cp1251);
     }
@@ -168,12 +174,18 @@ mod tests {
         let cp1251 = NameEncoding::from_label("windows-1251").unwrap();
         assert_eq!(cp1251.decode(b"\xf4\xe0\xe9\xeb"), "файл");
         assert_eq!(cp1251.label(), "windows-1251");
-        assert_eq!(NameEncoding::from_label("iso-8859-1"), Some(NameEncoding::Latin1));
+        assert_eq!(
+            NameEncoding::from_label("iso-8859-1"),
+            Some(NameEncoding::Latin1)
+        );
         assert_eq!(NameEncoding::from_label("klingon"), None);
         assert_eq!(NameEncoding::from_label("AUTO"), Some(NameEncoding::Auto));
         let raw = Name::from_bytes(&b"caf\xe9"[..]);
         assert_eq!(latin1.to_local(&raw), Name::from("café"));
         assert_eq!(latin1.to_server(&Name::from("café")), raw);
-        assert_eq!(NameEncoding::Utf8.to_server(&Name::from("café")), Name::from("café"));
+        assert_eq!(
+            NameEncoding::Utf8.to_server(&Name::from("café")),
+            Name::from("café")
+        );
     }
 }

@@ -182,7 +182,11 @@ mod tests {
 
     #[test]
     fn an_entry_stays_small() {
-        assert!(std::mem::size_of::<Entry>() <= 64, "{}", std::mem::size_of::<Entry>());
+        assert!(
+            std::mem::size_of::<Entry>() <= 64,
+            "{}",
+            std::mem::size_of::<Entry>()
+        );
     }
 
     #[test]
@@ -191,15 +195,34 @@ mod tests {
             let b = s.as_bytes();
             Perms::parse(b[0], &b[1..]).map(|p| p.text())
         };
-        for s in ["drwxr-xr-x", "-rwsr-xr-x", "-rwSr-Sr--", "drwxrwxrwt", "drwxrwxrwT", "crw--w----"] {
+        for s in [
+            "drwxr-xr-x",
+            "-rwsr-xr-x",
+            "-rwSr-Sr--",
+            "drwxrwxrwt",
+            "drwxrwxrwT",
+            "crw--w----",
+        ] {
             assert_eq!(p(s).as_deref(), Some(s));
         }
         assert_eq!(p("-rw-r-lr--").as_deref(), Some("-rw-r-Sr--"));
         assert_eq!(p("-rw-q--r--"), None);
-        assert_eq!(Perms::from_mode(0o100644, EntryKind::Other).text(), "-rw-r--r--");
-        assert_eq!(Perms::from_mode(0o060660, EntryKind::Other).text(), "brw-rw----");
+        assert_eq!(
+            Perms::from_mode(0o100644, EntryKind::Other).text(),
+            "-rw-r--r--"
+        );
+        assert_eq!(
+            Perms::from_mode(0o060660, EntryKind::Other).text(),
+            "brw-rw----"
+        );
         assert_eq!(Perms::from_mode(0o755, EntryKind::Dir).text(), "drwxr-xr-x");
-        assert_eq!(Perms::from_mode(0o644, EntryKind::Other).text(), "?rw-r--r--");
-        assert_eq!(Perms::from_mode(0o7777, EntryKind::Symlink).text(), "lrwsrwsrwt");
+        assert_eq!(
+            Perms::from_mode(0o644, EntryKind::Other).text(),
+            "?rw-r--r--"
+        );
+        assert_eq!(
+            Perms::from_mode(0o7777, EntryKind::Symlink).text(),
+            "lrwsrwsrwt"
+        );
     }
 }

@@ -28,7 +28,9 @@ impl ListingNotes {
             )),
         }
         if let Some(why) = &self.truncated {
-            out.push(format!("The listing is incomplete: the server said \"{why}\""));
+            out.push(format!(
+                "The listing is incomplete: the server said \"{why}\""
+            ));
         }
         out
     }

@@ -238,7 +238,10 @@ mod tests {
         assert_eq!(utc.zone(), Zone::Utc);
         assert_eq!(utc.to_utc(3600), utc);
         let sys = ModTime::from_system(UNIX_EPOCH + Duration::new(90, 5));
-        assert_eq!(sys.naive(), at("1970-01-01 00:01:30") + chrono::Duration::nanoseconds(5));
+        assert_eq!(
+            sys.naive(),
+            at("1970-01-01 00:01:30") + chrono::Duration::nanoseconds(5)
+        );
         assert_eq!(sys.to_system(), UNIX_EPOCH + Duration::new(90, 5));
         let before = ModTime::from_system(UNIX_EPOCH - Duration::new(1, 500));
         assert_eq!(before.to_system(), UNIX_EPOCH - Duration::new(1, 500));

@@ -368,10 +368,9 @@ pub fn resolve_start_path_in(
     match path.map(|p| p.trim_end_matches('/')) {
         None | Some("") => home,
         Some(p) if p.starts_with('/') => RemotePath::from_bytes(encoding.encode(p)),
-        Some(p) => p
-            .split('/')
-            .filter(|c| !c.is_empty())
-            .fold(home, |dir, c| dir.join(&Name::from_bytes(encoding.encode(c)))),
+        Some(p) => p.split('/').filter(|c| !c.is_empty()).fold(home, |dir, c| {
+            dir.join(&Name::from_bytes(encoding.encode(c)))
+        }),
     }
 }
 

@@ -5,7 +5,8 @@
 use std::path::PathBuf;
 
 use crate::engine::protocol::{
-    BatchId, Direction, Failure, FileFacts, ModTime, Name, OnExisting, RemotePath, TransferId, TransferState,
+    BatchId, Direction, Failure, FileFacts, ModTime, Name, OnExisting, RemotePath, TransferId,
+    TransferState,
 };
 
 #[derive(Debug, Clone)]

@@ -13,8 +13,7 @@ use super::job::Job;
 use crate::engine::error::EngineError;
 use crate::engine::protocol::{
     ConnectProfile, Direction, EntryKind, FileFacts, Location, ModTime, Name, Precision,
-    RemotePath, TransferId,
-    TransferRequest,
+    RemotePath, TransferId, TransferRequest,
 };
 use crate::engine::safe_path::{check_name, join_inside};
 use crate::engine::session::{Connector, Session};

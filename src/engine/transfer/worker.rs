@@ -25,8 +25,8 @@ use super::job::{Job, free_name, part_name};
 use crate::engine::error::EngineError;
 use crate::engine::protocol::EventTx;
 use crate::engine::protocol::{
-    ConnectProfile, Direction, Failure, FailureKind, Location, ModTime, Name, OnExisting, Precision,
-    TransferId, Zone,
+    ConnectProfile, Direction, Failure, FailureKind, Location, ModTime, Name, OnExisting,
+    Precision, TransferId, Zone,
 };
 use crate::engine::session::{Connector, Fetch, Session, TransferError};
 use crate::engine::wire_log::WireSink;
