@@ -126,11 +126,11 @@ async fn a_listing_the_server_cut_short_says_so() {
     let notes = engine
         .wait_for(WAIT, |ev| match ev {
             Event::Listing {
-                req,
+                req: RequestId(9),
                 notes,
                 entries,
                 ..
-            } if req == RequestId(9) => {
+            } => {
                 assert_eq!(entries.len(), 1);
                 Some(notes)
             }
@@ -242,7 +242,10 @@ async fn a_big_listing_is_counted_and_can_be_stopped() {
     });
     let so_far = engine
         .wait_for(WAIT, |ev| match ev {
-            Event::ListingProgress { req, entries } if req == RequestId(1) => Some(entries),
+            Event::ListingProgress {
+                req: RequestId(1),
+                entries,
+            } => Some(entries),
             Event::Listing { .. } => panic!("the listing ended before it was counted"),
             _ => None,
         })
@@ -255,10 +258,16 @@ async fn a_big_listing_is_counted_and_can_be_stopped() {
     });
     let entries = engine
         .wait_for(Duration::from_secs(120), |ev| match ev {
-            Event::Listing { req, .. } if req == RequestId(1) => {
+            Event::Listing {
+                req: RequestId(1), ..
+            } => {
                 panic!("a stopped listing arrived")
             }
-            Event::Listing { req, entries, .. } if req == RequestId(2) => Some(entries.len()),
+            Event::Listing {
+                req: RequestId(2),
+                entries,
+                ..
+            } => Some(entries.len()),
             Event::Failed { error, .. } => panic!("{error:?}"),
             _ => None,
         })

@@ -16,6 +16,9 @@ use wharf::engine::protocol::{ConnectProfile, DataMode, Timeouts};
 use wharf::engine::session::{Connector, Session};
 use wharf::engine::wire_log::WireSink;
 
+/// Makes line `i` of a generated listing.
+pub type LineMaker = std::sync::Arc<dyn Fn(usize) -> Vec<u8> + Send + Sync>;
+
 /// How the server answers. Each field is a deviation from a well-behaved server.
 #[derive(Clone, Default)]
 pub struct Script {
@@ -56,10 +59,7 @@ pub struct Script {
     /// A listing made line by line as it is sent (`count` lines, line `i`
     /// from the function), instead of `listing`: a big one costs the
     /// server no memory.
-    pub generated: Option<(
-        usize,
-        std::sync::Arc<dyn Fn(usize) -> Vec<u8> + Send + Sync>,
-    )>,
+    pub generated: Option<(usize, LineMaker)>,
 }
 
 pub struct FakeServer {

@@ -53,7 +53,7 @@ impl Session {
         };
         let (mut entries, mut notes) = listing;
         if !self.info.uses_mlsd {
-            self.to_utc(path, &mut entries).await?;
+            self.move_to_utc(path, &mut entries).await?;
         }
         notes.encoding = self
             .profile
@@ -212,7 +212,11 @@ impl Session {
 
     /// Moves the listed (server-local) times to UTC: by the bookmark's
     /// offset, or by the one found with MDTM on this connection.
-    async fn to_utc(&mut self, dir: &RemotePath, entries: &mut [Entry]) -> Result<(), EngineError> {
+    async fn move_to_utc(
+        &mut self,
+        dir: &RemotePath,
+        entries: &mut [Entry],
+    ) -> Result<(), EngineError> {
         let offset = match self.profile.listing.utc_offset_minutes {
             Some(m) => Some(i64::from(m) * 60),
             None => self.server_offset(dir, entries).await?,
