@@ -1,4 +1,6 @@
-//! Throughput of the listing parser: 100,000 LIST lines and 100,000 MLSD lines.
+//! Throughput of the listing parser: 100,000 lines each of Unix LIST and
+//! MLSD, and of the other families (DOS, VMS, MVS, IBM i, EPLF, OS/2,
+//! NetWare) for the slowest one.
 //!
 //! Run with `cargo bench --bench listing`; criterion reports elements/s, i.e.
 //! lines per second.
@@ -8,7 +10,7 @@ use std::hint::black_box;
 
 use chrono::NaiveDate;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use wharf::engine::listing::{ListFormat, parse_listing};
+use wharf::engine::listing::{ListFormat, parse_listing, parse_listing_from};
 
 const LINES: usize = 100_000;
 
@@ -158,6 +160,78 @@ fn mlsd_data() -> Vec<u8> {
     out.into_bytes()
 }
 
+/// `LINES` lines of one family: `line(i)` for each.
+fn family_data(line: impl Fn(usize) -> String) -> Vec<u8> {
+    let mut out = String::with_capacity(LINES * 80);
+    for i in 0..LINES {
+        out.push_str(&line(i));
+        out.push_str("\r\n");
+    }
+    out.into_bytes()
+}
+
+/// The other families, each with the SYST reply its servers send.
+#[allow(clippy::type_complexity)]
+fn families() -> Vec<(&'static str, Option<&'static str>, Vec<u8>)> {
+    vec![
+        (
+            "dos_100k",
+            Some("Windows_NT"),
+            family_data(|i| {
+                format!(
+                    "11-27-2024  02:03PM              1,{:03} report_{i}.txt",
+                    i % 1000
+                )
+            }),
+        ),
+        (
+            "vms_100k",
+            Some("VMS OpenVMS V8.4"),
+            family_data(|i| {
+                format!(
+                    "FILE_{i}.TXT;1          2/3      27-NOV-2024 14:03:05  [GROUP,OWNER]  (RWED,RWED,RE,)"
+                )
+            }),
+        ),
+        (
+            "mvs_100k",
+            Some("MVS is the operating system of this server."),
+            family_data(|i| {
+                format!("WYNF01 3390   2024/11/27  1   15  FB      80  6160  PS  USER.DATA{i}")
+            }),
+        ),
+        (
+            "ibmi_100k",
+            Some("OS/400 is the remote operating system."),
+            family_data(|i| {
+                format!("MYUSER         12345 11/27/24 14:03:05 *STMF      file_{i}.txt")
+            }),
+        ),
+        (
+            "eplf_100k",
+            None,
+            family_data(|i| format!("+i8388621.{i},m824255902,r,s10376,\tfile_{i}")),
+        ),
+        (
+            "os2_100k",
+            None,
+            family_data(|i| format!(" 12345      A          11-27-24   14:03  file_{i}.txt")),
+        ),
+        (
+            "netware_100k",
+            Some("NETWARE Type: L8"),
+            family_data(|i| {
+                format!("- [R----F--] rhesus             214059       Oct 20 15:27    file_{i}.exe")
+            }),
+        ),
+        (
+            "unix_localized_100k",
+            None,
+            family_data(|i| format!("-rw-r--r--   1 user group 12 févr. 10  2023 fichier_{i}.txt")),
+        ),
+    ]
+}
+
 fn bench_listing(c: &mut Criterion) {
     let today = NaiveDate::from_ymd_opt(2025, 3, 15).unwrap();
     let list = list_data();
@@ -182,6 +256,18 @@ fn bench_listing(c: &mut Criterion) {
     group.bench_function("mlsd_100k", |b| {
         b.iter(|| parse_listing(black_box(&mlsd), ListFormat::Mlsd, today))
     });
+    for (name, syst, data) in families() {
+        let parsed = parse_listing_from(&data, ListFormat::List, syst, today);
+        assert_eq!(
+            parsed.entries.len(),
+            LINES,
+            "{name}: {:?}",
+            parsed.unreadable.first()
+        );
+        group.bench_function(name, |b| {
+            b.iter(|| parse_listing_from(black_box(&data), ListFormat::List, syst, today))
+        });
+    }
     group.finish();
 }
 

@@ -11,7 +11,9 @@ use ratatui::backend::TestBackend;
 use wharf::app::keymap::Keymap;
 use wharf::app::pane::SortKey;
 use wharf::app::state::AppState;
-use wharf::engine::protocol::{Entry, EntryKind, Location, RemotePath, Side};
+use wharf::engine::protocol::{
+    Entry, EntryKind, Location, ModTime, Perms, Precision, RemotePath, Side,
+};
 
 fn entries(n: usize) -> Vec<Entry> {
     let base = NaiveDate::from_ymd_opt(2026, 1, 1)
@@ -26,8 +28,11 @@ fn entries(n: usize) -> Vec<Entry> {
                 EntryKind::File
             },
             size: (i as u64 * 104_729) % 10_000_000,
-            modified: Some(base + chrono::Duration::minutes(i as i64)),
-            permissions: Some("-rw-r--r--".into()),
+            modified: Some(ModTime::server_local(
+                base + chrono::Duration::minutes(i as i64),
+                Precision::Minute,
+            )),
+            permissions: Perms::from_text("-rw-r--r--"),
             link_target: None,
         })
         .collect()

@@ -117,6 +117,7 @@ fn parse_url_inner(
         timeouts,
         security,
         tls_versions: Default::default(),
+        listing: Default::default(),
     })
 }
 

@@ -94,6 +94,10 @@ pub enum Sub {
         /// Print the protocol exchange to stderr.
         #[arg(short, long)]
         verbose: bool,
+        /// Do not sort: print entries in the server's order as they
+        /// arrive (memory stays flat, as with `ls -U`).
+        #[arg(short = 'U')]
+        unsorted: bool,
     },
     /// Download a file, or a folder with everything in it, and exit.
     ///

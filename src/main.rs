@@ -101,10 +101,14 @@ async fn async_main(cli: Cli) -> ExitCode {
         Some(Sub::Bookmarks { op }) => {
             bookmarks_command(op, startup.config_dir.as_deref(), cli.net.active)
         }
-        Some(Sub::Ls { url, verbose }) => {
+        Some(Sub::Ls {
+            url,
+            verbose,
+            unsorted,
+        }) => {
             headless_notes();
             match parse(&url) {
-                Ok(p) => exit(wharf::headless::ls(p, verbose).await),
+                Ok(p) => exit(wharf::headless::ls(p, verbose, unsorted).await),
                 Err(code) => code,
             }
         }
@@ -184,6 +188,7 @@ async fn async_main(cli: Cli) -> ExitCode {
                     timeouts,
                     security: Default::default(),
                     tls_versions: Default::default(),
+                    listing: Default::default(),
                 };
                 let code = tui(Some(profile), engine_config, tui_args).await;
                 demo.server.stop().await;

@@ -4,7 +4,9 @@
 
 use std::borrow::Cow;
 
-use chrono::{Datelike, NaiveDateTime, Timelike};
+use chrono::{Datelike, Timelike};
+
+use crate::engine::protocol::{ModTime, Precision};
 
 /// Makes server text safe to draw: control characters (C0, C1, DEL, and so
 /// ESC) are shown escaped (`\x1b`, `\u{9b}`), never written raw.
@@ -51,8 +53,9 @@ pub fn human_size(bytes: u64) -> String {
     }
 }
 
-/// `ls`-style times in 12 columns: `Nov 27 14:03` this year, `Nov 27  2024` before.
-pub fn short_time(t: Option<NaiveDateTime>, this_year: i32) -> String {
+/// `ls`-style times in 12 columns: `Nov 27 14:03` this year, `Nov 27  2024`
+/// before, and whenever the time is known only to the day.
+pub fn short_time(t: Option<ModTime>, this_year: i32) -> String {
     let mut s = String::with_capacity(12);
     push_short_time(&mut s, t, this_year);
     s
@@ -61,22 +64,39 @@ pub fn short_time(t: Option<NaiveDateTime>, this_year: i32) -> String {
 /// Appends [`short_time`] to `out`. Hand-formatted: chrono's `format`
 /// parses its pattern on every call, which shows when printing 100,000
 /// lines. Nothing is appended for an unknown time.
-pub fn push_short_time(out: &mut String, t: Option<NaiveDateTime>, this_year: i32) {
+pub fn push_short_time(out: &mut String, t: Option<ModTime>, this_year: i32) {
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
-    let Some(t) = t else { return };
+    let Some(m) = t else { return };
+    let t = m.shown();
     out.push_str(MONTHS[t.month0() as usize % 12]);
     out.push(' ');
     push_padded(out, u64::from(t.day()), 2, ' ');
     out.push(' ');
-    if t.year() == this_year {
+    if t.year() == this_year && m.precision() > Precision::Day {
         push_padded(out, u64::from(t.hour()), 2, '0');
         out.push(':');
         push_padded(out, u64::from(t.minute()), 2, '0');
     } else {
         out.push(' ');
         push_padded(out, u64::try_from(t.year()).unwrap_or(0), 4, ' ');
+    }
+}
+
+/// A time in full, to the precision it is known: `2024-11-27`,
+/// `2024-11-27 14:03`, `2024-11-27 14:03:05`; a server-local one says so.
+pub fn full_time(t: &ModTime) -> String {
+    let shown = t.shown();
+    let text = match t.precision() {
+        Precision::Day => shown.format("%Y-%m-%d"),
+        Precision::Minute => shown.format("%Y-%m-%d %H:%M"),
+        Precision::Second => shown.format("%Y-%m-%d %H:%M:%S"),
+    }
+    .to_string();
+    match t.zone() {
+        crate::engine::protocol::Zone::Utc => text,
+        crate::engine::protocol::Zone::ServerLocal => format!("{text} (server time)"),
     }
 }
 
@@ -175,9 +195,15 @@ mod tests {
 
     #[test]
     fn times_read_like_ls() {
-        let t = chrono::NaiveDate::from_ymd_opt(2026, 3, 7).and_then(|d| d.and_hms_opt(9, 5, 0));
+        let naive =
+            chrono::NaiveDate::from_ymd_opt(2026, 3, 7).and_then(|d| d.and_hms_opt(9, 5, 0));
+        let t = naive.map(|t| ModTime::server_local(t, Precision::Minute));
         assert_eq!(short_time(t, 2026), "Mar  7 09:05");
         assert_eq!(short_time(t, 2027), "Mar  7  2026");
+        let day = naive.map(|t| ModTime::server_local(t, Precision::Day));
+        assert_eq!(short_time(day, 2026), "Mar  7  2026");
+        let t = t.expect("time");
+        assert_eq!(full_time(&t), "2026-03-07 09:05 (server time)");
         assert_eq!(short_time(None, 2026), "");
         let mut s = String::new();
         push_padded(&mut s, 42, 5, ' ');

@@ -220,6 +220,7 @@ async fn list_local(app: &mut App, entries: Vec<Entry>) -> (RequestId, Location)
         req,
         path: path.clone(),
         entries,
+        notes: Default::default(),
     }));
     (req, path)
 }

@@ -33,6 +33,8 @@ fn full(name: &str) -> Bookmark {
         tls_min: Some(TlsVersion::Tls12),
         tls_max: None,
         notes: "line one\nline \"two\"".into(),
+        encoding: Some("windows-1251".into()),
+        utc_offset: Some("+02:00".into()),
     }
 }
 

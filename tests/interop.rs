@@ -60,7 +60,10 @@ async fn browse(var: &str, mode: DataMode) {
     let hello = find(&entries, "hello.txt");
     assert_eq!((hello.kind, hello.size), (EntryKind::File, 12));
     assert_eq!(
-        hello.modified.map(|t| t.date().to_string()).as_deref(),
+        hello
+            .modified
+            .map(|t| t.naive().date().to_string())
+            .as_deref(),
         Some("2024-01-02")
     );
     assert_eq!(find(&entries, "with space.txt").kind, EntryKind::File);

@@ -14,19 +14,31 @@ use ratatui::backend::TestBackend;
 use wharf::app::state::AppState;
 use wharf::app::update::{Msg, update};
 use wharf::bookmarks::service::BookmarkEvent;
-use wharf::engine::protocol::{Entry, EntryKind, Event, Failure, FailureKind, Side, WireDir};
+use wharf::engine::protocol::{
+    Entry, EntryKind, Event, Failure, FailureKind, ModTime, Perms, Precision, Side, WireDir,
+};
 
 const W: u16 = 120;
 const H: u16 = 24;
 
-fn at(y: i32, m: u32, d: u32, hh: u32, mm: u32) -> Option<chrono::NaiveDateTime> {
-    NaiveDate::from_ymd_opt(y, m, d).and_then(|d| d.and_hms_opt(hh, mm, 0))
+/// A listed time (server-local, to the minute: shown as it is).
+fn at(y: i32, m: u32, d: u32, hh: u32, mm: u32) -> Option<ModTime> {
+    NaiveDate::from_ymd_opt(y, m, d)
+        .and_then(|d| d.and_hms_opt(hh, mm, 0))
+        .map(|t| ModTime::server_local(t, Precision::Minute))
+}
+
+/// A file's time to the second (UTC).
+fn utc(y: i32, m: u32, d: u32, hh: u32, mm: u32) -> Option<ModTime> {
+    NaiveDate::from_ymd_opt(y, m, d)
+        .and_then(|d| d.and_hms_opt(hh, mm, 0))
+        .map(|t| ModTime::utc(t, Precision::Second))
 }
 
 fn entry(name: &str, kind: EntryKind, size: u64, perm: &str) -> Entry {
     Entry {
         modified: at(2026, 11, 3, 14, 5),
-        permissions: Some(perm.into()),
+        permissions: Perms::from_text(perm),
         ..values::entry(name, kind, size)
     }
 }
@@ -289,11 +301,11 @@ fn overwrite_dialog() {
             name: "docs/manual.pdf".into(),
             source: FileFacts {
                 size: Some(8_400_000),
-                modified: at(2026, 11, 20, 9, 30),
+                modified: utc(2026, 11, 20, 9, 30),
             },
             target: FileFacts {
                 size: Some(3_100_000),
-                modified: at(2026, 10, 1, 18, 0),
+                modified: utc(2026, 10, 1, 18, 0),
             },
         }),
     );

@@ -25,7 +25,8 @@ use server::{TestServer, profile};
 use tree::{content, make_tree, sha, tree_hashes};
 use values::{item, local, remote, request};
 use wharf::engine::protocol::{
-    Command, ConnId, DataMode, Event, FailureKind, OnExisting, TransferItem, TransferState,
+    Command, ConnId, DataMode, Event, FailureKind, ModTime, OnExisting, Precision, TransferItem,
+    TransferState,
 };
 use wharf::engine::spawn_with;
 use wharf::engine::transfer::TransferConfig;
@@ -730,7 +731,8 @@ fn listed_files(n: usize, size: u64) -> Vec<TransferItem> {
         .map(|i| TransferItem {
             size: Some(size),
             modified: chrono::NaiveDate::from_ymd_opt(2024, 1, 2)
-                .and_then(|d| d.and_hms_opt(3, 4, 5)),
+                .and_then(|d| d.and_hms_opt(3, 4, 5))
+                .map(|t| ModTime::utc(t, Precision::Second)),
             ..item(remote(&format!("/f{i}.bin")), false)
         })
         .collect()

@@ -123,6 +123,7 @@ fn a_stale_listing_is_dropped() {
             req: old_req,
             path: old_path,
             entries: vec![file("stale", 1)],
+            notes: Default::default(),
         }),
     );
     assert_eq!(
@@ -457,6 +458,7 @@ fn copying_while_disconnected_says_so() {
             req: RequestId(1),
             path: local("/home/me"),
             entries: vec![file("x", 1)],
+            notes: Default::default(),
         }),
     );
     update(&mut s, key(KeyCode::Down));
@@ -601,6 +603,7 @@ fn drag_and_drop_onto_a_folder_copies_into_it_and_esc_cancels() {
             req,
             path,
             entries: vec![dir("inbox"), file("x", 1)],
+            notes: Default::default(),
         }),
     );
     let remote_list = s.layout.list(Side::Remote);
@@ -869,6 +872,7 @@ fn nothing_visible_changes_without_a_frame() {
         req: old,
         path,
         entries: vec![],
+        notes: Default::default(),
     });
     assert!(!update(&mut s, stale).redraw);
     assert!(update(&mut s, Msg::Resize(90, 30)).redraw);

@@ -54,6 +54,9 @@ pub struct BookmarkForm {
     pub focus: usize,
     /// The field at fault and why.
     pub error: Option<(usize, String)>,
+    /// Settings the form does not show (the file's `encoding` and
+    /// `utc_offset`), carried through an edit unchanged.
+    pub carried: (Option<String>, Option<String>),
 }
 
 impl BookmarkForm {
@@ -76,6 +79,7 @@ impl BookmarkForm {
             tls: (b.tls, b.tls_min, b.tls_max),
             focus: NAME,
             error: None,
+            carried: (b.encoding.clone(), b.utc_offset.clone()),
         }
     }
 
@@ -110,6 +114,7 @@ impl BookmarkForm {
             tls: (TlsPolicy::Optional, None, None),
             focus: NAME,
             error: None,
+            carried: (None, None),
         }
     }
 
@@ -208,6 +213,8 @@ impl BookmarkForm {
             tls_min: self.tls.1,
             tls_max: self.tls.2,
             notes: self.fields[NOTES].clone(),
+            encoding: self.carried.0.clone(),
+            utc_offset: self.carried.1.clone(),
         };
         b.validate()
             .map_err(|e| (field_index(e.field()), e.to_string()))?;
@@ -227,6 +234,8 @@ fn field_index(f: Field) -> usize {
         Field::RemoteDir => REMOTE_DIR,
         Field::LocalDir => LOCAL_DIR,
         Field::Connections => CONNECTIONS,
+        // Not on the form: the message names the setting.
+        Field::Encoding | Field::UtcOffset => NAME,
     }
 }
 

@@ -173,6 +173,7 @@ impl ConnectForm {
             timeouts,
             security: self.security,
             tls_versions: Default::default(),
+            listing: Default::default(),
         })
     }
 }

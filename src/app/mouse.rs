@@ -81,8 +81,10 @@ pub fn interpret(state: &AppState, ev: MouseEvent, now: Instant) -> Option<Point
     }
     let list = layout.list(side);
     let pane = state.pane(side);
-    let row = pane.offset + ev.row.saturating_sub(list.y) as usize;
-    if !list.contains(at.into()) || row >= pane.view.len() {
+    let on_screen = ev.row.saturating_sub(list.y) as usize;
+    let row = pane.offset + on_screen;
+    // The notice row, when there is one, is below the entries.
+    if !list.contains(at.into()) || row >= pane.view.len() || on_screen >= state.list_height(side) {
         return Some(Pointer::ClickPane(side));
     }
     let double = state.last_click.is_some_and(|c| {
@@ -111,12 +113,8 @@ mod tests {
         let entries = ["a", "b"]
             .iter()
             .map(|n| Entry {
-                name: (*n).into(),
-                kind: EntryKind::File,
                 size: 1,
-                modified: None,
-                permissions: None,
-                link_target: None,
+                ..Entry::new((*n).into(), EntryKind::File)
             })
             .collect();
         s.local

@@ -8,7 +8,7 @@
 use std::cmp::Ordering;
 use std::collections::HashSet;
 
-use crate::engine::protocol::{Entry, EntryKind, Location, Name, RequestId, Side};
+use crate::engine::protocol::{Entry, EntryKind, ListingNotes, Location, Name, RequestId, Side};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortKey {
@@ -51,6 +51,11 @@ pub struct PaneState {
     pub error: Option<String>,
     /// A listing has arrived at least once for `path`.
     pub loaded: bool,
+    /// What the shown listing says about itself (unreadable lines, cut
+    /// short, how its names are decoded).
+    pub notes: ListingNotes,
+    /// Entries of the pending listing arrived so far (big listings).
+    pub arrived: Option<usize>,
     /// Names of the marked entries (names are unique in a folder, and
     /// survive re-sorting and re-reading).
     pub marked: HashSet<Name>,
@@ -78,6 +83,8 @@ impl PaneState {
             pending: None,
             error: None,
             loaded: false,
+            notes: ListingNotes::default(),
+            arrived: None,
             marked: HashSet::new(),
             shown_count: 0,
             all_count: 0,
@@ -107,18 +114,12 @@ impl PaneState {
         }
         // The ".." row, as in mc, so the mouse can go up too.
         if path.parent().is_some() {
-            entries.push(Entry {
-                name: "..".into(),
-                kind: EntryKind::Dir,
-                size: 0,
-                modified: None,
-                permissions: None,
-                link_target: None,
-            });
+            entries.push(Entry::new("..".into(), EntryKind::Dir));
         }
+        let encoding = self.notes.encoding;
         self.keys = entries
             .iter()
-            .map(|e| e.name.display().to_lowercase())
+            .map(|e| encoding.decode(e.name.as_bytes()).to_lowercase())
             .collect();
         self.entries = entries;
         // The old view indexes the old entries: never read it again.
@@ -163,6 +164,17 @@ impl PaneState {
         self.cursor = keep
             .and_then(|name| self.view.iter().position(|&i| self.entries[i].name == name))
             .unwrap_or_else(|| self.cursor.min(self.view.len().saturating_sub(1)));
+    }
+
+    /// A name as this pane shows it (decoded as its listing says).
+    pub fn shown_name(&self, name: &Name) -> String {
+        self.notes.encoding.decode(name.as_bytes()).into_owned()
+    }
+
+    /// The row that says the listing is not the whole folder, if it is not.
+    pub fn notice(&self) -> Option<String> {
+        let w = self.notes.warnings();
+        (!w.is_empty()).then(|| w.join(" · "))
     }
 
     /// The entry under the cursor.
@@ -281,15 +293,7 @@ impl PaneState {
 
     /// Counts for the pane footer: shown, all, hidden.
     pub fn counts(&self) -> (usize, usize) {
-        let real = |e: &&Entry| !e.name.is_parent_link();
-        let shown = self
-            .view
-            .iter()
-            .map(|&i| &self.entries[i])
-            .filter(real)
-            .count();
-        let all = self.entries.iter().filter(real).count();
-        (shown, all)
+        (self.shown_count, self.all_count)
     }
 }
 
@@ -317,12 +321,8 @@ mod tests {
 
     fn entry(name: &str, kind: EntryKind, size: u64) -> Entry {
         Entry {
-            name: name.into(),
-            kind,
             size,
-            modified: None,
-            permissions: None,
-            link_target: None,
+            ..Entry::new(name.into(), kind)
         }
     }
 

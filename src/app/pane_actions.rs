@@ -14,7 +14,9 @@ use super::motion::Motion;
 use super::pane::SortKey;
 use super::requests;
 use super::state::{AppState, Click, ConnState, Panel};
-use crate::engine::protocol::{Entry, EntryKind, Failure, Location, RequestId, Side};
+use crate::engine::protocol::{
+    Command, Entry, EntryKind, Failure, ListingNotes, Location, RequestId, Side,
+};
 
 pub fn move_cursor(state: &mut AppState, motion: Motion) {
     let side = state.focus;
@@ -158,9 +160,16 @@ pub fn paste_filter(state: &mut AppState, text: &str, out: &mut Update) {
     pane.scroll_to_cursor(height);
 }
 
-/// Esc in a pane clears a filter left in place (as in mc's quick search).
+/// Esc in a pane stops a listing still arriving (the entries shown stay),
+/// else clears a filter left in place (as in mc's quick search).
 pub fn clear_filter(state: &mut AppState, out: &mut Update) {
     let side = state.focus;
+    if let Some(p) = state.pane_mut(side).pending.take() {
+        state.pane_mut(side).arrived = None;
+        out.send(Command::CancelList { req: p.req });
+        state.set_status(format!("Stopped listing {}", p.path), false);
+        return;
+    }
     let height = state.list_height(side);
     let pane = state.pane_mut(side);
     if pane.filter.is_empty() {
@@ -271,16 +280,33 @@ pub fn on_listing(
     req: RequestId,
     path: Location,
     entries: Vec<Entry>,
+    notes: ListingNotes,
     out: &mut Update,
 ) {
     let side = path.side();
-    let height = state.list_height(side);
     let pane = state.pane_mut(side);
     let Some(pending) = pane.pending.take_if(|p| p.req == req) else {
         return out.unchanged();
     };
+    pane.arrived = None;
+    // The notes first: they say how the names are decoded.
+    pane.notes = notes;
     pane.set_listing(path, entries, pending.select.as_ref());
-    pane.scroll_to_cursor(height);
+    // The notice row (if any) takes a row of the list.
+    let height = state.list_height(side);
+    state.pane_mut(side).scroll_to_cursor(height);
+}
+
+/// A big listing is on its way: the pane shows how much has arrived.
+pub fn on_listing_progress(state: &mut AppState, req: RequestId, entries: usize, out: &mut Update) {
+    let side = match [Side::Local, Side::Remote]
+        .into_iter()
+        .find(|&s| state.pane(s).pending.as_ref().is_some_and(|p| p.req == req))
+    {
+        Some(s) => s,
+        None => return out.unchanged(),
+    };
+    state.pane_mut(side).arrived = Some(entries);
 }
 
 /// A listing failed. That is not an empty folder: the old entries stay,
@@ -296,6 +322,7 @@ pub fn on_listing_failed(
     if pane.pending.take_if(|p| p.req == req).is_none() {
         return out.unchanged();
     }
+    pane.arrived = None;
     pane.error = Some(error.message.clone());
     state.set_status(format!("Cannot open {path}: {error}"), true);
 }

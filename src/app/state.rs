@@ -179,7 +179,8 @@ impl AppState {
 
     /// Rows of entries a pane shows, from the last layout.
     pub fn list_height(&self, side: Side) -> usize {
-        self.layout.list(side).height as usize
+        let notice = usize::from(self.pane(side).notice().is_some());
+        (self.layout.list(side).height as usize).saturating_sub(notice)
     }
 
     pub fn next_request(&mut self) -> RequestId {

@@ -60,11 +60,18 @@ pub fn enqueue(
         return false;
     }
     let pane = state.pane(from);
+    // Names cross as the other side writes them: a server's Latin-1 name
+    // is decoded for the local disk, a local name encoded for the server.
+    let remote_encoding = state.pane(Side::Remote).notes.encoding;
+    let target_name = |e: &Entry| match from {
+        Side::Remote => remote_encoding.to_local(&e.name),
+        Side::Local => remote_encoding.to_server(&e.name),
+    };
     let items: Vec<TransferItem> = names
         .iter()
         .filter_map(|n| pane.entries.iter().find(|e| &e.name == n))
         .filter(|e| !e.name.is_parent_link())
-        .map(|e| item_for(pane.path.join(&e.name), e))
+        .map(|e| item_for(pane.path.join(&e.name), e, target_name(e)))
         .collect();
     if items.is_empty() {
         return false;
@@ -86,14 +93,14 @@ pub fn enqueue(
     true
 }
 
-fn item_for(source: Location, e: &Entry) -> TransferItem {
+fn item_for(source: Location, e: &Entry, target_name: Name) -> TransferItem {
     let is_dir = e.kind == EntryKind::Dir;
     TransferItem {
         source,
         is_dir,
         size: (!is_dir && e.kind == EntryKind::File).then_some(e.size),
         modified: e.modified,
-        target_name: e.name.clone(),
+        target_name,
     }
 }
 

@@ -219,8 +219,14 @@ fn on_engine(state: &mut AppState, ev: Event, out: &mut Update) {
         Event::Disconnected { conn, reason } => {
             connection_actions::on_disconnected(state, conn, reason, out)
         }
-        Event::Listing { req, path, entries } => {
-            pane_actions::on_listing(state, req, path, entries, out)
+        Event::Listing {
+            req,
+            path,
+            entries,
+            notes,
+        } => pane_actions::on_listing(state, req, path, entries, notes, out),
+        Event::ListingProgress { req, entries } => {
+            pane_actions::on_listing_progress(state, req, entries, out)
         }
         Event::Failed { req, path, error } => {
             pane_actions::on_listing_failed(state, req, path, error, out)

@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::address::UrlError;
 use crate::engine::protocol::{
-    ConnectProfile, DataMode, Security, Timeouts, TlsVersion, TlsVersions,
+    ConnectProfile, DataMode, ListingSettings, NameEncoding, Security, Timeouts, TlsVersion,
+    TlsVersions,
 };
 
 /// How to talk to the server. Only `Ftp` connects so far; the TLS variants
@@ -213,6 +214,15 @@ pub struct Bookmark {
     pub tls_max: Option<TlsVersion>,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub notes: String,
+    /// How the server's names are encoded: `auto` (UTF-8 when a listing's
+    /// names all are, else Latin-1), `utf-8`, `latin1`, `windows-1251`,
+    /// `shift_jis`, `gbk`, `euc-kr`… (any WHATWG label).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
+    /// The server's LIST clock against UTC (`+02:00`, `-05:30`), for a
+    /// server whose MDTM cannot tell it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub utc_offset: Option<String>,
 }
 
 /// The file form: `port` may be left out (it then follows the protocol).
@@ -240,6 +250,8 @@ struct RawBookmark {
     tls_max: Option<TlsVersion>,
     #[serde(default)]
     notes: String,
+    encoding: Option<String>,
+    utc_offset: Option<String>,
 }
 
 impl From<RawBookmark> for Bookmark {
@@ -259,6 +271,8 @@ impl From<RawBookmark> for Bookmark {
             tls_min: r.tls_min,
             tls_max: r.tls_max,
             notes: r.notes,
+            encoding: r.encoding,
+            utc_offset: r.utc_offset,
         }
     }
 }
@@ -287,6 +301,10 @@ pub enum Invalid {
     BadLocalDir,
     #[error("connections must be 1–{MAX_CONNECTIONS}")]
     BadConnections,
+    #[error("unknown encoding \"{0}\" (auto, utf-8, latin1, windows-1251, shift_jis…)")]
+    BadEncoding(String),
+    #[error("utc_offset must read like +02:00 or -05:30")]
+    BadUtcOffset,
 }
 
 /// The fields of a bookmark, for pointing at the one that is wrong.
@@ -299,6 +317,9 @@ pub enum Field {
     RemoteDir,
     LocalDir,
     Connections,
+    /// Set in the file only (no field on the form).
+    Encoding,
+    UtcOffset,
 }
 
 impl Invalid {
@@ -311,8 +332,32 @@ impl Invalid {
             Invalid::BadRemoteDir => Field::RemoteDir,
             Invalid::BadLocalDir => Field::LocalDir,
             Invalid::BadConnections => Field::Connections,
+            Invalid::BadEncoding(_) => Field::Encoding,
+            Invalid::BadUtcOffset => Field::UtcOffset,
         }
     }
+}
+
+/// `+02:00`, `-5`, `+0530`, `UTC+1`: minutes east of UTC (at most 14 hours).
+pub fn parse_offset(text: &str) -> Option<i32> {
+    let t = text.trim();
+    let t = t
+        .strip_prefix("UTC")
+        .or_else(|| t.strip_prefix("utc"))
+        .unwrap_or(t);
+    let (sign, rest) = match t.as_bytes().first()? {
+        b'+' => (1, &t[1..]),
+        b'-' => (-1, &t[1..]),
+        _ => (1, t),
+    };
+    let (h, m) = match rest.split_once(':') {
+        Some((h, m)) => (h, m),
+        None if rest.len() == 4 => rest.split_at(2),
+        None => (rest, "0"),
+    };
+    let (h, m): (i32, i32) = (h.parse().ok()?, m.parse().ok()?);
+    let minutes = h * 60 + m;
+    (h >= 0 && (0..60).contains(&m) && minutes <= 14 * 60).then_some(sign * minutes)
 }
 
 impl Bookmark {
@@ -340,6 +385,8 @@ impl Bookmark {
             tls_min: None,
             tls_max: None,
             notes: String::new(),
+            encoding: None,
+            utc_offset: None,
         }
     }
 
@@ -433,6 +480,18 @@ impl Bookmark {
         {
             return Err(Invalid::BadConnections);
         }
+        if let Some(e) = self.encoding.as_deref()
+            && NameEncoding::from_label(e).is_none()
+        {
+            return Err(Invalid::BadEncoding(e.to_string()));
+        }
+        if self
+            .utc_offset
+            .as_deref()
+            .is_some_and(|o| parse_offset(o).is_none())
+        {
+            return Err(Invalid::BadUtcOffset);
+        }
         Ok(())
     }
 
@@ -451,6 +510,14 @@ impl Bookmark {
             tls_versions: TlsVersions {
                 min: self.tls_min,
                 max: self.tls_max,
+            },
+            listing: ListingSettings {
+                encoding: self
+                    .encoding
+                    .as_deref()
+                    .and_then(NameEncoding::from_label)
+                    .unwrap_or_default(),
+                utc_offset_minutes: self.utc_offset.as_deref().and_then(parse_offset),
             },
         }
     }

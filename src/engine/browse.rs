@@ -7,14 +7,23 @@ use std::collections::VecDeque;
 use tokio::sync::mpsc;
 
 use super::error::EngineError;
-use super::protocol::{ConnId, ConnectProfile, Event, EventTx, Location, RemotePath, RequestId};
-use super::session::Connector;
+use super::protocol::{
+    ConnId, ConnectProfile, Entry, Event, EventTx, ListingNotes, Location, RemotePath, RequestId,
+};
+use super::session::{Connector, Session};
 use super::wire_log::WireSink;
 
 /// Work for the browse session.
 #[derive(Debug)]
 pub enum BrowseRequest {
-    List { req: RequestId, path: RemotePath },
+    List {
+        req: RequestId,
+        path: RemotePath,
+    },
+    /// Stop the listing `req` if it is still arriving.
+    Cancel {
+        req: RequestId,
+    },
 }
 
 /// Dropping the handle ends the session (it sends QUIT in the background);
@@ -115,49 +124,124 @@ async fn run(
         let Some(request) = queue.pop_front() else {
             continue;
         };
-        match request {
-            BrowseRequest::List { req, path } => {
-                let mut result = session.list(&path).await;
-                // A connection the server dropped while we were idle is
-                // replaced once, transparently; a listing is safe to repeat.
-                if result.is_err() && !session.is_usable() {
-                    sink.info("The control connection is no longer usable; opening a new one");
-                    match connector.open(profile.clone(), sink.clone()).await {
-                        Ok(fresh) => {
-                            session = fresh;
-                            result = session.list(&path).await;
-                        }
-                        Err(reason) => {
-                            let _ = events.send(Event::Failed {
-                                req,
-                                path: Location::Remote(path),
-                                error: reason.failure(),
-                            });
-                            let _ = events.send(Event::Disconnected {
-                                conn,
-                                reason: Some(reason.failure()),
-                            });
-                            return;
+        let (req, path) = match request {
+            BrowseRequest::List { req, path } => (req, path),
+            // The listing it names has ended already.
+            BrowseRequest::Cancel { .. } => continue,
+        };
+        // A connection given up (a listing stopped halfway) is replaced
+        // before the next request.
+        if !session.is_usable() {
+            match connector.open(profile.clone(), sink.clone()).await {
+                Ok(fresh) => session = fresh,
+                Err(reason) => {
+                    let _ = events.send(Event::Failed {
+                        req,
+                        path: Location::Remote(path),
+                        error: reason.failure(),
+                    });
+                    let _ = events.send(Event::Disconnected {
+                        conn,
+                        reason: Some(reason.failure()),
+                    });
+                    return;
+                }
+            }
+        }
+        let Some(mut result) =
+            listing(&mut session, req, &path, &mut rx, &mut queue, &events).await
+        else {
+            // Stopped: by the user, or for a newer listing. The data still
+            // on its way makes this connection useless.
+            session.abandon();
+            continue;
+        };
+        // A connection the server dropped while we were idle is
+        // replaced once, transparently; a listing is safe to repeat.
+        if result.is_err() && !session.is_usable() {
+            sink.info("The control connection is no longer usable; opening a new one");
+            match connector.open(profile.clone(), sink.clone()).await {
+                Ok(fresh) => {
+                    session = fresh;
+                    match listing(&mut session, req, &path, &mut rx, &mut queue, &events).await {
+                        Some(r) => result = r,
+                        None => {
+                            session.abandon();
+                            continue;
                         }
                     }
                 }
-                let _ = events.send(match result {
-                    Ok(entries) => Event::Listing {
+                Err(reason) => {
+                    let _ = events.send(Event::Failed {
                         req,
                         path: Location::Remote(path),
-                        entries,
-                    },
-                    Err(error) => Event::Failed {
-                        req,
-                        path: Location::Remote(path),
-                        error: error.failure(),
-                    },
-                });
+                        error: reason.failure(),
+                    });
+                    let _ = events.send(Event::Disconnected {
+                        conn,
+                        reason: Some(reason.failure()),
+                    });
+                    return;
+                }
             }
         }
+        let _ = events.send(match result {
+            Ok((entries, notes)) => Event::Listing {
+                req,
+                path: Location::Remote(path),
+                entries,
+                notes,
+            },
+            Err(error) => Event::Failed {
+                req,
+                path: Location::Remote(path),
+                error: error.failure(),
+            },
+        });
     }
     if session.is_usable() {
         session.quit().await;
+    }
+}
+
+/// How often a listing in progress reports its count.
+const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// Lists `path` for request `req`, reporting the running count, while
+/// still taking requests: a `Cancel` for it, or a newer listing (the user
+/// moved on), stops it (`None`); others wait in `queue`.
+async fn listing(
+    session: &mut Session,
+    req: RequestId,
+    path: &RemotePath,
+    rx: &mut mpsc::UnboundedReceiver<BrowseRequest>,
+    queue: &mut VecDeque<BrowseRequest>,
+    events: &EventTx,
+) -> Option<Result<(Vec<Entry>, ListingNotes), EngineError>> {
+    let progress_events = events.clone();
+    let mut last = std::time::Instant::now();
+    let mut progress = move |entries: usize| {
+        if last.elapsed() >= PROGRESS_EVERY {
+            last = std::time::Instant::now();
+            let _ = progress_events.send(Event::ListingProgress { req, entries });
+        }
+    };
+    let work = session.list_noted(path, &mut progress);
+    tokio::pin!(work);
+    loop {
+        tokio::select! {
+            result = &mut work => return Some(result),
+            next = rx.recv() => match next {
+                Some(BrowseRequest::Cancel { req: r }) if r == req => return None,
+                Some(BrowseRequest::Cancel { .. }) => {}
+                Some(newer @ BrowseRequest::List { .. }) => {
+                    queue.push_back(newer);
+                    return None;
+                }
+                // The UI is gone: nobody waits for this listing.
+                None => return None,
+            },
+        }
     }
 }
 

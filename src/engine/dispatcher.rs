@@ -6,7 +6,7 @@
 use tokio::sync::mpsc;
 
 use super::error::EngineError;
-use super::protocol::{Command, Event, EventTx, FailureKind, Location};
+use super::protocol::{Command, Event, EventTx, FailureKind, ListingNotes, Location, NameEncoding};
 use super::session::Connector;
 use super::{browse, local, transfer};
 
@@ -144,7 +144,16 @@ async fn run(
                         });
                     let path = Location::Local(path);
                     let _ = events.send(match result {
-                        Ok(entries) => Event::Listing { req, path, entries },
+                        Ok(entries) => Event::Listing {
+                            req,
+                            path,
+                            entries,
+                            // Local names are shown as UTF-8 (others escaped).
+                            notes: ListingNotes {
+                                encoding: NameEncoding::Utf8,
+                                ..ListingNotes::default()
+                            },
+                        },
                         Err(e) => Event::Failed {
                             req,
                             path,
@@ -189,6 +198,12 @@ async fn run(
                         let _ = events.send(Event::TrustNotKept { reason });
                     }
                 });
+            }
+            Command::CancelList { req } => {
+                // Local listings are quick; only a remote one can be stopped.
+                if let Some(h) = &remote {
+                    h.send(browse::BrowseRequest::Cancel { req });
+                }
             }
             Command::Transfer(req) => transfers.send(transfer::Msg::Request(req)),
             Command::CancelTransfer(id) => transfers.send(transfer::Msg::Cancel(id)),

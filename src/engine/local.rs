@@ -5,10 +5,8 @@ use std::fs;
 use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 use std::path::Path;
 
-use chrono::{DateTime, Local};
-
 use super::error::EngineError;
-use super::protocol::{Entry, EntryKind, Failure, Name};
+use super::protocol::{Entry, EntryKind, Failure, ModTime, Name, Perms};
 
 /// Lists `path`. Entries that vanish or can't be read while we list are
 /// skipped; the folder itself failing to open is an error.
@@ -27,7 +25,7 @@ pub fn list(path: &Path) -> Result<Vec<Entry>, EngineError> {
         let (kind, link_target) = if ft.is_symlink() {
             let target = fs::read_link(item.path())
                 .ok()
-                .map(|t| t.to_string_lossy().into_owned());
+                .map(|t| Name::from_os(t.as_os_str()));
             (EntryKind::Symlink, target)
         } else if ft.is_dir() {
             (EntryKind::Dir, None)
@@ -36,48 +34,37 @@ pub fn list(path: &Path) -> Result<Vec<Entry>, EngineError> {
         } else {
             (EntryKind::Other, None)
         };
-        let modified = meta
-            .modified()
-            .ok()
-            .map(|t| DateTime::<Local>::from(t).naive_local());
+        let modified = meta.modified().ok().map(ModTime::from_system);
         entries.push(Entry {
             name,
             kind,
             size: if ft.is_file() { meta.len() } else { 0 },
             modified,
-            permissions: Some(mode_string(&ft, meta.permissions().mode())),
+            permissions: Some(mode_of(&ft, meta.permissions().mode())),
             link_target,
         });
     }
     Ok(entries)
 }
 
-/// `ls -l` style: type letter and nine permission letters.
-pub fn mode_string(ft: &fs::FileType, mode: u32) -> String {
-    let kind = if ft.is_symlink() {
-        'l'
+/// `ls -l` style: the type letter and the mode bits.
+pub fn mode_of(ft: &fs::FileType, mode: u32) -> Perms {
+    let letter = if ft.is_symlink() {
+        b'l'
     } else if ft.is_dir() {
-        'd'
+        b'd'
     } else if ft.is_char_device() {
-        'c'
+        b'c'
     } else if ft.is_block_device() {
-        'b'
+        b'b'
     } else if ft.is_fifo() {
-        'p'
+        b'p'
     } else if ft.is_socket() {
-        's'
+        b's'
     } else {
-        '-'
+        b'-'
     };
-    let mut s = String::with_capacity(10);
-    s.push(kind);
-    for shift in [6, 3, 0] {
-        let bits = (mode >> shift) & 7;
-        s.push(if bits & 4 != 0 { 'r' } else { '-' });
-        s.push(if bits & 2 != 0 { 'w' } else { '-' });
-        s.push(if bits & 1 != 0 { 'x' } else { '-' });
-    }
-    s
+    Perms::new(letter, mode)
 }
 
 fn describe(e: &std::io::Error) -> String {
@@ -105,13 +92,12 @@ mod tests {
         assert_eq!(got[0].name, "a.txt");
         assert_eq!(got[0].size, 5);
         assert_eq!(got[1].kind, EntryKind::Symlink);
-        assert_eq!(got[1].link_target.as_deref(), Some("a.txt"));
+        assert_eq!(got[1].link_target, Some(Name::from("a.txt")));
         assert_eq!(got[2].kind, EntryKind::Dir);
         assert!(
             got[2]
                 .permissions
-                .as_deref()
-                .is_some_and(|p| p.starts_with('d'))
+                .is_some_and(|p| p.text().starts_with('d'))
         );
     }
 

@@ -8,17 +8,18 @@ use ratatui::style::Modifier;
 use super::theme::Theme;
 use crate::app::dialog::{CONFLICT_CHOICES, ConflictPrompt, PatternPrompt};
 use crate::engine::protocol::{Direction, FileFacts};
-use crate::text::{fit, human_size, sanitize};
+use crate::text::{fit, full_time, human_size, sanitize};
 
 fn facts(f: &FileFacts) -> String {
     let size = f.size.map_or_else(
         || "size unknown".to_string(),
         |s| format!("{} ({s} bytes)", human_size(s)),
     );
-    let time = f.modified.map_or_else(
-        || "time unknown".to_string(),
-        |t| t.format("%Y-%m-%d %H:%M:%S").to_string(),
-    );
+    // At the precision the side gave: a listing's minute is not shown
+    // as if its seconds were known.
+    let time = f
+        .modified
+        .map_or_else(|| "time unknown".to_string(), |t| full_time(&t));
     format!("{size}, {time}")
 }
 

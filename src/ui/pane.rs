@@ -97,7 +97,15 @@ impl Widget for PaneView<'_> {
                 .render(area, buf);
             return;
         }
-        let end = (pane.offset + list.height as usize).min(pane.view.len());
+        // A listing that is not the whole folder says so in its last row.
+        let notice = pane.notice();
+        let rows = list.height.saturating_sub(u16::from(notice.is_some()));
+        if let Some(text) = &notice {
+            let y = list.y + rows;
+            let w = list.width as usize;
+            buf.set_stringn(list.x, y, fit(&sanitize(text), w), w, theme.error());
+        }
+        let end = (pane.offset + rows as usize).min(pane.view.len());
         for (row, view_index) in (pane.offset..end).enumerate() {
             let entry = &pane.entries[pane.view[view_index]];
             let y = list.y + row as u16;
@@ -105,6 +113,7 @@ impl Widget for PaneView<'_> {
             let marked = pane.marked.contains(&entry.name);
             draw_row(
                 marked,
+                &pane.shown_name(&entry.name),
                 entry,
                 &cols,
                 theme,
@@ -166,6 +175,7 @@ fn header(pane: &PaneState, cols: &Columns, theme: &Theme, area: Rect, buf: &mut
 #[allow(clippy::too_many_arguments)]
 fn draw_row(
     marked: bool,
+    shown: &str,
     entry: &Entry,
     cols: &Columns,
     theme: &Theme,
@@ -196,13 +206,13 @@ fn draw_row(
         buf.set_style(area, style);
     }
     let name = match (entry.kind, &entry.link_target) {
-        (EntryKind::Dir, _) => format!("/{}", sanitize(&entry.name.display())),
+        (EntryKind::Dir, _) => format!("/{}", sanitize(shown)),
         (EntryKind::Symlink, Some(t)) => {
-            format!("@{} -> {}", sanitize(&entry.name.display()), sanitize(t))
+            format!("@{} -> {}", sanitize(shown), sanitize(&t.display()))
         }
-        (EntryKind::Symlink, None) => format!("@{}", sanitize(&entry.name.display())),
-        _ if marked => format!("*{}", sanitize(&entry.name.display())),
-        _ => format!(" {}", sanitize(&entry.name.display())),
+        (EntryKind::Symlink, None) => format!("@{}", sanitize(shown)),
+        _ if marked => format!("*{}", sanitize(shown)),
+        _ => format!(" {}", sanitize(shown)),
     };
     let mut x = area.x;
     buf.set_stringn(
@@ -237,11 +247,7 @@ fn draw_row(
         x += TIME_W + 1;
     }
     if cols.perm {
-        let perm = entry
-            .permissions
-            .as_deref()
-            .map(sanitize)
-            .unwrap_or_default();
+        let perm = entry.permissions.map(|p| p.text()).unwrap_or_default();
         buf.set_stringn(x, area.y, perm, PERM_W as usize, style);
     }
 }
@@ -264,8 +270,10 @@ fn footer(pane: &PaneState, theme: &Theme) -> Line<'static> {
     if pane.show_hidden {
         parts.push("hidden shown".into());
     }
-    if pane.pending.is_some() {
-        parts.push("loading…".into());
+    match (pane.pending.is_some(), pane.arrived) {
+        (true, Some(n)) => parts.push(format!("loading… {n} entries so far (Esc stops)")),
+        (true, None) => parts.push("loading…".into()),
+        _ => {}
     }
     let style = if pane.error.is_some() && pane.loaded {
         theme.error()

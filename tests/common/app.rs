@@ -33,6 +33,7 @@ pub fn profile(user: Option<&str>, password: Option<&str>) -> ConnectProfile {
         timeouts: Timeouts::default(),
         security: Default::default(),
         tls_versions: Default::default(),
+        listing: Default::default(),
     }
 }
 
@@ -72,7 +73,12 @@ pub fn the_list(cmds: &[Command]) -> (RequestId, Location) {
 /// The engine's answer to the one List in `cmds`: `entries`.
 pub fn listing(cmds: &[Command], entries: Vec<Entry>) -> Msg {
     let (req, path) = the_list(cmds);
-    Msg::Engine(Event::Listing { req, path, entries })
+    Msg::Engine(Event::Listing {
+        req,
+        path,
+        entries,
+        notes: Default::default(),
+    })
 }
 
 /// The one Connect in `cmds`: its connection and profile.

@@ -116,7 +116,9 @@ impl Engine {
         });
         self.wait_for(self.wait, |ev| {
             let (r, p, answer) = match ev {
-                Event::Listing { req, path, entries } => (req, path, Ok(entries)),
+                Event::Listing {
+                    req, path, entries, ..
+                } => (req, path, Ok(entries)),
                 Event::Failed { req, path, error } => (req, path, Err(error)),
                 _ => return None,
             };

@@ -16,6 +16,9 @@ use wharf::engine::protocol::{ConnectProfile, DataMode, Timeouts};
 use wharf::engine::session::{Connector, Session};
 use wharf::engine::wire_log::WireSink;
 
+/// Makes line `i` of a generated listing.
+pub type LineMaker = std::sync::Arc<dyn Fn(usize) -> Vec<u8> + Send + Sync>;
+
 /// How the server answers. Each field is a deviation from a well-behaved server.
 #[derive(Clone, Default)]
 pub struct Script {
@@ -47,6 +50,16 @@ pub struct Script {
     /// At most this many connections at once; more are greeted with 421
     /// and closed, as vsftpd's `max_per_ip` does.
     pub max_connections: Option<usize>,
+    /// Features FEAT lists besides EPSV (`MDTM`, `SIZE`…).
+    pub features: Vec<String>,
+    /// The reply that ends a listing (default `226 done`).
+    pub list_reply: Option<String>,
+    /// The MDTM reply for any file (default: 550).
+    pub mdtm_reply: Option<String>,
+    /// A listing made line by line as it is sent (`count` lines, line `i`
+    /// from the function), instead of `listing`: a big one costs the
+    /// server no memory.
+    pub generated: Option<(usize, LineMaker)>,
 }
 
 pub struct FakeServer {
@@ -58,6 +71,8 @@ pub struct FakeServer {
     /// Command lines that arrived before the reply to the one in front of
     /// them had been sent: written ahead by the client.
     pub ahead: Arc<std::sync::Mutex<Vec<String>>>,
+    /// Every command line received, as the bytes that came.
+    pub raw: Arc<std::sync::Mutex<Vec<Vec<u8>>>>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -77,6 +92,8 @@ impl FakeServer {
         let seen = commands.clone();
         let ahead = Arc::new(std::sync::Mutex::new(Vec::new()));
         let seen_ahead = ahead.clone();
+        let raw = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen_raw = raw.clone();
         let open = Arc::new(AtomicUsize::new(0));
         let task = tokio::spawn(async move {
             while let Ok((mut stream, _)) = listener.accept().await {
@@ -97,8 +114,9 @@ impl FakeServer {
                 let script = script.clone();
                 let seen = seen.clone();
                 let seen_ahead = seen_ahead.clone();
+                let seen_raw = seen_raw.clone();
                 tokio::spawn(async move {
-                    let _ = serve(stream, script, n, seen, seen_ahead).await;
+                    let _ = serve(stream, script, n, seen, seen_ahead, seen_raw).await;
                     open.fetch_sub(1, Ordering::SeqCst);
                 });
             }
@@ -108,6 +126,7 @@ impl FakeServer {
             connections,
             commands,
             ahead,
+            raw,
             task,
         }
     }
@@ -142,9 +161,11 @@ async fn serve(
     conn_index: usize,
     seen: Arc<std::sync::Mutex<Vec<String>>>,
     seen_ahead: Arc<std::sync::Mutex<Vec<String>>>,
+    seen_raw: Arc<std::sync::Mutex<Vec<Vec<u8>>>>,
 ) -> std::io::Result<()> {
     let (read, mut write) = stream.into_split();
-    let mut lines = BufReader::new(read).lines();
+    // Command lines are bytes: a name need not be UTF-8.
+    let mut lines = BufReader::new(read);
     match &script.banner {
         Some(b) => write.write_all(b).await?,
         None => write.write_all(b"220 fake server\r\n").await?,
@@ -152,7 +173,19 @@ async fn serve(
     let mut data: Option<TcpListener> = None;
     let mut next_was_ahead = false;
     let mut held: Option<String> = None;
-    while let Some(line) = lines.next_line().await? {
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        if lines.read_until(b'\n', &mut buf).await? == 0 {
+            break;
+        }
+        while buf.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+            buf.pop();
+        }
+        if let Ok(mut raw) = seen_raw.lock() {
+            raw.push(buf.clone());
+        }
+        let line = String::from_utf8_lossy(&buf).into_owned();
         if let Ok(mut seen) = seen.lock() {
             seen.push(line.clone());
         }
@@ -161,7 +194,7 @@ async fn serve(
             a.push(line.clone());
         }
         // More is waiting already: the next command came before our reply.
-        next_was_ahead = !lines.get_ref().buffer().is_empty();
+        next_was_ahead = !lines.buffer().is_empty();
         let word = line.split(' ').next().unwrap_or("").to_ascii_uppercase();
         if this_was_ahead
             && script
@@ -189,7 +222,20 @@ async fn serve(
             "USER" => "331 password please".into(),
             "PASS" => "230 welcome".into(),
             "SYST" => "215 UNIX Type: L8".into(),
-            "FEAT" => "211-Features:\r\n EPSV\r\n211 End".into(),
+            "FEAT" => {
+                let mut f = String::from("211-Features:\r\n EPSV\r\n");
+                for x in &script.features {
+                    f.push_str(&format!(" {x}\r\n"));
+                }
+                f + "211 End"
+            }
+            "MDTM" => script
+                .mdtm_reply
+                .clone()
+                .unwrap_or_else(|| "550 no time".into()),
+            "RNFR" => "350 ready for the new name".into(),
+            "RNTO" => "250 renamed".into(),
+            "DELE" => "250 deleted".into(),
             "TYPE" => "200 ok".into(),
             "PWD" => "257 \"/\" is cwd".into(),
             "CWD" => "250 ok".into(),
@@ -239,10 +285,29 @@ async fn serve(
                 Some(l) => {
                     write.write_all(b"150 here it comes\r\n").await?;
                     let (mut d, _) = l.accept().await?;
-                    d.write_all(&script.listing).await?;
-                    d.shutdown().await?;
+                    match &script.generated {
+                        None => d.write_all(&script.listing).await?,
+                        Some((count, line)) => {
+                            let mut chunk = Vec::with_capacity(256 * 1024);
+                            for i in 0..*count {
+                                chunk.extend_from_slice(&line(i));
+                                if chunk.len() >= 250 * 1024 {
+                                    // A client that stopped listening ends it.
+                                    if d.write_all(&chunk).await.is_err() {
+                                        break;
+                                    }
+                                    chunk.clear();
+                                }
+                            }
+                            let _ = d.write_all(&chunk).await;
+                        }
+                    }
+                    let _ = d.shutdown().await;
                     drop(d);
-                    "226 done".into()
+                    script
+                        .list_reply
+                        .clone()
+                        .unwrap_or_else(|| "226 done".into())
                 }
             },
             _ => "502 not implemented".into(),

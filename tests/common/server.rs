@@ -118,6 +118,7 @@ pub fn profile(port: u16, login: Option<(&str, &str)>, mode: DataMode) -> Connec
         },
         security: Default::default(),
         tls_versions: Default::default(),
+        listing: Default::default(),
     }
 }
 

@@ -4,6 +4,7 @@
 use super::entry::Entry;
 use super::failure::Failure;
 use super::ids::{AskId, BatchId, ConnId, RequestId, TransferId};
+use super::notes::ListingNotes;
 use super::path::{Location, RemotePath};
 use super::profile::ConnectProfile;
 use super::tls::{Fingerprint, TlsInfo, UntrustedCertificate};
@@ -22,6 +23,10 @@ pub enum Command {
     List {
         req: RequestId,
         path: Location,
+    },
+    /// Stop a listing still arriving (the pane keeps what it showed).
+    CancelList {
+        req: RequestId,
     },
     Transfer(TransferRequest),
     CancelTransfer(TransferId),
@@ -126,7 +131,12 @@ pub enum Event {
         req: RequestId,
         path: Location,
         entries: Vec<Entry>,
+        /// Unreadable lines, a listing cut short, the names' encoding.
+        notes: ListingNotes,
     },
+    /// A big listing is arriving: this many entries so far (at most ~10 a
+    /// second).
+    ListingProgress { req: RequestId, entries: usize },
     Failed {
         req: RequestId,
         path: Location,

@@ -6,21 +6,27 @@
 //!
 //! This file only declares and re-exports.
 
+mod encoding;
 mod entry;
 mod failure;
 mod ids;
 mod messages;
+mod notes;
 mod path;
 mod profile;
+mod time;
 mod tls;
 mod transfer;
 
-pub use entry::{Entry, EntryKind};
+pub use encoding::NameEncoding;
+pub use entry::{Entry, EntryKind, Perms};
 pub use failure::{Failure, FailureKind};
 pub use ids::{AskId, BatchId, ConnId, RequestId, Side, TransferId};
 pub use messages::{Command, Event, EventTx, ServerInfo, WireDir};
+pub use notes::ListingNotes;
 pub use path::{Location, Name, RemotePath};
-pub use profile::{ConnectProfile, DataMode, Timeouts};
+pub use profile::{ConnectProfile, DataMode, ListingSettings, Timeouts};
+pub use time::{ModTime, Precision, Zone};
 pub use tls::{
     CertProblem, CertificateInfo, Fingerprint, Security, TlsInfo, TlsVersion, TlsVersions,
     UntrustedCertificate,

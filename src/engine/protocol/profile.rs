@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use super::encoding::NameEncoding;
 use super::tls::{Security, TlsVersions};
 
 /// How data connections are opened.
@@ -30,6 +31,18 @@ pub struct ConnectProfile {
     pub security: Security,
     /// The TLS versions allowed (`tls_min`/`tls_max`), for stubborn servers.
     pub tls_versions: TlsVersions,
+    /// How names are decoded and times read (a bookmark's settings).
+    pub listing: ListingSettings,
+}
+
+/// A server's text and clock, as a bookmark may set them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ListingSettings {
+    /// How names are decoded for display and typed ones encoded.
+    pub encoding: NameEncoding,
+    /// The server's LIST times are this many minutes east of UTC; `None`
+    /// finds it out (MDTM against LIST, once per connection).
+    pub utc_offset_minutes: Option<i32>,
 }
 
 impl ConnectProfile {
@@ -46,6 +59,7 @@ impl ConnectProfile {
             timeouts: Timeouts::default(),
             security: Security::Plain,
             tls_versions: TlsVersions::default(),
+            listing: ListingSettings::default(),
         }
     }
 
@@ -84,6 +98,7 @@ impl std::fmt::Debug for ConnectProfile {
             .field("path", &self.path)
             .field("mode", &self.mode)
             .field("security", &self.security)
+            .field("listing", &self.listing)
             .finish()
     }
 }

@@ -3,6 +3,7 @@
 use super::failure::Failure;
 use super::ids::{BatchId, Side};
 use super::path::{Location, Name};
+use super::time::ModTime;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Direction {
@@ -36,7 +37,7 @@ pub struct TransferItem {
     pub is_dir: bool,
     /// From the listing the user saw, when known (files).
     pub size: Option<u64>,
-    pub modified: Option<chrono::NaiveDateTime>,
+    pub modified: Option<ModTime>,
     /// The name to create in the target folder (usually the source's).
     pub target_name: Name,
 }
@@ -94,5 +95,5 @@ impl TransferState {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileFacts {
     pub size: Option<u64>,
-    pub modified: Option<chrono::NaiveDateTime>,
+    pub modified: Option<ModTime>,
 }

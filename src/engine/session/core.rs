@@ -15,7 +15,7 @@ use super::control::Control;
 use super::failure::{StepError, classify};
 use super::reply::Reply;
 use crate::engine::error::EngineError;
-use crate::engine::protocol::{ConnectProfile, Name, RemotePath, ServerInfo};
+use crate::engine::protocol::{ConnectProfile, Name, NameEncoding, RemotePath, ServerInfo};
 use crate::engine::tls::TlsLink;
 use crate::engine::wire_log::WireSink;
 
@@ -102,6 +102,9 @@ pub struct Session {
     pub(super) sends_completion_early: bool,
     /// The server refused `LIST -a`: send plain `LIST`.
     pub(super) plain_list: bool,
+    /// The server's LIST clock against UTC, in seconds, once found
+    /// (`Some(None)`: it cannot be found here).
+    pub(super) utc_offset: Option<Option<i64>>,
     pub(super) broken: bool,
     /// The data-connection buffer, kept from one transfer to the next:
     /// allocating and zeroing 256 KiB for every file cost more CPU than
@@ -134,6 +137,12 @@ impl Session {
             .any(|f| f.split(' ').next() == Some(name))
     }
 
+    /// Gives the connection up (a listing was stopped halfway: its data
+    /// and replies are still coming); its owner opens a new one.
+    pub fn abandon(&mut self) {
+        self.broken = true;
+    }
+
     /// False once the control connection can no longer be trusted.
     pub fn is_usable(&self) -> bool {
         !self.broken
@@ -153,7 +162,11 @@ impl Session {
     /// The folder the user asked to start in, made absolute against the
     /// login folder (URL paths are relative to it, as in curl and lftp).
     pub fn start_path(&self) -> RemotePath {
-        resolve_start_path(&self.info.home, self.profile.path.as_deref())
+        resolve_start_path_in(
+            &self.info.home,
+            self.profile.path.as_deref(),
+            self.profile.listing.encoding,
+        )
     }
 
     /// Sends one command and reads its reply, whatever its code: for the
@@ -348,6 +361,16 @@ pub(super) fn expects(expected: &[Status], code: u16) -> bool {
 /// Joins a URL path onto the login folder: absolute paths stay as they are.
 /// The URL's path is text the user typed: its bytes as UTF-8.
 pub fn resolve_start_path(home: &RemotePath, path: Option<&str>) -> RemotePath {
+    resolve_start_path_in(home, path, NameEncoding::Utf8)
+}
+
+/// [`resolve_start_path`], the typed path encoded as the server's names
+/// are (a bookmark's encoding); the login folder stays the bytes PWD gave.
+pub fn resolve_start_path_in(
+    home: &RemotePath,
+    path: Option<&str>,
+    encoding: NameEncoding,
+) -> RemotePath {
     let home = if home.as_bytes().is_empty() {
         RemotePath::root()
     } else {
@@ -355,11 +378,10 @@ pub fn resolve_start_path(home: &RemotePath, path: Option<&str>) -> RemotePath {
     };
     match path.map(|p| p.trim_end_matches('/')) {
         None | Some("") => home,
-        Some(p) if p.starts_with('/') => RemotePath::from(p),
-        Some(p) => p
-            .split('/')
-            .filter(|c| !c.is_empty())
-            .fold(home, |dir, c| dir.join(&Name::from(c))),
+        Some(p) if p.starts_with('/') => RemotePath::from_bytes(encoding.encode(p)),
+        Some(p) => p.split('/').filter(|c| !c.is_empty()).fold(home, |dir, c| {
+            dir.join(&Name::from_bytes(encoding.encode(c)))
+        }),
     }
 }
 

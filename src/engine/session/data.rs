@@ -11,6 +11,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use super::core::{Deferred, Session, TRANSFER_COMPLETE, line};
 use super::failure::StepError;
 use super::net_stream::NetStream;
+use super::reply::Reply;
 use crate::engine::error::EngineError;
 use crate::engine::protocol::{DataMode, RemotePath};
 
@@ -106,14 +107,15 @@ impl Session {
         }
     }
 
-    /// Closes a data connection and reads the completion reply, or, with
-    /// `After::Defer`, leaves the reply for `settle`.
+    /// Closes a data connection and reads the completion reply (returned:
+    /// a listing's may say it was cut short), or, with `After::Defer`,
+    /// leaves the reply for `settle`.
     pub(super) async fn finish_data(
         &mut self,
         mut conn: NetStream,
         upload: bool,
         after: After,
-    ) -> Result<(), EngineError> {
+    ) -> Result<Option<Reply>, EngineError> {
         let t = self.profile.timeouts.reply;
         // We close first: some servers (vsftpd) send the completion reply
         // only then. An upload's end is the FIN after its data (on TLS,
@@ -136,18 +138,21 @@ impl Session {
         let closed_at = Instant::now();
         if let After::Defer(d) = after {
             self.pending_done = Some(d);
-            return Ok(());
+            return Ok(None);
         }
-        if let Err(e) = self.reply(TRANSFER_COMPLETE, "transfer end").await {
-            // A refused data connection on TLS 1.3 may be a server out of
-            // session tickets: then TLS 1.2 from now on (secure.rs).
-            self.fall_back_to_tls12();
-            return Err(e);
-        }
+        let reply = match self.reply(TRANSFER_COMPLETE, "transfer end").await {
+            Ok(r) => r,
+            Err(e) => {
+                // A refused data connection on TLS 1.3 may be a server out
+                // of session tickets: then TLS 1.2 from now on (secure.rs).
+                self.fall_back_to_tls12();
+                return Err(e);
+            }
+        };
         if !upload {
             self.learn_holding(closed_at.elapsed());
         }
-        Ok(())
+        Ok(Some(reply))
     }
 
     /// A data connection's read or write failed: the session's error (and,

@@ -4,10 +4,9 @@
 
 use std::path::PathBuf;
 
-use chrono::NaiveDateTime;
-
 use crate::engine::protocol::{
-    BatchId, Direction, Failure, FileFacts, Name, OnExisting, RemotePath, TransferId, TransferState,
+    BatchId, Direction, Failure, FileFacts, ModTime, Name, OnExisting, RemotePath, TransferId,
+    TransferState,
 };
 
 #[derive(Debug, Clone)]
@@ -25,7 +24,7 @@ pub struct Job {
     /// Size of the source, when known before the transfer.
     pub size: Option<u64>,
     /// Modification time of the source (UTC for remote MLSD and local files).
-    pub modified: Option<NaiveDateTime>,
+    pub modified: Option<ModTime>,
     /// Whether `modified` is exact (MLSD, local) or a LIST guess that MDTM
     /// should replace.
     pub modified_exact: bool,

@@ -7,14 +7,13 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use chrono::{DateTime, NaiveDateTime, Utc};
 use tokio::sync::oneshot;
 
 use super::job::Job;
 use crate::engine::error::EngineError;
 use crate::engine::protocol::{
-    ConnectProfile, Direction, EntryKind, FileFacts, Location, Name, RemotePath, TransferId,
-    TransferRequest,
+    ConnectProfile, Direction, EntryKind, FileFacts, Location, ModTime, Name, Precision,
+    RemotePath, TransferId, TransferRequest,
 };
 use crate::engine::safe_path::{check_name, join_inside};
 use crate::engine::session::{Connector, Session};
@@ -164,7 +163,8 @@ pub async fn plan_download(
                 None => {
                     let session = plan_session.get().await?;
                     if session.has_feature("MDTM") {
-                        (session.mdtm(&source).await?, true)
+                        let t = session.mdtm(&source).await?;
+                        (t.map(|t| ModTime::utc(t, Precision::Second)), true)
                     } else {
                         (None, false)
                     }
@@ -203,6 +203,13 @@ pub async fn plan_download(
                 }
                 Err(e) => return Err(e),
             };
+            // A server's names become local ones decoded (a Latin-1
+            // `caf\xe9` is `café` on the local disk), as the pane shows them.
+            let encoding = session
+                .profile()
+                .listing
+                .encoding
+                .resolve(entries.iter().map(|e| e.name.as_bytes()));
             // Created even when empty, as `cp -r` does.
             let parts: Vec<&Name> = rel.iter().collect();
             if let Ok(local) = join_inside(&target_root, &parts) {
@@ -215,7 +222,7 @@ pub async fn plan_download(
                 }
                 let remote = dir.join(&e.name);
                 let mut rel_child = rel.clone();
-                rel_child.push(e.name);
+                rel_child.push(encoding.to_local(&e.name));
                 let parts: Vec<&Name> = rel_child.iter().collect();
                 let local = match join_inside(&target_root, &parts) {
                     Ok(p) => p,
@@ -297,7 +304,7 @@ fn new_job(
     remote: RemotePath,
     local: PathBuf,
     size: Option<u64>,
-    modified: Option<NaiveDateTime>,
+    modified: Option<ModTime>,
     exact: bool,
 ) -> Job {
     Job {
@@ -327,10 +334,7 @@ fn look_up_local_targets(mut jobs: Vec<Job>) -> Vec<Job> {
         };
         job.existing = Some(FileFacts {
             size: meta.is_file().then_some(meta.len()),
-            modified: meta
-                .modified()
-                .ok()
-                .map(|t| DateTime::<Utc>::from(t).naive_utc()),
+            modified: meta.modified().ok().map(ModTime::from_system),
         });
         if let Some(dir) = job.local.parent() {
             let taken = taken_by_dir.entry(dir.to_path_buf()).or_insert_with(|| {
@@ -357,7 +361,7 @@ struct LocalFound {
     path: PathBuf,
     rel: Vec<Name>,
     size: u64,
-    modified: Option<NaiveDateTime>,
+    modified: Option<ModTime>,
 }
 
 /// What walking the local side of an upload found.
@@ -394,10 +398,7 @@ fn walk_local(items: &[(PathBuf, Name)]) -> LocalWalk {
                     path,
                     rel,
                     size: meta.len(),
-                    modified: meta
-                        .modified()
-                        .ok()
-                        .map(|t| DateTime::<Utc>::from(t).naive_utc()),
+                    modified: meta.modified().ok().map(ModTime::from_system),
                 });
             } else if meta.is_dir() && is_link {
                 walk.skipped
@@ -453,10 +454,14 @@ pub async fn plan_upload(
         source_dirs: walk.source_dirs.into_iter().map(Location::Local).collect(),
         ..Plan::default()
     };
+    // Local names (UTF-8) go to the server in its encoding, when the
+    // bookmark names one.
+    let encoding = session.profile().listing.encoding;
+    let on_server = |p: RemotePath, n: &Name| p.join(&encoding.to_server(n));
     // Folders this batch creates are empty: no need to list them.
     let mut created: HashSet<RemotePath> = HashSet::new();
     for rel in &walk.dirs {
-        let path = rel.iter().fold(root.clone(), |p, n| p.join(n));
+        let path = rel.iter().fold(root.clone(), on_server);
         match session.mkdir(&path).await {
             Ok(()) => {
                 created.insert(path);
@@ -472,8 +477,8 @@ pub async fn plan_upload(
         let Some((name, parents)) = f.rel.split_last() else {
             continue;
         };
-        let dir = parents.iter().fold(root.clone(), |p, n| p.join(n));
-        let remote = dir.join(name);
+        let dir = parents.iter().fold(root.clone(), on_server);
+        let remote = on_server(dir.clone(), name);
         let mut job = Job {
             id: next_id(),
             batch: req.batch,
@@ -514,7 +519,7 @@ pub async fn plan_upload(
                 listed.insert(dir.clone(), Arc::new(existing));
             }
             if let Some(known) = listed.get(&dir) {
-                job.existing = known.0.get(name).cloned();
+                job.existing = known.0.get(&encoding.to_server(name)).cloned();
                 job.taken = Arc::new(known.1.clone());
             }
         }

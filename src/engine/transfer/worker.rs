@@ -25,7 +25,8 @@ use super::job::{Job, free_name, part_name};
 use crate::engine::error::EngineError;
 use crate::engine::protocol::EventTx;
 use crate::engine::protocol::{
-    ConnectProfile, Direction, Failure, FailureKind, Location, Name, OnExisting, TransferId,
+    ConnectProfile, Direction, Failure, FailureKind, Location, ModTime, Name, OnExisting,
+    Precision, TransferId, Zone,
 };
 use crate::engine::session::{Connector, Fetch, Session, TransferError};
 use crate::engine::wire_log::WireSink;
@@ -331,8 +332,10 @@ impl Worker {
         };
         match job.on_existing {
             OnExisting::Skip => Err(Fail::Skip("the target exists".into())),
+            // Compared at the coarser precision of the two: a listing's
+            // minute is not older than the second a copy was written in.
             OnExisting::OverwriteIfNewer => match (job.modified, existing.modified) {
-                (Some(src), Some(dst)) if src <= dst => {
+                (Some(src), Some(dst)) if src.compare_coarse(&dst).is_le() => {
                     Err(Fail::Skip("the target is as new or newer".into()))
                 }
                 _ => Ok(Target {
@@ -438,7 +441,7 @@ impl Worker {
         // trip to a blocking thread.
         let (written, time) = out
             .finish(Finish {
-                modified: modified.map(system_time),
+                modified: modified.map(|t| t.to_system()),
                 rename_to: target.part_path.is_some().then(|| final_path.clone()),
             })
             .await;
@@ -470,7 +473,7 @@ impl Worker {
         job: &Job,
         offset: u64,
         out: &mut FileWriter,
-    ) -> Result<Option<chrono::NaiveDateTime>, Fail> {
+    ) -> Result<Option<ModTime>, Fail> {
         let mut progress = Progress::new(job.id, offset, self.reporter.clone());
         let session = self.session().await?;
         // A listing's time is exact when it was MLSD (the plan may not have
@@ -512,7 +515,10 @@ impl Worker {
         Ok(if exact {
             job.modified
         } else {
-            fetched.modified.or(job.modified)
+            fetched
+                .modified
+                .map(|t| ModTime::utc(t, Precision::Second))
+                .or(job.modified)
         })
     }
 
@@ -588,8 +594,11 @@ impl Worker {
                 )))
             })?;
         }
-        if let (Some(t), true) = (job.modified, session.has_feature("MFMT"))
-            && let Err(e) = session.mfmt(&final_path, t).await
+        // MFMT takes UTC: a time whose zone is unknown is not sent.
+        if let (Some(t), true) = (
+            job.modified.filter(|t| t.zone() == Zone::Utc),
+            session.has_feature("MFMT"),
+        ) && let Err(e) = session.mfmt(&final_path, t.naive()).await
         {
             self.sink
                 .info(format!("could not set the time of {final_path}: {e}"));
@@ -614,16 +623,6 @@ impl Worker {
             let part = dir.join(part_name(&Name::from_os(name)).as_os());
             let _ = tokio::fs::remove_file(part).await;
         }
-    }
-}
-
-/// A UTC time as the file system takes it.
-fn system_time(t: chrono::NaiveDateTime) -> std::time::SystemTime {
-    let secs = t.and_utc().timestamp();
-    if secs >= 0 {
-        std::time::UNIX_EPOCH + Duration::from_secs(secs.unsigned_abs())
-    } else {
-        std::time::UNIX_EPOCH - Duration::from_secs(secs.unsigned_abs())
     }
 }
 
