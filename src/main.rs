@@ -7,8 +7,6 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use crossterm::event::EventStream;
 use futures::stream::{self, BoxStream, StreamExt};
 use tokio::signal::unix::{SignalKind, signal};
@@ -25,7 +23,7 @@ use wharf::engine::EngineConfig;
 use wharf::engine::protocol::{ConnectProfile, DataMode, Event, Timeouts};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_checked();
     if cli.print_default_config {
         print!("{}", config::DEFAULT_CONFIG);
         return ExitCode::SUCCESS;

@@ -51,6 +51,7 @@ impl Setup {
 
 struct Run {
     code: Option<i32>,
+    stdout: String,
     stderr: String,
     took: Duration,
 }
@@ -59,23 +60,29 @@ impl std::fmt::Debug for Run {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "exit {:?} after {:?}, stderr:\n{}",
-            self.code, self.took, self.stderr
+            "exit {:?} after {:?}, stdout:\n{}\nstderr:\n{}",
+            self.code, self.took, self.stdout, self.stderr
         )
     }
 }
 
 /// Runs the built binary (on a blocking thread: the server lives on this
-/// test's runtime).
+/// test's runtime), with config and data folders of its own (the log file
+/// goes there) and no ~/.netrc.
 async fn wharf_in(dir: &Path, args: &[&str]) -> Run {
     let dir = dir.to_path_buf();
     let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    let state = tempfile::tempdir().expect("tempdir");
+    let (config, data) = (state.path().join("config"), state.path().join("data"));
     let started = Instant::now();
     let out: Output = tokio::task::spawn_blocking(move || {
         Command::new(env!("CARGO_BIN_EXE_wharf"))
             .args(&args)
             .args(["--timeout", "10", "--connect-timeout", "5"])
             .current_dir(dir)
+            .env("WHARF_CONFIG_DIR", config)
+            .env("WHARF_DATA_DIR", data)
+            .env("NETRC", "/nonexistent/netrc")
             .output()
             .expect("run wharf")
     })
@@ -83,6 +90,7 @@ async fn wharf_in(dir: &Path, args: &[&str]) -> Run {
     .expect("join");
     let run = Run {
         code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         took: started.elapsed(),
     };
@@ -353,4 +361,24 @@ async fn the_looking_up_connection_carries_the_files() {
     assert_eq!(tree_hashes(&s.l("tree")), want);
     let reconnects = run.stderr.matches("Reconnecting").count();
     assert_eq!(logins(&run) - reconnects, 2, "{run:?}");
+}
+
+/// Options for every command work before the command as after it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn global_options_work_before_the_command() {
+    let s = Setup::new().await;
+    write(&s.r("f.bin"), &content(6, 100_000));
+    let run = s
+        .wharf(&["--log-level", "debug", "--active", "get", &s.url("f.bin")])
+        .await;
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(sha(&s.l("f.bin")), sha(&s.r("f.bin")));
+    let run = s
+        .wharf(&["--passive", "--timeout", "9", "ls", &s.url("")])
+        .await;
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(run.stdout.contains("f.bin"), "{run:?}");
+    // An option of the TUI beside a command is a usage error.
+    let run = s.wharf(&["--demo", "ls", &s.url("")]).await;
+    assert_eq!(run.code, Some(2), "{run:?}");
 }
