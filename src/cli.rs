@@ -174,6 +174,22 @@ pub enum Sub {
         #[command(flatten)]
         copy: CopyArgs,
     },
+    /// Print a completion script for a shell.
+    ///
+    /// bash: `wharf completions bash > ~/.local/share/bash-completion/completions/wharf`;
+    /// zsh: into a folder of `$fpath` as `_wharf`; fish: `~/.config/fish/completions/wharf.fish`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), of wharf or of one of its commands.
+    ///
+    /// `wharf man > ~/.local/share/man/man1/wharf.1`, and
+    /// `wharf man get > ~/.local/share/man/man1/wharf-get.1` for each command.
+    Man {
+        /// The command whose page to print (ls, get, put, bookmarks, …).
+        command: Option<String>,
+    },
 }
 
 impl Sub {
@@ -184,6 +200,8 @@ impl Sub {
             Sub::Ls { .. } => "ls",
             Sub::Get { .. } => "get",
             Sub::Put { .. } => "put",
+            Sub::Completions { .. } => "completions",
+            Sub::Man { .. } => "man",
         }
     }
 }
