@@ -216,7 +216,10 @@ async fn put_files_and_trees() {
         .wharf(&["put", "missing.txt", "a.txt", &s.url("other/")])
         .await;
     assert_eq!(run.code, Some(1), "{run:?}");
-    assert!(run.stderr.contains("missing.txt"), "{run:?}");
+    assert!(
+        run.stderr.contains("wharf: no such file: missing.txt") && !run.stderr.contains("os error"),
+        "{run:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -224,11 +227,51 @@ async fn a_missing_remote_file_fails_with_the_reason() {
     let s = Setup::new().await;
     let run = s.wharf(&["get", &s.url("nothing-here.bin")]).await;
     assert_eq!(run.code, Some(1), "{run:?}");
+    // Said as missing, whatever the server's words; its reply is kept.
     assert!(
-        run.stderr.contains("nothing-here.bin") && run.stderr.contains("550"),
+        run.stderr
+            .contains("wharf: no such file: /nothing-here.bin (550 "),
         "{run:?}"
     );
     assert_eq!(std::fs::read_dir(s.local.path()).expect("ls").count(), 0);
+    // A local folder that is not there is said so too.
+    write(&s.r("here.bin"), b"x");
+    let run = s.wharf(&["get", &s.url("here.bin"), "no-dir/x.bin"]).await;
+    assert_eq!(run.code, Some(1), "{run:?}");
+    assert!(
+        run.stderr.contains("wharf: no such folder: no-dir") && !run.stderr.contains("os error"),
+        "{run:?}"
+    );
+}
+
+/// `wharf ls` of a file prints that file's line, as `ls -l FILE` does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ls_of_a_file_lists_that_file() {
+    let s = Setup::new().await;
+    write(&s.r("dir/f.txt"), b"12345");
+    write(&s.r("dir/other.txt"), b"x");
+
+    let run = s.wharf(&["ls", &s.url("dir/f.txt")]).await;
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "{run:?}");
+    assert!(
+        lines[0].ends_with(" f.txt") && lines[0].contains(" 5 "),
+        "{run:?}"
+    );
+
+    let run = s.wharf(&["ls", &s.url("dir/f.txt/")]).await;
+    assert_eq!(run.code, Some(1), "{run:?}");
+    assert!(run.stderr.contains("/dir/f.txt: not a folder"), "{run:?}");
+
+    let run = s.wharf(&["ls", &s.url("dir/nothing")]).await;
+    assert_eq!(run.code, Some(1), "{run:?}");
+    assert!(
+        run.stderr
+            .contains("no such file or folder: /dir/nothing (550 "),
+        "{run:?}"
+    );
+    assert!(run.stdout.is_empty(), "{run:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -236,6 +279,12 @@ async fn bad_urls_are_usage_errors() {
     let dir = tempfile::tempdir().expect("tempdir");
     let run = wharf_in(dir.path(), &["get", "http://example.org/x"]).await;
     assert_eq!(run.code, Some(2), "{run:?}");
+    // `://` mistyped: not a host called ftp.
+    for cmd in ["get", "ls"] {
+        let run = wharf_in(dir.path(), &[cmd, "ftp//127.0.0.1:1/x"]).await;
+        assert_eq!(run.code, Some(2), "{run:?}");
+        assert!(run.stderr.contains("not a valid URL"), "{run:?}");
+    }
     let run = wharf_in(dir.path(), &["put", "ftp://127.0.0.1:1/"]).await;
     assert_eq!(run.code, Some(2), "put needs a source: {run:?}");
     let run = wharf_in(
@@ -292,6 +341,27 @@ async fn an_existing_download_target_needs_a_flag() {
     assert!(run.stderr.contains("t/f.bin: exists"), "{run:?}");
     assert_eq!(std::fs::read(s.l("t/f.bin")).expect("read"), b"keep me");
     assert_eq!(std::fs::read(s.l("t/g.bin")).expect("read"), b"new g");
+}
+
+/// A tree copied again onto its copy: one line for all the files that
+/// exist, not one per file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn existing_targets_of_a_tree_are_summed_up() {
+    let s = Setup::new().await;
+    make_tree(&s.r("tree"), 30);
+    let run = s.wharf(&["get", &s.url("tree")]).await;
+    assert_eq!(run.code, Some(0), "{run:?}");
+
+    let run = s.wharf(&["get", &s.url("tree")]).await;
+    assert_eq!(run.code, Some(1), "{run:?}");
+    let said: Vec<&str> = run.stderr.lines().filter(|l| l.contains("exist")).collect();
+    assert_eq!(said.len(), 1, "{run:?}");
+    assert!(
+        said[0].starts_with("wharf: 30 files exist (tree/")
+            && said[0].ends_with("…); use --overwrite, --skip-existing or --resume"),
+        "{run:?}"
+    );
+    assert!(run.stderr.contains(", 30 failed"), "{run:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -17,10 +17,13 @@ use crate::engine::protocol::{
 };
 use crate::engine::session::{Connector, Session};
 use crate::engine::transfer::{self, Msg, TransferConfig, TransferHandle};
-use crate::text::sanitize;
+use crate::text::{sanitize, thousands};
 
 /// Why a file is refused when no flag says what to do with an existing target.
 pub const EXISTS: &str = "exists (use --overwrite, --skip-existing or --resume)";
+
+/// How many refused names one summary line names.
+const REFUSED_NAMED: usize = 3;
 
 /// After Ctrl-C, how long running transfers get to stop and tidy up.
 const CANCEL_GRACE: Duration = Duration::from_secs(5);
@@ -268,6 +271,7 @@ fn report(out: &Outcome, elapsed: Duration, quiet: bool) -> i32 {
     files.sort_by(|a, b| a.name.cmp(&b.name));
     let (mut done, mut bytes, mut moved) = (0usize, 0u64, 0u64);
     let (mut failed, mut exist, mut complete, mut cancelled) = (0usize, 0usize, 0usize, 0usize);
+    let mut refused = Vec::new();
     for f in &files {
         let name = sanitize(&f.name);
         match &f.state {
@@ -279,7 +283,7 @@ fn report(out: &Outcome, elapsed: Duration, quiet: bool) -> i32 {
             }
             Some(TransferState::Skipped(_)) if f.refused => {
                 failed += 1;
-                eprintln!("wharf: {name}: {EXISTS}");
+                refused.push(name);
             }
             Some(TransferState::Skipped(why)) if why == "already complete" => complete += 1,
             Some(TransferState::Skipped(_)) => exist += 1,
@@ -291,6 +295,9 @@ fn report(out: &Outcome, elapsed: Duration, quiet: bool) -> i32 {
             Some(_) => cancelled += 1,
         }
     }
+    if let Some(line) = refused_line(&refused) {
+        eprintln!("wharf: {line}");
+    }
     for why in &out.left_out {
         eprintln!("wharf: left out: {}", sanitize(why));
     }
@@ -298,7 +305,8 @@ fn report(out: &Outcome, elapsed: Duration, quiet: bool) -> i32 {
         let secs = elapsed.as_secs_f64();
         let rate = if secs > 0.0 { moved as f64 / secs } else { 0.0 };
         let mut line = format!(
-            "{done} {}, {} in {} ({}/s)",
+            "{} {}, {} in {} ({}/s)",
+            thousands(done),
             if done == 1 { "file" } else { "files" },
             human_bytes(bytes as f64),
             human_secs(secs),
@@ -312,7 +320,7 @@ fn report(out: &Outcome, elapsed: Duration, quiet: bool) -> i32 {
             (out.left_out.len(), "left out"),
         ] {
             if n > 0 {
-                line.push_str(&format!(", {n} {what}"));
+                line.push_str(&format!(", {} {what}", thousands(n)));
             }
         }
         eprintln!("{line}");
@@ -323,6 +331,31 @@ fn report(out: &Outcome, elapsed: Duration, quiet: bool) -> i32 {
         EXIT_FAILED
     } else {
         EXIT_OK
+    }
+}
+
+/// What to say of the files refused because they exist: one file by its
+/// name; more in one line (a tree copied again would print a line per
+/// file), naming the first few.
+fn refused_line(names: &[impl AsRef<str>]) -> Option<String> {
+    match names {
+        [] => None,
+        [one] => Some(format!("{}: {EXISTS}", one.as_ref())),
+        _ => {
+            let mut named: Vec<&str> = names
+                .iter()
+                .take(REFUSED_NAMED)
+                .map(AsRef::as_ref)
+                .collect();
+            if names.len() > REFUSED_NAMED {
+                named.push("…");
+            }
+            Some(format!(
+                "{} files exist ({}); use --overwrite, --skip-existing or --resume",
+                thousands(names.len()),
+                named.join(", ")
+            ))
+        }
     }
 }
 
@@ -376,6 +409,26 @@ mod tests {
             state: Some(state),
             refused,
         }
+    }
+
+    #[test]
+    fn existing_targets_are_named_one_by_one_or_summed_up() {
+        assert_eq!(refused_line(&[] as &[&str]), None);
+        assert_eq!(
+            refused_line(&["t/f.bin"]).as_deref(),
+            Some("t/f.bin: exists (use --overwrite, --skip-existing or --resume)")
+        );
+        assert_eq!(
+            refused_line(&["a", "b"]).as_deref(),
+            Some("2 files exist (a, b); use --overwrite, --skip-existing or --resume")
+        );
+        let many: Vec<String> = (0..2000).map(|i| format!("f{i:04}")).collect();
+        assert_eq!(
+            refused_line(&many).as_deref(),
+            Some(
+                "2,000 files exist (f0000, f0001, f0002, …); use --overwrite, --skip-existing or --resume"
+            )
+        );
     }
 
     #[test]
