@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc;
 
-use super::progress::Bars;
+use super::progress::{self, Bars};
 use super::shared::{EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, wire_line};
 use crate::cli::CopyArgs;
 use crate::engine::protocol::{
@@ -38,6 +38,8 @@ pub struct Copy {
 #[derive(Default)]
 struct File {
     name: String,
+    /// As the engine knows it (`None`: the server has no SIZE).
+    size: Option<u64>,
     /// Bytes at the target when this run started on it (a resumed prefix).
     first: Option<u64>,
     done: u64,
@@ -130,9 +132,18 @@ pub async fn run(
     // Ctrl-C cancels the transfers, so no partial file stays behind.
     let mut interrupts =
         tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok();
+    // The bars are drawn on this beat, all together (see progress.rs).
+    let mut frames = tokio::time::interval(progress::FRAME);
+    frames.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
         let ev = tokio::select! {
             ev = engine.events.recv() => ev,
+            _ = frames.tick(), if bars.is_some() => {
+                if let Some(bars) = &mut bars {
+                    bars.draw();
+                }
+                continue;
+            }
             _ = interrupted(&mut interrupts) => {
                 if out.interrupted {
                     // Asked twice: stop waiting for the tidy-up.
@@ -166,11 +177,12 @@ pub async fn run(
                     send(&engine, Msg::CancelAll);
                 }
             }
-            Event::TransferQueued { id, name, .. } => {
+            Event::TransferQueued { id, name, size, .. } => {
                 out.files.insert(
                     id,
                     File {
                         name,
+                        size,
                         ..File::default()
                     },
                 );
@@ -188,7 +200,7 @@ pub async fn run(
                     TransferState::Running if was_running => {}
                     TransferState::Running => {
                         if let Some(bars) = &mut bars {
-                            bars.started(id, &f.name, None);
+                            bars.started(id, &f.name, f.size);
                         }
                     }
                     TransferState::Retrying { attempt, reason }
@@ -404,6 +416,7 @@ mod tests {
     fn file(name: &str, state: TransferState, refused: bool) -> File {
         File {
             name: name.into(),
+            size: Some(10),
             first: Some(0),
             done: 10,
             state: Some(state),
