@@ -279,42 +279,22 @@ mod tests {
 
     #[test]
     fn global_options_work_before_and_after_the_command() {
+        const GLOBAL: [&str; 7] = [
+            "--log-level",
+            "debug",
+            "--active",
+            "--timeout",
+            "7",
+            "--connect-timeout",
+            "3",
+        ];
+        let (get, url) = (&["get"][..], &["ftp://h/f"][..]);
         for args in [
-            &[
-                "--log-level",
-                "debug",
-                "--active",
-                "--timeout",
-                "7",
-                "--connect-timeout",
-                "3",
-                "get",
-                "ftp://h/f",
-            ][..],
-            &[
-                "get",
-                "--log-level",
-                "debug",
-                "--active",
-                "--timeout",
-                "7",
-                "--connect-timeout",
-                "3",
-                "ftp://h/f",
-            ],
-            &[
-                "--log-level",
-                "debug",
-                "get",
-                "ftp://h/f",
-                "--active",
-                "--timeout",
-                "7",
-                "--connect-timeout",
-                "3",
-            ],
+            [&GLOBAL[..], get, url].concat(),
+            [get, &GLOBAL, url].concat(),
+            [get, url, &GLOBAL].concat(),
         ] {
-            let cli = parse(args).unwrap_or_else(|e| panic!("{args:?}: {e}"));
+            let cli = parse(&args).unwrap_or_else(|e| panic!("{args:?}: {e}"));
             assert!(matches!(cli.command, Some(Sub::Get { .. })), "{args:?}");
             assert_eq!(cli.log_level.as_deref(), Some("debug"), "{args:?}");
             assert!(cli.net.active, "{args:?}");

@@ -99,6 +99,15 @@ async fn wharf_in(dir: &Path, args: &[&str]) -> Run {
     run
 }
 
+/// The run failed (exit 1) and said `said`, in words for people (no
+/// `(os error N)`).
+#[track_caller]
+fn assert_fails_saying(run: &Run, said: &str) {
+    assert_eq!(run.code, Some(1), "{run:?}");
+    assert!(run.stderr.contains(said), "wanted {said:?}: {run:?}");
+    assert!(!run.stderr.contains("os error"), "{run:?}");
+}
+
 fn write(path: &Path, data: &[u8]) {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).expect("mkdir");
@@ -215,33 +224,20 @@ async fn put_files_and_trees() {
     let run = s
         .wharf(&["put", "missing.txt", "a.txt", &s.url("other/")])
         .await;
-    assert_eq!(run.code, Some(1), "{run:?}");
-    assert!(
-        run.stderr.contains("wharf: no such file: missing.txt") && !run.stderr.contains("os error"),
-        "{run:?}"
-    );
+    assert_fails_saying(&run, "wharf: no such file: missing.txt");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_missing_remote_file_fails_with_the_reason() {
     let s = Setup::new().await;
     let run = s.wharf(&["get", &s.url("nothing-here.bin")]).await;
-    assert_eq!(run.code, Some(1), "{run:?}");
     // Said as missing, whatever the server's words; its reply is kept.
-    assert!(
-        run.stderr
-            .contains("wharf: no such file: /nothing-here.bin (550 "),
-        "{run:?}"
-    );
+    assert_fails_saying(&run, "wharf: no such file: /nothing-here.bin (550 ");
     assert_eq!(std::fs::read_dir(s.local.path()).expect("ls").count(), 0);
     // A local folder that is not there is said so too.
     write(&s.r("here.bin"), b"x");
     let run = s.wharf(&["get", &s.url("here.bin"), "no-dir/x.bin"]).await;
-    assert_eq!(run.code, Some(1), "{run:?}");
-    assert!(
-        run.stderr.contains("wharf: no such folder: no-dir") && !run.stderr.contains("os error"),
-        "{run:?}"
-    );
+    assert_fails_saying(&run, "wharf: no such folder: no-dir");
 }
 
 /// `wharf ls` of a file prints that file's line, as `ls -l FILE` does.
@@ -261,16 +257,10 @@ async fn ls_of_a_file_lists_that_file() {
     );
 
     let run = s.wharf(&["ls", &s.url("dir/f.txt/")]).await;
-    assert_eq!(run.code, Some(1), "{run:?}");
-    assert!(run.stderr.contains("/dir/f.txt: not a folder"), "{run:?}");
+    assert_fails_saying(&run, "wharf: /dir/f.txt: not a folder");
 
     let run = s.wharf(&["ls", &s.url("dir/nothing")]).await;
-    assert_eq!(run.code, Some(1), "{run:?}");
-    assert!(
-        run.stderr
-            .contains("no such file or folder: /dir/nothing (550 "),
-        "{run:?}"
-    );
+    assert_fails_saying(&run, "wharf: no such file or folder: /dir/nothing (550 ");
     assert!(run.stdout.is_empty(), "{run:?}");
 }
 

@@ -8,7 +8,7 @@ use chrono::Datelike;
 use super::shared::names_a_folder;
 use super::wording::remote_failure;
 use crate::engine::error::EngineError;
-use crate::engine::protocol::{ConnectProfile, Entry, EntryKind, Failure, FailureKind, RemotePath};
+use crate::engine::protocol::{ConnectProfile, Entry, EntryKind, RemotePath};
 use crate::engine::session::{Connector, RemoteKind, Session};
 use crate::text::{push_padded, push_short_time, sanitize};
 
@@ -76,14 +76,9 @@ async fn entries(
             Err(format!("{}: not a folder", sanitize(&shown)))
         }
         Ok(RemoteKind::File { .. }) => the_file(session, path).await,
-        // Unless the refusal was about permission, the path is not there.
-        Ok(RemoteKind::Missing(_)) if refusal.kind != FailureKind::Permission => {
-            let missing = Failure {
-                kind: FailureKind::NotFound,
-                ..refusal
-            };
-            Err(remote_failure(&shown, "file or folder", &missing))
-        }
+        // Neither a folder nor a file: SIZE's refusal says whether it is
+        // not there.
+        Ok(RemoteKind::Missing(e)) => Err(remote_failure(&shown, "file or folder", &e.failure())),
         // A folder that cannot be listed, or a look that failed too: the
         // listing's refusal says why.
         _ => Err(remote_failure(&shown, "folder", &refusal)),
