@@ -1,30 +1,55 @@
 #!/usr/bin/env bash
-# Local FTP servers for wharf's interop tests and benchmarks.
+# Local FTP and FTPS servers for wharf's interop tests and benchmarks.
 #
-#   scripts/interop-servers.sh install     # fetch vsftpd, pure-ftpd, proftpd (+ curl, lftp)
-#   scripts/interop-servers.sh start       # test user + test tree, start all three servers
+#   scripts/interop-servers.sh install     # fetch vsftpd, pure-ftpd, proftpd (+ mod_tls, curl, lftp, openssl)
+#   scripts/interop-servers.sh start       # test user, test tree, certificate; start all servers
 #   scripts/interop-servers.sh stop        # stop them
 #   scripts/interop-servers.sh restart     # stop + start
 #   scripts/interop-servers.sh status      # which are running
-#   scripts/interop-servers.sh check       # curl smoke test of all three, all modes
+#   scripts/interop-servers.sh check       # curl smoke test (plain), then scripts/check-ftps-servers.sh
 #   scripts/interop-servers.sh env         # eval "$(scripts/interop-servers.sh env)"
 #   scripts/interop-servers.sh bench-tree  # big/ (100,000 empty files) + big.bin (1 GiB)
 #
 # Every subcommand is idempotent. Needs root (apt-get, useradd, and the
 # servers switch to the logged-in user). Everything they write lives under
 # .interop/ in the repo (git-ignored); the only system changes are the
-# apt-installed runtime libraries / curl / lftp, the local user `wharftest`,
-# and the PAM service file /etc/pam.d/wharf-vsftpd.
+# apt-installed runtime libraries / curl / lftp / openssl, the local user
+# `wharftest`, and the PAM service file /etc/pam.d/wharf-vsftpd.
 #
-#   server     control port       passive ports   log
-#   vsftpd     127.0.0.1:2121     30000-30049     .interop/logs/vsftpd.log
-#   pure-ftpd  127.0.0.1:2122     30050-30099     .interop/logs/pure-ftpd.log
-#   proftpd    127.0.0.1:2123     30100-30149     .interop/logs/proftpd.log
+#   server           control port     passive ports  env var (URL)
+#   vsftpd           127.0.0.1:2121   30000-30049    WHARF_INTEROP_VSFTPD           ftp://
+#   pure-ftpd        127.0.0.1:2122   30050-30099    WHARF_INTEROP_PUREFTPD         ftp://
+#   proftpd          127.0.0.1:2123   30100-30149    WHARF_INTEROP_PROFTPD          ftp://
+#   vsftpd-tls       127.0.0.1:2124   30150-30199    WHARF_INTEROP_VSFTPD_TLS       ftpes://
+#   vsftpd-implicit  127.0.0.1:2125   30200-30249    WHARF_INTEROP_VSFTPD_IMPLICIT  ftps://
+#   proftpd-tls      127.0.0.1:2126   30250-30299    WHARF_INTEROP_PROFTPD_TLS      ftpes://
+#   pure-ftpd-tls    127.0.0.1:2127   30400-30449    WHARF_INTEROP_PUREFTPD_TLS     ftpes://
+#   vsftpd-tls10     127.0.0.1:2128   30450-30499    WHARF_INTEROP_VSFTPD_TLS10     ftpes://
+#
+# (30300-30399 belong to tests/interop_limits.rs's own servers on 2161-2162.)
+# Logs: .interop/logs/<server>.log. Configs: .interop/conf/.
 #
 # All listen on 127.0.0.1 only. Login wharftest / wharfpass, anonymous off,
 # passive (PASV/EPSV) and active (PORT/EPRT) both work, uploads allowed,
 # no chroot (paths are the user's home, e.g. /home/wharftest/hello.txt is
 # ftp://.../hello.txt).
+#
+# The FTPS servers (ftpes:// = explicit, AUTH TLS on the control port;
+# ftps:// = implicit, TLS from the first byte) all require TLS on the
+# control and the data connections, share one self-signed certificate
+# (.interop/tls/cert.pem, CN=localhost, subjectAltName DNS:localhost and
+# IP:127.0.0.1; `env` prints its path as WHARF_INTEROP_TLS_CERT and its
+# SHA-256 as WHARF_INTEROP_TLS_FINGERPRINT=SHA256:AB:CD:...), and:
+#   vsftpd-tls       ssl_enable, force_local_logins_ssl, force_local_data_ssl,
+#                    require_ssl_reuse=YES (data connections must resume the
+#                    control connection's TLS session); TLS 1.2 and 1.3
+#   vsftpd-implicit  the same with implicit_ssl=YES
+#   proftpd-tls      mod_tls: TLSRequired on, TLSProtocol TLSv1.2 TLSv1.3,
+#                    session reuse required (proftpd's default)
+#   pure-ftpd-tls    -Y 2 (cleartext sessions refused); no session reuse
+#                    check; TLS 1.2 and 1.3
+#   vsftpd-tls10     offers TLS 1.0 only (OPENSSL_CONF with Min/MaxProtocol
+#                    TLSv1 and @SECLEVEL=0: vsftpd 3.0.3 has no option for it)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -39,20 +64,42 @@ FTP_USER=wharftest
 FTP_PASS=wharfpass
 HOST=127.0.0.1
 
-SERVERS=(vsftpd pure-ftpd proftpd)
+TLS_DIR="$INTEROP/tls"
+CERT="$TLS_DIR/cert.pem"
+KEY="$TLS_DIR/key.pem"
 
-# name -> control port, passive range, env var suffix, binary inside its pkg dir
-declare -A PORT=([vsftpd]=2121 [pure-ftpd]=2122 [proftpd]=2123)
-declare -A PASV_MIN=([vsftpd]=30000 [pure-ftpd]=30050 [proftpd]=30100)
-declare -A PASV_MAX=([vsftpd]=30049 [pure-ftpd]=30099 [proftpd]=30149)
-declare -A ENVNAME=([vsftpd]=VSFTPD [pure-ftpd]=PUREFTPD [proftpd]=PROFTPD)
+# Debian packages, each extracted into .interop/pkgs/<package>.
+PACKAGES=(vsftpd pure-ftpd proftpd)
+# package -> binary inside its dir, and the .debs it is made of. proftpd's
+# mod_tls ships in proftpd-mod-crypto; the other modules used are compiled in.
 declare -A BIN=([vsftpd]=usr/sbin/vsftpd [pure-ftpd]=usr/sbin/pure-ftpd [proftpd]=usr/sbin/proftpd)
-# Debian packages extracted into .interop/pkgs/<name>. proftpd's modules
-# (mod_*.so) ship inside proftpd-core; the ones we use are compiled in.
-declare -A DEBPKGS=([vsftpd]="vsftpd" [pure-ftpd]="pure-ftpd" [proftpd]="proftpd-core")
+declare -A DEBPKGS=([vsftpd]="vsftpd" [pure-ftpd]="pure-ftpd" [proftpd]="proftpd-core proftpd-mod-crypto")
 
-# Tools used by tests/benchmarks (command -> Debian package).
-declare -A TOOLS=([curl]=curl [lftp]=lftp [python3]=python3)
+# Server instances: the three plain ones, then the FTPS ones.
+SERVERS=(vsftpd pure-ftpd proftpd vsftpd-tls vsftpd-implicit proftpd-tls pure-ftpd-tls vsftpd-tls10)
+# instance -> package, control port, passive range, env var suffix, URL scheme
+# (ftp: plain; ftpes: explicit TLS, AUTH TLS; ftps: implicit TLS).
+declare -A PKG=([vsftpd]=vsftpd [pure-ftpd]=pure-ftpd [proftpd]=proftpd
+    [vsftpd-tls]=vsftpd [vsftpd-implicit]=vsftpd [proftpd-tls]=proftpd
+    [pure-ftpd-tls]=pure-ftpd [vsftpd-tls10]=vsftpd)
+declare -A PORT=([vsftpd]=2121 [pure-ftpd]=2122 [proftpd]=2123
+    [vsftpd-tls]=2124 [vsftpd-implicit]=2125 [proftpd-tls]=2126
+    [pure-ftpd-tls]=2127 [vsftpd-tls10]=2128)
+declare -A PASV_MIN=([vsftpd]=30000 [pure-ftpd]=30050 [proftpd]=30100
+    [vsftpd-tls]=30150 [vsftpd-implicit]=30200 [proftpd-tls]=30250
+    [pure-ftpd-tls]=30400 [vsftpd-tls10]=30450)
+declare -A PASV_MAX=([vsftpd]=30049 [pure-ftpd]=30099 [proftpd]=30149
+    [vsftpd-tls]=30199 [vsftpd-implicit]=30249 [proftpd-tls]=30299
+    [pure-ftpd-tls]=30449 [vsftpd-tls10]=30499)
+declare -A ENVNAME=([vsftpd]=VSFTPD [pure-ftpd]=PUREFTPD [proftpd]=PROFTPD
+    [vsftpd-tls]=VSFTPD_TLS [vsftpd-implicit]=VSFTPD_IMPLICIT [proftpd-tls]=PROFTPD_TLS
+    [pure-ftpd-tls]=PUREFTPD_TLS [vsftpd-tls10]=VSFTPD_TLS10)
+declare -A SCHEME=([vsftpd]=ftp [pure-ftpd]=ftp [proftpd]=ftp
+    [vsftpd-tls]=ftpes [vsftpd-implicit]=ftps [proftpd-tls]=ftpes
+    [pure-ftpd-tls]=ftpes [vsftpd-tls10]=ftpes)
+
+# Tools used by tests/benchmarks/checks (command -> Debian package).
+declare -A TOOLS=([curl]=curl [lftp]=lftp [python3]=python3 [openssl]=openssl)
 
 START_TIMEOUT=${WHARF_INTEROP_START_TIMEOUT:-20}   # seconds per server
 
@@ -135,14 +182,15 @@ extract_server() {
 cmd_install() {
     local name missing libs=() sys=() t
     mkdir -p "$PKGS" "$DEBS"
-    for name in "${SERVERS[@]}"; do
+    for name in "${PACKAGES[@]}"; do
         extract_server "$name"
     done
 
     # Runtime libraries of the extracted binaries (libwrap0 for vsftpd,
-    # libmemcached/libhiredis/libpcre2-posix for proftpd, ...), installed
-    # the normal way. Only when ldd actually reports something missing.
-    for name in "${SERVERS[@]}"; do
+    # libmemcached/libhiredis/libpcre2-posix for proftpd, libsodium23 for
+    # proftpd-mod-crypto's modules, ...), installed the normal way. Only
+    # when ldd actually reports something missing.
+    for name in "${PACKAGES[@]}"; do
         missing=$(missing_libs "$PKGS/$name")
         if [[ -n $missing ]]; then
             log "$name is missing: ${missing//$'\n'/ }"
@@ -160,11 +208,11 @@ cmd_install() {
         apt_install ${libs[@]+"${libs[@]}"} ${sys[@]+"${sys[@]}"}
     fi
 
-    for name in "${SERVERS[@]}"; do
+    for name in "${PACKAGES[@]}"; do
         missing=$(missing_libs "$PKGS/$name")
         [[ -z $missing ]] || die "$name still lacks libraries after install: ${missing//$'\n'/ }"
     done
-    log "install ok: ${SERVERS[*]} in $PKGS"
+    log "install ok: ${PACKAGES[*]} in $PKGS"
 }
 
 # ------------------------------------------------------------ test user --
@@ -239,19 +287,62 @@ ensure_pam() {
     fi
 }
 
-write_configs() {
-    mkdir -p "$CONF" "$RUN" "$LOGS" "$INTEROP/vsftpd-empty"
-    chmod 755 "$INTEROP" "$CONF" "$RUN" "$LOGS"
-    chmod 755 "$INTEROP/vsftpd-empty"
-    # must stay empty and not writable by the ftp user
-    find "$INTEROP/vsftpd-empty" -mindepth 1 -delete
+# ------------------------------------------------------------ certificate --
 
-    cat >"$CONF/vsftpd.conf" <<EOF
+# One self-signed certificate for every FTPS server: CN=localhost,
+# subjectAltName DNS:localhost + IP:127.0.0.1, valid for a year, an end-entity
+# certificate (CA:FALSE). Made again when missing or within a week of expiry;
+# CERT_NEW=1 then, so servers still holding the old one get restarted.
+CERT_NEW=0
+ensure_cert() {
+    mkdir -p "$TLS_DIR"
+    chmod 755 "$TLS_DIR"
+    if [[ -s $CERT && -s $KEY ]] &&
+        openssl x509 -in "$CERT" -noout -checkend $((7 * 86400)) >/dev/null 2>&1; then
+        return 0
+    fi
+    command -v openssl >/dev/null 2>&1 || die "openssl is missing; run: scripts/interop-servers.sh install"
+    log "creating the FTPS certificate $CERT"
+    rm -f "$CERT.tmp" "$KEY.tmp"
+    (umask 077 && openssl req -x509 -newkey rsa:2048 -nodes -days 365 \
+        -keyout "$KEY.tmp" -out "$CERT.tmp" -subj "/CN=localhost" \
+        -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+        -addext "basicConstraints=critical,CA:FALSE" \
+        -addext "keyUsage=critical,digitalSignature,keyEncipherment" \
+        -addext "extendedKeyUsage=serverAuth" 2>/dev/null) ||
+        die "openssl could not make the certificate"
+    chmod 644 "$CERT.tmp"
+    chmod 600 "$KEY.tmp"
+    mv -f "$KEY.tmp" "$KEY"
+    mv -f "$CERT.tmp" "$CERT"
+    CERT_NEW=1
+}
+
+# SHA256:AB:CD:... of the certificate's DER (what a pinning client compares).
+cert_fingerprint() {
+    local fp
+    fp=$(openssl x509 -in "$CERT" -noout -fingerprint -sha256 2>/dev/null) || return 1
+    fp=${fp#*=}
+    [[ -n $fp ]] || return 1
+    echo "SHA256:${fp^^}"
+}
+
+# ---------------------------------------------------------------- configs --
+
+is_tls() { [[ ${SCHEME[$1]} != ftp ]]; }
+
+# vsftpd config of instance <name>: the plain settings (for `vsftpd` exactly
+# what tests/interop_limits.rs and scripts/bench-transfer.sh derive theirs
+# from), then the TLS ones.
+vsftpd_conf() {
+    local name=$1 ssl=NO
+    is_tls "$name" && ssl=YES
+    cat <<EOF
 # generated by scripts/interop-servers.sh
 listen=YES
 listen_ipv6=NO
 listen_address=$HOST
-listen_port=${PORT[vsftpd]}
+listen_port=${PORT[$name]}
 background=NO
 seccomp_sandbox=NO
 anonymous_enable=NO
@@ -263,10 +354,10 @@ pam_service_name=$PAM_SERVICE
 secure_chroot_dir=$INTEROP/vsftpd-empty
 userlist_enable=NO
 tcp_wrappers=NO
-ssl_enable=NO
+ssl_enable=$ssl
 pasv_enable=YES
-pasv_min_port=${PASV_MIN[vsftpd]}
-pasv_max_port=${PASV_MAX[vsftpd]}
+pasv_min_port=${PASV_MIN[$name]}
+pasv_max_port=${PASV_MAX[$name]}
 port_enable=YES
 connect_from_port_20=NO
 utf8_filesystem=YES
@@ -280,28 +371,61 @@ max_per_ip=0
 xferlog_enable=YES
 xferlog_std_format=NO
 log_ftp_protocol=YES
-vsftpd_log_file=$LOGS/vsftpd.log
-ftpd_banner=wharf interop vsftpd
+vsftpd_log_file=$(logfile "$name")
+ftpd_banner=wharf interop $name
 EOF
+    is_tls "$name" || return 0
+    cat <<EOF
+# FTPS: TLS required for login and data; each data connection must resume
+# the control connection's TLS session (require_ssl_reuse, vsftpd's default).
+rsa_cert_file=$CERT
+rsa_private_key_file=$KEY
+force_local_logins_ssl=YES
+force_local_data_ssl=YES
+require_ssl_reuse=YES
+ssl_sslv2=NO
+ssl_sslv3=NO
+debug_ssl=YES
+EOF
+    case $name in
+        vsftpd-tls | vsftpd-implicit)
+            # TLS 1.2 and 1.3 (vsftpd 3.0.3 has no switch for either; TLS 1.1
+            # is refused by OpenSSL 3's default security level).
+            echo "ssl_tlsv1=NO"
+            ;;
+        vsftpd-tls10)
+            # TLS 1.0 only: vsftpd 3.0.3 knows ssl_sslv2/ssl_sslv3/ssl_tlsv1
+            # and nothing newer (ssl_tlsv1_1 and up are "unrecognised"), so
+            # the upper bound comes from $CONF/openssl-tls10.cnf (OPENSSL_CONF,
+            # MaxProtocol = TLSv1). OpenSSL 3 needs security level 0 for TLS 1.0.
+            echo "ssl_tlsv1=YES"
+            echo "ssl_ciphers=DEFAULT@SECLEVEL=0"
+            ;;
+    esac
+    [[ $name == vsftpd-implicit ]] && echo "implicit_ssl=YES"
+    return 0
+}
 
-    cat >"$CONF/proftpd.conf" <<EOF
+proftpd_conf() {
+    local name=$1
+    cat <<EOF
 # generated by scripts/interop-servers.sh
-ServerName              "wharf interop proftpd"
-ServerIdent             on "wharf interop proftpd"
+ServerName              "wharf interop $name"
+ServerIdent             on "wharf interop $name"
 ServerType              standalone
 UseIPv6                 off
 DefaultAddress          $HOST
 SocketBindTight         on
-Port                    ${PORT[proftpd]}
-PassivePorts            ${PASV_MIN[proftpd]} ${PASV_MAX[proftpd]}
+Port                    ${PORT[$name]}
+PassivePorts            ${PASV_MIN[$name]} ${PASV_MAX[$name]}
 User                    nobody
 Group                   nogroup
 Umask                   022
 MaxInstances            50
-PidFile                 $RUN/proftpd.pid
-ScoreboardFile          $RUN/proftpd.scoreboard
-SystemLog               $LOGS/proftpd.log
-TransferLog             $LOGS/proftpd.xferlog
+PidFile                 $(pidfile "$name")
+ScoreboardFile          $RUN/$name.scoreboard
+SystemLog               $(logfile "$name")
+TransferLog             $LOGS/$name.xferlog
 WtmpLog                 off
 UseReverseDNS           off
 UseFtpUsers             off
@@ -320,6 +444,51 @@ TimesGMT                on
   </Limit>
 </Directory>
 EOF
+    is_tls "$name" || return 0
+    cat <<EOF
+# FTPS (mod_tls from proftpd-mod-crypto): TLS required on control and data
+# connections, TLS 1.2 and 1.3. Data connections must resume the control
+# connection's TLS session: proftpd's default (no NoSessionReuseRequired).
+ModulePath              $PKGS/proftpd/usr/lib/proftpd
+LoadModule              mod_tls.c
+TLSEngine               on
+TLSLog                  $LOGS/$name.tls.log
+TLSRequired             on
+TLSProtocol             TLSv1.2 TLSv1.3
+TLSRSACertificateFile   $CERT
+TLSRSACertificateKeyFile $KEY
+TLSVerifyClient         off
+EOF
+}
+
+write_configs() {
+    local name
+    mkdir -p "$CONF" "$RUN" "$LOGS" "$INTEROP/vsftpd-empty"
+    chmod 755 "$INTEROP" "$CONF" "$RUN" "$LOGS"
+    chmod 755 "$INTEROP/vsftpd-empty"
+    # must stay empty and not writable by the ftp user
+    find "$INTEROP/vsftpd-empty" -mindepth 1 -delete
+
+    for name in "${SERVERS[@]}"; do
+        case ${PKG[$name]} in
+            vsftpd) vsftpd_conf "$name" >"$CONF/$name.conf" ;;
+            proftpd) proftpd_conf "$name" >"$CONF/$name.conf" ;;
+        esac
+    done
+
+    # OpenSSL settings of vsftpd-tls10 only (its process's OPENSSL_CONF).
+    cat >"$CONF/openssl-tls10.cnf" <<EOF
+# generated by scripts/interop-servers.sh: TLS 1.0 and nothing else
+openssl_conf = wharf_tls10
+[wharf_tls10]
+ssl_conf = wharf_tls10_ssl
+[wharf_tls10_ssl]
+system_default = wharf_tls10_default
+[wharf_tls10_default]
+MinProtocol = TLSv1
+MaxProtocol = TLSv1
+CipherString = DEFAULT@SECLEVEL=0
+EOF
 }
 
 # ------------------------------------------------------------- processes --
@@ -327,13 +496,34 @@ EOF
 pidfile() { echo "$RUN/$1.pid"; }
 logfile() { echo "$LOGS/$1.log"; }
 
-# Is <pid> a running instance of *our* extracted <name> binary?
-is_ours() {
-    local name=$1 pid=$2 exe
+# The executable of instance <name>. The plain servers run their package's
+# binary; every other instance runs a hard link of it named after the
+# instance (.interop/pkgs/vsftpd/usr/sbin/vsftpd-tls, ...), so that
+# /proc/<pid>/exe tells the instances apart (stop, status, lost pid files).
+exe_of() {
+    local name=$1 pkg=${PKG[$1]} bin
+    bin="$PKGS/$pkg/${BIN[$pkg]}"
+    if [[ $name == "$pkg" ]]; then echo "$bin"; else echo "${bin%/*}/$name"; fi
+}
+
+link_exe() {
+    local name=$1 pkg=${PKG[$1]} bin exe
+    bin="$PKGS/$pkg/${BIN[$pkg]}"
+    exe=$(exe_of "$name")
+    [[ $exe == "$bin" || $exe -ef $bin ]] && return 0
+    ln -f "$bin" "$exe" 2>/dev/null || cp -f "$bin" "$exe"
+}
+
+# Does <pid> run the executable <path>?
+runs_exe() {
+    local path=$1 pid=$2 exe
     [[ -n $pid && -d /proc/$pid ]] || return 1
     exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || return 1
-    [[ ${exe% (deleted)} == "$PKGS/$name/${BIN[$name]}" ]]
+    [[ ${exe% (deleted)} == "$path" ]]
 }
+
+# Is <pid> a running instance of *our* <name> (its exact executable)?
+is_ours() { runs_exe "$(exe_of "$1")" "$2"; }
 
 running_pid() {
     local name=$1 f pid
@@ -356,72 +546,122 @@ answers_220() {
     ) 2>/dev/null
 }
 
-start_server() {
-    local name=$1 port=${PORT[$1]} pid log bin uid
+# The same over implicit TLS (the greeting comes after the handshake).
+answers_220_tls() {
+    python3 -c '
+import socket, ssl, sys
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.check_hostname = False
+ctx.verify_mode = ssl.CERT_NONE
+try:
+    with socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=3) as s:
+        with ctx.wrap_socket(s) as t:
+            line = t.makefile("rb").readline()
+            t.sendall(b"QUIT\r\n")
+except (OSError, ValueError):
+    sys.exit(1)
+sys.exit(0 if line.startswith(b"220") else 1)
+' "$HOST" "$1" 2>/dev/null
+}
+
+answers() {
+    local name=$1
+    if [[ ${SCHEME[$name]} == ftps ]]; then
+        answers_220_tls "${PORT[$name]}"
+    else
+        answers_220 "${PORT[$name]}"
+    fi
+}
+
+# Start <name> in the background (the caller waits for it: wait_server).
+# Succeeds without starting anything when it already runs; sets LAUNCHED.
+LAUNCHED=""
+launch_server() {
+    local name=$1 port=${PORT[$1]} pid log exe uid tls=()
+    LAUNCHED=""
     log=$(logfile "$name")
-    bin="$PKGS/$name/${BIN[$name]}"
-    [[ -x $bin ]] || die "$name is not installed; run: scripts/interop-servers.sh install"
+    exe=$(exe_of "$name")
 
     if pid=$(running_pid "$name"); then
-        if answers_220 "$port"; then
+        if [[ $CERT_NEW -eq 1 ]] && is_tls "$name"; then
+            log "$name (pid $pid) has the old certificate; restarting it"
+            stop_server "$name"
+        elif answers "$name"; then
             log "$name already running (pid $pid, port $port)"
             return 0
+        else
+            log "$name pid $pid is alive but not answering; restarting it"
+            stop_server "$name"
         fi
-        log "$name pid $pid is alive but not answering; restarting it"
-        stop_server "$name"
     fi
-    if answers_220 "$port"; then
+    if answers "$name"; then
         die "port $port (for $name) already answers FTP but not from this checkout's $name; stop that server first (ss -ltnp 'sport = :$port')"
     fi
+    link_exe "$name"
 
     printf '\n==== %s start %s ====\n' "$name" "$(date -u +%FT%TZ)" >>"$log"
     case $name in
-        vsftpd)
-            nohup "$bin" "$CONF/vsftpd.conf" </dev/null >>"$log" 2>&1 &
+        vsftpd | vsftpd-tls | vsftpd-implicit)
+            nohup "$exe" "$CONF/$name.conf" </dev/null >>"$log" 2>&1 &
             ;;
-        pure-ftpd)
+        vsftpd-tls10)
+            OPENSSL_CONF="$CONF/openssl-tls10.cnf" \
+                nohup "$exe" "$CONF/$name.conf" </dev/null >>"$log" 2>&1 &
+            ;;
+        pure-ftpd | pure-ftpd-tls)
             uid=$(user_uid)
+            # -Y 2: cleartext sessions refused (TLS for the control
+            # connection; data connections as the client asks with PROT).
+            # -2 cert,key: the certificate (default /etc/ssl/private/pure-ftpd.pem).
+            [[ $name == pure-ftpd-tls ]] && tls=(-Y 2 -2 "$CERT,$KEY")
             # -S bind addr,port  -p passive range  -l unix: /etc/passwd+shadow
             # -E no anonymous    -u min uid (default refuses uid < 1000)
             # -H don't resolve   -L max files in a listing (default 10000 would
             #                       truncate bench-tree's 100,000-file folder)
             # -4 IPv4 only      -O transfer log.  No -B: stays in foreground.
-            nohup "$bin" -S "$HOST,$port" -4 -p "${PASV_MIN[$name]}:${PASV_MAX[$name]}" \
+            nohup "$exe" -S "$HOST,$port" -4 -p "${PASV_MIN[$name]}:${PASV_MAX[$name]}" \
                 -l unix -E -u "$(( uid < 1000 ? uid : 1000 ))" -H -L 1000000:64 \
-                -O "clf:$LOGS/pure-ftpd.xferlog" -f none \
+                -O "clf:$LOGS/$name.xferlog" -f none ${tls[@]+"${tls[@]}"} \
                 </dev/null >>"$log" 2>&1 &
             ;;
-        proftpd)
-            nohup "$bin" -n -c "$CONF/proftpd.conf" </dev/null >>"$log" 2>&1 &
+        proftpd | proftpd-tls)
+            nohup "$exe" -n -c "$CONF/$name.conf" </dev/null >>"$log" 2>&1 &
             ;;
     esac
     pid=$!
     echo "$pid" >"$(pidfile "$name")"
+    LAUNCHED=$pid
+}
 
+# Wait until <name> (pid <pid>) greets with 220.
+wait_server() {
+    local name=$1 pid=$2 log
+    log=$(logfile "$name")
     local deadline=$((SECONDS + START_TIMEOUT))
-    until answers_220 "$port"; do
+    until answers "$name"; do
         if ! kill -0 "$pid" 2>/dev/null; then
             echo "---- last lines of $log ----" >&2; tail -n 20 "$log" >&2 || true
             die "$name exited during startup; see $log"
         fi
         if (( SECONDS >= deadline )); then
             echo "---- last lines of $log ----" >&2; tail -n 20 "$log" >&2 || true
-            die "$name (pid $pid) did not answer 220 on $HOST:$port within ${START_TIMEOUT}s; see $log"
+            die "$name (pid $pid) did not answer 220 on $HOST:${PORT[$name]} within ${START_TIMEOUT}s; see $log"
         fi
-        sleep 0.2
+        sleep 0.1
     done
-    log "$name up: pid $pid, ftp://$HOST:$port, passive ${PASV_MIN[$name]}-${PASV_MAX[$name]}, log $log"
+    log "$name up: pid $pid, ${SCHEME[$name]}://$HOST:${PORT[$name]}, passive ${PASV_MIN[$name]}-${PASV_MAX[$name]}, log $log"
 }
 
 stop_server() {
-    local name=$1 pid pids=() p i
+    local name=$1 pid pids=() p i exe
+    exe=$(exe_of "$name")
     if pid=$(running_pid "$name"); then pids+=("$pid"); fi
     # Also catch a listener of this checkout whose pid file was lost
-    # (matched by its exact binary path under .interop/pkgs/<name>).
+    # (matched by its exact executable under .interop/pkgs/<package>).
     for p in /proc/[0-9]*; do
         p=${p#/proc/}
         [[ " ${pids[*]-} " == *" $p "* ]] && continue
-        is_ours "$name" "$p" && pids+=("$p")
+        runs_exe "$exe" "$p" && pids+=("$p")
     done
     rm -f "$(pidfile "$name")"
     [[ ${#pids[@]} -gt 0 ]] || return 0
@@ -431,7 +671,7 @@ stop_server() {
     local alive=()
     for ((i = 0; i < 50; i++)); do
         alive=()
-        for p in "${pids[@]}"; do is_ours "$name" "$p" && alive+=("$p"); done
+        for p in "${pids[@]}"; do runs_exe "$exe" "$p" && alive+=("$p"); done
         [[ ${#alive[@]} -eq 0 ]] && break
         sleep 0.1
     done
@@ -443,18 +683,28 @@ stop_server() {
 }
 
 cmd_start() {
-    local name
-    for name in "${SERVERS[@]}"; do
-        [[ -x "$PKGS/$name/${BIN[$name]}" ]] ||
-            die "$name is not installed; run: scripts/interop-servers.sh install"
+    local name pkg
+    for pkg in "${PACKAGES[@]}"; do
+        [[ -x "$PKGS/$pkg/${BIN[$pkg]}" ]] ||
+            die "$pkg is not installed; run: scripts/interop-servers.sh install"
     done
+    [[ -f "$PKGS/proftpd/usr/lib/proftpd/mod_tls.so" ]] ||
+        die "proftpd's mod_tls is not installed; run: scripts/interop-servers.sh install"
     ensure_user
     write_test_tree
     ensure_pam
+    ensure_cert
     write_configs
+    # All at once, then wait for each: they start in parallel.
+    local -A started=()
     for name in "${SERVERS[@]}"; do
-        start_server "$name"
+        launch_server "$name"
+        [[ -n $LAUNCHED ]] && started[$name]=$LAUNCHED
     done
+    for name in "${SERVERS[@]}"; do
+        [[ -n ${started[$name]-} ]] && wait_server "$name" "${started[$name]}"
+    done
+    return 0
 }
 
 cmd_stop() {
@@ -465,8 +715,8 @@ cmd_stop() {
 cmd_status() {
     local name pid rc=0
     for name in "${SERVERS[@]}"; do
-        if pid=$(running_pid "$name") && answers_220 "${PORT[$name]}"; then
-            echo "$name: running (pid $pid, port ${PORT[$name]})"
+        if pid=$(running_pid "$name") && answers "$name"; then
+            echo "$name: running (pid $pid, ${SCHEME[$name]}://$HOST:${PORT[$name]})"
         else
             echo "$name: stopped"; rc=3
         fi
@@ -474,11 +724,22 @@ cmd_status() {
     return $rc
 }
 
+# One URL per server (ftp:// plain, ftpes:// explicit TLS, ftps:// implicit
+# TLS), the FTPS certificate and its SHA-256 fingerprint, the home folder.
 cmd_env() {
-    local name
+    local name fp
     for name in "${SERVERS[@]}"; do
-        echo "export WHARF_INTEROP_${ENVNAME[$name]}=ftp://$FTP_USER:$FTP_PASS@$HOST:${PORT[$name]}"
+        echo "export WHARF_INTEROP_${ENVNAME[$name]}=${SCHEME[$name]}://$FTP_USER:$FTP_PASS@$HOST:${PORT[$name]}"
     done
+    # The certificate every FTPS server presents (self-signed), for tests
+    # that pin it: WHARF_INTEROP_TLS_FINGERPRINT=SHA256:AB:CD:... (upper-case
+    # hex pairs of the SHA-256 of its DER).
+    echo "export WHARF_INTEROP_TLS_CERT=$CERT"
+    if [[ -r $CERT ]] && fp=$(cert_fingerprint); then
+        echo "export WHARF_INTEROP_TLS_FINGERPRINT=$fp"
+    else
+        log "no certificate at $CERT yet (scripts/interop-servers.sh start makes it)"
+    fi
     # Where the servers' root (the user's home) is on disk, for tests that
     # check uploads server-side.
     local home
@@ -488,19 +749,21 @@ cmd_env() {
 
 # ----------------------------------------------------------------- check --
 
-# Smoke test of each running server with curl: list (home, nested), a
-# download, an upload, in EPSV, PASV, EPRT and PORT mode.
+# Smoke test of each running plain server with curl: list (home, nested),
+# a download, an upload, in EPSV, PASV, EPRT and PORT mode. Then the FTPS
+# servers: scripts/check-ftps-servers.sh.
+PLAIN_SERVERS=(vsftpd pure-ftpd proftpd)
 cmd_check() {
     local name port url mode opts got fails=0
     local tmp; tmp=$(mktemp)
     # Anonymous must be refused. Failed logins are slow on purpose (vsftpd
     # ~3 s, pure-ftpd ~4 s), so probe all three at once in the background.
     local -A anon_pid=()
-    for name in "${SERVERS[@]}"; do
+    for name in "${PLAIN_SERVERS[@]}"; do
         curl -sS --max-time 15 "ftp://$HOST:${PORT[$name]}/" >/dev/null 2>&1 &
         anon_pid[$name]=$!
     done
-    for name in "${SERVERS[@]}"; do
+    for name in "${PLAIN_SERVERS[@]}"; do
         port=${PORT[$name]}
         url="ftp://$FTP_USER:$FTP_PASS@$HOST:$port"
         for mode in epsv pasv eprt port; do
@@ -531,13 +794,14 @@ cmd_check() {
         log "check $name: done (see $(logfile "$name"))"
     done
     rm -f "$tmp"
-    for name in "${SERVERS[@]}"; do
+    for name in "${PLAIN_SERVERS[@]}"; do
         if wait "${anon_pid[$name]}"; then
             log "check $name: anonymous login was accepted"; fails=$((fails + 1))
         fi
     done
     [[ $fails -eq 0 ]] || die "$fails interop server check(s) failed"
-    log "check ok: all servers list/get/put in EPSV, PASV, EPRT and PORT mode"
+    log "check ok: the plain servers list/get/put in EPSV, PASV, EPRT and PORT mode"
+    bash "$ROOT/scripts/check-ftps-servers.sh"
 }
 
 # ------------------------------------------------------------ bench tree --

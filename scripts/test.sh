@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, set-up included: brings up the interop FTP servers
-# (vsftpd, pure-ftpd, proftpd on 127.0.0.1; needs root for apt-get and the
-# test user the first time), then runs every test with cargo.
+# (vsftpd, pure-ftpd, proftpd on 127.0.0.1, plain and FTPS; needs root for
+# apt-get and the test user the first time), then runs every test with cargo.
 #
 #   scripts/test.sh                 # everything
 #   scripts/test.sh --test engine   # extra arguments go to `cargo test`

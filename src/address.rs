@@ -1,17 +1,19 @@
-//! Where a server is, as users write it: `ftp://[user[:password]@]host[:port][/path]`
-//! (a bare `host[:port]` means `ftp://`), turned into a connection profile.
+//! Where a server is, as users write it: `ftp://`, `ftpes://` (explicit
+//! TLS) or `ftps://` (implicit TLS, port 990 by default), then
+//! `[user[:password]@]host[:port][/path]` (a bare `host[:port]` means
+//! `ftp://`), turned into a connection profile.
 //! The command line, the bookmarks and the headless commands all parse
 //! URLs here, so they agree on what a URL means.
 
 use percent_encoding::percent_decode_str;
 
-use crate::engine::protocol::{ConnectProfile, DataMode, Timeouts};
+use crate::engine::protocol::{ConnectProfile, DataMode, Security, Timeouts};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum UrlError {
     #[error("`{0}` is not a valid URL: {1}")]
     Invalid(String, String),
-    #[error("`{0}`: only ftp:// is supported so far (FTPS comes later)")]
+    #[error("`{0}`: wharf speaks ftp://, ftpes:// (explicit TLS) and ftps:// (implicit TLS)")]
     Scheme(String),
     #[error("`{0}` has no host")]
     NoHost(String),
@@ -82,9 +84,12 @@ fn parse_url_inner(
     };
     let url = url::Url::parse(&with_scheme)
         .map_err(|e| UrlError::Invalid(input.into(), e.to_string()))?;
-    if url.scheme() != "ftp" {
-        return Err(UrlError::Scheme(input.into()));
-    }
+    let security = match url.scheme() {
+        "ftp" => Security::Plain,
+        "ftpes" => Security::Explicit,
+        "ftps" => Security::Implicit,
+        _ => return Err(UrlError::Scheme(input.into())),
+    };
     let host = url
         .host_str()
         .filter(|h| !h.is_empty())
@@ -107,13 +112,23 @@ fn parse_url_inner(
     let path = decode(raw_path)?;
     Ok(ConnectProfile {
         host,
-        port: url.port().unwrap_or(21),
+        port: url.port().unwrap_or(default_port(security)),
         user,
         password,
         path: (!path.is_empty()).then_some(path),
         mode,
         timeouts,
+        security,
+        tls_versions: Default::default(),
     })
+}
+
+/// The port a scheme means when the URL names none.
+pub fn default_port(security: Security) -> u16 {
+    match security {
+        Security::Plain | Security::Explicit => 21,
+        Security::Implicit => 990,
+    }
 }
 
 /// Why a bare `host[:port][/path]` is a URL with its `://` mistyped
@@ -156,6 +171,19 @@ mod tests {
         let c = p("ftp://[::1]:2121/").unwrap();
         assert_eq!(c.host, "::1");
         assert_eq!(c.authority(), "[::1]:2121");
+    }
+
+    #[test]
+    fn tls_schemes_set_the_security_and_the_usual_port() {
+        let c = p("ftpes://h/pub").unwrap();
+        assert_eq!((c.security, c.port), (Security::Explicit, 21));
+        let c = p("ftps://u@h").unwrap();
+        assert_eq!((c.security, c.port), (Security::Implicit, 990));
+        let c = p("ftps://h:21/").unwrap();
+        assert_eq!((c.security, c.port), (Security::Implicit, 21));
+        let c = p("FTPES://h:2121").unwrap();
+        assert_eq!((c.security, c.port), (Security::Explicit, 2121));
+        assert_eq!(p("h").unwrap().security, Security::Plain);
     }
 
     #[test]

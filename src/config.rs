@@ -22,7 +22,7 @@ use toml::de::{DeTable, DeValue};
 
 use crate::app::keymap::{Action, Binding, Context, KeySpec, Keymap};
 use crate::app::pane::SortKey;
-use crate::engine::protocol::{DataMode, OnExisting, Timeouts};
+use crate::engine::protocol::{DataMode, OnExisting, Timeouts, TlsVersion, TlsVersions};
 use crate::engine::transfer::TransferConfig;
 use crate::ui::theme::{self, Theme};
 
@@ -39,13 +39,16 @@ pub const CONFIG_DIR_VAR: &str = "WHARF_CONFIG_DIR";
 pub const DATA_DIR_VAR: &str = "WHARF_DATA_DIR";
 
 /// The top-level settings, in the order the default file lists them.
-pub const SETTINGS: [&str; 13] = [
+pub const SETTINGS: [&str; 16] = [
     "connections",
     "connect_timeout",
     "reply_timeout",
     "retries",
     "mode",
     "keepalive",
+    "tls",
+    "tls_min",
+    "tls_max",
     "show_hidden",
     "sort",
     "sort_reverse",
@@ -91,6 +94,12 @@ pub struct Config {
     pub mode: DataMode,
     /// NOOP on an idle connection this often; `None` when `keepalive = 0`.
     pub keepalive: Option<Duration>,
+    /// `tls = "required"`: `ftp://` connections upgrade with `AUTH TLS`
+    /// and refuse a server that does not offer it.
+    pub tls_required: bool,
+    /// `tls_min` / `tls_max`: the TLS versions every connection may use
+    /// (a bookmark's own take precedence).
+    pub tls_versions: TlsVersions,
     pub show_hidden: bool,
     pub sort: SortKey,
     pub sort_reverse: bool,
@@ -114,6 +123,11 @@ impl Default for Config {
             retries: transfer.retries,
             mode: DataMode::Passive,
             keepalive: Some(Duration::from_secs(60)),
+            tls_required: false,
+            tls_versions: TlsVersions {
+                min: Some(TlsVersion::Tls12),
+                max: Some(TlsVersion::Tls13),
+            },
             show_hidden: false,
             sort: SortKey::Name,
             sort_reverse: false,
@@ -265,6 +279,22 @@ impl Reader<'_> {
                 "keepalive" => {
                     if let Some(n) = self.int(name, value, 0, 3600) {
                         c.keepalive = (n > 0).then(|| Duration::from_secs(n as u64));
+                    }
+                }
+                "tls" => {
+                    let policies = [("optional", false), ("required", true)];
+                    if let Some(required) = self.choice(name, value, &policies) {
+                        c.tls_required = required;
+                    }
+                }
+                "tls_min" | "tls_max" => {
+                    let versions = [("1.2", TlsVersion::Tls12), ("1.3", TlsVersion::Tls13)];
+                    if let Some(v) = self.choice(name, value, &versions) {
+                        if name == "tls_min" {
+                            c.tls_versions.min = Some(v);
+                        } else {
+                            c.tls_versions.max = Some(v);
+                        }
                     }
                 }
                 "mode" => {
@@ -557,22 +587,9 @@ impl Reader<'_> {
 
     /// `origin:line:column: message`, from a byte offset.
     fn located(&self, at: usize, message: &str) -> String {
-        let (line, col) = line_col(self.text, at);
+        let (line, col) = crate::text::line_col(self.text, at);
         format!("{}:{line}:{col}: {message}", self.origin)
     }
-}
-
-/// 1-based line and column (in characters) of a byte offset.
-pub fn line_col(text: &str, at: usize) -> (usize, usize) {
-    let mut at = at.min(text.len());
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    let before = &text[..at];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let col = before[line_start..].chars().count() + 1;
-    (line, col)
 }
 
 fn clamp(span: Range<usize>, len: usize) -> Range<usize> {
@@ -923,11 +940,5 @@ cancel_transfer = "Delete"
         assert!(e.starts_with(&format!("{name}:1:15:")), "{e}");
         std::fs::write(dir.path().join(FILE_NAME), b"connections = \xff\n").unwrap();
         assert!(load(dir.path()).error.is_some(), "not UTF-8");
-    }
-
-    #[test]
-    fn line_and_column_count_characters() {
-        assert_eq!(line_col("a\nbü c", 6), (2, 4));
-        assert_eq!(line_col("", 3), (1, 1));
     }
 }

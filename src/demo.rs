@@ -104,6 +104,7 @@ pub async fn start_demo() -> Result<DemoServer, DemoError> {
         root: dir.path().to_path_buf(),
         credentials: None,
         allow_active: true,
+        tls: None,
     })
     .await?;
     Ok(DemoServer { server, stats, dir })

@@ -18,6 +18,7 @@ pub mod engine;
 pub mod headless;
 pub mod logging;
 pub mod netrc;
+pub mod private_file;
 pub mod server;
 pub mod terminal;
 pub mod text;

@@ -19,7 +19,7 @@
 //! The subscriber is the one process-wide thing wharf installs, once, from
 //! the binary.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use tracing_appender::non_blocking::WorkerGuard;
 use tracing_appender::rolling::{RollingFileAppender, Rotation};
@@ -54,22 +54,6 @@ fn filter(level: Option<&str>) -> Result<EnvFilter, String> {
         .map_err(|e| format!("{source}: invalid log level `{directives}`: {e}"))
 }
 
-/// Creates the folder (and its parents); on Unix the folder itself is
-/// readable by its owner only: logs name hosts, users and paths.
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    if let Some(parent) = dir.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder.create(dir)
-}
-
 /// Starts logging to the log folder. Keep the guard until the program
 /// ends: dropping it flushes what is still queued.
 ///
@@ -82,7 +66,7 @@ pub fn init(level: Option<&str>) -> Result<Option<WorkerGuard>, String> {
     let Some(dir) = log_dir() else {
         return Ok(None);
     };
-    create_private_dir(&dir)
+    crate::private_file::create_private_dir(&dir)
         .map_err(|e| format!("cannot create the log folder {}: {e}", dir.display()))?;
     let appender = RollingFileAppender::builder()
         .rotation(Rotation::DAILY)

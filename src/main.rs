@@ -190,6 +190,8 @@ async fn async_main(cli: Cli) -> ExitCode {
                     path: None,
                     mode,
                     timeouts,
+                    security: Default::default(),
+                    tls_versions: Default::default(),
                 };
                 let code = tui(Some(profile), engine_config, tui_args).await;
                 demo.server.stop().await;
@@ -232,7 +234,7 @@ async fn bookmark_profile(
         .get(name)
         .cloned()
         .ok_or_else(|| format!("no bookmark named \"{name}\" (wharf bookmarks list shows them)"))?;
-    let mut profile = b.to_profile(None, timeouts).map_err(|e| e.to_string())?;
+    let mut profile = b.to_profile(None, timeouts);
     if b.password == PasswordMode::Keyring && b.user.is_some() {
         let lookup = b.clone();
         // The keyring can block (D-Bus, an unlock prompt): not on a tokio worker.

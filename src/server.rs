@@ -52,7 +52,7 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use libunftp::options::{ActivePassiveMode, Binder};
+use libunftp::options::{ActivePassiveMode, Binder, FtpsRequired, TlsFlags};
 use libunftp::{Server, ServerBuilder};
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
@@ -75,6 +75,16 @@ pub struct ServerOptions {
     pub credentials: Option<(String, String)>,
     /// Allow active mode (PORT/EPRT) as well as passive.
     pub allow_active: bool,
+    /// FTPS, required on control and data connections (explicit: `AUTH
+    /// TLS`), with this PEM certificate chain and key; TLS 1.2 and 1.3.
+    pub tls: Option<TlsFiles>,
+}
+
+/// Where a server's certificate and key are (PEM files).
+#[derive(Debug, Clone)]
+pub struct TlsFiles {
+    pub cert: PathBuf,
+    pub key: PathBuf,
 }
 
 impl std::fmt::Debug for ServerOptions {
@@ -86,6 +96,7 @@ impl std::fmt::Debug for ServerOptions {
                 &self.credentials.as_ref().map(|(user, _)| (user, "***")),
             )
             .field("allow_active", &self.allow_active)
+            .field("tls", &self.tls)
             .finish()
     }
 }
@@ -129,6 +140,7 @@ impl EmbeddedServer {
             root,
             credentials,
             allow_active,
+            tls,
         } = opts;
         let root_error = |source| ServerError::Root {
             path: root.clone(),
@@ -147,6 +159,7 @@ impl EmbeddedServer {
             } else {
                 ActivePassiveMode::PassiveOnly
             },
+            tls,
         });
         // Build (and throw away) one server now so that a configuration error shows up here
         // rather than on every connection.
@@ -202,6 +215,7 @@ struct Settings {
     root: PathBuf,
     authenticator: Option<Arc<SingleUserAuthenticator>>,
     mode: ActivePassiveMode,
+    tls: Option<TlsFiles>,
 }
 
 impl Settings {
@@ -234,12 +248,22 @@ impl Settings {
             Some(auth) => ServerBuilder::with_authenticator(Box::new(generator), auth.clone()),
             None => ServerBuilder::new(Box::new(generator)),
         };
-        builder
+        let mut builder = builder
             .greeting(GREETING)
             .binder(EphemeralPortBinder)
             .active_passive_mode(self.mode)
-            .idle_session_timeout(IDLE_SESSION_TIMEOUT_SECS)
-            .build()
+            .idle_session_timeout(IDLE_SESSION_TIMEOUT_SECS);
+        if let Some(tls) = &self.tls {
+            builder = builder
+                .ftps(tls.cert.clone(), tls.key.clone())
+                .ftps_required(FtpsRequired::All, FtpsRequired::All)
+                .ftps_tls_flags(
+                    TlsFlags::LATEST_VERSIONS
+                        | TlsFlags::RESUMPTION_SESS_ID
+                        | TlsFlags::RESUMPTION_TICKETS,
+                );
+        }
+        builder.build()
     }
 }
 
@@ -481,6 +505,7 @@ mod tests {
             root: root.to_path_buf(),
             credentials: credentials.map(|(u, p)| (u.to_string(), p.to_string())),
             allow_active,
+            tls: None,
         }
     }
 

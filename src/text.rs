@@ -139,9 +139,33 @@ pub fn fit(s: &str, width: usize) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(text: &str, at: usize) -> (usize, usize) {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = before[line_start..].chars().count() + 1;
+    (line, col)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn offsets_become_lines_and_columns_in_characters() {
+        assert_eq!(line_col("ab\ncé\nx", 0), (1, 1));
+        assert_eq!(line_col("ab\ncé\nx", 3), (2, 1));
+        assert_eq!(line_col("ab\ncé\nx", 6), (2, 3));
+        assert_eq!(line_col("ab\ncé\nx", 7), (3, 1));
+        assert_eq!(line_col("ab", 99), (1, 3));
+        assert_eq!(line_col("a\nbü c", 6), (2, 4));
+        assert_eq!(line_col("", 3), (1, 1));
+    }
 
     #[test]
     fn control_characters_are_escaped() {

@@ -11,9 +11,9 @@ use wharf::bookmarks::commands::{self, CommandError};
 use wharf::bookmarks::secret::{self, SecretError};
 use wharf::bookmarks::{
     Bookmark, EditError, Field, Invalid, Mode, PasswordMode, Protocol, RECENT_MAX, Recent, Store,
-    StoreError, Unsupported,
+    StoreError, TlsPolicy,
 };
-use wharf::engine::protocol::{DataMode, Timeouts};
+use wharf::engine::protocol::{DataMode, Security, Timeouts, TlsVersion};
 
 const SECRET: &str = "Pa55-w0rd-never-on-disk";
 
@@ -29,6 +29,9 @@ fn full(name: &str) -> Bookmark {
         remote_dir: Some("/pub/ü x".into()),
         local_dir: Some("~/Downloads".into()),
         connections: Some(3),
+        tls: TlsPolicy::Optional,
+        tls_min: Some(TlsVersion::Tls12),
+        tls_max: None,
         notes: "line one\nline \"two\"".into(),
     }
 }
@@ -266,10 +269,10 @@ fn no_password_reaches_any_file() {
     commands::add(&mut store, "ask", "ftp://bob@h", true, None, None, true).unwrap();
     // A connection with a password, recorded as recent.
     let (b, pw) = Bookmark::from_url("x", &url).unwrap();
-    let profile = b.to_profile(pw, Timeouts::default()).unwrap();
+    let profile = b.to_profile(pw, Timeouts::default());
     assert_eq!(profile.password.as_deref(), Some(SECRET));
     store
-        .push_recent(Recent::from_profile(&profile, Protocol::Ftp, Utc::now()))
+        .push_recent(Recent::from_profile(&profile, Utc::now()))
         .unwrap();
     store.duplicate("ask").unwrap();
 
@@ -485,7 +488,7 @@ fn urls_become_bookmarks_and_bookmarks_profiles() {
     assert_eq!(b.password, PasswordMode::Keyring);
     assert_eq!(b.url(), "ftp://alice@example.org:2121");
 
-    let p = b.to_profile(pw, Timeouts::default()).unwrap();
+    let p = b.to_profile(pw, Timeouts::default());
     assert_eq!(
         (p.host.as_str(), p.port, p.mode),
         ("example.org", 2121, DataMode::Passive)
@@ -500,9 +503,7 @@ fn urls_become_bookmarks_and_bookmarks_profiles() {
     );
     // Anonymous: a password given for it is not sent.
     assert_eq!(
-        b.to_profile(Some("x".into()), Timeouts::default())
-            .unwrap()
-            .password,
+        b.to_profile(Some("x".into()), Timeouts::default()).password,
         None
     );
 
@@ -513,8 +514,15 @@ fn urls_become_bookmarks_and_bookmarks_profiles() {
     assert_eq!(b.url(), "ftps://h");
     let (b, _) = Bookmark::from_url("s", "ftps://h:21/%2Fsrv").unwrap();
     assert_eq!((b.port, b.remote_dir.as_deref()), (21, Some("/srv")));
-    let e = b.to_profile(None, Timeouts::default()).unwrap_err();
-    assert_eq!(e, Unsupported(Protocol::Ftps));
+    let p = b.to_profile(None, Timeouts::default());
+    assert_eq!((p.security, p.port), (Security::Implicit, 21));
+    let (mut b, _) = Bookmark::from_url("r", "ftp://h").unwrap();
+    b.tls = TlsPolicy::Required;
+    assert_eq!(
+        b.to_profile(None, Timeouts::default()).security,
+        Security::Explicit,
+        "tls = \"required\" upgrades ftp:// with AUTH TLS"
+    );
 
     let (b, _) = Bookmark::from_url("6", "ftp://a%40b@[::1]:2121").unwrap();
     assert_eq!(b.host, "::1");
@@ -554,10 +562,7 @@ fn recent_keeps_the_last_ten_newest_first_one_per_server() {
     assert_eq!((b.host.as_str(), b.user.as_deref()), ("H5", Some("bob")));
     assert_eq!(r.url(), "ftp://bob@H5");
     assert_eq!(
-        r.to_profile(None, Timeouts::default())
-            .unwrap()
-            .path
-            .as_deref(),
+        r.to_profile(None, Timeouts::default()).path.as_deref(),
         Some("/x")
     );
 }

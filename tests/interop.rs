@@ -1,5 +1,5 @@
 //! Interop: the engine against real vsftpd, pure-ftpd and proftpd on
-//! loopback, started by `scripts/interop-servers.sh` (scripts/test.sh does
+//! loopback, plain and with TLS required (explicit, and vsftpd implicit), started by `scripts/interop-servers.sh` (scripts/test.sh does
 //! it). Each server must: log in, list the home folder and a nested one,
 //! in passive and in active mode, and refuse a wrong password with 530.
 //!
@@ -28,9 +28,9 @@ use events::{Engine, quiet, recording};
 use interop_env::server;
 use tree::{content, make_tree, sha_bytes, tree_hashes};
 use values::{item, item_as, local, remote};
+use wharf::engine::EngineConfig;
 use wharf::engine::error::EngineError;
 use wharf::engine::protocol::{ConnectProfile, DataMode, Entry, EntryKind, OnExisting, RemotePath};
-use wharf::engine::session::Connector;
 use wharf::engine::transfer::TransferConfig;
 
 fn find<'a>(entries: &'a [Entry], name: &str) -> &'a Entry {
@@ -47,7 +47,7 @@ async fn browse(var: &str, mode: DataMode) {
         return;
     };
     let (sink, log) = recording();
-    let mut s = Connector::new()
+    let mut s = interop_env::connector()
         .open(profile, sink)
         .await
         .unwrap_or_else(|e| panic!("{var}: {e}"));
@@ -115,7 +115,7 @@ async fn wrong_password(var: &str) {
         return;
     };
     profile.password = Some("definitely-wrong".into());
-    let err = Connector::new()
+    let err = interop_env::connector()
         .open(profile, quiet())
         .await
         .err()
@@ -141,7 +141,10 @@ fn nested_hashes() -> BTreeMap<String, String> {
 
 /// Removes a remote tree over FTP (files, then folders, deepest first).
 async fn remove_remote_tree(profile: &ConnectProfile, root: &str) {
-    let Ok(mut s) = Connector::new().open(profile.clone(), quiet()).await else {
+    let Ok(mut s) = interop_env::connector()
+        .open(profile.clone(), quiet())
+        .await
+    else {
         return;
     };
     let mut folders = vec![RemotePath::from(root)];
@@ -171,9 +174,13 @@ async fn transfers(var: &str, mode: DataMode) {
     };
     let home = "/home/wharftest";
     let local_dir = tempfile::tempdir().expect("tempdir");
-    let mut engine = Engine::new(wharf::engine::spawn_with(TransferConfig {
-        connections: 3,
-        ..TransferConfig::default()
+    let mut engine = Engine::new(wharf::engine::spawn_configured(EngineConfig {
+        transfer: TransferConfig {
+            connections: 3,
+            ..TransferConfig::default()
+        },
+        keepalive: None,
+        connector: interop_env::connector(),
     }))
     .waiting(Duration::from_secs(120));
     engine.start_connect(1, profile.clone());
@@ -217,7 +224,7 @@ async fn transfers(var: &str, mode: DataMode) {
         std::process::id()
     );
     {
-        let mut s = Connector::new()
+        let mut s = interop_env::connector()
             .open(profile.clone(), quiet())
             .await
             .unwrap_or_else(|e| panic!("{var}: {e}"));
@@ -297,6 +304,42 @@ async fn transfers(var: &str, mode: DataMode) {
     }
 }
 
+/// Many uploads in a row on one connection all land. On TLS each one's
+/// data connection resumes the control connection's session, and a server
+/// out of TLS 1.3 tickets (proftpd after two) would refuse the third: the
+/// engine moves that server to TLS 1.2 before any data is lost.
+async fn uploads_in_a_row(var: &str) {
+    let Some(profile) = server(var, DataMode::Passive) else {
+        return;
+    };
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    let folder = format!(
+        "/home/wharftest/upload/row-{var}-{}-{stamp}",
+        std::process::id()
+    );
+    let connector = interop_env::connector();
+    let mut s = connector
+        .open(profile.clone(), quiet())
+        .await
+        .unwrap_or_else(|e| panic!("{var}: {e}"));
+    s.mkdir(&RemotePath::from(folder.as_str()))
+        .await
+        .unwrap_or_else(|e| panic!("{var}: mkdir {folder}: {e}"));
+    let mut results = Vec::new();
+    for i in 0..6u8 {
+        let body = content(i.into(), 100_000);
+        let path = RemotePath::from(format!("{folder}/f{i}.bin"));
+        let r = s.upload(&path, 0, false, &mut &body[..], &mut |_| {}).await;
+        results.push(r.map_err(|e| e.to_string()));
+    }
+    s.quit().await;
+    remove_remote_tree(&profile, &folder).await;
+    assert_eq!(results, vec![Ok(100_000); 6], "{var}");
+}
+
 macro_rules! server_tests {
     ($name:ident, $var:literal) => {
         mod $name {
@@ -326,6 +369,11 @@ macro_rules! server_tests {
             async fn transfers_active() {
                 transfers($var, DataMode::Active).await;
             }
+
+            #[tokio::test]
+            async fn uploads_in_a_row_on_one_connection() {
+                uploads_in_a_row($var).await;
+            }
         }
     };
 }
@@ -333,3 +381,26 @@ macro_rules! server_tests {
 server_tests!(vsftpd, "WHARF_INTEROP_VSFTPD");
 server_tests!(pureftpd, "WHARF_INTEROP_PUREFTPD");
 server_tests!(proftpd, "WHARF_INTEROP_PROFTPD");
+server_tests!(vsftpd_tls, "WHARF_INTEROP_VSFTPD_TLS");
+server_tests!(vsftpd_implicit_tls, "WHARF_INTEROP_VSFTPD_IMPLICIT");
+server_tests!(proftpd_tls, "WHARF_INTEROP_PROFTPD_TLS");
+server_tests!(pureftpd_tls, "WHARF_INTEROP_PUREFTPD_TLS");
+
+/// A server that offers only TLS 1.0 is refused, and the message says why.
+#[tokio::test]
+async fn a_tls_1_0_server_is_refused_naming_the_version() {
+    let Some(profile) = server("WHARF_INTEROP_VSFTPD_TLS10", DataMode::Passive) else {
+        return;
+    };
+    let err = interop_env::connector()
+        .open(profile, quiet())
+        .await
+        .err()
+        .expect("TLS 1.0 must be refused");
+    assert_eq!(
+        err.failure().kind,
+        wharf::engine::protocol::FailureKind::Tls,
+        "{err}"
+    );
+    assert!(err.to_string().contains("TLS 1.0"), "{err}");
+}

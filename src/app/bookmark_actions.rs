@@ -193,13 +193,7 @@ pub fn form_key(state: &mut AppState, key: KeyEvent, out: &mut Update) {
 /// Connects through a bookmark: its local folder, its remote folder, and
 /// its password from the keyring or asked for.
 fn connect_bookmark(state: &mut AppState, b: &Bookmark, out: &mut Update) {
-    let profile = match b.to_profile(None, state.timeouts) {
-        Ok(p) => p,
-        Err(e) => {
-            state.set_status(e.to_string(), true);
-            return;
-        }
-    };
+    let profile = b.to_profile(None, state.timeouts);
     if let Some(path) = b.local_folder(state.home.as_deref()) {
         out.send(requests::list(state, Location::Local(path), None));
     }
@@ -220,13 +214,9 @@ fn connect_bookmark(state: &mut AppState, b: &Bookmark, out: &mut Update) {
 
 /// A recent connection keeps no password: one with a user asks for it.
 fn connect_recent(state: &mut AppState, r: &Recent, out: &mut Update) {
-    match r.to_profile(None, state.timeouts) {
-        Err(e) => state.set_status(e.to_string(), true),
-        Ok(p) => {
-            state.dialog = None;
-            requests::connect_or_ask(state, p, out);
-        }
-    }
+    let p = r.to_profile(None, state.timeouts);
+    state.dialog = None;
+    requests::connect_or_ask(state, p, out);
 }
 
 /// Text pasted into the manager goes to its filter.

@@ -2,8 +2,8 @@
 //! the validation that turns it back into a bookmark (errors name their
 //! field, so the form can point at it).
 
-use crate::bookmarks::{Bookmark, Field, MAX_CONNECTIONS, Mode, PasswordMode, Protocol};
-use crate::engine::protocol::{ConnectProfile, Location, RemotePath};
+use crate::bookmarks::{Bookmark, Field, MAX_CONNECTIONS, Mode, PasswordMode, Protocol, TlsPolicy};
+use crate::engine::protocol::{ConnectProfile, Location, RemotePath, TlsVersion};
 
 pub const NAME: usize = 0;
 pub const PROTOCOL: usize = 1;
@@ -47,6 +47,10 @@ pub struct BookmarkForm {
     pub protocol: Protocol,
     pub keep: PasswordMode,
     pub mode: Mode,
+    /// Settings the form does not show (`tls = "required"`, `tls_min`,
+    /// `tls_max`: config-file settings for stubborn servers), kept as
+    /// they were.
+    pub tls: (TlsPolicy, Option<TlsVersion>, Option<TlsVersion>),
     pub focus: usize,
     /// The field at fault and why.
     pub error: Option<(usize, String)>,
@@ -69,6 +73,7 @@ impl BookmarkForm {
             protocol: b.protocol,
             keep: b.password,
             mode: b.mode,
+            tls: (b.tls, b.tls_min, b.tls_max),
             focus: NAME,
             error: None,
         }
@@ -84,7 +89,9 @@ impl BookmarkForm {
         fields[PORT] = "21".into();
         fields[LOCAL_DIR] = local_dir.display().into_owned();
         let mut mode = Mode::Passive;
+        let mut protocol = Protocol::Ftp;
         if let Some(p) = profile {
+            protocol = Protocol::of(p.security);
             fields[NAME] = p.host.clone();
             fields[HOST] = p.host.clone();
             fields[PORT] = p.port.to_string();
@@ -97,9 +104,10 @@ impl BookmarkForm {
         BookmarkForm {
             original: None,
             fields,
-            protocol: Protocol::Ftp,
+            protocol,
             keep: PasswordMode::Ask,
             mode,
+            tls: (TlsPolicy::Optional, None, None),
             focus: NAME,
             error: None,
         }
@@ -196,6 +204,9 @@ impl BookmarkForm {
             remote_dir: opt(REMOTE_DIR),
             local_dir: opt(LOCAL_DIR),
             connections,
+            tls: self.tls.0,
+            tls_min: self.tls.1,
+            tls_max: self.tls.2,
             notes: self.fields[NOTES].clone(),
         };
         b.validate()

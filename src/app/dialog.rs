@@ -1,10 +1,11 @@
 //! Modal dialogs as data: quick connect, the password prompt, help, the
-//! existing-target question, the mark pattern, and the bookmark manager and
-//! form. Each owns its input fields; the keys that edit them are handled in
+//! existing-target question, an untrusted certificate, the mark pattern,
+//! and the bookmark manager and form. Each owns its input fields; the keys that edit them are handled in
 //! the action modules (`dialog_actions.rs` and the others), never here.
 
 use crate::engine::protocol::{
-    AskId, ConnectProfile, DataMode, Direction, FileFacts, OnExisting, Timeouts,
+    AskId, ConnId, ConnectProfile, DataMode, Direction, FileFacts, OnExisting, Security, Timeouts,
+    UntrustedCertificate,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,6 +14,7 @@ pub enum Dialog {
     Password(PasswordPrompt),
     Help { scroll: usize },
     Conflict(ConflictPrompt),
+    Certificate(CertPrompt),
     Pattern(PatternPrompt),
     Bookmarks(super::bookmark_manager::Manager),
     BookmarkForm(Box<super::bookmark_form::BookmarkForm>),
@@ -41,6 +43,32 @@ pub const CONFLICT_CHOICES: [(OnExisting, &str, char); 5] = [
     (OnExisting::Skip, "Skip", 's'),
 ];
 
+/// The server's certificate is not trusted: what it says, and the choice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertPrompt {
+    /// The connection that was refused (a newer one makes this moot).
+    pub conn: ConnId,
+    pub cert: UntrustedCertificate,
+    /// Index into `CERT_CHOICES`; it starts on Cancel.
+    pub choice: usize,
+}
+
+/// What the user can do with an untrusted certificate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CertChoice {
+    Cancel,
+    TrustOnce,
+    TrustAlways,
+}
+
+/// The choices of the certificate dialog, with their hot keys. Cancel is
+/// first: Enter on a dialog nobody read must not trust anything.
+pub const CERT_CHOICES: [(CertChoice, &str, char); 3] = [
+    (CertChoice::Cancel, "Cancel", 'c'),
+    (CertChoice::TrustOnce, "Trust once", 'o'),
+    (CertChoice::TrustAlways, "Trust always", 'a'),
+];
+
 /// A shell pattern to mark (`+`) or unmark (`-`) entries with.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PatternPrompt {
@@ -49,20 +77,34 @@ pub struct PatternPrompt {
     pub error: Option<String>,
 }
 
-/// The quick-connect form: host, port, user, password.
+/// The quick-connect form: host, port, user, password, and the security
+/// (a choice, not typed).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConnectForm {
     pub fields: [String; 4],
+    /// A text field (`HOST`…`PASSWORD`) or `SECURITY`.
     pub focus: usize,
     pub error: Option<String>,
     pub mode: DataMode,
+    pub security: Security,
 }
 
 pub const HOST: usize = 0;
 pub const PORT: usize = 1;
 pub const USER: usize = 2;
 pub const PASSWORD: usize = 3;
+/// The security choice, after the text fields.
+pub const SECURITY: usize = 4;
+/// Places the focus can be.
+pub const FOCUS_PLACES: usize = 5;
 pub const FIELD_NAMES: [&str; 4] = ["Host", "Port", "User", "Password"];
+
+/// The security choices in the order Left/Right cycle them, with their words.
+pub const SECURITY_CHOICES: [(Security, &str); 3] = [
+    (Security::Plain, "plain FTP"),
+    (Security::Explicit, "explicit TLS (ftpes, AUTH TLS)"),
+    (Security::Implicit, "implicit TLS (ftps, port 990)"),
+];
 
 impl ConnectForm {
     pub fn new(from: Option<&ConnectProfile>, mode: DataMode) -> Self {
@@ -80,7 +122,24 @@ impl ConnectForm {
             focus: HOST,
             error: None,
             mode,
+            security: from.map_or(Security::Plain, |p| p.security),
         }
+    }
+
+    /// The next (`step` 1) or previous (`step` -1) security choice. The port
+    /// follows when it was the old choice's usual one (21 ⇄ 990).
+    pub fn cycle_security(&mut self, step: isize) {
+        let n = SECURITY_CHOICES.len() as isize;
+        let at = SECURITY_CHOICES
+            .iter()
+            .position(|(s, _)| *s == self.security)
+            .unwrap_or(0) as isize;
+        let next = SECURITY_CHOICES[(at + step).rem_euclid(n) as usize].0;
+        let usual = |s: Security| if s == Security::Implicit { "990" } else { "21" };
+        if self.fields[PORT].trim() == usual(self.security) {
+            self.fields[PORT] = usual(next).into();
+        }
+        self.security = next;
     }
 
     /// Validates the form into a profile. An empty user means anonymous.
@@ -112,6 +171,8 @@ impl ConnectForm {
             path: None,
             mode: self.mode,
             timeouts,
+            security: self.security,
+            tls_versions: Default::default(),
         })
     }
 }

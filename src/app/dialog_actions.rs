@@ -4,7 +4,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent};
 
-use super::dialog::{ConnectForm, Dialog, PASSWORD};
+use super::dialog::{ConnectForm, Dialog, FOCUS_PLACES, PASSWORD, SECURITY};
 use super::effects::Update;
 use super::keymap::is_plain;
 use super::requests;
@@ -40,12 +40,14 @@ pub fn connect_key(state: &mut AppState, key: KeyEvent, out: &mut Update) {
     let Some(Dialog::Connect(form)) = state.dialog.as_mut() else {
         return;
     };
-    let fields = form.fields.len();
+    let places = FOCUS_PLACES;
     match key.code {
         KeyCode::Esc => state.dialog = None,
-        KeyCode::Tab | KeyCode::Down => form.focus = (form.focus + 1) % fields,
-        KeyCode::BackTab | KeyCode::Up => form.focus = (form.focus + fields - 1) % fields,
-        KeyCode::Backspace => {
+        KeyCode::Tab | KeyCode::Down => form.focus = (form.focus + 1) % places,
+        KeyCode::BackTab | KeyCode::Up => form.focus = (form.focus + places - 1) % places,
+        KeyCode::Left if form.focus == SECURITY => form.cycle_security(-1),
+        KeyCode::Right | KeyCode::Char(' ') if form.focus == SECURITY => form.cycle_security(1),
+        KeyCode::Backspace if form.focus < SECURITY => {
             form.fields[form.focus].pop();
         }
         KeyCode::Enter => match form.to_profile(state.timeouts) {
@@ -55,7 +57,7 @@ pub fn connect_key(state: &mut AppState, key: KeyEvent, out: &mut Update) {
             }
             Err(e) => form.error = Some(e),
         },
-        KeyCode::Char(c) if is_plain(&key) => {
+        KeyCode::Char(c) if is_plain(&key) && form.focus < SECURITY => {
             form.fields[form.focus].push(c);
             form.error = None;
         }
@@ -68,6 +70,9 @@ pub fn paste_connect(state: &mut AppState, text: &str) {
     let Some(Dialog::Connect(form)) = state.dialog.as_mut() else {
         return;
     };
+    if form.focus >= SECURITY {
+        return;
+    }
     form.fields[form.focus].push_str(text);
     // A URL pasted into the host field is a common mistake; say so.
     if form.focus != PASSWORD && text.contains("://") {

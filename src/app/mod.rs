@@ -21,6 +21,7 @@ pub mod requests;
 // Actions: each changes the state for one part of the screen. They import
 // data and the shared modules, never each other nor `update`.
 pub mod bookmark_actions;
+pub mod certificate_actions;
 pub mod connection_actions;
 pub mod dialog_actions;
 pub mod layout_actions;

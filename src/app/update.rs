@@ -17,8 +17,8 @@ use super::motion::Motion;
 use super::mouse::{self, Pointer};
 use super::state::AppState;
 use super::{
-    bookmark_actions, connection_actions, dialog_actions, layout_actions, log_actions,
-    pane_actions, transfer_actions,
+    bookmark_actions, certificate_actions, connection_actions, dialog_actions, layout_actions,
+    log_actions, pane_actions, transfer_actions,
 };
 use crate::bookmarks::service::BookmarkEvent;
 use crate::engine::protocol::{ConnectProfile, Event};
@@ -81,6 +81,7 @@ fn on_key(state: &mut AppState, key: KeyEvent, out: &mut Update) {
             Dialog::Connect(_) => dialog_actions::connect_key(state, key, out),
             Dialog::Password(_) => dialog_actions::password_key(state, key, out),
             Dialog::Conflict(_) => transfer_actions::conflict_key(state, key, out),
+            Dialog::Certificate(_) => certificate_actions::certificate_key(state, key, out),
             Dialog::Pattern(_) => pane_actions::pattern_key(state, key, out),
             Dialog::Bookmarks(_) => bookmark_actions::manager_key(state, key, out),
             Dialog::BookmarkForm(_) => bookmark_actions::form_key(state, key, out),
@@ -194,7 +195,9 @@ fn on_paste(state: &mut AppState, text: &str, out: &mut Update) {
         Some(Dialog::Pattern(_)) => pane_actions::paste_pattern(state, &text),
         Some(Dialog::BookmarkForm(_)) => bookmark_actions::paste_form(state, &text),
         Some(Dialog::Bookmarks(_)) => bookmark_actions::paste_manager(state, &text),
-        Some(Dialog::Help { .. }) | Some(Dialog::Conflict(_)) => out.unchanged(),
+        Some(Dialog::Help { .. }) | Some(Dialog::Conflict(_)) | Some(Dialog::Certificate(_)) => {
+            out.unchanged()
+        }
         None => pane_actions::paste_filter(state, &text, out),
     }
 }
@@ -209,6 +212,10 @@ fn on_engine(state: &mut AppState, ev: Event, out: &mut Update) {
         Event::Connected { conn, info, start } => {
             connection_actions::on_connected(state, conn, info, start, out)
         }
+        Event::Untrusted { conn, cert } => {
+            certificate_actions::on_untrusted(state, conn, cert, out)
+        }
+        Event::TrustNotKept { reason } => certificate_actions::on_trust_not_kept(state, reason),
         Event::Disconnected { conn, reason } => {
             connection_actions::on_disconnected(state, conn, reason, out)
         }

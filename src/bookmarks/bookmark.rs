@@ -9,7 +9,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::address::UrlError;
-use crate::engine::protocol::{ConnectProfile, DataMode, Timeouts};
+use crate::engine::protocol::{
+    ConnectProfile, DataMode, Security, Timeouts, TlsVersion, TlsVersions,
+};
 
 /// How to talk to the server. Only `Ftp` connects so far; the TLS variants
 /// are stored so bookmarks made now keep working when FTPS arrives.
@@ -26,6 +28,25 @@ pub enum Protocol {
 }
 
 impl Protocol {
+    /// The protocol a connection's security means.
+    pub fn of(security: Security) -> Protocol {
+        match security {
+            Security::Plain => Protocol::Ftp,
+            Security::Explicit => Protocol::Ftpes,
+            Security::Implicit => Protocol::Ftps,
+        }
+    }
+
+    /// How a connection with this protocol is secured; plain FTP upgrades
+    /// to explicit TLS when `tls` says it is required.
+    pub fn security(self, tls: TlsPolicy) -> Security {
+        match (self, tls) {
+            (Protocol::Ftp, TlsPolicy::Optional) => Security::Plain,
+            (Protocol::Ftp, TlsPolicy::Required) | (Protocol::Ftpes, _) => Security::Explicit,
+            (Protocol::Ftps, _) => Security::Implicit,
+        }
+    }
+
     pub fn default_port(self) -> u16 {
         match self {
             Protocol::Ftp | Protocol::Ftpes => 21,
@@ -39,15 +60,6 @@ impl Protocol {
             Protocol::Ftp => "ftp",
             Protocol::Ftpes => "ftpes",
             Protocol::Ftps => "ftps",
-        }
-    }
-
-    fn from_scheme(scheme: &str) -> Option<Protocol> {
-        match scheme.to_ascii_lowercase().as_str() {
-            "ftp" => Some(Protocol::Ftp),
-            "ftpes" => Some(Protocol::Ftpes),
-            "ftps" => Some(Protocol::Ftps),
-            _ => None,
         }
     }
 }
@@ -121,6 +133,47 @@ impl fmt::Display for Mode {
     }
 }
 
+/// Whether an `ftp://` bookmark must be encrypted: `tls = "required"`
+/// upgrades it with `AUTH TLS` and refuses a server that does not offer it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TlsPolicy {
+    #[default]
+    Optional,
+    Required,
+}
+
+impl TlsPolicy {
+    fn is_optional(&self) -> bool {
+        *self == TlsPolicy::Optional
+    }
+}
+
+/// `tls_min` / `tls_max` as the file writes them: `"1.2"`, `"1.3"`.
+mod tls_version_text {
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    use crate::engine::protocol::TlsVersion;
+
+    pub fn serialize<S: Serializer>(v: &Option<TlsVersion>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(TlsVersion::Tls12) => s.serialize_str("1.2"),
+            Some(TlsVersion::Tls13) => s.serialize_str("1.3"),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<TlsVersion>, D::Error> {
+        Option::<String>::deserialize(d)?
+            .map(|t| {
+                TlsVersion::parse(&t).ok_or_else(|| {
+                    D::Error::custom(format!("`{t}`: a TLS version is \"1.2\" or \"1.3\""))
+                })
+            })
+            .transpose()
+    }
+}
+
 /// The most transfer connections a bookmark may ask for (as `-j`).
 pub const MAX_CONNECTIONS: u16 = 64;
 
@@ -150,6 +203,14 @@ pub struct Bookmark {
     /// Transfer connections at most (1–64); `None` uses the default.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connections: Option<u16>,
+    /// `ftp://` only: `required` upgrades with `AUTH TLS`.
+    #[serde(skip_serializing_if = "TlsPolicy::is_optional")]
+    pub tls: TlsPolicy,
+    /// The oldest and newest TLS versions to use, for stubborn servers.
+    #[serde(with = "tls_version_text", skip_serializing_if = "Option::is_none")]
+    pub tls_min: Option<TlsVersion>,
+    #[serde(with = "tls_version_text", skip_serializing_if = "Option::is_none")]
+    pub tls_max: Option<TlsVersion>,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub notes: String,
 }
@@ -172,6 +233,12 @@ struct RawBookmark {
     local_dir: Option<String>,
     connections: Option<u16>,
     #[serde(default)]
+    tls: TlsPolicy,
+    #[serde(default, with = "tls_version_text")]
+    tls_min: Option<TlsVersion>,
+    #[serde(default, with = "tls_version_text")]
+    tls_max: Option<TlsVersion>,
+    #[serde(default)]
     notes: String,
 }
 
@@ -188,6 +255,9 @@ impl From<RawBookmark> for Bookmark {
             remote_dir: r.remote_dir,
             local_dir: r.local_dir,
             connections: r.connections,
+            tls: r.tls,
+            tls_min: r.tls_min,
+            tls_max: r.tls_max,
             notes: r.notes,
         }
     }
@@ -245,11 +315,6 @@ impl Invalid {
     }
 }
 
-/// `to_profile` for a protocol wharf cannot speak yet.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}://: FTPS comes in a later version")]
-pub struct Unsupported(pub Protocol);
-
 impl Bookmark {
     /// The local folder to open with this bookmark, `~` standing for
     /// `home`.
@@ -271,6 +336,9 @@ impl Bookmark {
             remote_dir: None,
             local_dir: None,
             connections: None,
+            tls: TlsPolicy::Optional,
+            tls_min: None,
+            tls_max: None,
             notes: String::new(),
         }
     }
@@ -281,42 +349,15 @@ impl Bookmark {
     /// returned beside the bookmark, never inside it. `password` is set to
     /// `Keyring`; change it to `Ask` if the user wants that.
     pub fn from_url(name: &str, url: &str) -> Result<(Bookmark, Option<String>), UrlError> {
-        let text = url.trim();
-        let (protocol, rest) = match text.split_once("://") {
-            Some((scheme, rest)) => match Protocol::from_scheme(scheme) {
-                Some(p) => (p, rest),
-                None => return Err(UrlError::Scheme(redact(url))),
-            },
-            None => (Protocol::Ftp, text),
-        };
-        let profile = crate::address::parse_url(
-            &format!("ftp://{rest}"),
-            DataMode::Passive,
-            Timeouts::default(),
-        )
-        .map_err(|e| with_input(e, url))?;
-        // `ftp://h:21` and `ftp://h` look alike once parsed; an implicit-TLS
-        // URL must tell them apart (its default is 990).
-        let port = if protocol == Protocol::Ftps {
-            url::Url::parse(&format!("ftps://{rest}"))
-                .ok()
-                .and_then(|u| u.port())
-                .unwrap_or(protocol.default_port())
-        } else {
-            profile.port
-        };
+        let profile = crate::address::parse_url(url, DataMode::Passive, Timeouts::default())
+            .map_err(|e| with_input(e, url))?;
         let bookmark = Bookmark {
-            name: name.to_string(),
-            protocol,
-            host: profile.host,
-            port,
+            protocol: Protocol::of(profile.security),
+            port: profile.port,
             user: profile.user,
             password: PasswordMode::Keyring,
-            mode: Mode::Passive,
             remote_dir: profile.path,
-            local_dir: None,
-            connections: None,
-            notes: String::new(),
+            ..Bookmark::new(name, &profile.host)
         };
         Ok((bookmark, profile.password))
     }
@@ -397,15 +438,8 @@ impl Bookmark {
 
     /// What to connect with. `password` is what the keyring or the user
     /// gave; it is ignored for anonymous bookmarks.
-    pub fn to_profile(
-        &self,
-        password: Option<String>,
-        timeouts: Timeouts,
-    ) -> Result<ConnectProfile, Unsupported> {
-        if self.protocol != Protocol::Ftp {
-            return Err(Unsupported(self.protocol));
-        }
-        Ok(ConnectProfile {
+    pub fn to_profile(&self, password: Option<String>, timeouts: Timeouts) -> ConnectProfile {
+        ConnectProfile {
             host: self.host.clone(),
             port: self.port,
             password: self.user.as_ref().and(password),
@@ -413,7 +447,12 @@ impl Bookmark {
             path: self.remote_dir.clone(),
             mode: self.mode.into(),
             timeouts,
-        })
+            security: self.protocol.security(self.tls),
+            tls_versions: TlsVersions {
+                min: self.tls_min,
+                max: self.tls_max,
+            },
+        }
     }
 
     /// True when connecting needs a password from the user or the keyring
@@ -452,17 +491,12 @@ impl Bookmark {
     /// A bookmark for a recent connection (to "save as bookmark").
     pub fn from_recent(name: &str, r: &Recent) -> Bookmark {
         Bookmark {
-            name: name.to_string(),
             protocol: r.protocol,
-            host: r.host.clone(),
             port: r.port,
             user: r.user.clone(),
-            password: PasswordMode::Ask,
             mode: r.mode,
             remote_dir: r.remote_dir.clone(),
-            local_dir: None,
-            connections: None,
-            notes: String::new(),
+            ..Bookmark::new(name, &r.host)
         }
     }
 }
@@ -492,13 +526,9 @@ pub const RECENT_MAX: usize = 10;
 
 impl Recent {
     /// `profile.password` is not kept.
-    pub fn from_profile(
-        profile: &ConnectProfile,
-        protocol: Protocol,
-        when: DateTime<Utc>,
-    ) -> Recent {
+    pub fn from_profile(profile: &ConnectProfile, when: DateTime<Utc>) -> Recent {
         Recent {
-            protocol,
+            protocol: Protocol::of(profile.security),
             host: profile.host.clone(),
             port: profile.port,
             user: profile.user.clone(),
@@ -520,11 +550,7 @@ impl Recent {
         }
     }
 
-    pub fn to_profile(
-        &self,
-        password: Option<String>,
-        timeouts: Timeouts,
-    ) -> Result<ConnectProfile, Unsupported> {
+    pub fn to_profile(&self, password: Option<String>, timeouts: Timeouts) -> ConnectProfile {
         Bookmark::from_recent("", self).to_profile(password, timeouts)
     }
 

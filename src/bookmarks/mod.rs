@@ -25,6 +25,6 @@ mod store;
 
 pub use bookmark::{
     Bookmark, Field, Invalid, MAX_CONNECTIONS, Mode, PasswordMode, Protocol, RECENT_MAX, Recent,
-    Unsupported,
+    TlsPolicy,
 };
 pub use store::{EditError, Store, StoreError, config_dir};

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 
-use super::bookmark::{Bookmark, Protocol, Recent};
+use super::bookmark::{Bookmark, Recent};
 use super::commands::account_in_use;
 use super::secret;
 use super::store::Store;
@@ -151,11 +151,7 @@ fn apply(store: &Arc<Mutex<Store>>, op: BookmarkOp, events: &EventTx) {
                 .map(|new| Some(format!("Duplicated {name} as {new}")))
                 .map_err(|e| e.to_string()),
             BookmarkOp::PushRecent(profile) => s
-                .push_recent(Recent::from_profile(
-                    &profile,
-                    Protocol::Ftp,
-                    chrono::Utc::now(),
-                ))
+                .push_recent(Recent::from_profile(&profile, chrono::Utc::now()))
                 .map(|()| None)
                 .map_err(|e| e.to_string()),
             BookmarkOp::StartAfresh => s

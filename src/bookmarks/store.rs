@@ -8,12 +8,13 @@
 //! other's changes.
 
 use std::fs;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use super::bookmark::{Bookmark, Invalid, RECENT_MAX, Recent};
+use crate::private_file;
 
 /// The file's name in the config folder.
 pub const FILE_NAME: &str = "bookmarks.toml";
@@ -376,7 +377,7 @@ fn read(path: &Path) -> Result<Data, StoreError> {
 
 fn parse(path: &Path, text: &str) -> Result<Data, StoreError> {
     let at = |offset: usize, message: String| {
-        let (line, column) = line_column(text, offset);
+        let (line, column) = crate::text::line_col(text, offset);
         StoreError::Parse {
             path: path.to_path_buf(),
             line,
@@ -410,18 +411,6 @@ fn parse(path: &Path, text: &str) -> Result<Data, StoreError> {
     Ok(data)
 }
 
-/// 1-based line and column (in characters) of a byte offset.
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, before[line_start..].chars().count() + 1)
-}
-
 fn write(path: &Path, data: &Data) -> Result<(), StoreError> {
     write_with(path, data, |_| Ok(()))
 }
@@ -439,76 +428,8 @@ fn write_with(
         message: e.to_string(),
     })?;
     let text = format!("{HEADER}{body}");
-    write_atomic(path, text.as_bytes(), before_rename)
+    private_file::write_atomic_with(path, text.as_bytes(), before_rename)
         .map_err(|(action, e)| StoreError::io(action, path, &e))
-}
-
-fn write_atomic(
-    path: &Path,
-    bytes: &[u8],
-    before_rename: impl FnOnce(&Path) -> io::Result<()>,
-) -> Result<(), (&'static str, io::Error)> {
-    // A symlinked file (dotfile managers) is replaced where it points, so the
-    // link survives.
-    let target = match fs::symlink_metadata(path) {
-        Ok(m) if m.file_type().is_symlink() => {
-            fs::canonicalize(path).map_err(|e| ("resolve", e))?
-        }
-        _ => path.to_path_buf(),
-    };
-    let dir = match target.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    create_private_dir(&dir).map_err(|e| ("create the folder for", e))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(&format!(".{FILE_NAME}."))
-        .suffix(".tmp")
-        .tempfile_in(&dir)
-        .map_err(|e| ("create a temporary file for", e))?;
-    set_private(tmp.as_file()).map_err(|e| ("set the mode of", e))?;
-    tmp.write_all(bytes).map_err(|e| ("write", e))?;
-    tmp.as_file().sync_all().map_err(|e| ("write", e))?;
-    before_rename(tmp.path()).map_err(|e| ("write", e))?;
-    // On failure the temporary file is removed when `tmp` drops.
-    tmp.persist(&target).map_err(|e| ("replace", e.error))?;
-    sync_dir(&dir).map_err(|e| ("write", e))?;
-    Ok(())
-}
-
-#[cfg(unix)]
-fn set_private(file: &fs::File) -> io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    file.set_permissions(fs::Permissions::from_mode(0o600))
-}
-
-#[cfg(not(unix))]
-fn set_private(_file: &fs::File) -> io::Result<()> {
-    Ok(())
-}
-
-#[cfg(unix)]
-fn create_private_dir(dir: &Path) -> io::Result<()> {
-    use std::os::unix::fs::DirBuilderExt;
-    fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
-}
-
-#[cfg(not(unix))]
-fn create_private_dir(dir: &Path) -> io::Result<()> {
-    fs::create_dir_all(dir)
-}
-
-#[cfg(unix)]
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    fs::File::open(dir)?.sync_all()
-}
-
-#[cfg(not(unix))]
-fn sync_dir(_dir: &Path) -> io::Result<()> {
-    Ok(())
 }
 
 #[cfg(test)]
@@ -573,16 +494,6 @@ mod tests {
         let reloaded = Store::load(dir.path());
         assert_eq!(reloaded.problem().map(|p| p.to_string()), None);
         assert_eq!(reloaded.bookmarks().len(), 1);
-    }
-
-    #[test]
-    fn line_and_column_count_characters() {
-        assert_eq!(line_column("ab\ncé\nx", 0), (1, 1));
-        assert_eq!(line_column("ab\ncé\nx", 3), (2, 1));
-        // 'é' is two bytes: the offset of the newline after it is 6.
-        assert_eq!(line_column("ab\ncé\nx", 6), (2, 3));
-        assert_eq!(line_column("ab\ncé\nx", 7), (3, 1));
-        assert_eq!(line_column("ab", 99), (1, 3));
     }
 
     #[cfg(unix)]

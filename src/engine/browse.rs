@@ -63,6 +63,15 @@ async fn run(
     });
     let mut session = match connector.open(profile.clone(), sink.clone()).await {
         Ok(s) => s,
+        Err(EngineError::Untrusted(cert)) => {
+            let failure = EngineError::Untrusted(cert.clone()).failure();
+            let _ = events.send(Event::Untrusted { conn, cert: *cert });
+            let _ = events.send(Event::Disconnected {
+                conn,
+                reason: Some(failure),
+            });
+            return;
+        }
         Err(reason) => {
             let _ = events.send(Event::Disconnected {
                 conn,

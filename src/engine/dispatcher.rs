@@ -166,6 +166,30 @@ async fn run(
                     let _ = events.send(browse::not_connected(req, path));
                 }
             },
+            Command::TrustCertificate {
+                server,
+                fingerprint,
+                always,
+            } => {
+                let trust = config.connector.trust().clone();
+                if !always {
+                    trust.trust_once(&server, fingerprint);
+                    continue;
+                }
+                // Trusted at once; the file is written on a blocking thread.
+                trust.trust_once(&server, fingerprint);
+                let events = events.clone();
+                tokio::spawn(async move {
+                    let kept = tokio::task::spawn_blocking(move || {
+                        trust.trust_always(&server, fingerprint)
+                    })
+                    .await
+                    .unwrap_or_else(|e| Err(e.to_string()));
+                    if let Err(reason) = kept {
+                        let _ = events.send(Event::TrustNotKept { reason });
+                    }
+                });
+            }
             Command::Transfer(req) => transfers.send(transfer::Msg::Request(req)),
             Command::CancelTransfer(id) => transfers.send(transfer::Msg::Cancel(id)),
             Command::CancelAllTransfers => transfers.send(transfer::Msg::CancelAll),

@@ -2,7 +2,7 @@
 //! its kind (decided here, from the reply code and text or the OS error),
 //! the server's code, the message.
 
-use super::protocol::{Failure, FailureKind};
+use super::protocol::{Failure, FailureKind, UntrustedCertificate};
 
 /// The engine's errors. Each carries enough to tell the user what happened
 /// in one line; [`EngineError::failure`] is what crosses to the UI.
@@ -33,6 +33,12 @@ pub enum EngineError {
     ConnectionLost(String),
     #[error("not connected")]
     NotConnected,
+    /// TLS could not be set up (an old server, a failed handshake…).
+    #[error("TLS: {0}")]
+    Tls(String),
+    /// The server's certificate is not trusted: what it says and why.
+    #[error("{} ({}): {}", .0.server, .0.problem, .0.cert.fingerprint)]
+    Untrusted(Box<UntrustedCertificate>),
     #[error("{path}: {reason}")]
     Local {
         path: String,
@@ -87,6 +93,7 @@ impl EngineError {
             EngineError::Timeout { .. } => FailureKind::Timeout,
             EngineError::Protocol(_) => FailureKind::Protocol,
             EngineError::NotConnected => FailureKind::NotConnected,
+            EngineError::Tls(_) | EngineError::Untrusted(_) => FailureKind::Tls,
             EngineError::Local { kind, .. } => *kind,
         };
         Failure {

@@ -14,6 +14,7 @@ pub mod local;
 pub mod protocol;
 pub mod safe_path;
 pub mod session;
+pub mod tls;
 pub mod transfer;
 pub mod wire_log;
 

@@ -4,7 +4,9 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 
 use super::theme::Theme;
-use crate::app::dialog::{ConnectForm, FIELD_NAMES, PASSWORD, PasswordPrompt};
+use crate::app::dialog::{
+    ConnectForm, FIELD_NAMES, PASSWORD, PasswordPrompt, SECURITY, SECURITY_CHOICES,
+};
 use crate::text::{fit, sanitize};
 
 /// Draws the form and returns where the text cursor belongs.
@@ -14,7 +16,7 @@ pub fn connect_form(
     area: Rect,
     buf: &mut Buffer,
 ) -> Option<Position> {
-    let inner = super::frame::dialog_frame(area, 56, 12, " Quick connect (ftp://) ", theme, buf);
+    let inner = super::frame::dialog_frame(area, 60, 13, " Quick connect ", theme, buf);
     let mut cursor = None;
     for (i, label) in FIELD_NAMES.iter().enumerate() {
         let y = inner.y + 1 + i as u16;
@@ -44,7 +46,24 @@ pub fn connect_form(
             ));
         }
     }
-    let hint_y = inner.y + 6;
+    let y = inner.y + 1 + SECURITY as u16;
+    if y < inner.bottom() {
+        buf.set_stringn(inner.x + 1, y, "Security:", 10, theme.dialog());
+        let x = inner.x + 12;
+        let width = inner.right().saturating_sub(x + 1) as usize;
+        let word = SECURITY_CHOICES
+            .iter()
+            .find(|(s, _)| *s == form.security)
+            .map_or("", |(_, w)| *w);
+        buf.set_stringn(
+            x,
+            y,
+            format!("{:<width$}", format!("‹ {word} ›")),
+            width,
+            theme.input(form.focus == SECURITY),
+        );
+    }
+    let hint_y = inner.y + 7;
     if let Some(err) = &form.error {
         buf.set_stringn(
             inner.x + 1,
@@ -55,7 +74,7 @@ pub fn connect_form(
         );
     }
     let hints = [
-        "Enter connect · Tab next · Esc cancel",
+        "Enter connect · Tab next · ←→ security · Esc cancel",
         "Empty user = anonymous",
     ];
     for (i, hint) in hints.iter().enumerate() {

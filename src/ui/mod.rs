@@ -3,6 +3,7 @@
 //! the widgets (one per file) on the screen; they never import it.
 
 pub mod bookmarks;
+pub mod certificate;
 pub mod conflict;
 pub mod dialog;
 pub mod frame;
@@ -73,6 +74,10 @@ pub fn draw(frame: &mut Frame, state: &AppState, this_year: i32) {
         Some(Dialog::Password(p)) => dialog::password_prompt(p, theme, l.area, buf),
         Some(Dialog::Conflict(c)) => {
             conflict::conflict(c, theme, l.area, buf);
+            None
+        }
+        Some(Dialog::Certificate(p)) => {
+            certificate::certificate(p, theme, l.area, buf);
             None
         }
         Some(Dialog::Pattern(p)) => conflict::pattern(p, theme, l.area, buf),

@@ -1,4 +1,6 @@
-//! The status bar: connection state, server system, last reply, message.
+//! The status bar: connection state, how it is secured (🔒 with the TLS
+//! version and cipher, or "plain", suggesting ftpes:// when the server
+//! offers TLS), server system, last reply, message.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -7,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use crate::app::state::{AppState, ConnState};
+use crate::engine::protocol::ServerInfo;
 use crate::text::sanitize;
 
 pub struct StatusBar<'a>(pub &'a AppState);
@@ -22,7 +25,8 @@ impl Widget for StatusBar<'_> {
             ConnState::Connected { target, info } => (
                 "●",
                 format!(
-                    "{target} · {}",
+                    "{target} · {} · {}",
+                    security(info),
                     info.system.as_deref().unwrap_or("unknown system")
                 ),
             ),
@@ -49,5 +53,14 @@ impl Widget for StatusBar<'_> {
             spans.push(Span::styled(format!("│ {}", sanitize(&msg.text)), style));
         }
         Line::from(spans).render(area, buf);
+    }
+}
+
+/// How the connection is secured, in a few words.
+fn security(info: &ServerInfo) -> String {
+    match &info.tls {
+        Some(tls) => format!("🔒 {} {}", tls.version, tls.cipher),
+        None if info.offers_tls() => "plain (the server offers TLS: try ftpes://)".into(),
+        None => "plain".into(),
     }
 }

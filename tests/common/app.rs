@@ -31,6 +31,8 @@ pub fn profile(user: Option<&str>, password: Option<&str>) -> ConnectProfile {
         path: None,
         mode: DataMode::Passive,
         timeouts: Timeouts::default(),
+        security: Default::default(),
+        tls_versions: Default::default(),
     }
 }
 

@@ -4,7 +4,9 @@
 #![allow(dead_code)]
 
 use wharf::address::parse_url;
-use wharf::engine::protocol::{ConnectProfile, DataMode, Timeouts};
+use wharf::engine::protocol::{ConnectProfile, DataMode, Fingerprint, Timeouts};
+use wharf::engine::session::Connector;
+use wharf::engine::tls::Trust;
 
 pub fn server(var: &str, mode: DataMode) -> Option<ConnectProfile> {
     match std::env::var(var) {
@@ -17,4 +19,18 @@ pub fn server(var: &str, mode: DataMode) -> Option<ConnectProfile> {
             None
         }
     }
+}
+
+/// A connector that trusts the interop servers' self-signed certificate
+/// (its fingerprint pinned, as `--trust-fingerprint` does), when the
+/// script exported it.
+pub fn connector() -> Connector {
+    let trust = Trust::default();
+    if let Some(fp) = std::env::var("WHARF_INTEROP_TLS_FINGERPRINT")
+        .ok()
+        .and_then(|f| Fingerprint::parse(&f))
+    {
+        trust.pin_for_run(fp);
+    }
+    Connector::with_trust(trust)
 }

@@ -6,6 +6,7 @@ use super::failure::Failure;
 use super::ids::{AskId, BatchId, ConnId, RequestId, TransferId};
 use super::path::{Location, RemotePath};
 use super::profile::ConnectProfile;
+use super::tls::{Fingerprint, TlsInfo, UntrustedCertificate};
 use super::transfer::{Direction, FileFacts, OnExisting, TransferRequest, TransferState};
 
 /// UI → engine.
@@ -27,6 +28,13 @@ pub enum Command {
     CancelAllTransfers,
     /// Queue failed or cancelled transfers again.
     RetryTransfers(Vec<TransferId>),
+    /// Trust a certificate the engine refused (`Event::Untrusted`): for
+    /// this run, or `always` (kept in `known_certs.toml`).
+    TrustCertificate {
+        server: String,
+        fingerprint: Fingerprint,
+        always: bool,
+    },
     /// The answer to `Event::Conflict`.
     Resolve {
         ask: AskId,
@@ -48,6 +56,18 @@ pub struct ServerInfo {
     /// The folder we are in after login (PWD), as the server named it.
     pub home: RemotePath,
     pub uses_mlsd: bool,
+    /// The control connection's TLS (None: plain FTP).
+    pub tls: Option<TlsInfo>,
+}
+
+impl ServerInfo {
+    /// Whether FEAT offers TLS (`AUTH TLS`), for suggesting `ftpes://`
+    /// on a plain connection.
+    pub fn offers_tls(&self) -> bool {
+        self.features
+            .iter()
+            .any(|f| f == "AUTH TLS" || (f.starts_with("AUTH ") && f.contains("TLS")))
+    }
 }
 
 impl Default for ServerInfo {
@@ -58,6 +78,7 @@ impl Default for ServerInfo {
             features: Vec::new(),
             home: RemotePath::root(),
             uses_mlsd: false,
+            tls: None,
         }
     }
 }
@@ -87,6 +108,15 @@ pub enum Event {
         info: ServerInfo,
         start: RemotePath,
     },
+    /// The server's certificate is not trusted: the connection is given
+    /// up (`Disconnected` follows); the user may trust it and connect again.
+    Untrusted {
+        conn: ConnId,
+        cert: UntrustedCertificate,
+    },
+    /// A certificate could not be kept in `known_certs.toml` (it is still
+    /// trusted for this run): why.
+    TrustNotKept { reason: String },
     /// The connection ended: `reason` is `None` when the user asked for it.
     Disconnected {
         conn: ConnId,

@@ -12,6 +12,7 @@ mod ids;
 mod messages;
 mod path;
 mod profile;
+mod tls;
 mod transfer;
 
 pub use entry::{Entry, EntryKind};
@@ -20,6 +21,10 @@ pub use ids::{AskId, BatchId, ConnId, RequestId, Side, TransferId};
 pub use messages::{Command, Event, EventTx, ServerInfo, WireDir};
 pub use path::{Location, Name, RemotePath};
 pub use profile::{ConnectProfile, DataMode, Timeouts};
+pub use tls::{
+    CertProblem, CertificateInfo, Fingerprint, Security, TlsInfo, TlsVersion, TlsVersions,
+    UntrustedCertificate,
+};
 pub use transfer::{
     Direction, FileFacts, OnExisting, TransferItem, TransferRequest, TransferState,
 };

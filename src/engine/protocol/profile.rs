@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use super::tls::{Security, TlsVersions};
+
 /// How data connections are opened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DataMode {
@@ -24,9 +26,29 @@ pub struct ConnectProfile {
     pub path: Option<String>,
     pub mode: DataMode,
     pub timeouts: Timeouts,
+    /// Plain, explicit (`AUTH TLS`) or implicit TLS.
+    pub security: Security,
+    /// The TLS versions allowed (`tls_min`/`tls_max`), for stubborn servers.
+    pub tls_versions: TlsVersions,
 }
 
 impl ConnectProfile {
+    /// Plain FTP to `host:port`, anonymous, passive, default timeouts;
+    /// change the public fields for the rest.
+    pub fn new(host: impl Into<String>, port: u16) -> ConnectProfile {
+        ConnectProfile {
+            host: host.into(),
+            port,
+            user: None,
+            password: None,
+            path: None,
+            mode: DataMode::Passive,
+            timeouts: Timeouts::default(),
+            security: Security::Plain,
+            tls_versions: TlsVersions::default(),
+        }
+    }
+
     pub fn user_or_anonymous(&self) -> &str {
         self.user.as_deref().unwrap_or("anonymous")
     }
@@ -61,6 +83,7 @@ impl std::fmt::Debug for ConnectProfile {
             .field("password", &self.password.as_ref().map(|_| "****"))
             .field("path", &self.path)
             .field("mode", &self.mode)
+            .field("security", &self.security)
             .finish()
     }
 }

@@ -16,8 +16,8 @@ use tokio::net::{TcpListener, TcpStream};
 
 use super::core::{Session, line};
 use super::data::{Ahead, DataOp, Opened};
-use super::data_conn::DataConn;
 use super::failure::StepError;
+use super::net_stream::NetStream;
 use crate::engine::error::EngineError;
 
 impl Session {
@@ -68,10 +68,16 @@ impl Session {
         )
         .await?;
         let stream = self.accept_from_server(&listener).await?;
-        Ok(Opened {
-            conn: DataConn::Plain(stream),
-            modified,
-        })
+        let conn = match self.tls.clone() {
+            // We are the TLS client on a data connection either way (RFC 4217).
+            Some(link) => {
+                let limit = self.profile.timeouts.connect;
+                let shaken = Session::data_handshake(link, stream, limit).await;
+                self.encrypted_data(Some(shaken))?
+            }
+            None => NetStream::Plain(stream),
+        };
+        Ok(Opened { conn, modified })
     }
 
     /// EPRT (RFC 2428), or PORT for the rest of the session where the

@@ -6,17 +6,18 @@
 //! is caught where it is read, commands written ahead of their replies
 //! (`passive.rs`) go through the same stream as everything else, and a
 //! command carries the raw bytes of a server's names (they need not be
-//! UTF-8). The stream under it is plain TCP now; TLS goes under the same
-//! type, so everything above it works unchanged on an encrypted connection.
+//! UTF-8). The stream under it is plain TCP or TLS (implicit from the
+//! start, or after `AUTH TLS`): everything above it works unchanged on an
+//! encrypted connection, pipelined writes included.
 
 use std::io;
 use std::net::SocketAddr;
-use std::pin::Pin;
-use std::task::{Context, Poll};
 
-use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader, ReadBuf};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
+use tokio_rustls::client::TlsStream;
 
+use super::net_stream::NetStream;
 use super::reply::Reply;
 use crate::engine::wire_log::{MAX_REPLY_LINE, WireSink};
 
@@ -45,73 +46,72 @@ pub enum ControlError {
     Unsendable(String),
 }
 
-/// The byte stream under the control connection.
-pub enum ControlStream {
-    Plain(TcpStream),
-}
-
-impl ControlStream {
-    fn tcp(&self) -> &TcpStream {
-        match self {
-            ControlStream::Plain(s) => s,
-        }
-    }
-}
-
-impl AsyncRead for ControlStream {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        match self.get_mut() {
-            ControlStream::Plain(s) => Pin::new(s).poll_read(cx, buf),
-        }
-    }
-}
-
-impl AsyncWrite for ControlStream {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        match self.get_mut() {
-            ControlStream::Plain(s) => Pin::new(s).poll_write(cx, buf),
-        }
-    }
-
-    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        match self.get_mut() {
-            ControlStream::Plain(s) => Pin::new(s).poll_flush(cx),
-        }
-    }
-
-    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        match self.get_mut() {
-            ControlStream::Plain(s) => Pin::new(s).poll_shutdown(cx),
-        }
-    }
+/// No stream: a TLS handshake took it and failed.
+fn no_stream() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::NotConnected,
+        "the TLS handshake did not finish",
+    )
 }
 
 /// One control connection: commands out, replies in, each line shown in
 /// the protocol log of its `sink`.
 pub struct Control {
-    stream: BufReader<ControlStream>,
+    /// `None` only while the plain stream is in a TLS handshake (`AUTH
+    /// TLS`), or after that handshake failed.
+    stream: Option<BufReader<NetStream>>,
     sink: WireSink,
     /// The line being read, kept between calls so nothing is allocated per reply.
     line: Vec<u8>,
 }
 
 impl Control {
-    pub fn new(tcp: TcpStream, sink: WireSink) -> Control {
+    /// A control connection over `stream` (plain TCP, or TLS from the
+    /// first byte for implicit FTPS).
+    pub fn new(stream: NetStream, sink: WireSink) -> Control {
         // Commands are small and often alone: no waiting for an ACK to send one.
-        let _ = tcp.set_nodelay(true);
+        let _ = stream.tcp().set_nodelay(true);
         Control {
-            stream: BufReader::new(ControlStream::Plain(tcp)),
+            stream: Some(BufReader::new(stream)),
             sink,
             line: Vec::with_capacity(256),
         }
+    }
+
+    fn stream(&mut self) -> io::Result<&mut BufReader<NetStream>> {
+        self.stream.as_mut().ok_or_else(no_stream)
+    }
+
+    /// Takes the plain stream for a TLS handshake (after `234` to `AUTH
+    /// TLS`). The server sends nothing between its 234 and the handshake,
+    /// so nothing may be buffered: bytes there would be a server that does
+    /// not speak TLS after all.
+    pub fn take_plain(&mut self) -> Result<TcpStream, ControlError> {
+        let reader = self.stream.take().ok_or_else(no_stream)?;
+        if !reader.buffer().is_empty() {
+            return Err(ControlError::Violation(
+                "the server sent more after its 234 reply to AUTH TLS".into(),
+            ));
+        }
+        match reader.into_inner() {
+            NetStream::Plain(tcp) => Ok(tcp),
+            tls => {
+                self.stream = Some(BufReader::new(tls));
+                Err(ControlError::Violation(
+                    "the connection is already encrypted".into(),
+                ))
+            }
+        }
+    }
+
+    /// Continues over the TLS stream the handshake produced.
+    pub fn encrypted(&mut self, tls: TlsStream<TcpStream>) {
+        self.stream = Some(BufReader::new(NetStream::Tls(Box::new(tls))));
+    }
+
+    /// The TLS session, when the connection is encrypted.
+    pub fn tls(&self) -> Option<&TlsStream<TcpStream>> {
+        self.stream.as_ref().and_then(|s| s.get_ref().tls())
     }
 
     pub fn sink(&self) -> &WireSink {
@@ -126,12 +126,16 @@ impl Control {
     /// The server's address: passive data connections go there, whatever
     /// address a PASV reply names.
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
-        self.stream.get_ref().tcp().peer_addr()
+        self.tcp()?.peer_addr()
+    }
+
+    fn tcp(&self) -> io::Result<&TcpStream> {
+        Ok(self.stream.as_ref().ok_or_else(no_stream)?.get_ref().tcp())
     }
 
     /// Our end: active mode listens on this address.
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.stream.get_ref().tcp().local_addr()
+        self.tcp()?.local_addr()
     }
 
     /// Writes `lines` as commands in one write, logging each (masked).
@@ -155,7 +159,7 @@ impl Control {
             bytes.extend_from_slice(b"\r\n");
             self.sink.sent_line(&String::from_utf8_lossy(line));
         }
-        let stream = self.stream.get_mut();
+        let stream = self.stream()?.get_mut();
         stream.write_all(&bytes).await?;
         stream.flush().await?;
         Ok(())
@@ -214,7 +218,8 @@ impl Control {
     async fn read_line(&mut self) -> Result<(), ControlError> {
         self.line.clear();
         loop {
-            let available = self.stream.fill_buf().await?;
+            let stream = self.stream.as_mut().ok_or_else(no_stream)?;
+            let available = stream.fill_buf().await?;
             if available.is_empty() {
                 return Err(ControlError::Closed);
             }
@@ -228,7 +233,7 @@ impl Control {
                 )));
             }
             self.line.extend_from_slice(&available[..take]);
-            self.stream.consume(take);
+            stream.consume(take);
             if done {
                 return Ok(());
             }
@@ -237,7 +242,9 @@ impl Control {
 
     /// Closes our side (after QUIT's reply, or when giving up).
     pub async fn shutdown(&mut self) {
-        let _ = self.stream.get_mut().shutdown().await;
+        if let Ok(stream) = self.stream() {
+            let _ = stream.get_mut().shutdown().await;
+        }
     }
 }
 
@@ -279,7 +286,10 @@ mod tests {
             got
         });
         let tcp = TcpStream::connect(addr).await.unwrap();
-        (Control::new(tcp, WireSink::new(|_| {})), peer)
+        (
+            Control::new(NetStream::Plain(tcp), WireSink::new(|_| {})),
+            peer,
+        )
     }
 
     #[tokio::test]

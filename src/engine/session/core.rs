@@ -16,6 +16,7 @@ use super::failure::{StepError, classify};
 use super::reply::Reply;
 use crate::engine::error::EngineError;
 use crate::engine::protocol::{ConnectProfile, Name, RemotePath, ServerInfo};
+use crate::engine::tls::TlsLink;
 use crate::engine::wire_log::WireSink;
 
 /// A listing bigger than this is refused: no real folder needs it, and a
@@ -57,6 +58,16 @@ pub(super) struct Deferred {
 
 pub struct Session {
     pub(super) ctrl: Control,
+    /// FTPS: the control connection's TLS, which data connections resume.
+    pub(super) tls: Option<TlsLink>,
+    /// The last data connection did a full TLS 1.3 handshake instead of
+    /// resuming (see `secure.rs`, `fall_back_to_tls12`).
+    pub(super) data_tls13_full: bool,
+    /// Some data connection of this session resumed its TLS session: a
+    /// later one that cannot is a server out of session tickets.
+    pub(super) data_resumed: bool,
+    /// A data connection of this session has had its TLS handshake.
+    pub(super) data_tls_seen: bool,
     /// What opened this session: a replacement is opened the same way, and
     /// what is learned about the server is recorded there.
     pub(super) connector: Connector,

@@ -3,14 +3,14 @@
 //! or active (`active.rs`). What is asked ahead of the transfer (MDTM,
 //! CWD), the REST offset, and when the completion reply is read.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use chrono::NaiveDateTime;
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::core::{Deferred, Session, TRANSFER_COMPLETE, line};
-use super::data_conn::DataConn;
 use super::failure::StepError;
+use super::net_stream::NetStream;
 use crate::engine::error::EngineError;
 use crate::engine::protocol::{DataMode, RemotePath};
 
@@ -62,7 +62,7 @@ pub(super) struct Ahead<'a> {
 
 /// An open data connection, and what was asked ahead of it.
 pub(super) struct Opened {
-    pub conn: DataConn,
+    pub conn: NetStream,
     pub modified: Option<NaiveDateTime>,
 }
 
@@ -110,19 +110,26 @@ impl Session {
     /// `After::Defer`, leaves the reply for `settle`.
     pub(super) async fn finish_data(
         &mut self,
-        mut conn: DataConn,
+        mut conn: NetStream,
         upload: bool,
         after: After,
     ) -> Result<(), EngineError> {
         let t = self.profile.timeouts.reply;
         // We close first: some servers (vsftpd) send the completion reply
-        // only then. An upload's end is the FIN after its data.
+        // only then. An upload's end is the FIN after its data (on TLS,
+        // our close_notify first).
         let shut = tokio::time::timeout(t, conn.shutdown()).await;
+        if upload && conn.is_tls() && matches!(shut, Ok(Ok(()))) {
+            // What the server still sends (a TLS 1.3 session ticket, its
+            // close_notify) is read before the socket goes: vsftpd answers
+            // 426 to a data connection closed with it unread.
+            drain(&mut conn).await;
+        }
         drop(conn);
         if upload {
             match shut {
                 Err(_) => return Err(self.fail(StepError::Timeout("STOR data".into()))),
-                Ok(Err(e)) => return Err(self.fail(StepError::Data(e))),
+                Ok(Err(e)) => return Err(self.data_failed(e)),
                 Ok(Ok(())) => {}
             }
         }
@@ -131,10 +138,41 @@ impl Session {
             self.pending_done = Some(d);
             return Ok(());
         }
-        self.reply(TRANSFER_COMPLETE, "transfer end").await?;
+        if let Err(e) = self.reply(TRANSFER_COMPLETE, "transfer end").await {
+            // A refused data connection on TLS 1.3 may be a server out of
+            // session tickets: then TLS 1.2 from now on (secure.rs).
+            self.fall_back_to_tls12();
+            return Err(e);
+        }
         if !upload {
             self.learn_holding(closed_at.elapsed());
         }
         Ok(())
+    }
+
+    /// A data connection's read or write failed: the session's error (and,
+    /// on TLS 1.3, maybe a server out of session tickets: see `secure.rs`).
+    pub(super) fn data_failed(&mut self, e: std::io::Error) -> EngineError {
+        self.fall_back_to_tls12();
+        self.fail(StepError::Data(e))
+    }
+}
+
+/// Reads and drops what is left on a data connection, for at most a second.
+async fn drain(conn: &mut NetStream) {
+    let mut buf = [0u8; 4096];
+    let _ = tokio::time::timeout(Duration::from_secs(1), async {
+        while matches!(conn.read(&mut buf).await, Ok(n) if n > 0) {}
+    })
+    .await;
+}
+
+/// A read from a data connection, in which an encrypted connection that
+/// ends without TLS's close_notify counts as ended (servers commonly skip
+/// it; a short file is caught by its size, as on plain connections).
+pub(super) async fn read_data(conn: &mut NetStream, buf: &mut [u8]) -> std::io::Result<usize> {
+    match conn.read(buf).await {
+        Err(e) if conn.is_tls() && e.kind() == std::io::ErrorKind::UnexpectedEof => Ok(0),
+        r => r,
     }
 }

@@ -5,10 +5,10 @@
 
 use std::io;
 
-use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWrite, AsyncWriteExt};
 
 use super::core::{Deferred, Session};
-use super::data::{After, Ahead, DataOp};
+use super::data::{After, Ahead, DataOp, read_data};
 use super::failure::StepError;
 use crate::engine::error::EngineError;
 use crate::engine::protocol::RemotePath;
@@ -68,9 +68,9 @@ impl Session {
         let mut buf = self.take_buf();
         let mut done = 0u64;
         loop {
-            let n = match tokio::time::timeout(t, stream.read(&mut buf)).await {
+            let n = match tokio::time::timeout(t, read_data(&mut stream, &mut buf)).await {
                 Err(_) => return Err(self.fail(StepError::Timeout("RETR data".into())).into()),
-                Ok(Err(e)) => return Err(self.fail(StepError::Data(e)).into()),
+                Ok(Err(e)) => return Err(self.data_failed(e).into()),
                 Ok(Ok(0)) => break,
                 Ok(Ok(n)) => n,
             };
@@ -134,7 +134,7 @@ impl Session {
             let n = chunk.len();
             match tokio::time::timeout(t, stream.write_all(chunk)).await {
                 Err(_) => return Err(self.fail(StepError::Timeout("STOR data".into())).into()),
-                Ok(Err(e)) => return Err(self.fail(StepError::Data(e)).into()),
+                Ok(Err(e)) => return Err(self.data_failed(e).into()),
                 Ok(Ok(())) => {}
             }
             input.consume(n);

@@ -1,10 +1,8 @@
 //! Listing a folder: CWD there, then MLSD where the server has it, else
 //! `LIST -a` (plain `LIST` where `-a` is refused), parsed as it arrives.
 
-use tokio::io::AsyncReadExt;
-
 use super::core::{MAX_LISTING_BYTES, Session};
-use super::data::{After, Ahead, DataOp};
+use super::data::{After, Ahead, DataOp, read_data};
 use super::failure::StepError;
 use crate::engine::error::EngineError;
 use crate::engine::listing::{ListFormat, Listing, ListingParser};
@@ -92,9 +90,9 @@ impl Session {
         let mut total = 0usize;
         let mut buf = self.take_buf();
         loop {
-            let n = match tokio::time::timeout(t, stream.read(&mut buf)).await {
+            let n = match tokio::time::timeout(t, read_data(&mut stream, &mut buf)).await {
                 Err(_) => return Err(self.fail(StepError::Timeout(format!("{command} data")))),
-                Ok(Err(e)) => return Err(self.fail(StepError::Data(e))),
+                Ok(Err(e)) => return Err(self.data_failed(e)),
                 Ok(Ok(n)) => n,
             };
             if n == 0 {

@@ -1,7 +1,9 @@
-//! Opening a session: resolve, connect, read the greeting, log in (USER,
-//! PASS), learn the server (FEAT, then OPTS UTF8, TYPE I, PWD and SYST
-//! written together where the server allows); and closing one (QUIT), or
-//! replacing it with a fresh one after replies came out of step.
+//! Opening a session: resolve, connect (for implicit FTPS, the TLS
+//! handshake at once), read the greeting, `AUTH TLS` for explicit FTPS,
+//! log in (USER, PASS), `PBSZ 0`/`PROT P` on TLS, learn the server (FEAT,
+//! then OPTS UTF8, TYPE I, PWD and SYST written together where the server
+//! allows); and closing one (QUIT), or replacing it with a fresh one
+//! after replies came out of step.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -13,10 +15,14 @@ use super::connector::Connector;
 use super::control::{self, Control};
 use super::core::{Session, line};
 use super::failure::{StepError, classify, describe_io};
+use super::net_stream::NetStream;
 use super::reply::{parse_features, parse_pwd};
 use crate::engine::error::EngineError;
-use crate::engine::protocol::{ConnectProfile, RemotePath, ServerInfo};
+use crate::engine::protocol::{ConnectProfile, RemotePath, Security, ServerInfo};
 use crate::engine::wire_log::WireSink;
+
+/// How long a server may take to greet before wharf says why it may not.
+const GREETING_WAIT: Duration = Duration::from_secs(10);
 
 impl Connector {
     /// Connects, logs in and learns what the server can do.
@@ -25,6 +31,7 @@ impl Connector {
         profile: ConnectProfile,
         sink: WireSink,
     ) -> Result<Session, EngineError> {
+        let profile = self.defaults.apply(profile);
         // Never the password: the profile's Debug masks it, and it is not named here.
         let authority = profile.authority();
         let user = profile.user_or_anonymous().to_string();
@@ -70,8 +77,23 @@ impl Connector {
             Ok(Err(e)) => return Err(connect_err(describe_io(&e))),
             Ok(Ok(tcp)) => tcp,
         };
+        let tls = match profile.security {
+            Security::Plain => None,
+            Security::Explicit | Security::Implicit => Some(self.tls_link(&profile).await?),
+        };
+        let stream = match (&tls, profile.security) {
+            (Some(link), Security::Implicit) => {
+                sink.info("TLS handshake (implicit FTPS)…");
+                NetStream::Tls(Box::new(self.handshake(link, tcp, &profile).await?))
+            }
+            _ => NetStream::Plain(tcp),
+        };
         let mut session = Session {
-            ctrl: Control::new(tcp, sink),
+            ctrl: Control::new(stream, sink),
+            tls: tls.clone(),
+            data_tls13_full: false,
+            data_resumed: false,
+            data_tls_seen: false,
             connector: self.clone(),
             profile,
             info: ServerInfo::default(),
@@ -90,8 +112,15 @@ impl Connector {
             broken: false,
             data_buf: Vec::new(),
         };
+        session.note_tls();
         session.greeting().await?;
+        if let (Some(link), Security::Explicit) = (&tls, session.profile.security) {
+            session.start_tls(link).await?;
+        }
         session.login().await?;
+        if tls.is_some() {
+            session.protect_data().await?;
+        }
         session.learn_server().await?;
         Ok(session)
     }
@@ -103,12 +132,26 @@ impl Session {
     pub(super) async fn greeting(&mut self) -> Result<(), EngineError> {
         let authority = self.profile.authority();
         loop {
-            let t = self.profile.timeouts.reply;
+            // A server greets at once. Silence is usually a port that waits
+            // for a TLS hello (implicit FTPS): say so instead of waiting
+            // out the whole reply timeout.
+            let t = self.profile.timeouts.reply.min(GREETING_WAIT);
             let reply = match tokio::time::timeout(t, self.ctrl.read_reply()).await {
                 Err(_) => {
+                    let hint = match self.profile.security {
+                        Security::Implicit => "",
+                        Security::Plain | Security::Explicit => {
+                            "; if it expects TLS from the first byte (implicit FTPS, \
+                             usually port 990), connect with ftps://"
+                        }
+                    };
+                    self.broken = true;
                     return Err(EngineError::Connect {
                         addr: authority,
-                        reason: format!("no greeting from the server within {} s", t.as_secs()),
+                        reason: format!(
+                            "no greeting from the server within {} s{hint}",
+                            t.as_secs()
+                        ),
                     });
                 }
                 Ok(Err(control::ControlError::Violation(m))) => {
@@ -224,7 +267,7 @@ impl Session {
     /// command at a time). Keeps the data buffer.
     pub(super) async fn reopen(&mut self) -> Result<(), EngineError> {
         self.sink()
-            .info("Reconnecting, to do that again one command at a time");
+            .info("Reconnecting, to do that again on a new connection");
         let buf = std::mem::take(&mut self.data_buf);
         let fresh = Box::pin(
             self.connector

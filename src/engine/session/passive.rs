@@ -30,20 +30,22 @@
 //! The writes go through the control connection's own stream
 //! (`control.rs`), so they take whatever is under it (TLS included).
 
+use std::future::Future;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDateTime;
 use suppaftp::Status;
-use tokio::io::AsyncReadExt;
 use tokio::net::TcpStream;
 
 use super::core::{MAX_LISTING_BYTES, Session, TRANSFER_COMPLETE, line};
-use super::data::{Ahead, DataOp, Opened};
-use super::data_conn::DataConn;
+use super::data::{Ahead, DataOp, Opened, read_data};
 use super::failure::StepError;
+use super::net_stream::NetStream;
 use super::reply::{epsv_port, parse_mdtm, pasv_port};
 use crate::engine::error::EngineError;
+use crate::engine::tls::TlsLink;
+use tokio_rustls::client::TlsStream;
 
 impl Session {
     /// Opens a passive data connection for `op` at `offset` (REST), after
@@ -130,34 +132,42 @@ impl Session {
             }
             return Err(refused);
         }
-        let conn = match self.connect_data(addr).await {
+        let tcp = match self.connect_data(addr).await {
             Ok(c) => c,
             Err(e) => return Err(self.break_with(e)),
         };
-        if !all_ahead && batch {
-            self.send_lines(&tail).await?;
-        }
-        let mut tail = tail.into_iter();
-        if rest.is_some() {
+        // What is still to be sent, and the replies up to the transfer's
+        // 1xx. An encrypted data connection's handshake runs meanwhile:
+        // servers take it once they have read the transfer command, so it
+        // costs no round trip of its own.
+        let (link, limit) = (self.tls.clone(), self.profile.timeouts.connect);
+        let replies = async {
+            if !all_ahead && batch {
+                self.send_lines(&tail).await?;
+            }
+            let mut tail = tail.into_iter();
+            if rest.is_some() {
+                if !batch && let Some(l) = tail.next() {
+                    self.send_lines(std::slice::from_ref(&l)).await?;
+                }
+                if let Err(e) = self.reply(&[Status::RequestFilePending], "REST").await {
+                    // Written ahead, the transfer command runs anyway, from
+                    // byte 0: never take that.
+                    return Err(if batch { self.break_with(e) } else { e });
+                }
+            }
             if !batch && let Some(l) = tail.next() {
                 self.send_lines(std::slice::from_ref(&l)).await?;
             }
-            if let Err(e) = self.reply(&[Status::RequestFilePending], "REST").await {
-                // Written ahead, the transfer command runs anyway, from
-                // byte 0: never take that.
-                return Err(if batch { self.break_with(e) } else { e });
-            }
-        }
-        if !batch && let Some(l) = tail.next() {
-            self.send_lines(std::slice::from_ref(&l)).await?;
-        }
-        self.reply(&[Status::AboutToSend, Status::AlreadyOpen], op.verb())
-            .await?;
+            self.reply(&[Status::AboutToSend, Status::AlreadyOpen], op.verb())
+                .await
+                .map(drop)
+        };
+        let (data, replied) = beside_replies(link, tcp, limit, replies).await;
+        replied?;
+        let conn = self.data_stream(data)?;
         self.passive_proven = true;
-        Ok(Opened {
-            conn: DataConn::Plain(conn),
-            modified,
-        })
+        Ok(Opened { conn, modified })
     }
 
     pub(super) fn passive_verb(&self) -> &'static str {
@@ -229,30 +239,37 @@ impl Session {
         addr: SocketAddr,
         rest: bool,
     ) -> Result<(), EngineError> {
-        let mut conn = match self.connect_data(addr).await {
+        let tcp = match self.connect_data(addr).await {
             Ok(c) => c,
             Err(e) => return Err(self.break_with(e)),
         };
-        if rest && let Err(e) = self.reply(&[Status::RequestFilePending], "REST").await {
-            return Err(self.break_with(e));
-        }
-        match self
-            .reply(
+        let (link, limit) = (self.tls.clone(), self.profile.timeouts.connect);
+        let replies = async {
+            if rest && let Err(e) = self.reply(&[Status::RequestFilePending], "REST").await {
+                return Err(self.break_with(e));
+            }
+            self.reply(
                 &[Status::AboutToSend, Status::AlreadyOpen],
                 "discarded transfer",
             )
             .await
-        {
-            Ok(_) => {}
+            .map(drop)
+        };
+        // On TLS the unwanted data comes encrypted, after a handshake like
+        // any other data connection's.
+        let (data, replied) = beside_replies(link, tcp, limit, replies).await;
+        match replied {
+            Ok(()) => {}
             // Refused: nothing more will come.
             Err(EngineError::Reply { .. }) if !self.broken => return Ok(()),
             Err(e) => return Err(e),
         }
+        let mut conn = self.data_stream(data)?;
         let t = self.profile.timeouts.reply;
         let mut buf = self.take_buf();
         let mut total = 0usize;
         loop {
-            match tokio::time::timeout(t, conn.read(&mut buf)).await {
+            match tokio::time::timeout(t, read_data(&mut conn, &mut buf)).await {
                 Ok(Ok(0)) => break,
                 Ok(Ok(n)) if total + n <= MAX_LISTING_BYTES => total += n,
                 _ => {
@@ -304,6 +321,60 @@ impl Session {
             Ok(resp) => Ok(parse_mdtm(&resp.text())),
             Err(EngineError::Reply { .. }) if !self.broken => Ok(None),
             Err(e) => Err(e),
+        }
+    }
+}
+
+/// A new data connection as `beside_replies` leaves it: plain, or the
+/// outcome of its TLS handshake (`None`: the handshake never finished,
+/// because the replies failed first).
+pub(super) enum Handshaken {
+    Plain(TcpStream),
+    /// Boxed: a TLS stream is large, and this is moved around.
+    Tls(Box<Option<Result<TlsStream<TcpStream>, EngineError>>>),
+}
+
+/// Runs the replies that start a transfer, and beside them, when the
+/// session is encrypted, the data connection's TLS handshake: servers
+/// take it once they have read the transfer command, so it costs no round
+/// trip of its own. A refused transfer ends the wait at once (the server
+/// will never take the handshake then); otherwise both finish.
+pub(super) async fn beside_replies(
+    link: Option<TlsLink>,
+    tcp: TcpStream,
+    limit: Duration,
+    replies: impl Future<Output = Result<(), EngineError>>,
+) -> (Handshaken, Result<(), EngineError>) {
+    let Some(link) = link else {
+        return (Handshaken::Plain(tcp), replies.await);
+    };
+    let handshake = Session::data_handshake(link, tcp, limit);
+    tokio::pin!(handshake);
+    tokio::pin!(replies);
+    let mut shaken = None;
+    loop {
+        tokio::select! {
+            r = &mut replies => {
+                if r.is_err() {
+                    return (Handshaken::Tls(Box::new(shaken)), r);
+                }
+                let h = match shaken {
+                    Some(h) => h,
+                    None => handshake.await,
+                };
+                return (Handshaken::Tls(Box::new(Some(h))), Ok(()));
+            }
+            h = &mut handshake, if shaken.is_none() => shaken = Some(h),
+        }
+    }
+}
+
+impl Session {
+    /// The data connection's stream, once `beside_replies` is done.
+    pub(super) fn data_stream(&mut self, data: Handshaken) -> Result<NetStream, EngineError> {
+        match data {
+            Handshaken::Plain(tcp) => Ok(NetStream::Plain(tcp)),
+            Handshaken::Tls(shaken) => self.encrypted_data(*shaken),
         }
     }
 }

@@ -2,7 +2,8 @@
 //! connections that follow (per `host:port`, for the life of one engine):
 //! a server that lost or reordered commands written ahead of their
 //! replies gets one command at a time from then on, as lftp's sync mode
-//! does. Held by the [`Connector`](super::Connector) every session of an
+//! does; a TLS 1.3 server that stopped resuming sessions on data
+//! connections (its tickets ran out: see FTPS.md) gets TLS 1.2. Held by the [`Connector`](super::Connector) every session of an
 //! engine is opened through; never process-wide, so two engines (or two
 //! tests) never see each other's findings.
 
@@ -14,6 +15,9 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 pub struct ServerQuirks {
     /// Commands go one at a time, each after the last one's reply.
     pub sync_only: bool,
+    /// TLS 1.2 only: the server refused a data connection that could not
+    /// resume a TLS 1.3 session.
+    pub tls12_only: bool,
 }
 
 /// The quirks of every server seen, shared by clones.

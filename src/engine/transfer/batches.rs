@@ -203,9 +203,7 @@ fn deepest_first(mut dirs: Vec<Location>) -> Vec<Location> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::protocol::{
-        DataMode, Direction, OnExisting, RemotePath, Timeouts, TransferItem,
-    };
+    use crate::engine::protocol::{Direction, OnExisting, RemotePath, TransferItem};
     use crate::engine::transfer::jobs::tests::failure;
 
     fn remote(p: &str) -> Location {
@@ -237,15 +235,7 @@ mod tests {
     }
 
     fn profile(host: &str) -> ConnectProfile {
-        ConnectProfile {
-            host: host.into(),
-            port: 21,
-            user: None,
-            password: None,
-            path: None,
-            mode: DataMode::Passive,
-            timeouts: Timeouts::default(),
-        }
+        ConnectProfile::new(host, 21)
     }
 
     /// Opens a batch asked of `server`.

@@ -465,15 +465,7 @@ mod tests {
     }
 
     fn profile(host: &str) -> ConnectProfile {
-        ConnectProfile {
-            host: host.into(),
-            port: 21,
-            user: None,
-            password: None,
-            path: None,
-            mode: Default::default(),
-            timeouts: Default::default(),
-        }
+        ConnectProfile::new(host, 21)
     }
 
     fn serials(started: &Started) -> Vec<u64> {
