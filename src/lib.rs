@@ -11,6 +11,7 @@ pub mod address;
 pub mod app;
 pub mod bookmarks;
 pub mod cli;
+pub mod cli_docs;
 pub mod config;
 pub mod demo;
 pub mod engine;

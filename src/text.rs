@@ -1,6 +1,7 @@
 //! Turning data into safe, compact text, for the screen (`ui/`) and for
 //! the headless commands' output (`headless/`) alike: server strings made
-//! safe to print, sizes, `ls`-style times, padding, cutting to a width.
+//! safe to print, sizes, counts, `ls`-style times, padding, cutting to a
+//! width.
 
 use std::borrow::Cow;
 
@@ -51,6 +52,19 @@ pub fn human_size(bytes: u64) -> String {
     } else {
         format!("{value:.0}{}", UNITS[unit])
     }
+}
+
+/// A count as people read it: `2,000`, `1,234,567`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
 }
 
 /// `ls`-style times in 12 columns: `Nov 27 14:03` this year, `Nov 27  2024`
@@ -191,6 +205,14 @@ mod tests {
         assert_eq!(human_size(1024), "1.0K");
         assert_eq!(human_size(12_400_000), "12M");
         assert_eq!(human_size(5 * 1024 * 1024 * 1024), "5.0G");
+    }
+
+    #[test]
+    fn counts_group_their_thousands() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(2000), "2,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 
     #[test]

@@ -7,6 +7,7 @@ use std::time::Instant;
 use super::copy::{self, Copy};
 use super::look_up::{give_up, look_up};
 use super::shared::{EXIT_FAILED, names_a_folder};
+use super::wording::local_failure;
 use crate::cli::CopyArgs;
 use crate::engine::protocol::{ConnectProfile, Location, Name, RemotePath, TransferItem};
 use crate::engine::session::RemoteKind;
@@ -87,8 +88,8 @@ pub async fn put(profile: ConnectProfile, locals: Vec<PathBuf>, args: CopyArgs) 
 
 /// An upload source: its absolute path, whether it is a folder, and its name.
 fn source(local: &Path) -> Result<(PathBuf, bool, Name), String> {
-    let meta = std::fs::metadata(local).map_err(|e| format!("{}: {e}", local.display()))?;
-    let path = std::path::absolute(local).map_err(|e| format!("{}: {e}", local.display()))?;
+    let meta = std::fs::metadata(local).map_err(|e| local_failure(local, "file", &e))?;
+    let path = std::path::absolute(local).map_err(|e| local_failure(local, "file", &e))?;
     // `.` and `..` have no name of their own: use the folder's real one.
     let name = match local.file_name() {
         Some(n)
