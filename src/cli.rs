@@ -105,6 +105,14 @@ pub struct NetArgs {
     /// Seconds to wait for each reply and each data read (default: config.toml, 30).
     #[arg(long, global = true, value_name = "SECS")]
     pub timeout: Option<u64>,
+    /// Trust the server certificate with this SHA-256 fingerprint for this
+    /// run (SHA256:AB:CD:…, as wharf prints it), even self-signed.
+    #[arg(long, global = true, value_name = "FINGERPRINT")]
+    pub trust_fingerprint: Option<String>,
+    /// Check no server certificate at all (anyone in between can read and
+    /// change what is sent): for a test server, never for real use.
+    #[arg(long, global = true)]
+    pub insecure: bool,
 }
 
 impl NetArgs {

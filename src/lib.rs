@@ -13,6 +13,7 @@ pub mod bookmarks;
 pub mod cli;
 pub mod cli_docs;
 pub mod config;
+pub mod connector_setup;
 pub mod demo;
 pub mod engine;
 pub mod headless;

@@ -77,13 +77,27 @@ fn load_config() -> Startup {
 }
 
 async fn async_main(cli: Cli) -> ExitCode {
-    let startup = load_config();
+    let mut startup = load_config();
     // The guard flushes the log file when wharf ends.
     let _log = match wharf::logging::init(cli.log_level.as_deref()) {
         Ok(guard) => guard,
         Err(e) => {
             eprintln!("wharf: no log file: {e}");
             None
+        }
+    };
+    let connector = match wharf::connector_setup::connector(
+        &startup.config,
+        startup.config_dir.as_deref(),
+        &cli.net,
+    ) {
+        Ok((connector, notes)) => {
+            startup.notes.extend(notes);
+            connector
+        }
+        Err(e) => {
+            eprintln!("wharf: {e}");
+            return ExitCode::from(2);
         }
     };
     let cfg = &startup.config;
@@ -116,21 +130,21 @@ async fn async_main(cli: Cli) -> ExitCode {
         }) => {
             headless_notes();
             match parse(&url) {
-                Ok(p) => exit(wharf::headless::ls(p, verbose, unsorted).await),
+                Ok(p) => exit(wharf::headless::ls(connector, p, verbose, unsorted).await),
                 Err(code) => code,
             }
         }
         Some(Sub::Get { url, local, copy }) => {
             headless_notes();
             match parse(&url) {
-                Ok(p) => exit(wharf::headless::get(p, local, copy).await),
+                Ok(p) => exit(wharf::headless::get(connector, p, local, copy).await),
                 Err(code) => code,
             }
         }
         Some(Sub::Put { local, url, copy }) => {
             headless_notes();
             match parse(&url) {
-                Ok(p) => exit(wharf::headless::put(p, local, copy).await),
+                Ok(p) => exit(wharf::headless::put(connector, p, local, copy).await),
                 Err(code) => code,
             }
         }
@@ -165,7 +179,7 @@ async fn async_main(cli: Cli) -> ExitCode {
             let mut engine_config = EngineConfig {
                 transfer: cfg.transfer_config(),
                 keepalive: cfg.keepalive,
-                connector: wharf::engine::session::Connector::new(),
+                connector,
             };
             if let Some(n) = cli.connections {
                 engine_config.transfer.connections = usize::from(n);
@@ -187,16 +201,9 @@ async fn async_main(cli: Cli) -> ExitCode {
                 };
                 let addr = demo.server.addr();
                 let profile = ConnectProfile {
-                    host: addr.ip().to_string(),
-                    port: addr.port(),
-                    user: None,
-                    password: None,
-                    path: None,
                     mode,
                     timeouts,
-                    security: Default::default(),
-                    tls_versions: Default::default(),
-                    listing: Default::default(),
+                    ..ConnectProfile::new(addr.ip().to_string(), addr.port())
                 };
                 let code = tui(Some(profile), engine_config, tui_args).await;
                 demo.server.stop().await;

@@ -3,15 +3,16 @@
 //! per test). Content is compared by SHA-256; exit statuses and the
 //! messages on stderr are part of the contract.
 
+#[path = "common/run.rs"]
+mod run;
 #[path = "common/server.rs"]
 mod server;
 #[path = "common/tree.rs"]
 mod tree;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::time::{Duration, Instant};
 
+use run::{Run, wharf_in};
 use server::TestServer;
 use tree::{content, make_tree, sha, sha_bytes, tree_hashes};
 
@@ -47,56 +48,6 @@ impl Setup {
     async fn wharf(&self, args: &[&str]) -> Run {
         wharf_in(self.local.path(), args).await
     }
-}
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-    took: Duration,
-}
-
-impl std::fmt::Debug for Run {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "exit {:?} after {:?}, stdout:\n{}\nstderr:\n{}",
-            self.code, self.took, self.stdout, self.stderr
-        )
-    }
-}
-
-/// Runs the built binary (on a blocking thread: the server lives on this
-/// test's runtime), with config and data folders of its own (the log file
-/// goes there) and no ~/.netrc.
-async fn wharf_in(dir: &Path, args: &[&str]) -> Run {
-    let dir = dir.to_path_buf();
-    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-    let state = tempfile::tempdir().expect("tempdir");
-    let (config, data) = (state.path().join("config"), state.path().join("data"));
-    let started = Instant::now();
-    let out: Output = tokio::task::spawn_blocking(move || {
-        Command::new(env!("CARGO_BIN_EXE_wharf"))
-            .args(&args)
-            .args(["--timeout", "10", "--connect-timeout", "5"])
-            .current_dir(dir)
-            .env("WHARF_CONFIG_DIR", config)
-            .env("WHARF_DATA_DIR", data)
-            .env("NETRC", "/nonexistent/netrc")
-            .output()
-            .expect("run wharf")
-    })
-    .await
-    .expect("join");
-    let run = Run {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        took: started.elapsed(),
-    };
-    // Exiting promptly is part of the contract: no lingering connections.
-    assert!(run.took < Duration::from_secs(20), "{run:?}");
-    run
 }
 
 /// The run failed (exit 1) and said `said`, in words for people (no

@@ -80,13 +80,12 @@ impl Engine {
 /// looks at the URL plans the copy and then carries files, and the others
 /// log in while it plans (a login is the slowest step there is, and on a
 /// two-core machine a second one at the same time slows the first).
-pub fn start_engine(profile: &ConnectProfile, args: &CopyArgs) -> Engine {
+pub fn start_engine(connector: Connector, profile: &ConnectProfile, args: &CopyArgs) -> Engine {
     let config = TransferConfig {
         connections: usize::from(args.connections),
         ..TransferConfig::default()
     };
     let (tx, events) = mpsc::unbounded_channel();
-    let connector = Connector::new();
     let transfers = transfer::spawn(tx, config, connector.clone());
     transfers.send(Msg::Profile(Some(profile.clone())));
     Engine {

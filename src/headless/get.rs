@@ -11,13 +11,18 @@ use super::shared::{EXIT_FAILED, names_a_folder};
 use super::wording::{local_failure, remote_failure};
 use crate::cli::CopyArgs;
 use crate::engine::protocol::{ConnectProfile, Location, Name, TransferItem};
-use crate::engine::session::RemoteKind;
+use crate::engine::session::{Connector, RemoteKind};
 use crate::text::sanitize;
 
 /// Downloads what the URL names and returns the exit status.
-pub async fn get(profile: ConnectProfile, local: PathBuf, args: CopyArgs) -> i32 {
+pub async fn get(
+    connector: Connector,
+    profile: ConnectProfile,
+    local: PathBuf,
+    args: CopyArgs,
+) -> i32 {
     let started = Instant::now();
-    let engine = copy::start_engine(&profile, &args);
+    let engine = copy::start_engine(connector, &profile, &args);
     let found = match look_up(&engine.connector, &profile, args.verbose).await {
         Ok(found) => found,
         Err(code) => {

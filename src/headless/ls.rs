@@ -5,7 +5,7 @@ use std::io::{self, BufWriter, Write};
 
 use chrono::Datelike;
 
-use super::shared::names_a_folder;
+use super::shared::{connect_failed, names_a_folder};
 use super::wording::remote_failure;
 use crate::engine::error::EngineError;
 use crate::engine::protocol::{
@@ -19,16 +19,18 @@ use crate::text::{push_padded, push_short_time, sanitize};
 /// order as the entries arrive, holding none of them. Lines the server
 /// sent that could not be read, and a listing the server cut short, are
 /// said on stderr (without `-v`), and make the exit code 1.
-pub async fn ls(profile: ConnectProfile, verbose: bool, unsorted: bool) -> i32 {
+pub async fn ls(
+    connector: Connector,
+    profile: ConnectProfile,
+    verbose: bool,
+    unsorted: bool,
+) -> i32 {
     let sink = super::shared::stderr_sink(verbose);
     let target = profile.authority();
     let folder_only = names_a_folder(&profile);
-    let mut session = match Connector::new().open(profile, sink).await {
+    let mut session = match connector.open(profile, sink).await {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("wharf: {target}: {e}");
-            return 1;
-        }
+        Err(e) => return connect_failed(&target, &e),
     };
     let path = session.start_path();
     let year = chrono::Local::now().year();

@@ -25,4 +25,4 @@ mod wording;
 pub use get::get;
 pub use ls::ls;
 pub use put::put;
-pub use shared::{EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK};
+pub use shared::{EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_UNTRUSTED};
