@@ -190,6 +190,7 @@ async fn async_main(cli: Cli) -> ExitCode {
                 timeouts,
                 local,
                 startup: &startup,
+                demo: cli.demo,
             };
             if cli.demo {
                 let demo = match wharf::demo::start_demo().await {
@@ -361,6 +362,8 @@ struct TuiArgs<'a> {
     /// The local folder to start in (a bookmark's), else the current one.
     local: Option<PathBuf>,
     startup: &'a Startup,
+    /// Against the embedded demo server, which is not worth remembering.
+    demo: bool,
 }
 
 async fn tui(
@@ -419,6 +422,7 @@ async fn tui(
     state.timeouts = args.timeouts;
     state.on_existing = cfg.on_existing();
     state.bookmarks_enabled = bookmarks_enabled;
+    state.keep_recent = !args.demo;
     state.home = directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf());
     for pane in [&mut state.local, &mut state.remote] {
         pane.show_hidden = cfg.show_hidden;

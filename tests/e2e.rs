@@ -98,6 +98,10 @@ fn demo_browse_into_a_folder_and_back_then_quit() {
     let count = |s: &[u8]| out.windows(s.len()).filter(|w| *w == s).count();
     let (begun, ended) = (count(b"\x1b[?2026h"), count(b"\x1b[?2026l"));
     assert!(begun > 3 && begun == ended, "{begun} begun, {ended} ended");
+    // The demo's server dies with this run: it is not a recent connection.
+    let bookmarks = home.path().join(".wharf-test/config/bookmarks.toml");
+    let kept = std::fs::read_to_string(&bookmarks).unwrap_or_default();
+    assert!(!kept.contains("127.0.0.1"), "demo kept in Recent:\n{kept}");
 }
 
 #[test]

@@ -78,6 +78,7 @@ pub fn on_connected(
     };
     state.focus = Side::Remote;
     if state.bookmarks_enabled
+        && state.keep_recent
         && let Some(mut p) = state.profile.clone()
     {
         p.password = None;

@@ -105,6 +105,9 @@ pub struct AppState {
     pub bookmarks: BookmarksSnapshot,
     /// There is a bookmark file to manage (a config folder exists).
     pub bookmarks_enabled: bool,
+    /// Connections are remembered among the recent ones (not the demo's:
+    /// its server lives only as long as this run).
+    pub keep_recent: bool,
     /// A bookmark connection waiting for its password from the keyring.
     pub awaiting_secret: Option<(String, ConnectProfile)>,
     /// "No keyring" has been said once already.
@@ -152,6 +155,7 @@ impl AppState {
             pending_conflict: None,
             bookmarks: BookmarksSnapshot::default(),
             bookmarks_enabled: false,
+            keep_recent: true,
             awaiting_secret: None,
             keyring_warned: false,
             home: None,
