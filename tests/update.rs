@@ -613,12 +613,25 @@ fn drag_and_drop_onto_a_folder_copies_into_it_and_esc_cancels() {
     let on_file = (remote_list.x + 2, remote_list.y + 1);
     // Row 1 of the local pane is inbox/.
     let on_inbox = (local_list.x + 4, local_list.y + 1);
+    // The keyboard was on the local pane before the drag from the remote
+    // one (the press focused the remote pane, as a click does)...
+    s.focus = Side::Local;
     mouse(&mut s, Down(left), on_file);
+    assert_eq!(s.focus, Side::Remote);
     mouse(&mut s, Drag(left), on_inbox);
     assert!(s.drag.as_ref().is_some_and(|d| d.active));
     let req = the_transfer(&mouse(&mut s, Up(left), on_inbox));
     assert_eq!(req.target_dir, local("/home/me/inbox"));
     assert_eq!(req.items[0].source, remote("/pub/remote.bin"));
+    // ... and is there again after the drop: focus follows a click, not
+    // a drag's start, so the next F5 copies from where it did before.
+    assert_eq!(s.focus, Side::Local);
+    // A click without a drag moves the focus.
+    mouse(&mut s, Down(left), on_file);
+    mouse(&mut s, Up(left), on_file);
+    assert_eq!(s.focus, Side::Remote);
+    s.focus = Side::Local;
+    s.last_click = None; // the next press is not a double click
 
     // Esc while dragging drops nothing.
     let below = (local_list.x + 4, local_list.y + 5);

@@ -8,7 +8,7 @@ use super::dialog::{CONFLICT_CHOICES, ConflictPrompt, Dialog};
 use super::drag::DragState;
 use super::effects::Update;
 use super::motion::Motion;
-use super::state::{AppState, LogLine};
+use super::state::{AppState, LogLine, Panel};
 use super::transfers::TransferRow;
 use crate::engine::protocol::{
     AskId, BatchId, Command, Direction, Entry, EntryKind, Failure, FileFacts, Location, Name,
@@ -177,7 +177,11 @@ fn answer(state: &mut AppState, forced: Option<OnExisting>, out: &mut Update) {
 
 /// Esc while dragging drops nothing.
 pub fn cancel_drag(state: &mut AppState) {
-    state.drag = None;
+    if let Some(drag) = state.drag.take()
+        && drag.active
+    {
+        (state.focus, state.panel) = drag.focus_before;
+    }
     state.set_status("Drag cancelled", false);
 }
 
@@ -314,7 +318,13 @@ pub fn on_batch_done(
 }
 
 /// A press on a pane row may start a drag.
-pub fn press(state: &mut AppState, side: Side, row: usize, at: (u16, u16)) {
+pub fn press(
+    state: &mut AppState,
+    side: Side,
+    row: usize,
+    at: (u16, u16),
+    focus_before: (Side, Panel),
+) {
     let pane = state.pane(side);
     let Some(&i) = pane.view.get(row) else { return };
     let entry = &pane.entries[i];
@@ -339,6 +349,7 @@ pub fn press(state: &mut AppState, side: Side, row: usize, at: (u16, u16)) {
         start: at,
         pos: at,
         active: false,
+        focus_before,
     });
 }
 
@@ -363,6 +374,7 @@ pub fn release(state: &mut AppState, at: (u16, u16), out: &mut Update) {
     if !drag.active {
         return out.unchanged();
     }
+    (state.focus, state.panel) = drag.focus_before;
     let Some(over) = state.layout.pane_at(at.0, at.1) else {
         state.set_status("Drop cancelled", false);
         return;

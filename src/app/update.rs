@@ -177,8 +177,9 @@ fn on_mouse(state: &mut AppState, ev: MouseEvent, now: Instant, out: &mut Update
         Pointer::ScrollPane(side, rows) => pane_actions::scroll(state, side, rows),
         Pointer::ClickPane(side) => pane_actions::focus(state, side),
         Pointer::ClickRow { side, row, at } => {
+            let before = (state.focus, state.panel);
             pane_actions::click_row(state, side, row, now);
-            transfer_actions::press(state, side, row, at);
+            transfer_actions::press(state, side, row, at, before);
         }
         Pointer::DoubleClickRow { side, row } => {
             pane_actions::double_click_row(state, side, row, out)

@@ -288,7 +288,10 @@ mod tests {
     async fn a_bookmark_saved_without_its_password_is_in_the_next_snapshot() {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut service = spawn(Store::load(dir.path()));
-        assert!(matches!(next(&mut service).await, BookmarkEvent::Snapshot(_)));
+        assert!(matches!(
+            next(&mut service).await,
+            BookmarkEvent::Snapshot(_)
+        ));
         // An anonymous bookmark has no keyring account: the keyring step
         // fails whatever keyring this machine has, after the file is written.
         let save = BookmarkOp::Save {
