@@ -170,16 +170,52 @@ fn login_failure_shows_in_the_status_and_ctrl_r_retries() {
             .as_ref()
             .is_some_and(|m| m.is_error && m.text.contains("530"))
     );
-    update(&mut s, key(KeyCode::Tab));
+    let ctrl_r = || Msg::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL));
+    // In the local pane Ctrl-r re-reads the local folder and says how to
+    // reconnect.
+    s.focus = Side::Local;
+    let cmds = update(&mut s, ctrl_r()).commands;
+    assert!(!cmds.iter().any(|c| matches!(c, Command::Connect { .. })));
+    assert!(
+        s.status.as_ref().is_some_and(|m| m
+            .text
+            .contains("to reconnect, press Ctrl-r in the remote pane")),
+        "{:?}",
+        s.status
+    );
+    // In the remote pane it asks for the password again, not the same one.
+    s.focus = Side::Remote;
+    let cmds = update(&mut s, ctrl_r()).commands;
+    assert!(cmds.is_empty(), "{cmds:?}");
+    let Some(wharf::app::dialog::Dialog::Password(prompt)) = &s.dialog else {
+        panic!("no password prompt: {:?}", s.dialog)
+    };
+    assert_eq!(prompt.profile.user.as_deref(), Some("bob"));
+    type_text(&mut s, "good");
+    let cmds = update(&mut s, key(KeyCode::Enter)).commands;
+    assert_eq!(profile_of(&cmds).password.as_deref(), Some("good"));
+}
+
+#[test]
+fn a_connection_that_failed_otherwise_retries_with_ctrl_r() {
+    let mut s = state();
+    let cmds = update(&mut s, Msg::Start(Some(profile(Some("bob"), Some("pw"))))).commands;
+    let conn = conn_of(&cmds);
+    let reason = Failure::new(FailureKind::Connection, "cannot connect: refused");
+    update(
+        &mut s,
+        Msg::Engine(Event::Disconnected {
+            conn,
+            reason: Some(reason),
+        }),
+    );
+    s.focus = Side::Remote;
     let cmds = update(
         &mut s,
         Msg::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL)),
     )
     .commands;
-    assert!(
-        cmds.iter().any(|c| matches!(c, Command::Connect { .. })),
-        "{cmds:?}"
-    );
+    assert_eq!(profile_of(&cmds).password.as_deref(), Some("pw"));
 }
 
 #[test]

@@ -9,7 +9,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::dialog::{ConnectForm, Dialog, PatternPrompt};
 use super::effects::Update;
-use super::keymap::is_plain;
+use super::keymap::{Action, is_plain};
 use super::motion::Motion;
 use super::pane::SortKey;
 use super::requests;
@@ -66,7 +66,14 @@ pub fn reload(state: &mut AppState, out: &mut Update) {
         if matches!(state.conn, ConnState::Connecting { .. }) {
             return out.unchanged();
         }
+        let login_refused = matches!(state.conn, ConnState::Failed { login: true, .. });
         match state.profile.clone() {
+            // The same password would be refused again: ask for it (the
+            // user name stays).
+            Some(mut p) if login_refused && p.user.is_some() => {
+                p.password = None;
+                requests::ask_password(state, p);
+            }
             Some(p) => requests::connect(state, p, out),
             None => {
                 let form = ConnectForm::new(None, state.default_mode);
@@ -79,6 +86,15 @@ pub fn reload(state: &mut AppState, out: &mut Update) {
     let path = pane.path.clone();
     let keep = pane.current().map(|e| e.name.clone());
     requests::list_if_online(state, path, keep, out);
+    if side == Side::Local
+        && matches!(state.conn, ConnState::Failed { .. })
+        && let Some(k) = state.keymap.key_for(Action::Reload)
+    {
+        state.set_status(
+            format!("Re-read the local folder; to reconnect, press {k} in the remote pane"),
+            false,
+        );
+    }
 }
 
 pub fn toggle_hidden(state: &mut AppState) {

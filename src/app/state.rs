@@ -37,6 +37,8 @@ pub enum ConnState {
     Failed {
         target: String,
         reason: String,
+        /// The password was refused: a retry asks for it again.
+        login: bool,
     },
 }
 
