@@ -134,18 +134,7 @@ async fn run(
         if !session.is_usable() {
             match connector.open(profile.clone(), sink.clone()).await {
                 Ok(fresh) => session = fresh,
-                Err(reason) => {
-                    let _ = events.send(Event::Failed {
-                        req,
-                        path: Location::Remote(path),
-                        error: reason.failure(),
-                    });
-                    let _ = events.send(Event::Disconnected {
-                        conn,
-                        reason: Some(reason.failure()),
-                    });
-                    return;
-                }
+                Err(reason) => return give_up(&events, conn, req, path, &reason),
             }
         }
         let Some(mut result) =
@@ -171,18 +160,7 @@ async fn run(
                         }
                     }
                 }
-                Err(reason) => {
-                    let _ = events.send(Event::Failed {
-                        req,
-                        path: Location::Remote(path),
-                        error: reason.failure(),
-                    });
-                    let _ = events.send(Event::Disconnected {
-                        conn,
-                        reason: Some(reason.failure()),
-                    });
-                    return;
-                }
+                Err(reason) => return give_up(&events, conn, req, path, &reason),
             }
         }
         let _ = events.send(match result {
@@ -247,6 +225,20 @@ async fn listing(
 
 /// A listing asked for before a newer listing is stale: only the newest is
 /// worth the round trips (the user moved on).
+/// No new connection could be opened: the listing that needed one fails,
+/// and the browse session ends with the reason.
+fn give_up(events: &EventTx, conn: ConnId, req: RequestId, path: RemotePath, reason: &EngineError) {
+    let _ = events.send(Event::Failed {
+        req,
+        path: Location::Remote(path),
+        error: reason.failure(),
+    });
+    let _ = events.send(Event::Disconnected {
+        conn,
+        reason: Some(reason.failure()),
+    });
+}
+
 fn coalesce(queue: &mut VecDeque<BrowseRequest>) {
     let last_list = queue
         .iter()
