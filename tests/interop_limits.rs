@@ -137,9 +137,11 @@ fn get_tree(port: u16, tree: &RemoteTree, what: &str, refusal: &str) {
         "{what}"
     );
     // Waiting out a connection's five retries (1 + 2 + 4 + 8 + 16 s) is
-    // what a pool that ignores the limit does.
+    // what a pool that ignores the limit does. It takes 2-7 s; a machine
+    // busy compiling beside it has made it 17 s (proftpd forks a process
+    // per connection), still well short of the 31 s of retries.
     assert!(
-        took < Duration::from_secs(15),
+        took < Duration::from_secs(25),
         "{what} took {took:?}: {stderr}"
     );
 }
