@@ -447,7 +447,13 @@ impl Scheduler {
     /// worker's).
     fn on_report(&mut self, r: Report) {
         match r {
-            Report::Ready { worker } => self.pool.ready(worker, Instant::now()),
+            Report::Ready { worker } => {
+                if let Some(at) = self.pool.ready(worker, Instant::now()) {
+                    WireSink::to_events(self.events.clone(), "").info(format!(
+                        "The server takes no more connections from us: transferring on {at}"
+                    ));
+                }
+            }
             Report::LoginFailed { worker, error } => self.login_failed(worker, error),
             Report::Running { worker, id } => self.jobs.running(worker, id),
             Report::Retrying {
