@@ -995,3 +995,39 @@ fn the_wheel_over_the_log_scrolls_it_and_a_click_gives_it_the_keyboard() {
     update(&mut s, key(KeyCode::Up));
     assert_eq!(s.log_scroll, 4);
 }
+
+#[test]
+fn dragging_marked_entries_to_the_other_pane_clears_the_marks() {
+    use MouseEventKind::{Down, Drag, Up};
+    let mut s = connected_with(vec![file("a", 1), file("b", 2), file("c", 3)]);
+    update(&mut s, key(KeyCode::Down)); // a
+    update(&mut s, ch(' ')); // marks a, moves to b
+    update(&mut s, ch(' ')); // marks b
+    assert_eq!(s.remote.marked.len(), 2);
+    let remote_list = s.layout.list(Side::Remote);
+    let local_list = s.layout.list(Side::Local);
+    let left = MouseButton::Left;
+    // Row 1 is "a" (row 0 is ".."), one of the marked ones: the drag takes both.
+    let on_a = (remote_list.x + 2, remote_list.y + 1);
+    let over_local = (local_list.x + 4, local_list.y + 3);
+    mouse(&mut s, Down(left), on_a);
+    mouse(&mut s, Drag(left), over_local);
+    let req = the_transfer(&mouse(&mut s, Up(left), over_local));
+    assert_eq!(req.items.len(), 2);
+    assert!(
+        s.remote.marked.is_empty(),
+        "a transfer started from marks clears them, whatever started it"
+    );
+    // A drag of one unmarked entry leaves marks made since alone.
+    // (The press left the cursor on "a".)
+    update(&mut s, key(KeyCode::Down));
+    update(&mut s, key(KeyCode::Down));
+    update(&mut s, ch(' ')); // marks c
+    // (On "b": a second press on "a" so soon would be a double click.)
+    let on_b = (remote_list.x + 2, remote_list.y + 2);
+    mouse(&mut s, Down(left), on_b);
+    mouse(&mut s, Drag(left), over_local);
+    let req = the_transfer(&mouse(&mut s, Up(left), over_local));
+    assert_eq!(req.items.len(), 1);
+    assert_eq!(s.remote.marked.len(), 1, "the marks were not what went");
+}

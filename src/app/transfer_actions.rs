@@ -33,13 +33,13 @@ pub fn copy_or_move(state: &mut AppState, move_after: bool, out: &mut Update) {
         .map(|e| e.name.clone())
         .collect();
     let target = state.pane(other(from)).path.clone();
-    if enqueue(state, from, &names, target, move_after, out) {
-        state.pane_mut(from).marked.clear();
-    }
+    enqueue(state, from, &names, target, move_after, out);
 }
 
 /// Sends one transfer request for `names` of the `from` pane into `target_dir`.
-/// Returns whether anything was sent.
+/// Returns whether anything was sent. Marks that were what went are
+/// cleared, whatever sent them (F5/F6, a drop): a later F5 must not send
+/// the same files again.
 pub fn enqueue(
     state: &mut AppState,
     from: Side,
@@ -83,6 +83,10 @@ pub fn enqueue(
     };
     state.set_status(format!("{verb} {what} to {target_dir}…"), false);
     let batch = state.next_batch();
+    let marks = &mut state.pane_mut(from).marked;
+    if names.iter().any(|n| marks.contains(n)) {
+        marks.clear();
+    }
     out.send(Command::Transfer(TransferRequest {
         batch,
         items,
