@@ -1031,3 +1031,83 @@ fn dragging_marked_entries_to_the_other_pane_clears_the_marks() {
     assert_eq!(req.items.len(), 1);
     assert_eq!(s.remote.marked.len(), 1, "the marks were not what went");
 }
+
+/// Queues `n` downloads f1…fn of batch 1 and sets each row's state.
+fn queue_rows(s: &mut AppState, states: Vec<wharf::engine::protocol::TransferState>) {
+    use wharf::engine::protocol::{BatchId, Direction, TransferId};
+    for (i, st) in states.into_iter().enumerate() {
+        let id = TransferId(i as u64 + 1);
+        update(
+            s,
+            Msg::Engine(Event::TransferQueued {
+                id,
+                batch: BatchId(1),
+                direction: Direction::Download,
+                name: format!("f{}", i + 1),
+                size: Some(100),
+            }),
+        );
+        update(s, Msg::Engine(Event::TransferState { id, state: st }));
+    }
+}
+
+#[test]
+fn tab_into_the_queue_starts_on_the_first_running_or_failed_row() {
+    use wharf::app::state::Panel;
+    use wharf::engine::protocol::{TransferId, TransferState};
+    let mut s = connected_with(vec![file("a", 1)]);
+    let failed = TransferState::Failed(Failure::new(FailureKind::NotFound, "550 gone"));
+    queue_rows(
+        &mut s,
+        vec![
+            TransferState::Done,
+            TransferState::Done,
+            TransferState::Queued,
+            failed.clone(),
+            TransferState::Running,
+        ],
+    );
+    update(&mut s, key(KeyCode::Tab));
+    assert_eq!(s.panel, Panel::Queue);
+    assert_eq!(s.transfers.selected().map(|r| r.id), Some(TransferId(4)));
+    // c there cancels something; the panel left and entered again starts
+    // afresh on the first row that matters.
+    update(&mut s, key(KeyCode::Up));
+    update(&mut s, key(KeyCode::Up));
+    update(&mut s, key(KeyCode::Tab));
+    update(&mut s, key(KeyCode::Tab));
+    update(&mut s, key(KeyCode::Tab));
+    assert_eq!(s.panel, Panel::Queue);
+    assert_eq!(s.transfers.selected().map(|r| r.id), Some(TransferId(4)));
+}
+
+#[test]
+fn queue_keys_that_do_nothing_say_why() {
+    use wharf::engine::protocol::TransferState;
+    let status = |s: &AppState| s.status.as_ref().map(|m| m.text.clone()).unwrap_or_default();
+    let mut s = connected_with(vec![file("a", 1)]);
+    queue_rows(&mut s, vec![TransferState::Done]);
+    s.show_queue = true;
+    update(&mut s, key(KeyCode::Tab));
+    assert_eq!(s.panel, wharf::app::state::Panel::Queue);
+    let out = update(&mut s, ch('c'));
+    assert!(out.commands.is_empty());
+    assert!(out.redraw);
+    assert!(status(&s).contains("f1 has finished"), "{}", status(&s));
+    update(&mut s, ch('r'));
+    assert!(status(&s).contains("Nothing to retry"), "{}", status(&s));
+    update(&mut s, ch('C'));
+    assert!(status(&s).contains("Nothing to cancel"), "{}", status(&s));
+    update(&mut s, ch('x'));
+    update(&mut s, ch('x'));
+    assert!(status(&s).contains("Nothing to clear"), "{}", status(&s));
+    update(&mut s, ch('c'));
+    assert!(status(&s).contains("queue is empty"), "{}", status(&s));
+    // A key of another panel says where it works.
+    let out = update(&mut s, key(KeyCode::F(5)));
+    assert!(out.commands.is_empty());
+    assert!(status(&s).contains("F5") && status(&s).contains("pane"), "{}", status(&s));
+    update(&mut s, key(KeyCode::Tab)); // the log is hidden: back to the panes
+    update(&mut s, ch('r'));
+    assert!(status(&s).contains("queue"), "{}", status(&s));
+}

@@ -114,15 +114,24 @@ pub fn move_queue(state: &mut AppState, motion: Motion) {
     state.transfers.move_cursor(motion.rows(height), height);
 }
 
-/// Cancels the transfer under the queue's cursor, if it has not finished.
+/// Cancels the transfer under the queue's cursor, if it has not finished;
+/// otherwise says why nothing happens.
 pub fn cancel_selected(state: &mut AppState, out: &mut Update) {
-    match state.transfers.selected().filter(|r| r.is_active()) {
-        Some(row) => out.send(Command::CancelTransfer(row.id)),
-        None => out.unchanged(),
-    }
+    let why = match state.transfers.selected() {
+        Some(row) if row.is_active() => return out.send(Command::CancelTransfer(row.id)),
+        Some(row) => format!(
+            "{} has finished: nothing to cancel",
+            crate::text::sanitize(&row.name)
+        ),
+        None => "The queue is empty: nothing to cancel".into(),
+    };
+    state.set_status(why, false);
 }
 
-pub fn cancel_all(out: &mut Update) {
+pub fn cancel_all(state: &mut AppState, out: &mut Update) {
+    if !state.transfers.any_active() {
+        return state.set_status("Nothing to cancel: no transfer is queued or running", false);
+    }
     out.send(Command::CancelAllTransfers);
 }
 
@@ -130,13 +139,16 @@ pub fn cancel_all(out: &mut Update) {
 pub fn retry_failed(state: &mut AppState, out: &mut Update) {
     let ids = state.transfers.retryable();
     if ids.is_empty() {
-        return out.unchanged();
+        return state.set_status("Nothing to retry: no transfer failed or was cancelled", false);
     }
     out.send(Command::RetryTransfers(ids));
 }
 
 /// Drops the finished rows; a queue left empty gives the keyboard back.
 pub fn clear_finished(state: &mut AppState) {
+    if state.transfers.rows.iter().all(TransferRow::is_active) {
+        return state.set_status("Nothing to clear: no transfer has finished", false);
+    }
     state.transfers.clear_finished();
     state.keep_focus_on_screen();
 }

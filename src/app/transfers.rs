@@ -114,6 +114,26 @@ impl TransferList {
         self.offset = self.offset.min(self.cursor);
     }
 
+    /// Puts the cursor on the first row worth acting on: running or
+    /// failed (where cancel and retry do something), else the first not
+    /// finished; on none of those it stays.
+    pub fn cursor_to_first_that_matters(&mut self, height: usize) {
+        let matters = |r: &TransferRow| {
+            matches!(
+                r.state,
+                TransferState::Running | TransferState::Retrying { .. } | TransferState::Failed(_)
+            )
+        };
+        let found = self
+            .rows
+            .iter()
+            .position(matters)
+            .or_else(|| self.rows.iter().position(TransferRow::is_active));
+        if let Some(i) = found {
+            self.move_cursor(i as isize - self.cursor as isize, height);
+        }
+    }
+
     pub fn move_cursor(&mut self, delta: isize, height: usize) {
         let last = self.rows.len().saturating_sub(1) as isize;
         self.cursor = (self.cursor as isize + delta).clamp(0, last.max(0)) as usize;
