@@ -1084,7 +1084,12 @@ fn tab_into_the_queue_starts_on_the_first_running_or_failed_row() {
 #[test]
 fn queue_keys_that_do_nothing_say_why() {
     use wharf::engine::protocol::TransferState;
-    let status = |s: &AppState| s.status.as_ref().map(|m| m.text.clone()).unwrap_or_default();
+    let status = |s: &AppState| {
+        s.status
+            .as_ref()
+            .map(|m| m.text.clone())
+            .unwrap_or_default()
+    };
     let mut s = connected_with(vec![file("a", 1)]);
     queue_rows(&mut s, vec![TransferState::Done]);
     s.show_queue = true;
@@ -1106,7 +1111,11 @@ fn queue_keys_that_do_nothing_say_why() {
     // A key of another panel says where it works.
     let out = update(&mut s, key(KeyCode::F(5)));
     assert!(out.commands.is_empty());
-    assert!(status(&s).contains("F5") && status(&s).contains("pane"), "{}", status(&s));
+    assert!(
+        status(&s).contains("F5") && status(&s).contains("pane"),
+        "{}",
+        status(&s)
+    );
     update(&mut s, key(KeyCode::Tab)); // the log is hidden: back to the panes
     update(&mut s, ch('r'));
     assert!(status(&s).contains("queue"), "{}", status(&s));

@@ -139,7 +139,10 @@ pub fn cancel_all(state: &mut AppState, out: &mut Update) {
 pub fn retry_failed(state: &mut AppState, out: &mut Update) {
     let ids = state.transfers.retryable();
     if ids.is_empty() {
-        return state.set_status("Nothing to retry: no transfer failed or was cancelled", false);
+        return state.set_status(
+            "Nothing to retry: no transfer failed or was cancelled",
+            false,
+        );
     }
     out.send(Command::RetryTransfers(ids));
 }
@@ -234,6 +237,7 @@ pub fn on_queued(
         done: 0,
         rate: 0,
         state: TransferState::Queued,
+        round: 0,
     });
 }
 

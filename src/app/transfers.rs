@@ -17,6 +17,9 @@ pub struct TransferRow {
     /// Bytes per second, as the engine last reported.
     pub rate: u64,
     pub state: TransferState,
+    /// The queue's round this row counts in (set by the list): the total
+    /// line counts only the current round's rows.
+    pub round: u64,
 }
 
 impl TransferRow {
@@ -31,6 +34,9 @@ pub struct TransferList {
     index: HashMap<TransferId, usize>,
     pub cursor: usize,
     pub offset: usize,
+    /// Goes up each time work arrives while nothing is queued or running:
+    /// what finished before then no longer counts in the total.
+    round: u64,
 }
 
 /// Totals over the rows that still count (not skipped or cancelled).
@@ -52,7 +58,9 @@ impl Totals {
 }
 
 impl TransferList {
-    pub fn add(&mut self, row: TransferRow) {
+    pub fn add(&mut self, mut row: TransferRow) {
+        self.start_round_if_idle();
+        row.round = self.round;
         if let Some(&i) = self.index.get(&row.id) {
             self.rows[i] = row;
             return;
@@ -65,8 +73,30 @@ impl TransferList {
         self.index.get(&id).map(|&i| &mut self.rows[i])
     }
 
+    /// Work arriving into a queue where nothing is queued or running starts
+    /// a new round.
+    fn start_round_if_idle(&mut self) {
+        if !self.any_active() {
+            self.round += 1;
+        }
+    }
+
     pub fn set_state(&mut self, id: TransferId, state: TransferState) {
+        // A finished row that runs again (a retry) counts in the round now
+        // running, or starts one.
+        let revived = !state.is_finished()
+            && self
+                .index
+                .get(&id)
+                .is_some_and(|&i| self.rows[i].state.is_finished());
+        if revived {
+            self.start_round_if_idle();
+        }
+        let round = self.round;
         if let Some(row) = self.get_mut(id) {
+            if revived {
+                row.round = round;
+            }
             if state == TransferState::Done {
                 row.done = row.size.unwrap_or(row.done);
                 row.rate = 0;
@@ -145,9 +175,15 @@ impl TransferList {
         }
     }
 
+    /// The total line: what is queued or running now, and what finished
+    /// since the queue was last empty (of work still to do), not the
+    /// whole session.
     pub fn totals(&self) -> Totals {
         let mut t = Totals::default();
         for r in &self.rows {
+            if r.round != self.round {
+                continue;
+            }
             if matches!(
                 r.state,
                 TransferState::Skipped(_) | TransferState::Cancelled
@@ -174,6 +210,7 @@ impl TransferList {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::protocol::{Failure, FailureKind};
 
     fn row(id: u64, size: u64) -> TransferRow {
         TransferRow {
@@ -185,7 +222,38 @@ mod tests {
             done: 0,
             rate: 0,
             state: TransferState::Queued,
+            round: 0,
         }
+    }
+
+    #[test]
+    fn the_total_counts_what_runs_now_and_what_finished_since_the_queue_was_last_empty() {
+        let mut l = TransferList::default();
+        l.add(row(1, 1000));
+        l.set_state(TransferId(1), TransferState::Done);
+        // Nothing runs: the next file starts a new round.
+        l.add(row(2, 100));
+        l.add(row(3, 100));
+        if let Some(r) = l.get_mut(TransferId(2)) {
+            r.done = 20;
+            r.state = TransferState::Running;
+        }
+        let t = l.totals();
+        assert_eq!((t.files, t.finished, t.bytes, t.done), (2, 0, 200, 20));
+        // Finished while others run: still counted.
+        l.set_state(TransferId(3), TransferState::Done);
+        l.add(row(4, 100));
+        let t = l.totals();
+        assert_eq!((t.files, t.finished, t.bytes, t.done), (3, 1, 300, 120));
+        // An old failure retried when nothing runs counts again, alone.
+        l.set_state(
+            TransferId(2),
+            TransferState::Failed(Failure::new(FailureKind::Server, "421")),
+        );
+        l.set_state(TransferId(4), TransferState::Done);
+        l.set_state(TransferId(2), TransferState::Queued);
+        let t = l.totals();
+        assert_eq!((t.files, t.finished, t.bytes, t.done), (1, 0, 100, 20));
     }
 
     #[test]
