@@ -1120,3 +1120,44 @@ fn queue_keys_that_do_nothing_say_why() {
     update(&mut s, ch('r'));
     assert!(status(&s).contains("queue"), "{}", status(&s));
 }
+
+#[test]
+fn a_row_follows_its_transfer_through_a_retry_without_a_stale_rate_or_limit() {
+    use wharf::engine::protocol::{TransferId, TransferState};
+    let mut s = connected_with(vec![file("a", 1)]);
+    queue_rows(&mut s, vec![TransferState::Running]);
+    let id = TransferId(1);
+    update(
+        &mut s,
+        Msg::Engine(Event::TransferProgress {
+            id,
+            done: 94,
+            rate: 50,
+        }),
+    );
+    let reason = Failure::new(FailureKind::Connection, "cannot connect to x");
+    update(
+        &mut s,
+        Msg::Engine(Event::TransferState {
+            id,
+            state: TransferState::Retrying {
+                attempt: 2,
+                of: 2,
+                reason,
+            },
+        }),
+    );
+    let row = |s: &AppState| s.transfers.rows[0].clone();
+    assert_eq!(row(&s).rate, 0, "nothing flows while it waits to retry");
+    // The next attempt: running again, with no rate (nor ETA) from the
+    // attempt that failed until its own bytes are counted.
+    update(
+        &mut s,
+        Msg::Engine(Event::TransferState {
+            id,
+            state: TransferState::Running,
+        }),
+    );
+    let r = row(&s);
+    assert_eq!((r.state, r.rate, r.done), (TransferState::Running, 0, 94));
+}

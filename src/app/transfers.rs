@@ -99,10 +99,11 @@ impl TransferList {
             }
             if state == TransferState::Done {
                 row.done = row.size.unwrap_or(row.done);
-                row.rate = 0;
-            } else if state.is_finished() || state == TransferState::Queued {
-                row.rate = 0;
             }
+            // Every change of state begins or ends an attempt: the rate
+            // (and the ETA drawn from it) is the new attempt's to report,
+            // not the failed one's.
+            row.rate = 0;
             row.state = state;
         }
     }

@@ -47,8 +47,12 @@ fn state_text(s: &TransferState, theme: &Theme) -> (String, Style) {
     match s {
         TransferState::Queued => ("queued".into(), theme.dim()),
         TransferState::Running => ("running".into(), Style::new().fg(Color::Cyan)),
-        TransferState::Retrying { attempt, reason } => (
-            format!("retry {attempt}/5: {reason}"),
+        TransferState::Retrying {
+            attempt,
+            of,
+            reason,
+        } => (
+            format!("retry {attempt}/{of}: {reason}"),
             Style::new().fg(Color::Yellow),
         ),
         TransferState::Done => ("done".into(), Style::new().fg(Color::Green)),
@@ -210,5 +214,17 @@ mod tests {
         assert_eq!(bar(200, 100, 4), "[##]");
         assert_eq!(clock(75), "1:15");
         assert_eq!(clock(3725), "1:02:05");
+    }
+
+    #[test]
+    fn a_retry_counts_against_the_configured_limit() {
+        use crate::engine::protocol::{Failure, FailureKind};
+        let state = TransferState::Retrying {
+            attempt: 1,
+            of: 2,
+            reason: Failure::new(FailureKind::Connection, "cannot connect"),
+        };
+        let (text, _) = state_text(&state, &Theme::DEFAULT);
+        assert!(text.starts_with("retry 1/2: "), "{text}");
     }
 }
