@@ -53,8 +53,14 @@ pub struct Totals {
 impl Totals {
     /// Seconds left at the current rate.
     pub fn eta_secs(&self) -> Option<u64> {
-        (self.rate > 0).then(|| self.bytes.saturating_sub(self.done) / self.rate)
+        eta_secs(self.bytes.saturating_sub(self.done), self.rate)
     }
+}
+
+/// Seconds to move `remaining` bytes at `rate`, rounded up: a file with
+/// bytes still to come never says 0:00.
+pub fn eta_secs(remaining: u64, rate: u64) -> Option<u64> {
+    (rate > 0).then(|| remaining.div_ceil(rate))
 }
 
 impl TransferList {
@@ -273,6 +279,10 @@ mod tests {
         let t = l.totals();
         assert_eq!((t.files, t.finished, t.bytes, t.done), (2, 1, 400, 250));
         assert_eq!(t.eta_secs(), Some(3));
+        // 52 % of 1 GiB at 1 GB/s: under a second left, but not none.
+        let gib = 1u64 << 30;
+        assert_eq!(eta_secs(gib - gib * 52 / 100, 1_000_000_000), Some(1));
+        assert_eq!(eta_secs(0, 10), Some(0));
         l.clear_finished();
         assert_eq!(l.rows.len(), 1);
         assert!(l.get_mut(TransferId(2)).is_some());

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Widget};
 
 use super::theme::Theme;
 use crate::app::state::{AppState, Panel};
-use crate::app::transfers::TransferRow;
+use crate::app::transfers::{TransferRow, eta_secs};
 use crate::engine::protocol::{Direction, TransferState};
 use crate::text::{fit, human_size, sanitize};
 
@@ -163,10 +163,11 @@ fn draw_row(r: &TransferRow, area: Rect, buf: &mut Buffer, selected: bool, theme
     // reason gets all the room there is).
     let tail = match &r.state {
         TransferState::Running => {
-            let eta = match (r.rate, r.size) {
-                (rate, Some(total)) if rate > 0 => clock(total.saturating_sub(r.done) / rate),
-                _ => String::new(),
-            };
+            let eta = r
+                .size
+                .and_then(|total| eta_secs(total.saturating_sub(r.done), r.rate))
+                .map(clock)
+                .unwrap_or_default();
             let rate = if r.rate > 0 {
                 format!("{}/s", human_size(r.rate))
             } else {
