@@ -247,6 +247,7 @@ fn transfer_events(s: &mut AppState) {
             900,
             TransferState::Retrying {
                 attempt: 2,
+                of: 5,
                 reason: Failure::new(FailureKind::Connection, "connection lost"),
             },
             300,

@@ -862,3 +862,68 @@ async fn folders_are_planned_on_a_transfer_connection_when_the_server_is_full() 
     }
     engine.shutdown().await;
 }
+
+/// A slow server sends a burst and then nothing for a while: the bytes of
+/// the burst are shown while it waits, not only when the next ones come
+/// (the queue showed 80 % with 99.5 % of the file arrived).
+#[tokio::test]
+async fn progress_keeps_up_with_the_bytes_while_a_slow_server_pauses() {
+    let content: Vec<u8> = (0..4000u32).map(|i| i as u8).collect();
+    let ms = Duration::from_millis;
+    let server = fake_ftp::FakeServer::start(fake_ftp::Script {
+        file_content: Some(content.clone()),
+        // 1000 bytes in three reads within 100 ms, then a 2 s pause.
+        file_pieces: vec![(300, ms(0)), (300, ms(30)), (400, ms(30)), (0, ms(2000))],
+        ..fake_ftp::Script::default()
+    })
+    .await;
+    let local_dir = tempfile::tempdir().expect("tempdir");
+    let mut engine = engine_at(server.addr.port(), config());
+    let seen = std::sync::Mutex::new(Vec::new());
+    let req = request(
+        1,
+        listed_files(1, content.len() as u64),
+        local(local_dir.path()),
+        OnExisting::Overwrite,
+    );
+    let r = engine
+        .batch(req, |ev| {
+            if let Event::TransferProgress { done, rate, .. } = ev
+                && let Ok(mut s) = seen.lock()
+            {
+                s.push((Instant::now(), *done, *rate));
+            }
+            Vec::new()
+        })
+        .await;
+    assert_eq!((r.done, r.failed), (1, 0), "{r:?}");
+    let seen = seen.lock().expect("lock").clone();
+    let at = |bytes: u64| {
+        seen.iter()
+            .find(|(_, done, _)| *done >= bytes)
+            .map(|(t, _, _)| *t)
+            .unwrap_or_else(|| panic!("{bytes} never shown: {seen:?}"))
+    };
+    let (burst, end) = (at(1000), at(4000));
+    assert!(
+        end.duration_since(burst) > Duration::from_millis(1500),
+        "the first 1000 bytes were shown only {:?} before the rest: {seen:?}",
+        end.duration_since(burst)
+    );
+    // While nothing arrives, the rate falls: the ETA is not drawn from a
+    // speed the server no longer has.
+    let stalled: Vec<u64> = seen
+        .iter()
+        .filter(|(t, done, _)| *done == 1000 && t.duration_since(burst) > ms(1500))
+        .map(|(_, _, rate)| *rate)
+        .collect();
+    let at_burst = seen
+        .iter()
+        .find(|(_, done, _)| *done >= 1000)
+        .map_or(0, |(_, _, rate)| *rate);
+    assert!(
+        !stalled.is_empty() && stalled.iter().all(|&r| r < at_burst),
+        "the rate during the pause: {stalled:?}, after the burst: {at_burst}"
+    );
+    engine.shutdown().await;
+}

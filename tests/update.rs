@@ -1044,3 +1044,169 @@ fn the_wheel_over_the_log_scrolls_it_and_a_click_gives_it_the_keyboard() {
     update(&mut s, key(KeyCode::Up));
     assert_eq!(s.log_scroll, 4);
 }
+
+#[test]
+fn dragging_marked_entries_to_the_other_pane_clears_the_marks() {
+    use MouseEventKind::{Down, Drag, Up};
+    let mut s = connected_with(vec![file("a", 1), file("b", 2), file("c", 3)]);
+    update(&mut s, key(KeyCode::Down)); // a
+    update(&mut s, ch(' ')); // marks a, moves to b
+    update(&mut s, ch(' ')); // marks b
+    assert_eq!(s.remote.marked.len(), 2);
+    let remote_list = s.layout.list(Side::Remote);
+    let local_list = s.layout.list(Side::Local);
+    let left = MouseButton::Left;
+    // Row 1 is "a" (row 0 is ".."), one of the marked ones: the drag takes both.
+    let on_a = (remote_list.x + 2, remote_list.y + 1);
+    let over_local = (local_list.x + 4, local_list.y + 3);
+    mouse(&mut s, Down(left), on_a);
+    mouse(&mut s, Drag(left), over_local);
+    let req = the_transfer(&mouse(&mut s, Up(left), over_local));
+    assert_eq!(req.items.len(), 2);
+    assert!(
+        s.remote.marked.is_empty(),
+        "a transfer started from marks clears them, whatever started it"
+    );
+    // A drag of one unmarked entry leaves marks made since alone.
+    // (The press left the cursor on "a".)
+    update(&mut s, key(KeyCode::Down));
+    update(&mut s, key(KeyCode::Down));
+    update(&mut s, ch(' ')); // marks c
+    // (On "b": a second press on "a" so soon would be a double click.)
+    let on_b = (remote_list.x + 2, remote_list.y + 2);
+    mouse(&mut s, Down(left), on_b);
+    mouse(&mut s, Drag(left), over_local);
+    let req = the_transfer(&mouse(&mut s, Up(left), over_local));
+    assert_eq!(req.items.len(), 1);
+    assert_eq!(s.remote.marked.len(), 1, "the marks were not what went");
+}
+
+/// Queues `n` downloads f1…fn of batch 1 and sets each row's state.
+fn queue_rows(s: &mut AppState, states: Vec<wharf::engine::protocol::TransferState>) {
+    use wharf::engine::protocol::{BatchId, Direction, TransferId};
+    for (i, st) in states.into_iter().enumerate() {
+        let id = TransferId(i as u64 + 1);
+        update(
+            s,
+            Msg::Engine(Event::TransferQueued {
+                id,
+                batch: BatchId(1),
+                direction: Direction::Download,
+                name: format!("f{}", i + 1),
+                size: Some(100),
+            }),
+        );
+        update(s, Msg::Engine(Event::TransferState { id, state: st }));
+    }
+}
+
+#[test]
+fn tab_into_the_queue_starts_on_the_first_running_or_failed_row() {
+    use wharf::app::state::Panel;
+    use wharf::engine::protocol::{TransferId, TransferState};
+    let mut s = connected_with(vec![file("a", 1)]);
+    let failed = TransferState::Failed(Failure::new(FailureKind::NotFound, "550 gone"));
+    queue_rows(
+        &mut s,
+        vec![
+            TransferState::Done,
+            TransferState::Done,
+            TransferState::Queued,
+            failed.clone(),
+            TransferState::Running,
+        ],
+    );
+    update(&mut s, key(KeyCode::Tab));
+    assert_eq!(s.panel, Panel::Queue);
+    assert_eq!(s.transfers.selected().map(|r| r.id), Some(TransferId(4)));
+    // c there cancels something; the panel left and entered again starts
+    // afresh on the first row that matters.
+    update(&mut s, key(KeyCode::Up));
+    update(&mut s, key(KeyCode::Up));
+    update(&mut s, key(KeyCode::Tab));
+    update(&mut s, key(KeyCode::Tab));
+    update(&mut s, key(KeyCode::Tab));
+    assert_eq!(s.panel, Panel::Queue);
+    assert_eq!(s.transfers.selected().map(|r| r.id), Some(TransferId(4)));
+}
+
+#[test]
+fn queue_keys_that_do_nothing_say_why() {
+    use wharf::engine::protocol::TransferState;
+    let status = |s: &AppState| {
+        s.status
+            .as_ref()
+            .map(|m| m.text.clone())
+            .unwrap_or_default()
+    };
+    let mut s = connected_with(vec![file("a", 1)]);
+    queue_rows(&mut s, vec![TransferState::Done]);
+    s.show_queue = true;
+    update(&mut s, key(KeyCode::Tab));
+    assert_eq!(s.panel, wharf::app::state::Panel::Queue);
+    let out = update(&mut s, ch('c'));
+    assert!(out.commands.is_empty());
+    assert!(out.redraw);
+    assert!(status(&s).contains("f1 has finished"), "{}", status(&s));
+    update(&mut s, ch('r'));
+    assert!(status(&s).contains("Nothing to retry"), "{}", status(&s));
+    update(&mut s, ch('C'));
+    assert!(status(&s).contains("Nothing to cancel"), "{}", status(&s));
+    update(&mut s, ch('x'));
+    update(&mut s, ch('x'));
+    assert!(status(&s).contains("Nothing to clear"), "{}", status(&s));
+    update(&mut s, ch('c'));
+    assert!(status(&s).contains("queue is empty"), "{}", status(&s));
+    // A key of another panel says where it works.
+    let out = update(&mut s, key(KeyCode::F(5)));
+    assert!(out.commands.is_empty());
+    assert!(
+        status(&s).contains("F5") && status(&s).contains("pane"),
+        "{}",
+        status(&s)
+    );
+    update(&mut s, key(KeyCode::Tab)); // the log is hidden: back to the panes
+    update(&mut s, ch('r'));
+    assert!(status(&s).contains("queue"), "{}", status(&s));
+}
+
+#[test]
+fn a_row_follows_its_transfer_through_a_retry_without_a_stale_rate_or_limit() {
+    use wharf::engine::protocol::{TransferId, TransferState};
+    let mut s = connected_with(vec![file("a", 1)]);
+    queue_rows(&mut s, vec![TransferState::Running]);
+    let id = TransferId(1);
+    update(
+        &mut s,
+        Msg::Engine(Event::TransferProgress {
+            id,
+            done: 94,
+            rate: 50,
+        }),
+    );
+    let reason = Failure::new(FailureKind::Connection, "cannot connect to x");
+    update(
+        &mut s,
+        Msg::Engine(Event::TransferState {
+            id,
+            state: TransferState::Retrying {
+                attempt: 2,
+                of: 2,
+                reason,
+            },
+        }),
+    );
+    let row = |s: &AppState| s.transfers.rows[0].clone();
+    assert_eq!(row(&s).rate, 0, "nothing flows while it waits to retry");
+    // The next attempt: running again, with no rate (nor ETA) from the
+    // attempt that failed until its own bytes are counted.
+    update(
+        &mut s,
+        Msg::Engine(Event::TransferState {
+            id,
+            state: TransferState::Running,
+        }),
+    );
+    let r = row(&s);
+    assert_eq!((r.state, r.rate, r.done), (TransferState::Running, 0, 94));
+}

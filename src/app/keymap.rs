@@ -512,6 +512,20 @@ impl Keymap {
             .copied()
     }
 
+    /// Where `key` does something when it does nothing in `context`: the
+    /// first other context (in help order) that binds it, and its action
+    /// there. None when `key` works in `context` or nowhere.
+    pub fn elsewhere(&self, context: Context, key: &KeyEvent) -> Option<(Context, Action)> {
+        if self.action_for(context, key).is_some() {
+            return None;
+        }
+        let k = KeySpec::from_event(key);
+        Context::ALL
+            .into_iter()
+            .filter(|c| *c != context)
+            .find_map(|c| self.by_key.get(&(c, k)).map(|a| (c, *a)))
+    }
+
     pub fn bindings(&self) -> &[Binding] {
         &self.bindings
     }

@@ -100,7 +100,7 @@ fn on_key(state: &mut AppState, key: KeyEvent, out: &mut Update) {
     let context = state.context();
     match state.keymap.action_for(context, &key) {
         Some(action) => act(state, context, action, out),
-        None => out.unchanged(),
+        None => layout_actions::key_elsewhere(state, &key, out),
     }
 }
 
@@ -136,7 +136,7 @@ fn act(state: &mut AppState, context: Context, action: Action, out: &mut Update)
         Action::Copy => transfer_actions::copy_or_move(state, false, out),
         Action::Move => transfer_actions::copy_or_move(state, true, out),
         Action::CancelTransfer => transfer_actions::cancel_selected(state, out),
-        Action::CancelAllTransfers => transfer_actions::cancel_all(out),
+        Action::CancelAllTransfers => transfer_actions::cancel_all(state, out),
         Action::RetryFailed => transfer_actions::retry_failed(state, out),
         Action::ClearFinished => transfer_actions::clear_finished(state),
         Action::SwitchPane => layout_actions::switch_focus(state),

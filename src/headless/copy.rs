@@ -202,9 +202,9 @@ pub async fn run(
                             bars.started(id, &f.name, f.size);
                         }
                     }
-                    TransferState::Retrying { attempt, reason }
-                        if args.verbose || bars.is_some() =>
-                    {
+                    TransferState::Retrying {
+                        attempt, reason, ..
+                    } if args.verbose || bars.is_some() => {
                         print(
                             &bars,
                             format!(

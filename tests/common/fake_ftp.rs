@@ -60,6 +60,9 @@ pub struct Script {
     /// from the function), instead of `listing`: a big one costs the
     /// server no memory.
     pub generated: Option<(usize, LineMaker)>,
+    /// RETR sends `file_content` in these pieces (byte counts), each after
+    /// its wait: a slow, bursty server. The rest follows at once.
+    pub file_pieces: Vec<(usize, Duration)>,
 }
 
 pub struct FakeServer {
@@ -268,7 +271,15 @@ async fn serve(
                 (Some(l), Some(content)) => {
                     write.write_all(b"150 sending\r\n").await?;
                     let (mut d, _) = l.accept().await?;
-                    d.write_all(content).await?;
+                    let mut rest = &content[..];
+                    for (n, wait) in &script.file_pieces {
+                        tokio::time::sleep(*wait).await;
+                        let (piece, after) = rest.split_at((*n).min(rest.len()));
+                        d.write_all(piece).await?;
+                        d.flush().await?;
+                        rest = after;
+                    }
+                    d.write_all(rest).await?;
                     d.shutdown().await?;
                     drop(d);
                     "226 done".into()

@@ -70,6 +70,8 @@ pub enum TransferState {
     /// A transient failure; the next attempt resumes where this one stopped.
     Retrying {
         attempt: u32,
+        /// Retries allowed in all (config.toml's `retries`).
+        of: u32,
         reason: Failure,
     },
     Done,

@@ -216,9 +216,22 @@ impl Jobs {
     }
 
     /// An attempt failed; `worker` tries again after a wait.
-    pub fn retrying(&mut self, worker: u64, id: TransferId, attempt: u32, reason: Failure) {
+    pub fn retrying(
+        &mut self,
+        worker: u64,
+        id: TransferId,
+        (attempt, of): (u32, u32),
+        reason: Failure,
+    ) {
         if self.show(worker, id, Shown::Retrying) {
-            self.emit_state(id, TransferState::Retrying { attempt, reason });
+            self.emit_state(
+                id,
+                TransferState::Retrying {
+                    attempt,
+                    of,
+                    reason,
+                },
+            );
         }
     }
 
@@ -576,8 +589,8 @@ pub(super) mod tests {
         assert!(rx.try_recv().is_err(), "handed, not begun");
         jobs.running(3, TransferId(1));
         jobs.progress(3, TransferId(1), 94, 10);
-        jobs.retrying(3, TransferId(1), 1, failure("cannot connect"));
-        jobs.retrying(3, TransferId(1), 2, failure("cannot connect"));
+        jobs.retrying(3, TransferId(1), (1, 5), failure("cannot connect"));
+        jobs.retrying(3, TransferId(1), (2, 5), failure("cannot connect"));
         jobs.running(3, TransferId(1));
         jobs.running(3, TransferId(1));
         jobs.progress(3, TransferId(1), 95, 20);
@@ -620,7 +633,7 @@ pub(super) mod tests {
 
         for id in [TransferId(1), TransferId(2), TransferId(3)] {
             jobs.running(1, id);
-            jobs.retrying(1, id, 1, failure("421"));
+            jobs.retrying(1, id, (1, 5), failure("421"));
             jobs.progress(1, id, 5, 5);
             assert_eq!(
                 jobs.finished_by(1, id, Outcome::Failed(failure("421"))),

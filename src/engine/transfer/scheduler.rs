@@ -461,7 +461,9 @@ impl Scheduler {
                 id,
                 attempt,
                 reason,
-            } => self.jobs.retrying(worker, id, attempt, reason),
+            } => self
+                .jobs
+                .retrying(worker, id, (attempt, self.config.retries), reason),
             Report::Progress {
                 worker,
                 id,

@@ -10,6 +10,7 @@
 //! table alone sends a transfer's state (so a late word from a worker
 //! cannot overwrite what the scheduler decided since).
 
+use std::collections::VecDeque;
 use std::io::SeekFrom;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -626,13 +627,26 @@ impl Worker {
     }
 }
 
-/// Reports throttled progress for one transfer.
+/// The rate is measured over about this long: long enough to be steady,
+/// short enough that a stall shows (the ETA is not drawn from a speed the
+/// server no longer has).
+const RATE_WINDOW: Duration = Duration::from_secs(2);
+/// …and over no less than this, so that the first bytes of a transfer do
+/// not make a wild rate (and an ETA of 0:00 for a file half done).
+const RATE_MIN_SPAN: Duration = Duration::from_millis(500);
+
+/// Reports throttled progress for one transfer: at most every
+/// `PROGRESS_EVERY`, with the total at that moment. The session calls
+/// `update` on every read and on a beat while the network is quiet, so the
+/// bytes that came last are reported within a beat, not only when the next
+/// ones come.
 struct Progress {
     id: TransferId,
     base: u64,
-    started: Instant,
     last_sent: Option<Instant>,
     done: u64,
+    /// (when, bytes this attempt) at each report, over `RATE_WINDOW`.
+    samples: VecDeque<(Instant, u64)>,
     reporter: Reporter,
 }
 
@@ -647,9 +661,9 @@ impl Progress {
         Progress {
             id,
             base,
-            started: Instant::now(),
             last_sent: None,
             done: 0,
+            samples: VecDeque::from([(Instant::now(), 0)]),
             reporter,
         }
     }
@@ -670,18 +684,53 @@ impl Progress {
         self.send(Instant::now());
     }
 
-    fn send(&self, now: Instant) {
-        let secs = now.duration_since(self.started).as_secs_f64();
-        let rate = if secs > 0.0 {
-            (self.done as f64 / secs) as u64
-        } else {
-            0
-        };
+    fn send(&mut self, now: Instant) {
+        let rate = rate_over_window(&mut self.samples, now, self.done);
         self.reporter.send(|worker| Report::Progress {
             worker,
             id: self.id,
             done: self.base + self.done,
             rate,
         });
+    }
+}
+
+/// Bytes per second over the last `RATE_WINDOW` (from the newest sample
+/// at least that old, else the first), recording `(now, done)`.
+fn rate_over_window(samples: &mut VecDeque<(Instant, u64)>, now: Instant, done: u64) -> u64 {
+    while samples
+        .get(1)
+        .is_some_and(|(t, _)| now.duration_since(*t) >= RATE_WINDOW)
+    {
+        samples.pop_front();
+    }
+    let (since, then) = samples.front().copied().unwrap_or((now, done));
+    samples.push_back((now, done));
+    let span = now.duration_since(since).max(RATE_MIN_SPAN).as_secs_f64();
+    (done.saturating_sub(then) as f64 / span) as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rate_is_recent_and_falls_when_nothing_comes() {
+        let t0 = Instant::now();
+        let at = |ms: u64| t0 + Duration::from_millis(ms);
+        let mut samples = VecDeque::from([(t0, 0)]);
+        // The first bytes: measured over at least RATE_MIN_SPAN.
+        assert_eq!(rate_over_window(&mut samples, at(10), 1000), 2000);
+        // A steady 1000 bytes a second.
+        let mut rate = 0;
+        for s in 1..=4u64 {
+            rate = rate_over_window(&mut samples, at(s * 1000), s * 1000);
+        }
+        assert_eq!(rate, 1000);
+        // Then nothing for longer than the window: 0, not an average since
+        // the start.
+        rate_over_window(&mut samples, at(5000), 4000);
+        assert_eq!(rate_over_window(&mut samples, at(6500), 4000), 0);
+        assert!(samples.len() <= 4, "{samples:?}");
     }
 }
