@@ -222,7 +222,11 @@ pub fn pattern_key(state: &mut AppState, key: KeyEvent, out: &mut Update) {
                 let n = state.pane_mut(side).mark_matching(&pattern, mark);
                 let verb = if mark { "Marked" } else { "Unmarked" };
                 state.set_status(
-                    format!("{verb} {n} entries matching {}", pattern.as_str()),
+                    format!(
+                        "{verb} {} matching {}",
+                        crate::text::count(n, "entry", "entries"),
+                        pattern.as_str()
+                    ),
                     false,
                 );
             }

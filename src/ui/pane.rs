@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 use super::theme::Theme;
 use crate::app::pane::{PaneState, SortKey};
 use crate::engine::protocol::{Entry, EntryKind};
-use crate::text::{fit, human_size, sanitize, short_time};
+use crate::text::{count, fit, human_size, sanitize, short_time, size};
 
 const SIZE_W: u16 = 7;
 const TIME_W: u16 = 12;
@@ -255,7 +255,7 @@ fn draw_row(
 fn footer(pane: &PaneState, theme: &Theme) -> Line<'static> {
     let (shown, all) = pane.counts();
     let mut parts = vec![if shown == all {
-        format!("{all} entries")
+        count(all, "entry", "entries")
     } else {
         format!("{shown} of {all}")
     }];
@@ -265,13 +265,16 @@ fn footer(pane: &PaneState, theme: &Theme) -> Line<'static> {
     }
     if !pane.marked.is_empty() {
         let (n, bytes) = pane.marked_summary();
-        parts.push(format!("{n} marked, {}", human_size(bytes)));
+        parts.push(format!("{n} marked, {}", size(bytes)));
     }
     if pane.show_hidden {
         parts.push("hidden shown".into());
     }
     match (pane.pending.is_some(), pane.arrived) {
-        (true, Some(n)) => parts.push(format!("loading… {n} entries so far (Esc stops)")),
+        (true, Some(n)) => parts.push(format!(
+            "loading… {} so far (Esc stops)",
+            count(n, "entry", "entries")
+        )),
         (true, None) => parts.push("loading…".into()),
         _ => {}
     }
