@@ -6,13 +6,17 @@
 #     with its peak memory (target < 48 MiB) and idle CPU
 # Needs the interop servers (scripts/interop-servers.sh start) and root for
 # the one-time bench tree. Prints the figures and the ratios.
+# PROFILE=profiling benches the build with symbols (for perf) instead of
+# the stripped release build users install.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 RUNS=${RUNS:-10}
+PROFILE=${PROFILE:-release}
+WHARF=target/$PROFILE/wharf
 bash scripts/interop-servers.sh start >/dev/null
 bash scripts/interop-servers.sh bench-tree >/dev/null
-cargo build --release --locked --quiet
+cargo build --profile "$PROFILE" --locked --quiet
 command -v hyperfine >/dev/null || apt-get install -y hyperfine >/dev/null
 
 URL=${URL:-ftp://wharftest:wharfpass@127.0.0.1:2121/big/}
@@ -21,8 +25,8 @@ trap 'rm -rf "$out"' EXIT
 
 hyperfine --style none --warmup 2 --runs "$RUNS" --export-json "$out/ls.json" \
     -n curl "curl -s '$URL' -o /dev/null" \
-    -n "wharf ls" "target/release/wharf ls '$URL' >/dev/null"
-python3 scripts/bench_first_screen.py target/release/wharf "$URL" file_000001.dat "$RUNS" >"$out/tui.json"
+    -n "wharf ls" "$WHARF ls '$URL' >/dev/null"
+python3 scripts/bench_first_screen.py "$WHARF" "$URL" file_000001.dat "$RUNS" >"$out/tui.json"
 
 python3 - "$out/ls.json" "$out/tui.json" <<'PY'
 import json, sys, statistics

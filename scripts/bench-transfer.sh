@@ -46,6 +46,7 @@
 #   RUNS=9 ONLY="big wan many" scripts/bench-transfer.sh
 #   ONLY=put PUT_RUNS=24 scripts/bench-transfer.sh  # the put loop alone
 #   WHARF=path/to/wharf scripts/bench-transfer.sh   # that binary, no build
+#   PROFILE=profiling scripts/bench-transfer.sh     # the build with symbols (perf)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
@@ -72,9 +73,12 @@ for t in curl lftp python3; do
     command -v "$t" >/dev/null || { log "$t is missing (scripts/interop-servers.sh install)"; exit 1; }
 done
 if [[ -z ${WHARF:-} ]]; then
-    log "building wharf (release)"
-    cargo build --release --locked --quiet
-    WHARF=$ROOT/target/release/wharf
+    # release is what users install (stripped); profiling is the same code
+    # with line tables and symbols, for perf while the bench runs.
+    PROFILE=${PROFILE:-release}
+    log "building wharf ($PROFILE)"
+    cargo build --profile "$PROFILE" --locked --quiet
+    WHARF=$ROOT/target/$PROFILE/wharf
 fi
 
 mkdir -p "$SCRATCH"

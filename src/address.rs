@@ -77,6 +77,9 @@ fn parse_url_inner(
     let with_scheme = if text.contains("://") {
         text.to_string()
     } else {
+        if let Some(why) = mistyped_scheme(text) {
+            return Err(UrlError::Invalid(input.into(), why.into()));
+        }
         format!("ftp://{text}")
     };
     let url = url::Url::parse(&with_scheme)
@@ -127,6 +130,19 @@ pub fn default_port(security: Security) -> u16 {
         Security::Plain | Security::Explicit => 21,
         Security::Implicit => 990,
     }
+}
+
+/// Why a bare `host[:port][/path]` is a URL with its `://` mistyped
+/// (`ftp//host/`, `ftp:/host`), which would otherwise be read as a host
+/// called `ftp`. A host name holds no `/`, so `NAME//` and `NAME:/` at the
+/// start cannot be a host.
+fn mistyped_scheme(text: &str) -> Option<&'static str> {
+    let name_end = text
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+        .unwrap_or(text.len());
+    let rest = &text[name_end..];
+    (name_end > 0 && (rest.starts_with("//") || rest.starts_with(":/")))
+        .then_some("the scheme needs `://`, as in ftp://host/path")
 }
 
 #[cfg(test)]
@@ -202,5 +218,16 @@ mod tests {
         assert!(matches!(p("ftp://h:99999/"), Err(UrlError::Invalid(..))));
         assert!(p("ftp://h:abc/").is_err());
         assert!(p("ftp://a b/").is_err());
+    }
+
+    #[test]
+    fn a_mistyped_scheme_is_no_host_name() {
+        for bad in ["ftp//host/", "ftp:/host/x", "ftps//h", "ftp:/"] {
+            assert!(matches!(p(bad), Err(UrlError::Invalid(..))), "{bad}");
+        }
+        // Bare hosts, with a port or a path, are still fine.
+        assert_eq!(p("host/pub").unwrap().path.as_deref(), Some("pub"));
+        assert_eq!(p("host:2121/x").unwrap().port, 2121);
+        assert_eq!(p("ftp.example.org").unwrap().host, "ftp.example.org");
     }
 }

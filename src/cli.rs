@@ -1,17 +1,25 @@
 //! Command-line definitions (clap). URLs are parsed in `address.rs`.
+//!
+//! Options that apply to every command (`--log-level`, the data mode, the
+//! timeouts) are global: they work before the subcommand and after it.
+//! Options of the TUI alone (`URL`, `--demo`, `--bookmark`,
+//! `--connections`, `--print-default-config`) are refused beside a
+//! subcommand by [`Cli::check`], not by clap's `args_conflicts_with_subcommands`,
+//! which would refuse the global ones too when they come first.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::engine::protocol::{DataMode, OnExisting, Timeouts};
-use clap::{Args, Parser, Subcommand};
+use clap::error::ErrorKind;
+use clap::{Args, CommandFactory, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
 #[command(
     name = "wharf",
     version,
     about = "A dual-pane FTP file manager for the terminal",
-    args_conflicts_with_subcommands = true
+    override_usage = "wharf [OPTIONS] [URL | @NAME]\n       wharf [OPTIONS] <COMMAND>"
 )]
 pub struct Cli {
     /// Server to open: ftp://[user[:password]@]host[:port][/path], or
@@ -39,6 +47,50 @@ pub struct Cli {
     pub command: Option<Sub>,
 }
 
+impl Cli {
+    /// Reads the command line; a usage error (clap's message, exit status 2)
+    /// ends the process, as `Cli::parse` does.
+    pub fn parse_checked() -> Cli {
+        Cli::try_parse_checked(std::env::args_os()).unwrap_or_else(|e| e.exit())
+    }
+
+    /// [`Cli::parse_checked`] without the exit: for tests.
+    pub fn try_parse_checked<I, T>(args: I) -> Result<Cli, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let cli = Cli::try_parse_from(args)?;
+        cli.check()?;
+        Ok(cli)
+    }
+
+    /// Refuses options of the TUI beside a subcommand (`wharf --demo ls …`):
+    /// they would be silently ignored.
+    pub fn check(&self) -> Result<(), clap::Error> {
+        let Some(sub) = &self.command else {
+            return Ok(());
+        };
+        let tui_only = [
+            (self.url.is_some(), "a URL before the command"),
+            (self.bookmark.is_some(), "--bookmark"),
+            (self.demo, "--demo"),
+            (
+                self.connections.is_some(),
+                "--connections (get and put take -j N after the command)",
+            ),
+            (self.print_default_config, "--print-default-config"),
+        ];
+        match tui_only.iter().find(|(given, _)| *given) {
+            Some((_, what)) => Err(Cli::command().error(
+                ErrorKind::ArgumentConflict,
+                format!("{what} cannot be used with `wharf {}`", sub.name()),
+            )),
+            None => Ok(()),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct NetArgs {
     /// Active mode: the server connects back to us (EPRT/PORT).
@@ -53,6 +105,14 @@ pub struct NetArgs {
     /// Seconds to wait for each reply and each data read (default: config.toml, 30).
     #[arg(long, global = true, value_name = "SECS")]
     pub timeout: Option<u64>,
+    /// Trust the server certificate with this SHA-256 fingerprint for this
+    /// run (SHA256:AB:CD:…, as wharf prints it), even self-signed.
+    #[arg(long, global = true, value_name = "FINGERPRINT")]
+    pub trust_fingerprint: Option<String>,
+    /// Check no server certificate at all (anyone in between can read and
+    /// change what is sent): for a test server, never for real use.
+    #[arg(long, global = true)]
+    pub insecure: bool,
 }
 
 impl NetArgs {
@@ -126,6 +186,36 @@ pub enum Sub {
         #[command(flatten)]
         copy: CopyArgs,
     },
+    /// Print a completion script for a shell.
+    ///
+    /// bash: `wharf completions bash > ~/.local/share/bash-completion/completions/wharf`;
+    /// zsh: into a folder of `$fpath` as `_wharf`; fish: `~/.config/fish/completions/wharf.fish`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), of wharf or of one of its commands.
+    ///
+    /// `wharf man > ~/.local/share/man/man1/wharf.1`, and
+    /// `wharf man get > ~/.local/share/man/man1/wharf-get.1` for each command.
+    Man {
+        /// The command whose page to print (ls, get, put, bookmarks, …).
+        command: Option<String>,
+    },
+}
+
+impl Sub {
+    /// The name it is given on the command line.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Sub::Bookmarks { .. } => "bookmarks",
+            Sub::Ls { .. } => "ls",
+            Sub::Get { .. } => "get",
+            Sub::Put { .. } => "put",
+            Sub::Completions { .. } => "completions",
+            Sub::Man { .. } => "man",
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -187,6 +277,80 @@ impl CopyArgs {
             Some(OnExisting::Resume)
         } else {
             None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_checked(std::iter::once("wharf").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn global_options_work_before_and_after_the_command() {
+        const GLOBAL: [&str; 7] = [
+            "--log-level",
+            "debug",
+            "--active",
+            "--timeout",
+            "7",
+            "--connect-timeout",
+            "3",
+        ];
+        let (get, url) = (&["get"][..], &["ftp://h/f"][..]);
+        for args in [
+            [&GLOBAL[..], get, url].concat(),
+            [get, &GLOBAL, url].concat(),
+            [get, url, &GLOBAL].concat(),
+        ] {
+            let cli = parse(&args).unwrap_or_else(|e| panic!("{args:?}: {e}"));
+            assert!(matches!(cli.command, Some(Sub::Get { .. })), "{args:?}");
+            assert_eq!(cli.log_level.as_deref(), Some("debug"), "{args:?}");
+            assert!(cli.net.active, "{args:?}");
+            assert_eq!(
+                (cli.net.timeout, cli.net.connect_timeout),
+                (Some(7), Some(3))
+            );
+        }
+        let cli = parse(&["--passive", "bookmarks", "list"]).expect("bookmarks");
+        assert!(cli.net.passive && matches!(cli.command, Some(Sub::Bookmarks { .. })));
+        let cli = parse(&["--timeout", "5", "put", "a", "b", "ftp://h/"]).expect("put");
+        assert!(matches!(cli.command, Some(Sub::Put { ref local, .. }) if local.len() == 2));
+    }
+
+    #[test]
+    fn the_tui_forms_still_parse() {
+        let cli = parse(&["ftp://h/pub", "--active"]).expect("url");
+        assert_eq!(
+            (cli.url.as_deref(), cli.net.active),
+            (Some("ftp://h/pub"), true)
+        );
+        assert!(cli.command.is_none());
+        let cli = parse(&["--log-level", "debug", "@work"]).expect("bookmark");
+        assert_eq!(cli.url.as_deref(), Some("@work"));
+        let cli = parse(&["--demo", "--timeout", "3"]).expect("demo");
+        assert!(cli.demo && cli.command.is_none());
+        assert!(parse(&["--demo", "ftp://h/"]).is_err(), "--demo or a URL");
+    }
+
+    #[test]
+    fn a_command_name_is_a_command_and_tui_options_beside_it_are_refused() {
+        // `ls` is the command, not a host called ls.
+        let cli = parse(&["ls", "ftp://h/"]).expect("ls");
+        assert!(cli.url.is_none() && matches!(cli.command, Some(Sub::Ls { .. })));
+        for args in [
+            &["--demo", "ls", "ftp://h/"][..],
+            &["--bookmark", "work", "get", "ftp://h/f"],
+            &["--connections", "2", "get", "ftp://h/f"],
+            &["ftp://h/", "ls", "ftp://h/"],
+            &["--print-default-config", "bookmarks", "list"],
+        ] {
+            let e = parse(args).expect_err(&format!("{args:?}"));
+            assert_eq!(e.kind(), ErrorKind::ArgumentConflict, "{args:?}: {e}");
+            assert_eq!(e.exit_code(), 2);
         }
     }
 }

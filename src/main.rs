@@ -7,8 +7,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Parser;
-
+use clap::CommandFactory;
 use crossterm::event::EventStream;
 use futures::stream::{self, BoxStream, StreamExt};
 use tokio::signal::unix::{SignalKind, signal};
@@ -20,15 +19,20 @@ use wharf::app::{Input, Senders};
 use wharf::bookmarks::service::BookmarkEvent;
 use wharf::bookmarks::{PasswordMode, Store, secret};
 use wharf::cli::{BookmarkCmd, Cli, Sub};
+use wharf::cli_docs;
 use wharf::config::{self, Config};
 use wharf::engine::EngineConfig;
 use wharf::engine::protocol::{ConnectProfile, DataMode, Event, Timeouts};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_checked();
     if cli.print_default_config {
         print!("{}", config::DEFAULT_CONFIG);
         return ExitCode::SUCCESS;
+    }
+    // Made from the command-line definitions alone: no config, no log file.
+    if let Some(code) = cli.command.as_ref().and_then(docs) {
+        return code;
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -73,13 +77,27 @@ fn load_config() -> Startup {
 }
 
 async fn async_main(cli: Cli) -> ExitCode {
-    let startup = load_config();
+    let mut startup = load_config();
     // The guard flushes the log file when wharf ends.
     let _log = match wharf::logging::init(cli.log_level.as_deref()) {
         Ok(guard) => guard,
         Err(e) => {
             eprintln!("wharf: no log file: {e}");
             None
+        }
+    };
+    let connector = match wharf::connector_setup::connector(
+        &startup.config,
+        startup.config_dir.as_deref(),
+        &cli.net,
+    ) {
+        Ok((connector, notes)) => {
+            startup.notes.extend(notes);
+            connector
+        }
+        Err(e) => {
+            eprintln!("wharf: {e}");
+            return ExitCode::from(2);
         }
     };
     let cfg = &startup.config;
@@ -98,6 +116,10 @@ async fn async_main(cli: Cli) -> ExitCode {
         }
     };
     match cli.command {
+        // main() prints these before start-up; here for completeness.
+        Some(sub @ (Sub::Completions { .. } | Sub::Man { .. })) => {
+            docs(&sub).unwrap_or(ExitCode::SUCCESS)
+        }
         Some(Sub::Bookmarks { op }) => {
             bookmarks_command(op, startup.config_dir.as_deref(), cli.net.active)
         }
@@ -108,21 +130,21 @@ async fn async_main(cli: Cli) -> ExitCode {
         }) => {
             headless_notes();
             match parse(&url) {
-                Ok(p) => exit(wharf::headless::ls(p, verbose, unsorted).await),
+                Ok(p) => exit(wharf::headless::ls(connector, p, verbose, unsorted).await),
                 Err(code) => code,
             }
         }
         Some(Sub::Get { url, local, copy }) => {
             headless_notes();
             match parse(&url) {
-                Ok(p) => exit(wharf::headless::get(p, local, copy).await),
+                Ok(p) => exit(wharf::headless::get(connector, p, local, copy).await),
                 Err(code) => code,
             }
         }
         Some(Sub::Put { local, url, copy }) => {
             headless_notes();
             match parse(&url) {
-                Ok(p) => exit(wharf::headless::put(p, local, copy).await),
+                Ok(p) => exit(wharf::headless::put(connector, p, local, copy).await),
                 Err(code) => code,
             }
         }
@@ -157,7 +179,7 @@ async fn async_main(cli: Cli) -> ExitCode {
             let mut engine_config = EngineConfig {
                 transfer: cfg.transfer_config(),
                 keepalive: cfg.keepalive,
-                connector: wharf::engine::session::Connector::new(),
+                connector,
             };
             if let Some(n) = cli.connections {
                 engine_config.transfer.connections = usize::from(n);
@@ -179,16 +201,9 @@ async fn async_main(cli: Cli) -> ExitCode {
                 };
                 let addr = demo.server.addr();
                 let profile = ConnectProfile {
-                    host: addr.ip().to_string(),
-                    port: addr.port(),
-                    user: None,
-                    password: None,
-                    path: None,
                     mode,
                     timeouts,
-                    security: Default::default(),
-                    tls_versions: Default::default(),
-                    listing: Default::default(),
+                    ..ConnectProfile::new(addr.ip().to_string(), addr.port())
                 };
                 let code = tui(Some(profile), engine_config, tui_args).await;
                 demo.server.stop().await;
@@ -289,6 +304,47 @@ fn bookmarks_command(op: BookmarkCmd, dir: Option<&std::path::Path>, active: boo
         Err(e) => {
             eprintln!("wharf: {e}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// `wharf completions SHELL` and `wharf man [COMMAND]`: their exit status,
+/// or `None` for the other commands.
+fn docs(sub: &Sub) -> Option<ExitCode> {
+    match sub {
+        Sub::Completions { shell } => Some(print_out(&cli_docs::completions(*shell))),
+        Sub::Man { command } => Some(man_page(command.as_deref())),
+        _ => None,
+    }
+}
+
+/// Prints `text` on stdout; a closed pipe (`wharf man | head`) is no failure.
+fn print_out(text: &[u8]) -> ExitCode {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("wharf: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn man_page(command: Option<&str>) -> ExitCode {
+    match cli_docs::man_page(command) {
+        Some(page) => print_out(&page),
+        None => {
+            let known = cli_docs::man_page_commands().join(", ");
+            let e = Cli::command().error(
+                clap::error::ErrorKind::InvalidValue,
+                format!(
+                    "no manual page for `{}` (commands: {known})",
+                    command.unwrap_or("")
+                ),
+            );
+            e.exit()
         }
     }
 }

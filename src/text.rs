@@ -1,7 +1,7 @@
 //! Turning data into safe, compact text, for the screen (`ui/`) and for
 //! the headless commands' output (`headless/`) alike: server strings made
-//! safe to print, counts with their noun ("1 file", "2 files"), sizes in a
-//! column (`4.0K`) and in a sentence (`4 bytes`, `3.2 MiB`), `ls`-style
+//! safe to print, counts with their noun ("1 file", "2,000 files"), sizes
+//! in a column (`4.0K`) and in a sentence (`4 bytes`, `3.2 MiB`), `ls`-style
 //! times, padding, cutting to a width (at the end, or at the start for
 //! paths, whose end says the most).
 
@@ -57,10 +57,10 @@ pub fn human_size(bytes: u64) -> String {
 }
 
 /// A count and its noun, in the singular for one: `count(1, "file",
-/// "files")` is `1 file`, `count(0, …)` `0 files`. Every message that
-/// counts something says it through here, so none reads "1 entries".
+/// "files")` is `1 file`, `count(2000, …)` `2,000 files`. Every message
+/// that counts something says it through here, so none reads "1 entries".
 pub fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
 }
 
 /// A size in a sentence, always with its unit: `1 byte`, `512 bytes`,
@@ -80,15 +80,20 @@ pub fn size(bytes: u64) -> String {
     format!("{value:.1} {}", UNITS[unit])
 }
 
+/// A count as people read it: `2,000`, `1,234,567`.
+pub fn thousands(n: usize) -> String {
+    grouped(n as u64)
+}
+
 /// `1234567` as `1,234,567`: exact byte counts people must read.
 pub fn grouped(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
-        out.push(c);
+        out.push(d);
     }
     out
 }
@@ -255,6 +260,14 @@ mod tests {
         assert_eq!(human_size(1024), "1.0K");
         assert_eq!(human_size(12_400_000), "12M");
         assert_eq!(human_size(5 * 1024 * 1024 * 1024), "5.0G");
+    }
+
+    #[test]
+    fn counts_group_their_thousands() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(2000), "2,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 
     #[test]

@@ -3,15 +3,16 @@
 //! per test). Content is compared by SHA-256; exit statuses and the
 //! messages on stderr are part of the contract.
 
+#[path = "common/run.rs"]
+mod run;
 #[path = "common/server.rs"]
 mod server;
 #[path = "common/tree.rs"]
 mod tree;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::time::{Duration, Instant};
 
+use run::{Run, wharf_in};
 use server::TestServer;
 use tree::{content, make_tree, sha, sha_bytes, tree_hashes};
 
@@ -49,46 +50,13 @@ impl Setup {
     }
 }
 
-struct Run {
-    code: Option<i32>,
-    stderr: String,
-    took: Duration,
-}
-
-impl std::fmt::Debug for Run {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "exit {:?} after {:?}, stderr:\n{}",
-            self.code, self.took, self.stderr
-        )
-    }
-}
-
-/// Runs the built binary (on a blocking thread: the server lives on this
-/// test's runtime).
-async fn wharf_in(dir: &Path, args: &[&str]) -> Run {
-    let dir = dir.to_path_buf();
-    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-    let started = Instant::now();
-    let out: Output = tokio::task::spawn_blocking(move || {
-        Command::new(env!("CARGO_BIN_EXE_wharf"))
-            .args(&args)
-            .args(["--timeout", "10", "--connect-timeout", "5"])
-            .current_dir(dir)
-            .output()
-            .expect("run wharf")
-    })
-    .await
-    .expect("join");
-    let run = Run {
-        code: out.status.code(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        took: started.elapsed(),
-    };
-    // Exiting promptly is part of the contract: no lingering connections.
-    assert!(run.took < Duration::from_secs(20), "{run:?}");
-    run
+/// The run failed (exit 1) and said `said`, in words for people (no
+/// `(os error N)`).
+#[track_caller]
+fn assert_fails_saying(run: &Run, said: &str) {
+    assert_eq!(run.code, Some(1), "{run:?}");
+    assert!(run.stderr.contains(said), "wanted {said:?}: {run:?}");
+    assert!(!run.stderr.contains("os error"), "{run:?}");
 }
 
 fn write(path: &Path, data: &[u8]) {
@@ -207,20 +175,44 @@ async fn put_files_and_trees() {
     let run = s
         .wharf(&["put", "missing.txt", "a.txt", &s.url("other/")])
         .await;
-    assert_eq!(run.code, Some(1), "{run:?}");
-    assert!(run.stderr.contains("missing.txt"), "{run:?}");
+    assert_fails_saying(&run, "wharf: no such file: missing.txt");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_missing_remote_file_fails_with_the_reason() {
     let s = Setup::new().await;
     let run = s.wharf(&["get", &s.url("nothing-here.bin")]).await;
-    assert_eq!(run.code, Some(1), "{run:?}");
+    // Said as missing, whatever the server's words; its reply is kept.
+    assert_fails_saying(&run, "wharf: no such file: /nothing-here.bin (550 ");
+    assert_eq!(std::fs::read_dir(s.local.path()).expect("ls").count(), 0);
+    // A local folder that is not there is said so too.
+    write(&s.r("here.bin"), b"x");
+    let run = s.wharf(&["get", &s.url("here.bin"), "no-dir/x.bin"]).await;
+    assert_fails_saying(&run, "wharf: no such folder: no-dir");
+}
+
+/// `wharf ls` of a file prints that file's line, as `ls -l FILE` does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ls_of_a_file_lists_that_file() {
+    let s = Setup::new().await;
+    write(&s.r("dir/f.txt"), b"12345");
+    write(&s.r("dir/other.txt"), b"x");
+
+    let run = s.wharf(&["ls", &s.url("dir/f.txt")]).await;
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "{run:?}");
     assert!(
-        run.stderr.contains("nothing-here.bin") && run.stderr.contains("550"),
+        lines[0].ends_with(" f.txt") && lines[0].contains(" 5 "),
         "{run:?}"
     );
-    assert_eq!(std::fs::read_dir(s.local.path()).expect("ls").count(), 0);
+
+    let run = s.wharf(&["ls", &s.url("dir/f.txt/")]).await;
+    assert_fails_saying(&run, "wharf: /dir/f.txt: not a folder");
+
+    let run = s.wharf(&["ls", &s.url("dir/nothing")]).await;
+    assert_fails_saying(&run, "wharf: no such file or folder: /dir/nothing (550 ");
+    assert!(run.stdout.is_empty(), "{run:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -228,6 +220,12 @@ async fn bad_urls_are_usage_errors() {
     let dir = tempfile::tempdir().expect("tempdir");
     let run = wharf_in(dir.path(), &["get", "http://example.org/x"]).await;
     assert_eq!(run.code, Some(2), "{run:?}");
+    // `://` mistyped: not a host called ftp.
+    for cmd in ["get", "ls"] {
+        let run = wharf_in(dir.path(), &[cmd, "ftp//127.0.0.1:1/x"]).await;
+        assert_eq!(run.code, Some(2), "{run:?}");
+        assert!(run.stderr.contains("not a valid URL"), "{run:?}");
+    }
     let run = wharf_in(dir.path(), &["put", "ftp://127.0.0.1:1/"]).await;
     assert_eq!(run.code, Some(2), "put needs a source: {run:?}");
     let run = wharf_in(
@@ -284,6 +282,27 @@ async fn an_existing_download_target_needs_a_flag() {
     assert!(run.stderr.contains("t/f.bin: exists"), "{run:?}");
     assert_eq!(std::fs::read(s.l("t/f.bin")).expect("read"), b"keep me");
     assert_eq!(std::fs::read(s.l("t/g.bin")).expect("read"), b"new g");
+}
+
+/// A tree copied again onto its copy: one line for all the files that
+/// exist, not one per file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn existing_targets_of_a_tree_are_summed_up() {
+    let s = Setup::new().await;
+    make_tree(&s.r("tree"), 30);
+    let run = s.wharf(&["get", &s.url("tree")]).await;
+    assert_eq!(run.code, Some(0), "{run:?}");
+
+    let run = s.wharf(&["get", &s.url("tree")]).await;
+    assert_eq!(run.code, Some(1), "{run:?}");
+    let said: Vec<&str> = run.stderr.lines().filter(|l| l.contains("exist")).collect();
+    assert_eq!(said.len(), 1, "{run:?}");
+    assert!(
+        said[0].starts_with("wharf: 30 files exist (tree/")
+            && said[0].ends_with("…); use --overwrite, --skip-existing or --resume"),
+        "{run:?}"
+    );
+    assert!(run.stderr.contains(", 30 failed"), "{run:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -353,4 +372,24 @@ async fn the_looking_up_connection_carries_the_files() {
     assert_eq!(tree_hashes(&s.l("tree")), want);
     let reconnects = run.stderr.matches("Reconnecting").count();
     assert_eq!(logins(&run) - reconnects, 2, "{run:?}");
+}
+
+/// Options for every command work before the command as after it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn global_options_work_before_the_command() {
+    let s = Setup::new().await;
+    write(&s.r("f.bin"), &content(6, 100_000));
+    let run = s
+        .wharf(&["--log-level", "debug", "--active", "get", &s.url("f.bin")])
+        .await;
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(sha(&s.l("f.bin")), sha(&s.r("f.bin")));
+    let run = s
+        .wharf(&["--passive", "--timeout", "9", "ls", &s.url("")])
+        .await;
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(run.stdout.contains("f.bin"), "{run:?}");
+    // An option of the TUI beside a command is a usage error.
+    let run = s.wharf(&["--demo", "ls", &s.url("")]).await;
+    assert_eq!(run.code, Some(2), "{run:?}");
 }

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc;
 
-use super::progress::Bars;
+use super::progress::{self, Bars};
 use super::shared::{EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, wire_line};
 use crate::cli::CopyArgs;
 use crate::engine::protocol::{
@@ -17,10 +17,13 @@ use crate::engine::protocol::{
 };
 use crate::engine::session::{Connector, Session};
 use crate::engine::transfer::{self, Msg, TransferConfig, TransferHandle};
-use crate::text::{count, sanitize};
+use crate::text::{count, sanitize, thousands};
 
 /// Why a file is refused when no flag says what to do with an existing target.
 pub const EXISTS: &str = "exists (use --overwrite, --skip-existing or --resume)";
+
+/// How many refused names one summary line names.
+const REFUSED_NAMED: usize = 3;
 
 /// After Ctrl-C, how long running transfers get to stop and tidy up.
 const CANCEL_GRACE: Duration = Duration::from_secs(5);
@@ -35,6 +38,8 @@ pub struct Copy {
 #[derive(Default)]
 struct File {
     name: String,
+    /// As the engine knows it (`None`: the server has no SIZE).
+    size: Option<u64>,
     /// Bytes at the target when this run started on it (a resumed prefix).
     first: Option<u64>,
     done: u64,
@@ -75,13 +80,12 @@ impl Engine {
 /// looks at the URL plans the copy and then carries files, and the others
 /// log in while it plans (a login is the slowest step there is, and on a
 /// two-core machine a second one at the same time slows the first).
-pub fn start_engine(profile: &ConnectProfile, args: &CopyArgs) -> Engine {
+pub fn start_engine(connector: Connector, profile: &ConnectProfile, args: &CopyArgs) -> Engine {
     let config = TransferConfig {
         connections: usize::from(args.connections),
         ..TransferConfig::default()
     };
     let (tx, events) = mpsc::unbounded_channel();
-    let connector = Connector::new();
     let transfers = transfer::spawn(tx, config, connector.clone());
     transfers.send(Msg::Profile(Some(profile.clone())));
     Engine {
@@ -127,9 +131,18 @@ pub async fn run(
     // Ctrl-C cancels the transfers, so no partial file stays behind.
     let mut interrupts =
         tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok();
+    // The bars are drawn on this beat, all together (see progress.rs).
+    let mut frames = tokio::time::interval(progress::FRAME);
+    frames.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
         let ev = tokio::select! {
             ev = engine.events.recv() => ev,
+            _ = frames.tick(), if bars.is_some() => {
+                if let Some(bars) = &mut bars {
+                    bars.draw();
+                }
+                continue;
+            }
             _ = interrupted(&mut interrupts) => {
                 if out.interrupted {
                     // Asked twice: stop waiting for the tidy-up.
@@ -163,11 +176,12 @@ pub async fn run(
                     send(&engine, Msg::CancelAll);
                 }
             }
-            Event::TransferQueued { id, name, .. } => {
+            Event::TransferQueued { id, name, size, .. } => {
                 out.files.insert(
                     id,
                     File {
                         name,
+                        size,
                         ..File::default()
                     },
                 );
@@ -185,7 +199,7 @@ pub async fn run(
                     TransferState::Running if was_running => {}
                     TransferState::Running => {
                         if let Some(bars) = &mut bars {
-                            bars.started(id, &f.name, None);
+                            bars.started(id, &f.name, f.size);
                         }
                     }
                     TransferState::Retrying { attempt, reason }
@@ -268,6 +282,7 @@ fn report(out: &Outcome, elapsed: Duration, quiet: bool) -> i32 {
     files.sort_by(|a, b| a.name.cmp(&b.name));
     let (mut done, mut bytes, mut moved) = (0usize, 0u64, 0u64);
     let (mut failed, mut exist, mut complete, mut cancelled) = (0usize, 0usize, 0usize, 0usize);
+    let mut refused = Vec::new();
     for f in &files {
         let name = sanitize(&f.name);
         match &f.state {
@@ -279,7 +294,7 @@ fn report(out: &Outcome, elapsed: Duration, quiet: bool) -> i32 {
             }
             Some(TransferState::Skipped(_)) if f.refused => {
                 failed += 1;
-                eprintln!("wharf: {name}: {EXISTS}");
+                refused.push(name);
             }
             Some(TransferState::Skipped(why)) if why == "already complete" => complete += 1,
             Some(TransferState::Skipped(_)) => exist += 1,
@@ -290,6 +305,9 @@ fn report(out: &Outcome, elapsed: Duration, quiet: bool) -> i32 {
             Some(TransferState::Cancelled) | None => cancelled += 1,
             Some(_) => cancelled += 1,
         }
+    }
+    if let Some(line) = refused_line(&refused) {
+        eprintln!("wharf: {line}");
     }
     for why in &out.left_out {
         eprintln!("wharf: left out: {}", sanitize(why));
@@ -312,7 +330,7 @@ fn report(out: &Outcome, elapsed: Duration, quiet: bool) -> i32 {
             (out.left_out.len(), "left out"),
         ] {
             if n > 0 {
-                line.push_str(&format!(", {n} {what}"));
+                line.push_str(&format!(", {} {what}", thousands(n)));
             }
         }
         eprintln!("{line}");
@@ -323,6 +341,31 @@ fn report(out: &Outcome, elapsed: Duration, quiet: bool) -> i32 {
         EXIT_FAILED
     } else {
         EXIT_OK
+    }
+}
+
+/// What to say of the files refused because they exist: one file by its
+/// name; more in one line (a tree copied again would print a line per
+/// file), naming the first few.
+fn refused_line(names: &[impl AsRef<str>]) -> Option<String> {
+    match names {
+        [] => None,
+        [one] => Some(format!("{}: {EXISTS}", one.as_ref())),
+        _ => {
+            let mut named: Vec<&str> = names
+                .iter()
+                .take(REFUSED_NAMED)
+                .map(AsRef::as_ref)
+                .collect();
+            if names.len() > REFUSED_NAMED {
+                named.push("…");
+            }
+            Some(format!(
+                "{} files exist ({}); use --overwrite, --skip-existing or --resume",
+                thousands(names.len()),
+                named.join(", ")
+            ))
+        }
     }
 }
 
@@ -371,11 +414,32 @@ mod tests {
     fn file(name: &str, state: TransferState, refused: bool) -> File {
         File {
             name: name.into(),
+            size: Some(10),
             first: Some(0),
             done: 10,
             state: Some(state),
             refused,
         }
+    }
+
+    #[test]
+    fn existing_targets_are_named_one_by_one_or_summed_up() {
+        assert_eq!(refused_line(&[] as &[&str]), None);
+        assert_eq!(
+            refused_line(&["t/f.bin"]).as_deref(),
+            Some("t/f.bin: exists (use --overwrite, --skip-existing or --resume)")
+        );
+        assert_eq!(
+            refused_line(&["a", "b"]).as_deref(),
+            Some("2 files exist (a, b); use --overwrite, --skip-existing or --resume")
+        );
+        let many: Vec<String> = (0..2000).map(|i| format!("f{i:04}")).collect();
+        assert_eq!(
+            refused_line(&many).as_deref(),
+            Some(
+                "2,000 files exist (f0000, f0001, f0002, …); use --overwrite, --skip-existing or --resume"
+            )
+        );
     }
 
     #[test]

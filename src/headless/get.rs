@@ -8,15 +8,21 @@ use std::time::Instant;
 use super::copy::{self, Copy};
 use super::look_up::{give_up, look_up};
 use super::shared::{EXIT_FAILED, names_a_folder};
+use super::wording::{local_failure, remote_failure};
 use crate::cli::CopyArgs;
 use crate::engine::protocol::{ConnectProfile, Location, Name, TransferItem};
-use crate::engine::session::RemoteKind;
+use crate::engine::session::{Connector, RemoteKind};
 use crate::text::sanitize;
 
 /// Downloads what the URL names and returns the exit status.
-pub async fn get(profile: ConnectProfile, local: PathBuf, args: CopyArgs) -> i32 {
+pub async fn get(
+    connector: Connector,
+    profile: ConnectProfile,
+    local: PathBuf,
+    args: CopyArgs,
+) -> i32 {
     let started = Instant::now();
-    let engine = copy::start_engine(&profile, &args);
+    let engine = copy::start_engine(connector, &profile, &args);
     let found = match look_up(&engine.connector, &profile, args.verbose).await {
         Ok(found) => found,
         Err(code) => {
@@ -28,7 +34,12 @@ pub async fn get(profile: ConnectProfile, local: PathBuf, args: CopyArgs) -> i32
     let shown = sanitize(&remote.display()).into_owned();
     let size = match kind {
         RemoteKind::Missing(e) => {
-            eprintln!("wharf: {shown}: {e}");
+            let what = if names_a_folder(&profile) {
+                "folder"
+            } else {
+                "file"
+            };
+            eprintln!("wharf: {}", remote_failure(&shown, what, &e.failure()));
             give_up(engine, session).await;
             return EXIT_FAILED;
         }
@@ -86,10 +97,10 @@ fn place(local: &Path, remote_name: Option<Name>, is_dir: bool) -> Result<(PathB
             match std::fs::metadata(&dir) {
                 Ok(m) if m.is_dir() => Ok((absolute(&dir)?, name)),
                 Ok(_) => Err(format!("{}: not a folder", dir.display())),
-                Err(e) => Err(format!("{}: {e}", dir.display())),
+                Err(e) => Err(local_failure(&dir, "folder", &e)),
             }
         }
-        Err(e) => Err(format!("{shown}: {e}")),
+        Err(e) => Err(local_failure(local, "file or folder", &e)),
     }
 }
 

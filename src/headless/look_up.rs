@@ -2,7 +2,7 @@
 //! the URL names; and giving up when the copy cannot start.
 
 use super::copy;
-use super::shared::{EXIT_FAILED, stderr_sink};
+use super::shared::{EXIT_FAILED, connect_failed, stderr_sink};
 use crate::engine::protocol::{ConnectProfile, RemotePath};
 use crate::engine::session::{Connector, RemoteKind, Session};
 use crate::text::sanitize;
@@ -26,10 +26,7 @@ pub async fn look_up(
 ) -> Result<Found, i32> {
     let mut session = match connector.open(profile.clone(), stderr_sink(verbose)).await {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("wharf: {}: {e}", profile.authority());
-            return Err(EXIT_FAILED);
-        }
+        Err(e) => return Err(connect_failed(&profile.authority(), &e)),
     };
     let path = session.start_path();
     match session.stat(&path).await {

@@ -1,11 +1,17 @@
-//! `wharf ls URL`: one folder, printed as `ls -l`.
+//! `wharf ls URL`: one folder, printed as `ls -l`; a file, as `ls -l FILE`
+//! prints it: its own line.
 
 use std::io::{self, BufWriter, Write};
 
 use chrono::Datelike;
 
-use crate::engine::protocol::{ConnectProfile, Entry, EntryKind, NameEncoding};
-use crate::engine::session::Connector;
+use super::shared::{connect_failed, names_a_folder};
+use super::wording::remote_failure;
+use crate::engine::error::EngineError;
+use crate::engine::protocol::{
+    ConnectProfile, Entry, EntryKind, ListingNotes, NameEncoding, RemotePath,
+};
+use crate::engine::session::{Connector, RemoteKind, Session};
 use crate::text::{push_padded, push_short_time, sanitize};
 
 /// `wharf ls URL`: prints the folder as `ls -l` would and returns the
@@ -13,15 +19,18 @@ use crate::text::{push_padded, push_short_time, sanitize};
 /// order as the entries arrive, holding none of them. Lines the server
 /// sent that could not be read, and a listing the server cut short, are
 /// said on stderr (without `-v`), and make the exit code 1.
-pub async fn ls(profile: ConnectProfile, verbose: bool, unsorted: bool) -> i32 {
+pub async fn ls(
+    connector: Connector,
+    profile: ConnectProfile,
+    verbose: bool,
+    unsorted: bool,
+) -> i32 {
     let sink = super::shared::stderr_sink(verbose);
     let target = profile.authority();
-    let mut session = match Connector::new().open(profile, sink).await {
+    let folder_only = names_a_folder(&profile);
+    let mut session = match connector.open(profile, sink).await {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("wharf: {target}: {e}");
-            return 1;
-        }
+        Err(e) => return connect_failed(&target, &e),
     };
     let path = session.start_path();
     let year = chrono::Local::now().year();
@@ -42,9 +51,24 @@ pub async fn ls(profile: ConnectProfile, verbose: bool, unsorted: bool) -> i32 {
                 write_error = Some(e);
             }
         };
-        session.list_streaming(&path, &mut each).await
+        match session.list_streaming(&path, &mut each).await {
+            Ok(notes) => Ok(notes),
+            // A refusal may be a file (its CWD gets 550): said as below.
+            Err(e @ EngineError::Reply { .. }) if session.is_usable() => {
+                match entries(&mut session, &path, folder_only).await {
+                    Ok((found, notes)) => {
+                        if let Err(e) = print_long(&mut out, &found, year, notes.encoding) {
+                            write_error = Some(e);
+                        }
+                        Ok(notes)
+                    }
+                    Err(_) => Err(remote_failure(&path.display(), "folder", &e.failure())),
+                }
+            }
+            Err(e) => Err(remote_failure(&path.display(), "folder", &e.failure())),
+        }
     } else {
-        match session.list_noted(&path, &mut |_| {}).await {
+        match entries(&mut session, &path, folder_only).await {
             Ok((mut entries, notes)) => {
                 entries.sort_unstable_by(|a, b| a.name.cmp(&b.name));
                 if let Err(e) = print_long(&mut out, &entries, year, notes.encoding) {
@@ -66,8 +90,8 @@ pub async fn ls(profile: ConnectProfile, verbose: bool, unsorted: bool) -> i32 {
     drop(out);
     // Print before saying goodbye: the listing is what the user waits for.
     let code = match (result, write_error) {
-        (Err(e), _) => {
-            eprintln!("wharf: {}: {e}", sanitize(&path.display()));
+        (Err(why), _) => {
+            eprintln!("wharf: {why}");
             1
         }
         // A closed pipe (`wharf ls … | head`) is not an error.
@@ -88,6 +112,66 @@ pub async fn ls(profile: ConnectProfile, verbose: bool, unsorted: bool) -> i32 {
         session.quit().await;
     }
     code
+}
+
+/// What `ls PATH` prints: a folder's entries, or a file's own entry. The
+/// folder is listed first (the common case costs nothing more); only when
+/// the server refuses that does `stat` find out what the path is. Errors
+/// come back worded for the user.
+async fn entries(
+    session: &mut Session,
+    path: &RemotePath,
+    folder_only: bool,
+) -> Result<(Vec<Entry>, ListingNotes), String> {
+    let shown = path.display();
+    let refusal = match session.list_noted(path, &mut |_| {}).await {
+        Ok(listed) => return Ok(listed),
+        // A refusal (a file's CWD gets 550): the connection is still good.
+        Err(e @ EngineError::Reply { .. }) if session.is_usable() => e.failure(),
+        Err(e) => return Err(remote_failure(&shown, "folder", &e.failure())),
+    };
+    match session.stat(path).await {
+        Ok(RemoteKind::File { .. }) if folder_only => {
+            Err(format!("{}: not a folder", sanitize(&shown)))
+        }
+        Ok(RemoteKind::File { .. }) => the_file(session, path).await,
+        // Neither a folder nor a file: SIZE's refusal says whether it is
+        // not there.
+        Ok(RemoteKind::Missing(e)) => Err(remote_failure(&shown, "file or folder", &e.failure())),
+        // A folder that cannot be listed, or a look that failed too: the
+        // listing's refusal says why.
+        _ => Err(remote_failure(&shown, "folder", &refusal)),
+    }
+}
+
+/// A file's entry, from its folder's listing (where its size, time and
+/// permissions are).
+async fn the_file(
+    session: &mut Session,
+    path: &RemotePath,
+) -> Result<(Vec<Entry>, ListingNotes), String> {
+    let shown = path.display();
+    let (Some(folder), Some(name)) = (path.parent(), path.file_name()) else {
+        return Err(format!("{}: not a folder", sanitize(&shown)));
+    };
+    let (listing, notes) = session
+        .list_noted(&folder, &mut |_| {})
+        .await
+        .map_err(|e| {
+            format!(
+                "{}: a file whose folder cannot be listed ({})",
+                sanitize(&shown),
+                sanitize(&e.failure().message)
+            )
+        })?;
+    let found: Vec<Entry> = listing.into_iter().filter(|e| e.name == name).collect();
+    if found.is_empty() {
+        return Err(format!(
+            "{}: a file, but its folder's listing does not show it",
+            sanitize(&shown)
+        ));
+    }
+    Ok((found, notes))
 }
 
 fn print_long(

@@ -8,7 +8,8 @@
 //! - `copy.rs` follows that request through the engine's events to the
 //!   summary and the exit status; `progress.rs` draws the bars.
 //! - `look_up.rs` logs in and finds what a URL names; `shared.rs` holds the
-//!   exit statuses, `-v`'s protocol lines and remote path arithmetic.
+//!   exit statuses, `-v`'s protocol lines and remote path arithmetic;
+//!   `wording.rs` says what went wrong (a missing path as missing).
 //!
 //! This file only declares and re-exports: the files here never import it.
 
@@ -19,8 +20,9 @@ mod ls;
 mod progress;
 mod put;
 mod shared;
+mod wording;
 
 pub use get::get;
 pub use ls::ls;
 pub use put::put;
-pub use shared::{EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK};
+pub use shared::{EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_UNTRUSTED};

@@ -7,13 +7,19 @@ use std::time::Instant;
 use super::copy::{self, Copy};
 use super::look_up::{give_up, look_up};
 use super::shared::{EXIT_FAILED, names_a_folder};
+use super::wording::local_failure;
 use crate::cli::CopyArgs;
 use crate::engine::protocol::{ConnectProfile, Location, Name, RemotePath, TransferItem};
-use crate::engine::session::RemoteKind;
+use crate::engine::session::{Connector, RemoteKind};
 use crate::text::sanitize;
 
 /// Uploads the local paths and returns the exit status.
-pub async fn put(profile: ConnectProfile, locals: Vec<PathBuf>, args: CopyArgs) -> i32 {
+pub async fn put(
+    connector: Connector,
+    profile: ConnectProfile,
+    locals: Vec<PathBuf>,
+    args: CopyArgs,
+) -> i32 {
     let started = Instant::now();
     // Sources first: they cost nothing to check. Like cp, a missing one is
     // reported and the others are still copied.
@@ -31,7 +37,7 @@ pub async fn put(profile: ConnectProfile, locals: Vec<PathBuf>, args: CopyArgs) 
     if sources.is_empty() {
         return EXIT_FAILED;
     }
-    let engine = copy::start_engine(&profile, &args);
+    let engine = copy::start_engine(connector, &profile, &args);
     let (remote, kind, session) = match look_up(&engine.connector, &profile, args.verbose).await {
         Ok(found) => (found.path, found.kind, found.session),
         Err(code) => {
@@ -87,8 +93,8 @@ pub async fn put(profile: ConnectProfile, locals: Vec<PathBuf>, args: CopyArgs) 
 
 /// An upload source: its absolute path, whether it is a folder, and its name.
 fn source(local: &Path) -> Result<(PathBuf, bool, Name), String> {
-    let meta = std::fs::metadata(local).map_err(|e| format!("{}: {e}", local.display()))?;
-    let path = std::path::absolute(local).map_err(|e| format!("{}: {e}", local.display()))?;
+    let meta = std::fs::metadata(local).map_err(|e| local_failure(local, "file", &e))?;
+    let path = std::path::absolute(local).map_err(|e| local_failure(local, "file", &e))?;
     // `.` and `..` have no name of their own: use the folder's real one.
     let name = match local.file_name() {
         Some(n)

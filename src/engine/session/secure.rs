@@ -20,7 +20,7 @@ use super::core::Session;
 use super::failure::StepError;
 use super::net_stream::NetStream;
 use crate::engine::error::EngineError;
-use crate::engine::protocol::{ConnectProfile, TlsVersion, TlsVersions};
+use crate::engine::protocol::{ConnectProfile, Security, TlsVersion, TlsVersions};
 use crate::engine::tls::{self, TlsLink};
 
 impl Connector {
@@ -79,11 +79,20 @@ fn handshake_error(link: &TlsLink, e: &std::io::Error, profile: &ConnectProfile)
         return EngineError::Untrusted(Box::new(untrusted));
     }
     if answered_in_plain_text(e) {
-        return EngineError::Tls(format!(
-            "{} answered in plain text, not TLS: it is not an implicit-TLS port; \
-             try ftpes:// (TLS after AUTH TLS) or ftp://",
-            profile.authority()
-        ));
+        // Implicit TLS expects TLS from the first byte: a plain greeting
+        // means the wrong port. After `AUTH TLS` was accepted, plain text
+        // means the server did not switch, which no other scheme fixes.
+        return EngineError::Tls(match profile.security {
+            Security::Implicit => format!(
+                "{} answered in plain text, not TLS: it is not an implicit-TLS port; \
+                 try ftpes:// (TLS after AUTH TLS) or ftp://",
+                profile.authority()
+            ),
+            _ => format!(
+                "{} accepted AUTH TLS but went on in plain text instead of starting TLS",
+                profile.authority()
+            ),
+        });
     }
     EngineError::Tls(tls::describe_failure(e))
 }
