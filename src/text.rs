@@ -300,7 +300,8 @@ mod tests {
     fn fit_start_keeps_the_end_of_a_path() {
         assert_eq!(fit_start("/srv/ftp/pub/linux", 10), "…pub/linux");
         assert_eq!(fit_start("/srv", 10), "/srv");
-        assert_eq!(fit_start("/日本語/ファイル", 9), "…/ファイル");
+        assert_eq!(fit_start("/日本語/ファイル", 10), "…/ファイル");
+        assert_eq!(fit_start("/日本語/ファイル", 9), "…ファイル");
         assert_eq!(fit_start("abc", 0), "");
         assert_eq!(fit_start("abcdef", 1), "…");
     }
@@ -312,7 +313,8 @@ mod tests {
         assert_eq!(count(2, "file", "files"), "2 files");
         assert_eq!(size(1), "1 byte");
         assert_eq!(size(4), "4 bytes");
-        assert_eq!(size(1023), "1023 bytes");
+        assert_eq!(size(1023), "1,023 bytes");
+        assert_eq!(count(2000, "file", "files"), "2,000 files");
         assert_eq!(size(1024), "1.0 KiB");
         assert_eq!(size(3_400_000), "3.2 MiB");
         assert_eq!(size(4_700_000_000), "4.4 GiB");
