@@ -80,6 +80,16 @@ pub fn size(bytes: u64) -> String {
     format!("{value:.1} {}", UNITS[unit])
 }
 
+/// A rate in a column or a sentence: `512 B/s`, `2.4M/s` (the column's
+/// compact sizes, with a unit even below a KiB).
+pub fn per_second(bytes: u64) -> String {
+    if bytes < 1024 {
+        format!("{bytes} B/s")
+    } else {
+        format!("{}/s", human_size(bytes))
+    }
+}
+
 /// A count as people read it: `2,000`, `1,234,567`.
 pub fn thousands(n: usize) -> String {
     grouped(n as u64)
@@ -318,6 +328,8 @@ mod tests {
         assert_eq!(size(1024), "1.0 KiB");
         assert_eq!(size(3_400_000), "3.2 MiB");
         assert_eq!(size(4_700_000_000), "4.4 GiB");
+        assert_eq!(per_second(300), "300 B/s");
+        assert_eq!(per_second(2_500_000), "2.4M/s");
         assert_eq!(grouped(0), "0");
         assert_eq!(grouped(999), "999");
         assert_eq!(grouped(1000), "1,000");

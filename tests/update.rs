@@ -995,3 +995,39 @@ fn the_wheel_over_the_log_scrolls_it_and_a_click_gives_it_the_keyboard() {
     update(&mut s, key(KeyCode::Up));
     assert_eq!(s.log_scroll, 4);
 }
+
+// ---- words and units -------------------------------------------------------
+
+fn status_text(s: &AppState) -> String {
+    s.status.as_ref().map(|m| m.text.clone()).unwrap_or_default()
+}
+
+#[test]
+fn counts_take_their_noun_in_the_singular_and_sizes_their_unit() {
+    let mut s = connected_with(vec![file("a.txt", 4), file("b.jpg", 1)]);
+    update(&mut s, ch('+'));
+    update(&mut s, key(KeyCode::Backspace));
+    type_text(&mut s, "*.txt");
+    update(&mut s, key(KeyCode::Enter));
+    assert_eq!(status_text(&s), "Marked 1 entry matching *.txt");
+    update(
+        &mut s,
+        Msg::Engine(Event::BatchQueued {
+            batch: wharf::engine::protocol::BatchId(1),
+            files: 1,
+            bytes: 4,
+            skipped: Vec::new(),
+        }),
+    );
+    assert_eq!(status_text(&s), "Queued 1 file, 4 bytes");
+    update(
+        &mut s,
+        Msg::Engine(Event::BatchQueued {
+            batch: wharf::engine::protocol::BatchId(2),
+            files: 2000,
+            bytes: 3_400_000,
+            skipped: Vec::new(),
+        }),
+    );
+    assert_eq!(status_text(&s), "Queued 2,000 files, 3.2 MiB");
+}

@@ -257,7 +257,7 @@ fn footer(pane: &PaneState, theme: &Theme) -> Line<'static> {
     let mut parts = vec![if shown == all {
         count(all, "entry", "entries")
     } else {
-        format!("{shown} of {all}")
+        format!("{shown} of {}", count(all, "entry", "entries"))
     }];
     if pane.filter_editing || !pane.filter.is_empty() {
         let caret = if pane.filter_editing { "▏" } else { "" };
