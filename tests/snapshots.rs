@@ -199,6 +199,24 @@ fn smallest_supported_terminal() {
     insta::assert_snapshot!(render(&s).backend());
 }
 
+#[test]
+fn narrow_terminals_keep_the_path_end_and_the_names() {
+    let mut s = main_screen();
+    update(&mut s, Msg::Resize(60, 15));
+    let t = render(&s);
+    let screen = format!("{}", t.backend());
+    assert!(screen.contains(": /srv/ftp "), "{screen}");
+    update(&mut s, Msg::Resize(30, 12));
+    let t = render(&s);
+    let screen = format!("{}", t.backend());
+    // The names whole, the size column gone, the path's end in the title.
+    assert!(screen.contains(" notes.txt"), "{screen}");
+    assert!(screen.contains(" big.iso"), "{screen}");
+    assert!(!screen.contains("4.4G"), "{screen}");
+    assert!(screen.contains("…/ftp") || screen.contains("/srv/ftp"), "{screen}");
+    insta::assert_snapshot!(t.backend());
+}
+
 fn transfer_events(s: &mut AppState) {
     use wharf::engine::protocol::{BatchId, Direction, TransferId, TransferState};
     let rows = [
