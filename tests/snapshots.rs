@@ -200,6 +200,25 @@ fn smallest_supported_terminal() {
 }
 
 #[test]
+fn the_sort_arrow_points_up_for_ascending_in_every_column() {
+    let mut s = main_screen();
+    press(&mut s, KeyCode::Char('s'));
+    press(&mut s, KeyCode::Char('s')); // size, biggest first
+    let screen = format!("{}", render(&s).backend());
+    let header = screen.lines().nth(1).unwrap_or_default().to_string();
+    assert!(header.contains("Size↓"), "{header}");
+    assert!(screen.find("big.iso") < screen.find("Überweisung"), "{screen}");
+    press(&mut s, KeyCode::Char('s')); // size, smallest first
+    let screen = format!("{}", render(&s).backend());
+    let header = screen.lines().nth(1).unwrap_or_default().to_string();
+    assert!(header.contains("Size↑"), "{header}");
+    assert!(screen.find("big.iso") > screen.find("Überweisung"), "{screen}");
+    press(&mut s, KeyCode::Char('s')); // time, newest first
+    let header = format!("{}", render(&s).backend());
+    assert!(header.lines().nth(1).unwrap_or_default().contains("Modified↓"));
+}
+
+#[test]
 fn narrow_terminals_keep_the_path_end_and_the_names() {
     let mut s = main_screen();
     update(&mut s, Msg::Resize(60, 15));

@@ -231,12 +231,25 @@ fn sort_cycles_and_hidden_toggles() {
     let mut s = connected_with(vec![file("small", 1), file("big", 100), file(".dot", 50)]);
     assert_eq!(shown(&s, Side::Remote), ["..", "big", "small"]);
     update(&mut s, ch('s')); // name reversed
-    assert_eq!((s.remote.sort, s.remote.reverse), (SortKey::Name, true));
+    assert_eq!((s.remote.sort, s.remote.descending), (SortKey::Name, true));
     assert_eq!(shown(&s, Side::Remote), ["..", "small", "big"]);
-    update(&mut s, ch('s')); // size, biggest first
+    update(&mut s, ch('s')); // size, biggest first: descending
+    assert_eq!((s.remote.sort, s.remote.descending), (SortKey::Size, true));
     assert_eq!(shown(&s, Side::Remote), ["..", "big", "small"]);
+    assert_eq!(
+        s.status.as_ref().map(|m| m.text.as_str()),
+        Some("Sorted by size, biggest first")
+    );
     update(&mut s, ch('.'));
     assert_eq!(shown(&s, Side::Remote), ["..", "big", ".dot", "small"]);
+    update(&mut s, ch('s')); // size, smallest first: ascending
+    assert_eq!((s.remote.sort, s.remote.descending), (SortKey::Size, false));
+    assert_eq!(shown(&s, Side::Remote), ["..", "small", ".dot", "big"]);
+    update(&mut s, ch('s'));
+    assert_eq!((s.remote.sort, s.remote.descending), (SortKey::Time, true));
+    update(&mut s, ch('s'));
+    update(&mut s, ch('s'));
+    assert_eq!((s.remote.sort, s.remote.descending), (SortKey::Name, false));
 }
 
 #[test]

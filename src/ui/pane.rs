@@ -170,7 +170,8 @@ impl Widget for PaneView<'_> {
 }
 
 fn header(pane: &PaneState, cols: &Columns, theme: &Theme, area: Rect, buf: &mut Buffer) {
-    let arrow = if pane.reverse { "↓" } else { "↑" };
+    // One meaning for every column: ↑ ascending, ↓ descending.
+    let arrow = if pane.descending { "↓" } else { "↑" };
     let mark = |k: SortKey, label: &str| {
         if pane.sort == k {
             format!("{label}{arrow}")
