@@ -1044,3 +1044,40 @@ fn counts_take_their_noun_in_the_singular_and_sizes_their_unit() {
     );
     assert_eq!(status_text(&s), "Queued 2,000 files, 3.2 MiB");
 }
+
+// ---- the key bar -----------------------------------------------------------
+
+/// The column in the key bar where `label`'s slot starts.
+fn slot_of(s: &AppState, label: &str) -> (u16, u16) {
+    let slots = wharf::app::key_bar::slots(&s.keymap, s.context(), s.layout.keybar.width);
+    let slot = slots
+        .iter()
+        .find(|x| x.label == label)
+        .unwrap_or_else(|| panic!("no {label} in {slots:?}"));
+    (s.layout.keybar.x + slot.x + 1, s.layout.keybar.y)
+}
+
+#[test]
+fn a_click_on_the_key_bar_acts_as_its_key() {
+    let mut s = connected_with(vec![file("a", 10)]);
+    update(&mut s, key(KeyCode::Down));
+    let down = MouseEventKind::Down(MouseButton::Left);
+    // 5Copy: the same transfer F5 starts.
+    let at = slot_of(&s, "Copy");
+    let req = the_transfer(&mouse(&mut s, down, at));
+    assert_eq!(req.items.len(), 1);
+    assert_eq!(req.items[0].target_name, "a");
+    // 9Log shows the log; 1Help opens the help.
+    let at = slot_of(&s, "Log");
+    mouse(&mut s, down, at);
+    assert!(s.show_log);
+    let at = slot_of(&s, "Help");
+    mouse(&mut s, down, at);
+    assert!(matches!(s.dialog, Some(Dialog::Help { .. })));
+    // The gap between two slots is no key.
+    update(&mut s, key(KeyCode::Esc));
+    let (x, y) = slot_of(&s, "Help");
+    let gap = x - 1 + wharf::app::key_bar::LABEL_W as u16 + 1; // "1" + the label
+    assert!(mouse(&mut s, down, (gap, y)).is_empty());
+    assert!(s.dialog.is_none());
+}

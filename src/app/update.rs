@@ -8,7 +8,7 @@
 
 use std::time::Instant;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseEvent};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent};
 
 use super::dialog::Dialog;
 use super::effects::Update;
@@ -183,6 +183,7 @@ fn on_mouse(state: &mut AppState, ev: MouseEvent, now: Instant, out: &mut Update
         Pointer::DoubleClickRow { side, row } => {
             pane_actions::double_click_row(state, side, row, out)
         }
+        Pointer::Key(code) => on_key(state, KeyEvent::new(code, KeyModifiers::NONE), out),
     }
 }
 

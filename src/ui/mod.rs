@@ -57,6 +57,7 @@ pub fn draw(frame: &mut Frame, state: &AppState, this_year: i32) {
     ratatui::widgets::Widget::render(status::StatusBar(state), l.status, buf);
     let keys = keybar::KeyBar {
         keymap: &state.keymap,
+        context: state.context(),
         theme,
     };
     ratatui::widgets::Widget::render(keys, l.keybar, buf);
