@@ -137,6 +137,58 @@ fn help_overlay() {
     insta::assert_snapshot!(render(&s).backend());
 }
 
+/// Every line the help shows at `w` × `h`, scrolled from its top to its end
+/// with ↓, and the frame at its end.
+fn help_pages(w: u16, h: u16) -> (Vec<String>, String) {
+    let mut s = main_screen();
+    update(&mut s, Msg::Resize(w, h));
+    press(&mut s, KeyCode::F(1));
+    let mut seen = Vec::new();
+    let mut last = String::new();
+    for _ in 0..200 {
+        let screen = format!("{}", render(&s).backend());
+        if screen == last {
+            break;
+        }
+        seen.extend(screen.lines().map(str::to_string));
+        last = screen;
+        press(&mut s, KeyCode::Down);
+    }
+    (seen, last)
+}
+
+#[test]
+fn the_help_is_read_whole_and_stops_at_its_end() {
+    use wharf::app::keymap::Keymap;
+    let (seen, end) = help_pages(W, H);
+    let all = seen.join("\n");
+    // No description cut at 120 columns: each is on one line, whole.
+    for b in Keymap::default().bindings() {
+        if !b.keys.is_empty() {
+            let does = b.action.describe(b.context);
+            assert!(all.contains(does), "{does:?} not whole in\n{all}");
+        }
+    }
+    for words in [
+        "In the transfer queue",
+        "In the protocol log",
+        "Drag and drop",
+        "Cancel the selected transfer",
+        "Scroll back a line",
+    ] {
+        assert!(all.contains(words), "{words:?} missing");
+    }
+    // At its end the last line sits on the overlay's last row, and ↓ does
+    // not scroll further (help_pages stopped because the frame stayed).
+    let rows: Vec<&str> = end.lines().collect();
+    let last_row = rows
+        .iter()
+        .rposition(|r| r.contains("any other key closes it."))
+        .expect("the last note is shown at the end");
+    assert!(rows[last_row + 1].contains('└'), "{end}");
+    insta::assert_snapshot!(end);
+}
+
 #[test]
 fn quick_connect_dialog() {
     let mut s = app_state("/home/alice", W, H);

@@ -1081,3 +1081,24 @@ fn a_click_on_the_key_bar_acts_as_its_key() {
     assert!(mouse(&mut s, down, (gap, y)).is_empty());
     assert!(s.dialog.is_none());
 }
+
+#[test]
+fn the_help_scrolls_no_further_than_its_end() {
+    let mut s = state();
+    update(&mut s, key(KeyCode::F(1)));
+    let max = wharf::ui::help::max_scroll(&s.keymap, s.layout.area);
+    assert!(max > 0, "the help is longer than a 30-row screen");
+    for _ in 0..100 {
+        update(&mut s, key(KeyCode::PageDown));
+    }
+    assert!(matches!(s.dialog, Some(Dialog::Help { scroll }) if scroll == max));
+    // One ↑ moves back at once: no hidden scrolling past the end to undo.
+    update(&mut s, key(KeyCode::Up));
+    assert!(matches!(s.dialog, Some(Dialog::Help { scroll }) if scroll == max - 1));
+    update(&mut s, key(KeyCode::Home));
+    assert!(matches!(s.dialog, Some(Dialog::Help { scroll: 0 })));
+    update(&mut s, key(KeyCode::End));
+    assert!(matches!(s.dialog, Some(Dialog::Help { scroll }) if scroll == max));
+    update(&mut s, key(KeyCode::Esc));
+    assert!(s.dialog.is_none());
+}

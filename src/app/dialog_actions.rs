@@ -22,18 +22,26 @@ pub fn open_help(state: &mut AppState) {
     state.dialog = Some(Dialog::Help { scroll: 0 });
 }
 
-/// ↑↓ PgUp PgDn (and j k) scroll the help; any other key closes it.
+/// ↑↓ PgUp PgDn Home End (and j k) scroll the help, never past its last
+/// line; any other key closes it.
 pub fn help_key(state: &mut AppState, key: KeyEvent) {
+    let max = crate::ui::help::max_scroll(&state.keymap, state.layout.area);
     let Some(Dialog::Help { scroll }) = state.dialog.as_mut() else {
         return;
     };
-    match key.code {
-        KeyCode::Up | KeyCode::Char('k') => *scroll = scroll.saturating_sub(1),
-        KeyCode::Down | KeyCode::Char('j') => *scroll += 1,
-        KeyCode::PageUp => *scroll = scroll.saturating_sub(HELP_PAGE),
-        KeyCode::PageDown => *scroll += HELP_PAGE,
-        _ => state.dialog = None,
+    *scroll = match key.code {
+        KeyCode::Up | KeyCode::Char('k') => scroll.saturating_sub(1),
+        KeyCode::Down | KeyCode::Char('j') => *scroll + 1,
+        KeyCode::PageUp => scroll.saturating_sub(HELP_PAGE),
+        KeyCode::PageDown => *scroll + HELP_PAGE,
+        KeyCode::Home => 0,
+        KeyCode::End => max,
+        _ => {
+            state.dialog = None;
+            return;
+        }
     }
+    .min(max);
 }
 
 pub fn connect_key(state: &mut AppState, key: KeyEvent, out: &mut Update) {

@@ -225,7 +225,7 @@ impl Action {
             (_, Action::SwitchPane) => "Next panel: local, remote, queue, log",
             (_, Action::Reload) => "Re-read the folder; reconnect if offline",
             (_, Action::ToggleHidden) => "Show or hide hidden files",
-            (_, Action::CycleSort) => "Sort by name, size, time; then reversed",
+            (_, Action::CycleSort) => "Sort by name, size, time, each both ways (↑ ascending)",
             (_, Action::Filter) => "Filter the pane as you type (Esc clears)",
             (_, Action::Mark) => "Mark or unmark the entry and move down",
             (_, Action::InvertMarks) => "Invert the marks",
