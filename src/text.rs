@@ -224,6 +224,41 @@ pub fn fit_start(s: &str, width: usize) -> Cow<'_, str> {
     Cow::Owned(format!("…{}", &s[start..]))
 }
 
+/// `text` in lines of at most `width` columns, broken between words; a
+/// word longer than a line is broken where the line ends, so nothing is
+/// ever cut off.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut used = 0;
+    for word in text.split_whitespace() {
+        let w = word.width();
+        if used > 0 && used + 1 + w > width {
+            lines.push(std::mem::take(&mut line));
+            used = 0;
+        }
+        if used > 0 {
+            line.push(' ');
+            used += 1;
+        }
+        for c in word.chars() {
+            let cw = c.width().unwrap_or(0);
+            if used + cw > width && used > 0 {
+                lines.push(std::mem::take(&mut line));
+                used = 0;
+            }
+            line.push(c);
+            used += cw;
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 /// 1-based line and column (in characters) of a byte offset.
 pub fn line_col(text: &str, at: usize) -> (usize, usize) {
     let mut at = at.min(text.len());
@@ -304,6 +339,14 @@ mod tests {
         assert_eq!(fit("日本語のファイル", 7), "日本語…");
         assert_eq!(fit("short", 10), "short");
         assert_eq!(fit("abcdef", 4), "abc…");
+    }
+
+    #[test]
+    fn wrapping_breaks_between_words() {
+        assert_eq!(wrap("one two three", 7), ["one two", "three"]);
+        assert_eq!(wrap("", 7), [""]);
+        assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("a /very/long/path", 8), ["a", "/very/lo", "ng/path"]);
     }
 
     #[test]

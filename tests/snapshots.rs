@@ -189,6 +189,35 @@ fn the_help_is_read_whole_and_stops_at_its_end() {
     insta::assert_snapshot!(end);
 }
 
+/// A message longer than the status line.
+const LONG_ERROR: &str = "Cannot open /srv/ftp/projects/2026/quarterly-reports/archive: \
+    550 Permission denied: the server refuses to list this folder for the user alice \
+    (ask the site's administrator for read access)";
+
+#[test]
+fn a_long_message_is_cut_with_a_hint_and_read_whole_in_the_messages_view() {
+    let mut s = main_screen();
+    update(&mut s, Msg::Resize(80, 24));
+    s.set_status("Queued 2 files, 4 bytes", false);
+    s.set_status(LONG_ERROR, true);
+    let screen = format!("{}", render(&s).backend());
+    let status = screen.lines().nth(22).unwrap_or_default().to_string();
+    assert!(status.contains("… (M: all)"), "{status}");
+    press(&mut s, KeyCode::Char('M'));
+    let t = render(&s);
+    let screen = format!("{}", t.backend());
+    // Every word of it is on the screen, in order, and the earlier one too.
+    let shown: String = screen
+        .lines()
+        .map(|l| l.trim_matches('"').replace('│', " "))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let shown = shown.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(shown.contains(LONG_ERROR), "{screen}");
+    assert!(shown.contains("Queued 2 files, 4 bytes"), "{screen}");
+    insta::assert_snapshot!(t.backend());
+}
+
 #[test]
 fn quick_connect_dialog() {
     let mut s = app_state("/home/alice", W, H);

@@ -1102,3 +1102,38 @@ fn the_help_scrolls_no_further_than_its_end() {
     update(&mut s, key(KeyCode::Esc));
     assert!(s.dialog.is_none());
 }
+
+// ---- messages --------------------------------------------------------------
+
+#[test]
+fn shift_m_and_a_click_on_the_status_line_show_the_messages_whole() {
+    let mut s = state();
+    for i in 0..300 {
+        s.set_status(format!("message {i}"), false);
+    }
+    s.set_status("message 299", false);
+    assert_eq!(s.messages.len(), wharf::app::state::MESSAGES_KEPT);
+    assert_eq!(
+        s.messages.back().map(|m| m.text.as_str()),
+        Some("message 299"),
+        "the same message twice is kept once"
+    );
+    update(&mut s, ch('M'));
+    assert!(matches!(s.dialog, Some(Dialog::Messages { scroll: 0 })));
+    let max = wharf::ui::messages::max_scroll(&s.messages, s.layout.area);
+    for _ in 0..100 {
+        update(&mut s, key(KeyCode::PageUp));
+    }
+    assert!(matches!(s.dialog, Some(Dialog::Messages { scroll }) if scroll == max));
+    update(&mut s, key(KeyCode::End));
+    assert!(matches!(s.dialog, Some(Dialog::Messages { scroll: 0 })));
+    update(&mut s, key(KeyCode::Esc));
+    assert!(s.dialog.is_none());
+    let status = s.layout.status;
+    mouse(
+        &mut s,
+        MouseEventKind::Down(MouseButton::Left),
+        (status.x + 5, status.y),
+    );
+    assert!(matches!(s.dialog, Some(Dialog::Messages { .. })));
+}

@@ -22,6 +22,33 @@ pub fn open_help(state: &mut AppState) {
     state.dialog = Some(Dialog::Help { scroll: 0 });
 }
 
+/// The messages view, at the newest message.
+pub fn open_messages(state: &mut AppState) {
+    state.dialog = Some(Dialog::Messages { scroll: 0 });
+}
+
+/// ↑↓ PgUp PgDn Home End (and j k) scroll the messages back and forth,
+/// no further than the oldest; any other key closes them.
+pub fn messages_key(state: &mut AppState, key: KeyEvent) {
+    let max = crate::ui::messages::max_scroll(&state.messages, state.layout.area);
+    let Some(Dialog::Messages { scroll }) = state.dialog.as_mut() else {
+        return;
+    };
+    *scroll = match key.code {
+        KeyCode::Up | KeyCode::Char('k') => *scroll + 1,
+        KeyCode::Down | KeyCode::Char('j') => scroll.saturating_sub(1),
+        KeyCode::PageUp => *scroll + HELP_PAGE,
+        KeyCode::PageDown => scroll.saturating_sub(HELP_PAGE),
+        KeyCode::Home => max,
+        KeyCode::End => 0,
+        _ => {
+            state.dialog = None;
+            return;
+        }
+    }
+    .min(max);
+}
+
 /// ↑↓ PgUp PgDn Home End (and j k) scroll the help, never past its last
 /// line; any other key closes it.
 pub fn help_key(state: &mut AppState, key: KeyEvent) {

@@ -112,6 +112,7 @@ pub fn label(action: Action) -> &'static str {
         Action::Bookmarks => "Bookmark",
         Action::Disconnect => "Disconn",
         Action::Help => "Help",
+        Action::Messages => "Messages",
         Action::Quit => "Quit",
         Action::CancelTransfer => "Cancel",
         Action::CancelAllTransfers => "CancAll",

@@ -36,6 +36,8 @@ pub enum Pointer {
         row: usize,
         at: (u16, u16),
     },
+    /// A click on the status line: its messages in full.
+    ClickStatus,
     /// A click on the function-key bar: as if that key were pressed.
     Key(KeyCode),
     /// The second click on a row within [`DOUBLE_CLICK`].
@@ -61,6 +63,9 @@ pub fn interpret(state: &AppState, ev: MouseEvent, now: Instant) -> Option<Point
     };
     let click = ev.kind == MouseEventKind::Down(MouseButton::Left);
     let layout = &state.layout;
+    if click && layout.status.contains(at.into()) {
+        return Some(Pointer::ClickStatus);
+    }
     if click && layout.keybar.contains(at.into()) {
         let column = at.0 - layout.keybar.x;
         let width = layout.keybar.width;

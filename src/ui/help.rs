@@ -9,10 +9,10 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
-use unicode_width::UnicodeWidthStr;
 
 use super::theme::Theme;
 use crate::app::keymap::{Context, Keymap};
+use crate::text::wrap;
 
 pub struct HelpOverlay<'a> {
     pub keymap: &'a Keymap,
@@ -102,31 +102,6 @@ fn rows(keymap: &Keymap, width: usize) -> Vec<Row> {
     out
 }
 
-/// `text` in lines of at most `width` columns, broken between words (a
-/// word longer than a line is cut).
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        let needed = if line.is_empty() {
-            word.width()
-        } else {
-            line.width() + 1 + word.width()
-        };
-        if needed > width && !line.is_empty() {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    if !line.is_empty() || lines.is_empty() {
-        lines.push(line);
-    }
-    lines
-}
-
 /// The inside of the overlay (its border off).
 fn inner(area: Rect) -> Rect {
     let a = overlay_area(area);
@@ -187,17 +162,5 @@ impl Widget for HelpOverlay<'_> {
                     .border_style(theme.border(true)),
             )
             .render(area, buf);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn wrapping_breaks_between_words() {
-        assert_eq!(wrap("one two three", 7), ["one two", "three"]);
-        assert_eq!(wrap("", 7), [""]);
-        assert_eq!(wrap("abcdefghij", 4), ["abcdefghij"]);
     }
 }

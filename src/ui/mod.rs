@@ -11,6 +11,7 @@ pub mod help;
 pub mod keybar;
 pub mod layout;
 pub mod log;
+pub mod messages;
 pub mod pane;
 pub mod queue;
 pub mod status;
@@ -66,6 +67,15 @@ pub fn draw(frame: &mut Frame, state: &AppState, this_year: i32) {
         Some(Dialog::Help { scroll }) => {
             let overlay = help::HelpOverlay {
                 keymap: &state.keymap,
+                scroll: *scroll,
+                theme,
+            };
+            ratatui::widgets::Widget::render(overlay, l.area, buf);
+            None
+        }
+        Some(Dialog::Messages { scroll }) => {
+            let overlay = messages::MessagesOverlay {
+                messages: &state.messages,
                 scroll: *scroll,
                 theme,
             };
