@@ -427,7 +427,8 @@ async fn tui(
     for pane in [&mut state.local, &mut state.remote] {
         pane.show_hidden = cfg.show_hidden;
         pane.sort = cfg.sort;
-        pane.reverse = cfg.sort_reverse;
+        // `sort_reverse` flips the order the key starts in.
+        pane.descending = cfg.sort.starts_descending() != cfg.sort_reverse;
     }
     if !args.startup.notes.is_empty() {
         state.set_status(args.startup.notes.join(" · "), true);

@@ -115,7 +115,7 @@ fn the_20000_entry_folder_lists_and_pages() {
     p.wait_for("the filter", WAIT, |s| !s.contains("/docs"));
     p.send_key(Key::Down);
     p.send_key(Key::Enter);
-    p.wait_for_text("20000 entries", WAIT);
+    p.wait_for_text("20,000 entries", WAIT);
     p.send_key(Key::End);
     p.wait_stable(WAIT);
     p.send_key(Key::F(10));

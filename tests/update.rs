@@ -267,12 +267,25 @@ fn sort_cycles_and_hidden_toggles() {
     let mut s = connected_with(vec![file("small", 1), file("big", 100), file(".dot", 50)]);
     assert_eq!(shown(&s, Side::Remote), ["..", "big", "small"]);
     update(&mut s, ch('s')); // name reversed
-    assert_eq!((s.remote.sort, s.remote.reverse), (SortKey::Name, true));
+    assert_eq!((s.remote.sort, s.remote.descending), (SortKey::Name, true));
     assert_eq!(shown(&s, Side::Remote), ["..", "small", "big"]);
-    update(&mut s, ch('s')); // size, biggest first
+    update(&mut s, ch('s')); // size, biggest first: descending
+    assert_eq!((s.remote.sort, s.remote.descending), (SortKey::Size, true));
     assert_eq!(shown(&s, Side::Remote), ["..", "big", "small"]);
+    assert_eq!(
+        s.status.as_ref().map(|m| m.text.as_str()),
+        Some("Sorted by size, biggest first")
+    );
     update(&mut s, ch('.'));
     assert_eq!(shown(&s, Side::Remote), ["..", "big", ".dot", "small"]);
+    update(&mut s, ch('s')); // size, smallest first: ascending
+    assert_eq!((s.remote.sort, s.remote.descending), (SortKey::Size, false));
+    assert_eq!(shown(&s, Side::Remote), ["..", "small", ".dot", "big"]);
+    update(&mut s, ch('s'));
+    assert_eq!((s.remote.sort, s.remote.descending), (SortKey::Time, true));
+    update(&mut s, ch('s'));
+    update(&mut s, ch('s'));
+    assert_eq!((s.remote.sort, s.remote.descending), (SortKey::Name, false));
 }
 
 #[test]
@@ -1209,4 +1222,133 @@ fn a_row_follows_its_transfer_through_a_retry_without_a_stale_rate_or_limit() {
     );
     let r = row(&s);
     assert_eq!((r.state, r.rate, r.done), (TransferState::Running, 0, 94));
+}
+
+// ---- words and units -------------------------------------------------------
+
+fn status_text(s: &AppState) -> String {
+    s.status.as_ref().map(|m| m.text.clone()).unwrap_or_default()
+}
+
+#[test]
+fn counts_take_their_noun_in_the_singular_and_sizes_their_unit() {
+    let mut s = connected_with(vec![file("a.txt", 4), file("b.jpg", 1)]);
+    update(&mut s, ch('+'));
+    update(&mut s, key(KeyCode::Backspace));
+    type_text(&mut s, "*.txt");
+    update(&mut s, key(KeyCode::Enter));
+    assert_eq!(status_text(&s), "Marked 1 entry matching *.txt");
+    update(
+        &mut s,
+        Msg::Engine(Event::BatchQueued {
+            batch: wharf::engine::protocol::BatchId(1),
+            files: 1,
+            bytes: 4,
+            skipped: Vec::new(),
+        }),
+    );
+    assert_eq!(status_text(&s), "Queued 1 file, 4 bytes");
+    update(
+        &mut s,
+        Msg::Engine(Event::BatchQueued {
+            batch: wharf::engine::protocol::BatchId(2),
+            files: 2000,
+            bytes: 3_400_000,
+            skipped: Vec::new(),
+        }),
+    );
+    assert_eq!(status_text(&s), "Queued 2,000 files, 3.2 MiB");
+}
+
+// ---- the key bar -----------------------------------------------------------
+
+/// The column in the key bar where `label`'s slot starts.
+fn slot_of(s: &AppState, label: &str) -> (u16, u16) {
+    let slots = wharf::app::key_bar::slots(&s.keymap, s.context(), s.layout.keybar.width);
+    let slot = slots
+        .iter()
+        .find(|x| x.label == label)
+        .unwrap_or_else(|| panic!("no {label} in {slots:?}"));
+    (s.layout.keybar.x + slot.x + 1, s.layout.keybar.y)
+}
+
+#[test]
+fn a_click_on_the_key_bar_acts_as_its_key() {
+    let mut s = connected_with(vec![file("a", 10)]);
+    update(&mut s, key(KeyCode::Down));
+    let down = MouseEventKind::Down(MouseButton::Left);
+    // 5Copy: the same transfer F5 starts.
+    let at = slot_of(&s, "Copy");
+    let req = the_transfer(&mouse(&mut s, down, at));
+    assert_eq!(req.items.len(), 1);
+    assert_eq!(req.items[0].target_name, "a");
+    // 9Log shows the log; 1Help opens the help.
+    let at = slot_of(&s, "Log");
+    mouse(&mut s, down, at);
+    assert!(s.show_log);
+    let at = slot_of(&s, "Help");
+    mouse(&mut s, down, at);
+    assert!(matches!(s.dialog, Some(Dialog::Help { .. })));
+    // The gap between two slots is no key.
+    update(&mut s, key(KeyCode::Esc));
+    let (x, y) = slot_of(&s, "Help");
+    let gap = x - 1 + wharf::app::key_bar::LABEL_W as u16 + 1; // "1" + the label
+    assert!(mouse(&mut s, down, (gap, y)).is_empty());
+    assert!(s.dialog.is_none());
+}
+
+#[test]
+fn the_help_scrolls_no_further_than_its_end() {
+    let mut s = state();
+    update(&mut s, key(KeyCode::F(1)));
+    let max = wharf::ui::help::max_scroll(&s.keymap, s.layout.area);
+    assert!(max > 0, "the help is longer than a 30-row screen");
+    for _ in 0..100 {
+        update(&mut s, key(KeyCode::PageDown));
+    }
+    assert!(matches!(s.dialog, Some(Dialog::Help { scroll }) if scroll == max));
+    // One ↑ moves back at once: no hidden scrolling past the end to undo.
+    update(&mut s, key(KeyCode::Up));
+    assert!(matches!(s.dialog, Some(Dialog::Help { scroll }) if scroll == max - 1));
+    update(&mut s, key(KeyCode::Home));
+    assert!(matches!(s.dialog, Some(Dialog::Help { scroll: 0 })));
+    update(&mut s, key(KeyCode::End));
+    assert!(matches!(s.dialog, Some(Dialog::Help { scroll }) if scroll == max));
+    update(&mut s, key(KeyCode::Esc));
+    assert!(s.dialog.is_none());
+}
+
+// ---- messages --------------------------------------------------------------
+
+#[test]
+fn shift_m_and_a_click_on_the_status_line_show_the_messages_whole() {
+    let mut s = state();
+    for i in 0..300 {
+        s.set_status(format!("message {i}"), false);
+    }
+    s.set_status("message 299", false);
+    assert_eq!(s.messages.len(), wharf::app::state::MESSAGES_KEPT);
+    assert_eq!(
+        s.messages.back().map(|m| m.text.as_str()),
+        Some("message 299"),
+        "the same message twice is kept once"
+    );
+    update(&mut s, ch('M'));
+    assert!(matches!(s.dialog, Some(Dialog::Messages { scroll: 0 })));
+    let max = wharf::ui::messages::max_scroll(&s.messages, s.layout.area);
+    for _ in 0..100 {
+        update(&mut s, key(KeyCode::PageUp));
+    }
+    assert!(matches!(s.dialog, Some(Dialog::Messages { scroll }) if scroll == max));
+    update(&mut s, key(KeyCode::End));
+    assert!(matches!(s.dialog, Some(Dialog::Messages { scroll: 0 })));
+    update(&mut s, key(KeyCode::Esc));
+    assert!(s.dialog.is_none());
+    let status = s.layout.status;
+    mouse(
+        &mut s,
+        MouseEventKind::Down(MouseButton::Left),
+        (status.x + 5, status.y),
+    );
+    assert!(matches!(s.dialog, Some(Dialog::Messages { .. })));
 }

@@ -13,6 +13,9 @@ pub enum Dialog {
     Connect(ConnectForm),
     Password(PasswordPrompt),
     Help { scroll: usize },
+    /// The status line's recent messages in full; `scroll` is lines back
+    /// from the newest.
+    Messages { scroll: usize },
     Conflict(ConflictPrompt),
     Certificate(CertPrompt),
     Pattern(PatternPrompt),

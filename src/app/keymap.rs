@@ -107,6 +107,7 @@ pub enum Action {
     Bookmarks,
     Disconnect,
     Help,
+    Messages,
     Quit,
     CancelTransfer,
     CancelAllTransfers,
@@ -116,7 +117,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order the help overlay lists each context's.
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 31] = [
         Action::Up,
         Action::Down,
         Action::PageUp,
@@ -142,6 +143,7 @@ impl Action {
         Action::Bookmarks,
         Action::Disconnect,
         Action::Help,
+        Action::Messages,
         Action::Quit,
         Action::CancelTransfer,
         Action::CancelAllTransfers,
@@ -177,6 +179,7 @@ impl Action {
             Action::Bookmarks => "bookmarks",
             Action::Disconnect => "disconnect",
             Action::Help => "help",
+            Action::Messages => "messages",
             Action::Quit => "quit",
             Action::CancelTransfer => "cancel_transfer",
             Action::CancelAllTransfers => "cancel_all_transfers",
@@ -201,7 +204,7 @@ impl Action {
             | MarkPattern | UnmarkPattern | Copy | Move => &[Context::Pane],
             CancelTransfer | CancelAllTransfers | RetryFailed | ClearFinished => &[Context::Queue],
             SwitchPane | ToggleQueue | ToggleLog | Connect | Bookmarks | Disconnect | Help
-            | Quit => &[Context::Global],
+            | Messages | Quit => &[Context::Global],
         }
     }
 
@@ -225,7 +228,7 @@ impl Action {
             (_, Action::SwitchPane) => "Next panel: local, remote, queue, log",
             (_, Action::Reload) => "Re-read the folder; reconnect if offline",
             (_, Action::ToggleHidden) => "Show or hide hidden files",
-            (_, Action::CycleSort) => "Sort by name, size, time; then reversed",
+            (_, Action::CycleSort) => "Sort by name, size, time, each both ways (↑ ascending)",
             (_, Action::Filter) => "Filter the pane as you type (Esc clears)",
             (_, Action::Mark) => "Mark or unmark the entry and move down",
             (_, Action::InvertMarks) => "Invert the marks",
@@ -243,6 +246,7 @@ impl Action {
             (_, Action::Bookmarks) => "Bookmarks: connect, add, edit, delete",
             (_, Action::Disconnect) => "Disconnect",
             (_, Action::Help) => "This help",
+            (_, Action::Messages) => "The status line's recent messages, in full",
             (_, Action::Quit) => "Quit",
         }
     }

@@ -8,6 +8,7 @@ pub mod bookmark_manager;
 pub mod dialog;
 pub mod drag;
 pub mod effects;
+pub mod key_bar;
 pub mod keymap;
 pub mod motion;
 pub mod pane;

@@ -21,6 +21,8 @@ use crate::ui::theme::Theme;
 
 /// The protocol log keeps this many lines; older ones are dropped.
 pub const LOG_CAPACITY: usize = 10_000;
+/// The status line's messages kept for the messages view.
+pub const MESSAGES_KEPT: usize = 200;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ConnState {
@@ -89,6 +91,9 @@ pub struct AppState {
     /// Lines scrolled back from the newest (0 = follow).
     pub log_scroll: usize,
     pub status: Option<StatusMsg>,
+    /// The last [`MESSAGES_KEPT`] status messages, oldest first, for the
+    /// messages view (a message longer than the status line is read there).
+    pub messages: VecDeque<StatusMsg>,
     pub dialog: Option<Dialog>,
     pub keymap: Keymap,
     /// The colours everything is drawn in (config.toml's `[theme]`).
@@ -141,6 +146,7 @@ impl AppState {
             show_log: false,
             log_scroll: 0,
             status: None,
+            messages: VecDeque::new(),
             dialog: None,
             keymap,
             theme: Theme::DEFAULT,
@@ -237,10 +243,18 @@ impl AppState {
     }
 
     pub fn set_status(&mut self, text: impl Into<String>, is_error: bool) {
-        self.status = Some(StatusMsg {
+        let msg = StatusMsg {
             text: text.into(),
             is_error,
-        });
+        };
+        // The same message again (a key pressed twice) is kept once.
+        if self.messages.back() != Some(&msg) {
+            if self.messages.len() == MESSAGES_KEPT {
+                self.messages.pop_front();
+            }
+            self.messages.push_back(msg.clone());
+        }
+        self.status = Some(msg);
     }
 
     pub fn push_log(&mut self, line: LogLine) {

@@ -79,7 +79,7 @@ pub fn enqueue(
     let verb = if move_after { "Moving" } else { "Copying" };
     let what = match items.as_slice() {
         [one] => one.target_name.to_string(),
-        many => format!("{} entries", many.len()),
+        many => crate::text::count(many.len(), "entry", "entries"),
     };
     state.set_status(format!("{verb} {what} to {target_dir}…"), false);
     let batch = state.next_batch();
@@ -302,8 +302,9 @@ pub fn on_batch_queued(state: &mut AppState, files: usize, bytes: u64, skipped: 
     }
     state.set_status(
         format!(
-            "Queued {files} files, {}{extra}",
-            crate::text::human_size(bytes)
+            "Queued {}, {}{extra}",
+            crate::text::count(files, "file", "files"),
+            crate::text::size(bytes)
         ),
         false,
     );

@@ -8,7 +8,7 @@
 
 use std::time::Instant;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseEvent};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent};
 
 use super::dialog::Dialog;
 use super::effects::Update;
@@ -78,6 +78,7 @@ fn on_key(state: &mut AppState, key: KeyEvent, out: &mut Update) {
     if let Some(dialog) = &state.dialog {
         return match dialog {
             Dialog::Help { .. } => dialog_actions::help_key(state, key),
+            Dialog::Messages { .. } => dialog_actions::messages_key(state, key),
             Dialog::Connect(_) => dialog_actions::connect_key(state, key, out),
             Dialog::Password(_) => dialog_actions::password_key(state, key, out),
             Dialog::Conflict(_) => transfer_actions::conflict_key(state, key, out),
@@ -146,6 +147,7 @@ fn act(state: &mut AppState, context: Context, action: Action, out: &mut Update)
         Action::Bookmarks => bookmark_actions::open(state),
         Action::Disconnect => connection_actions::disconnect(state, out),
         Action::Help => dialog_actions::open_help(state),
+        Action::Messages => dialog_actions::open_messages(state),
         Action::Quit => state.quit = true,
     }
 }
@@ -184,6 +186,8 @@ fn on_mouse(state: &mut AppState, ev: MouseEvent, now: Instant, out: &mut Update
         Pointer::DoubleClickRow { side, row } => {
             pane_actions::double_click_row(state, side, row, out)
         }
+        Pointer::ClickStatus => dialog_actions::open_messages(state),
+        Pointer::Key(code) => on_key(state, KeyEvent::new(code, KeyModifiers::NONE), out),
     }
 }
 
@@ -196,7 +200,10 @@ fn on_paste(state: &mut AppState, text: &str, out: &mut Update) {
         Some(Dialog::Pattern(_)) => pane_actions::paste_pattern(state, &text),
         Some(Dialog::BookmarkForm(_)) => bookmark_actions::paste_form(state, &text),
         Some(Dialog::Bookmarks(_)) => bookmark_actions::paste_manager(state, &text),
-        Some(Dialog::Help { .. }) | Some(Dialog::Conflict(_)) | Some(Dialog::Certificate(_)) => {
+        Some(Dialog::Help { .. })
+        | Some(Dialog::Messages { .. })
+        | Some(Dialog::Conflict(_))
+        | Some(Dialog::Certificate(_)) => {
             out.unchanged()
         }
         None => pane_actions::paste_filter(state, &text, out),

@@ -17,7 +17,7 @@ use crate::engine::protocol::{
 };
 use crate::engine::session::{Connector, Session};
 use crate::engine::transfer::{self, Msg, TransferConfig, TransferHandle};
-use crate::text::{sanitize, thousands};
+use crate::text::{count, sanitize, thousands};
 
 /// Why a file is refused when no flag says what to do with an existing target.
 pub const EXISTS: &str = "exists (use --overwrite, --skip-existing or --resume)";
@@ -316,9 +316,8 @@ fn report(out: &Outcome, elapsed: Duration, quiet: bool) -> i32 {
         let secs = elapsed.as_secs_f64();
         let rate = if secs > 0.0 { moved as f64 / secs } else { 0.0 };
         let mut line = format!(
-            "{} {}, {} in {} ({}/s)",
-            thousands(done),
-            if done == 1 { "file" } else { "files" },
+            "{}, {} in {} ({}/s)",
+            count(done, "file", "files"),
             human_bytes(bytes as f64),
             human_secs(secs),
             human_bytes(rate)

@@ -11,7 +11,7 @@ use super::theme::Theme;
 use crate::app::state::{AppState, Panel};
 use crate::app::transfers::{TransferRow, eta_secs};
 use crate::engine::protocol::{Direction, TransferState};
-use crate::text::{fit, human_size, sanitize};
+use crate::text::{fit, human_size, per_second, sanitize, size};
 
 pub struct QueuePanel<'a>(pub &'a AppState);
 
@@ -96,7 +96,7 @@ impl Widget for QueuePanel<'_> {
         // The total line.
         let eta = t.eta_secs().map(clock).unwrap_or_default();
         let rate = if t.rate > 0 {
-            format!("{}/s", human_size(t.rate))
+            per_second(t.rate)
         } else {
             String::new()
         };
@@ -107,8 +107,8 @@ impl Widget for QueuePanel<'_> {
         };
         let total = format!(
             "Total {} of {} {} {:>3}%  {rate}  {eta}{failed}",
-            human_size(t.done),
-            human_size(t.bytes),
+            size(t.done),
+            size(t.bytes),
             bar(t.done, t.bytes, 22),
             percent(t.done, t.bytes),
         );
@@ -169,7 +169,7 @@ fn draw_row(r: &TransferRow, area: Rect, buf: &mut Buffer, selected: bool, theme
                 .map(clock)
                 .unwrap_or_default();
             let rate = if r.rate > 0 {
-                format!("{}/s", human_size(r.rate))
+                per_second(r.rate)
             } else {
                 String::new()
             };
