@@ -67,7 +67,7 @@ impl TransferList {
 
     pub fn set_state(&mut self, id: TransferId, state: TransferState) {
         if let Some(row) = self.get_mut(id) {
-            if state == TransferState::Done {
+            if state.is_done() {
                 row.done = row.size.unwrap_or(row.done);
                 row.rate = 0;
             } else if state.is_finished() || state == TransferState::Queued {
@@ -139,7 +139,7 @@ impl TransferList {
             t.done += r.done;
             t.rate += r.rate;
             match r.state {
-                TransferState::Done => t.finished += 1,
+                TransferState::Done | TransferState::DoneWithNote(_) => t.finished += 1,
                 TransferState::Failed(_) => {
                     t.finished += 1;
                     t.failed += 1;
