@@ -1,9 +1,12 @@
 //! The commands without a data connection: CWD, SIZE, MDTM, MFMT, RNFR/RNTO,
 //! DELE, MKD, RMD, SITE CHMOD, NOOP, and `stat` (what a path names).
+//! And `gone`: an idle connection watched for the server closing it.
 
 use suppaftp::Status;
 
+use super::control::ControlError;
 use super::core::{Session, line};
+use super::failure::StepError;
 use super::reply::{parse_mdtm, parse_size};
 use crate::engine::error::EngineError;
 use crate::engine::protocol::RemotePath;
@@ -147,6 +150,28 @@ impl Session {
                 Ok(Chmod::Unsupported { first })
             }
             Err(e) => Err(e),
+        }
+    }
+
+    /// For an idle connection (no command outstanding): waits until the
+    /// server closes it, or says 421 before it goes, and returns why it is
+    /// gone (the session is broken then). Anything else a server says
+    /// unasked is read (the log shows it) and the wait goes on. Dropping
+    /// the future is safe until the server has sent something.
+    pub async fn gone(&mut self) -> EngineError {
+        loop {
+            match self.ctrl.wait_unasked().await {
+                Ok(false) => {}
+                Ok(true) => return self.fail(ControlError::Closed.into()),
+                Err(e) => return self.fail(e.into()),
+            }
+            let t = self.profile.timeouts.reply;
+            match tokio::time::timeout(t, self.ctrl.read_reply()).await {
+                Ok(Ok(r)) if r.code == 421 => return self.fail(StepError::Unexpected(r)),
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => return self.fail(e.into()),
+                Err(_) => return self.fail(StepError::Timeout("the rest of a reply".into())),
+            }
         }
     }
 
