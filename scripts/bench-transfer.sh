@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Transfers, side by side in one run, against vsftpd from
-# scripts/interop-servers.sh; medians of RUNS alternating runs, and ratios:
+# scripts/interop-servers.sh; medians of RUNS alternating runs (each with
+# its maximum beside it), and ratios:
 #
 #   1. one 1 GiB file on loopback (bench-tree's big.bin), into tmpfs:
 #        wharf get  vs curl      wall  target <= 1.05 x, CPU (user+sys) <= 1.5 x
@@ -279,10 +280,13 @@ for line in open(sys.argv[1]):
 runs, put_runs = sys.argv[2], sys.argv[3]
 def med(name, i):
     return statistics.median(r[i] for r in rows[name])
+def top(name, i):
+    return max(r[i] for r in rows[name])
+# Each figure with its maximum beside its median: a stall in a few runs
+# must not hide in a median.
 def show(label, name):
     w, c = med(name, 0), med(name, 1)
-    lo, hi = min(r[0] for r in rows[name]), max(r[0] for r in rows[name])
-    print(f"  {label:<28} wall {w:6.3f} s ({lo:.2f}-{hi:.2f})   cpu {c:6.3f} s   peak rss {max(r[2] for r in rows[name]) / 1024:5.1f} MiB")
+    print(f"  {label:<28} wall {w:6.3f} s (max {top(name, 0):6.3f})   cpu {c:6.3f} s (max {top(name, 1):6.3f})   peak rss {top(name, 2) / 1024:5.1f} MiB")
 def ratio(what, a, b, i, target):
     r = med(a, i) / med(b, i)
     verdict = "ok" if r <= target else "MISSED"
@@ -299,8 +303,9 @@ if "put-wharf" in rows:
     print(f"1 GiB to vsftpd on loopback from tmpfs, medians of {put_runs} runs")
     show("wharf put", "put-wharf"); show("curl -T", "put-curl")
     if "put-wharf-server" in rows:
-        print(f"  {'server receive time, wharf/curl':<34} {med('put-wharf-server', 0):.3f} s / {med('put-curl-server', 0):.3f} s")
+        print(f"  {'server receive time, wharf/curl':<34} {med('put-wharf-server', 0):.3f} s (max {top('put-wharf-server', 0):.3f}) / {med('put-curl-server', 0):.3f} s (max {top('put-curl-server', 0):.3f})")
     ratio("put wall, wharf / curl", "put-wharf", "put-curl", 0, 1.05)
+    print(f"  {'put wall max, wharf / curl':<34} {top('put-wharf', 0) / top('put-curl', 0):5.2f} x")
     # Runs go in pairs (wharf and curl one after the other): the median of
     # the pairs' ratios is less moved by drift over the whole run.
     pairs = [w[0] / c[0] for w, c in zip(rows["put-wharf"], rows["put-curl"])]
