@@ -104,6 +104,20 @@ fn demo_browse_into_a_folder_and_back_then_quit() {
     assert!(!kept.contains("127.0.0.1"), "demo kept in Recent:\n{kept}");
 }
 
+/// Keys typed while wharf starts (the demo writes 20,000 files) are kept
+/// for the app: F9 typed at once opens the protocol log when the screen is
+/// up (it used to be echoed as `^[[20~` and lost). (Typed before wharf
+/// even runs, the terminal still echoes it: the tty is not ours yet.)
+#[test]
+fn keys_typed_during_start_up_are_kept() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let mut p = spawn(&["--demo"], home.path(), 100, 30);
+    p.send_key(Key::F(9));
+    p.wait_for_text("Protocol log", WAIT);
+    p.send_key(Key::F(10));
+    assert_eq!(p.wait_exit(WAIT), Some(0));
+}
+
 #[test]
 fn the_20000_entry_folder_lists_and_pages() {
     let home = tempfile::tempdir().expect("tempdir");

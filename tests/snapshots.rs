@@ -84,6 +84,7 @@ fn main_screen() -> AppState {
         "/srv/ftp",
         remote_entries(),
     );
+    let conn = Some(s.conn_id);
     for (dir, code, text) in [
         (WireDir::Received, Some(220), "220 Welcome"),
         (WireDir::Sent, None, "USER alice"),
@@ -106,6 +107,7 @@ fn main_screen() -> AppState {
                 dir,
                 code,
                 text: text.into(),
+                conn,
             }),
         );
     }

@@ -927,3 +927,117 @@ async fn progress_keeps_up_with_the_bytes_while_a_slow_server_pauses() {
     );
     engine.shutdown().await;
 }
+
+/// A downloaded file that replaces a local one keeps that one's mode (it
+/// is written under a temporary name, which gets the default mode).
+#[tokio::test]
+async fn a_download_that_replaces_a_file_keeps_its_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let mut s = setup().await;
+    std::fs::write(s.server.path("run.sh"), b"#!/bin/sh\necho new\n").expect("write");
+    let target = s.local.path().join("run.sh");
+    std::fs::write(&target, b"#!/bin/sh\necho old\n").expect("write");
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o750)).expect("chmod");
+    let r = s
+        .engine
+        .copy(
+            1,
+            item(remote("/run.sh"), false),
+            local(s.local.path()),
+            OnExisting::Overwrite,
+        )
+        .await;
+    assert_eq!((r.done, r.failed), (1, 0), "{r:?}");
+    assert_eq!(
+        std::fs::read(&target).expect("read"),
+        b"#!/bin/sh\necho new\n"
+    );
+    let mode = std::fs::metadata(&target)
+        .expect("meta")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o7777, 0o750, "{mode:o}");
+    s.engine.shutdown().await;
+}
+
+/// Two local scripts uploaded over remote ones whose listing shows their
+/// modes, to a scripted server answering SITE with `site` (None: 502).
+async fn upload_over_scripts(
+    site: Option<&str>,
+) -> (fake_ftp::FakeServer, events::BatchResult, Vec<String>) {
+    let server = fake_ftp::FakeServer::start(fake_ftp::Script {
+        listing: b"-rwxr-xr-x 1 u g 5 Jan 02 2024 run.cgi\r\n\
+                   -rwxr-x--- 1 u g 5 Jan 02 2024 two.cgi\r\n"
+            .to_vec(),
+        override_reply: site.map(|r| ("SITE".to_string(), r.to_string())),
+        ..fake_ftp::Script::default()
+    })
+    .await;
+    // One transfer connection: the files go one after the other.
+    let mut engine = Engine::new(spawn_with(TransferConfig {
+        connections: 1,
+        ..config()
+    }));
+    engine.start_connect(1, server.profile(Duration::from_secs(5)));
+    let local_dir = tempfile::tempdir().expect("tempdir");
+    let items = ["run.cgi", "two.cgi"].map(|name| {
+        let path = local_dir.path().join(name);
+        std::fs::write(&path, b"#!/bin/sh\n").expect("write");
+        item(local(&path), false)
+    });
+    let notes = std::sync::Mutex::new(Vec::new());
+    let r = engine
+        .batch(
+            request(1, items.to_vec(), remote("/"), OnExisting::Overwrite),
+            notes_into(&notes),
+        )
+        .await;
+    engine.shutdown().await;
+    let notes = notes.into_inner().unwrap_or_default();
+    (server, r, notes)
+}
+
+#[tokio::test]
+async fn an_upload_that_replaces_a_file_gives_it_the_old_mode_with_site_chmod() {
+    let (server, r, _) = upload_over_scripts(Some("200 SITE CHMOD command ok.")).await;
+    assert_eq!((r.done, r.failed), (2, 0), "{r:?}");
+    assert_eq!(r.states.get("run.cgi"), Some(&TransferState::Done), "{r:?}");
+    let commands = server
+        .commands
+        .lock()
+        .map(|c| c.clone())
+        .unwrap_or_default();
+    let at = |line: &str| {
+        commands
+            .iter()
+            .position(|c| c == line)
+            .unwrap_or_else(|| panic!("no {line:?} in {commands:#?}"))
+    };
+    assert!(at("RNTO /run.cgi") < at("SITE CHMOD 755 /run.cgi"));
+    assert!(at("RNTO /two.cgi") < at("SITE CHMOD 750 /two.cgi"));
+}
+
+#[tokio::test]
+async fn a_server_without_site_chmod_is_said_once_and_the_files_still_arrive() {
+    let (server, r, notes) = upload_over_scripts(None).await;
+    assert_eq!((r.done, r.failed), (2, 0), "{r:?}");
+    for name in ["run.cgi", "two.cgi"] {
+        assert!(
+            matches!(r.states.get(name), Some(TransferState::DoneWithNote(n)) if n.contains("no SITE CHMOD")),
+            "{name}: {r:?}"
+        );
+    }
+    let said: Vec<&String> = notes
+        .iter()
+        .filter(|n| n.contains("the server has no SITE CHMOD"))
+        .collect();
+    assert_eq!(said.len(), 1, "{notes:#?}");
+    assert!(said[0].contains("/run.cgi kept the server's default mode"));
+    let commands = server
+        .commands
+        .lock()
+        .map(|c| c.clone())
+        .unwrap_or_default();
+    let asked = commands.iter().filter(|c| c.starts_with("SITE")).count();
+    assert_eq!(asked, 1, "not asked again: {commands:#?}");
+}

@@ -16,12 +16,13 @@ use app::{
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use values::{dir, file, local, remote};
 use wharf::app::dialog::Dialog;
+use wharf::app::effects::Update;
 use wharf::app::pane::SortKey;
 use wharf::app::state::{AppState, ConnState};
 use wharf::app::update::{Msg, update};
 use wharf::bookmarks::service::BookmarkEvent;
 use wharf::engine::protocol::{
-    Command, Entry, Event, Failure, FailureKind, Name, RequestId, Side, WireDir,
+    Command, ConnId, Entry, Event, Failure, FailureKind, Name, RequestId, Side, WireDir,
 };
 
 fn state() -> AppState {
@@ -218,6 +219,54 @@ fn a_connection_that_failed_otherwise_retries_with_ctrl_r() {
     assert_eq!(profile_of(&cmds).password.as_deref(), Some("pw"));
 }
 
+/// A reply line as the engine sends it: over browse connection `conn`
+/// (`None`: a transfer connection).
+fn reply_on(conn: Option<ConnId>, code: u16, text: &str) -> Msg {
+    Msg::Engine(Event::Wire {
+        dir: WireDir::Received,
+        code: Some(code),
+        text: text.into(),
+        conn,
+    })
+}
+
+#[test]
+fn the_status_bar_shows_the_browse_connections_own_last_reply() {
+    let mut s = state();
+    let cmds = update(&mut s, Msg::Start(Some(profile(Some("bob"), Some("bad"))))).commands;
+    let first = conn_of(&cmds);
+    update(&mut s, reply_on(Some(first), 530, "530 Login incorrect."));
+    assert_eq!(s.last_reply, Some(530));
+    update(
+        &mut s,
+        Msg::Engine(Event::Disconnected {
+            conn: first,
+            reason: Some(Failure::new(FailureKind::Login, "login failed: 530").with_code(530)),
+        }),
+    );
+    // Trying again: the old attempt's 530 is not this one's (which may be
+    // refused before any reply at all).
+    update(&mut s, key(KeyCode::Tab));
+    let cmds = update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL)),
+    )
+    .commands;
+    let second = conn_of(&cmds);
+    assert_ne!(first, second);
+    assert_eq!(s.last_reply, None);
+    // A late line of the old attempt changes nothing.
+    assert!(!update(&mut s, reply_on(Some(first), 530, "530 again")).redraw);
+    assert_eq!(s.last_reply, None);
+    update(&mut s, reply_on(Some(second), 230, "230 Login successful."));
+    assert_eq!(s.last_reply, Some(230));
+    // Transfer connections' replies (150, 215…) are theirs, not the status bar's.
+    assert!(!update(&mut s, reply_on(None, 150, "[T1] 150 Ok to send data.")).redraw);
+    update(&mut s, reply_on(None, 215, "[T2] 215 UNIX Type: L8"));
+    assert_eq!(s.last_reply, Some(230));
+    assert_eq!(s.log.len(), 5, "the log keeps every line");
+}
+
 #[test]
 fn events_of_a_replaced_connection_are_ignored() {
     let mut s = state();
@@ -382,6 +431,7 @@ fn the_quick_connect_form_validates_the_port() {
 #[test]
 fn replies_update_the_last_code_and_the_log_is_bounded() {
     let mut s = state();
+    let conn = Some(s.conn_id);
     for i in 0..(wharf::app::state::LOG_CAPACITY + 10) {
         update(
             &mut s,
@@ -389,6 +439,7 @@ fn replies_update_the_last_code_and_the_log_is_bounded() {
                 dir: WireDir::Sent,
                 code: None,
                 text: format!("NOOP {i}"),
+                conn,
             }),
         );
     }
@@ -398,6 +449,7 @@ fn replies_update_the_last_code_and_the_log_is_bounded() {
             dir: WireDir::Received,
             code: Some(421),
             text: "421 bye".into(),
+            conn,
         }),
     );
     assert_eq!(s.last_reply, Some(421));
@@ -889,25 +941,28 @@ fn a_successful_connection_is_remembered_without_its_password() {
 
 // ---- what needs a frame ----------------------------------------------------
 
-fn wire(dir: WireDir, code: Option<u16>, text: &str) -> Msg {
-    Msg::Engine(Event::Wire {
+/// A protocol line of the browse connection in use, through `update`.
+fn on_line(s: &mut AppState, dir: WireDir, code: Option<u16>, text: &str) -> Update {
+    let line = Msg::Engine(Event::Wire {
         dir,
         code,
         text: text.into(),
-    })
+        conn: Some(s.conn_id),
+    });
+    update(s, line)
 }
 
 #[test]
 fn a_hidden_log_line_needs_a_frame_only_when_the_reply_code_changes() {
     let mut s = connected_with(vec![file("a", 1)]);
     assert!(!s.show_log);
-    assert!(!update(&mut s, wire(WireDir::Sent, None, "NOOP")).redraw);
-    assert!(update(&mut s, wire(WireDir::Received, Some(200), "200 OK")).redraw);
-    assert!(!update(&mut s, wire(WireDir::Received, Some(200), "200 OK")).redraw);
-    assert!(update(&mut s, wire(WireDir::Received, Some(421), "421 Bye")).redraw);
+    assert!(!on_line(&mut s, WireDir::Sent, None, "NOOP").redraw);
+    assert!(on_line(&mut s, WireDir::Received, Some(200), "200 OK").redraw);
+    assert!(!on_line(&mut s, WireDir::Received, Some(200), "200 OK").redraw);
+    assert!(on_line(&mut s, WireDir::Received, Some(421), "421 Bye").redraw);
     // Shown, every line is on screen.
     update(&mut s, key(KeyCode::F(9)));
-    assert!(update(&mut s, wire(WireDir::Sent, None, "NOOP")).redraw);
+    assert!(on_line(&mut s, WireDir::Sent, None, "NOOP").redraw);
     assert_eq!(s.log.len(), 5, "hidden or not, the log keeps every line");
 }
 
@@ -948,7 +1003,7 @@ fn tab_goes_round_the_panels_shown_and_the_log_scrolls_its_whole_history() {
     use wharf::engine::protocol::{BatchId, Direction, TransferId};
     let mut s = connected_with(vec![file("a", 1)]);
     for i in 0..500 {
-        update(&mut s, wire(WireDir::Sent, None, &format!("NOOP {i}")));
+        on_line(&mut s, WireDir::Sent, None, &format!("NOOP {i}"));
     }
     update(&mut s, key(KeyCode::F(9))); // show the log
     update(
@@ -989,12 +1044,12 @@ fn tab_goes_round_the_panels_shown_and_the_log_scrolls_its_whole_history() {
     update(&mut s, key(KeyCode::PageDown));
     assert_eq!(s.log_scroll, s.log.len() - 2 * rows - 1);
     // New lines do not move what is being read; at the end, the log follows.
-    update(&mut s, wire(WireDir::Sent, None, "NOOP new"));
+    on_line(&mut s, WireDir::Sent, None, "NOOP new");
     assert_eq!(s.log_scroll, s.log.len() - 2 * rows - 1);
     update(&mut s, key(KeyCode::End));
     assert_eq!(s.log_scroll, 0);
     assert!(!update(&mut s, key(KeyCode::End)).redraw, "already there");
-    update(&mut s, wire(WireDir::Sent, None, "NOOP newer"));
+    on_line(&mut s, WireDir::Sent, None, "NOOP newer");
     assert_eq!(s.log_scroll, 0);
     // The queue's keys do nothing here, and the panes did not move.
     let cursor = s.remote.cursor;
@@ -1034,7 +1089,7 @@ fn delete_cancels_in_the_queue_and_does_nothing_in_a_pane() {
 fn the_wheel_over_the_log_scrolls_it_and_a_click_gives_it_the_keyboard() {
     let mut s = connected_with(vec![file("a", 1)]);
     for i in 0..100 {
-        update(&mut s, wire(WireDir::Sent, None, &format!("NOOP {i}")));
+        on_line(&mut s, WireDir::Sent, None, &format!("NOOP {i}"));
     }
     update(&mut s, key(KeyCode::F(9)));
     let log = s.layout.log.expect("the log is shown");

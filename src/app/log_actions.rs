@@ -1,24 +1,26 @@
 //! The protocol log's half of `update`: lines from the engine, and
 //! scrolling back through them. The state keeps the last 10,000; the status
-//! bar shows the last reply code.
+//! bar shows the last reply code of the browse connection in use (not of
+//! transfer connections, nor of an attempt the user replaced).
 
 use super::effects::Update;
 use super::motion::Motion;
 use super::state::{AppState, LogLine};
-use crate::engine::protocol::WireDir;
+use crate::engine::protocol::{ConnId, WireDir};
 
 /// One protocol-log line. While the log is hidden it shows only through
 /// the status bar's reply code, so a line that leaves the code as it was
-/// needs no frame.
+/// needs no frame. `conn`: the browse connection it went over, if any.
 pub fn on_wire(
     state: &mut AppState,
     dir: WireDir,
     code: Option<u16>,
     text: String,
+    conn: Option<ConnId>,
     out: &mut Update,
 ) {
     let reply_before = state.last_reply;
-    if dir == WireDir::Received && code.is_some() {
+    if dir == WireDir::Received && code.is_some() && conn == Some(state.conn_id) {
         state.last_reply = code;
     }
     state.push_log(LogLine { dir, code, text });

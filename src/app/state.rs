@@ -85,6 +85,7 @@ pub struct AppState {
     pub conn_id: ConnId,
     /// The profile of the current or last connection, for reconnecting.
     pub profile: Option<ConnectProfile>,
+    /// The last reply code on the browse connection in use (`conn_id`).
     pub last_reply: Option<u16>,
     pub log: VecDeque<LogLine>,
     pub show_log: bool,
@@ -214,6 +215,8 @@ impl AppState {
     pub fn next_conn(&mut self) -> ConnId {
         self.next_id += 1;
         self.conn_id = ConnId(self.next_id);
+        // The status bar's reply was the old connection's.
+        self.last_reply = None;
         self.conn_id
     }
 

@@ -103,7 +103,7 @@ impl TransferList {
             if revived {
                 row.round = round;
             }
-            if state == TransferState::Done {
+            if state.is_done() {
                 row.done = row.size.unwrap_or(row.done);
             }
             // Every change of state begins or ends an attempt: the rate
@@ -202,7 +202,7 @@ impl TransferList {
             t.done += r.done;
             t.rate += r.rate;
             match r.state {
-                TransferState::Done => t.finished += 1,
+                TransferState::Done | TransferState::DoneWithNote(_) => t.finished += 1,
                 TransferState::Failed(_) => {
                     t.finished += 1;
                     t.failed += 1;

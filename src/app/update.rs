@@ -272,7 +272,12 @@ fn on_engine(state: &mut AppState, ev: Event, out: &mut Update) {
             skipped,
             cancelled,
         } => transfer_actions::on_batch_done(state, done, failed, skipped, cancelled),
-        Event::Wire { dir, code, text } => log_actions::on_wire(state, dir, code, text, out),
+        Event::Wire {
+            dir,
+            code,
+            text,
+            conn,
+        } => log_actions::on_wire(state, dir, code, text, conn, out),
     }
 }
 

@@ -283,10 +283,18 @@ fn report(out: &Outcome, elapsed: Duration, quiet: bool) -> i32 {
     let (mut done, mut bytes, mut moved) = (0usize, 0u64, 0u64);
     let (mut failed, mut exist, mut complete, mut cancelled) = (0usize, 0usize, 0usize, 0usize);
     let mut refused = Vec::new();
+    // Files that arrived with a note, by note: said once per note.
+    let mut noted: std::collections::BTreeMap<&str, Vec<String>> = Default::default();
     for f in &files {
         let name = sanitize(&f.name);
         match &f.state {
-            Some(TransferState::Done) => {
+            Some(state @ (TransferState::Done | TransferState::DoneWithNote(_))) => {
+                if let TransferState::DoneWithNote(note) = state {
+                    noted
+                        .entry(note.as_str())
+                        .or_default()
+                        .push(name.to_string());
+                }
                 done += 1;
                 bytes += f.done;
                 // The rate counts what this run moved (not a resumed prefix).
@@ -304,6 +312,12 @@ fn report(out: &Outcome, elapsed: Duration, quiet: bool) -> i32 {
             }
             Some(TransferState::Cancelled) | None => cancelled += 1,
             Some(_) => cancelled += 1,
+        }
+    }
+    for (note, names) in &noted {
+        match names.as_slice() {
+            [one] => eprintln!("wharf: {one}: {}", sanitize(note)),
+            more => eprintln!("wharf: {} files: {}", thousands(more.len()), sanitize(note)),
         }
     }
     if let Some(line) = refused_line(&refused) {

@@ -32,7 +32,9 @@ pub struct Script {
     pub silent_on: Option<String>,
     /// Only the first connection is silent; later ones behave.
     pub silent_once: bool,
-    /// Answer this command (first word) with this reply.
+    /// Answer this command (first word) with this reply. (Uploads, STOR
+    /// and APPE, are read to their end and dropped; SITE is refused with
+    /// 502 unless this says otherwise.)
     pub override_reply: Option<(String, String)>,
     /// The LIST payload.
     pub listing: Vec<u8>,
@@ -286,6 +288,17 @@ async fn serve(
                 }
                 (None, _) => "425 use PASV first".into(),
                 (_, None) => "550 no such file".into(),
+            },
+            // Uploads are read to their end and dropped.
+            "STOR" | "APPE" => match data.take() {
+                None => "425 use PASV first".into(),
+                Some(l) => {
+                    write.write_all(b"150 send it\r\n").await?;
+                    let (mut d, _) = l.accept().await?;
+                    let mut sink = Vec::new();
+                    tokio::io::AsyncReadExt::read_to_end(&mut d, &mut sink).await?;
+                    "226 stored".into()
+                }
             },
             "SIZE" => match &script.file_content {
                 Some(c) => format!("213 {}", c.len()),

@@ -189,10 +189,14 @@ pub enum Event {
     },
     /// Files were added to or removed from a folder: panes showing it re-read.
     FolderChanged { path: Location },
-    /// One line of the protocol log. `code` is set for replies.
+    /// One line of the protocol log. `code` is set for replies. `conn`:
+    /// the browse connection it went over (`None`: a transfer or planning
+    /// connection, or a note about them); the status bar shows the browse
+    /// connection's own last reply only.
     Wire {
         dir: WireDir,
         code: Option<u16>,
         text: String,
+        conn: Option<ConnId>,
     },
 }

@@ -287,6 +287,9 @@ impl Jobs {
                 tracing::warn!(transfer = id.0, ?dir, "transfer of {job} failed: {why}")
             }
             Outcome::Done => tracing::debug!(transfer = id.0, ?dir, "transferred {job}"),
+            Outcome::DoneWithNote(note) => {
+                tracing::info!(transfer = id.0, ?dir, "transferred {job}: {note}")
+            }
             Outcome::Skipped(why) => {
                 tracing::debug!(transfer = id.0, ?dir, "skipped {job}: {why}")
             }
@@ -418,6 +421,7 @@ pub(super) mod tests {
             modified: None,
             modified_exact: false,
             existing: None,
+            existing_mode: None,
             taken: Arc::default(),
             on_existing: OnExisting::Ask,
             move_after: false,

@@ -25,11 +25,12 @@ use super::job::Outcome;
 use super::job::{Job, free_name, part_name};
 use crate::engine::error::EngineError;
 use crate::engine::protocol::EventTx;
+use crate::engine::protocol::RemotePath;
 use crate::engine::protocol::{
     ConnectProfile, Direction, Failure, FailureKind, Location, ModTime, Name, OnExisting,
     Precision, TransferId, Zone,
 };
-use crate::engine::session::{Connector, Fetch, Session, TransferError};
+use crate::engine::session::{Chmod, Connector, Fetch, Session, TransferError};
 use crate::engine::wire_log::WireSink;
 
 /// Progress reports per transfer are at most this frequent.
@@ -270,7 +271,8 @@ impl Worker {
                 Direction::Upload => self.upload_once(job, attempt).await,
             };
             match result {
-                Ok(()) => return Outcome::Done,
+                Ok(None) => return Outcome::Done,
+                Ok(Some(note)) => return Outcome::DoneWithNote(note),
                 Err(Fail::Skip(why)) => return Outcome::Skipped(why),
                 Err(Fail::Permanent(why)) => return Outcome::Failed(why),
                 Err(Fail::Transient(why)) if attempt < self.config.retries => {
@@ -367,7 +369,9 @@ impl Worker {
         }
     }
 
-    async fn download_once(&mut self, job: &Job, attempt: u32) -> Result<(), Fail> {
+    /// One attempt at a download; `Some(note)` when it arrived but something
+    /// the user should know did not go as asked.
+    async fn download_once(&mut self, job: &Job, attempt: u32) -> Result<Option<String>, Fail> {
         let target = self.target(job, Location::Local(job.local.clone()), true)?;
         let local = |l: &Location| l.as_local().map(Path::to_path_buf);
         let (Some(final_path), Some(dir)) = (
@@ -438,23 +442,34 @@ impl Worker {
                 return Err(f);
             }
         };
-        // Write the rest, set the time, and give the file its name, in one
-        // trip to a blocking thread.
-        let (written, time) = out
+        // A file that replaces another through a temporary name keeps the
+        // replaced one's mode (a script stays executable).
+        let replaces = target.part_path.is_some() && final_path == job.local;
+        // Write the rest, set the time and mode, and give the file its name,
+        // in one trip to a blocking thread.
+        let (written, not_done) = out
             .finish(Finish {
                 modified: modified.map(|t| t.to_system()),
+                mode: job.existing_mode.filter(|_| replaces),
                 rename_to: target.part_path.is_some().then(|| final_path.clone()),
             })
             .await;
         written
             .map_err(|e| Fail::Permanent(Failure::local(&final_path.display().to_string(), &e)))?;
-        if let Some(e) = time {
+        if let Some(e) = not_done.time {
             // The data is fine; a time that cannot be set is not worth failing over.
             self.sink.info(format!(
                 "could not set the time of {}: {e}",
                 target.final_path
             ));
         }
+        let note = not_done.mode.map(|e| {
+            self.sink.info(format!(
+                "could not give {} the mode of the file it replaced: {e}",
+                target.final_path
+            ));
+            format!("kept the default mode: {e}")
+        });
         if job.move_after {
             let session = self.session().await?;
             session.delete(&job.remote).await.map_err(|e| {
@@ -464,7 +479,7 @@ impl Worker {
                 )
             })?;
         }
-        Ok(())
+        Ok(note)
     }
 
     /// The network half of a download: the data into `out`, checked
@@ -523,7 +538,8 @@ impl Worker {
         })
     }
 
-    async fn upload_once(&mut self, job: &Job, attempt: u32) -> Result<(), Fail> {
+    /// One attempt at an upload; `Some(note)` as for downloads.
+    async fn upload_once(&mut self, job: &Job, attempt: u32) -> Result<Option<String>, Fail> {
         let target = self.target(job, Location::Remote(job.remote.clone()), true)?;
         let remote = |l: &Location| l.as_remote().cloned();
         let Some(final_path) = remote(&target.final_path) else {
@@ -595,11 +611,20 @@ impl Worker {
                 )))
             })?;
         }
-        // MFMT takes UTC: a time whose zone is unknown is not sent.
-        if let (Some(t), true) = (
-            job.modified.filter(|t| t.zone() == Zone::Utc),
-            session.has_feature("MFMT"),
-        ) && let Err(e) = session.mfmt(&final_path, t.naive()).await
+        // The new file has the server's default mode: a replaced one gets
+        // its own back (a CGI script stays executable).
+        let note = match job.existing_mode {
+            Some(mode) if part_path.is_some() && final_path == job.remote => {
+                self.restore_mode(&final_path, mode).await
+            }
+            _ => None,
+        };
+        // MFMT takes UTC: a time whose zone is unknown is not sent. (The
+        // file is in place: a connection lost by now fails nothing.)
+        if let Some(t) = job.modified.filter(|t| t.zone() == Zone::Utc)
+            && let Some(session) = self.session.as_mut().filter(|s| s.is_usable())
+            && session.has_feature("MFMT")
+            && let Err(e) = session.mfmt(&final_path, t.naive()).await
         {
             self.sink
                 .info(format!("could not set the time of {final_path}: {e}"));
@@ -612,7 +637,32 @@ impl Worker {
                 )
             })?;
         }
-        Ok(())
+        Ok(note)
+    }
+
+    /// Gives an uploaded file that replaced another the mode that one had
+    /// (`SITE CHMOD`). A server without the command, or one that refuses
+    /// it, does not fail the transfer: the note for its row says so, and
+    /// the protocol log (once per server for a missing command).
+    async fn restore_mode(&mut self, path: &RemotePath, mode: u32) -> Option<String> {
+        let session = self.session.as_mut()?;
+        match session.site_chmod(path, mode).await {
+            Ok(Chmod::Done) => None,
+            Ok(Chmod::Unsupported { first }) => {
+                if first {
+                    self.sink.info(format!(
+                        "the server has no SITE CHMOD: {path} kept the server's default mode"
+                    ));
+                }
+                Some("kept the server's default mode (the server has no SITE CHMOD)".into())
+            }
+            Err(e) => {
+                self.sink.info(format!(
+                    "SITE CHMOD {mode:o} {path} refused: {path} kept the server's default mode"
+                ));
+                Some(format!("kept the server's default mode (SITE CHMOD: {e})"))
+            }
+        }
     }
 
     /// After a cancel: a partial download under its temporary name is
