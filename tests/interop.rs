@@ -398,7 +398,7 @@ async fn a_replaced_file_keeps_its_mode(var: &str) {
     assert_eq!((b.done, b.failures()), (1, BTreeMap::new()), "{var}: {b:?}");
     let listed = listed.unwrap_or_else(|e| panic!("{var}: {e}"));
     let run = find(&listed, "run.cgi");
-    assert_eq!(run.size, 15, "{var}: the new content");
+    assert_eq!(run.size, 19, "{var}: the new content");
     assert_eq!(
         run.permissions.map(|p| p.mode()),
         Some(0o751),

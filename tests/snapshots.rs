@@ -290,15 +290,27 @@ fn the_sort_arrow_points_up_for_ascending_in_every_column() {
     let screen = format!("{}", render(&s).backend());
     let header = screen.lines().nth(1).unwrap_or_default().to_string();
     assert!(header.contains("Size↓"), "{header}");
-    assert!(screen.find("big.iso") < screen.find("Überweisung"), "{screen}");
+    assert!(
+        screen.find("big.iso") < screen.find("Überweisung"),
+        "{screen}"
+    );
     press(&mut s, KeyCode::Char('s')); // size, smallest first
     let screen = format!("{}", render(&s).backend());
     let header = screen.lines().nth(1).unwrap_or_default().to_string();
     assert!(header.contains("Size↑"), "{header}");
-    assert!(screen.find("big.iso") > screen.find("Überweisung"), "{screen}");
+    assert!(
+        screen.find("big.iso") > screen.find("Überweisung"),
+        "{screen}"
+    );
     press(&mut s, KeyCode::Char('s')); // time, newest first
     let header = format!("{}", render(&s).backend());
-    assert!(header.lines().nth(1).unwrap_or_default().contains("Modified↓"));
+    assert!(
+        header
+            .lines()
+            .nth(1)
+            .unwrap_or_default()
+            .contains("Modified↓")
+    );
 }
 
 #[test]
@@ -315,7 +327,10 @@ fn narrow_terminals_keep_the_path_end_and_the_names() {
     assert!(screen.contains(" notes.txt"), "{screen}");
     assert!(screen.contains(" big.iso"), "{screen}");
     assert!(!screen.contains("4.4G"), "{screen}");
-    assert!(screen.contains("…/ftp") || screen.contains("/srv/ftp"), "{screen}");
+    assert!(
+        screen.contains("…/ftp") || screen.contains("/srv/ftp"),
+        "{screen}"
+    );
     insta::assert_snapshot!(t.backend());
 }
 

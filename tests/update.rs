@@ -246,12 +246,14 @@ fn the_status_bar_shows_the_browse_connections_own_last_reply() {
     );
     // Trying again: the old attempt's 530 is not this one's (which may be
     // refused before any reply at all).
+    // (Ctrl-r asks for the refused password again first.)
     update(&mut s, key(KeyCode::Tab));
-    let cmds = update(
+    update(
         &mut s,
         Msg::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL)),
-    )
-    .commands;
+    );
+    type_text(&mut s, "good");
+    let cmds = update(&mut s, key(KeyCode::Enter)).commands;
     let second = conn_of(&cmds);
     assert_ne!(first, second);
     assert_eq!(s.last_reply, None);
@@ -1282,7 +1284,10 @@ fn a_row_follows_its_transfer_through_a_retry_without_a_stale_rate_or_limit() {
 // ---- words and units -------------------------------------------------------
 
 fn status_text(s: &AppState) -> String {
-    s.status.as_ref().map(|m| m.text.clone()).unwrap_or_default()
+    s.status
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default()
 }
 
 #[test]

@@ -12,10 +12,14 @@ use crate::engine::protocol::{
 pub enum Dialog {
     Connect(ConnectForm),
     Password(PasswordPrompt),
-    Help { scroll: usize },
+    Help {
+        scroll: usize,
+    },
     /// The status line's recent messages in full; `scroll` is lines back
     /// from the newest.
-    Messages { scroll: usize },
+    Messages {
+        scroll: usize,
+    },
     Conflict(ConflictPrompt),
     Certificate(CertPrompt),
     Pattern(PatternPrompt),

@@ -1,6 +1,5 @@
 //! Dragging entries from one pane to the other with the mouse.
 
-use super::state::Panel;
 use crate::engine::protocol::{Name, Side};
 
 /// A press on an entry that may become a drag.
@@ -17,10 +16,6 @@ pub struct DragState {
     pub pos: (u16, u16),
     /// The pointer has moved since the press: this is a drag, not a click.
     pub active: bool,
-    /// Where the keyboard was before the press. The press focused the
-    /// pane, as a click does; a drag gives the focus back when it ends, so
-    /// dragging from the other pane does not change where keys go.
-    pub focus_before: (Side, Panel),
 }
 
 impl DragState {

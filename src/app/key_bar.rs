@@ -134,14 +134,26 @@ mod tests {
             .collect();
         assert_eq!(
             pane,
-            ["1Help", "2Connect", "3Bookmark", "5Copy", "6Move", "9Log", "10Quit"]
+            [
+                "1Help",
+                "2Connect",
+                "3Bookmark",
+                "5Copy",
+                "6Move",
+                "9Log",
+                "10Quit"
+            ]
         );
         let queue: Vec<_> = slots(&keymap, Context::Queue, 120)
             .iter()
             .map(|s| s.number.clone())
             .collect();
         assert_eq!(queue, ["1", "2", "3", "9", "10"]);
-        assert!(Action::ALL.iter().all(|&a| label(a).chars().count() <= LABEL_W));
+        assert!(
+            Action::ALL
+                .iter()
+                .all(|&a| label(a).chars().count() <= LABEL_W)
+        );
     }
 
     #[test]

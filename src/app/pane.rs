@@ -330,14 +330,7 @@ impl PaneState {
 
 /// Folders first (and ".." before all), then by the chosen key, ascending
 /// unless `descending`; names break ties, A→Z.
-fn compare(
-    a: &Entry,
-    ka: &str,
-    b: &Entry,
-    kb: &str,
-    sort: SortKey,
-    descending: bool,
-) -> Ordering {
+fn compare(a: &Entry, ka: &str, b: &Entry, kb: &str, sort: SortKey, descending: bool) -> Ordering {
     let up = |e: &Entry| !e.name.is_parent_link();
     let dirs_first = |e: &Entry| !e.is_dir();
     up(a)

@@ -109,6 +109,11 @@ pub struct AppState {
     /// the ones shown).
     pub panel: Panel,
     pub drag: Option<DragState>,
+    /// Where the keyboard was before the press that may start a drag. The
+    /// press focused the pane, as a click does; a drag gives the focus
+    /// back when it ends, so dragging from the other pane does not change
+    /// where keys go.
+    pub focus_before_drag: Option<(Side, Panel)>,
     /// The bookmark file as last read (empty when there is none).
     pub bookmarks: BookmarksSnapshot,
     /// There is a bookmark file to manage (a config folder exists).
@@ -161,6 +166,7 @@ impl AppState {
             show_queue: false,
             panel: Panel::Panes,
             drag: None,
+            focus_before_drag: None,
             pending_conflict: None,
             bookmarks: BookmarksSnapshot::default(),
             bookmarks_enabled: false,

@@ -198,8 +198,9 @@ fn answer(state: &mut AppState, forced: Option<OnExisting>, out: &mut Update) {
 pub fn cancel_drag(state: &mut AppState) {
     if let Some(drag) = state.drag.take()
         && drag.active
+        && let Some(before) = state.focus_before_drag.take()
     {
-        (state.focus, state.panel) = drag.focus_before;
+        (state.focus, state.panel) = before;
     }
     state.set_status("Drag cancelled", false);
 }
@@ -370,8 +371,8 @@ pub fn press(
         start: at,
         pos: at,
         active: false,
-        focus_before,
     });
+    state.focus_before_drag = Some(focus_before);
 }
 
 /// The pointer moved with the button down.
@@ -395,7 +396,9 @@ pub fn release(state: &mut AppState, at: (u16, u16), out: &mut Update) {
     if !drag.active {
         return out.unchanged();
     }
-    (state.focus, state.panel) = drag.focus_before;
+    if let Some(before) = state.focus_before_drag.take() {
+        (state.focus, state.panel) = before;
+    }
     let Some(over) = state.layout.pane_at(at.0, at.1) else {
         state.set_status("Drop cancelled", false);
         return;

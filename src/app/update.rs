@@ -203,9 +203,7 @@ fn on_paste(state: &mut AppState, text: &str, out: &mut Update) {
         Some(Dialog::Help { .. })
         | Some(Dialog::Messages { .. })
         | Some(Dialog::Conflict(_))
-        | Some(Dialog::Certificate(_)) => {
-            out.unchanged()
-        }
+        | Some(Dialog::Certificate(_)) => out.unchanged(),
         None => pane_actions::paste_filter(state, &text, out),
     }
 }

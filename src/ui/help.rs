@@ -26,16 +26,25 @@ const MAX_W: u16 = 100;
 const KEYS_W: usize = 22;
 
 const MOUSE: [(&str, &str); 5] = [
-    ("Click", "Select an entry (and its pane), the queue or the log"),
+    (
+        "Click",
+        "Select an entry (and its pane), the queue or the log",
+    ),
     ("Double click", "Open a folder"),
-    ("Wheel", "Scroll the pane, the queue or the log under the pointer"),
+    (
+        "Wheel",
+        "Scroll the pane, the queue or the log under the pointer",
+    ),
     (
         "Drag and drop",
         "Drag entries (or the marked ones) onto the other pane to copy them \
          there, onto a folder entry to copy into it; Esc or a release \
          elsewhere cancels",
     ),
-    ("Key bar", "Click a key at the bottom (1Help, 5Copy …) to press it"),
+    (
+        "Key bar",
+        "Click a key at the bottom (1Help, 5Copy …) to press it",
+    ),
 ];
 
 const NOTES: [&str; 2] = [

@@ -8,8 +8,8 @@ use ratatui::widgets::Widget;
 
 use super::theme::Theme;
 use crate::app::key_bar::slots;
-use crate::text::fit;
 use crate::app::keymap::{Context, Keymap};
+use crate::text::fit;
 
 pub struct KeyBar<'a> {
     pub keymap: &'a Keymap,

@@ -65,7 +65,10 @@ pub fn title_in(place: &str, path: Option<&str>, width: usize) -> String {
     }
     // Cut where a folder's name starts, when one whole name fits.
     let end = fit_start(path, width);
-    match end.strip_prefix('…').and_then(|kept| kept.find('/').map(|i| &kept[i..])) {
+    match end
+        .strip_prefix('…')
+        .and_then(|kept| kept.find('/').map(|i| &kept[i..]))
+    {
         Some(from_slash) => format!("…{from_slash}"),
         None => end.into_owned(),
     }
@@ -344,10 +347,22 @@ mod tests {
             title_in(host, Some("/srv/ftp"), 40),
             "alice@ftp.example.org:21: /srv/ftp"
         );
-        assert_eq!(title_in(host, Some("/srv/ftp"), 26), "alice@ftp.examp…: /srv/ftp");
-        assert_eq!(title_in(host, Some("/srv/ftp/pub/linux"), 20), "/srv/ftp/pub/linux");
-        assert_eq!(title_in(host, Some("/srv/ftp/pub/linux"), 12), "…/pub/linux");
-        assert_eq!(title_in(host, Some("/srv/a-very-long-name"), 12), "…y-long-name");
+        assert_eq!(
+            title_in(host, Some("/srv/ftp"), 26),
+            "alice@ftp.examp…: /srv/ftp"
+        );
+        assert_eq!(
+            title_in(host, Some("/srv/ftp/pub/linux"), 20),
+            "/srv/ftp/pub/linux"
+        );
+        assert_eq!(
+            title_in(host, Some("/srv/ftp/pub/linux"), 12),
+            "…/pub/linux"
+        );
+        assert_eq!(
+            title_in(host, Some("/srv/a-very-long-name"), 12),
+            "…y-long-name"
+        );
         assert_eq!(title_in("Remote", None, 4), "Rem…");
     }
 

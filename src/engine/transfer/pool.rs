@@ -55,6 +55,12 @@ pub enum LoginVerdict {
     GiveUp,
 }
 
+/// `user@host:port`: which login on which server a profile means, as
+/// batches name their server and as sessions are matched to the pool.
+pub fn server_of(p: &ConnectProfile) -> String {
+    format!("{}@{}", p.user_or_anonymous(), p.authority())
+}
+
 pub struct Pool {
     config: TransferConfig,
     /// The server the workers log in to (the one the user is connected to).
@@ -166,7 +172,10 @@ impl Pool {
     /// one file, the only one there is). Gives it back otherwise, for the
     /// caller to say goodbye.
     pub fn adopt(&mut self, session: Box<Session>) -> Result<(), Box<Session>> {
-        let ours = self.profile.as_ref() == Some(session.profile()) && session.is_usable();
+        // The same login on the same server (the session's profile has the
+        // connector's defaults applied, such as config.toml's TLS versions).
+        let ours = self.profile.as_ref().map(server_of) == Some(server_of(session.profile()))
+            && session.is_usable();
         if ours && self.make_room_for_adopted() {
             self.start(Some(*session));
             Ok(())

@@ -28,7 +28,7 @@ use super::config::TransferConfig;
 use super::conflicts::{self, Conflicts, Decision, Next};
 use super::job::Outcome;
 use super::jobs::Jobs;
-use super::pool::{self, LoginVerdict, Pool};
+use super::pool::{self, LoginVerdict, Pool, server_of};
 use super::worker::{self, Report};
 use super::{move_cleanup, plan, planning};
 use crate::engine::error::EngineError;
@@ -205,7 +205,10 @@ impl Scheduler {
                 for_all,
             } => self.resolve(ask, choice, for_all),
             Msg::PlanOn(session) => {
-                if self.pool.profile() == Some(session.profile()) {
+                // The same login on the same server: the session's profile
+                // has the connector's defaults applied (TLS versions from
+                // config.toml), the pool's is as the caller gave it.
+                if self.current_server() == Some(server_of(session.profile())) {
                     if let Some(old) = self.spare_plan.replace(*session) {
                         tokio::spawn(old.quit());
                     }
@@ -527,9 +530,4 @@ impl Scheduler {
             }
         }
     }
-}
-
-/// Which server a profile logs in to, as `user@host:port`.
-fn server_of(p: &ConnectProfile) -> String {
-    format!("{}@{}", p.user_or_anonymous(), p.authority())
 }
