@@ -31,7 +31,8 @@ struct Columns {
 
 impl Columns {
     fn for_width(width: u16) -> Columns {
-        let size = width >= NAME_MIN + SIZE_W + 1;
+        // The name keeps NAME_MIN columns; the size and its gap come next.
+        let size = width > NAME_MIN + SIZE_W;
         let time = width >= 40;
         let perm = width >= 56;
         let fixed = if size { SIZE_W + 1 } else { 0 }
