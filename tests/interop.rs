@@ -184,6 +184,7 @@ async fn transfers(var: &str, mode: DataMode) {
         },
         keepalive: None,
         connector: interop_env::connector(),
+        saved_queue: None,
     }))
     .waiting(Duration::from_secs(120));
     engine.start_connect(1, profile.clone());

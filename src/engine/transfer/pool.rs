@@ -491,6 +491,7 @@ mod tests {
         Assignment::Job {
             job: jobs::tests::job(id, 1),
             cancel: Default::default(),
+            keep_partial: Default::default(),
         }
     }
 
