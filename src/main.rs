@@ -195,6 +195,12 @@ async fn async_main(cli: Cli) -> ExitCode {
                 transfer: cfg.transfer_config(),
                 keepalive: cfg.keepalive,
                 connector,
+                // Unfinished transfers are kept beside the logs (not for
+                // the demo, whose server is gone next time).
+                saved_queue: (!cli.demo)
+                    .then(config::data_dir)
+                    .flatten()
+                    .map(|d| d.join(wharf::engine::transfer::saved::FILE_NAME)),
             };
             if let Some(n) = cli.connections {
                 engine_config.transfer.connections = usize::from(n);

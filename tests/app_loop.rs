@@ -372,6 +372,8 @@ async fn frames_come_at_most_every_16_ms_and_every_33_while_transfers_run() {
     let (frames, took) = trickle(&app, 100, progress).await;
     let most = took.as_millis() as usize / 33 + 2;
     assert!((1..=most).contains(&frames), "{frames} frames in {took:?}");
+    // A transfer still runs: q asks first, y quits.
     app.key(KeyCode::Char('q'));
+    app.key(KeyCode::Char('y'));
     app.ended().await;
 }

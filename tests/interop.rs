@@ -184,6 +184,7 @@ async fn transfers(var: &str, mode: DataMode) {
         },
         keepalive: None,
         connector: interop_env::connector(),
+        saved_queue: None,
     }))
     .waiting(Duration::from_secs(120));
     engine.start_connect(1, profile.clone());
@@ -380,6 +381,7 @@ async fn a_replaced_file_keeps_its_mode(var: &str) {
         transfer: TransferConfig::default(),
         keepalive: None,
         connector: interop_env::connector(),
+        saved_queue: None,
     }))
     .waiting(Duration::from_secs(60));
     engine.start_connect(1, profile.clone());

@@ -1041,3 +1041,131 @@ async fn a_server_without_site_chmod_is_said_once_and_the_files_still_arrive() {
     let asked = commands.iter().filter(|c| c.starts_with("SITE")).count();
     assert_eq!(asked, 1, "not asked again: {commands:#?}");
 }
+
+/// An engine that keeps its unfinished transfers in `saved`.
+fn engine_saving(port: u16, saved: &std::path::Path) -> Engine {
+    let engine = Engine::new(wharf::engine::spawn_configured(
+        wharf::engine::EngineConfig {
+            transfer: config(),
+            saved_queue: Some(saved.to_path_buf()),
+            ..wharf::engine::EngineConfig::default()
+        },
+    ));
+    engine.start_connect(1, profile(port, None, DataMode::Passive));
+    engine
+}
+
+/// Stopping the engine (quit, SIGTERM) with a download half done keeps
+/// the file in the saved queue, private, and its partial file on disk.
+#[tokio::test]
+async fn stopping_with_a_download_running_saves_it_and_keeps_its_partial_file() {
+    use std::os::unix::fs::PermissionsExt;
+    use wharf::engine::transfer::saved;
+    let content: Vec<u8> = (0..4000u32).map(|i| i as u8).collect();
+    let server = fake_ftp::FakeServer::start(fake_ftp::Script {
+        file_content: Some(content.clone()),
+        // 1000 bytes, then the server takes its time.
+        file_pieces: vec![(1000, Duration::ZERO), (0, Duration::from_secs(30))],
+        ..fake_ftp::Script::default()
+    })
+    .await;
+    let local_dir = tempfile::tempdir().expect("tempdir");
+    let data = tempfile::tempdir().expect("tempdir");
+    let saved_at = data.path().join(saved::FILE_NAME);
+    let mut engine = engine_saving(server.addr.port(), &saved_at);
+    engine.send(Command::Transfer(request(
+        1,
+        listed_files(1, content.len() as u64),
+        local(local_dir.path()),
+        OnExisting::Overwrite,
+    )));
+    engine
+        .wait_for(Duration::from_secs(20), |ev| match ev {
+            Event::TransferProgress { done: 1000, .. } => Some(()),
+            _ => None,
+        })
+        .await;
+    engine.shutdown().await;
+    let part = local_dir.path().join(".f1.bin.wharf-part");
+    assert_eq!(std::fs::metadata(&part).map(|m| m.len()).ok(), Some(1000));
+    let mode = std::fs::metadata(&saved_at)
+        .expect("saved")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+    let server_key = format!("anonymous@127.0.0.1:{}", server.addr.port());
+    let kept = saved::take(&saved_at, &server_key).expect("read");
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!(kept[0].local_path(), local_dir.path().join("f1.bin"));
+    assert_eq!(kept[0].size, Some(4000));
+}
+
+/// Connecting to a server with saved transfers offers them; resumed, a
+/// download continues its partial file (REST) to the whole file, and the
+/// saved queue forgets it.
+#[tokio::test]
+async fn saved_transfers_are_offered_on_connecting_and_resume_their_partial_files() {
+    use wharf::engine::protocol::{BatchId, Direction};
+    use wharf::engine::transfer::saved::{self, SavedJob};
+    let server = TestServer::start(None, true).await;
+    let data = content(7, 600_000);
+    std::fs::write(server.root.path().join("big.bin"), &data).expect("write");
+    let local_dir = tempfile::tempdir().expect("tempdir");
+    let target = local_dir.path().join("big.bin");
+    std::fs::write(
+        local_dir.path().join(".big.bin.wharf-part"),
+        &data[..250_000],
+    )
+    .expect("part");
+    let store = tempfile::tempdir().expect("tempdir");
+    let saved_at = store.path().join(saved::FILE_NAME);
+    let server_key = format!("anonymous@127.0.0.1:{}", server.port());
+    let job = SavedJob {
+        server: server_key.clone(),
+        upload: false,
+        remote: "%2Fbig%2Ebin".into(),
+        local: target
+            .to_str()
+            .expect("utf-8")
+            .bytes()
+            .map(|b| format!("%{b:02X}"))
+            .collect(),
+        display: "big.bin".into(),
+        size: Some(data.len() as u64),
+        move_after: false,
+    };
+    assert_eq!(job.direction(), Direction::Download);
+    saved::add(&saved_at, vec![job]).expect("save");
+    let mut engine = engine_saving(server.port(), &saved_at);
+    let offered = engine
+        .wait_for(Duration::from_secs(20), |ev| match ev {
+            Event::SavedTransfers {
+                server,
+                files,
+                bytes,
+            } => Some((server, files, bytes)),
+            _ => None,
+        })
+        .await;
+    assert_eq!(offered, (server_key.clone(), 1, data.len() as u64));
+    engine.send(Command::ResumeSaved { batch: BatchId(77) });
+    let done = engine
+        .wait_for(Duration::from_secs(30), |ev| match ev {
+            Event::BatchDone {
+                batch: BatchId(77),
+                done,
+                failed,
+                ..
+            } => Some((done, failed)),
+            _ => None,
+        })
+        .await;
+    assert_eq!(done, (1, 0));
+    assert_eq!(sha(&target), tree::sha_bytes(&data));
+    assert!(
+        engine.wire.iter().any(|(_, l)| l.contains("REST 250000")),
+        "the partial file was continued"
+    );
+    assert_eq!(saved::count(&saved_at, &server_key).expect("read"), (0, 0));
+    engine.shutdown().await;
+}

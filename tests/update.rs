@@ -1412,3 +1412,91 @@ fn shift_m_and_a_click_on_the_status_line_show_the_messages_whole() {
     );
     assert!(matches!(s.dialog, Some(Dialog::Messages { .. })));
 }
+
+#[test]
+fn quitting_or_disconnecting_with_transfers_running_asks_first() {
+    use wharf::app::dialog::{Dialog, Question};
+    use wharf::engine::protocol::TransferState;
+    let ctrl_d = KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL);
+    let mut s = connected_with(vec![file("a", 1)]);
+    queue_rows(
+        &mut s,
+        vec![
+            TransferState::Running,
+            TransferState::Queued,
+            TransferState::Done,
+        ],
+    );
+    update(&mut s, ch('q'));
+    assert!(!s.quit);
+    assert_eq!(
+        s.dialog,
+        Some(Dialog::Question(Question::Quit { running: 2 }))
+    );
+    update(&mut s, key(KeyCode::Esc));
+    assert!(!s.quit && s.dialog.is_none(), "Esc stays");
+    update(&mut s, key(KeyCode::F(10)));
+    update(&mut s, ch('y'));
+    assert!(s.quit, "y quits (the engine saves the unfinished ones)");
+
+    let mut s = connected_with(vec![file("a", 1)]);
+    queue_rows(&mut s, vec![TransferState::Running]);
+    assert!(update(&mut s, Msg::Key(ctrl_d)).commands.is_empty());
+    assert_eq!(
+        s.dialog,
+        Some(Dialog::Question(Question::Disconnect { running: 1 }))
+    );
+    let cmds = update(&mut s, key(KeyCode::Enter)).commands;
+    assert!(
+        matches!(
+            cmds.as_slice(),
+            [Command::SuspendTransfers, Command::Disconnect]
+        ),
+        "{cmds:?}"
+    );
+    assert_eq!(s.conn, ConnState::Idle);
+
+    // Nothing running: no question.
+    let mut s = connected_with(vec![file("a", 1)]);
+    update(&mut s, ch('q'));
+    assert!(s.quit);
+}
+
+#[test]
+fn transfers_saved_for_a_server_are_offered_when_connecting_there() {
+    use wharf::app::dialog::{Dialog, Question};
+    let mut s = connected_with(vec![file("a", 1)]);
+    let offer = || {
+        Msg::Engine(Event::SavedTransfers {
+            server: "anonymous@h:21".into(),
+            files: 3,
+            bytes: 3000,
+        })
+    };
+    update(&mut s, offer());
+    assert!(matches!(
+        s.dialog,
+        Some(Dialog::Question(Question::ResumeSaved { files: 3, .. }))
+    ));
+    let cmds = update(&mut s, key(KeyCode::Enter)).commands;
+    assert!(
+        matches!(cmds.as_slice(), [Command::ResumeSaved { .. }]),
+        "{cmds:?}"
+    );
+    update(&mut s, offer());
+    let cmds = update(&mut s, ch('d')).commands;
+    assert!(
+        matches!(cmds.as_slice(), [Command::DiscardSaved]),
+        "{cmds:?}"
+    );
+    // An offer over another dialog waits for it.
+    update(&mut s, key(KeyCode::F(1)));
+    update(&mut s, offer());
+    assert!(matches!(s.dialog, Some(Dialog::Help { .. })));
+    update(&mut s, key(KeyCode::Esc));
+    assert!(matches!(s.dialog, Some(Dialog::Question(_))));
+    assert!(
+        update(&mut s, key(KeyCode::Esc)).commands.is_empty(),
+        "later: kept"
+    );
+}

@@ -25,6 +25,24 @@ pub enum Dialog {
     Pattern(PatternPrompt),
     Bookmarks(super::bookmark_manager::Manager),
     BookmarkForm(Box<super::bookmark_form::BookmarkForm>),
+    /// A yes/no question: quit or disconnect with transfers running, or
+    /// resume the transfers saved for this server.
+    Question(Question),
+}
+
+/// A question the user answers with a key (`question_actions.rs`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Question {
+    /// `running` transfers are queued or running: quit anyway?
+    Quit { running: usize },
+    /// …: disconnect anyway?
+    Disconnect { running: usize },
+    /// An earlier run left `files` unfinished for `server`: resume them?
+    ResumeSaved {
+        server: String,
+        files: usize,
+        bytes: u64,
+    },
 }
 
 /// The target of a transfer exists: both sides, and the choices.

@@ -129,6 +129,8 @@ pub struct AppState {
     pub home: Option<PathBuf>,
     /// A question that arrived while another dialog was open.
     pub pending_conflict: Option<ConflictPrompt>,
+    /// An offer of saved transfers that arrived while another dialog was open.
+    pub pending_question: Option<Dialog>,
     /// Used for connections made from the quick-connect form.
     pub timeouts: Timeouts,
     pub default_mode: DataMode,
@@ -168,6 +170,7 @@ impl AppState {
             drag: None,
             focus_before_drag: None,
             pending_conflict: None,
+            pending_question: None,
             bookmarks: BookmarksSnapshot::default(),
             bookmarks_enabled: false,
             keep_recent: true,

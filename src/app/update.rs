@@ -18,7 +18,7 @@ use super::mouse::{self, Pointer};
 use super::state::AppState;
 use super::{
     bookmark_actions, certificate_actions, connection_actions, dialog_actions, layout_actions,
-    log_actions, pane_actions, transfer_actions,
+    log_actions, pane_actions, question_actions, transfer_actions,
 };
 use crate::bookmarks::service::BookmarkEvent;
 use crate::engine::protocol::{ConnectProfile, Event};
@@ -67,6 +67,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Update {
         out.redraw = true;
     }
     transfer_actions::show_pending(state, &mut out);
+    question_actions::show_pending(state, &mut out);
     out
 }
 
@@ -86,6 +87,9 @@ fn on_key(state: &mut AppState, key: KeyEvent, out: &mut Update) {
             Dialog::Pattern(_) => pane_actions::pattern_key(state, key, out),
             Dialog::Bookmarks(_) => bookmark_actions::manager_key(state, key, out),
             Dialog::BookmarkForm(_) => bookmark_actions::form_key(state, key, out),
+            Dialog::Question(_) => {
+                question_actions::key(state, key, out, connection_actions::disconnect)
+            }
         };
     }
     if state.pane(state.focus).filter_editing {
@@ -145,10 +149,14 @@ fn act(state: &mut AppState, context: Context, action: Action, out: &mut Update)
         Action::ToggleLog => layout_actions::toggle_log(state),
         Action::Connect => dialog_actions::open_connect(state),
         Action::Bookmarks => bookmark_actions::open(state),
-        Action::Disconnect => connection_actions::disconnect(state, out),
+        Action::Disconnect => {
+            if question_actions::ask_before_disconnect(state) {
+                connection_actions::disconnect(state, out)
+            }
+        }
         Action::Help => dialog_actions::open_help(state),
         Action::Messages => dialog_actions::open_messages(state),
-        Action::Quit => state.quit = true,
+        Action::Quit => question_actions::quit(state),
     }
 }
 
@@ -203,7 +211,8 @@ fn on_paste(state: &mut AppState, text: &str, out: &mut Update) {
         Some(Dialog::Help { .. })
         | Some(Dialog::Messages { .. })
         | Some(Dialog::Conflict(_))
-        | Some(Dialog::Certificate(_)) => out.unchanged(),
+        | Some(Dialog::Certificate(_))
+        | Some(Dialog::Question(_)) => out.unchanged(),
         None => pane_actions::paste_filter(state, &text, out),
     }
 }
@@ -263,6 +272,11 @@ fn on_engine(state: &mut AppState, ev: Event, out: &mut Update) {
             source,
             target,
         } => transfer_actions::on_conflict(state, ask, id, name, source, target),
+        Event::SavedTransfers {
+            server,
+            files,
+            bytes,
+        } => question_actions::on_saved(state, server, files, bytes),
         Event::BatchDone {
             batch: _,
             done,

@@ -63,6 +63,9 @@ pub struct EngineConfig {
     /// Every connection of the engine is opened through it (what one
     /// learns about a server holds for the others).
     pub connector: Connector,
+    /// The saved queue's file (`transfer/saved.rs`): where unfinished
+    /// transfers are kept when wharf stops. None keeps nothing.
+    pub saved_queue: Option<std::path::PathBuf>,
 }
 
 /// The keepalive interval when none is configured.
@@ -82,6 +85,7 @@ pub fn spawn_with(transfer: transfer::TransferConfig) -> EngineHandle {
         transfer,
         keepalive: Some(DEFAULT_KEEPALIVE),
         connector: Connector::default(),
+        saved_queue: None,
     })
 }
 
@@ -103,7 +107,12 @@ async fn run(
     config: EngineConfig,
 ) {
     let mut remote: Option<browse::BrowseHandle> = None;
-    let transfers = transfer::spawn(events.clone(), config.transfer, config.connector.clone());
+    let transfers = transfer::spawn(
+        events.clone(),
+        config.transfer,
+        config.connector.clone(),
+        config.saved_queue.clone(),
+    );
     while let Some(cmd) = commands.recv().await {
         match cmd {
             Command::Connect { conn, profile } => {
@@ -209,6 +218,9 @@ async fn run(
             Command::CancelTransfer(id) => transfers.send(transfer::Msg::Cancel(id)),
             Command::CancelAllTransfers => transfers.send(transfer::Msg::CancelAll),
             Command::RetryTransfers(ids) => transfers.send(transfer::Msg::Retry(ids)),
+            Command::SuspendTransfers => transfers.send(transfer::Msg::Suspend),
+            Command::ResumeSaved { batch } => transfers.send(transfer::Msg::ResumeSaved(batch)),
+            Command::DiscardSaved => transfers.send(transfer::Msg::DiscardSaved),
             Command::Resolve {
                 ask,
                 choice,

@@ -86,7 +86,7 @@ pub fn start_engine(connector: Connector, profile: &ConnectProfile, args: &CopyA
         ..TransferConfig::default()
     };
     let (tx, events) = mpsc::unbounded_channel();
-    let transfers = transfer::spawn(tx, config, connector.clone());
+    let transfers = transfer::spawn(tx, config, connector.clone(), None);
     transfers.send(Msg::Profile(Some(profile.clone())));
     Engine {
         connector,

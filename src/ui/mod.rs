@@ -13,6 +13,7 @@ pub mod layout;
 pub mod log;
 pub mod messages;
 pub mod pane;
+pub mod question;
 pub mod queue;
 pub mod status;
 pub mod theme;
@@ -95,6 +96,10 @@ pub fn draw(frame: &mut Frame, state: &AppState, this_year: i32) {
         Some(Dialog::Pattern(p)) => conflict::pattern(p, theme, l.area, buf),
         Some(Dialog::Bookmarks(m)) => bookmarks::manager(state, m, l.area, buf),
         Some(Dialog::BookmarkForm(f)) => bookmarks::form(f, theme, l.area, buf),
+        Some(Dialog::Question(q)) => {
+            question::question(q, theme, l.area, buf);
+            None
+        }
     };
     if let Some(drag) = state.drag.as_ref().filter(|d| d.active) {
         draw_ghost(drag, theme, l.area, buf);

@@ -40,6 +40,16 @@ pub enum Command {
         fingerprint: Fingerprint,
         always: bool,
     },
+    /// Stop the unfinished transfers and save them for the next
+    /// connection to their server (disconnecting with transfers running).
+    SuspendTransfers,
+    /// Queue the transfers saved for the current server (`Event::SavedTransfers`)
+    /// as batch `batch`, continuing their partial files.
+    ResumeSaved {
+        batch: BatchId,
+    },
+    /// Forget the transfers saved for the current server.
+    DiscardSaved,
     /// The answer to `Event::Conflict`.
     Resolve {
         ask: AskId,
@@ -178,6 +188,13 @@ pub enum Event {
         name: String,
         source: FileFacts,
         target: FileFacts,
+    },
+    /// Transfers left unfinished by an earlier run (or a disconnect) are
+    /// saved for the server just connected to: resume them?
+    SavedTransfers {
+        server: String,
+        files: usize,
+        bytes: u64,
     },
     /// Every transfer of the batch has finished.
     BatchDone {

@@ -40,6 +40,9 @@ pub struct Job {
     pub on_existing: OnExisting,
     /// Delete the source once the copy is verified.
     pub move_after: bool,
+    /// Continue the partial `.name.wharf-part` from an earlier run (a job
+    /// of the saved queue) instead of starting it afresh.
+    pub resume_part: bool,
 }
 
 impl Job {

@@ -14,6 +14,8 @@
 //! finished, or handed to another worker since) changes nothing.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use tokio_util::sync::CancellationToken;
 
@@ -58,6 +60,8 @@ pub struct Jobs {
     /// Jobs for the next free worker, in order. May hold jobs that left the
     /// queued state since (cancelled, failed): they are skipped when reached.
     ready: VecDeque<TransferId>,
+    /// Set when wharf stops with work unfinished: workers keep partial files.
+    keep_partial: Arc<AtomicBool>,
 }
 
 impl Jobs {
@@ -66,6 +70,7 @@ impl Jobs {
             events,
             entries: HashMap::new(),
             ready: VecDeque::new(),
+            keep_partial: Arc::default(),
         }
     }
 
@@ -169,6 +174,7 @@ impl Jobs {
         Some(Assignment::Job {
             job: e.job.clone(),
             cancel: e.cancel.clone(),
+            keep_partial: self.keep_partial.clone(),
         })
     }
 
@@ -317,6 +323,33 @@ impl Jobs {
         }
     }
 
+    /// The jobs not finished (queued, waiting for an answer, running), in
+    /// no particular order: what the saved queue keeps.
+    pub fn unfinished(&self) -> Vec<&Job> {
+        self.entries
+            .values()
+            .filter(|e| !matches!(e.status, Status::Finished(_)))
+            .map(|e| &e.job)
+            .collect()
+    }
+
+    /// Stops every unfinished job for later (quit, disconnect): running
+    /// ones keep their partial files; the rest finish as cancelled now.
+    /// Returns the batches of the jobs finished here, one per job.
+    pub fn suspend_all(&mut self) -> Vec<BatchId> {
+        // Jobs handed out later (after a disconnect) get a fresh flag.
+        std::mem::take(&mut self.keep_partial).store(true, Ordering::SeqCst);
+        let ids: Vec<TransferId> = self.entries.keys().copied().collect();
+        ids.into_iter().filter_map(|id| self.cancel(id)).collect()
+    }
+
+    /// Whether a worker holds a job still.
+    pub fn any_running(&self) -> bool {
+        self.entries
+            .values()
+            .any(|e| matches!(e.status, Status::Running { .. }))
+    }
+
     /// Tells every running job to stop (the scheduler is shutting down).
     pub fn stop_all(&self) {
         for e in self.entries.values() {
@@ -425,6 +458,7 @@ pub(super) mod tests {
             taken: Arc::default(),
             on_existing: OnExisting::Ask,
             move_after: false,
+            resume_part: false,
         }
     }
 

@@ -322,12 +322,13 @@ fn new_job(
         taken: Arc::new(HashSet::new()),
         on_existing: req.on_existing,
         move_after: req.move_after,
+        resume_part: false,
     }
 }
 
 /// Fills in `existing` (and the taken names of the folders that have a
 /// conflict) for download targets. Blocking: runs on a blocking thread.
-fn look_up_local_targets(mut jobs: Vec<Job>) -> Vec<Job> {
+pub(super) fn look_up_local_targets(mut jobs: Vec<Job>) -> Vec<Job> {
     let mut taken_by_dir: HashMap<PathBuf, Arc<HashSet<Name>>> = HashMap::new();
     for job in &mut jobs {
         let Ok(meta) = std::fs::metadata(&job.local) else {
@@ -502,6 +503,7 @@ pub async fn plan_upload(
             taken: Arc::new(HashSet::new()),
             on_existing: req.on_existing,
             move_after: req.move_after,
+            resume_part: false,
         };
         if !created.contains(&dir) {
             if !listed.contains_key(&dir) {

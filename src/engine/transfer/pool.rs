@@ -539,6 +539,7 @@ mod tests {
         Assignment::Job {
             job: jobs::tests::job(id, 1),
             cancel: Default::default(),
+            keep_partial: Default::default(),
         }
     }
 

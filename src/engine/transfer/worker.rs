@@ -13,6 +13,8 @@
 use std::collections::VecDeque;
 use std::io::SeekFrom;
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use tokio::io::AsyncSeekExt;
@@ -33,6 +35,9 @@ use crate::engine::protocol::{
 use crate::engine::session::{Chmod, Connector, Fetch, Session, TransferError};
 use crate::engine::wire_log::WireSink;
 
+/// How long a download stopped for later may take to write what it has.
+const KEEP_GRACE: Duration = Duration::from_secs(2);
+
 /// Progress reports per transfer are at most this frequent.
 const PROGRESS_EVERY: Duration = Duration::from_millis(100);
 
@@ -41,6 +46,10 @@ pub enum Assignment {
     Job {
         job: Job,
         cancel: CancellationToken,
+        /// Set before `cancel` when wharf stops with the file unfinished
+        /// (quit, disconnect): the partial file is kept for the saved
+        /// queue to continue.
+        keep_partial: Arc<AtomicBool>,
     },
     /// Hand the logged-in session over to planning (and end): planning
     /// then needs no login of its own, nor a place on a server that limits
@@ -168,6 +177,7 @@ pub async fn run(
     } = start;
     let sink = WireSink::to_events(events, &format!("[T{}] ", index + 1));
     let mut worker = Worker {
+        stop: CancellationToken::new(),
         connector,
         profile,
         config,
@@ -202,8 +212,12 @@ pub async fn run(
         return;
     }
     while let Some(assignment) = jobs.recv().await {
-        let (job, cancel) = match assignment {
-            Assignment::Job { job, cancel } => (job, cancel),
+        let (job, cancel, keep_partial) = match assignment {
+            Assignment::Job {
+                job,
+                cancel,
+                keep_partial,
+            } => (job, cancel, keep_partial),
             Assignment::Lend(to) => {
                 if let Some(s) = worker.session.take().filter(Session::is_usable) {
                     let _ = to.send(s);
@@ -212,12 +226,23 @@ pub async fn run(
             }
         };
         let id = job.id;
+        worker.stop = cancel.clone();
+        // Stopped for later, a download gets a moment to put what came on
+        // disk (its partial file is continued next time); a cancel does not.
+        let stopped = async {
+            cancel.cancelled().await;
+            if keep_partial.load(Ordering::SeqCst) {
+                tokio::time::sleep(KEEP_GRACE).await;
+            }
+        };
         let outcome = tokio::select! {
-            o = worker.perform(&job) => o,
-            _ = cancel.cancelled() => {
+            o = worker.perform(&job) => if cancel.is_cancelled() { Outcome::Cancelled } else { o },
+            _ = stopped => {
                 // Mid-transfer replies are now out of step: start afresh.
                 worker.session = None;
-                worker.discard_partial(&job).await;
+                if !keep_partial.load(Ordering::SeqCst) {
+                    worker.discard_partial(&job).await;
+                }
                 Outcome::Cancelled
             }
         };
@@ -240,6 +265,8 @@ pub async fn run(
 }
 
 struct Worker {
+    /// The current job's cancel token (see `receive`).
+    stop: CancellationToken,
     connector: Connector,
     profile: ConnectProfile,
     config: TransferConfig,
@@ -392,7 +419,7 @@ impl Worker {
         // Continue what is already there when resuming (one trip to a
         // blocking thread for the folder, the file and its size); a fresh
         // file is made by the writer's own blocking trip.
-        let continue_existing = target.resume_in_place || attempt > 0;
+        let continue_existing = target.resume_in_place || attempt > 0 || job.resume_part;
         let (mut out, offset) = if continue_existing {
             let path = write_to.clone();
             let opened = tokio::task::spawn_blocking(move || {
@@ -491,6 +518,7 @@ impl Worker {
         out: &mut FileWriter,
     ) -> Result<Option<ModTime>, Fail> {
         let mut progress = Progress::new(job.id, offset, self.reporter.clone());
+        let stop = self.stop.clone();
         let session = self.session().await?;
         // A listing's time is exact when it was MLSD (the plan may not have
         // asked the server: this session knows); otherwise MDTM, asked in
@@ -504,9 +532,15 @@ impl Worker {
                 .filter(|_| !job.move_after)
                 .map(|s| s.saturating_sub(offset)),
         };
-        let fetched = session
-            .download(&job.remote, offset, fetch, out, &mut |n| progress.update(n))
-            .await?;
+        // Stopped for later (quit, disconnect): the bytes that came stay
+        // with `out`, which the caller writes to the partial file.
+        let mut on_bytes = |n| progress.update(n);
+        let fetched = tokio::select! {
+            r = session.download(&job.remote, offset, fetch, out, &mut on_bytes) => r?,
+            _ = stop.cancelled() => {
+                return Err(Fail::permanent(FailureKind::Cancelled, "stopped"));
+            }
+        };
         progress.finish();
         let total = offset + fetched.bytes;
         let expected = match job.size {
@@ -562,7 +596,7 @@ impl Worker {
         let session = self.session().await?;
         let offset = if target.resume_in_place {
             job.existing.as_ref().and_then(|e| e.size).unwrap_or(0)
-        } else if attempt > 0 {
+        } else if attempt > 0 || job.resume_part {
             session.size(&write_to).await?.unwrap_or(0)
         } else {
             0
