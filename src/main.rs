@@ -419,6 +419,7 @@ async fn tui(
     state.timeouts = args.timeouts;
     state.on_existing = cfg.on_existing();
     state.bookmarks_enabled = bookmarks_enabled;
+    state.data_dir = wharf::config::data_dir();
     state.home = directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf());
     for pane in [&mut state.local, &mut state.remote] {
         pane.show_hidden = cfg.show_hidden;
