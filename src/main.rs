@@ -444,6 +444,7 @@ async fn tui(
     state.on_existing = cfg.on_existing();
     state.bookmarks_enabled = bookmarks_enabled;
     state.keep_recent = !args.demo;
+    state.data_dir = wharf::config::data_dir();
     state.home = directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf());
     for pane in [&mut state.local, &mut state.remote] {
         pane.show_hidden = cfg.show_hidden;

@@ -243,3 +243,38 @@ async fn the_keepalive_finds_a_server_that_stopped_answering() {
     );
     e.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_protocol_log_is_saved_to_a_new_file_in_the_data_folder() {
+    use std::time::Duration;
+    use wharf::engine::protocol::{Command, Event};
+    let data = tempfile::tempdir().expect("tempdir");
+    let mut e = Engine::spawn();
+    let text = "> USER alice\n< 331 Password required\n".to_string();
+    for _ in 0..2 {
+        e.send(Command::SaveLog {
+            dir: data.path().to_path_buf(),
+            text: text.clone(),
+        });
+    }
+    let mut saved = Vec::new();
+    for _ in 0..2 {
+        let path = e
+            .wait_for(Duration::from_secs(10), |ev| match ev {
+                Event::LogSaved { result } => Some(result),
+                _ => None,
+            })
+            .await
+            .expect("saved");
+        saved.push(path);
+    }
+    assert_ne!(saved[0], saved[1], "a second save never replaces the first");
+    for path in &saved {
+        assert!(path.starts_with(data.path()), "{path:?}");
+        assert_eq!(
+            std::fs::read_to_string(path).ok().as_deref(),
+            Some(text.as_str())
+        );
+    }
+    e.shutdown().await;
+}

@@ -276,6 +276,37 @@ fn protocol_log_panel() {
 }
 
 #[test]
+fn protocol_log_scrolled_back_to_a_search_result() {
+    let mut s = main_screen();
+    update(&mut s, Msg::Resize(W, 30));
+    for i in 0..300 {
+        update(
+            &mut s,
+            Msg::Engine(Event::Wire {
+                dir: WireDir::Sent,
+                code: None,
+                text: format!("NOOP {i}"),
+                conn: None,
+            }),
+        );
+    }
+    press(&mut s, KeyCode::F(9));
+    while s.panel != wharf::app::state::Panel::Log {
+        press(&mut s, KeyCode::Tab);
+    }
+    press(&mut s, KeyCode::Char('/'));
+    for c in "331".chars() {
+        press(&mut s, KeyCode::Char(c));
+    }
+    press(&mut s, KeyCode::Enter);
+    let t = render(&s);
+    let screen = format!("{}", t.backend());
+    assert!(screen.contains("< 331 Password required"), "{screen}");
+    assert!(screen.contains("/331 (n older, N newer)"), "{screen}");
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
 fn smallest_supported_terminal() {
     let mut s = main_screen();
     update(&mut s, Msg::Resize(60, 15));

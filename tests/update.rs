@@ -1500,3 +1500,103 @@ fn transfers_saved_for_a_server_are_offered_when_connecting_there() {
         "later: kept"
     );
 }
+
+// ---- the protocol log: search and save --------------------------------------
+
+/// Connected, 500 lines in the log after the login, the log shown and
+/// given the keyboard.
+fn log_focused() -> AppState {
+    let mut s = connected_with(vec![file("a", 1)]);
+    on_line(&mut s, WireDir::Sent, None, "USER alice");
+    on_line(
+        &mut s,
+        WireDir::Received,
+        Some(331),
+        "331 Password required",
+    );
+    for i in 0..500 {
+        on_line(&mut s, WireDir::Sent, None, &format!("NOOP {i}"));
+    }
+    update(&mut s, key(KeyCode::F(9)));
+    while s.panel != wharf::app::state::Panel::Log {
+        update(&mut s, key(KeyCode::Tab));
+    }
+    s
+}
+
+#[test]
+fn slash_searches_the_whole_log_and_n_goes_on_older() {
+    let mut s = log_focused();
+    let login = s
+        .log
+        .iter()
+        .position(|l| l.text == "USER alice")
+        .expect("logged");
+    update(&mut s, ch('/'));
+    type_text(&mut s, "user");
+    // Typing searches nothing yet and moves nothing else.
+    assert_eq!(s.log_scroll, 0);
+    update(&mut s, key(KeyCode::Enter));
+    let search = s.log_search.clone().expect("a search");
+    assert_eq!(search.found, Some(login));
+    // The line found is on screen.
+    let rows = s.layout.log_rows();
+    let bottom = s.log.len() - s.log_scroll;
+    assert!(
+        login < bottom && login + rows >= bottom,
+        "{login} {bottom} {rows}"
+    );
+    // Nothing older matches; N finds nothing newer either.
+    update(&mut s, ch('n'));
+    assert_eq!(s.log_search.as_ref().and_then(|q| q.found), Some(login));
+    assert!(
+        status_text(&s).contains("No older line"),
+        "{}",
+        status_text(&s)
+    );
+    update(&mut s, key(KeyCode::End)); // back to the newest lines
+    update(&mut s, ch('/'));
+    type_text(&mut s, "noop 49");
+    update(&mut s, key(KeyCode::Enter));
+    // From the bottom of what is shown, going back: NOOP 499 first.
+    let found = s.log_search.as_ref().and_then(|q| q.found).expect("found");
+    assert_eq!(s.log[found].text, "NOOP 499");
+    update(&mut s, ch('n'));
+    let found = s.log_search.as_ref().and_then(|q| q.found).expect("found");
+    assert_eq!(s.log[found].text, "NOOP 498");
+    update(&mut s, ch('N'));
+    let found = s.log_search.as_ref().and_then(|q| q.found).expect("found");
+    assert_eq!(s.log[found].text, "NOOP 499");
+    // Esc ends the search; the keys of the panes did nothing meanwhile.
+    update(&mut s, key(KeyCode::Esc));
+    assert!(s.log_search.is_none());
+    assert_eq!(s.remote.cursor, 0);
+}
+
+#[test]
+fn w_saves_the_whole_log_to_the_data_folder_and_says_where() {
+    use std::path::PathBuf;
+    let mut s = log_focused();
+    let cmds = update(&mut s, ch('w')).commands;
+    assert!(cmds.is_empty());
+    assert!(
+        s.status.as_ref().is_some_and(|m| m.is_error),
+        "no data folder is said"
+    );
+    s.data_dir = Some(PathBuf::from("/data/wharf"));
+    let cmds = update(&mut s, ch('w')).commands;
+    let [Command::SaveLog { dir, text }] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(dir, &PathBuf::from("/data/wharf"));
+    assert_eq!(text.lines().count(), s.log.len());
+    assert!(text.contains("> USER alice\n< 331 Password required\n> NOOP 0\n"));
+    let path = PathBuf::from("/data/wharf/protocol-log-20261203-160102.txt");
+    update(
+        &mut s,
+        Msg::Engine(Event::LogSaved {
+            result: Ok(path.clone()),
+        }),
+    );
+    assert!(status_text(&s).contains(&path.display().to_string()));
+}

@@ -118,6 +118,10 @@ pub fn label(action: Action) -> &'static str {
         Action::CancelAllTransfers => "CancAll",
         Action::RetryFailed => "Retry",
         Action::ClearFinished => "Clear",
+        Action::SearchLog => "Search",
+        Action::SearchOlder => "Older",
+        Action::SearchNewer => "Newer",
+        Action::SaveLog => "Save",
     }
 }
 

@@ -113,11 +113,15 @@ pub enum Action {
     CancelAllTransfers,
     RetryFailed,
     ClearFinished,
+    SearchLog,
+    SearchOlder,
+    SearchNewer,
+    SaveLog,
 }
 
 impl Action {
     /// Every action, in the order the help overlay lists each context's.
-    pub const ALL: [Action; 31] = [
+    pub const ALL: [Action; 35] = [
         Action::Up,
         Action::Down,
         Action::PageUp,
@@ -149,6 +153,10 @@ impl Action {
         Action::CancelAllTransfers,
         Action::RetryFailed,
         Action::ClearFinished,
+        Action::SearchLog,
+        Action::SearchOlder,
+        Action::SearchNewer,
+        Action::SaveLog,
     ];
 
     /// The action's name in `assets/keymap.toml` and config.toml's `[keys]`.
@@ -185,6 +193,10 @@ impl Action {
             Action::CancelAllTransfers => "cancel_all_transfers",
             Action::RetryFailed => "retry_failed",
             Action::ClearFinished => "clear_finished",
+            Action::SearchLog => "search_log",
+            Action::SearchOlder => "search_older",
+            Action::SearchNewer => "search_newer",
+            Action::SaveLog => "save_log",
         }
     }
 
@@ -203,6 +215,7 @@ impl Action {
             Open | Parent | Reload | ToggleHidden | CycleSort | Filter | Mark | InvertMarks
             | MarkPattern | UnmarkPattern | Copy | Move => &[Context::Pane],
             CancelTransfer | CancelAllTransfers | RetryFailed | ClearFinished => &[Context::Queue],
+            SearchLog | SearchOlder | SearchNewer | SaveLog => &[Context::Log],
             SwitchPane | ToggleQueue | ToggleLog | Connect | Bookmarks | Disconnect | Help
             | Messages | Quit => &[Context::Global],
         }
@@ -241,6 +254,10 @@ impl Action {
             (_, Action::CancelAllTransfers) => "Cancel all transfers",
             (_, Action::RetryFailed) => "Retry failed and cancelled transfers",
             (_, Action::ClearFinished) => "Clear finished transfers",
+            (_, Action::SearchLog) => "Search the log: type, Enter finds the newest match",
+            (_, Action::SearchOlder) => "The next older line that matches",
+            (_, Action::SearchNewer) => "The next newer line that matches",
+            (_, Action::SaveLog) => "Save the whole log to a file in the data folder",
             (_, Action::ToggleLog) => "Show or hide the protocol log",
             (_, Action::Connect) => "Quick connect",
             (_, Action::Bookmarks) => "Bookmarks: connect, add, edit, delete",

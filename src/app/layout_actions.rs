@@ -41,6 +41,7 @@ pub fn toggle_queue(state: &mut AppState) {
 pub fn toggle_log(state: &mut AppState) {
     state.show_log = !state.show_log;
     state.log_scroll = 0;
+    state.log_search = None;
     state.keep_focus_on_screen();
     state.relayout();
 }

@@ -51,6 +51,37 @@ pub struct LogLine {
     pub text: String,
 }
 
+impl LogLine {
+    /// How the log shows where the line came from: sent, received, ours.
+    pub fn prefix(&self) -> &'static str {
+        match self.dir {
+            WireDir::Sent => "> ",
+            WireDir::Received => "< ",
+            WireDir::Info => "* ",
+        }
+    }
+}
+
+/// A search in the protocol log (`/`): what is looked for, whether it is
+/// still being typed, and the line found (an index into `AppState::log`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LogSearch {
+    pub query: String,
+    pub editing: bool,
+    pub found: Option<usize>,
+}
+
+impl LogSearch {
+    /// Whether `line` matches: the query anywhere in it, case ignored.
+    pub fn matches(&self, line: &LogLine) -> bool {
+        !self.query.is_empty()
+            && line
+                .text
+                .to_lowercase()
+                .contains(&self.query.to_lowercase())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusMsg {
     pub text: String,
@@ -91,6 +122,11 @@ pub struct AppState {
     pub show_log: bool,
     /// Lines scrolled back from the newest (0 = follow).
     pub log_scroll: usize,
+    /// A search in the log, while one is typed or shown.
+    pub log_search: Option<LogSearch>,
+    /// Where wharf keeps its data (saved protocol logs go there); `None`
+    /// when there is no such folder.
+    pub data_dir: Option<PathBuf>,
     pub status: Option<StatusMsg>,
     /// The last [`MESSAGES_KEPT`] status messages, oldest first, for the
     /// messages view (a message longer than the status line is read there).
@@ -153,6 +189,8 @@ impl AppState {
             log: VecDeque::new(),
             show_log: false,
             log_scroll: 0,
+            log_search: None,
+            data_dir: None,
             status: None,
             messages: VecDeque::new(),
             dialog: None,
@@ -272,6 +310,10 @@ impl AppState {
     pub fn push_log(&mut self, line: LogLine) {
         if self.log.len() == LOG_CAPACITY {
             self.log.pop_front();
+            // The line found moved up one with the rest, or is gone.
+            if let Some(search) = &mut self.log_search {
+                search.found = search.found.and_then(|i| i.checked_sub(1));
+            }
         }
         self.log.push_back(line);
     }

@@ -15,7 +15,7 @@ use super::effects::Update;
 use super::keymap::{Action, Context};
 use super::motion::Motion;
 use super::mouse::{self, Pointer};
-use super::state::AppState;
+use super::state::{AppState, Panel};
 use super::{
     bookmark_actions, certificate_actions, connection_actions, dialog_actions, layout_actions,
     log_actions, pane_actions, question_actions, transfer_actions,
@@ -95,10 +95,16 @@ fn on_key(state: &mut AppState, key: KeyEvent, out: &mut Update) {
     if state.pane(state.focus).filter_editing {
         return pane_actions::filter_key(state, key, out);
     }
+    if state.panel == Panel::Log && state.log_search.as_ref().is_some_and(|s| s.editing) {
+        return log_actions::search_key(state, key, out);
+    }
     // Esc drops what is being dragged, or clears a filter left in place.
     if key.code == KeyCode::Esc {
         return match state.drag {
             Some(_) => transfer_actions::cancel_drag(state),
+            None if state.panel == Panel::Log && state.log_search.is_some() => {
+                state.log_search = None
+            }
             None => pane_actions::clear_filter(state, out),
         };
     }
@@ -144,6 +150,10 @@ fn act(state: &mut AppState, context: Context, action: Action, out: &mut Update)
         Action::CancelAllTransfers => transfer_actions::cancel_all(state, out),
         Action::RetryFailed => transfer_actions::retry_failed(state, out),
         Action::ClearFinished => transfer_actions::clear_finished(state),
+        Action::SearchLog => log_actions::start_search(state),
+        Action::SearchOlder => log_actions::find(state, true),
+        Action::SearchNewer => log_actions::find(state, false),
+        Action::SaveLog => log_actions::save(state, out),
         Action::SwitchPane => layout_actions::switch_focus(state),
         Action::ToggleQueue => layout_actions::toggle_queue(state),
         Action::ToggleLog => layout_actions::toggle_log(state),
@@ -213,6 +223,11 @@ fn on_paste(state: &mut AppState, text: &str, out: &mut Update) {
         | Some(Dialog::Conflict(_))
         | Some(Dialog::Certificate(_))
         | Some(Dialog::Question(_)) => out.unchanged(),
+        None if state.panel == Panel::Log
+            && state.log_search.as_ref().is_some_and(|s| s.editing) =>
+        {
+            log_actions::paste_search(state, &text)
+        }
         None => pane_actions::paste_filter(state, &text, out),
     }
 }
@@ -290,6 +305,7 @@ fn on_engine(state: &mut AppState, ev: Event, out: &mut Update) {
             text,
             conn,
         } => log_actions::on_wire(state, dir, code, text, conn, out),
+        Event::LogSaved { result } => log_actions::on_saved(state, result),
     }
 }
 

@@ -230,6 +230,18 @@ async fn run(
                 choice,
                 for_all,
             }),
+            Command::SaveLog { dir, text } => {
+                let events = events.clone();
+                tokio::spawn(async move {
+                    let now = chrono::Local::now().naive_local();
+                    let result = tokio::task::spawn_blocking(move || {
+                        super::log_file::save(&dir, &text, now)
+                    })
+                    .await
+                    .unwrap_or_else(|e| Err(e.to_string()));
+                    let _ = events.send(Event::LogSaved { result });
+                });
+            }
             Command::Shutdown => break,
         }
     }

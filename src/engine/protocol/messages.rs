@@ -57,6 +57,12 @@ pub enum Command {
         /// Use the same choice for the rest of the batch.
         for_all: bool,
     },
+    /// Save the protocol log's `text` to a new file in `dir` (the data
+    /// folder); answered by `Event::LogSaved`.
+    SaveLog {
+        dir: std::path::PathBuf,
+        text: String,
+    },
     Shutdown,
 }
 
@@ -206,6 +212,10 @@ pub enum Event {
     },
     /// Files were added to or removed from a folder: panes showing it re-read.
     FolderChanged { path: Location },
+    /// The answer to `Command::SaveLog`: the file written, or why not.
+    LogSaved {
+        result: Result<std::path::PathBuf, String>,
+    },
     /// One line of the protocol log. `code` is set for replies. `conn`:
     /// the browse connection it went over (`None`: a transfer or planning
     /// connection, or a note about them); the status bar shows the browse
