@@ -5,7 +5,7 @@
 //! what the help's keys (`dialog_actions.rs`) clamp to.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+use ratatui::layout::{Margin, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
@@ -113,13 +113,7 @@ fn rows(keymap: &Keymap, width: usize) -> Vec<Row> {
 
 /// The inside of the overlay (its border off).
 fn inner(area: Rect) -> Rect {
-    let a = overlay_area(area);
-    Rect {
-        x: a.x + 1,
-        y: a.y + 1,
-        width: a.width.saturating_sub(2),
-        height: a.height.saturating_sub(2),
-    }
+    overlay_area(area).inner(Margin::new(1, 1))
 }
 
 /// How far the help scrolls on a screen of `area`: its last line at the

@@ -5,7 +5,7 @@
 use std::collections::VecDeque;
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+use ratatui::layout::{Margin, Rect};
 use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
@@ -29,13 +29,7 @@ fn overlay_area(area: Rect) -> Rect {
 }
 
 fn inner(area: Rect) -> Rect {
-    let a = overlay_area(area);
-    Rect {
-        x: a.x + 1,
-        y: a.y + 1,
-        width: a.width.saturating_sub(2),
-        height: a.height.saturating_sub(2),
-    }
+    overlay_area(area).inner(Margin::new(1, 1))
 }
 
 /// Every message wrapped to `width`, oldest first, with whether it is an error.
