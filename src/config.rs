@@ -39,7 +39,7 @@ pub const CONFIG_DIR_VAR: &str = "WHARF_CONFIG_DIR";
 pub const DATA_DIR_VAR: &str = "WHARF_DATA_DIR";
 
 /// The top-level settings, in the order the default file lists them.
-pub const SETTINGS: [&str; 16] = [
+pub const SETTINGS: [&str; 17] = [
     "connections",
     "connect_timeout",
     "reply_timeout",
@@ -54,6 +54,7 @@ pub const SETTINGS: [&str; 16] = [
     "sort_reverse",
     "confirm_delete",
     "confirm_overwrite",
+    "viewer",
     "theme",
     "keys",
 ];
@@ -106,6 +107,8 @@ pub struct Config {
     pub confirm_delete: bool,
     /// Ask when a transfer's target exists (false: overwrite).
     pub confirm_overwrite: bool,
+    /// `viewer = "pager"`: F3 hands the file to `$PAGER` (else `less`).
+    pub pager: bool,
     /// Colours, for `AppState::theme`.
     pub theme: Theme,
     /// The default bindings with `[keys]` applied.
@@ -133,6 +136,7 @@ impl Default for Config {
             sort_reverse: false,
             confirm_delete: true,
             confirm_overwrite: true,
+            pager: false,
             theme: Theme::DEFAULT,
             keymap: Keymap::default(),
         }
@@ -317,6 +321,12 @@ impl Reader<'_> {
                 "sort_reverse" => self.flag(name, value, &mut c.sort_reverse),
                 "confirm_delete" => self.flag(name, value, &mut c.confirm_delete),
                 "confirm_overwrite" => self.flag(name, value, &mut c.confirm_overwrite),
+                "viewer" => {
+                    let viewers = [("builtin", false), ("pager", true)];
+                    if let Some(p) = self.choice(name, value, &viewers) {
+                        c.pager = p;
+                    }
+                }
                 "theme" => {
                     if let Some(t) = self.table(name, value) {
                         self.theme(t, &mut c.theme);
@@ -713,6 +723,7 @@ sort = "time"
 sort_reverse = true
 confirm_delete = false
 confirm_overwrite = false
+viewer = "pager"
 
 [theme]
 border = "#ff8800"
@@ -733,6 +744,7 @@ cancel_transfer = "Delete"
         assert!(c.show_hidden && c.sort_reverse);
         assert_eq!(c.sort, SortKey::Time);
         assert!(!c.confirm_delete);
+        assert!(c.pager && !Config::default().pager);
         assert_eq!(c.on_existing(), OnExisting::Overwrite);
         assert_eq!(c.theme.border, Some(Color::Rgb(0xff, 0x88, 0)));
         assert_eq!(c.theme.file, Some(Color::Indexed(238)));
