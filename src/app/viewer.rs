@@ -24,7 +24,9 @@ pub const HEX_ROW: u64 = 16;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ViewRow {
     pub text: String,
+    /// The first byte of its line (hex: of its row), and the end of it.
     pub offset: u64,
+    pub end: u64,
     pub mark: Option<(usize, usize)>,
 }
 
@@ -162,11 +164,15 @@ impl Viewer {
             let row = ViewRow {
                 text,
                 offset: line.start,
+                end: line.end,
                 mark: cols,
             };
             return (vec![row], line.next);
         }
-        (wrap_rows(&text, cols, width, line.start), line.next)
+        (
+            wrap_rows(&text, cols, width, (line.start, line.end)),
+            line.next,
+        )
     }
 
     fn rows_of(&mut self, start: u64) -> usize {
@@ -342,11 +348,11 @@ impl Viewer {
     /// arrived).
     pub fn percent(&self) -> u64 {
         let len = self.len();
-        let shown_end = self.rows.last().map_or(0, |r| r.offset);
-        if len == 0 || self.rows.len() < self.height && self.top == 0 {
-            return 100;
+        match self.rows.last() {
+            // The end of the last row shown (its newline counted).
+            Some(last) if len > 0 => ((last.end + 1).min(len) * 100 / len).min(100),
+            _ => 100,
         }
-        (shown_end.min(len) * 100 / len).min(100)
     }
 }
 
@@ -391,7 +397,12 @@ pub fn display(bytes: &[u8], mark: Option<(usize, usize)>) -> (String, Option<(u
 }
 
 /// `text` cut into rows of at most `width` columns.
-fn wrap_rows(text: &str, mark: Option<(usize, usize)>, width: usize, offset: u64) -> Vec<ViewRow> {
+fn wrap_rows(
+    text: &str,
+    mark: Option<(usize, usize)>,
+    width: usize,
+    (offset, line_end): (u64, u64),
+) -> Vec<ViewRow> {
     let mut rows = Vec::new();
     let mut row = String::new();
     let mut used = 0;
@@ -404,6 +415,7 @@ fn wrap_rows(text: &str, mark: Option<(usize, usize)>, width: usize, offset: u64
         rows.push(ViewRow {
             text: std::mem::take(row),
             offset,
+            end: line_end,
             mark: m,
         });
     };
@@ -455,6 +467,7 @@ fn hex_row(at: u64, bytes: &[u8], mark: Option<(u64, u64)>) -> ViewRow {
     ViewRow {
         text,
         offset: at,
+        end: at + bytes.len() as u64,
         mark,
     }
 }
