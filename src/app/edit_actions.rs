@@ -235,7 +235,11 @@ pub fn on_editor_done(state: &mut AppState, done: ExternalDone, out: &mut Update
         // A local file, edited in place: show its new size and time.
         if !ended.success() {
             state.set_status(
-                format!("{} exited with status {}", done.program, code(ended.code)),
+                format!(
+                    "{} exited with status {}",
+                    program_name(&done.program),
+                    code(ended.code)
+                ),
                 true,
             );
         }
@@ -246,7 +250,7 @@ pub fn on_editor_done(state: &mut AppState, done: ExternalDone, out: &mut Update
     if !ended.success() {
         let mut text = format!(
             "{} exited with status {}: nothing uploaded",
-            done.program,
+            program_name(&done.program),
             code(ended.code)
         );
         if ended.changed {
@@ -278,6 +282,12 @@ pub fn on_editor_done(state: &mut AppState, done: ExternalDone, out: &mut Update
         transfer: None,
         ..e
     });
+}
+
+/// `vim` for `/usr/bin/vim -u NONE`: the status line is short.
+fn program_name(program: &str) -> &str {
+    let first = program.split_whitespace().next().unwrap_or(program);
+    first.rsplit('/').next().unwrap_or(first)
 }
 
 fn code(c: Option<i32>) -> String {

@@ -163,7 +163,10 @@ fn find(state: &mut AppState, backward: bool, out: &mut Update) {
         return;
     };
     let len = search.query.len() as u64;
-    let from = match (search.found, backward) {
+    // From the match shown; from the view when it scrolled away from it.
+    let shown = v.rows.iter().any(|r| r.mark.is_some());
+    let found = search.found.filter(|_| shown);
+    let from = match (found, backward) {
         (Some(at), false) => at + 1,
         (Some(at), true) => at + len - 1,
         (None, false) => v.top,
