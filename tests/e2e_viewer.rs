@@ -56,7 +56,7 @@ fn start(files: &[(&str, &[u8])], editor: Option<&str>) -> Run {
     }
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let url = format!("ftp://alice:pw@127.0.0.1:{}/", server.port());
-    let mut p = Pty::spawn(Path::new(BIN), &[&url], &env, home.path(), 100, 30).expect("spawn");
+    let p = Pty::spawn(Path::new(BIN), &[&url], &env, home.path(), 100, 30).expect("spawn");
     p.wait_for_text(files[0].0, WAIT);
     Run {
         _rt: rt,
@@ -180,6 +180,26 @@ fn f4_with_an_editor_that_fails_uploads_nothing_and_says_so() {
     assert_eq!(
         std::fs::metadata(&path).unwrap().modified().unwrap(),
         before
+    );
+    quit(r);
+}
+
+#[test]
+fn the_editor_gets_the_keys_typed_while_it_runs() {
+    // An editor that reads a line from the terminal: wharf must not take
+    // those keys (crossterm's reader is stopped while it runs).
+    let mut r = start(
+        &[("conf.txt", b"a=1\n")],
+        Some("echo 'type a line:'; read answer; echo \"$answer\" >> \"$1\""),
+    );
+    r.p.send_key(Key::F(4));
+    r.p.wait_for_text("type a line:", WAIT);
+    r.p.type_text("typed in the editor");
+    r.p.send_key(Key::Enter);
+    r.p.wait_for_text("Saved conf.txt on the server", WAIT);
+    assert_eq!(
+        std::fs::read_to_string(r.server.path("conf.txt")).unwrap(),
+        "a=1\ntyped in the editor\n"
     );
     quit(r);
 }

@@ -239,9 +239,8 @@ impl Viewer {
     pub fn down(&mut self, n: usize) {
         if self.hex {
             let bottom = self.hex_bottom();
-            self.top = (self.top + n as u64 * HEX_ROW)
-                .min(bottom)
-                .max(self.top.min(bottom));
+            // Not past the last page (nor back, if the view is past it).
+            self.top = (self.top + n as u64 * HEX_ROW).min(bottom.max(self.top));
             return;
         }
         for _ in 0..n {
@@ -549,7 +548,7 @@ mod tests {
 
     #[test]
     fn hex_rows_show_offsets_bytes_and_text() {
-        let mut v = viewer("Hello, world\n\0\x01", 4);
+        let v = viewer("Hello, world\n\0\x01", 4);
         assert!(v.hex, "a NUL byte opens in hex");
         assert_eq!(
             texts(&v),

@@ -326,7 +326,7 @@ mod tests {
             "\n\n\n".into(),
             format!("a\n{long}\nb\n"),
             format!("{exact}\n{exact}"),
-            format!("{long}"),
+            long.clone(),
         ] {
             let mut doc = Document::from_bytes(text.clone());
             let fwd = lines_forward(&mut doc);
