@@ -89,6 +89,10 @@ pub enum Question {
         needed: u64,
         free: u64,
     },
+    /// A file edited with F4 changed on the server since it was fetched:
+    /// overwrite it, save under a new name, or keep the edited copy (at
+    /// `kept`) here? Answered in `edit_actions.rs`.
+    EditChanged { name: String, kept: String },
 }
 
 /// The target of a transfer exists: both sides, and the choices.

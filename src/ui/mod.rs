@@ -19,6 +19,7 @@ pub mod question;
 pub mod queue;
 pub mod status;
 pub mod theme;
+pub mod viewer;
 
 use chrono::Datelike;
 use ratatui::Frame;
@@ -57,6 +58,9 @@ pub fn draw(frame: &mut Frame, state: &AppState, this_year: i32) {
     }
     if let Some(area) = l.log {
         ratatui::widgets::Widget::render(log::LogPanel(state), area, buf);
+    }
+    if let Some(v) = &state.viewer {
+        viewer::draw(v, &state.keymap, theme, l, buf);
     }
     ratatui::widgets::Widget::render(status::StatusBar(state), l.status, buf);
     let keys = keybar::KeyBar {
