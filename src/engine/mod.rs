@@ -9,6 +9,7 @@
 pub mod browse;
 pub mod dispatcher;
 pub mod error;
+pub mod fileops;
 pub mod listing;
 pub mod local;
 pub mod protocol;

@@ -1,5 +1,5 @@
 //! The commands without a data connection: CWD, SIZE, MDTM, MFMT, RNFR/RNTO,
-//! DELE, MKD, RMD, NOOP, and `stat` (what a path names).
+//! DELE, MKD, RMD, SITE CHMOD, NOOP, and `stat` (what a path names).
 
 use suppaftp::Status;
 
@@ -154,5 +154,53 @@ impl Session {
         )
         .await
         .map(drop)
+    }
+
+    /// SITE CHMOD: sets a path's permission bits. A server without it
+    /// says so in words of its own (500, 502, 504, or 550 "unknown"):
+    /// that becomes a refusal that names SITE CHMOD, not a silent nothing.
+    pub async fn chmod(&mut self, path: &RemotePath, mode: u32) -> Result<(), EngineError> {
+        let verb = chmod_verb(mode);
+        match self
+            .command(
+                line(&verb, path.as_bytes()),
+                super::batch::DONE,
+                "SITE CHMOD",
+            )
+            .await
+        {
+            Err(EngineError::Reply { code, text }) if self.is_usable() => {
+                Err(chmod_refusal(code, text))
+            }
+            other => other.map(drop),
+        }
+    }
+}
+
+/// `SITE CHMOD 755`: the verb before a path, the mode in octal.
+pub fn chmod_verb(mode: u32) -> String {
+    format!("SITE CHMOD {:03o}", mode & 0o7777)
+}
+
+/// A refused SITE CHMOD: a server that does not know the command is told
+/// apart from one that refused this path.
+pub fn chmod_refusal(code: u16, text: String) -> EngineError {
+    let t = text.to_ascii_lowercase();
+    let unknown = matches!(code, 500 | 502 | 504)
+        || [
+            "unknown",
+            "not understood",
+            "not implemented",
+            "unrecognized",
+        ]
+        .iter()
+        .any(|w| t.contains(w));
+    if unknown {
+        EngineError::Reply {
+            code,
+            text: format!("the server does not support SITE CHMOD ({text})"),
+        }
+    } else {
+        EngineError::Reply { code, text }
     }
 }

@@ -18,6 +18,7 @@
 //! This file only declares and re-exports (no file imports its parent).
 
 mod active;
+mod batch;
 mod commands;
 mod connector;
 mod control;
@@ -33,7 +34,8 @@ mod quirks;
 mod reply;
 mod secure;
 
-pub use commands::RemoteKind;
+pub use batch::{EachReplies, WINDOW};
+pub use commands::{RemoteKind, chmod_refusal, chmod_verb};
 pub use connector::{Connector, TlsDefaults};
 pub use core::{MAX_LISTING_BYTES, Session, resolve_start_path};
 pub use files::{Fetch, Fetched, TransferError};
