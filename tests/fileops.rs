@@ -82,7 +82,7 @@ async fn a_local_tree_goes_and_a_linked_folder_outside_it_stays() {
     tree_with_link(tmp.path(), 3, 4);
     let mut e = Engine::spawn();
     let r = e
-        .op(1, delete(local(&tmp.path().join("tree")), EntryKind::Dir))
+        .op(1, delete(local(tmp.path().join("tree")), EntryKind::Dir))
         .await;
     assert!(r.failures.is_empty(), "{:?}", r.failures);
     assert_eq!(r.counts.done, 1 + 3 + 12 + 1 + 1);

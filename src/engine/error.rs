@@ -45,6 +45,10 @@ pub enum EngineError {
     /// The server's certificate is not trusted: what it says and why.
     #[error("{} ({}): {}", .0.server, .0.problem, .0.cert.fingerprint)]
     Untrusted(Box<UntrustedCertificate>),
+    /// What is in the way of a new name (a rename's target, a folder to
+    /// create): said by wharf, which looked, not by the server.
+    #[error("{0}")]
+    Exists(String),
     #[error("{path}: {reason}")]
     Local {
         path: String,
@@ -102,6 +106,7 @@ impl EngineError {
             EngineError::Tls(_)
             | EngineError::PlainAfterAuthTls { .. }
             | EngineError::Untrusted(_) => FailureKind::Tls,
+            EngineError::Exists(_) => FailureKind::Exists,
             EngineError::Local { kind, .. } => *kind,
         };
         Failure {

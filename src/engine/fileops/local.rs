@@ -80,7 +80,7 @@ fn fail(path: &Path, e: &io::Error) -> Failure {
 fn exists(path: &Path, what: &str) -> Failure {
     Failure::new(
         FailureKind::Exists,
-        format!("{}: {what} of that name exists", path.display()),
+        format!("{what} exists at {}", path.display()),
     )
 }
 

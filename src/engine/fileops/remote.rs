@@ -9,9 +9,7 @@ use super::report::Reporter;
 use super::spread::{Outcome, spread};
 use super::walk::walk;
 use crate::engine::error::EngineError;
-use crate::engine::protocol::{
-    Below, Entry, EntryKind, FailureKind, Location, NamePattern, RemotePath,
-};
+use crate::engine::protocol::{Below, Entry, EntryKind, Location, NamePattern, RemotePath};
 use crate::engine::session::{Fetch, Session, TransferError, chmod_verb};
 
 /// What `path` names, from its folder's listing: the entry, with a link
@@ -30,13 +28,13 @@ pub async fn look_up(s: &mut Session, path: &RemotePath) -> Result<Option<Entry>
     }
 }
 
-/// A refusal that says what is in the way.
-fn exists(path: &RemotePath, what: &str) -> EngineError {
-    EngineError::Local {
-        path: path.display().into_owned(),
-        reason: format!("{what} of that name exists"),
-        kind: FailureKind::Exists,
-    }
+/// A refusal that says what is in the way; `at` when it is not the path
+/// the failure is reported for.
+fn exists(at: Option<&RemotePath>, what: &str) -> EngineError {
+    EngineError::Exists(match at {
+        Some(p) => format!("{what} exists at {p}"),
+        None => format!("{what} of that name exists"),
+    })
 }
 
 /// MKD `path`; with `parents`, the missing folders above it first, and an
@@ -51,8 +49,8 @@ pub async fn mkdir(s: &mut Session, path: &RemotePath, parents: bool) -> Result<
     let there = look_up(s, path).await.ok().flatten();
     match there {
         Some(e) if parents && e.kind == EntryKind::Dir => return Ok(()),
-        Some(e) if e.kind == EntryKind::Dir => return Err(exists(path, "a folder")),
-        Some(_) => return Err(exists(path, "a file")),
+        Some(e) if e.kind == EntryKind::Dir => return Err(exists(None, "a folder")),
+        Some(_) => return Err(exists(None, "a file")),
         None => {}
     }
     let Some(above) = path.parent().filter(|p| parents && !p.is_root()) else {
@@ -60,7 +58,7 @@ pub async fn mkdir(s: &mut Session, path: &RemotePath, parents: bool) -> Result<
     };
     match look_up(s, &above).await? {
         Some(e) if e.kind == EntryKind::Dir => return Err(refusal),
-        Some(_) => return Err(exists(&above, "a file")),
+        Some(_) => return Err(exists(Some(&above), "a file")),
         None => {}
     }
     Box::pin(mkdir(s, &above, true)).await?;
@@ -76,8 +74,8 @@ pub async fn rename(
     replace: bool,
 ) -> Result<(), EngineError> {
     match look_up(s, to).await? {
-        Some(e) if e.kind == EntryKind::Dir => return Err(exists(to, "a folder")),
-        Some(_) if !replace => return Err(exists(to, "a file")),
+        Some(e) if e.kind == EntryKind::Dir => return Err(exists(Some(to), "a folder")),
+        Some(_) if !replace => return Err(exists(Some(to), "a file")),
         _ => {}
     }
     s.rename(from, to).await

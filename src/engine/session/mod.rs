@@ -37,7 +37,7 @@ mod secure;
 pub use batch::{EachReplies, WINDOW};
 pub use commands::{RemoteKind, chmod_refusal, chmod_verb};
 pub use connector::{Connector, TlsDefaults};
-pub use core::{MAX_LISTING_BYTES, Session, resolve_start_path};
+pub use core::{MAX_LISTING_BYTES, Session, resolve_start_path, resolve_start_path_in};
 pub use files::{Fetch, Fetched, TransferError};
 pub use quirks::{Quirks, ServerQuirks};
 pub use reply::{epsv_port, parse_mdtm, parse_pwd, pasv_port};
