@@ -18,6 +18,8 @@
 #   scripts/bench-fileops.sh              # everything, RUNS=5
 #   RUNS=9 ONLY="rm find loop" scripts/bench-fileops.sh
 #   WHARF=path/to/wharf scripts/bench-fileops.sh    # that binary, no build
+#   WAN_PORT=2151 LOOP_PORT=2152 scripts/bench-fileops.sh  # other ports
+#     (passive ports: WAN_PORT's 50 from PASV_BASE, LOOP_PORT's the next 50)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
@@ -28,8 +30,11 @@ RUNS=${RUNS:-5}
 ONLY=${ONLY:-"rm find loop"}
 WAN_PY=${WAN_PY:-$ROOT/../shared/tools/wan.py}
 USERPASS=wharftest:wharfpass
-LOOP=ftp://$USERPASS@127.0.0.1:2141
-WAN=ftp://$USERPASS@127.0.0.1:2131
+WAN_PORT=${WAN_PORT:-2131}
+LOOP_PORT=${LOOP_PORT:-2141}
+PASV_BASE=${PASV_BASE:-31000}
+LOOP=ftp://$USERPASS@127.0.0.1:$LOOP_PORT
+WAN=ftp://$USERPASS@127.0.0.1:$WAN_PORT
 HOME_DIR=$(getent passwd wharftest | cut -d: -f6 || echo /home/wharftest)
 SCRATCH=${SCRATCH:-/dev/shm/wharf-bench-fileops}
 LFTP_SET="set ftp:ssl-allow no; set net:max-retries 1;"
@@ -64,14 +69,16 @@ gone() {
 }
 
 if want rm || want find; then
-    start_vsftpd vsftpd wan 127.0.0.2 2131 31000 31049 pasv_address=127.0.0.1
-    python3 "$WAN_PY" --listen 127.0.0.1 --target 127.0.0.2 --ports 2131,31000-31049 \
+    start_vsftpd vsftpd wan-fileops 127.0.0.2 "$WAN_PORT" "$PASV_BASE" $((PASV_BASE + 49)) \
+        pasv_address=127.0.0.1
+    python3 "$WAN_PY" --listen 127.0.0.1 --target 127.0.0.2 \
+        --ports "$WAN_PORT,$PASV_BASE-$((PASV_BASE + 49))" \
         --delay-ms 10 >"$out/wan.log" 2>&1 &
     PIDS+=($!)
     wait_for "$WAN"
 fi
 if want loop; then
-    start_vsftpd vsftpd bench 127.0.0.1 2141 31050 31099
+    start_vsftpd vsftpd bench-fileops 127.0.0.1 "$LOOP_PORT" $((PASV_BASE + 50)) $((PASV_BASE + 99))
     wait_for "$LOOP"
 fi
 

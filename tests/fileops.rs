@@ -255,3 +255,29 @@ async fn find_streams_matching_names_from_every_folder() {
     );
     assert!(r.counts.folders >= 6, "{r:?}");
 }
+
+#[tokio::test]
+async fn a_server_without_site_chmod_says_so_once() {
+    let f = TestServer::start(LOGIN, false).await;
+    std::fs::write(f.path("a.txt"), b"a").expect("write");
+    std::fs::write(f.path("b.txt"), b"b").expect("write");
+    let mut e = connected(&f).await;
+    let r = e
+        .op(
+            1,
+            FileOp::Chmod {
+                targets: vec![remote("/a.txt"), remote("/b.txt")],
+                mode: 0o600,
+                below: wharf::engine::protocol::Below::default(),
+            },
+        )
+        .await;
+    assert_eq!(r.failures.len(), 1, "said once: {r:?}");
+    assert!(
+        r.failures[0]
+            .1
+            .message
+            .contains("does not support SITE CHMOD"),
+        "{r:?}"
+    );
+}
