@@ -64,6 +64,11 @@ impl Connections {
         self
     }
 
+    /// Connections at most.
+    pub fn max(&self) -> usize {
+        self.max
+    }
+
     pub fn profile(&self) -> &ConnectProfile {
         &self.profile
     }

@@ -20,6 +20,10 @@ const TRIES: u8 = 2;
 
 struct Walk<'a, F> {
     queue: VecDeque<(RemotePath, u8)>,
+    /// Listings running now.
+    in_flight: usize,
+    /// Connections at most.
+    max: usize,
     visit: &'a mut F,
 }
 
@@ -31,14 +35,24 @@ where
     type Out = (RemotePath, u8, Result<Vec<Entry>, EngineError>, bool);
 
     fn next(&mut self) -> Option<Self::Task> {
-        self.queue.pop_front()
+        let t = self.queue.pop_front()?;
+        self.in_flight += 1;
+        Some(t)
     }
 
+    /// A folder being listed usually holds folders: the other connections
+    /// log in meanwhile (behind a 20 ms round trip a login is ~8 of them),
+    /// so they are ready when its listing arrives.
     fn backlog(&self) -> usize {
-        self.queue.len()
+        if self.in_flight > 0 {
+            self.queue.len().max(self.max)
+        } else {
+            self.queue.len()
+        }
     }
 
     fn finish(&mut self, (folder, tries, result, usable): Self::Out) {
+        self.in_flight -= 1;
         if result.is_err() && !usable && tries + 1 < TRIES {
             self.queue.push_back((folder, tries + 1));
             return;
@@ -77,6 +91,8 @@ where
 {
     let mut w = Walk {
         queue: roots.into_iter().map(|r| (r, 0)).collect(),
+        in_flight: 0,
+        max: conns.max(),
         visit,
     };
     drive(conns, &mut w).await
