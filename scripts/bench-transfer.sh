@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Transfers, side by side in one run, against vsftpd from
-# scripts/interop-servers.sh; medians of RUNS alternating runs, and ratios:
+# scripts/interop-servers.sh; medians of RUNS alternating runs (each with
+# its maximum beside it), and ratios:
 #
 #   1. one 1 GiB file on loopback (bench-tree's big.bin), into tmpfs:
 #        wharf get  vs curl      wall  target <= 1.05 x, CPU (user+sys) <= 1.5 x
@@ -195,8 +196,9 @@ if "put-wharf" in rows:
     print(f"1 GiB to vsftpd on loopback from tmpfs, medians of {put_runs} runs")
     show("wharf put", "put-wharf"); show("curl -T", "put-curl")
     if "put-wharf-server" in rows:
-        print(f"  {'server receive time, wharf/curl':<34} {med('put-wharf-server', 0):.3f} s / {med('put-curl-server', 0):.3f} s")
+        print(f"  {'server receive time, wharf/curl':<34} {med('put-wharf-server', 0):.3f} s (max {top('put-wharf-server', 0):.3f}) / {med('put-curl-server', 0):.3f} s (max {top('put-curl-server', 0):.3f})")
     ratio("put wall, wharf / curl", "put-wharf", "put-curl", 0, 1.05)
+    print(f"  {'put wall max, wharf / curl':<34} {top('put-wharf', 0) / top('put-curl', 0):5.2f} x")
     # Runs go in pairs (wharf and curl one after the other): the median of
     # the pairs' ratios is less moved by drift over the whole run.
     pairs = [w[0] / c[0] for w, c in zip(rows["put-wharf"], rows["put-curl"])]

@@ -1,6 +1,5 @@
 //! Dragging entries from one pane to the other with the mouse.
 
-use super::state::Panel;
 use crate::engine::protocol::{Name, Side};
 
 /// A press on an entry that may become a drag.
@@ -17,25 +16,21 @@ pub struct DragState {
     pub pos: (u16, u16),
     /// The pointer has moved since the press: this is a drag, not a click.
     pub active: bool,
-    /// Where the keyboard was before the press. The press focused the
-    /// pane, as a click does; a drag gives the focus back when it ends, so
-    /// dragging from the other pane does not change where keys go.
-    pub focus_before: (Side, Panel),
 }
 
 impl DragState {
-    /// The text that follows the pointer: "⇢ 3 items, 12.4M".
+    /// The text that follows the pointer: "⇢ 3 items, 12.4 MiB".
     pub fn ghost(&self) -> String {
         let what = match self.names.as_slice() {
             [one] => one.to_string(),
-            many => format!("{} items", many.len()),
+            many => crate::text::count(many.len(), "item", "items"),
         };
         let arrow = match self.from {
             Side::Local => "⇢",
             Side::Remote => "⇠",
         };
         if self.bytes > 0 {
-            format!("{arrow} {what}, {}", crate::text::human_size(self.bytes))
+            format!("{arrow} {what}, {}", crate::text::size(self.bytes))
         } else {
             format!("{arrow} {what}")
         }

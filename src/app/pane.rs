@@ -17,6 +17,35 @@ pub enum SortKey {
     Time,
 }
 
+impl SortKey {
+    /// The order a key starts in: names A→Z, sizes biggest first, times
+    /// newest first (what one looks for first).
+    pub fn starts_descending(self) -> bool {
+        !matches!(self, SortKey::Name)
+    }
+
+    /// "name", "size", "time", for messages.
+    pub fn word(self) -> &'static str {
+        match self {
+            SortKey::Name => "name",
+            SortKey::Size => "size",
+            SortKey::Time => "time",
+        }
+    }
+
+    /// The order in words: "A→Z", "biggest first", "oldest first"…
+    pub fn order(self, descending: bool) -> &'static str {
+        match (self, descending) {
+            (SortKey::Name, false) => "A→Z",
+            (SortKey::Name, true) => "Z→A",
+            (SortKey::Size, false) => "smallest first",
+            (SortKey::Size, true) => "biggest first",
+            (SortKey::Time, false) => "oldest first",
+            (SortKey::Time, true) => "newest first",
+        }
+    }
+}
+
 /// A listing asked for and not yet answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pending {
@@ -41,7 +70,9 @@ pub struct PaneState {
     /// First row of `view` drawn.
     pub offset: usize,
     pub sort: SortKey,
-    pub reverse: bool,
+    /// The order, for every key alike: false is ascending (A→Z, smallest,
+    /// oldest first; the header shows ↑), true descending (↓).
+    pub descending: bool,
     pub show_hidden: bool,
     pub filter: String,
     /// The filter line has the keyboard.
@@ -76,7 +107,7 @@ impl PaneState {
             cursor: 0,
             offset: 0,
             sort: SortKey::Name,
-            reverse: false,
+            descending: false,
             show_hidden: false,
             filter: String::new(),
             filter_editing: false,
@@ -150,7 +181,7 @@ impl PaneState {
                     && (filter.is_empty() || keys[i].contains(&filter))
             })
             .collect();
-        let (sort, reverse) = (self.sort, self.reverse);
+        let (sort, reverse) = (self.sort, self.descending);
         view.sort_unstable_by(|&a, &b| {
             compare(&entries[a], &keys[a], &entries[b], &keys[b], sort, reverse)
         });
@@ -297,21 +328,23 @@ impl PaneState {
     }
 }
 
-/// Folders first (and ".." before all), then by the chosen key; names break ties.
-fn compare(a: &Entry, ka: &str, b: &Entry, kb: &str, sort: SortKey, reverse: bool) -> Ordering {
+/// Folders first (and ".." before all), then by the chosen key, ascending
+/// unless `descending`; names break ties, A→Z.
+fn compare(a: &Entry, ka: &str, b: &Entry, kb: &str, sort: SortKey, descending: bool) -> Ordering {
     let up = |e: &Entry| !e.name.is_parent_link();
     let dirs_first = |e: &Entry| !e.is_dir();
     up(a)
         .cmp(&up(b))
         .then_with(|| dirs_first(a).cmp(&dirs_first(b)))
         .then_with(|| {
-            let o = match sort {
-                SortKey::Name => ka.cmp(kb).then_with(|| a.name.cmp(&b.name)),
-                // Biggest and newest first feel natural; `reverse` flips it.
-                SortKey::Size => b.size.cmp(&a.size).then_with(|| ka.cmp(kb)),
-                SortKey::Time => b.modified.cmp(&a.modified).then_with(|| ka.cmp(kb)),
+            let by_name = || ka.cmp(kb).then_with(|| a.name.cmp(&b.name));
+            let key = match sort {
+                SortKey::Name => by_name(),
+                SortKey::Size => a.size.cmp(&b.size),
+                SortKey::Time => a.modified.cmp(&b.modified),
             };
-            if reverse { o.reverse() } else { o }
+            let key = if descending { key.reverse() } else { key };
+            key.then_with(by_name)
         })
 }
 
@@ -355,6 +388,9 @@ mod tests {
         p.rebuild_view(None);
         assert_eq!(names(&p), ["..", "Zeta", ".secret", "a.txt", "b.txt"]);
         p.sort = SortKey::Size;
+        p.rebuild_view(None);
+        assert_eq!(names(&p), ["..", "Zeta", ".secret", "b.txt", "a.txt"]);
+        p.descending = true;
         p.rebuild_view(None);
         assert_eq!(names(&p), ["..", "Zeta", "a.txt", ".secret", "b.txt"]);
     }

@@ -108,21 +108,30 @@ pub fn toggle_hidden(state: &mut AppState) {
     state.set_status(format!("Hidden files {shown}"), false);
 }
 
-/// Name, name reversed, size, size reversed, time, time reversed, name…
+/// Each key in the order it starts in, then the other way: name A→Z, Z→A,
+/// size biggest first, smallest first, time newest first, oldest first,
+/// name… The status says the order in words.
 pub fn cycle_sort(state: &mut AppState) {
     let side = state.focus;
     let height = state.list_height(side);
     let pane = state.pane_mut(side);
-    (pane.sort, pane.reverse) = match (pane.sort, pane.reverse) {
-        (SortKey::Name, false) => (SortKey::Name, true),
-        (SortKey::Name, true) => (SortKey::Size, false),
-        (SortKey::Size, false) => (SortKey::Size, true),
-        (SortKey::Size, true) => (SortKey::Time, false),
-        (SortKey::Time, false) => (SortKey::Time, true),
-        (SortKey::Time, true) => (SortKey::Name, false),
+    let next = match pane.sort {
+        SortKey::Name => SortKey::Size,
+        SortKey::Size => SortKey::Time,
+        SortKey::Time => SortKey::Name,
+    };
+    (pane.sort, pane.descending) = if pane.descending == pane.sort.starts_descending() {
+        (pane.sort, !pane.descending)
+    } else {
+        (next, next.starts_descending())
     };
     pane.rebuild_view(None);
     pane.scroll_to_cursor(height);
+    let (sort, descending) = (pane.sort, pane.descending);
+    state.set_status(
+        format!("Sorted by {}, {}", sort.word(), sort.order(descending)),
+        false,
+    );
 }
 
 /// The filter line takes the keyboard.
@@ -238,7 +247,11 @@ pub fn pattern_key(state: &mut AppState, key: KeyEvent, out: &mut Update) {
                 let n = state.pane_mut(side).mark_matching(&pattern, mark);
                 let verb = if mark { "Marked" } else { "Unmarked" };
                 state.set_status(
-                    format!("{verb} {n} entries matching {}", pattern.as_str()),
+                    format!(
+                        "{verb} {} matching {}",
+                        crate::text::count(n, "entry", "entries"),
+                        pattern.as_str()
+                    ),
                     false,
                 );
             }

@@ -49,6 +49,10 @@ pub enum EngineError {
     /// create): said by wharf, which looked, not by the server.
     #[error("{0}")]
     Exists(String),
+    /// The server has no command that what was asked needs (`SITE
+    /// CHMOD`): its refusal said so, or an earlier one did.
+    #[error("the server does not support {0}")]
+    Unsupported(&'static str),
     #[error("{path}: {reason}")]
     Local {
         path: String,
@@ -107,6 +111,7 @@ impl EngineError {
             | EngineError::PlainAfterAuthTls { .. }
             | EngineError::Untrusted(_) => FailureKind::Tls,
             EngineError::Exists(_) => FailureKind::Exists,
+            EngineError::Unsupported(_) => FailureKind::Server,
             EngineError::Local { kind, .. } => *kind,
         };
         Failure {

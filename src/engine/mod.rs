@@ -12,6 +12,7 @@ pub mod error;
 pub mod fileops;
 pub mod listing;
 pub mod local;
+pub mod log_file;
 pub mod protocol;
 pub mod safe_path;
 pub mod session;

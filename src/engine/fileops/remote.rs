@@ -10,7 +10,7 @@ use super::spread::{Outcome, spread};
 use super::walk::walk;
 use crate::engine::error::EngineError;
 use crate::engine::protocol::{Below, Entry, EntryKind, Location, NamePattern, RemotePath};
-use crate::engine::session::{Fetch, Session, TransferError, chmod_verb};
+use crate::engine::session::{Chmod, Fetch, Session, TransferError, chmod_verb};
 
 /// What `path` names, from its folder's listing: the entry, with a link
 /// shown as a link (CWD would follow it). `None`: not there (or its
@@ -106,17 +106,15 @@ pub async fn chmod(
             return;
         }
     };
-    let r = s.chmod(&first, mode).await;
+    let r = s.site_chmod(&first, mode).await;
     conns.put_back(s);
     match r {
-        Ok(()) => rep.done(1),
-        Err(e) => {
-            let unsupported = e.to_string().contains("does not support SITE CHMOD");
-            rep.failed(Location::Remote(first), e.failure());
-            if unsupported {
-                return;
-            }
+        Ok(Chmod::Done) => rep.done(1),
+        Ok(Chmod::Unsupported { .. }) => {
+            rep.failed(Location::Remote(first), no_site_chmod().failure());
+            return;
         }
+        Err(e) => rep.failed(Location::Remote(first), e.failure()),
     }
     let mut todo: Vec<RemotePath> = targets[1..].to_vec();
     if below.any() {
@@ -176,13 +174,20 @@ pub async fn chmod(
         }
     };
     for (path, first) in again {
-        match s.chmod(&path, mode).await {
-            Ok(()) => rep.done(1),
+        match s.site_chmod(&path, mode).await {
+            Ok(Chmod::Done) => rep.done(1),
+            Ok(Chmod::Unsupported { .. }) => {
+                rep.failed(Location::Remote(path), no_site_chmod().failure())
+            }
             Err(e) if s.is_usable() => rep.failed(Location::Remote(path), e.failure()),
             Err(_) => rep.failed(Location::Remote(path), first.failure()),
         }
     }
     conns.put_back(s);
+}
+
+fn no_site_chmod() -> EngineError {
+    EngineError::Unsupported("SITE CHMOD")
 }
 
 fn first_or_root(paths: &[RemotePath]) -> RemotePath {

@@ -1,9 +1,12 @@
 //! The commands without a data connection: CWD, SIZE, MDTM, MFMT, RNFR/RNTO,
 //! DELE, MKD, RMD, SITE CHMOD, NOOP, and `stat` (what a path names).
+//! And `gone`: an idle connection watched for the server closing it.
 
 use suppaftp::Status;
 
+use super::control::ControlError;
 use super::core::{Session, line};
+use super::failure::StepError;
 use super::reply::{parse_mdtm, parse_size};
 use crate::engine::error::EngineError;
 use crate::engine::protocol::RemotePath;
@@ -22,6 +25,18 @@ pub enum RemoteKind {
 
 /// CWD's success replies (250; some servers answer 200).
 const CWD_OK: &[Status] = &[Status::RequestedFileActionOk, Status::CommandOk];
+
+/// What became of a `SITE CHMOD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chmod {
+    Done,
+    /// The server has no `SITE CHMOD` (`lacks_site_chmod`): found out now
+    /// (`first`: the first time any connection of this connector heard
+    /// it), or known from before, and then not asked.
+    Unsupported {
+        first: bool,
+    },
+}
 
 impl Session {
     /// CWD: changes the server's working folder.
@@ -103,6 +118,61 @@ impl Session {
             .map(drop)
     }
 
+    /// `SITE CHMOD <octal> <path>`: gives a path its permission bits (the
+    /// one way wharf sends it alone: a replaced file's mode, the chmod
+    /// file operation's first path). A server that does not have the
+    /// command (`lacks_site_chmod`) is remembered (`quirks.rs`) and not
+    /// asked again; other refusals (550) are errors.
+    pub async fn site_chmod(&mut self, path: &RemotePath, mode: u32) -> Result<Chmod, EngineError> {
+        let server = self.profile.authority();
+        if self.connector.quirks.of(&server).no_site_chmod {
+            return Ok(Chmod::Unsupported { first: false });
+        }
+        match self
+            .command(
+                line(&chmod_verb(mode), path.as_bytes()),
+                super::batch::DONE,
+                "SITE CHMOD",
+            )
+            .await
+        {
+            Ok(_) => Ok(Chmod::Done),
+            Err(EngineError::Reply { code, text })
+                if lacks_site_chmod(code, &text) && self.is_usable() =>
+            {
+                let mut first = false;
+                self.connector.quirks.learn(&server, |q| {
+                    first = !q.no_site_chmod;
+                    q.no_site_chmod = true;
+                });
+                Ok(Chmod::Unsupported { first })
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// For an idle connection (no command outstanding): waits until the
+    /// server closes it, or says 421 before it goes, and returns why it is
+    /// gone (the session is broken then). Anything else a server says
+    /// unasked is read (the log shows it) and the wait goes on. Dropping
+    /// the future is safe until the server has sent something.
+    pub async fn gone(&mut self) -> EngineError {
+        loop {
+            match self.ctrl.wait_unasked().await {
+                Ok(false) => {}
+                Ok(true) => return self.fail(ControlError::Closed.into()),
+                Err(e) => return self.fail(e.into()),
+            }
+            let t = self.profile.timeouts.reply;
+            match tokio::time::timeout(t, self.ctrl.read_reply()).await {
+                Ok(Ok(r)) if r.code == 421 => return self.fail(StepError::Unexpected(r)),
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => return self.fail(e.into()),
+                Err(_) => return self.fail(StepError::Timeout("the rest of a reply".into())),
+            }
+        }
+    }
+
     /// NOOP: keeps an idle control connection alive.
     pub async fn noop(&mut self) -> Result<(), EngineError> {
         self.command(b"NOOP".to_vec(), &[Status::CommandOk], "NOOP")
@@ -155,26 +225,6 @@ impl Session {
         .await
         .map(drop)
     }
-
-    /// SITE CHMOD: sets a path's permission bits. A server without it
-    /// says so in words of its own (500, 502, 504, or 550 "unknown"):
-    /// that becomes a refusal that names SITE CHMOD, not a silent nothing.
-    pub async fn chmod(&mut self, path: &RemotePath, mode: u32) -> Result<(), EngineError> {
-        let verb = chmod_verb(mode);
-        match self
-            .command(
-                line(&verb, path.as_bytes()),
-                super::batch::DONE,
-                "SITE CHMOD",
-            )
-            .await
-        {
-            Err(EngineError::Reply { code, text }) if self.is_usable() => {
-                Err(chmod_refusal(code, text))
-            }
-            other => other.map(drop),
-        }
-    }
 }
 
 /// `SITE CHMOD 755`: the verb before a path, the mode in octal.
@@ -182,11 +232,12 @@ pub fn chmod_verb(mode: u32) -> String {
     format!("SITE CHMOD {:03o}", mode & 0o7777)
 }
 
-/// A refused SITE CHMOD: a server that does not know the command is told
-/// apart from one that refused this path.
-pub fn chmod_refusal(code: u16, text: String) -> EngineError {
+/// Whether a refusal of SITE CHMOD says the server has no such command
+/// rather than refusing this path: 500, 502, 504, or words of its own
+/// (some answer 550 "unknown").
+fn lacks_site_chmod(code: u16, text: &str) -> bool {
     let t = text.to_ascii_lowercase();
-    let unknown = matches!(code, 500 | 502 | 504)
+    matches!(code, 500 | 502 | 504)
         || [
             "unknown",
             "not understood",
@@ -194,13 +245,19 @@ pub fn chmod_refusal(code: u16, text: String) -> EngineError {
             "unrecognized",
         ]
         .iter()
-        .any(|w| t.contains(w));
-    if unknown {
-        EngineError::Reply {
-            code,
-            text: format!("the server does not support SITE CHMOD ({text})"),
-        }
-    } else {
-        EngineError::Reply { code, text }
+        .any(|w| t.contains(w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_site_chmod_is_told_from_a_refused_path() {
+        assert!(lacks_site_chmod(502, "Unknown SITE command"));
+        assert!(lacks_site_chmod(500, "'SITE CHMOD' not understood"));
+        assert!(lacks_site_chmod(550, "SITE CHMOD: unknown command"));
+        assert!(!lacks_site_chmod(550, "No such file or directory"));
+        assert!(!lacks_site_chmod(550, "Permission denied"));
     }
 }

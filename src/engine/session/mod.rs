@@ -35,7 +35,7 @@ mod reply;
 mod secure;
 
 pub use batch::{EachReplies, WINDOW};
-pub use commands::{RemoteKind, chmod_refusal, chmod_verb};
+pub use commands::{Chmod, RemoteKind, chmod_verb};
 pub use connector::{Connector, TlsDefaults};
 pub use core::{MAX_LISTING_BYTES, Session, resolve_start_path, resolve_start_path_in};
 pub use files::{Fetch, Fetched, TransferError};

@@ -3,7 +3,8 @@
 //! a server that lost or reordered commands written ahead of their
 //! replies gets one command at a time from then on, as lftp's sync mode
 //! does; a TLS 1.3 server that stopped resuming sessions on data
-//! connections (its tickets ran out: see FTPS.md) gets TLS 1.2. Held by the [`Connector`](super::Connector) every session of an
+//! connections (its tickets ran out: see FTPS.md) gets TLS 1.2; a server
+//! without `SITE CHMOD` is not asked again. Held by the [`Connector`](super::Connector) every session of an
 //! engine is opened through; never process-wide, so two engines (or two
 //! tests) never see each other's findings.
 
@@ -18,6 +19,9 @@ pub struct ServerQuirks {
     /// TLS 1.2 only: the server refused a data connection that could not
     /// resume a TLS 1.3 session.
     pub tls12_only: bool,
+    /// The server refused `SITE CHMOD` as a command it does not have: it
+    /// is not asked again, for a replaced file's mode or a chmod.
+    pub no_site_chmod: bool,
 }
 
 /// The quirks of every server seen, shared by clones.
