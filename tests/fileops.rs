@@ -2,8 +2,9 @@
 //! remote against libunftp in-process (a fresh root per test), local in a
 //! temporary folder. mkdir with and without -p, a recursive delete of a
 //! tree holding a link to a folder outside it (the link goes, the folder
-//! it points to stays), renaming onto an existing name, find. chmod needs
-//! `SITE CHMOD`, which libunftp lacks: tests/interop_fileops.rs.
+//! it points to stays), renaming onto an existing name, find, and chmod
+//! on a server without `SITE CHMOD` (libunftp; the real thing:
+//! tests/interop_fileops.rs).
 
 #[path = "common/events.rs"]
 mod events;
@@ -18,7 +19,7 @@ use events::Engine;
 use server::TestServer;
 use values::{local, remote};
 use wharf::engine::protocol::{
-    DataMode, EntryKind, FailureKind, FileOp, Location, NamePattern, Target,
+    DataMode, EntryKind, FailureKind, FileOp, Location, NamePattern, Target, WireDir,
 };
 
 const LOGIN: Option<(&str, &str)> = Some(("alice", "pw"));
@@ -262,22 +263,28 @@ async fn a_server_without_site_chmod_says_so_once() {
     std::fs::write(f.path("a.txt"), b"a").expect("write");
     std::fs::write(f.path("b.txt"), b"b").expect("write");
     let mut e = connected(&f).await;
-    let r = e
-        .op(
-            1,
-            FileOp::Chmod {
-                targets: vec![remote("/a.txt"), remote("/b.txt")],
-                mode: 0o600,
-                below: wharf::engine::protocol::Below::default(),
-            },
-        )
-        .await;
-    assert_eq!(r.failures.len(), 1, "said once: {r:?}");
-    assert!(
-        r.failures[0]
-            .1
-            .message
-            .contains("does not support SITE CHMOD"),
-        "{r:?}"
-    );
+    let chmod = || FileOp::Chmod {
+        targets: vec![remote("/a.txt"), remote("/b.txt")],
+        mode: 0o600,
+        below: wharf::engine::protocol::Below::default(),
+    };
+    // The second time the engine knows (as an upload that replaced a
+    // file would): it says so without asking the server again.
+    for req in [1, 2] {
+        let r = e.op(req, chmod()).await;
+        assert_eq!(r.failures.len(), 1, "said once: {r:?}");
+        assert!(
+            r.failures[0]
+                .1
+                .message
+                .contains("does not support SITE CHMOD"),
+            "{r:?}"
+        );
+    }
+    let asked = e
+        .wire
+        .iter()
+        .filter(|(dir, l)| *dir == WireDir::Sent && l.contains("SITE CHMOD"))
+        .count();
+    assert_eq!(asked, 1, "asked once: {:?}", e.wire);
 }
