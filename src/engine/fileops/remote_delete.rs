@@ -126,24 +126,7 @@ pub async fn delete(
 
     // Files and links.
     let files: Vec<RemotePath> = tree.files.iter().map(|(p, _)| p.clone()).collect();
-    let mut doubtful = Vec::new();
-    let mut failed = Vec::new();
-    spread(
-        conns,
-        max,
-        "DELE",
-        files,
-        &mut |path, outcome| match outcome {
-            Outcome::Done => rep.done(1),
-            Outcome::Refused { error, .. } if is_gone(&error) => rep.done(1),
-            // Already gone, or someone else's reply (see `recheck`).
-            Outcome::Refused { error, .. } => doubtful.push((path, error)),
-            Outcome::Lost(error) => failed.push((path, error)),
-        },
-    )
-    .await;
-    failed.extend(recheck(conns, "DELE", doubtful, rep).await);
-    for (path, error) in failed {
+    for (path, error) in remove(conns, max, "DELE", files, rep).await {
         let parent = tree.parent_of(&path);
         tree.keep(parent);
         rep.failed(Location::Remote(path), error.failure());
@@ -165,23 +148,7 @@ pub async fn delete(
                 ready.push(path.clone());
             }
         }
-        let mut doubtful = Vec::new();
-        let mut failed = Vec::new();
-        spread(
-            conns,
-            max,
-            "RMD",
-            ready,
-            &mut |path, outcome| match outcome {
-                Outcome::Done => rep.done(1),
-                Outcome::Refused { error, .. } if is_gone(&error) => rep.done(1),
-                Outcome::Refused { error, .. } => doubtful.push((path, error)),
-                Outcome::Lost(error) => failed.push((path, error)),
-            },
-        )
-        .await;
-        failed.extend(recheck(conns, "RMD", doubtful, rep).await);
-        for (path, error) in failed {
+        for (path, error) in remove(conns, max, "RMD", ready, rep).await {
             let parent = tree
                 .index
                 .get(&path)
@@ -190,6 +157,35 @@ pub async fn delete(
             rep.failed(Location::Remote(path), error.failure());
         }
     }
+}
+
+/// `verb` (DELE or RMD) for every path, spread over the connections; a
+/// path already gone counts as deleted. Returns the failures.
+async fn remove(
+    conns: &mut Connections,
+    max: usize,
+    verb: &str,
+    paths: Vec<RemotePath>,
+    rep: &Reporter,
+) -> Vec<(RemotePath, EngineError)> {
+    let mut doubtful = Vec::new();
+    let mut failed = Vec::new();
+    spread(
+        conns,
+        max,
+        verb,
+        paths,
+        &mut |path, outcome| match outcome {
+            Outcome::Done => rep.done(1),
+            Outcome::Refused { error, .. } if is_gone(&error) => rep.done(1),
+            // Already gone, or someone else's reply (see `recheck`).
+            Outcome::Refused { error, .. } => doubtful.push((path, error)),
+            Outcome::Lost(error) => failed.push((path, error)),
+        },
+    )
+    .await;
+    failed.extend(recheck(conns, verb, doubtful, rep).await);
+    failed
 }
 
 /// Sorts out refusals: a path no longer in its folder's listing was
