@@ -106,6 +106,8 @@ pub fn label(action: Action) -> &'static str {
         Action::UnmarkPattern => "Unmark…",
         Action::Copy => "Copy",
         Action::Move => "Move",
+        Action::GoTo => "GoTo",
+        Action::Info => "Info",
         Action::ToggleQueue => "Queue",
         Action::ToggleLog => "Log",
         Action::Connect => "Connect",

@@ -101,6 +101,8 @@ pub enum Action {
     UnmarkPattern,
     Copy,
     Move,
+    GoTo,
+    Info,
     ToggleQueue,
     ToggleLog,
     Connect,
@@ -121,7 +123,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order the help overlay lists each context's.
-    pub const ALL: [Action; 35] = [
+    pub const ALL: [Action; 37] = [
         Action::Up,
         Action::Down,
         Action::PageUp,
@@ -141,6 +143,8 @@ impl Action {
         Action::UnmarkPattern,
         Action::Copy,
         Action::Move,
+        Action::GoTo,
+        Action::Info,
         Action::ToggleQueue,
         Action::ToggleLog,
         Action::Connect,
@@ -181,6 +185,8 @@ impl Action {
             Action::UnmarkPattern => "unmark_pattern",
             Action::Copy => "copy",
             Action::Move => "move",
+            Action::GoTo => "go_to",
+            Action::Info => "info",
             Action::ToggleQueue => "toggle_queue",
             Action::ToggleLog => "toggle_log",
             Action::Connect => "connect",
@@ -213,7 +219,7 @@ impl Action {
                 &[Context::Pane, Context::Queue, Context::Log]
             }
             Open | Parent | Reload | ToggleHidden | CycleSort | Filter | Mark | InvertMarks
-            | MarkPattern | UnmarkPattern | Copy | Move => &[Context::Pane],
+            | MarkPattern | UnmarkPattern | Copy | Move | GoTo | Info => &[Context::Pane],
             CancelTransfer | CancelAllTransfers | RetryFailed | ClearFinished => &[Context::Queue],
             SearchLog | SearchOlder | SearchNewer | SaveLog => &[Context::Log],
             SwitchPane | ToggleQueue | ToggleLog | Connect | Bookmarks | Disconnect | Help
@@ -249,6 +255,8 @@ impl Action {
             (_, Action::UnmarkPattern) => "Unmark entries matching a pattern",
             (_, Action::Copy) => "Copy the marked entries (or the current one) to the other pane",
             (_, Action::Move) => "Move them: copy, then delete each source once verified",
+            (_, Action::GoTo) => "Go to a folder you type (Tab completes its name)",
+            (_, Action::Info) => "Everything known of the entry: exact size, time, mode, link",
             (_, Action::ToggleQueue) => "Show or hide the transfer queue",
             (_, Action::CancelTransfer) => "Cancel the selected transfer",
             (_, Action::CancelAllTransfers) => "Cancel all transfers",

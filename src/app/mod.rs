@@ -29,6 +29,7 @@ pub mod certificate_actions;
 pub mod connection_actions;
 pub mod copy_dialog;
 pub mod dialog_actions;
+pub mod goto_actions;
 pub mod layout_actions;
 pub mod log_actions;
 pub mod pane_actions;

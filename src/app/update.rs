@@ -18,7 +18,7 @@ use super::mouse::{self, Pointer};
 use super::state::{AppState, Panel};
 use super::{
     bookmark_actions, certificate_actions, connection_actions, copy_dialog, dialog_actions,
-    layout_actions, log_actions, pane_actions, question_actions, transfer_actions,
+    goto_actions, layout_actions, log_actions, pane_actions, question_actions, transfer_actions,
 };
 use crate::bookmarks::service::BookmarkEvent;
 use crate::engine::protocol::{ConnectProfile, Event};
@@ -86,6 +86,8 @@ fn on_key(state: &mut AppState, key: KeyEvent, out: &mut Update) {
             Dialog::Certificate(_) => certificate_actions::certificate_key(state, key, out),
             Dialog::Pattern(_) => pane_actions::pattern_key(state, key, out),
             Dialog::CopyTo(_) => copy_dialog::key(state, key, out),
+            Dialog::GoTo(_) => goto_actions::key(state, key, out),
+            Dialog::Info(_) => goto_actions::info_key(state, key, out),
             Dialog::Bookmarks(_) => bookmark_actions::manager_key(state, key, out),
             Dialog::BookmarkForm(_) => bookmark_actions::form_key(state, key, out),
             Dialog::Question(_) => {
@@ -147,6 +149,8 @@ fn act(state: &mut AppState, context: Context, action: Action, out: &mut Update)
         Action::UnmarkPattern => pane_actions::ask_pattern(state, false),
         Action::Copy => copy_dialog::open(state, false, out),
         Action::Move => copy_dialog::open(state, true, out),
+        Action::GoTo => goto_actions::open(state),
+        Action::Info => goto_actions::info(state, out),
         Action::CancelTransfer => transfer_actions::cancel_selected(state, out),
         Action::CancelAllTransfers => transfer_actions::cancel_all(state, out),
         Action::RetryFailed => transfer_actions::retry_failed(state, out),
@@ -218,13 +222,15 @@ fn on_paste(state: &mut AppState, text: &str, out: &mut Update) {
         Some(Dialog::Password(_)) => dialog_actions::paste_password(state, &text),
         Some(Dialog::Pattern(_)) => pane_actions::paste_pattern(state, &text),
         Some(Dialog::CopyTo(_)) => copy_dialog::paste(state, &text),
+        Some(Dialog::GoTo(_)) => goto_actions::paste(state, &text),
         Some(Dialog::BookmarkForm(_)) => bookmark_actions::paste_form(state, &text),
         Some(Dialog::Bookmarks(_)) => bookmark_actions::paste_manager(state, &text),
         Some(Dialog::Help { .. })
         | Some(Dialog::Messages { .. })
         | Some(Dialog::Conflict(_))
         | Some(Dialog::Certificate(_))
-        | Some(Dialog::Question(_)) => out.unchanged(),
+        | Some(Dialog::Question(_))
+        | Some(Dialog::Info(_)) => out.unchanged(),
         None if state.panel == Panel::Log
             && state.log_search.as_ref().is_some_and(|s| s.editing) =>
         {
