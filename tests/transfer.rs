@@ -644,12 +644,14 @@ async fn move_deletes_each_source_once_its_copy_is_complete() {
 async fn a_move_keeps_the_source_when_the_copy_failed() {
     let mut s = setup().await;
     std::fs::write(s.local.path().join("keep.txt"), b"keep me").expect("write");
-    // The target folder does not exist on the server: the upload fails.
+    // A folder of that name is in the way on the server: the upload
+    // fails (a missing target folder would be made).
+    std::fs::create_dir(s.server.path("keep.txt")).expect("mkdir");
     let mut req = request(
         1,
         vec![item(local(s.local.path().join("keep.txt")), false)],
-        remote("/no/such/folder"),
-        OnExisting::Ask,
+        remote("/"),
+        OnExisting::Overwrite,
     );
     req.move_after = true;
     let r = s.engine.batch(req, no_answers).await;

@@ -1,14 +1,21 @@
 //! The engine's dispatcher: the task that takes the UI's commands and
 //! hands each to the part that does it (the browse session, local
-//! listings on blocking threads, the transfer scheduler), and its starter
+//! listings on blocking threads, the transfer scheduler, file operations
+//! as tasks of their own), and its starter
 //! ([`spawn`], then [`EngineHandle::split`]) that keeps what stops it.
 
+use std::collections::HashMap;
+
 use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
 
 use super::error::EngineError;
-use super::protocol::{Command, Event, EventTx, FailureKind, ListingNotes, Location, NameEncoding};
+use super::protocol::{
+    Command, ConnectProfile, Event, EventTx, FailureKind, ListingNotes, Location, NameEncoding,
+    RequestId,
+};
 use super::session::Connector;
-use super::{browse, local, transfer};
+use super::{browse, fileops, local, transfer};
 
 /// The UI's ends of the two channels.
 pub struct EngineHandle {
@@ -107,6 +114,11 @@ async fn run(
     config: EngineConfig,
 ) {
     let mut remote: Option<browse::BrowseHandle> = None;
+    // The server of the remote pane, for file operations' connections.
+    let mut profile: Option<ConnectProfile> = None;
+    // Running file operations, by request: how to stop each.
+    let mut ops: HashMap<RequestId, (CancellationToken, tokio::task::JoinHandle<()>)> =
+        HashMap::new();
     let transfers = transfer::spawn(
         events.clone(),
         config.transfer,
@@ -115,7 +127,8 @@ async fn run(
     );
     while let Some(cmd) = commands.recv().await {
         match cmd {
-            Command::Connect { conn, profile } => {
+            Command::Connect { conn, profile: to } => {
+                let profile = profile.insert(to).clone();
                 transfers.send(transfer::Msg::Profile(Some(profile.clone())));
                 let old = remote.replace(browse::spawn(
                     conn,
@@ -131,6 +144,7 @@ async fn run(
             Command::Disconnect => {
                 // Running transfers finish on their own connections; no new ones start.
                 transfers.send(transfer::Msg::Profile(None));
+                profile = None;
                 if let Some(old) = remote.take() {
                     tokio::spawn(old.close());
                 }
@@ -214,6 +228,20 @@ async fn run(
                     h.send(browse::BrowseRequest::Cancel { req });
                 }
             }
+            Command::FileOp { req, op } => {
+                ops.retain(|_, (_, task)| !task.is_finished());
+                let remote = fileops::Remote {
+                    connector: config.connector.clone(),
+                    profile: profile.clone(),
+                    max: config.transfer.connections,
+                };
+                ops.insert(req, fileops::spawn(req, op, remote, events.clone()));
+            }
+            Command::CancelFileOp { req } => {
+                if let Some((cancel, _)) = ops.remove(&req) {
+                    cancel.cancel();
+                }
+            }
             Command::Transfer(req) => transfers.send(transfer::Msg::Request(req)),
             Command::CancelTransfer(id) => transfers.send(transfer::Msg::Cancel(id)),
             Command::CancelAllTransfers => transfers.send(transfer::Msg::CancelAll),
@@ -265,6 +293,9 @@ async fn run(
             }
             Command::Shutdown => break,
         }
+    }
+    for (cancel, _) in ops.into_values() {
+        cancel.cancel();
     }
     transfers.shutdown().await;
     if let Some(r) = remote {
