@@ -537,6 +537,63 @@ fn entry_info() {
 }
 
 #[test]
+fn find_results() {
+    use crossterm::event::KeyModifiers;
+    use wharf::engine::protocol::{Command, Entry, EntryKind, Location, OpCounts, RemotePath};
+    let mut s = main_screen();
+    update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('?'), KeyModifiers::ALT)),
+    );
+    let cmds = update(&mut s, Msg::Paste(".log".into())).commands;
+    assert!(cmds.is_empty());
+    let cmds = update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    )
+    .commands;
+    let req = match cmds.as_slice() {
+        [Command::FileOp { req, .. }] => *req,
+        other => panic!("{other:?}"),
+    };
+    let hit = |path: &str, size: u64, kind| {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let mut e = Entry::new(name.into(), kind);
+        e.size = size;
+        (Location::Remote(RemotePath::from(path)), e)
+    };
+    update(
+        &mut s,
+        Msg::Engine(Event::Found {
+            req,
+            hits: vec![
+                hit("/srv/ftp/pub/logs", 0, EntryKind::Dir),
+                hit("/srv/ftp/pub/logs/app.log", 48_213, EntryKind::File),
+                hit(
+                    "/srv/ftp/pub/logs/2026/app.log.1",
+                    1_048_576,
+                    EntryKind::File,
+                ),
+            ],
+        }),
+    );
+    update(
+        &mut s,
+        Msg::Engine(Event::OpProgress {
+            req,
+            counts: OpCounts {
+                seen: 1_250,
+                folders: 14,
+                ..OpCounts::default()
+            },
+        }),
+    );
+    press(&mut s, KeyCode::Down);
+    press(&mut s, KeyCode::Insert);
+    insta::assert_snapshot!(render(&s).backend());
+}
+
+#[test]
 fn drag_ghost_and_marked_entries() {
     use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
     let mut s = main_screen();

@@ -682,6 +682,100 @@ fn i_shows_the_entry_in_full_and_any_closing_key_closes_it() {
 }
 
 #[test]
+fn alt_question_mark_finds_names_and_its_results_can_be_opened_and_copied() {
+    use wharf::engine::protocol::{FileOp, OpCounts};
+    let mut s = connected_with(vec![dir("logs"), file("a.txt", 1)]);
+    update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('?'), KeyModifiers::ALT)),
+    );
+    assert!(
+        matches!(s.dialog, Some(Dialog::FindPrompt(_))),
+        "{:?}",
+        s.dialog
+    );
+    update(&mut s, key(KeyCode::Backspace));
+    type_text(&mut s, "*.log");
+    let cmds = update(&mut s, key(KeyCode::Enter)).commands;
+    let req = match cmds.as_slice() {
+        [
+            Command::FileOp {
+                req,
+                op: FileOp::Find { root, pattern },
+            },
+        ] => {
+            assert_eq!(*root, remote("/pub"));
+            assert!(pattern.matches("APP.LOG"));
+            *req
+        }
+        other => panic!("{other:?}"),
+    };
+    // Results stream in while the walk runs.
+    let hit = |path: &str, size| (remote(path), file(path.rsplit('/').next().unwrap(), size));
+    update(
+        &mut s,
+        Msg::Engine(Event::Found {
+            req,
+            hits: vec![hit("/pub/logs/app.log", 10), hit("/pub/logs/old/x.log", 20)],
+        }),
+    );
+    update(
+        &mut s,
+        Msg::Engine(Event::OpProgress {
+            req,
+            counts: OpCounts {
+                seen: 40,
+                folders: 3,
+                ..OpCounts::default()
+            },
+        }),
+    );
+    let Some(Dialog::Find(p)) = &s.dialog else {
+        panic!("{:?}", s.dialog)
+    };
+    assert_eq!((p.hits.len(), p.counts.folders, p.running), (2, 3, true));
+    // Esc stops the walk; the panel stays with what was found.
+    let cmds = update(&mut s, key(KeyCode::Esc)).commands;
+    assert!(
+        matches!(cmds.as_slice(), [Command::CancelFileOp { req: r }] if *r == req),
+        "{cmds:?}"
+    );
+    update(
+        &mut s,
+        Msg::Engine(Event::OpDone {
+            req,
+            counts: OpCounts::default(),
+            cancelled: true,
+        }),
+    );
+    let Some(Dialog::Find(p)) = &s.dialog else {
+        panic!()
+    };
+    assert!(p.stopped && !p.running);
+    // Space marks the second; F5 copies it into the local folder.
+    update(&mut s, key(KeyCode::Down));
+    update(&mut s, ch(' '));
+    let req_copy = the_transfer(&update(&mut s, key(KeyCode::F(5))).commands);
+    assert_eq!(req_copy.target_dir, local("/home/me"));
+    assert_eq!(req_copy.items.len(), 1);
+    assert_eq!(req_copy.items[0].source, remote("/pub/logs/old/x.log"));
+    assert_eq!(req_copy.items[0].size, Some(20));
+    // Enter: the first result's folder, with the cursor on it.
+    update(&mut s, key(KeyCode::Home));
+    let cmds = update(&mut s, key(KeyCode::Enter)).commands;
+    assert_eq!(the_list(&cmds).1, remote("/pub/logs"));
+    assert!(s.dialog.is_none());
+    update(
+        &mut s,
+        app::listing(&cmds, vec![file("app.log", 10), file("b", 1)]),
+    );
+    assert_eq!(
+        s.remote.current().map(|e| e.name.clone()),
+        Some(Name::from("app.log"))
+    );
+}
+
+#[test]
 fn f6_with_nothing_marked_moves_the_current_entry_and_star_inverts() {
     let mut s = connected_with(vec![file("a", 1), file("b", 1)]);
     update(&mut s, key(KeyCode::Down));

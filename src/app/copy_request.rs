@@ -24,6 +24,33 @@ pub fn enqueue(
         state.set_status("Nothing to copy", false);
         return false;
     }
+    let pane = state.pane(from);
+    let found: Vec<(Location, Entry)> = names
+        .iter()
+        .filter_map(|n| pane.entries.iter().find(|e| &e.name == n))
+        .filter(|e| !e.name.is_parent_link())
+        .map(|e| (pane.path.join(&e.name), e.clone()))
+        .collect();
+    if !send(state, from, &found, target_dir, move_after, out) {
+        return false;
+    }
+    let marks = &mut state.pane_mut(from).marked;
+    if names.iter().any(|n| marks.contains(n)) {
+        marks.clear();
+    }
+    true
+}
+
+/// Sends one transfer request for `entries` (each with its full path on
+/// the `from` side, from any folder: find's results) into `target_dir`.
+pub fn send(
+    state: &mut AppState,
+    from: Side,
+    entries: &[(Location, Entry)],
+    target_dir: Location,
+    move_after: bool,
+    out: &mut Update,
+) -> bool {
     if !state.is_connected() {
         state.set_status(
             "Not connected: connect first to copy between the panes",
@@ -31,7 +58,6 @@ pub fn enqueue(
         );
         return false;
     }
-    let pane = state.pane(from);
     // Names cross as the other side writes them: a server's Latin-1 name
     // is decoded for the local disk, a local name encoded for the server.
     let remote_encoding = state.pane(Side::Remote).notes.encoding;
@@ -39,11 +65,9 @@ pub fn enqueue(
         Side::Remote => remote_encoding.to_local(&e.name),
         Side::Local => remote_encoding.to_server(&e.name),
     };
-    let items: Vec<TransferItem> = names
+    let items: Vec<TransferItem> = entries
         .iter()
-        .filter_map(|n| pane.entries.iter().find(|e| &e.name == n))
-        .filter(|e| !e.name.is_parent_link())
-        .map(|e| item_for(pane.path.join(&e.name), e, target_name(e)))
+        .map(|(path, e)| item_for(path.clone(), e, target_name(e)))
         .collect();
     if items.is_empty() {
         return false;
@@ -55,10 +79,6 @@ pub fn enqueue(
     };
     state.set_status(format!("{verb} {what} to {target_dir}…"), false);
     let batch = state.next_batch();
-    let marks = &mut state.pane_mut(from).marked;
-    if names.iter().any(|n| marks.contains(n)) {
-        marks.clear();
-    }
     out.send(Command::Transfer(TransferRequest {
         batch,
         items,

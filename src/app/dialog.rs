@@ -6,7 +6,7 @@
 use super::line_input::LineInput;
 use crate::engine::protocol::{
     AskId, BatchId, ConnId, ConnectProfile, DataMode, Direction, Entry, FileFacts, Location, Name,
-    OnExisting, Security, Side, Timeouts, UntrustedCertificate,
+    OnExisting, OpCounts, RequestId, Security, Side, Timeouts, UntrustedCertificate,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +35,41 @@ pub enum Dialog {
     GoTo(GoToPrompt),
     /// `i`: what is known of one entry.
     Info(EntryInfo),
+    /// Alt-?: what to find (`find_actions.rs`).
+    FindPrompt(FindPrompt),
+    /// Alt-?: the results, streaming in while the walk runs.
+    Find(FindPanel),
+}
+
+/// Find's question: names like what, under the pane's folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FindPrompt {
+    pub side: Side,
+    pub root: Location,
+    pub input: LineInput,
+}
+
+/// Find's results. The walk runs in the engine on connections of its own
+/// (`req`); its matches arrive in batches, and `counts` says how far it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FindPanel {
+    pub side: Side,
+    pub root: Location,
+    pub pattern: String,
+    pub req: RequestId,
+    /// The walk is still under way.
+    pub running: bool,
+    /// Stopped by the user before it ended.
+    pub stopped: bool,
+    pub counts: OpCounts,
+    /// Folders that could not be listed.
+    pub failed: usize,
+    pub hits: Vec<(Location, Entry)>,
+    /// Indexes into `hits`.
+    pub marked: std::collections::BTreeSet<usize>,
+    pub cursor: usize,
+    /// The first row shown.
+    pub scroll: usize,
 }
 
 /// "Go to": the folder typed so far, and Tab's choices when several

@@ -108,6 +108,7 @@ pub fn label(action: Action) -> &'static str {
         Action::Move => "Move",
         Action::GoTo => "GoTo",
         Action::Info => "Info",
+        Action::Find => "Find",
         Action::ToggleQueue => "Queue",
         Action::ToggleLog => "Log",
         Action::Connect => "Connect",

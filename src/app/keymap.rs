@@ -104,6 +104,7 @@ pub enum Action {
     Move,
     GoTo,
     Info,
+    Find,
     ToggleQueue,
     ToggleLog,
     Connect,
@@ -132,7 +133,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order the help overlay lists each context's.
-    pub const ALL: [Action; 45] = [
+    pub const ALL: [Action; 46] = [
         Action::Up,
         Action::Down,
         Action::PageUp,
@@ -154,6 +155,7 @@ impl Action {
         Action::Move,
         Action::GoTo,
         Action::Info,
+        Action::Find,
         Action::ToggleQueue,
         Action::ToggleLog,
         Action::Connect,
@@ -204,6 +206,7 @@ impl Action {
             Action::Move => "move",
             Action::GoTo => "go_to",
             Action::Info => "info",
+            Action::Find => "find",
             Action::ToggleQueue => "toggle_queue",
             Action::ToggleLog => "toggle_log",
             Action::Connect => "connect",
@@ -248,7 +251,7 @@ impl Action {
             }
             View | Edit => &[Context::Pane],
             Open | Parent | Reload | ToggleHidden | CycleSort | Filter | Mark | InvertMarks
-            | MarkPattern | UnmarkPattern | Copy | Move | GoTo | Info => &[Context::Pane],
+            | MarkPattern | UnmarkPattern | Copy | Move | GoTo | Info | Find => &[Context::Pane],
             CancelTransfer | CancelAllTransfers | RetryFailed | ClearFinished => &[Context::Queue],
             SearchLog | SearchOlder | SearchNewer | SaveLog => &[Context::Log],
             SwitchPane | ToggleQueue | ToggleLog | Connect | Bookmarks | Disconnect | Help
@@ -289,6 +292,7 @@ impl Action {
             (_, Action::Copy) => "Copy the marked entries (or the current one) to the other pane",
             (_, Action::Move) => "Move them: copy, then delete each source once verified",
             (_, Action::GoTo) => "Go to a folder you type (Tab completes its name)",
+            (_, Action::Find) => "Find names under this folder (*.log or text); results stream in",
             (_, Action::Info) => "Everything known of the entry: exact size, time, mode, link",
             (_, Action::ToggleQueue) => "Show or hide the transfer queue",
             (_, Action::CancelTransfer) => "Cancel the selected transfer",

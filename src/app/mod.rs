@@ -35,6 +35,7 @@ pub mod connection_actions;
 pub mod copy_dialog;
 pub mod dialog_actions;
 pub mod edit_actions;
+pub mod find_actions;
 pub mod goto_actions;
 pub mod layout_actions;
 pub mod log_actions;

@@ -19,8 +19,8 @@ use super::mouse::{self, Pointer};
 use super::state::{AppState, Panel};
 use super::{
     bookmark_actions, certificate_actions, connection_actions, copy_dialog, dialog_actions,
-    edit_actions, goto_actions, layout_actions, log_actions, pane_actions, question_actions,
-    transfer_actions, viewer_actions,
+    edit_actions, find_actions, goto_actions, layout_actions, log_actions, pane_actions,
+    question_actions, transfer_actions, viewer_actions,
 };
 use crate::bookmarks::service::BookmarkEvent;
 use crate::engine::protocol::{ConnectProfile, Event};
@@ -100,6 +100,8 @@ fn on_key(state: &mut AppState, key: KeyEvent, out: &mut Update) {
             Dialog::CopyTo(_) => copy_dialog::key(state, key, out),
             Dialog::GoTo(_) => goto_actions::key(state, key, out),
             Dialog::Info(_) => goto_actions::info_key(state, key, out),
+            Dialog::FindPrompt(_) => find_actions::prompt_key(state, key, out),
+            Dialog::Find(_) => find_actions::panel_key(state, key, out),
             Dialog::Bookmarks(_) => bookmark_actions::manager_key(state, key, out),
             Dialog::BookmarkForm(_) => bookmark_actions::form_key(state, key, out),
             Dialog::Question(Question::EditChanged { .. }) => {
@@ -178,6 +180,7 @@ fn act(state: &mut AppState, context: Context, action: Action, out: &mut Update)
         Action::Move => copy_dialog::open(state, true, out),
         Action::GoTo => goto_actions::open(state),
         Action::Info => goto_actions::info(state, out),
+        Action::Find => find_actions::open(state, out),
         Action::CancelTransfer => transfer_actions::cancel_selected(state, out),
         Action::CancelAllTransfers => transfer_actions::cancel_all(state, out),
         Action::RetryFailed => transfer_actions::retry_failed(state, out),
@@ -253,6 +256,7 @@ fn on_paste(state: &mut AppState, text: &str, out: &mut Update) {
         Some(Dialog::Pattern(_)) => pane_actions::paste_pattern(state, &text),
         Some(Dialog::CopyTo(_)) => copy_dialog::paste(state, &text),
         Some(Dialog::GoTo(_)) => goto_actions::paste(state, &text),
+        Some(Dialog::FindPrompt(_)) => find_actions::paste(state, &text),
         Some(Dialog::BookmarkForm(_)) => bookmark_actions::paste_form(state, &text),
         Some(Dialog::Bookmarks(_)) => bookmark_actions::paste_manager(state, &text),
         Some(Dialog::Help { .. })
@@ -260,7 +264,8 @@ fn on_paste(state: &mut AppState, text: &str, out: &mut Update) {
         | Some(Dialog::Conflict(_))
         | Some(Dialog::Certificate(_))
         | Some(Dialog::Question(_))
-        | Some(Dialog::Info(_)) => out.unchanged(),
+        | Some(Dialog::Info(_))
+        | Some(Dialog::Find(_)) => out.unchanged(),
         None if state.panel == Panel::Log
             && state.log_search.as_ref().is_some_and(|s| s.editing) =>
         {
@@ -350,12 +355,24 @@ fn on_engine(state: &mut AppState, ev: Event, out: &mut Update) {
             skipped,
             cancelled,
         } => transfer_actions::on_batch_done(state, done, failed, skipped, cancelled),
-        // File operations: no dialog sends them yet (issue 13's dialogs
-        // route these), so any that arrive answer nothing the UI waits for.
-        Event::OpProgress { .. }
-        | Event::OpEntryFailed { .. }
-        | Event::Found { .. }
-        | Event::OpDone { .. } => out.unchanged(),
+        // File operations: find's walk goes to its panel; the others'
+        // dialogs route theirs (issue 13) — until then they answer nothing
+        // the UI waits for.
+        Event::Found { req, hits } => find_actions::on_found(state, req, hits),
+        Event::OpProgress { req, counts } if find_actions::owns(state, req) => {
+            find_actions::on_progress(state, req, counts)
+        }
+        Event::OpEntryFailed { req, path, error } if find_actions::owns(state, req) => {
+            find_actions::on_failed(state, req, path, error)
+        }
+        Event::OpDone {
+            req,
+            counts,
+            cancelled,
+        } if find_actions::owns(state, req) => find_actions::on_done(state, req, counts, cancelled),
+        Event::OpProgress { .. } | Event::OpEntryFailed { .. } | Event::OpDone { .. } => {
+            out.unchanged()
+        }
         Event::Wire {
             dir,
             code,

@@ -71,6 +71,24 @@ impl AppLayout {
         self.lists[index(side)]
     }
 
+    /// Find's results panel (Alt-?): most of the screen, over the panes.
+    pub fn find_panel(&self) -> Rect {
+        let w = self.area.width.saturating_sub(4).min(110);
+        let h = self.area.height.saturating_sub(2);
+        Rect::new(
+            self.area.x + (self.area.width - w) / 2,
+            self.area.y + (self.area.height - h) / 2,
+            w,
+            h,
+        )
+    }
+
+    /// Rows of find's result list: inside the border, below the line that
+    /// says how far the walk is, above the keys.
+    pub fn find_rows(&self) -> usize {
+        self.find_panel().height.saturating_sub(4) as usize
+    }
+
     /// Rows of the queue panel's list (inside its border, below the total line).
     pub fn queue_rows(&self) -> usize {
         self.queue

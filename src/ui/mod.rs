@@ -7,6 +7,7 @@ pub mod certificate;
 pub mod conflict;
 pub mod dialog;
 pub mod entry_info;
+pub mod find;
 pub mod frame;
 pub mod help;
 pub mod keybar;
@@ -131,6 +132,22 @@ pub fn draw(frame: &mut Frame, state: &AppState, this_year: i32) {
                 keys: "Enter go · Tab complete · Esc cancel",
             };
             line_prompt::draw(&prompt, 72, theme, l.area, buf)
+        }
+        Some(Dialog::FindPrompt(p)) => {
+            let lines = [format!("Names under {} like:", p.root)];
+            let prompt = line_prompt::LinePrompt {
+                title: " Find ",
+                lines: &lines,
+                input: &p.input,
+                error: None,
+                hint: "*.log, report?.pdf, or any part of a name; case is ignored",
+                keys: "Enter find · Esc cancel",
+            };
+            line_prompt::draw(&prompt, 72, theme, l.area, buf)
+        }
+        Some(Dialog::Find(p)) => {
+            find::draw(p, &state.layout, theme, buf);
+            None
         }
         Some(Dialog::Info(info)) => {
             entry_info::draw(info, theme, l.area, buf);
