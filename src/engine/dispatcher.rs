@@ -3,10 +3,15 @@
 //! listings on blocking threads, the transfer scheduler), and its starter
 //! ([`spawn`], then [`EngineHandle::split`]) that keeps what stops it.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use tokio::sync::mpsc;
 
 use super::error::EngineError;
-use super::protocol::{Command, Event, EventTx, FailureKind, ListingNotes, Location, NameEncoding};
+use super::protocol::{
+    Command, Event, EventTx, FailureKind, ListingNotes, Location, NameEncoding, Side,
+};
 use super::session::Connector;
 use super::{browse, local, transfer};
 
@@ -103,6 +108,9 @@ async fn run(
     config: EngineConfig,
 ) {
     let mut remote: Option<browse::BrowseHandle> = None;
+    // The last ordering asked for each pane: an older one still waiting
+    // for a thread is not worth running.
+    let newest_order = [Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0))];
     let transfers = transfer::spawn(events.clone(), config.transfer, config.connector.clone());
     while let Some(cmd) = commands.recv().await {
         match cmd {
@@ -196,6 +204,20 @@ async fn run(
                     .unwrap_or_else(|e| Err(e.to_string()));
                     if let Err(reason) = kept {
                         let _ = events.send(Event::TrustNotKept { reason });
+                    }
+                });
+            }
+            Command::Arrange(job) => {
+                let newest = newest_order[usize::from(job.side == Side::Remote)].clone();
+                let ticket = job.ticket.0;
+                newest.store(ticket, Ordering::Relaxed);
+                let events = events.clone();
+                tokio::task::spawn_blocking(move || {
+                    let wanted = || newest.load(Ordering::Relaxed) == ticket;
+                    if wanted()
+                        && let Some(done) = job.run(wanted)
+                    {
+                        let _ = events.send(Event::Arranged(Box::new(done)));
                     }
                 });
             }
