@@ -16,8 +16,8 @@ use std::sync::Arc;
 
 pub use crate::engine::protocol::SortKey;
 use crate::engine::protocol::{
-    ArrangeJob, Arranged, Entry, EntryKind, ListingNotes, Location, Name, RequestId, Side,
-    SortKeys, ViewSpec, view_of,
+    ArrangeJob, Arranged, Entry, EntryKind, ListingNotes, Location, Name, NameEncoding, RequestId,
+    Side, SortKeys, ViewSpec, view_of,
 };
 
 /// Folders of up to this many entries are ordered in place (a few
@@ -356,6 +356,25 @@ impl PaneState {
         self.notes.encoding.decode(name.as_bytes()).into_owned()
     }
 
+    /// The pane's folder as it is shown: a remote path decoded as the
+    /// listing's names are (a path that is not UTF-8 where the listing's
+    /// names were, as Latin-1: its folders' names came from listings that
+    /// were decoded so).
+    pub fn shown_path(&self) -> String {
+        match &self.path {
+            Location::Local(_) => self.path.display().into_owned(),
+            Location::Remote(p) => {
+                let encoding = match self.notes.encoding {
+                    NameEncoding::Utf8 | NameEncoding::Auto => {
+                        NameEncoding::Auto.resolve(std::iter::once(p.as_bytes()))
+                    }
+                    other => other,
+                };
+                encoding.decode(p.as_bytes()).into_owned()
+            }
+        }
+    }
+
     /// The row that says the listing is not the whole folder, if it is not.
     pub fn notice(&self) -> Option<String> {
         let w = self.notes.warnings();
@@ -544,6 +563,22 @@ mod tests {
         p.filter = "ALP".into();
         p.rebuild_view(None);
         assert_eq!(names(&p), ["Alpha"]);
+    }
+
+    #[test]
+    fn a_remote_path_is_shown_decoded_as_the_listing_says() {
+        let path = Location::Remote(crate::engine::protocol::RemotePath::from_bytes(
+            b"/pub/\xcf\xf0\xe8/caf\xe9".to_vec(),
+        ));
+        let mut p = PaneState::new(path.clone());
+        p.notes.encoding = NameEncoding::Other(encoding_rs::WINDOWS_1251);
+        p.set_listing(path.clone(), vec![], None);
+        assert_eq!(p.shown_path(), "/pub/При/cafй");
+        // Names all UTF-8 here, the path's folders were not: Latin-1.
+        p.notes.encoding = NameEncoding::Utf8;
+        assert_eq!(p.shown_path(), "/pub/Ïðè/café");
+        p.path = Location::Remote("/pub/日本".into());
+        assert_eq!(p.shown_path(), "/pub/日本");
     }
 
     #[test]

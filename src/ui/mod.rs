@@ -98,7 +98,7 @@ pub fn draw_now(frame: &mut Frame, state: &AppState) {
 }
 
 fn title(state: &AppState, side: Side) -> String {
-    let path = state.pane(side).path.display().to_string();
+    let path = state.pane(side).shown_path();
     match side {
         Side::Local => format!("Local: {path}"),
         Side::Remote => match &state.conn {
