@@ -38,7 +38,7 @@ fn line(i: usize, n: usize) -> Vec<u8> {
     // 999,983 is prime: i → i·p mod n is a permutation when n is not a
     // multiple of it.
     let j = (i * 999_983) % n;
-    let case = if j % 2 == 0 { "File" } else { "file" };
+    let case = if j.is_multiple_of(2) { "File" } else { "file" };
     format!("-rw-r--r--    1 1000     1000     {i:>8} Nov 27 14:03 {case}_{j:07}.dat\r\n")
         .into_bytes()
 }
@@ -427,7 +427,11 @@ async fn the_tui_lists_a_huge_folder_answering_keys() {
 fn latencies_of_moves(p: &mut pty::Pty, n: usize, out: &mut Vec<Duration>) {
     let last = format!(
         "{}_{:07}.dat",
-        if (n - 1) % 2 == 0 { "File" } else { "file" },
+        if (n - 1).is_multiple_of(2) {
+            "File"
+        } else {
+            "file"
+        },
         n - 1
     );
     for (key, shows) in [
