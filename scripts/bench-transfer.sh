@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Transfers, side by side in one run, against vsftpd from
-# scripts/interop-servers.sh; medians of RUNS alternating runs, and ratios:
+# scripts/interop-servers.sh; medians of RUNS alternating runs (each with
+# its maximum beside it), and ratios:
 #
 #   1. one 1 GiB file on loopback (bench-tree's big.bin), into tmpfs:
 #        wharf get  vs curl      wall  target <= 1.05 x, CPU (user+sys) <= 1.5 x
@@ -50,6 +51,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
+# shellcheck source=scripts/bench-lib.sh
+source scripts/bench-lib.sh
 
 RUNS=${RUNS:-5}
 PUT_RUNS=${PUT_RUNS:-$((RUNS * 3))}
@@ -64,22 +67,7 @@ SCRATCH=${SCRATCH:-/dev/shm/wharf-bench}
 # lftp would lose for nothing) and without retries that hide errors.
 LFTP_SET="set ftp:ssl-allow no; set net:max-retries 1;"
 
-log() { printf 'bench: %s\n' "$*" >&2; }
-
-bash scripts/interop-servers.sh install >/dev/null
-bash scripts/interop-servers.sh start >/dev/null
-bash scripts/interop-servers.sh bench-tree >/dev/null
-for t in curl lftp python3; do
-    command -v "$t" >/dev/null || { log "$t is missing (scripts/interop-servers.sh install)"; exit 1; }
-done
-if [[ -z ${WHARF:-} ]]; then
-    # release is what users install (stripped); profiling is the same code
-    # with line tables and symbols, for perf while the bench runs.
-    PROFILE=${PROFILE:-release}
-    log "building wharf ($PROFILE)"
-    cargo build --profile "$PROFILE" --locked --quiet
-    WHARF=$ROOT/target/$PROFILE/wharf
-fi
+bench_setup
 
 mkdir -p "$SCRATCH"
 out=$(mktemp -d)
@@ -95,28 +83,6 @@ trap cleanup EXIT
 
 # ---------------------------------------------------------------- trees --
 
-# Folders of 4 KiB random files, created once as root and given to wharftest.
-make_tree() {
-    local dir=$1 folders=$2 per=$3
-    local want=$((folders * per))
-    if [[ -d $dir && $(find "$dir" -type f | wc -l) -eq $want ]]; then
-        return 0
-    fi
-    log "creating $dir ($want files of 4 KiB in $folders folders)"
-    rm -rf "$dir.tmp" "$dir"
-    DIR="$dir.tmp" FOLDERS=$folders PER=$per python3 -c '
-import os
-d, n, per = os.environ["DIR"], int(os.environ["FOLDERS"]), int(os.environ["PER"])
-for i in range(n):
-    sub = os.path.join(d, "d%02d" % i)
-    os.makedirs(sub)
-    for j in range(per):
-        with open(os.path.join(sub, "f%03d.bin" % j), "wb") as f:
-            f.write(os.urandom(4096))
-'
-    chown -R wharftest: "$dir.tmp"
-    mv "$dir.tmp" "$dir"
-}
 mkdir -p "$HOME_DIR/bench"
 chown wharftest: "$HOME_DIR/bench"
 make_tree "$HOME_DIR/bench/t100" 5 20
@@ -124,71 +90,17 @@ make_tree "$HOME_DIR/bench/t2000" 20 100
 
 # -------------------------------------------------------------- servers --
 
-# start_vsftpd NAME ADDRESS PORT PASV_MIN PASV_MAX [EXTRA...]: a vsftpd with
-# the interop settings but without the per-command protocol log.
-start_vsftpd() {
-    local name=$1 addr=$2 port=$3 lo=$4 hi=$5
-    shift 5
-    local conf=$ROOT/.interop/conf/vsftpd-$name.conf
-    sed -e "s/^listen_address=.*/listen_address=$addr/" \
-        -e "s/^listen_port=.*/listen_port=$port/" \
-        -e "s/^pasv_min_port=.*/pasv_min_port=$lo/" \
-        -e "s/^pasv_max_port=.*/pasv_max_port=$hi/" \
-        -e 's/^log_ftp_protocol=.*/log_ftp_protocol=NO/' \
-        -e "s#^vsftpd_log_file=.*#vsftpd_log_file=$ROOT/.interop/logs/vsftpd-$name.log#" \
-        "$ROOT/.interop/conf/vsftpd.conf" >"$conf"
-    grep -q '^listen_address=' "$conf" || echo "listen_address=$addr" >>"$conf"
-    local extra
-    for extra in "$@"; do echo "$extra" >>"$conf"; done
-    "$ROOT/.interop/pkgs/vsftpd/usr/sbin/vsftpd" "$conf" </dev/null >>"$ROOT/.interop/logs/vsftpd-$name.log" 2>&1 &
-    PIDS+=($!)
-}
-
-wait_for() {
-    local url=$1
-    for _ in $(seq 50); do
-        curl -s --max-time 2 "$url/" -o /dev/null && return 0
-        sleep 0.2
-    done
-    log "no server at $url"
-    exit 1
-}
-
-# want CASE: whether ONLY names CASE ("big" is get and put).
-want() { [[ " $ONLY " == *" $1 "* ]]; }
-
 if want big || want put || want many; then
-    start_vsftpd bench 127.0.0.1 2141 31050 31099
+    start_vsftpd vsftpd bench 127.0.0.1 2141 31050 31099
     wait_for "$LOOP"
 fi
 
 # --------------------------------------------------------------- timing --
 
-# time_run NAME CMD...: runs CMD, appends "NAME wall user sys maxrss_kb" to $out/times.
-time_run() {
-    local name=$1
-    shift
-    /usr/bin/time -o "$out/one" -f "%e %U %S %M" "$@" >/dev/null 2>"$out/err" || {
-        log "$name failed:"; cat "$out/err" >&2; cat "$out/one" >&2 || true; exit 1
-    }
-    echo "$name $(tail -n 1 "$out/one")" >>"$out/times"
-}
-
-# Same tree arrived? (file count and total bytes)
-check_tree() {
-    local dir=$1 files=$2
-    local n; n=$(find "$dir" -type f | wc -l)
-    [[ $n -eq $files ]] || { log "$dir has $n files, want $files"; exit 1; }
-}
-
-fresh() { rm -rf "$SCRATCH/dl"; mkdir -p "$SCRATCH/dl"; }
-
 if want big; then
     log "1 GiB get on loopback, $RUNS runs each"
     for ((i = 0; i < RUNS; i++)); do
-        # Alternate who goes first: the page cache and the other core's
-        # load drift during a run.
-        for who in $( ((i % 2)) && echo "curl wharf" || echo "wharf curl"); do
+        for who in $(first_of "$i" wharf curl); do
             fresh
             if [[ $who == wharf ]]; then
                 time_run get-wharf "$WHARF" get -q "$LOOP/big.bin" "$SCRATCH/dl/"
@@ -225,10 +137,10 @@ if want big || want put; then
     chown wharftest: "$SCRATCH-up"
     ln -sfn "$SCRATCH-up" "$HOME_DIR/upload-tmpfs"
     for ((i = 0; i < PUT_RUNS; i++)); do
-        for who in $( ((i % 2)) && echo "curl wharf" || echo "wharf curl"); do
+        for who in $(first_of "$i" wharf curl); do
             put_run put "$who" upload
         done
-        for who in $( ((i % 2)) && echo "curl wharf" || echo "wharf curl"); do
+        for who in $(first_of "$i" wharf curl); do
             put_run shm "$who" upload-tmpfs
         done
     done
@@ -237,13 +149,13 @@ fi
 
 if want wan; then
     log "100 files behind a 20 ms round trip, $RUNS runs each"
-    start_vsftpd wan 127.0.0.2 2131 31000 31049 pasv_address=127.0.0.1
+    start_vsftpd vsftpd wan 127.0.0.2 2131 31000 31049 pasv_address=127.0.0.1
     python3 "$WAN_PY" --listen 127.0.0.1 --target 127.0.0.2 --ports 2131,31000-31049 \
         --delay-ms 10 >"$out/wan.log" 2>&1 &
     PIDS+=($!)
     wait_for "$WAN"
     for ((i = 0; i < RUNS; i++)); do
-        for who in $( ((i % 2)) && echo "lftp wharf" || echo "wharf lftp"); do
+        for who in $(first_of "$i" wharf lftp); do
             fresh
             if [[ $who == wharf ]]; then
                 time_run wan-wharf "$WHARF" get -q "$WAN/bench/t100" "$SCRATCH/dl/t100"
@@ -258,7 +170,7 @@ fi
 if want many; then
     log "2,000 files in 20 folders on loopback, $RUNS runs each"
     for ((i = 0; i < RUNS; i++)); do
-        for who in $( ((i % 2)) && echo "lftp wharf" || echo "wharf lftp"); do
+        for who in $(first_of "$i" wharf lftp); do
             fresh
             if [[ $who == wharf ]]; then
                 time_run many-wharf "$WHARF" get -q "$LOOP/bench/t2000" "$SCRATCH/dl/t2000"
@@ -270,37 +182,23 @@ if want many; then
     done
 fi
 
-python3 - "$out/times" "$RUNS" "$PUT_RUNS" <<'PY'
-import sys, statistics
-rows = {}
-for line in open(sys.argv[1]):
-    name, wall, user, sys_, rss = line.split()
-    rows.setdefault(name, []).append((float(wall), float(user) + float(sys_), int(rss)))
+PYTHONPATH=scripts python3 - "$out/times" "$RUNS" "${PUT_RUNS:-0}" <<'PY'
+from bench_report import *
 runs, put_runs = sys.argv[2], sys.argv[3]
-def med(name, i):
-    return statistics.median(r[i] for r in rows[name])
-def show(label, name):
-    w, c = med(name, 0), med(name, 1)
-    lo, hi = min(r[0] for r in rows[name]), max(r[0] for r in rows[name])
-    print(f"  {label:<28} wall {w:6.3f} s ({lo:.2f}-{hi:.2f})   cpu {c:6.3f} s   peak rss {max(r[2] for r in rows[name]) / 1024:5.1f} MiB")
-def ratio(what, a, b, i, target):
-    r = med(a, i) / med(b, i)
-    verdict = "ok" if r <= target else "MISSED"
-    print(f"  {what:<34} {r:5.2f} x   (target <= {target}) {verdict}")
 print(f"medians of {runs} runs")
 if "get-wharf" in rows:
     print("1 GiB from vsftpd on loopback into tmpfs")
     show("wharf get", "get-wharf"); show("curl", "get-curl")
     ratio("get wall, wharf / curl", "get-wharf", "get-curl", 0, 1.05)
     ratio("get cpu, wharf / curl", "get-wharf", "get-curl", 1, 1.5)
-    peak = max(r[2] for r in rows["get-wharf"]) / 1024
-    print(f"  {'wharf get peak rss':<34} {peak:5.1f} MiB (target <= 32) {'ok' if peak <= 32 else 'MISSED'}")
+    peak("wharf get peak rss", ["get-wharf"], 32)
 if "put-wharf" in rows:
     print(f"1 GiB to vsftpd on loopback from tmpfs, medians of {put_runs} runs")
     show("wharf put", "put-wharf"); show("curl -T", "put-curl")
     if "put-wharf-server" in rows:
-        print(f"  {'server receive time, wharf/curl':<34} {med('put-wharf-server', 0):.3f} s / {med('put-curl-server', 0):.3f} s")
+        print(f"  {'server receive time, wharf/curl':<34} {med('put-wharf-server', 0):.3f} s (max {top('put-wharf-server', 0):.3f}) / {med('put-curl-server', 0):.3f} s (max {top('put-curl-server', 0):.3f})")
     ratio("put wall, wharf / curl", "put-wharf", "put-curl", 0, 1.05)
+    print(f"  {'put wall max, wharf / curl':<34} {top('put-wharf', 0) / top('put-curl', 0):5.2f} x")
     # Runs go in pairs (wharf and curl one after the other): the median of
     # the pairs' ratios is less moved by drift over the whole run.
     pairs = [w[0] / c[0] for w, c in zip(rows["put-wharf"], rows["put-curl"])]

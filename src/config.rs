@@ -906,10 +906,11 @@ cancel_transfer = "Delete"
         assert_eq!(km.action_for(Context::Pane, &c_key), Some(Action::Copy));
         assert_eq!(km.action_for(Context::Queue, &c_key), None);
         // A plain move changes every context that moves.
-        let (c, w) = warned("[keys]\ndown = \"n\"\n");
+        // (`d`: free in every context; `n` is the log's search_older.)
+        let (c, w) = warned("[keys]\ndown = \"d\"\n");
         assert!(w.is_empty(), "{w:?}");
         for context in [Context::Pane, Context::Queue, Context::Log] {
-            let n = press(KeyCode::Char('n'));
+            let n = press(KeyCode::Char('d'));
             assert_eq!(c.keymap.action_for(context, &n), Some(Action::Down));
         }
     }

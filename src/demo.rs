@@ -12,11 +12,16 @@
 //! so no file's content depends on the order in which the others were written. Binary files
 //! (photos, music, ...) hold pseudo-random bytes behind the right magic number; they have
 //! plausible names and sizes but do not open in a viewer. The whole tree is about 20 MiB and
-//! takes a few hundred milliseconds to write, most of it creating the 20,000 small files.
+//! takes a few hundred milliseconds to write (seconds on a busy machine), most of it creating
+//! the 20,000 small files. So [`start_demo`] does not wait for it: the server listens at once
+//! and greets each connection when the tree is written, and wharf shows its first screen
+//! (connecting) meanwhile.
 
 use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::server::{EmbeddedServer, ServerError, ServerOptions};
 
@@ -41,10 +46,22 @@ const JAPANESE_TXT: &str = "日本語のテキストファイルです。\n\
 pub struct DemoServer {
     /// The server; connect to `server.addr()`, any user name and password.
     pub server: EmbeddedServer,
-    /// What [`build_demo_tree`] wrote.
-    pub stats: DemoStats,
-    // Declared after `server` so that it is dropped (and the folder deleted) after it.
+    /// The tree being written (taken by [`ready`](Self::ready)).
+    build: Option<tokio::task::JoinHandle<io::Result<DemoStats>>>,
+    /// Tells the build to stop (set when the demo stops or is dropped).
+    stop: StopOnDrop,
+    // Declared after `server` and `stop` so that it is dropped (and the folder deleted) last.
     dir: tempfile::TempDir,
+}
+
+/// Stops a build still running when the demo goes.
+#[derive(Debug, Default)]
+struct StopOnDrop(Arc<AtomicBool>);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
 }
 
 impl DemoServer {
@@ -53,10 +70,33 @@ impl DemoServer {
         self.dir.path()
     }
 
-    /// Stops the server, then deletes the temporary folder.
+    /// Waits for the tree to be written: what [`build_demo_tree`] wrote.
+    pub async fn ready(&mut self) -> Result<DemoStats, DemoError> {
+        let build = self
+            .build
+            .take()
+            .ok_or_else(|| DemoError::Build(io::Error::other("already waited for")))?;
+        build
+            .await
+            .map_err(|e| DemoError::Build(io::Error::other(e)))?
+            .map_err(DemoError::Build)
+    }
+
+    /// Stops the server (and a build still running), then deletes the
+    /// temporary folder.
     pub async fn stop(self) {
-        let DemoServer { server, dir, .. } = self;
+        let DemoServer {
+            server,
+            build,
+            stop,
+            dir,
+        } = self;
+        stop.0.store(true, Ordering::Relaxed);
         server.stop().await;
+        // It stops at its next file: nothing is written once the folder goes.
+        if let Some(build) = build {
+            let _ = build.await;
+        }
         if let Err(e) = dir.close() {
             tracing::warn!("could not delete the demo folder: {e}");
         }
@@ -88,26 +128,44 @@ pub struct DemoStats {
     pub bytes: u64,
 }
 
-/// Builds the sample tree in a fresh temporary folder and starts an anonymous server on it (active and passive allowed).
+/// Starts an anonymous server (active and passive allowed) on a fresh temporary folder and
+/// writes the sample tree there behind it: returns at once, and the server greets each
+/// connection when the tree is written (or refuses it with a 421 saying why it could not be).
 pub async fn start_demo() -> Result<DemoServer, DemoError> {
     let dir = tempfile::Builder::new()
         .prefix("wharf-demo-")
         .tempdir()
         .map_err(DemoError::TempDir)?;
     let root = dir.path().to_path_buf();
+    let stop = StopOnDrop::default();
+    let (done, ready) = tokio::sync::watch::channel(None);
+    let stopped = stop.0.clone();
     // Creating 20,000 files is blocking work: keep it off the async worker threads.
-    let stats = tokio::task::spawn_blocking(move || build_demo_tree(&root))
-        .await
-        .map_err(|e| DemoError::Build(io::Error::other(e)))?
-        .map_err(DemoError::Build)?;
-    let server = EmbeddedServer::start(ServerOptions {
-        root: dir.path().to_path_buf(),
-        credentials: None,
-        allow_active: true,
-        tls: None,
-    })
+    let build = tokio::task::spawn_blocking(move || {
+        let built = build_tree(&root, &stopped);
+        let said = match &built {
+            Ok(_) => Ok(()),
+            Err(e) => Err(format!("cannot write the demo files: {e}")),
+        };
+        let _ = done.send(Some(said));
+        built
+    });
+    let server = EmbeddedServer::start_when_ready(
+        ServerOptions {
+            root: dir.path().to_path_buf(),
+            credentials: None,
+            allow_active: true,
+            tls: None,
+        },
+        ready,
+    )
     .await?;
-    Ok(DemoServer { server, stats, dir })
+    Ok(DemoServer {
+        server,
+        build: Some(build),
+        stop,
+        dir,
+    })
 }
 
 /// Writes the demo tree under `root` (deterministic: same content every run).
@@ -115,7 +173,12 @@ pub async fn start_demo() -> Result<DemoServer, DemoError> {
 /// `root` is created if missing. Existing files at the same paths are overwritten; other
 /// content of `root` is left alone (and not counted).
 pub fn build_demo_tree(root: &Path) -> io::Result<DemoStats> {
-    let mut t = TreeWriter::new(root)?;
+    build_tree(root, &AtomicBool::new(false))
+}
+
+/// [`build_demo_tree`], stopping (with an error) at the next file once `stop` is set.
+fn build_tree(root: &Path, stop: &AtomicBool) -> io::Result<DemoStats> {
+    let mut t = TreeWriter::new(root, stop)?;
 
     // The top level.
     t.text("README.txt", README_TXT)?;
@@ -331,8 +394,10 @@ const MP4: &[u8] = b"\x00\x00\x00\x18ftypmp42";
 const ELF: &[u8] = b"\x7fELF\x02\x01\x01\x00";
 
 /// Writes files and folders under a root, counting them as it goes.
-struct TreeWriter {
+struct TreeWriter<'a> {
     root: PathBuf,
+    /// Set when the demo stops before the tree is written.
+    stop: &'a AtomicBool,
     stats: DemoStats,
     /// Pseudo-random bytes that binary files are cut from (generating every byte of 20 MiB
     /// would be the slowest part of the build in a debug build).
@@ -341,10 +406,10 @@ struct TreeWriter {
     made: std::collections::HashSet<PathBuf>,
 }
 
-impl TreeWriter {
+impl<'a> TreeWriter<'a> {
     const POOL_LEN: usize = 256 * 1024;
 
-    fn new(root: &Path) -> io::Result<TreeWriter> {
+    fn new(root: &Path, stop: &'a AtomicBool) -> io::Result<TreeWriter<'a>> {
         fs::create_dir_all(root)?;
         let mut rng = Rng::for_path("pool");
         let mut pool = Vec::with_capacity(Self::POOL_LEN);
@@ -353,6 +418,7 @@ impl TreeWriter {
         }
         Ok(TreeWriter {
             root: root.to_path_buf(),
+            stop,
             stats: DemoStats::default(),
             pool,
             made: Default::default(),
@@ -385,6 +451,12 @@ impl TreeWriter {
         rel: &str,
         write: impl FnOnce(&mut File) -> io::Result<u64>,
     ) -> io::Result<()> {
+        if self.stop.load(Ordering::Relaxed) {
+            return Err(io::Error::new(
+                io::ErrorKind::Interrupted,
+                "the demo stopped",
+            ));
+        }
         if let Some(parent) = Path::new(rel).parent() {
             self.dir(parent)?;
         }
@@ -840,7 +912,8 @@ mod tests {
                     .expect("write");
             }
             let mut line = String::new();
-            timeout(Duration::from_secs(10), read.read_line(&mut line))
+            // The greeting waits for the tree: 20,000 files on a busy machine.
+            timeout(Duration::from_secs(60), read.read_line(&mut line))
                 .await
                 .expect("timeout")
                 .expect("read");
@@ -848,16 +921,31 @@ mod tests {
         }
 
         let started = std::time::Instant::now();
-        let demo = start_demo().await.expect("start demo");
-        eprintln!("start_demo: {:?} for {:?}", started.elapsed(), demo.stats);
+        let mut demo = start_demo().await.expect("start demo");
+        let returned = started.elapsed();
         let root = demo.root().to_path_buf();
-        check_tree(&root, demo.stats);
-
+        let last = root.join(BIG_FOLDER).join("file-19999.txt");
+        // It returns at once (the first screen does not wait for 20,000
+        // files); the tree is written behind it.
+        assert!(!last.exists(), "start_demo waited for the tree");
+        // A connection made now is greeted once the tree is there.
         let (read, mut write) = TcpStream::connect(demo.server.addr())
             .await
             .expect("connect")
             .into_split();
         let mut read = BufReader::new(read);
+        let greeting = step(&mut read, &mut write, None).await;
+        assert!(
+            greeting.starts_with("220 wharf embedded server"),
+            "{greeting:?}"
+        );
+        assert!(last.exists(), "greeted before the tree was written");
+        let stats = demo.ready().await.expect("the tree");
+        eprintln!(
+            "start_demo returned in {returned:?}; tree after {:?}: {stats:?}",
+            started.elapsed()
+        );
+        check_tree(&root, stats);
         let mut check = async |cmd: Option<&str>, code: &str| {
             let reply = step(&mut read, &mut write, cmd).await;
             assert!(
@@ -866,7 +954,6 @@ mod tests {
             );
             reply
         };
-        check(None, "220 wharf embedded server").await;
         check(Some("USER anonymous"), "331").await;
         check(Some("PASS demo@"), "230").await;
         let size = check(Some("SIZE README.txt"), "213").await;

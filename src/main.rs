@@ -34,17 +34,32 @@ fn main() -> ExitCode {
     if let Some(code) = cli.command.as_ref().and_then(docs) {
         return code;
     }
+    // The TUI: raw mode first thing, so that keys typed while wharf starts
+    // wait for the app instead of being echoed (`^[[B`) and lost.
+    if cli.command.is_none() {
+        wharf::terminal::raw_early();
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("wharf: cannot start: {e}");
+            say(format_args!("cannot start: {e}"));
             return ExitCode::FAILURE;
         }
     };
-    runtime.block_on(async_main(cli))
+    let code = runtime.block_on(async_main(cli));
+    // Whatever way it ended, not in raw mode.
+    wharf::terminal::leave_raw();
+    code
+}
+
+/// Says something on stderr, in cooked mode again (start-up may have
+/// entered raw mode, where a line end would not return the carriage).
+fn say(message: std::fmt::Arguments<'_>) {
+    wharf::terminal::leave_raw();
+    eprintln!("wharf: {message}");
 }
 
 /// What start-up found that the user should hear about.
@@ -82,7 +97,7 @@ async fn async_main(cli: Cli) -> ExitCode {
     let _log = match wharf::logging::init(cli.log_level.as_deref()) {
         Ok(guard) => guard,
         Err(e) => {
-            eprintln!("wharf: no log file: {e}");
+            say(format_args!("no log file: {e}"));
             None
         }
     };
@@ -96,7 +111,7 @@ async fn async_main(cli: Cli) -> ExitCode {
             connector
         }
         Err(e) => {
-            eprintln!("wharf: {e}");
+            say(format_args!("{e}"));
             return ExitCode::from(2);
         }
     };
@@ -106,13 +121,13 @@ async fn async_main(cli: Cli) -> ExitCode {
     let parse = |url: &str| match parse_url(url, mode, timeouts) {
         Ok(p) => Ok(with_netrc(p)),
         Err(e) => {
-            eprintln!("wharf: {e}");
+            say(format_args!("{e}"));
             Err(ExitCode::from(2))
         }
     };
     let headless_notes = || {
         for n in &startup.notes {
-            eprintln!("wharf: {n}");
+            say(format_args!("{n}"));
         }
     };
     match cli.command {
@@ -166,7 +181,7 @@ async fn async_main(cli: Cli) -> ExitCode {
                         Some(p)
                     }
                     Err(e) => {
-                        eprintln!("wharf: {e}");
+                        say(format_args!("{e}"));
                         return ExitCode::from(2);
                     }
                 }
@@ -180,6 +195,12 @@ async fn async_main(cli: Cli) -> ExitCode {
                 transfer: cfg.transfer_config(),
                 keepalive: cfg.keepalive,
                 connector,
+                // Unfinished transfers are kept beside the logs (not for
+                // the demo, whose server is gone next time).
+                saved_queue: (!cli.demo)
+                    .then(config::data_dir)
+                    .flatten()
+                    .map(|d| d.join(wharf::engine::transfer::saved::FILE_NAME)),
             };
             if let Some(n) = cli.connections {
                 engine_config.transfer.connections = usize::from(n);
@@ -190,12 +211,13 @@ async fn async_main(cli: Cli) -> ExitCode {
                 timeouts,
                 local,
                 startup: &startup,
+                demo: cli.demo,
             };
             if cli.demo {
                 let demo = match wharf::demo::start_demo().await {
                     Ok(d) => d,
                     Err(e) => {
-                        eprintln!("wharf: cannot start the demo server: {e}");
+                        say(format_args!("cannot start the demo server: {e}"));
                         return ExitCode::FAILURE;
                     }
                 };
@@ -240,7 +262,7 @@ async fn bookmark_profile(
 ) -> Result<(ConnectProfile, Option<PathBuf>), String> {
     let store = store.ok_or("there is no config folder, so no bookmarks")?;
     if let Some(problem) = store.problem() {
-        eprintln!("wharf: {problem}");
+        say(format_args!("{problem}"));
     }
     let b = store
         .get(name)
@@ -264,12 +286,12 @@ async fn bookmark_profile(
 
 fn bookmarks_command(op: BookmarkCmd, dir: Option<&std::path::Path>, active: bool) -> ExitCode {
     let Some(dir) = dir else {
-        eprintln!("wharf: no config folder (set WHARF_CONFIG_DIR)");
+        say(format_args!("no config folder (set WHARF_CONFIG_DIR)"));
         return ExitCode::FAILURE;
     };
     let mut store = Store::load(dir);
     if let Some(problem) = store.problem() {
-        eprintln!("wharf: {problem}");
+        say(format_args!("{problem}"));
     }
     let result = match op {
         BookmarkCmd::List => Ok(wharf::bookmarks::commands::list(&store)),
@@ -302,7 +324,7 @@ fn bookmarks_command(op: BookmarkCmd, dir: Option<&std::path::Path>, active: boo
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("wharf: {e}");
+            say(format_args!("{e}"));
             ExitCode::FAILURE
         }
     }
@@ -326,7 +348,7 @@ fn print_out(text: &[u8]) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("wharf: {e}");
+            say(format_args!("{e}"));
             ExitCode::FAILURE
         }
     }
@@ -361,6 +383,8 @@ struct TuiArgs<'a> {
     /// The local folder to start in (a bookmark's), else the current one.
     local: Option<PathBuf>,
     startup: &'a Startup,
+    /// Against the embedded demo server, which is not worth remembering.
+    demo: bool,
 }
 
 async fn tui(
@@ -399,7 +423,7 @@ async fn tui(
     let input = match inputs(engine_events, bookmark_events) {
         Ok(i) => i,
         Err(e) => {
-            eprintln!("wharf: cannot listen for signals: {e}");
+            say(format_args!("cannot listen for signals: {e}"));
             stop(senders).await;
             return ExitCode::FAILURE;
         }
@@ -407,7 +431,7 @@ async fn tui(
     let mut terminal = match wharf::terminal::enter() {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("wharf: cannot set up the terminal: {e}");
+            say(format_args!("cannot set up the terminal: {e}"));
             stop(senders).await;
             return ExitCode::FAILURE;
         }
@@ -419,11 +443,14 @@ async fn tui(
     state.timeouts = args.timeouts;
     state.on_existing = cfg.on_existing();
     state.bookmarks_enabled = bookmarks_enabled;
+    state.keep_recent = !args.demo;
+    state.data_dir = wharf::config::data_dir();
     state.home = directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf());
     for pane in [&mut state.local, &mut state.remote] {
         pane.show_hidden = cfg.show_hidden;
         pane.sort = cfg.sort;
-        pane.reverse = cfg.sort_reverse;
+        // `sort_reverse` flips the order the key starts in.
+        pane.descending = cfg.sort.starts_descending() != cfg.sort_reverse;
     }
     if !args.startup.notes.is_empty() {
         state.set_status(args.startup.notes.join(" · "), true);
@@ -434,7 +461,7 @@ async fn tui(
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("wharf: {e}");
+            say(format_args!("{e}"));
             ExitCode::FAILURE
         }
     }

@@ -2,8 +2,9 @@
 //! replaced atomically: the whole new content is written to a temporary
 //! file beside the target, synced, and renamed over it, so a crash or a
 //! full disk leaves either the old file or the new one, never half of
-//! one. Bookmarks, trusted certificates and the saved transfer queue all
-//! go through here. Blocking: callers run it off the async runtime.
+//! one. Bookmarks, trusted certificates, saved protocol logs and the saved
+//! transfer queue all go through here. Blocking: callers run it off the
+//! async runtime.
 
 use std::fs;
 use std::io::{self, Write};

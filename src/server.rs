@@ -121,6 +121,14 @@ pub enum ServerError {
     Start(String),
 }
 
+/// Whether the served folder is ready: `None` while it is still being
+/// written, then `Ok`, or `Err` with why it never will be. A server started
+/// with one ([`EmbeddedServer::start_when_ready`]) takes connections at
+/// once but greets them only when the folder is ready (`--demo` writes its
+/// tree behind the first screen), or turns them away with a 421 and the
+/// reason.
+pub type Ready = tokio::sync::watch::Receiver<Option<Result<(), String>>>;
+
 /// A running FTP server on 127.0.0.1. Stops when [`stop`](Self::stop)ped or dropped.
 #[derive(Debug)]
 pub struct EmbeddedServer {
@@ -136,6 +144,22 @@ impl EmbeddedServer {
     /// Returns once the server is accepting connections: a client may connect to
     /// [`addr`](Self::addr) as soon as this returns. Must be called within a tokio runtime.
     pub async fn start(opts: ServerOptions) -> Result<EmbeddedServer, ServerError> {
+        Self::start_gated(opts, None).await
+    }
+
+    /// Like [`start`](Self::start), but each connection is greeted only
+    /// once `ready` says the folder is ready (see [`Ready`]).
+    pub async fn start_when_ready(
+        opts: ServerOptions,
+        ready: Ready,
+    ) -> Result<EmbeddedServer, ServerError> {
+        Self::start_gated(opts, Some(ready)).await
+    }
+
+    async fn start_gated(
+        opts: ServerOptions,
+        ready: Option<Ready>,
+    ) -> Result<EmbeddedServer, ServerError> {
         let ServerOptions {
             root,
             credentials,
@@ -160,6 +184,7 @@ impl EmbeddedServer {
                 ActivePassiveMode::PassiveOnly
             },
             tls,
+            ready,
         });
         // Build (and throw away) one server now so that a configuration error shows up here
         // rather than on every connection.
@@ -216,6 +241,8 @@ struct Settings {
     authenticator: Option<Arc<SingleUserAuthenticator>>,
     mode: ActivePassiveMode,
     tls: Option<TlsFiles>,
+    /// Connections wait for this before they are served.
+    ready: Option<Ready>,
 }
 
 impl Settings {
@@ -289,8 +316,26 @@ async fn accept_loop(listener: TcpListener, settings: Arc<Settings>) {
     }
 }
 
-/// Runs one FTP session on an accepted control connection.
+/// Runs one FTP session on an accepted control connection (once the
+/// folder is ready, when the server was told to wait for it).
 async fn serve_connection(mut stream: TcpStream, settings: Arc<Settings>) {
+    if let Some(mut ready) = settings.ready.clone() {
+        let refusal = match ready.wait_for(Option::is_some).await {
+            Ok(state) => match &*state {
+                Some(Err(why)) => Some(why.clone()),
+                _ => None,
+            },
+            Err(_) => Some("the server's folder was never made".to_string()),
+        };
+        if let Some(why) = refusal {
+            let line = format!(
+                "421 Service not available: {}\r\n",
+                why.replace(['\r', '\n'], " ")
+            );
+            let _ = stream.write_all(line.as_bytes()).await;
+            return;
+        }
+    }
     let storage = match Filesystem::new(settings.root.clone()) {
         Ok(fs) => fs,
         Err(e) => {

@@ -35,6 +35,23 @@ pub fn enter() -> io::Result<Tui> {
     Terminal::new(CrosstermBackend::new(out))
 }
 
+/// Raw mode before anything slow (the config, the demo's tree): keys
+/// typed while wharf starts wait in the terminal for the app instead of
+/// being echoed and lost. [`enter`] goes on from there; [`leave_raw`] (or
+/// [`restore`]) undoes it. Nothing happens when stdin is not a terminal.
+pub fn raw_early() {
+    use std::io::IsTerminal;
+    if io::stdin().is_terminal() {
+        let _ = enable_raw_mode();
+    }
+}
+
+/// Cooked mode again (after [`raw_early`], to print a message). Safe to
+/// call when raw mode is off.
+pub fn leave_raw() {
+    let _ = disable_raw_mode();
+}
+
 /// Puts the terminal back. Safe to call more than once.
 pub fn restore() {
     let mut out = io::stdout();

@@ -1,7 +1,9 @@
 //! Turning data into safe, compact text, for the screen (`ui/`) and for
 //! the headless commands' output (`headless/`) alike: server strings made
-//! safe to print, sizes, counts, `ls`-style times, padding, cutting to a
-//! width.
+//! safe to print, counts with their noun ("1 file", "2,000 files"), sizes
+//! in a column (`4.0K`) and in a sentence (`4 bytes`, `3.2 MiB`), `ls`-style
+//! times, padding, cutting to a width (at the end, or at the start for
+//! paths, whose end says the most).
 
 use std::borrow::Cow;
 
@@ -54,8 +56,47 @@ pub fn human_size(bytes: u64) -> String {
     }
 }
 
+/// A count and its noun, in the singular for one: `count(1, "file",
+/// "files")` is `1 file`, `count(2000, …)` `2,000 files`. Every message
+/// that counts something says it through here, so none reads "1 entries".
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
+/// A size in a sentence, always with its unit: `1 byte`, `512 bytes`,
+/// `4.0 KiB`, `3.2 MiB`. (A column of sizes uses [`human_size`], whose
+/// header says what the numbers are.)
+pub fn size(bytes: u64) -> String {
+    const UNITS: [&str; 6] = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+    if bytes < 1024 {
+        return count(bytes as usize, "byte", "bytes");
+    }
+    let mut value = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
+}
+
+/// A rate in a column or a sentence: `512 B/s`, `2.4M/s` (the column's
+/// compact sizes, with a unit even below a KiB).
+pub fn per_second(bytes: u64) -> String {
+    if bytes < 1024 {
+        format!("{bytes} B/s")
+    } else {
+        format!("{}/s", human_size(bytes))
+    }
+}
+
 /// A count as people read it: `2,000`, `1,234,567`.
 pub fn thousands(n: usize) -> String {
+    grouped(n as u64)
+}
+
+/// `1234567` as `1,234,567`: exact byte counts people must read.
+pub fn grouped(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, d) in digits.chars().enumerate() {
@@ -159,6 +200,65 @@ pub fn fit(s: &str, width: usize) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Cuts `s` to at most `width` columns from its start, marking the cut
+/// with `…`: a path keeps its end (`…/pub/linux`), the part that says
+/// where one is.
+pub fn fit_start(s: &str, width: usize) -> Cow<'_, str> {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    if s.width() <= width {
+        return Cow::Borrowed(s);
+    }
+    if width == 0 {
+        return Cow::Borrowed("");
+    }
+    let mut start = s.len();
+    let mut used = 0;
+    for (i, c) in s.char_indices().rev() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width - 1 {
+            break;
+        }
+        start = i;
+        used += w;
+    }
+    Cow::Owned(format!("…{}", &s[start..]))
+}
+
+/// `text` in lines of at most `width` columns, broken between words; a
+/// word longer than a line is broken where the line ends, so nothing is
+/// ever cut off.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut used = 0;
+    for word in text.split_whitespace() {
+        let w = word.width();
+        if used > 0 && used + 1 + w > width {
+            lines.push(std::mem::take(&mut line));
+            used = 0;
+        }
+        if used > 0 {
+            line.push(' ');
+            used += 1;
+        }
+        for c in word.chars() {
+            let cw = c.width().unwrap_or(0);
+            if used + cw > width && used > 0 {
+                lines.push(std::mem::take(&mut line));
+                used = 0;
+            }
+            line.push(c);
+            used += cw;
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 /// 1-based line and column (in characters) of a byte offset.
 pub fn line_col(text: &str, at: usize) -> (usize, usize) {
     let mut at = at.min(text.len());
@@ -239,5 +339,43 @@ mod tests {
         assert_eq!(fit("日本語のファイル", 7), "日本語…");
         assert_eq!(fit("short", 10), "short");
         assert_eq!(fit("abcdef", 4), "abc…");
+    }
+
+    #[test]
+    fn wrapping_breaks_between_words() {
+        assert_eq!(wrap("one two three", 7), ["one two", "three"]);
+        assert_eq!(wrap("", 7), [""]);
+        assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("a /very/long/path", 8), ["a", "/very/lo", "ng/path"]);
+    }
+
+    #[test]
+    fn fit_start_keeps_the_end_of_a_path() {
+        assert_eq!(fit_start("/srv/ftp/pub/linux", 10), "…pub/linux");
+        assert_eq!(fit_start("/srv", 10), "/srv");
+        assert_eq!(fit_start("/日本語/ファイル", 10), "…/ファイル");
+        assert_eq!(fit_start("/日本語/ファイル", 9), "…ファイル");
+        assert_eq!(fit_start("abc", 0), "");
+        assert_eq!(fit_start("abcdef", 1), "…");
+    }
+
+    #[test]
+    fn counts_take_the_singular_for_one_and_sizes_always_have_a_unit() {
+        assert_eq!(count(1, "entry", "entries"), "1 entry");
+        assert_eq!(count(0, "entry", "entries"), "0 entries");
+        assert_eq!(count(2, "file", "files"), "2 files");
+        assert_eq!(size(1), "1 byte");
+        assert_eq!(size(4), "4 bytes");
+        assert_eq!(size(1023), "1,023 bytes");
+        assert_eq!(count(2000, "file", "files"), "2,000 files");
+        assert_eq!(size(1024), "1.0 KiB");
+        assert_eq!(size(3_400_000), "3.2 MiB");
+        assert_eq!(size(4_700_000_000), "4.4 GiB");
+        assert_eq!(per_second(300), "300 B/s");
+        assert_eq!(per_second(2_500_000), "2.4M/s");
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1000), "1,000");
+        assert_eq!(grouped(3_400_000), "3,400,000");
     }
 }

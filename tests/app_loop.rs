@@ -23,7 +23,7 @@ use wharf::app::input::receiver_stream;
 use wharf::app::keymap::Keymap;
 use wharf::app::state::AppState;
 use wharf::app::{Input, Senders};
-use wharf::engine::protocol::{Command, Entry, Event, Location, RequestId, WireDir};
+use wharf::engine::protocol::{Command, ConnId, Entry, Event, Location, RequestId, WireDir};
 use wharf::terminal::FrameSync;
 
 const WAIT: Duration = Duration::from_secs(10);
@@ -283,6 +283,7 @@ async fn a_burst_of_events_is_one_frame_and_a_hidden_log_line_is_none() {
             dir: WireDir::Received,
             code: Some(200 + i % 2),
             text: format!("20{} NOOP ok", i % 2),
+            conn: Some(ConnId(0)),
         }));
     }
     // (The test runs on one thread: the loop runs only when this waits.)
@@ -298,6 +299,7 @@ async fn a_burst_of_events_is_one_frame_and_a_hidden_log_line_is_none() {
         dir: WireDir::Sent,
         code: None,
         text: "NOOP".into(),
+        conn: Some(ConnId(0)),
     }));
     app.settle().await;
     assert_eq!(app.screen.frames(), before, "no frame for an unseen line");
@@ -370,6 +372,8 @@ async fn frames_come_at_most_every_16_ms_and_every_33_while_transfers_run() {
     let (frames, took) = trickle(&app, 100, progress).await;
     let most = took.as_millis() as usize / 33 + 2;
     assert!((1..=most).contains(&frames), "{frames} frames in {took:?}");
+    // A transfer still runs: q asks first, y quits.
     app.key(KeyCode::Char('q'));
+    app.key(KeyCode::Char('y'));
     app.ended().await;
 }

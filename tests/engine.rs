@@ -4,6 +4,8 @@
 
 #[path = "common/events.rs"]
 mod events;
+#[path = "common/fake_ftp.rs"]
+mod fake_ftp;
 #[path = "common/server.rs"]
 mod server;
 #[path = "common/values.rs"]
@@ -12,7 +14,9 @@ mod values;
 use events::Engine;
 use server::TestServer;
 use values::{local, remote};
-use wharf::engine::protocol::{DataMode, Entry, EntryKind, FailureKind, Name, WireDir};
+use wharf::engine::protocol::{
+    ConnId, DataMode, Entry, EntryKind, Event, Failure, FailureKind, Name, WireDir,
+};
 
 /// A server over a small tree: a file, nested folders, a name with spaces
 /// and one with non-ASCII letters.
@@ -184,5 +188,93 @@ async fn local_listings_go_through_the_engine_too() {
     let entries = e.list(9, local(dir.path())).await.expect("local listing");
     assert_eq!(names(&entries), ["x.txt"]);
     assert_eq!(entries[0].size, 5);
+    e.shutdown().await;
+}
+
+/// Waits for the browse connection `conn` to be reported gone, and why.
+async fn disconnected(e: &mut Engine, conn: u64, within: std::time::Duration) -> Option<Failure> {
+    e.wait_for(within, |ev| match ev {
+        Event::Disconnected { conn: c, reason } if c == ConnId(conn) => Some(reason),
+        _ => None,
+    })
+    .await
+}
+
+/// The server going away is seen while idle, at once (the status bar
+/// stopped showing "connected" only when a key needed the server).
+#[tokio::test]
+async fn an_idle_browse_connection_reports_a_server_that_went_away() {
+    let f = fixture(None, false).await;
+    let mut e = Engine::spawn();
+    e.connect(1, f.profile(None, DataMode::Passive))
+        .await
+        .expect("login");
+    f.stop().await;
+    let why = disconnected(&mut e, 1, std::time::Duration::from_secs(10)).await;
+    assert!(
+        why.as_ref()
+            .is_some_and(|w| w.message.contains("connection lost")),
+        "{why:?}"
+    );
+    e.shutdown().await;
+}
+
+/// A server that stops answering is found out by the keepalive NOOP.
+#[tokio::test]
+async fn the_keepalive_finds_a_server_that_stopped_answering() {
+    let server = fake_ftp::FakeServer::start(fake_ftp::Script {
+        silent_on: Some("NOOP".into()),
+        ..fake_ftp::Script::default()
+    })
+    .await;
+    let mut e = Engine::new(wharf::engine::spawn_configured(
+        wharf::engine::EngineConfig {
+            keepalive: Some(std::time::Duration::from_millis(200)),
+            ..wharf::engine::EngineConfig::default()
+        },
+    ));
+    e.connect(1, server.profile(std::time::Duration::from_millis(500)))
+        .await
+        .expect("login");
+    let why = disconnected(&mut e, 1, std::time::Duration::from_secs(10)).await;
+    assert!(
+        why.as_ref().is_some_and(|w| w.message.contains("NOOP")),
+        "{why:?}"
+    );
+    e.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_protocol_log_is_saved_to_a_new_file_in_the_data_folder() {
+    use std::time::Duration;
+    use wharf::engine::protocol::{Command, Event};
+    let data = tempfile::tempdir().expect("tempdir");
+    let mut e = Engine::spawn();
+    let text = "> USER alice\n< 331 Password required\n".to_string();
+    for _ in 0..2 {
+        e.send(Command::SaveLog {
+            dir: data.path().to_path_buf(),
+            text: text.clone(),
+        });
+    }
+    let mut saved = Vec::new();
+    for _ in 0..2 {
+        let path = e
+            .wait_for(Duration::from_secs(10), |ev| match ev {
+                Event::LogSaved { result } => Some(result),
+                _ => None,
+            })
+            .await
+            .expect("saved");
+        saved.push(path);
+    }
+    assert_ne!(saved[0], saved[1], "a second save never replaces the first");
+    for path in &saved {
+        assert!(path.starts_with(data.path()), "{path:?}");
+        assert_eq!(
+            std::fs::read_to_string(path).ok().as_deref(),
+            Some(text.as_str())
+        );
+    }
     e.shutdown().await;
 }

@@ -90,7 +90,6 @@ async fn a_fingerprint_given_on_the_command_line_is_trusted_on_either_side() {
             "--trust-fingerprint",
             &fp,
             "get",
-            "-v",
             &s.url("ftpes", "hello.txt"),
         ])
         .await;

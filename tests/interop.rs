@@ -184,6 +184,7 @@ async fn transfers(var: &str, mode: DataMode) {
         },
         keepalive: None,
         connector: interop_env::connector(),
+        saved_queue: None,
     }))
     .waiting(Duration::from_secs(120));
     engine.start_connect(1, profile.clone());
@@ -343,6 +344,70 @@ async fn uploads_in_a_row(var: &str) {
     assert_eq!(results, vec![Ok(100_000); 6], "{var}");
 }
 
+/// An upload over a file with mode 0751 leaves it 0751, though it was
+/// written under a temporary name (which gets the server's default mode)
+/// and renamed over it: the engine reads the mode from the listing and
+/// gives it back with SITE CHMOD.
+async fn a_replaced_file_keeps_its_mode(var: &str) {
+    let Some(profile) = server(var, DataMode::Passive) else {
+        return;
+    };
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    let folder = format!(
+        "/home/wharftest/upload/mode-{var}-{}-{stamp}",
+        std::process::id()
+    );
+    let target = RemotePath::from(format!("{folder}/run.cgi"));
+    let mut s = interop_env::connector()
+        .open(profile.clone(), quiet())
+        .await
+        .unwrap_or_else(|e| panic!("{var}: {e}"));
+    s.mkdir(&RemotePath::from(folder.as_str()))
+        .await
+        .unwrap_or_else(|e| panic!("{var}: mkdir {folder}: {e}"));
+    s.upload(&target, 0, false, &mut &b"old"[..], &mut |_| {})
+        .await
+        .unwrap_or_else(|e| panic!("{var}: {e}"));
+    s.site_chmod(&target, 0o751)
+        .await
+        .unwrap_or_else(|e| panic!("{var}: {e}"));
+
+    let local_dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(local_dir.path().join("run.cgi"), b"#!/bin/sh\necho new\n").expect("write");
+    let mut engine = Engine::new(wharf::engine::spawn_configured(EngineConfig {
+        transfer: TransferConfig::default(),
+        keepalive: None,
+        connector: interop_env::connector(),
+        saved_queue: None,
+    }))
+    .waiting(Duration::from_secs(60));
+    engine.start_connect(1, profile.clone());
+    let b = engine
+        .copy(
+            1,
+            item(local(local_dir.path().join("run.cgi")), false),
+            remote(&folder),
+            OnExisting::Overwrite,
+        )
+        .await;
+    engine.shutdown().await;
+    let listed = s.list(&RemotePath::from(folder.as_str())).await;
+    s.quit().await;
+    remove_remote_tree(&profile, &folder).await;
+    assert_eq!((b.done, b.failures()), (1, BTreeMap::new()), "{var}: {b:?}");
+    let listed = listed.unwrap_or_else(|e| panic!("{var}: {e}"));
+    let run = find(&listed, "run.cgi");
+    assert_eq!(run.size, 19, "{var}: the new content");
+    assert_eq!(
+        run.permissions.map(|p| p.mode()),
+        Some(0o751),
+        "{var}: {b:?}"
+    );
+}
+
 macro_rules! server_tests {
     ($name:ident, $var:literal) => {
         mod $name {
@@ -376,6 +441,11 @@ macro_rules! server_tests {
             #[tokio::test]
             async fn uploads_in_a_row_on_one_connection() {
                 uploads_in_a_row($var).await;
+            }
+
+            #[tokio::test]
+            async fn a_replaced_file_keeps_its_mode() {
+                super::a_replaced_file_keeps_its_mode($var).await;
             }
         }
     };

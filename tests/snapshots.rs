@@ -84,6 +84,7 @@ fn main_screen() -> AppState {
         "/srv/ftp",
         remote_entries(),
     );
+    let conn = Some(s.conn_id);
     for (dir, code, text) in [
         (WireDir::Received, Some(220), "220 Welcome"),
         (WireDir::Sent, None, "USER alice"),
@@ -106,6 +107,7 @@ fn main_screen() -> AppState {
                 dir,
                 code,
                 text: text.into(),
+                conn,
             }),
         );
     }
@@ -135,6 +137,87 @@ fn help_overlay() {
     let mut s = main_screen();
     press(&mut s, KeyCode::F(1));
     insta::assert_snapshot!(render(&s).backend());
+}
+
+/// Every line the help shows at `w` × `h`, scrolled from its top to its end
+/// with ↓, and the frame at its end.
+fn help_pages(w: u16, h: u16) -> (Vec<String>, String) {
+    let mut s = main_screen();
+    update(&mut s, Msg::Resize(w, h));
+    press(&mut s, KeyCode::F(1));
+    let mut seen = Vec::new();
+    let mut last = String::new();
+    for _ in 0..200 {
+        let screen = format!("{}", render(&s).backend());
+        if screen == last {
+            break;
+        }
+        seen.extend(screen.lines().map(str::to_string));
+        last = screen;
+        press(&mut s, KeyCode::Down);
+    }
+    (seen, last)
+}
+
+#[test]
+fn the_help_is_read_whole_and_stops_at_its_end() {
+    use wharf::app::keymap::Keymap;
+    let (seen, end) = help_pages(W, H);
+    let all = seen.join("\n");
+    // No description cut at 120 columns: each is on one line, whole.
+    for b in Keymap::default().bindings() {
+        if !b.keys.is_empty() {
+            let does = b.action.describe(b.context);
+            assert!(all.contains(does), "{does:?} not whole in\n{all}");
+        }
+    }
+    for words in [
+        "In the transfer queue",
+        "In the protocol log",
+        "Drag and drop",
+        "Cancel the selected transfer",
+        "Scroll back a line",
+    ] {
+        assert!(all.contains(words), "{words:?} missing");
+    }
+    // At its end the last line sits on the overlay's last row, and ↓ does
+    // not scroll further (help_pages stopped because the frame stayed).
+    let rows: Vec<&str> = end.lines().collect();
+    let last_row = rows
+        .iter()
+        .rposition(|r| r.contains("any other key closes it."))
+        .expect("the last note is shown at the end");
+    assert!(rows[last_row + 1].contains('└'), "{end}");
+    insta::assert_snapshot!(end);
+}
+
+/// A message longer than the status line.
+const LONG_ERROR: &str = "Cannot open /srv/ftp/projects/2026/quarterly-reports/archive: \
+    550 Permission denied: the server refuses to list this folder for the user alice \
+    (ask the site's administrator for read access)";
+
+#[test]
+fn a_long_message_is_cut_with_a_hint_and_read_whole_in_the_messages_view() {
+    let mut s = main_screen();
+    update(&mut s, Msg::Resize(80, 24));
+    s.set_status("Queued 2 files, 4 bytes", false);
+    s.set_status(LONG_ERROR, true);
+    let screen = format!("{}", render(&s).backend());
+    let status = screen.lines().nth(22).unwrap_or_default().to_string();
+    assert!(status.contains("… (M: all)"), "{status}");
+    press(&mut s, KeyCode::Char('M'));
+    let t = render(&s);
+    let screen = format!("{}", t.backend());
+    // Every word of it is on the screen, in order, and the earlier one too.
+    let shown: String = screen
+        .lines()
+        .map(|l| l.trim_matches('"').replace('│', " "))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let shown = shown.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(shown.contains(LONG_ERROR), "{screen}");
+    assert!(shown.contains("Queued 2 files, 4 bytes"), "{screen}");
+    insta::assert_snapshot!(t.backend());
 }
 
 #[test]
@@ -193,10 +276,93 @@ fn protocol_log_panel() {
 }
 
 #[test]
+fn protocol_log_scrolled_back_to_a_search_result() {
+    let mut s = main_screen();
+    update(&mut s, Msg::Resize(W, 30));
+    for i in 0..300 {
+        update(
+            &mut s,
+            Msg::Engine(Event::Wire {
+                dir: WireDir::Sent,
+                code: None,
+                text: format!("NOOP {i}"),
+                conn: None,
+            }),
+        );
+    }
+    press(&mut s, KeyCode::F(9));
+    while s.panel != wharf::app::state::Panel::Log {
+        press(&mut s, KeyCode::Tab);
+    }
+    press(&mut s, KeyCode::Char('/'));
+    for c in "331".chars() {
+        press(&mut s, KeyCode::Char(c));
+    }
+    press(&mut s, KeyCode::Enter);
+    let t = render(&s);
+    let screen = format!("{}", t.backend());
+    assert!(screen.contains("< 331 Password required"), "{screen}");
+    assert!(screen.contains("/331 (n older, N newer)"), "{screen}");
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
 fn smallest_supported_terminal() {
     let mut s = main_screen();
     update(&mut s, Msg::Resize(60, 15));
     insta::assert_snapshot!(render(&s).backend());
+}
+
+#[test]
+fn the_sort_arrow_points_up_for_ascending_in_every_column() {
+    let mut s = main_screen();
+    press(&mut s, KeyCode::Char('s'));
+    press(&mut s, KeyCode::Char('s')); // size, biggest first
+    let screen = format!("{}", render(&s).backend());
+    let header = screen.lines().nth(1).unwrap_or_default().to_string();
+    assert!(header.contains("Size↓"), "{header}");
+    assert!(
+        screen.find("big.iso") < screen.find("Überweisung"),
+        "{screen}"
+    );
+    press(&mut s, KeyCode::Char('s')); // size, smallest first
+    let screen = format!("{}", render(&s).backend());
+    let header = screen.lines().nth(1).unwrap_or_default().to_string();
+    assert!(header.contains("Size↑"), "{header}");
+    assert!(
+        screen.find("big.iso") > screen.find("Überweisung"),
+        "{screen}"
+    );
+    press(&mut s, KeyCode::Char('s')); // time, newest first
+    let header = format!("{}", render(&s).backend());
+    assert!(
+        header
+            .lines()
+            .nth(1)
+            .unwrap_or_default()
+            .contains("Modified↓")
+    );
+}
+
+#[test]
+fn narrow_terminals_keep_the_path_end_and_the_names() {
+    let mut s = main_screen();
+    update(&mut s, Msg::Resize(60, 15));
+    let t = render(&s);
+    let screen = format!("{}", t.backend());
+    assert!(screen.contains(": /srv/ftp "), "{screen}");
+    update(&mut s, Msg::Resize(30, 12));
+    let t = render(&s);
+    let screen = format!("{}", t.backend());
+    // The names whole, the size column gone, the path's end in the title.
+    assert!(screen.contains(" notes.txt"), "{screen}");
+    assert!(screen.contains(" big.iso"), "{screen}");
+    assert!(!screen.contains("4.4G"), "{screen}");
+    assert!(
+        screen.contains("…/ftp") || screen.contains("/srv/ftp"),
+        "{screen}"
+    );
+    insta::assert_snapshot!(t.backend());
 }
 
 fn transfer_events(s: &mut AppState) {
@@ -247,6 +413,7 @@ fn transfer_events(s: &mut AppState) {
             900,
             TransferState::Retrying {
                 attempt: 2,
+                of: 5,
                 reason: Failure::new(FailureKind::Connection, "connection lost"),
             },
             300,

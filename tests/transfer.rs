@@ -862,3 +862,310 @@ async fn folders_are_planned_on_a_transfer_connection_when_the_server_is_full() 
     }
     engine.shutdown().await;
 }
+
+/// A slow server sends a burst and then nothing for a while: the bytes of
+/// the burst are shown while it waits, not only when the next ones come
+/// (the queue showed 80 % with 99.5 % of the file arrived).
+#[tokio::test]
+async fn progress_keeps_up_with_the_bytes_while_a_slow_server_pauses() {
+    let content: Vec<u8> = (0..4000u32).map(|i| i as u8).collect();
+    let ms = Duration::from_millis;
+    let server = fake_ftp::FakeServer::start(fake_ftp::Script {
+        file_content: Some(content.clone()),
+        // 1000 bytes in three reads within 100 ms, then a 2 s pause.
+        file_pieces: vec![(300, ms(0)), (300, ms(30)), (400, ms(30)), (0, ms(2000))],
+        ..fake_ftp::Script::default()
+    })
+    .await;
+    let local_dir = tempfile::tempdir().expect("tempdir");
+    let mut engine = engine_at(server.addr.port(), config());
+    let seen = std::sync::Mutex::new(Vec::new());
+    let req = request(
+        1,
+        listed_files(1, content.len() as u64),
+        local(local_dir.path()),
+        OnExisting::Overwrite,
+    );
+    let r = engine
+        .batch(req, |ev| {
+            if let Event::TransferProgress { done, rate, .. } = ev
+                && let Ok(mut s) = seen.lock()
+            {
+                s.push((Instant::now(), *done, *rate));
+            }
+            Vec::new()
+        })
+        .await;
+    assert_eq!((r.done, r.failed), (1, 0), "{r:?}");
+    let seen = seen.lock().expect("lock").clone();
+    let at = |bytes: u64| {
+        seen.iter()
+            .find(|(_, done, _)| *done >= bytes)
+            .map(|(t, _, _)| *t)
+            .unwrap_or_else(|| panic!("{bytes} never shown: {seen:?}"))
+    };
+    let (burst, end) = (at(1000), at(4000));
+    assert!(
+        end.duration_since(burst) > Duration::from_millis(1500),
+        "the first 1000 bytes were shown only {:?} before the rest: {seen:?}",
+        end.duration_since(burst)
+    );
+    // While nothing arrives, the rate falls: the ETA is not drawn from a
+    // speed the server no longer has.
+    let stalled: Vec<u64> = seen
+        .iter()
+        .filter(|(t, done, _)| *done == 1000 && t.duration_since(burst) > ms(1500))
+        .map(|(_, _, rate)| *rate)
+        .collect();
+    let at_burst = seen
+        .iter()
+        .find(|(_, done, _)| *done >= 1000)
+        .map_or(0, |(_, _, rate)| *rate);
+    assert!(
+        !stalled.is_empty() && stalled.iter().all(|&r| r < at_burst),
+        "the rate during the pause: {stalled:?}, after the burst: {at_burst}"
+    );
+    engine.shutdown().await;
+}
+
+/// A downloaded file that replaces a local one keeps that one's mode (it
+/// is written under a temporary name, which gets the default mode).
+#[tokio::test]
+async fn a_download_that_replaces_a_file_keeps_its_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let mut s = setup().await;
+    std::fs::write(s.server.path("run.sh"), b"#!/bin/sh\necho new\n").expect("write");
+    let target = s.local.path().join("run.sh");
+    std::fs::write(&target, b"#!/bin/sh\necho old\n").expect("write");
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o750)).expect("chmod");
+    let r = s
+        .engine
+        .copy(
+            1,
+            item(remote("/run.sh"), false),
+            local(s.local.path()),
+            OnExisting::Overwrite,
+        )
+        .await;
+    assert_eq!((r.done, r.failed), (1, 0), "{r:?}");
+    assert_eq!(
+        std::fs::read(&target).expect("read"),
+        b"#!/bin/sh\necho new\n"
+    );
+    let mode = std::fs::metadata(&target)
+        .expect("meta")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o7777, 0o750, "{mode:o}");
+    s.engine.shutdown().await;
+}
+
+/// Two local scripts uploaded over remote ones whose listing shows their
+/// modes, to a scripted server answering SITE with `site` (None: 502).
+async fn upload_over_scripts(
+    site: Option<&str>,
+) -> (fake_ftp::FakeServer, events::BatchResult, Vec<String>) {
+    let server = fake_ftp::FakeServer::start(fake_ftp::Script {
+        listing: b"-rwxr-xr-x 1 u g 5 Jan 02 2024 run.cgi\r\n\
+                   -rwxr-x--- 1 u g 5 Jan 02 2024 two.cgi\r\n"
+            .to_vec(),
+        override_reply: site.map(|r| ("SITE".to_string(), r.to_string())),
+        ..fake_ftp::Script::default()
+    })
+    .await;
+    // One transfer connection: the files go one after the other.
+    let mut engine = Engine::new(spawn_with(TransferConfig {
+        connections: 1,
+        ..config()
+    }));
+    engine.start_connect(1, server.profile(Duration::from_secs(5)));
+    let local_dir = tempfile::tempdir().expect("tempdir");
+    let items = ["run.cgi", "two.cgi"].map(|name| {
+        let path = local_dir.path().join(name);
+        std::fs::write(&path, b"#!/bin/sh\n").expect("write");
+        item(local(&path), false)
+    });
+    let notes = std::sync::Mutex::new(Vec::new());
+    let r = engine
+        .batch(
+            request(1, items.to_vec(), remote("/"), OnExisting::Overwrite),
+            notes_into(&notes),
+        )
+        .await;
+    engine.shutdown().await;
+    let notes = notes.into_inner().unwrap_or_default();
+    (server, r, notes)
+}
+
+#[tokio::test]
+async fn an_upload_that_replaces_a_file_gives_it_the_old_mode_with_site_chmod() {
+    let (server, r, _) = upload_over_scripts(Some("200 SITE CHMOD command ok.")).await;
+    assert_eq!((r.done, r.failed), (2, 0), "{r:?}");
+    assert_eq!(r.states.get("run.cgi"), Some(&TransferState::Done), "{r:?}");
+    let commands = server
+        .commands
+        .lock()
+        .map(|c| c.clone())
+        .unwrap_or_default();
+    let at = |line: &str| {
+        commands
+            .iter()
+            .position(|c| c == line)
+            .unwrap_or_else(|| panic!("no {line:?} in {commands:#?}"))
+    };
+    assert!(at("RNTO /run.cgi") < at("SITE CHMOD 755 /run.cgi"));
+    assert!(at("RNTO /two.cgi") < at("SITE CHMOD 750 /two.cgi"));
+}
+
+#[tokio::test]
+async fn a_server_without_site_chmod_is_said_once_and_the_files_still_arrive() {
+    let (server, r, notes) = upload_over_scripts(None).await;
+    assert_eq!((r.done, r.failed), (2, 0), "{r:?}");
+    for name in ["run.cgi", "two.cgi"] {
+        assert!(
+            matches!(r.states.get(name), Some(TransferState::DoneWithNote(n)) if n.contains("no SITE CHMOD")),
+            "{name}: {r:?}"
+        );
+    }
+    let said: Vec<&String> = notes
+        .iter()
+        .filter(|n| n.contains("the server has no SITE CHMOD"))
+        .collect();
+    assert_eq!(said.len(), 1, "{notes:#?}");
+    assert!(said[0].contains("/run.cgi kept the server's default mode"));
+    let commands = server
+        .commands
+        .lock()
+        .map(|c| c.clone())
+        .unwrap_or_default();
+    let asked = commands.iter().filter(|c| c.starts_with("SITE")).count();
+    assert_eq!(asked, 1, "not asked again: {commands:#?}");
+}
+
+/// An engine that keeps its unfinished transfers in `saved`.
+fn engine_saving(port: u16, saved: &std::path::Path) -> Engine {
+    let engine = Engine::new(wharf::engine::spawn_configured(
+        wharf::engine::EngineConfig {
+            transfer: config(),
+            saved_queue: Some(saved.to_path_buf()),
+            ..wharf::engine::EngineConfig::default()
+        },
+    ));
+    engine.start_connect(1, profile(port, None, DataMode::Passive));
+    engine
+}
+
+/// Stopping the engine (quit, SIGTERM) with a download half done keeps
+/// the file in the saved queue, private, and its partial file on disk.
+#[tokio::test]
+async fn stopping_with_a_download_running_saves_it_and_keeps_its_partial_file() {
+    use std::os::unix::fs::PermissionsExt;
+    use wharf::engine::transfer::saved;
+    let content: Vec<u8> = (0..4000u32).map(|i| i as u8).collect();
+    let server = fake_ftp::FakeServer::start(fake_ftp::Script {
+        file_content: Some(content.clone()),
+        // 1000 bytes, then the server takes its time.
+        file_pieces: vec![(1000, Duration::ZERO), (0, Duration::from_secs(30))],
+        ..fake_ftp::Script::default()
+    })
+    .await;
+    let local_dir = tempfile::tempdir().expect("tempdir");
+    let data = tempfile::tempdir().expect("tempdir");
+    let saved_at = data.path().join(saved::FILE_NAME);
+    let mut engine = engine_saving(server.addr.port(), &saved_at);
+    engine.send(Command::Transfer(request(
+        1,
+        listed_files(1, content.len() as u64),
+        local(local_dir.path()),
+        OnExisting::Overwrite,
+    )));
+    engine
+        .wait_for(Duration::from_secs(20), |ev| match ev {
+            Event::TransferProgress { done: 1000, .. } => Some(()),
+            _ => None,
+        })
+        .await;
+    engine.shutdown().await;
+    let part = local_dir.path().join(".f1.bin.wharf-part");
+    assert_eq!(std::fs::metadata(&part).map(|m| m.len()).ok(), Some(1000));
+    let mode = std::fs::metadata(&saved_at)
+        .expect("saved")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+    let server_key = format!("anonymous@127.0.0.1:{}", server.addr.port());
+    let kept = saved::take(&saved_at, &server_key).expect("read");
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!(kept[0].local_path(), local_dir.path().join("f1.bin"));
+    assert_eq!(kept[0].size, Some(4000));
+}
+
+/// Connecting to a server with saved transfers offers them; resumed, a
+/// download continues its partial file (REST) to the whole file, and the
+/// saved queue forgets it.
+#[tokio::test]
+async fn saved_transfers_are_offered_on_connecting_and_resume_their_partial_files() {
+    use wharf::engine::protocol::{BatchId, Direction};
+    use wharf::engine::transfer::saved::{self, SavedJob};
+    let server = TestServer::start(None, true).await;
+    let data = content(7, 600_000);
+    std::fs::write(server.root.path().join("big.bin"), &data).expect("write");
+    let local_dir = tempfile::tempdir().expect("tempdir");
+    let target = local_dir.path().join("big.bin");
+    std::fs::write(
+        local_dir.path().join(".big.bin.wharf-part"),
+        &data[..250_000],
+    )
+    .expect("part");
+    let store = tempfile::tempdir().expect("tempdir");
+    let saved_at = store.path().join(saved::FILE_NAME);
+    let server_key = format!("anonymous@127.0.0.1:{}", server.port());
+    let job = SavedJob {
+        server: server_key.clone(),
+        upload: false,
+        remote: "%2Fbig%2Ebin".into(),
+        local: target
+            .to_str()
+            .expect("utf-8")
+            .bytes()
+            .map(|b| format!("%{b:02X}"))
+            .collect(),
+        display: "big.bin".into(),
+        size: Some(data.len() as u64),
+        move_after: false,
+    };
+    assert_eq!(job.direction(), Direction::Download);
+    saved::add(&saved_at, vec![job]).expect("save");
+    let mut engine = engine_saving(server.port(), &saved_at);
+    let offered = engine
+        .wait_for(Duration::from_secs(20), |ev| match ev {
+            Event::SavedTransfers {
+                server,
+                files,
+                bytes,
+            } => Some((server, files, bytes)),
+            _ => None,
+        })
+        .await;
+    assert_eq!(offered, (server_key.clone(), 1, data.len() as u64));
+    engine.send(Command::ResumeSaved { batch: BatchId(77) });
+    let done = engine
+        .wait_for(Duration::from_secs(30), |ev| match ev {
+            Event::BatchDone {
+                batch: BatchId(77),
+                done,
+                failed,
+                ..
+            } => Some((done, failed)),
+            _ => None,
+        })
+        .await;
+    assert_eq!(done, (1, 0));
+    assert_eq!(sha(&target), tree::sha_bytes(&data));
+    assert!(
+        engine.wire.iter().any(|(_, l)| l.contains("REST 250000")),
+        "the partial file was continued"
+    );
+    assert_eq!(saved::count(&saved_at, &server_key).expect("read"), (0, 0));
+    engine.shutdown().await;
+}

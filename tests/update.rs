@@ -16,12 +16,13 @@ use app::{
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use values::{dir, file, local, remote};
 use wharf::app::dialog::Dialog;
+use wharf::app::effects::Update;
 use wharf::app::pane::SortKey;
 use wharf::app::state::{AppState, ConnState};
 use wharf::app::update::{Msg, update};
 use wharf::bookmarks::service::BookmarkEvent;
 use wharf::engine::protocol::{
-    Command, Entry, Event, Failure, FailureKind, Name, RequestId, Side, WireDir,
+    Command, ConnId, Entry, Event, Failure, FailureKind, Name, RequestId, Side, WireDir,
 };
 
 fn state() -> AppState {
@@ -170,16 +171,102 @@ fn login_failure_shows_in_the_status_and_ctrl_r_retries() {
             .as_ref()
             .is_some_and(|m| m.is_error && m.text.contains("530"))
     );
-    update(&mut s, key(KeyCode::Tab));
+    let ctrl_r = || Msg::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL));
+    // In the local pane Ctrl-r re-reads the local folder and says how to
+    // reconnect.
+    s.focus = Side::Local;
+    let cmds = update(&mut s, ctrl_r()).commands;
+    assert!(!cmds.iter().any(|c| matches!(c, Command::Connect { .. })));
+    assert!(
+        s.status.as_ref().is_some_and(|m| m
+            .text
+            .contains("to reconnect, press Ctrl-r in the remote pane")),
+        "{:?}",
+        s.status
+    );
+    // In the remote pane it asks for the password again, not the same one.
+    s.focus = Side::Remote;
+    let cmds = update(&mut s, ctrl_r()).commands;
+    assert!(cmds.is_empty(), "{cmds:?}");
+    let Some(wharf::app::dialog::Dialog::Password(prompt)) = &s.dialog else {
+        panic!("no password prompt: {:?}", s.dialog)
+    };
+    assert_eq!(prompt.profile.user.as_deref(), Some("bob"));
+    type_text(&mut s, "good");
+    let cmds = update(&mut s, key(KeyCode::Enter)).commands;
+    assert_eq!(profile_of(&cmds).password.as_deref(), Some("good"));
+}
+
+#[test]
+fn a_connection_that_failed_otherwise_retries_with_ctrl_r() {
+    let mut s = state();
+    let cmds = update(&mut s, Msg::Start(Some(profile(Some("bob"), Some("pw"))))).commands;
+    let conn = conn_of(&cmds);
+    let reason = Failure::new(FailureKind::Connection, "cannot connect: refused");
+    update(
+        &mut s,
+        Msg::Engine(Event::Disconnected {
+            conn,
+            reason: Some(reason),
+        }),
+    );
+    s.focus = Side::Remote;
     let cmds = update(
         &mut s,
         Msg::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL)),
     )
     .commands;
-    assert!(
-        cmds.iter().any(|c| matches!(c, Command::Connect { .. })),
-        "{cmds:?}"
+    assert_eq!(profile_of(&cmds).password.as_deref(), Some("pw"));
+}
+
+/// A reply line as the engine sends it: over browse connection `conn`
+/// (`None`: a transfer connection).
+fn reply_on(conn: Option<ConnId>, code: u16, text: &str) -> Msg {
+    Msg::Engine(Event::Wire {
+        dir: WireDir::Received,
+        code: Some(code),
+        text: text.into(),
+        conn,
+    })
+}
+
+#[test]
+fn the_status_bar_shows_the_browse_connections_own_last_reply() {
+    let mut s = state();
+    let cmds = update(&mut s, Msg::Start(Some(profile(Some("bob"), Some("bad"))))).commands;
+    let first = conn_of(&cmds);
+    update(&mut s, reply_on(Some(first), 530, "530 Login incorrect."));
+    assert_eq!(s.last_reply, Some(530));
+    update(
+        &mut s,
+        Msg::Engine(Event::Disconnected {
+            conn: first,
+            reason: Some(Failure::new(FailureKind::Login, "login failed: 530").with_code(530)),
+        }),
     );
+    // Trying again: the old attempt's 530 is not this one's (which may be
+    // refused before any reply at all).
+    // (Ctrl-r asks for the refused password again first.)
+    update(&mut s, key(KeyCode::Tab));
+    update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL)),
+    );
+    type_text(&mut s, "good");
+    let cmds = update(&mut s, key(KeyCode::Enter)).commands;
+    let second = conn_of(&cmds);
+    assert_ne!(first, second);
+    assert_eq!(s.last_reply, None);
+    // A late line of the old attempt changes nothing.
+    assert!(!update(&mut s, reply_on(Some(first), 530, "530 again")).redraw);
+    assert_eq!(s.last_reply, None);
+    update(&mut s, reply_on(Some(second), 230, "230 Login successful."));
+    assert_eq!(s.last_reply, Some(230));
+    // Transfer connections' replies (150, 215…) are theirs, not the status bar's.
+    assert!(!update(&mut s, reply_on(None, 150, "[T1] 150 Ok to send data.")).redraw);
+    update(&mut s, reply_on(None, 215, "[T2] 215 UNIX Type: L8"));
+    assert_eq!(s.last_reply, Some(230));
+    assert_eq!(s.log.len(), 5, "the log keeps every line");
 }
 
 #[test]
@@ -231,12 +318,25 @@ fn sort_cycles_and_hidden_toggles() {
     let mut s = connected_with(vec![file("small", 1), file("big", 100), file(".dot", 50)]);
     assert_eq!(shown(&s, Side::Remote), ["..", "big", "small"]);
     update(&mut s, ch('s')); // name reversed
-    assert_eq!((s.remote.sort, s.remote.reverse), (SortKey::Name, true));
+    assert_eq!((s.remote.sort, s.remote.descending), (SortKey::Name, true));
     assert_eq!(shown(&s, Side::Remote), ["..", "small", "big"]);
-    update(&mut s, ch('s')); // size, biggest first
+    update(&mut s, ch('s')); // size, biggest first: descending
+    assert_eq!((s.remote.sort, s.remote.descending), (SortKey::Size, true));
     assert_eq!(shown(&s, Side::Remote), ["..", "big", "small"]);
+    assert_eq!(
+        s.status.as_ref().map(|m| m.text.as_str()),
+        Some("Sorted by size, biggest first")
+    );
     update(&mut s, ch('.'));
     assert_eq!(shown(&s, Side::Remote), ["..", "big", ".dot", "small"]);
+    update(&mut s, ch('s')); // size, smallest first: ascending
+    assert_eq!((s.remote.sort, s.remote.descending), (SortKey::Size, false));
+    assert_eq!(shown(&s, Side::Remote), ["..", "small", ".dot", "big"]);
+    update(&mut s, ch('s'));
+    assert_eq!((s.remote.sort, s.remote.descending), (SortKey::Time, true));
+    update(&mut s, ch('s'));
+    update(&mut s, ch('s'));
+    assert_eq!((s.remote.sort, s.remote.descending), (SortKey::Name, false));
 }
 
 #[test]
@@ -333,6 +433,7 @@ fn the_quick_connect_form_validates_the_port() {
 #[test]
 fn replies_update_the_last_code_and_the_log_is_bounded() {
     let mut s = state();
+    let conn = Some(s.conn_id);
     for i in 0..(wharf::app::state::LOG_CAPACITY + 10) {
         update(
             &mut s,
@@ -340,6 +441,7 @@ fn replies_update_the_last_code_and_the_log_is_bounded() {
                 dir: WireDir::Sent,
                 code: None,
                 text: format!("NOOP {i}"),
+                conn,
             }),
         );
     }
@@ -349,6 +451,7 @@ fn replies_update_the_last_code_and_the_log_is_bounded() {
             dir: WireDir::Received,
             code: Some(421),
             text: "421 bye".into(),
+            conn,
         }),
     );
     assert_eq!(s.last_reply, Some(421));
@@ -613,12 +716,25 @@ fn drag_and_drop_onto_a_folder_copies_into_it_and_esc_cancels() {
     let on_file = (remote_list.x + 2, remote_list.y + 1);
     // Row 1 of the local pane is inbox/.
     let on_inbox = (local_list.x + 4, local_list.y + 1);
+    // The keyboard was on the local pane before the drag from the remote
+    // one (the press focused the remote pane, as a click does)...
+    s.focus = Side::Local;
     mouse(&mut s, Down(left), on_file);
+    assert_eq!(s.focus, Side::Remote);
     mouse(&mut s, Drag(left), on_inbox);
     assert!(s.drag.as_ref().is_some_and(|d| d.active));
     let req = the_transfer(&mouse(&mut s, Up(left), on_inbox));
     assert_eq!(req.target_dir, local("/home/me/inbox"));
     assert_eq!(req.items[0].source, remote("/pub/remote.bin"));
+    // ... and is there again after the drop: focus follows a click, not
+    // a drag's start, so the next F5 copies from where it did before.
+    assert_eq!(s.focus, Side::Local);
+    // A click without a drag moves the focus.
+    mouse(&mut s, Down(left), on_file);
+    mouse(&mut s, Up(left), on_file);
+    assert_eq!(s.focus, Side::Remote);
+    s.focus = Side::Local;
+    s.last_click = None; // the next press is not a double click
 
     // Esc while dragging drops nothing.
     let below = (local_list.x + 4, local_list.y + 5);
@@ -827,25 +943,28 @@ fn a_successful_connection_is_remembered_without_its_password() {
 
 // ---- what needs a frame ----------------------------------------------------
 
-fn wire(dir: WireDir, code: Option<u16>, text: &str) -> Msg {
-    Msg::Engine(Event::Wire {
+/// A protocol line of the browse connection in use, through `update`.
+fn on_line(s: &mut AppState, dir: WireDir, code: Option<u16>, text: &str) -> Update {
+    let line = Msg::Engine(Event::Wire {
         dir,
         code,
         text: text.into(),
-    })
+        conn: Some(s.conn_id),
+    });
+    update(s, line)
 }
 
 #[test]
 fn a_hidden_log_line_needs_a_frame_only_when_the_reply_code_changes() {
     let mut s = connected_with(vec![file("a", 1)]);
     assert!(!s.show_log);
-    assert!(!update(&mut s, wire(WireDir::Sent, None, "NOOP")).redraw);
-    assert!(update(&mut s, wire(WireDir::Received, Some(200), "200 OK")).redraw);
-    assert!(!update(&mut s, wire(WireDir::Received, Some(200), "200 OK")).redraw);
-    assert!(update(&mut s, wire(WireDir::Received, Some(421), "421 Bye")).redraw);
+    assert!(!on_line(&mut s, WireDir::Sent, None, "NOOP").redraw);
+    assert!(on_line(&mut s, WireDir::Received, Some(200), "200 OK").redraw);
+    assert!(!on_line(&mut s, WireDir::Received, Some(200), "200 OK").redraw);
+    assert!(on_line(&mut s, WireDir::Received, Some(421), "421 Bye").redraw);
     // Shown, every line is on screen.
     update(&mut s, key(KeyCode::F(9)));
-    assert!(update(&mut s, wire(WireDir::Sent, None, "NOOP")).redraw);
+    assert!(on_line(&mut s, WireDir::Sent, None, "NOOP").redraw);
     assert_eq!(s.log.len(), 5, "hidden or not, the log keeps every line");
 }
 
@@ -886,7 +1005,7 @@ fn tab_goes_round_the_panels_shown_and_the_log_scrolls_its_whole_history() {
     use wharf::engine::protocol::{BatchId, Direction, TransferId};
     let mut s = connected_with(vec![file("a", 1)]);
     for i in 0..500 {
-        update(&mut s, wire(WireDir::Sent, None, &format!("NOOP {i}")));
+        on_line(&mut s, WireDir::Sent, None, &format!("NOOP {i}"));
     }
     update(&mut s, key(KeyCode::F(9))); // show the log
     update(
@@ -927,12 +1046,12 @@ fn tab_goes_round_the_panels_shown_and_the_log_scrolls_its_whole_history() {
     update(&mut s, key(KeyCode::PageDown));
     assert_eq!(s.log_scroll, s.log.len() - 2 * rows - 1);
     // New lines do not move what is being read; at the end, the log follows.
-    update(&mut s, wire(WireDir::Sent, None, "NOOP new"));
+    on_line(&mut s, WireDir::Sent, None, "NOOP new");
     assert_eq!(s.log_scroll, s.log.len() - 2 * rows - 1);
     update(&mut s, key(KeyCode::End));
     assert_eq!(s.log_scroll, 0);
     assert!(!update(&mut s, key(KeyCode::End)).redraw, "already there");
-    update(&mut s, wire(WireDir::Sent, None, "NOOP newer"));
+    on_line(&mut s, WireDir::Sent, None, "NOOP newer");
     assert_eq!(s.log_scroll, 0);
     // The queue's keys do nothing here, and the panes did not move.
     let cursor = s.remote.cursor;
@@ -972,7 +1091,7 @@ fn delete_cancels_in_the_queue_and_does_nothing_in_a_pane() {
 fn the_wheel_over_the_log_scrolls_it_and_a_click_gives_it_the_keyboard() {
     let mut s = connected_with(vec![file("a", 1)]);
     for i in 0..100 {
-        update(&mut s, wire(WireDir::Sent, None, &format!("NOOP {i}")));
+        on_line(&mut s, WireDir::Sent, None, &format!("NOOP {i}"));
     }
     update(&mut s, key(KeyCode::F(9)));
     let log = s.layout.log.expect("the log is shown");
@@ -996,15 +1115,494 @@ fn the_wheel_over_the_log_scrolls_it_and_a_click_gives_it_the_keyboard() {
     assert_eq!(s.log_scroll, 4);
 }
 
-fn ctrl(c: char) -> Msg {
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+#[test]
+fn dragging_marked_entries_to_the_other_pane_clears_the_marks() {
+    use MouseEventKind::{Down, Drag, Up};
+    let mut s = connected_with(vec![file("a", 1), file("b", 2), file("c", 3)]);
+    update(&mut s, key(KeyCode::Down)); // a
+    update(&mut s, ch(' ')); // marks a, moves to b
+    update(&mut s, ch(' ')); // marks b
+    assert_eq!(s.remote.marked.len(), 2);
+    let remote_list = s.layout.list(Side::Remote);
+    let local_list = s.layout.list(Side::Local);
+    let left = MouseButton::Left;
+    // Row 1 is "a" (row 0 is ".."), one of the marked ones: the drag takes both.
+    let on_a = (remote_list.x + 2, remote_list.y + 1);
+    let over_local = (local_list.x + 4, local_list.y + 3);
+    mouse(&mut s, Down(left), on_a);
+    mouse(&mut s, Drag(left), over_local);
+    let req = the_transfer(&mouse(&mut s, Up(left), over_local));
+    assert_eq!(req.items.len(), 2);
+    assert!(
+        s.remote.marked.is_empty(),
+        "a transfer started from marks clears them, whatever started it"
+    );
+    // A drag of one unmarked entry leaves marks made since alone.
+    // (The press left the cursor on "a".)
+    update(&mut s, key(KeyCode::Down));
+    update(&mut s, key(KeyCode::Down));
+    update(&mut s, ch(' ')); // marks c
+    // (On "b": a second press on "a" so soon would be a double click.)
+    let on_b = (remote_list.x + 2, remote_list.y + 2);
+    mouse(&mut s, Down(left), on_b);
+    mouse(&mut s, Drag(left), over_local);
+    let req = the_transfer(&mouse(&mut s, Up(left), over_local));
+    assert_eq!(req.items.len(), 1);
+    assert_eq!(s.remote.marked.len(), 1, "the marks were not what went");
 }
 
-fn status_of(s: &AppState) -> String {
+/// Queues `n` downloads f1…fn of batch 1 and sets each row's state.
+fn queue_rows(s: &mut AppState, states: Vec<wharf::engine::protocol::TransferState>) {
+    use wharf::engine::protocol::{BatchId, Direction, TransferId};
+    for (i, st) in states.into_iter().enumerate() {
+        let id = TransferId(i as u64 + 1);
+        update(
+            s,
+            Msg::Engine(Event::TransferQueued {
+                id,
+                batch: BatchId(1),
+                direction: Direction::Download,
+                name: format!("f{}", i + 1),
+                size: Some(100),
+            }),
+        );
+        update(s, Msg::Engine(Event::TransferState { id, state: st }));
+    }
+}
+
+#[test]
+fn tab_into_the_queue_starts_on_the_first_running_or_failed_row() {
+    use wharf::app::state::Panel;
+    use wharf::engine::protocol::{TransferId, TransferState};
+    let mut s = connected_with(vec![file("a", 1)]);
+    let failed = TransferState::Failed(Failure::new(FailureKind::NotFound, "550 gone"));
+    queue_rows(
+        &mut s,
+        vec![
+            TransferState::Done,
+            TransferState::Done,
+            TransferState::Queued,
+            failed.clone(),
+            TransferState::Running,
+        ],
+    );
+    update(&mut s, key(KeyCode::Tab));
+    assert_eq!(s.panel, Panel::Queue);
+    assert_eq!(s.transfers.selected().map(|r| r.id), Some(TransferId(4)));
+    // c there cancels something; the panel left and entered again starts
+    // afresh on the first row that matters.
+    update(&mut s, key(KeyCode::Up));
+    update(&mut s, key(KeyCode::Up));
+    update(&mut s, key(KeyCode::Tab));
+    update(&mut s, key(KeyCode::Tab));
+    update(&mut s, key(KeyCode::Tab));
+    assert_eq!(s.panel, Panel::Queue);
+    assert_eq!(s.transfers.selected().map(|r| r.id), Some(TransferId(4)));
+}
+
+#[test]
+fn queue_keys_that_do_nothing_say_why() {
+    use wharf::engine::protocol::TransferState;
+    let status = |s: &AppState| {
+        s.status
+            .as_ref()
+            .map(|m| m.text.clone())
+            .unwrap_or_default()
+    };
+    let mut s = connected_with(vec![file("a", 1)]);
+    queue_rows(&mut s, vec![TransferState::Done]);
+    s.show_queue = true;
+    update(&mut s, key(KeyCode::Tab));
+    assert_eq!(s.panel, wharf::app::state::Panel::Queue);
+    let out = update(&mut s, ch('c'));
+    assert!(out.commands.is_empty());
+    assert!(out.redraw);
+    assert!(status(&s).contains("f1 has finished"), "{}", status(&s));
+    update(&mut s, ch('r'));
+    assert!(status(&s).contains("Nothing to retry"), "{}", status(&s));
+    update(&mut s, ch('C'));
+    assert!(status(&s).contains("Nothing to cancel"), "{}", status(&s));
+    update(&mut s, ch('x'));
+    update(&mut s, ch('x'));
+    assert!(status(&s).contains("Nothing to clear"), "{}", status(&s));
+    update(&mut s, ch('c'));
+    assert!(status(&s).contains("queue is empty"), "{}", status(&s));
+    // A key of another panel says where it works.
+    let out = update(&mut s, key(KeyCode::F(5)));
+    assert!(out.commands.is_empty());
+    assert!(
+        status(&s).contains("F5") && status(&s).contains("pane"),
+        "{}",
+        status(&s)
+    );
+    update(&mut s, key(KeyCode::Tab)); // the log is hidden: back to the panes
+    update(&mut s, ch('r'));
+    assert!(status(&s).contains("queue"), "{}", status(&s));
+}
+
+#[test]
+fn a_row_follows_its_transfer_through_a_retry_without_a_stale_rate_or_limit() {
+    use wharf::engine::protocol::{TransferId, TransferState};
+    let mut s = connected_with(vec![file("a", 1)]);
+    queue_rows(&mut s, vec![TransferState::Running]);
+    let id = TransferId(1);
+    update(
+        &mut s,
+        Msg::Engine(Event::TransferProgress {
+            id,
+            done: 94,
+            rate: 50,
+        }),
+    );
+    let reason = Failure::new(FailureKind::Connection, "cannot connect to x");
+    update(
+        &mut s,
+        Msg::Engine(Event::TransferState {
+            id,
+            state: TransferState::Retrying {
+                attempt: 2,
+                of: 2,
+                reason,
+            },
+        }),
+    );
+    let row = |s: &AppState| s.transfers.rows[0].clone();
+    assert_eq!(row(&s).rate, 0, "nothing flows while it waits to retry");
+    // The next attempt: running again, with no rate (nor ETA) from the
+    // attempt that failed until its own bytes are counted.
+    update(
+        &mut s,
+        Msg::Engine(Event::TransferState {
+            id,
+            state: TransferState::Running,
+        }),
+    );
+    let r = row(&s);
+    assert_eq!((r.state, r.rate, r.done), (TransferState::Running, 0, 94));
+}
+
+// ---- words and units -------------------------------------------------------
+
+fn status_text(s: &AppState) -> String {
     s.status
         .as_ref()
         .map(|m| m.text.clone())
         .unwrap_or_default()
+}
+
+#[test]
+fn counts_take_their_noun_in_the_singular_and_sizes_their_unit() {
+    let mut s = connected_with(vec![file("a.txt", 4), file("b.jpg", 1)]);
+    update(&mut s, ch('+'));
+    update(&mut s, key(KeyCode::Backspace));
+    type_text(&mut s, "*.txt");
+    update(&mut s, key(KeyCode::Enter));
+    assert_eq!(status_text(&s), "Marked 1 entry matching *.txt");
+    update(
+        &mut s,
+        Msg::Engine(Event::BatchQueued {
+            batch: wharf::engine::protocol::BatchId(1),
+            files: 1,
+            bytes: 4,
+            skipped: Vec::new(),
+        }),
+    );
+    assert_eq!(status_text(&s), "Queued 1 file, 4 bytes");
+    update(
+        &mut s,
+        Msg::Engine(Event::BatchQueued {
+            batch: wharf::engine::protocol::BatchId(2),
+            files: 2000,
+            bytes: 3_400_000,
+            skipped: Vec::new(),
+        }),
+    );
+    assert_eq!(status_text(&s), "Queued 2,000 files, 3.2 MiB");
+}
+
+// ---- the key bar -----------------------------------------------------------
+
+/// The column in the key bar where `label`'s slot starts.
+fn slot_of(s: &AppState, label: &str) -> (u16, u16) {
+    let slots = wharf::app::key_bar::slots(&s.keymap, s.context(), s.layout.keybar.width);
+    let slot = slots
+        .iter()
+        .find(|x| x.label == label)
+        .unwrap_or_else(|| panic!("no {label} in {slots:?}"));
+    (s.layout.keybar.x + slot.x + 1, s.layout.keybar.y)
+}
+
+#[test]
+fn a_click_on_the_key_bar_acts_as_its_key() {
+    let mut s = connected_with(vec![file("a", 10)]);
+    update(&mut s, key(KeyCode::Down));
+    let down = MouseEventKind::Down(MouseButton::Left);
+    // 5Copy: the same transfer F5 starts.
+    let at = slot_of(&s, "Copy");
+    let req = the_transfer(&mouse(&mut s, down, at));
+    assert_eq!(req.items.len(), 1);
+    assert_eq!(req.items[0].target_name, "a");
+    // 9Log shows the log; 1Help opens the help.
+    let at = slot_of(&s, "Log");
+    mouse(&mut s, down, at);
+    assert!(s.show_log);
+    let at = slot_of(&s, "Help");
+    mouse(&mut s, down, at);
+    assert!(matches!(s.dialog, Some(Dialog::Help { .. })));
+    // The gap between two slots is no key.
+    update(&mut s, key(KeyCode::Esc));
+    let (x, y) = slot_of(&s, "Help");
+    let gap = x - 1 + wharf::app::key_bar::LABEL_W as u16 + 1; // "1" + the label
+    assert!(mouse(&mut s, down, (gap, y)).is_empty());
+    assert!(s.dialog.is_none());
+}
+
+#[test]
+fn the_help_scrolls_no_further_than_its_end() {
+    let mut s = state();
+    update(&mut s, key(KeyCode::F(1)));
+    let max = wharf::ui::help::max_scroll(&s.keymap, s.layout.area);
+    assert!(max > 0, "the help is longer than a 30-row screen");
+    for _ in 0..100 {
+        update(&mut s, key(KeyCode::PageDown));
+    }
+    assert!(matches!(s.dialog, Some(Dialog::Help { scroll }) if scroll == max));
+    // One ↑ moves back at once: no hidden scrolling past the end to undo.
+    update(&mut s, key(KeyCode::Up));
+    assert!(matches!(s.dialog, Some(Dialog::Help { scroll }) if scroll == max - 1));
+    update(&mut s, key(KeyCode::Home));
+    assert!(matches!(s.dialog, Some(Dialog::Help { scroll: 0 })));
+    update(&mut s, key(KeyCode::End));
+    assert!(matches!(s.dialog, Some(Dialog::Help { scroll }) if scroll == max));
+    update(&mut s, key(KeyCode::Esc));
+    assert!(s.dialog.is_none());
+}
+
+// ---- messages --------------------------------------------------------------
+
+#[test]
+fn shift_m_and_a_click_on_the_status_line_show_the_messages_whole() {
+    let mut s = state();
+    for i in 0..300 {
+        s.set_status(format!("message {i}"), false);
+    }
+    s.set_status("message 299", false);
+    assert_eq!(s.messages.len(), wharf::app::state::MESSAGES_KEPT);
+    assert_eq!(
+        s.messages.back().map(|m| m.text.as_str()),
+        Some("message 299"),
+        "the same message twice is kept once"
+    );
+    update(&mut s, ch('M'));
+    assert!(matches!(s.dialog, Some(Dialog::Messages { scroll: 0 })));
+    let max = wharf::ui::messages::max_scroll(&s.messages, s.layout.area);
+    for _ in 0..100 {
+        update(&mut s, key(KeyCode::PageUp));
+    }
+    assert!(matches!(s.dialog, Some(Dialog::Messages { scroll }) if scroll == max));
+    update(&mut s, key(KeyCode::End));
+    assert!(matches!(s.dialog, Some(Dialog::Messages { scroll: 0 })));
+    update(&mut s, key(KeyCode::Esc));
+    assert!(s.dialog.is_none());
+    let status = s.layout.status;
+    mouse(
+        &mut s,
+        MouseEventKind::Down(MouseButton::Left),
+        (status.x + 5, status.y),
+    );
+    assert!(matches!(s.dialog, Some(Dialog::Messages { .. })));
+}
+
+#[test]
+fn quitting_or_disconnecting_with_transfers_running_asks_first() {
+    use wharf::app::dialog::{Dialog, Question};
+    use wharf::engine::protocol::TransferState;
+    let ctrl_d = KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL);
+    let mut s = connected_with(vec![file("a", 1)]);
+    queue_rows(
+        &mut s,
+        vec![
+            TransferState::Running,
+            TransferState::Queued,
+            TransferState::Done,
+        ],
+    );
+    update(&mut s, ch('q'));
+    assert!(!s.quit);
+    assert_eq!(
+        s.dialog,
+        Some(Dialog::Question(Question::Quit { running: 2 }))
+    );
+    update(&mut s, key(KeyCode::Esc));
+    assert!(!s.quit && s.dialog.is_none(), "Esc stays");
+    update(&mut s, key(KeyCode::F(10)));
+    update(&mut s, ch('y'));
+    assert!(s.quit, "y quits (the engine saves the unfinished ones)");
+
+    let mut s = connected_with(vec![file("a", 1)]);
+    queue_rows(&mut s, vec![TransferState::Running]);
+    assert!(update(&mut s, Msg::Key(ctrl_d)).commands.is_empty());
+    assert_eq!(
+        s.dialog,
+        Some(Dialog::Question(Question::Disconnect { running: 1 }))
+    );
+    let cmds = update(&mut s, key(KeyCode::Enter)).commands;
+    assert!(
+        matches!(
+            cmds.as_slice(),
+            [Command::SuspendTransfers, Command::Disconnect]
+        ),
+        "{cmds:?}"
+    );
+    assert_eq!(s.conn, ConnState::Idle);
+
+    // Nothing running: no question.
+    let mut s = connected_with(vec![file("a", 1)]);
+    update(&mut s, ch('q'));
+    assert!(s.quit);
+}
+
+#[test]
+fn transfers_saved_for_a_server_are_offered_when_connecting_there() {
+    use wharf::app::dialog::{Dialog, Question};
+    let mut s = connected_with(vec![file("a", 1)]);
+    let offer = || {
+        Msg::Engine(Event::SavedTransfers {
+            server: "anonymous@h:21".into(),
+            files: 3,
+            bytes: 3000,
+        })
+    };
+    update(&mut s, offer());
+    assert!(matches!(
+        s.dialog,
+        Some(Dialog::Question(Question::ResumeSaved { files: 3, .. }))
+    ));
+    let cmds = update(&mut s, key(KeyCode::Enter)).commands;
+    assert!(
+        matches!(cmds.as_slice(), [Command::ResumeSaved { .. }]),
+        "{cmds:?}"
+    );
+    update(&mut s, offer());
+    let cmds = update(&mut s, ch('d')).commands;
+    assert!(
+        matches!(cmds.as_slice(), [Command::DiscardSaved]),
+        "{cmds:?}"
+    );
+    // An offer over another dialog waits for it.
+    update(&mut s, key(KeyCode::F(1)));
+    update(&mut s, offer());
+    assert!(matches!(s.dialog, Some(Dialog::Help { .. })));
+    update(&mut s, key(KeyCode::Esc));
+    assert!(matches!(s.dialog, Some(Dialog::Question(_))));
+    assert!(
+        update(&mut s, key(KeyCode::Esc)).commands.is_empty(),
+        "later: kept"
+    );
+}
+
+// ---- the protocol log: search and save --------------------------------------
+
+/// Connected, 500 lines in the log after the login, the log shown and
+/// given the keyboard.
+fn log_focused() -> AppState {
+    let mut s = connected_with(vec![file("a", 1)]);
+    on_line(&mut s, WireDir::Sent, None, "USER alice");
+    on_line(
+        &mut s,
+        WireDir::Received,
+        Some(331),
+        "331 Password required",
+    );
+    for i in 0..500 {
+        on_line(&mut s, WireDir::Sent, None, &format!("NOOP {i}"));
+    }
+    update(&mut s, key(KeyCode::F(9)));
+    while s.panel != wharf::app::state::Panel::Log {
+        update(&mut s, key(KeyCode::Tab));
+    }
+    s
+}
+
+#[test]
+fn slash_searches_the_whole_log_and_n_goes_on_older() {
+    let mut s = log_focused();
+    let login = s
+        .log
+        .iter()
+        .position(|l| l.text == "USER alice")
+        .expect("logged");
+    update(&mut s, ch('/'));
+    type_text(&mut s, "user");
+    // Typing searches nothing yet and moves nothing else.
+    assert_eq!(s.log_scroll, 0);
+    update(&mut s, key(KeyCode::Enter));
+    let search = s.log_search.clone().expect("a search");
+    assert_eq!(search.found, Some(login));
+    // The line found is on screen.
+    let rows = s.layout.log_rows();
+    let bottom = s.log.len() - s.log_scroll;
+    assert!(
+        login < bottom && login + rows >= bottom,
+        "{login} {bottom} {rows}"
+    );
+    // Nothing older matches; N finds nothing newer either.
+    update(&mut s, ch('n'));
+    assert_eq!(s.log_search.as_ref().and_then(|q| q.found), Some(login));
+    assert!(
+        status_text(&s).contains("No older line"),
+        "{}",
+        status_text(&s)
+    );
+    update(&mut s, key(KeyCode::End)); // back to the newest lines
+    update(&mut s, ch('/'));
+    type_text(&mut s, "noop 49");
+    update(&mut s, key(KeyCode::Enter));
+    // From the bottom of what is shown, going back: NOOP 499 first.
+    let found = s.log_search.as_ref().and_then(|q| q.found).expect("found");
+    assert_eq!(s.log[found].text, "NOOP 499");
+    update(&mut s, ch('n'));
+    let found = s.log_search.as_ref().and_then(|q| q.found).expect("found");
+    assert_eq!(s.log[found].text, "NOOP 498");
+    update(&mut s, ch('N'));
+    let found = s.log_search.as_ref().and_then(|q| q.found).expect("found");
+    assert_eq!(s.log[found].text, "NOOP 499");
+    // Esc ends the search; the keys of the panes did nothing meanwhile.
+    update(&mut s, key(KeyCode::Esc));
+    assert!(s.log_search.is_none());
+    assert_eq!(s.remote.cursor, 0);
+}
+
+#[test]
+fn w_saves_the_whole_log_to_the_data_folder_and_says_where() {
+    use std::path::PathBuf;
+    let mut s = log_focused();
+    let cmds = update(&mut s, ch('w')).commands;
+    assert!(cmds.is_empty());
+    assert!(
+        s.status.as_ref().is_some_and(|m| m.is_error),
+        "no data folder is said"
+    );
+    s.data_dir = Some(PathBuf::from("/data/wharf"));
+    let cmds = update(&mut s, ch('w')).commands;
+    let [Command::SaveLog { dir, text }] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(dir, &PathBuf::from("/data/wharf"));
+    assert_eq!(text.lines().count(), s.log.len());
+    assert!(text.contains("> USER alice\n< 331 Password required\n> NOOP 0\n"));
+    let path = PathBuf::from("/data/wharf/protocol-log-20261203-160102.txt");
+    update(
+        &mut s,
+        Msg::Engine(Event::LogSaved {
+            result: Ok(path.clone()),
+        }),
+    );
+    assert!(status_text(&s).contains(&path.display().to_string()));
+}
+
+fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
 }
 
 /// `n` files, named so that the server's order is not the sorted one.
@@ -1074,9 +1672,9 @@ fn esc_while_a_big_listing_is_sorted_keeps_the_old_one() {
     let job = the_arrange(&cmds);
     update(&mut s, key(KeyCode::Esc));
     assert!(
-        status_of(&s).contains("Stopped listing"),
+        status_text(&s).contains("Stopped listing"),
         "{}",
-        status_of(&s)
+        status_text(&s)
     );
     assert!(s.remote.arranging.is_none());
     let out = update(&mut s, arranged(job));

@@ -12,7 +12,7 @@ use super::requests;
 use super::state::{AppState, ConnState};
 use crate::bookmarks::service::BookmarkOp;
 use crate::engine::protocol::{
-    Command, ConnId, ConnectProfile, Failure, Location, RemotePath, ServerInfo, Side,
+    Command, ConnId, ConnectProfile, Failure, FailureKind, Location, RemotePath, ServerInfo, Side,
 };
 
 /// The first message: list the local folder, then connect to `profile`
@@ -78,6 +78,7 @@ pub fn on_connected(
     };
     state.focus = Side::Remote;
     if state.bookmarks_enabled
+        && state.keep_recent
         && let Some(mut p) = state.profile.clone()
     {
         p.password = None;
@@ -103,14 +104,26 @@ pub fn on_disconnected(
     match reason {
         None => state.conn = ConnState::Idle,
         Some(err) => {
+            let login = err.kind == FailureKind::Login;
             let reason = err.message;
+            // The same key re-reads the local folder when that pane has
+            // the keyboard: say where it retries.
+            let what = if login {
+                "to enter the password again"
+            } else {
+                "to retry"
+            };
             let retry = state
                 .keymap
                 .key_for(Action::Reload)
-                .map(|k| format!(" — {k} to retry"))
+                .map(|k| format!(" — {k} in the remote pane {what}"))
                 .unwrap_or_default();
             state.set_status(format!("{reason}{retry}"), true);
-            state.conn = ConnState::Failed { target, reason };
+            state.conn = ConnState::Failed {
+                target,
+                reason,
+                login,
+            };
         }
     }
 }

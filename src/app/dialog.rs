@@ -12,12 +12,37 @@ use crate::engine::protocol::{
 pub enum Dialog {
     Connect(ConnectForm),
     Password(PasswordPrompt),
-    Help { scroll: usize },
+    Help {
+        scroll: usize,
+    },
+    /// The status line's recent messages in full; `scroll` is lines back
+    /// from the newest.
+    Messages {
+        scroll: usize,
+    },
     Conflict(ConflictPrompt),
     Certificate(CertPrompt),
     Pattern(PatternPrompt),
     Bookmarks(super::bookmark_manager::Manager),
     BookmarkForm(Box<super::bookmark_form::BookmarkForm>),
+    /// A yes/no question: quit or disconnect with transfers running, or
+    /// resume the transfers saved for this server.
+    Question(Question),
+}
+
+/// A question the user answers with a key (`question_actions.rs`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Question {
+    /// `running` transfers are queued or running: quit anyway?
+    Quit { running: usize },
+    /// …: disconnect anyway?
+    Disconnect { running: usize },
+    /// An earlier run left `files` unfinished for `server`: resume them?
+    ResumeSaved {
+        server: String,
+        files: usize,
+        bytes: u64,
+    },
 }
 
 /// The target of a transfer exists: both sides, and the choices.

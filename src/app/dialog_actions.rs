@@ -22,18 +22,53 @@ pub fn open_help(state: &mut AppState) {
     state.dialog = Some(Dialog::Help { scroll: 0 });
 }
 
-/// ↑↓ PgUp PgDn (and j k) scroll the help; any other key closes it.
+/// The messages view, at the newest message.
+pub fn open_messages(state: &mut AppState) {
+    state.dialog = Some(Dialog::Messages { scroll: 0 });
+}
+
+/// ↑↓ PgUp PgDn Home End (and j k) scroll the messages back and forth,
+/// no further than the oldest; any other key closes them.
+pub fn messages_key(state: &mut AppState, key: KeyEvent) {
+    let max = crate::ui::messages::max_scroll(&state.messages, state.layout.area);
+    let Some(Dialog::Messages { scroll }) = state.dialog.as_mut() else {
+        return;
+    };
+    *scroll = match key.code {
+        KeyCode::Up | KeyCode::Char('k') => *scroll + 1,
+        KeyCode::Down | KeyCode::Char('j') => scroll.saturating_sub(1),
+        KeyCode::PageUp => *scroll + HELP_PAGE,
+        KeyCode::PageDown => scroll.saturating_sub(HELP_PAGE),
+        KeyCode::Home => max,
+        KeyCode::End => 0,
+        _ => {
+            state.dialog = None;
+            return;
+        }
+    }
+    .min(max);
+}
+
+/// ↑↓ PgUp PgDn Home End (and j k) scroll the help, never past its last
+/// line; any other key closes it.
 pub fn help_key(state: &mut AppState, key: KeyEvent) {
+    let max = crate::ui::help::max_scroll(&state.keymap, state.layout.area);
     let Some(Dialog::Help { scroll }) = state.dialog.as_mut() else {
         return;
     };
-    match key.code {
-        KeyCode::Up | KeyCode::Char('k') => *scroll = scroll.saturating_sub(1),
-        KeyCode::Down | KeyCode::Char('j') => *scroll += 1,
-        KeyCode::PageUp => *scroll = scroll.saturating_sub(HELP_PAGE),
-        KeyCode::PageDown => *scroll += HELP_PAGE,
-        _ => state.dialog = None,
+    *scroll = match key.code {
+        KeyCode::Up | KeyCode::Char('k') => scroll.saturating_sub(1),
+        KeyCode::Down | KeyCode::Char('j') => *scroll + 1,
+        KeyCode::PageUp => scroll.saturating_sub(HELP_PAGE),
+        KeyCode::PageDown => *scroll + HELP_PAGE,
+        KeyCode::Home => 0,
+        KeyCode::End => max,
+        _ => {
+            state.dialog = None;
+            return;
+        }
     }
+    .min(max);
 }
 
 pub fn connect_key(state: &mut AppState, key: KeyEvent, out: &mut Update) {

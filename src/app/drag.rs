@@ -19,18 +19,18 @@ pub struct DragState {
 }
 
 impl DragState {
-    /// The text that follows the pointer: "⇢ 3 items, 12.4M".
+    /// The text that follows the pointer: "⇢ 3 items, 12.4 MiB".
     pub fn ghost(&self) -> String {
         let what = match self.names.as_slice() {
             [one] => one.to_string(),
-            many => format!("{} items", many.len()),
+            many => crate::text::count(many.len(), "item", "items"),
         };
         let arrow = match self.from {
             Side::Local => "⇢",
             Side::Remote => "⇠",
         };
         if self.bytes > 0 {
-            format!("{arrow} {what}, {}", crate::text::human_size(self.bytes))
+            format!("{arrow} {what}, {}", crate::text::size(self.bytes))
         } else {
             format!("{arrow} {what}")
         }

@@ -107,16 +107,21 @@ pub enum Action {
     Bookmarks,
     Disconnect,
     Help,
+    Messages,
     Quit,
     CancelTransfer,
     CancelAllTransfers,
     RetryFailed,
     ClearFinished,
+    SearchLog,
+    SearchOlder,
+    SearchNewer,
+    SaveLog,
 }
 
 impl Action {
     /// Every action, in the order the help overlay lists each context's.
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 35] = [
         Action::Up,
         Action::Down,
         Action::PageUp,
@@ -142,11 +147,16 @@ impl Action {
         Action::Bookmarks,
         Action::Disconnect,
         Action::Help,
+        Action::Messages,
         Action::Quit,
         Action::CancelTransfer,
         Action::CancelAllTransfers,
         Action::RetryFailed,
         Action::ClearFinished,
+        Action::SearchLog,
+        Action::SearchOlder,
+        Action::SearchNewer,
+        Action::SaveLog,
     ];
 
     /// The action's name in `assets/keymap.toml` and config.toml's `[keys]`.
@@ -177,11 +187,16 @@ impl Action {
             Action::Bookmarks => "bookmarks",
             Action::Disconnect => "disconnect",
             Action::Help => "help",
+            Action::Messages => "messages",
             Action::Quit => "quit",
             Action::CancelTransfer => "cancel_transfer",
             Action::CancelAllTransfers => "cancel_all_transfers",
             Action::RetryFailed => "retry_failed",
             Action::ClearFinished => "clear_finished",
+            Action::SearchLog => "search_log",
+            Action::SearchOlder => "search_older",
+            Action::SearchNewer => "search_newer",
+            Action::SaveLog => "save_log",
         }
     }
 
@@ -200,8 +215,9 @@ impl Action {
             Open | Parent | Reload | ToggleHidden | CycleSort | Filter | Mark | InvertMarks
             | MarkPattern | UnmarkPattern | Copy | Move => &[Context::Pane],
             CancelTransfer | CancelAllTransfers | RetryFailed | ClearFinished => &[Context::Queue],
+            SearchLog | SearchOlder | SearchNewer | SaveLog => &[Context::Log],
             SwitchPane | ToggleQueue | ToggleLog | Connect | Bookmarks | Disconnect | Help
-            | Quit => &[Context::Global],
+            | Messages | Quit => &[Context::Global],
         }
     }
 
@@ -225,7 +241,7 @@ impl Action {
             (_, Action::SwitchPane) => "Next panel: local, remote, queue, log",
             (_, Action::Reload) => "Re-read the folder; reconnect if offline",
             (_, Action::ToggleHidden) => "Show or hide hidden files",
-            (_, Action::CycleSort) => "Sort by name, size, time; then reversed",
+            (_, Action::CycleSort) => "Sort by name, size, time, each both ways (↑ ascending)",
             (_, Action::Filter) => "Filter the pane as you type (Esc clears)",
             (_, Action::Mark) => "Mark or unmark the entry and move down",
             (_, Action::InvertMarks) => "Invert the marks",
@@ -238,11 +254,16 @@ impl Action {
             (_, Action::CancelAllTransfers) => "Cancel all transfers",
             (_, Action::RetryFailed) => "Retry failed and cancelled transfers",
             (_, Action::ClearFinished) => "Clear finished transfers",
+            (_, Action::SearchLog) => "Search the log: type, Enter finds the newest match",
+            (_, Action::SearchOlder) => "The next older line that matches",
+            (_, Action::SearchNewer) => "The next newer line that matches",
+            (_, Action::SaveLog) => "Save the whole log to a file in the data folder",
             (_, Action::ToggleLog) => "Show or hide the protocol log",
             (_, Action::Connect) => "Quick connect",
             (_, Action::Bookmarks) => "Bookmarks: connect, add, edit, delete",
             (_, Action::Disconnect) => "Disconnect",
             (_, Action::Help) => "This help",
+            (_, Action::Messages) => "The status line's recent messages, in full",
             (_, Action::Quit) => "Quit",
         }
     }
@@ -510,6 +531,20 @@ impl Keymap {
             .get(&(context, k))
             .or_else(|| self.by_key.get(&(Context::Global, k)))
             .copied()
+    }
+
+    /// Where `key` does something when it does nothing in `context`: the
+    /// first other context (in help order) that binds it, and its action
+    /// there. None when `key` works in `context` or nowhere.
+    pub fn elsewhere(&self, context: Context, key: &KeyEvent) -> Option<(Context, Action)> {
+        if self.action_for(context, key).is_some() {
+            return None;
+        }
+        let k = KeySpec::from_event(key);
+        Context::ALL
+            .into_iter()
+            .filter(|c| *c != context)
+            .find_map(|c| self.by_key.get(&(c, k)).map(|a| (c, *a)))
     }
 
     pub fn bindings(&self) -> &[Binding] {

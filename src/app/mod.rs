@@ -8,6 +8,7 @@ pub mod bookmark_manager;
 pub mod dialog;
 pub mod drag;
 pub mod effects;
+pub mod key_bar;
 pub mod keymap;
 pub mod motion;
 pub mod pane;
@@ -27,6 +28,7 @@ pub mod dialog_actions;
 pub mod layout_actions;
 pub mod log_actions;
 pub mod pane_actions;
+pub mod question_actions;
 pub mod transfer_actions;
 
 // Routing: a message to the action that owns it.

@@ -4,8 +4,9 @@
 
 use std::time::{Duration, Instant};
 
-use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+use crossterm::event::{KeyCode, MouseButton, MouseEvent, MouseEventKind};
 
+use super::key_bar;
 use super::state::AppState;
 use crate::engine::protocol::Side;
 
@@ -35,6 +36,10 @@ pub enum Pointer {
         row: usize,
         at: (u16, u16),
     },
+    /// A click on the status line: its messages in full.
+    ClickStatus,
+    /// A click on the function-key bar: as if that key were pressed.
+    Key(KeyCode),
     /// The second click on a row within [`DOUBLE_CLICK`].
     DoubleClickRow {
         side: Side,
@@ -58,6 +63,14 @@ pub fn interpret(state: &AppState, ev: MouseEvent, now: Instant) -> Option<Point
     };
     let click = ev.kind == MouseEventKind::Down(MouseButton::Left);
     let layout = &state.layout;
+    if click && layout.status.contains(at.into()) {
+        return Some(Pointer::ClickStatus);
+    }
+    if click && layout.keybar.contains(at.into()) {
+        let column = at.0 - layout.keybar.x;
+        let width = layout.keybar.width;
+        return key_bar::key_at(&state.keymap, state.context(), width, column).map(Pointer::Key);
+    }
     if layout.queue.is_some_and(|q| q.contains(at.into())) {
         return match (wheel, click) {
             (Some(rows), _) => Some(Pointer::ScrollQueue(rows)),

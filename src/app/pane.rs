@@ -74,7 +74,9 @@ pub struct PaneState {
     /// First row of `view` drawn.
     pub offset: usize,
     pub sort: SortKey,
-    pub reverse: bool,
+    /// The order, for every key alike: false is ascending (A→Z, smallest,
+    /// oldest first; the header shows ↑), true descending (↓).
+    pub descending: bool,
     pub show_hidden: bool,
     pub filter: String,
     /// The filter line has the keyboard.
@@ -111,7 +113,7 @@ impl PaneState {
             cursor: 0,
             offset: 0,
             sort: SortKey::Name,
-            reverse: false,
+            descending: false,
             show_hidden: false,
             filter: String::new(),
             filter_editing: false,
@@ -268,7 +270,7 @@ impl PaneState {
     pub fn spec(&self) -> ViewSpec {
         ViewSpec {
             sort: self.sort,
-            reverse: self.reverse,
+            descending: self.descending,
             show_hidden: self.show_hidden,
             filter: self.filter.to_lowercase(),
         }
@@ -541,6 +543,9 @@ mod tests {
         p.rebuild_view(None);
         assert_eq!(names(&p), ["..", "Zeta", ".secret", "a.txt", "b.txt"]);
         p.sort = SortKey::Size;
+        p.rebuild_view(None);
+        assert_eq!(names(&p), ["..", "Zeta", ".secret", "b.txt", "a.txt"]);
+        p.descending = true;
         p.rebuild_view(None);
         assert_eq!(names(&p), ["..", "Zeta", "a.txt", ".secret", "b.txt"]);
     }

@@ -9,7 +9,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::dialog::{ConnectForm, Dialog, PatternPrompt};
 use super::effects::Update;
-use super::keymap::is_plain;
+use super::keymap::{Action, is_plain};
 use super::motion::Motion;
 use super::pane::SortKey;
 use super::requests;
@@ -66,7 +66,14 @@ pub fn reload(state: &mut AppState, out: &mut Update) {
         if matches!(state.conn, ConnState::Connecting { .. }) {
             return out.unchanged();
         }
+        let login_refused = matches!(state.conn, ConnState::Failed { login: true, .. });
         match state.profile.clone() {
+            // The same password would be refused again: ask for it (the
+            // user name stays).
+            Some(mut p) if login_refused && p.user.is_some() => {
+                p.password = None;
+                requests::ask_password(state, p);
+            }
             Some(p) => requests::connect(state, p, out),
             None => {
                 let form = ConnectForm::new(None, state.default_mode);
@@ -79,6 +86,15 @@ pub fn reload(state: &mut AppState, out: &mut Update) {
     let path = pane.path.clone();
     let keep = pane.current().map(|e| e.name.clone());
     requests::list_if_online(state, path, keep, out);
+    if side == Side::Local
+        && matches!(state.conn, ConnState::Failed { .. })
+        && let Some(k) = state.keymap.key_for(Action::Reload)
+    {
+        state.set_status(
+            format!("Re-read the local folder; to reconnect, press {k} in the remote pane"),
+            false,
+        );
+    }
 }
 
 pub fn toggle_hidden(state: &mut AppState, out: &mut Update) {
@@ -103,19 +119,28 @@ fn reorder(state: &mut AppState, side: Side, out: &mut Update) {
     pane.scroll_to_cursor(height);
 }
 
-/// Name, name reversed, size, size reversed, time, time reversed, name…
+/// Each key in the order it starts in, then the other way: name A→Z, Z→A,
+/// size biggest first, smallest first, time newest first, oldest first,
+/// name… The status says the order in words.
 pub fn cycle_sort(state: &mut AppState, out: &mut Update) {
     let side = state.focus;
     let pane = state.pane_mut(side);
-    (pane.sort, pane.reverse) = match (pane.sort, pane.reverse) {
-        (SortKey::Name, false) => (SortKey::Name, true),
-        (SortKey::Name, true) => (SortKey::Size, false),
-        (SortKey::Size, false) => (SortKey::Size, true),
-        (SortKey::Size, true) => (SortKey::Time, false),
-        (SortKey::Time, false) => (SortKey::Time, true),
-        (SortKey::Time, true) => (SortKey::Name, false),
+    let next = match pane.sort {
+        SortKey::Name => SortKey::Size,
+        SortKey::Size => SortKey::Time,
+        SortKey::Time => SortKey::Name,
     };
+    (pane.sort, pane.descending) = if pane.descending == pane.sort.starts_descending() {
+        (pane.sort, !pane.descending)
+    } else {
+        (next, next.starts_descending())
+    };
+    let (sort, descending) = (pane.sort, pane.descending);
     reorder(state, side, out);
+    state.set_status(
+        format!("Sorted by {}, {}", sort.word(), sort.order(descending)),
+        false,
+    );
 }
 
 /// The filter line takes the keyboard.
@@ -234,7 +259,11 @@ pub fn pattern_key(state: &mut AppState, key: KeyEvent, out: &mut Update) {
                 let n = state.pane_mut(side).mark_matching(&pattern, mark);
                 let verb = if mark { "Marked" } else { "Unmarked" };
                 state.set_status(
-                    format!("{verb} {n} entries matching {}", pattern.as_str()),
+                    format!(
+                        "{verb} {} matching {}",
+                        crate::text::count(n, "entry", "entries"),
+                        pattern.as_str()
+                    ),
                     false,
                 );
             }

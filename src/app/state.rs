@@ -21,6 +21,8 @@ use crate::ui::theme::Theme;
 
 /// The protocol log keeps this many lines; older ones are dropped.
 pub const LOG_CAPACITY: usize = 10_000;
+/// The status line's messages kept for the messages view.
+pub const MESSAGES_KEPT: usize = 200;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ConnState {
@@ -37,6 +39,8 @@ pub enum ConnState {
     Failed {
         target: String,
         reason: String,
+        /// The password was refused: a retry asks for it again.
+        login: bool,
     },
 }
 
@@ -45,6 +49,37 @@ pub struct LogLine {
     pub dir: WireDir,
     pub code: Option<u16>,
     pub text: String,
+}
+
+impl LogLine {
+    /// How the log shows where the line came from: sent, received, ours.
+    pub fn prefix(&self) -> &'static str {
+        match self.dir {
+            WireDir::Sent => "> ",
+            WireDir::Received => "< ",
+            WireDir::Info => "* ",
+        }
+    }
+}
+
+/// A search in the protocol log (`/`): what is looked for, whether it is
+/// still being typed, and the line found (an index into `AppState::log`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LogSearch {
+    pub query: String,
+    pub editing: bool,
+    pub found: Option<usize>,
+}
+
+impl LogSearch {
+    /// Whether `line` matches: the query anywhere in it, case ignored.
+    pub fn matches(&self, line: &LogLine) -> bool {
+        !self.query.is_empty()
+            && line
+                .text
+                .to_lowercase()
+                .contains(&self.query.to_lowercase())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,12 +116,21 @@ pub struct AppState {
     pub conn_id: ConnId,
     /// The profile of the current or last connection, for reconnecting.
     pub profile: Option<ConnectProfile>,
+    /// The last reply code on the browse connection in use (`conn_id`).
     pub last_reply: Option<u16>,
     pub log: VecDeque<LogLine>,
     pub show_log: bool,
     /// Lines scrolled back from the newest (0 = follow).
     pub log_scroll: usize,
+    /// A search in the log, while one is typed or shown.
+    pub log_search: Option<LogSearch>,
+    /// Where wharf keeps its data (saved protocol logs go there); `None`
+    /// when there is no such folder.
+    pub data_dir: Option<PathBuf>,
     pub status: Option<StatusMsg>,
+    /// The last [`MESSAGES_KEPT`] status messages, oldest first, for the
+    /// messages view (a message longer than the status line is read there).
+    pub messages: VecDeque<StatusMsg>,
     pub dialog: Option<Dialog>,
     pub keymap: Keymap,
     /// The colours everything is drawn in (config.toml's `[theme]`).
@@ -101,10 +145,18 @@ pub struct AppState {
     /// the ones shown).
     pub panel: Panel,
     pub drag: Option<DragState>,
+    /// Where the keyboard was before the press that may start a drag. The
+    /// press focused the pane, as a click does; a drag gives the focus
+    /// back when it ends, so dragging from the other pane does not change
+    /// where keys go.
+    pub focus_before_drag: Option<(Side, Panel)>,
     /// The bookmark file as last read (empty when there is none).
     pub bookmarks: BookmarksSnapshot,
     /// There is a bookmark file to manage (a config folder exists).
     pub bookmarks_enabled: bool,
+    /// Connections are remembered among the recent ones (not the demo's:
+    /// its server lives only as long as this run).
+    pub keep_recent: bool,
     /// A bookmark connection waiting for its password from the keyring.
     pub awaiting_secret: Option<(String, ConnectProfile)>,
     /// "No keyring" has been said once already.
@@ -113,6 +165,8 @@ pub struct AppState {
     pub home: Option<PathBuf>,
     /// A question that arrived while another dialog was open.
     pub pending_conflict: Option<ConflictPrompt>,
+    /// An offer of saved transfers that arrived while another dialog was open.
+    pub pending_question: Option<Dialog>,
     /// Used for connections made from the quick-connect form.
     pub timeouts: Timeouts,
     pub default_mode: DataMode,
@@ -135,7 +189,10 @@ impl AppState {
             log: VecDeque::new(),
             show_log: false,
             log_scroll: 0,
+            log_search: None,
+            data_dir: None,
             status: None,
+            messages: VecDeque::new(),
             dialog: None,
             keymap,
             theme: Theme::DEFAULT,
@@ -149,9 +206,12 @@ impl AppState {
             show_queue: false,
             panel: Panel::Panes,
             drag: None,
+            focus_before_drag: None,
             pending_conflict: None,
+            pending_question: None,
             bookmarks: BookmarksSnapshot::default(),
             bookmarks_enabled: false,
+            keep_recent: true,
             awaiting_secret: None,
             keyring_warned: false,
             home: None,
@@ -202,6 +262,8 @@ impl AppState {
     pub fn next_conn(&mut self) -> ConnId {
         self.next_id += 1;
         self.conn_id = ConnId(self.next_id);
+        // The status bar's reply was the old connection's.
+        self.last_reply = None;
         self.conn_id
     }
 
@@ -231,15 +293,27 @@ impl AppState {
     }
 
     pub fn set_status(&mut self, text: impl Into<String>, is_error: bool) {
-        self.status = Some(StatusMsg {
+        let msg = StatusMsg {
             text: text.into(),
             is_error,
-        });
+        };
+        // The same message again (a key pressed twice) is kept once.
+        if self.messages.back() != Some(&msg) {
+            if self.messages.len() == MESSAGES_KEPT {
+                self.messages.pop_front();
+            }
+            self.messages.push_back(msg.clone());
+        }
+        self.status = Some(msg);
     }
 
     pub fn push_log(&mut self, line: LogLine) {
         if self.log.len() == LOG_CAPACITY {
             self.log.pop_front();
+            // The line found moved up one with the rest, or is gone.
+            if let Some(search) = &mut self.log_search {
+                search.found = search.found.and_then(|i| i.checked_sub(1));
+            }
         }
         self.log.push_back(line);
     }

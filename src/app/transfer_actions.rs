@@ -8,7 +8,7 @@ use super::dialog::{CONFLICT_CHOICES, ConflictPrompt, Dialog};
 use super::drag::DragState;
 use super::effects::Update;
 use super::motion::Motion;
-use super::state::{AppState, LogLine};
+use super::state::{AppState, LogLine, Panel};
 use super::transfers::TransferRow;
 use crate::engine::protocol::{
     AskId, BatchId, Command, Direction, Entry, EntryKind, Failure, FileFacts, Location, Name,
@@ -33,13 +33,13 @@ pub fn copy_or_move(state: &mut AppState, move_after: bool, out: &mut Update) {
         .map(|e| e.name.clone())
         .collect();
     let target = state.pane(other(from)).path.clone();
-    if enqueue(state, from, &names, target, move_after, out) {
-        state.pane_mut(from).marked.clear();
-    }
+    enqueue(state, from, &names, target, move_after, out);
 }
 
 /// Sends one transfer request for `names` of the `from` pane into `target_dir`.
-/// Returns whether anything was sent.
+/// Returns whether anything was sent. Marks that were what went are
+/// cleared, whatever sent them (F5/F6, a drop): a later F5 must not send
+/// the same files again.
 pub fn enqueue(
     state: &mut AppState,
     from: Side,
@@ -79,10 +79,14 @@ pub fn enqueue(
     let verb = if move_after { "Moving" } else { "Copying" };
     let what = match items.as_slice() {
         [one] => one.target_name.to_string(),
-        many => format!("{} entries", many.len()),
+        many => crate::text::count(many.len(), "entry", "entries"),
     };
     state.set_status(format!("{verb} {what} to {target_dir}…"), false);
     let batch = state.next_batch();
+    let marks = &mut state.pane_mut(from).marked;
+    if names.iter().any(|n| marks.contains(n)) {
+        marks.clear();
+    }
     out.send(Command::Transfer(TransferRequest {
         batch,
         items,
@@ -110,15 +114,24 @@ pub fn move_queue(state: &mut AppState, motion: Motion) {
     state.transfers.move_cursor(motion.rows(height), height);
 }
 
-/// Cancels the transfer under the queue's cursor, if it has not finished.
+/// Cancels the transfer under the queue's cursor, if it has not finished;
+/// otherwise says why nothing happens.
 pub fn cancel_selected(state: &mut AppState, out: &mut Update) {
-    match state.transfers.selected().filter(|r| r.is_active()) {
-        Some(row) => out.send(Command::CancelTransfer(row.id)),
-        None => out.unchanged(),
-    }
+    let why = match state.transfers.selected() {
+        Some(row) if row.is_active() => return out.send(Command::CancelTransfer(row.id)),
+        Some(row) => format!(
+            "{} has finished: nothing to cancel",
+            crate::text::sanitize(&row.name)
+        ),
+        None => "The queue is empty: nothing to cancel".into(),
+    };
+    state.set_status(why, false);
 }
 
-pub fn cancel_all(out: &mut Update) {
+pub fn cancel_all(state: &mut AppState, out: &mut Update) {
+    if !state.transfers.any_active() {
+        return state.set_status("Nothing to cancel: no transfer is queued or running", false);
+    }
     out.send(Command::CancelAllTransfers);
 }
 
@@ -126,13 +139,19 @@ pub fn cancel_all(out: &mut Update) {
 pub fn retry_failed(state: &mut AppState, out: &mut Update) {
     let ids = state.transfers.retryable();
     if ids.is_empty() {
-        return out.unchanged();
+        return state.set_status(
+            "Nothing to retry: no transfer failed or was cancelled",
+            false,
+        );
     }
     out.send(Command::RetryTransfers(ids));
 }
 
 /// Drops the finished rows; a queue left empty gives the keyboard back.
 pub fn clear_finished(state: &mut AppState) {
+    if state.transfers.rows.iter().all(TransferRow::is_active) {
+        return state.set_status("Nothing to clear: no transfer has finished", false);
+    }
     state.transfers.clear_finished();
     state.keep_focus_on_screen();
 }
@@ -177,7 +196,12 @@ fn answer(state: &mut AppState, forced: Option<OnExisting>, out: &mut Update) {
 
 /// Esc while dragging drops nothing.
 pub fn cancel_drag(state: &mut AppState) {
-    state.drag = None;
+    if let Some(drag) = state.drag.take()
+        && drag.active
+        && let Some(before) = state.focus_before_drag.take()
+    {
+        (state.focus, state.panel) = before;
+    }
     state.set_status("Drag cancelled", false);
 }
 
@@ -218,6 +242,7 @@ pub fn on_queued(
         done: 0,
         rate: 0,
         state: TransferState::Queued,
+        round: 0,
     });
 }
 
@@ -278,8 +303,9 @@ pub fn on_batch_queued(state: &mut AppState, files: usize, bytes: u64, skipped: 
     }
     state.set_status(
         format!(
-            "Queued {files} files, {}{extra}",
-            crate::text::human_size(bytes)
+            "Queued {}, {}{extra}",
+            crate::text::count(files, "file", "files"),
+            crate::text::size(bytes)
         ),
         false,
     );
@@ -314,7 +340,13 @@ pub fn on_batch_done(
 }
 
 /// A press on a pane row may start a drag.
-pub fn press(state: &mut AppState, side: Side, row: usize, at: (u16, u16)) {
+pub fn press(
+    state: &mut AppState,
+    side: Side,
+    row: usize,
+    at: (u16, u16),
+    focus_before: (Side, Panel),
+) {
     let pane = state.pane(side);
     let Some(&i) = pane.view.get(row) else { return };
     let entry = &pane.entries[i];
@@ -340,6 +372,7 @@ pub fn press(state: &mut AppState, side: Side, row: usize, at: (u16, u16)) {
         pos: at,
         active: false,
     });
+    state.focus_before_drag = Some(focus_before);
 }
 
 /// The pointer moved with the button down.
@@ -362,6 +395,9 @@ pub fn release(state: &mut AppState, at: (u16, u16), out: &mut Update) {
     };
     if !drag.active {
         return out.unchanged();
+    }
+    if let Some(before) = state.focus_before_drag.take() {
+        (state.focus, state.panel) = before;
     }
     let Some(over) = state.layout.pane_at(at.0, at.1) else {
         state.set_status("Drop cancelled", false);

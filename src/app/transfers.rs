@@ -17,6 +17,9 @@ pub struct TransferRow {
     /// Bytes per second, as the engine last reported.
     pub rate: u64,
     pub state: TransferState,
+    /// The queue's round this row counts in (set by the list): the total
+    /// line counts only the current round's rows.
+    pub round: u64,
 }
 
 impl TransferRow {
@@ -31,6 +34,9 @@ pub struct TransferList {
     index: HashMap<TransferId, usize>,
     pub cursor: usize,
     pub offset: usize,
+    /// Goes up each time work arrives while nothing is queued or running:
+    /// what finished before then no longer counts in the total.
+    round: u64,
 }
 
 /// Totals over the rows that still count (not skipped or cancelled).
@@ -47,12 +53,20 @@ pub struct Totals {
 impl Totals {
     /// Seconds left at the current rate.
     pub fn eta_secs(&self) -> Option<u64> {
-        (self.rate > 0).then(|| self.bytes.saturating_sub(self.done) / self.rate)
+        eta_secs(self.bytes.saturating_sub(self.done), self.rate)
     }
 }
 
+/// Seconds to move `remaining` bytes at `rate`, rounded up: a file with
+/// bytes still to come never says 0:00.
+pub fn eta_secs(remaining: u64, rate: u64) -> Option<u64> {
+    (rate > 0).then(|| remaining.div_ceil(rate))
+}
+
 impl TransferList {
-    pub fn add(&mut self, row: TransferRow) {
+    pub fn add(&mut self, mut row: TransferRow) {
+        self.start_round_if_idle();
+        row.round = self.round;
         if let Some(&i) = self.index.get(&row.id) {
             self.rows[i] = row;
             return;
@@ -65,14 +79,37 @@ impl TransferList {
         self.index.get(&id).map(|&i| &mut self.rows[i])
     }
 
+    /// Work arriving into a queue where nothing is queued or running starts
+    /// a new round.
+    fn start_round_if_idle(&mut self) {
+        if !self.any_active() {
+            self.round += 1;
+        }
+    }
+
     pub fn set_state(&mut self, id: TransferId, state: TransferState) {
+        // A finished row that runs again (a retry) counts in the round now
+        // running, or starts one.
+        let revived = !state.is_finished()
+            && self
+                .index
+                .get(&id)
+                .is_some_and(|&i| self.rows[i].state.is_finished());
+        if revived {
+            self.start_round_if_idle();
+        }
+        let round = self.round;
         if let Some(row) = self.get_mut(id) {
-            if state == TransferState::Done {
-                row.done = row.size.unwrap_or(row.done);
-                row.rate = 0;
-            } else if state.is_finished() || state == TransferState::Queued {
-                row.rate = 0;
+            if revived {
+                row.round = round;
             }
+            if state.is_done() {
+                row.done = row.size.unwrap_or(row.done);
+            }
+            // Every change of state begins or ends an attempt: the rate
+            // (and the ETA drawn from it) is the new attempt's to report,
+            // not the failed one's.
+            row.rate = 0;
             row.state = state;
         }
     }
@@ -114,6 +151,26 @@ impl TransferList {
         self.offset = self.offset.min(self.cursor);
     }
 
+    /// Puts the cursor on the first row worth acting on: running or
+    /// failed (where cancel and retry do something), else the first not
+    /// finished; on none of those it stays.
+    pub fn cursor_to_first_that_matters(&mut self, height: usize) {
+        let matters = |r: &TransferRow| {
+            matches!(
+                r.state,
+                TransferState::Running | TransferState::Retrying { .. } | TransferState::Failed(_)
+            )
+        };
+        let found = self
+            .rows
+            .iter()
+            .position(matters)
+            .or_else(|| self.rows.iter().position(TransferRow::is_active));
+        if let Some(i) = found {
+            self.move_cursor(i as isize - self.cursor as isize, height);
+        }
+    }
+
     pub fn move_cursor(&mut self, delta: isize, height: usize) {
         let last = self.rows.len().saturating_sub(1) as isize;
         self.cursor = (self.cursor as isize + delta).clamp(0, last.max(0)) as usize;
@@ -125,9 +182,15 @@ impl TransferList {
         }
     }
 
+    /// The total line: what is queued or running now, and what finished
+    /// since the queue was last empty (of work still to do), not the
+    /// whole session.
     pub fn totals(&self) -> Totals {
         let mut t = Totals::default();
         for r in &self.rows {
+            if r.round != self.round {
+                continue;
+            }
             if matches!(
                 r.state,
                 TransferState::Skipped(_) | TransferState::Cancelled
@@ -139,7 +202,7 @@ impl TransferList {
             t.done += r.done;
             t.rate += r.rate;
             match r.state {
-                TransferState::Done => t.finished += 1,
+                TransferState::Done | TransferState::DoneWithNote(_) => t.finished += 1,
                 TransferState::Failed(_) => {
                     t.finished += 1;
                     t.failed += 1;
@@ -154,6 +217,7 @@ impl TransferList {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::protocol::{Failure, FailureKind};
 
     fn row(id: u64, size: u64) -> TransferRow {
         TransferRow {
@@ -165,7 +229,38 @@ mod tests {
             done: 0,
             rate: 0,
             state: TransferState::Queued,
+            round: 0,
         }
+    }
+
+    #[test]
+    fn the_total_counts_what_runs_now_and_what_finished_since_the_queue_was_last_empty() {
+        let mut l = TransferList::default();
+        l.add(row(1, 1000));
+        l.set_state(TransferId(1), TransferState::Done);
+        // Nothing runs: the next file starts a new round.
+        l.add(row(2, 100));
+        l.add(row(3, 100));
+        if let Some(r) = l.get_mut(TransferId(2)) {
+            r.done = 20;
+            r.state = TransferState::Running;
+        }
+        let t = l.totals();
+        assert_eq!((t.files, t.finished, t.bytes, t.done), (2, 0, 200, 20));
+        // Finished while others run: still counted.
+        l.set_state(TransferId(3), TransferState::Done);
+        l.add(row(4, 100));
+        let t = l.totals();
+        assert_eq!((t.files, t.finished, t.bytes, t.done), (3, 1, 300, 120));
+        // An old failure retried when nothing runs counts again, alone.
+        l.set_state(
+            TransferId(2),
+            TransferState::Failed(Failure::new(FailureKind::Server, "421")),
+        );
+        l.set_state(TransferId(4), TransferState::Done);
+        l.set_state(TransferId(2), TransferState::Queued);
+        let t = l.totals();
+        assert_eq!((t.files, t.finished, t.bytes, t.done), (1, 0, 100, 20));
     }
 
     #[test]
@@ -184,6 +279,10 @@ mod tests {
         let t = l.totals();
         assert_eq!((t.files, t.finished, t.bytes, t.done), (2, 1, 400, 250));
         assert_eq!(t.eta_secs(), Some(3));
+        // 52 % of 1 GiB at 1 GB/s: under a second left, but not none.
+        let gib = 1u64 << 30;
+        assert_eq!(eta_secs(gib - gib * 52 / 100, 1_000_000_000), Some(1));
+        assert_eq!(eta_secs(0, 10), Some(0));
         l.clear_finished();
         assert_eq!(l.rows.len(), 1);
         assert!(l.get_mut(TransferId(2)).is_some());

@@ -8,17 +8,17 @@
 
 use std::time::Instant;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseEvent};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent};
 
 use super::dialog::Dialog;
 use super::effects::Update;
 use super::keymap::{Action, Context};
 use super::motion::Motion;
 use super::mouse::{self, Pointer};
-use super::state::AppState;
+use super::state::{AppState, Panel};
 use super::{
     bookmark_actions, certificate_actions, connection_actions, dialog_actions, layout_actions,
-    log_actions, pane_actions, transfer_actions,
+    log_actions, pane_actions, question_actions, transfer_actions,
 };
 use crate::bookmarks::service::BookmarkEvent;
 use crate::engine::protocol::{ConnectProfile, Event};
@@ -67,6 +67,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Update {
         out.redraw = true;
     }
     transfer_actions::show_pending(state, &mut out);
+    question_actions::show_pending(state, &mut out);
     out
 }
 
@@ -78,6 +79,7 @@ fn on_key(state: &mut AppState, key: KeyEvent, out: &mut Update) {
     if let Some(dialog) = &state.dialog {
         return match dialog {
             Dialog::Help { .. } => dialog_actions::help_key(state, key),
+            Dialog::Messages { .. } => dialog_actions::messages_key(state, key),
             Dialog::Connect(_) => dialog_actions::connect_key(state, key, out),
             Dialog::Password(_) => dialog_actions::password_key(state, key, out),
             Dialog::Conflict(_) => transfer_actions::conflict_key(state, key, out),
@@ -85,22 +87,31 @@ fn on_key(state: &mut AppState, key: KeyEvent, out: &mut Update) {
             Dialog::Pattern(_) => pane_actions::pattern_key(state, key, out),
             Dialog::Bookmarks(_) => bookmark_actions::manager_key(state, key, out),
             Dialog::BookmarkForm(_) => bookmark_actions::form_key(state, key, out),
+            Dialog::Question(_) => {
+                question_actions::key(state, key, out, connection_actions::disconnect)
+            }
         };
     }
     if state.pane(state.focus).filter_editing {
         return pane_actions::filter_key(state, key, out);
     }
+    if state.panel == Panel::Log && state.log_search.as_ref().is_some_and(|s| s.editing) {
+        return log_actions::search_key(state, key, out);
+    }
     // Esc drops what is being dragged, or clears a filter left in place.
     if key.code == KeyCode::Esc {
         return match state.drag {
             Some(_) => transfer_actions::cancel_drag(state),
+            None if state.panel == Panel::Log && state.log_search.is_some() => {
+                state.log_search = None
+            }
             None => pane_actions::clear_filter(state, out),
         };
     }
     let context = state.context();
     match state.keymap.action_for(context, &key) {
         Some(action) => act(state, context, action, out),
-        None => out.unchanged(),
+        None => layout_actions::key_elsewhere(state, &key, out),
     }
 }
 
@@ -136,17 +147,26 @@ fn act(state: &mut AppState, context: Context, action: Action, out: &mut Update)
         Action::Copy => transfer_actions::copy_or_move(state, false, out),
         Action::Move => transfer_actions::copy_or_move(state, true, out),
         Action::CancelTransfer => transfer_actions::cancel_selected(state, out),
-        Action::CancelAllTransfers => transfer_actions::cancel_all(out),
+        Action::CancelAllTransfers => transfer_actions::cancel_all(state, out),
         Action::RetryFailed => transfer_actions::retry_failed(state, out),
         Action::ClearFinished => transfer_actions::clear_finished(state),
+        Action::SearchLog => log_actions::start_search(state),
+        Action::SearchOlder => log_actions::find(state, true),
+        Action::SearchNewer => log_actions::find(state, false),
+        Action::SaveLog => log_actions::save(state, out),
         Action::SwitchPane => layout_actions::switch_focus(state),
         Action::ToggleQueue => layout_actions::toggle_queue(state),
         Action::ToggleLog => layout_actions::toggle_log(state),
         Action::Connect => dialog_actions::open_connect(state),
         Action::Bookmarks => bookmark_actions::open(state),
-        Action::Disconnect => connection_actions::disconnect(state, out),
+        Action::Disconnect => {
+            if question_actions::ask_before_disconnect(state) {
+                connection_actions::disconnect(state, out)
+            }
+        }
         Action::Help => dialog_actions::open_help(state),
-        Action::Quit => state.quit = true,
+        Action::Messages => dialog_actions::open_messages(state),
+        Action::Quit => question_actions::quit(state),
     }
 }
 
@@ -177,12 +197,15 @@ fn on_mouse(state: &mut AppState, ev: MouseEvent, now: Instant, out: &mut Update
         Pointer::ScrollPane(side, rows) => pane_actions::scroll(state, side, rows),
         Pointer::ClickPane(side) => pane_actions::focus(state, side),
         Pointer::ClickRow { side, row, at } => {
+            let before = (state.focus, state.panel);
             pane_actions::click_row(state, side, row, now);
-            transfer_actions::press(state, side, row, at);
+            transfer_actions::press(state, side, row, at, before);
         }
         Pointer::DoubleClickRow { side, row } => {
             pane_actions::double_click_row(state, side, row, out)
         }
+        Pointer::ClickStatus => dialog_actions::open_messages(state),
+        Pointer::Key(code) => on_key(state, KeyEvent::new(code, KeyModifiers::NONE), out),
     }
 }
 
@@ -195,8 +218,15 @@ fn on_paste(state: &mut AppState, text: &str, out: &mut Update) {
         Some(Dialog::Pattern(_)) => pane_actions::paste_pattern(state, &text),
         Some(Dialog::BookmarkForm(_)) => bookmark_actions::paste_form(state, &text),
         Some(Dialog::Bookmarks(_)) => bookmark_actions::paste_manager(state, &text),
-        Some(Dialog::Help { .. }) | Some(Dialog::Conflict(_)) | Some(Dialog::Certificate(_)) => {
-            out.unchanged()
+        Some(Dialog::Help { .. })
+        | Some(Dialog::Messages { .. })
+        | Some(Dialog::Conflict(_))
+        | Some(Dialog::Certificate(_))
+        | Some(Dialog::Question(_)) => out.unchanged(),
+        None if state.panel == Panel::Log
+            && state.log_search.as_ref().is_some_and(|s| s.editing) =>
+        {
+            log_actions::paste_search(state, &text)
         }
         None => pane_actions::paste_filter(state, &text, out),
     }
@@ -258,6 +288,11 @@ fn on_engine(state: &mut AppState, ev: Event, out: &mut Update) {
             source,
             target,
         } => transfer_actions::on_conflict(state, ask, id, name, source, target),
+        Event::SavedTransfers {
+            server,
+            files,
+            bytes,
+        } => question_actions::on_saved(state, server, files, bytes),
         Event::BatchDone {
             batch: _,
             done,
@@ -265,7 +300,13 @@ fn on_engine(state: &mut AppState, ev: Event, out: &mut Update) {
             skipped,
             cancelled,
         } => transfer_actions::on_batch_done(state, done, failed, skipped, cancelled),
-        Event::Wire { dir, code, text } => log_actions::on_wire(state, dir, code, text, out),
+        Event::Wire {
+            dir,
+            code,
+            text,
+            conn,
+        } => log_actions::on_wire(state, dir, code, text, conn, out),
+        Event::LogSaved { result } => log_actions::on_saved(state, result),
     }
 }
 

@@ -117,6 +117,11 @@ fn snapshot(store: &Arc<Mutex<Store>>) -> BookmarksSnapshot {
 
 type EventTx = mpsc::UnboundedSender<BookmarkEvent>;
 
+/// An operation that changed the file but failed in part (a bookmark
+/// saved without its password): the list must show the change, and the
+/// status the failure.
+struct PartlyDone(String);
+
 fn apply(store: &Arc<Mutex<Store>>, op: BookmarkOp, events: &EventTx) {
     let result: Result<Option<String>, String> = {
         let mut s = store.lock().unwrap_or_else(|e| e.into_inner());
@@ -133,7 +138,16 @@ fn apply(store: &Arc<Mutex<Store>>, op: BookmarkOp, events: &EventTx) {
                 original,
                 bookmark,
                 password,
-            } => save(&mut s, original, bookmark, password),
+            } => match save(&mut s, original, bookmark, password) {
+                Ok(note) => Ok(note),
+                Err(Ok(PartlyDone(e))) => {
+                    drop(s);
+                    let _ = events.send(BookmarkEvent::Snapshot(snapshot(store)));
+                    let _ = events.send(BookmarkEvent::Error(e));
+                    return;
+                }
+                Err(Err(e)) => Err(e),
+            },
             BookmarkOp::Remove(name) => match s.remove(&name) {
                 Err(e) => Err(e.to_string()),
                 Ok(removed) => {
@@ -182,12 +196,13 @@ fn apply(store: &Arc<Mutex<Store>>, op: BookmarkOp, events: &EventTx) {
 }
 
 /// Adds or replaces a bookmark; its password, if given, goes to the keyring.
+/// `Err(Ok(_))`: the bookmark was saved, its password was not.
 fn save(
     s: &mut Store,
     original: Option<String>,
     bookmark: Bookmark,
     password: Option<String>,
-) -> Result<Option<String>, String> {
+) -> Result<Option<String>, Result<PartlyDone, String>> {
     let name = bookmark.name.clone();
     let before = original.as_deref().and_then(|o| s.get(o)).cloned();
     let saved = match &original {
@@ -204,14 +219,16 @@ fn save(
             tracing::warn!("keyring: {e}");
         }
     }
-    saved.map_err(|e| e.to_string())?;
+    saved.map_err(|e| Err(e.to_string()))?;
     match password.filter(|p| !p.is_empty()) {
         None => Ok(Some(format!("Saved bookmark {name}"))),
         Some(p) => match secret::store(&bookmark, &p) {
             Ok(()) => Ok(Some(format!(
                 "Saved bookmark {name}; its password is in the keyring"
             ))),
-            Err(e) => Err(format!("Saved bookmark {name}, but not its password: {e}")),
+            Err(e) => Err(Ok(PartlyDone(format!(
+                "Saved bookmark {name}, but not its password: {e}"
+            )))),
         },
     }
 }
@@ -265,5 +282,30 @@ mod tests {
         drop(ops);
         finish(task).await;
         assert_eq!(Store::load(dir.path()).bookmarks().len(), 2);
+    }
+
+    #[tokio::test]
+    async fn a_bookmark_saved_without_its_password_is_in_the_next_snapshot() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut service = spawn(Store::load(dir.path()));
+        assert!(matches!(
+            next(&mut service).await,
+            BookmarkEvent::Snapshot(_)
+        ));
+        // An anonymous bookmark has no keyring account: the keyring step
+        // fails whatever keyring this machine has, after the file is written.
+        let save = BookmarkOp::Save {
+            original: None,
+            bookmark: Bookmark::new("anon", "ftp.example.org"),
+            password: Some("secret".into()),
+        };
+        service.ops.send(save).expect("send");
+        let BookmarkEvent::Snapshot(s) = next(&mut service).await else {
+            panic!("no snapshot after a save whose password was not kept")
+        };
+        assert_eq!(s.list.len(), 1);
+        assert!(
+            matches!(next(&mut service).await, BookmarkEvent::Error(e) if e.contains("not its password"))
+        );
     }
 }

@@ -65,7 +65,7 @@ async fn run(
     mut rx: mpsc::UnboundedReceiver<BrowseRequest>,
     events: EventTx,
 ) {
-    let sink = WireSink::to_events(events.clone(), "");
+    let sink = WireSink::for_browse(events.clone(), conn);
     let _ = events.send(Event::Connecting {
         conn,
         host: profile.authority(),
@@ -99,18 +99,22 @@ async fn run(
     loop {
         if queue.is_empty() {
             // Idle: a NOOP now and then keeps servers (and NAT boxes) from
-            // dropping the connection under the user.
-            let next = match keepalive {
-                Some(every) => match tokio::time::timeout(every, rx.recv()).await {
-                    Ok(r) => r,
-                    Err(_) => {
-                        if session.is_usable() {
-                            let _ = session.noop().await;
-                        }
-                        continue;
+            // dropping the connection under the user, and finds out when
+            // it is gone; so does the server closing it (or saying 421),
+            // which is noticed at once. The user then sees the connection
+            // as it is, not as it was.
+            let usable = session.is_usable();
+            let next = tokio::select! {
+                r = rx.recv() => r,
+                () = crate::timer::sleep_until(keepalive.map(|k| tokio::time::Instant::now() + k)),
+                    if keepalive.is_some() && usable =>
+                {
+                    match session.noop().await {
+                        Err(e) if !session.is_usable() => return lost(conn, e, &events),
+                        _ => continue,
                     }
-                },
-                None => rx.recv().await,
+                }
+                e = session.gone(), if usable => return lost(conn, e, &events),
             };
             match next {
                 Some(r) => queue.push_back(r),
@@ -134,18 +138,7 @@ async fn run(
         if !session.is_usable() {
             match connector.open(profile.clone(), sink.clone()).await {
                 Ok(fresh) => session = fresh,
-                Err(reason) => {
-                    let _ = events.send(Event::Failed {
-                        req,
-                        path: Location::Remote(path),
-                        error: reason.failure(),
-                    });
-                    let _ = events.send(Event::Disconnected {
-                        conn,
-                        reason: Some(reason.failure()),
-                    });
-                    return;
-                }
+                Err(reason) => return give_up(&events, conn, req, path, &reason),
             }
         }
         let Some(mut result) =
@@ -171,18 +164,7 @@ async fn run(
                         }
                     }
                 }
-                Err(reason) => {
-                    let _ = events.send(Event::Failed {
-                        req,
-                        path: Location::Remote(path),
-                        error: reason.failure(),
-                    });
-                    let _ = events.send(Event::Disconnected {
-                        conn,
-                        reason: Some(reason.failure()),
-                    });
-                    return;
-                }
+                Err(reason) => return give_up(&events, conn, req, path, &reason),
             }
         }
         let _ = events.send(match result {
@@ -202,6 +184,15 @@ async fn run(
     if session.is_usable() {
         session.quit().await;
     }
+}
+
+/// The browse connection died while idle: the UI shows it as it is (and
+/// offers to reconnect); this task ends.
+fn lost(conn: ConnId, error: EngineError, events: &EventTx) {
+    let _ = events.send(Event::Disconnected {
+        conn,
+        reason: Some(error.failure()),
+    });
 }
 
 /// How often a listing in progress reports its count.
@@ -247,6 +238,20 @@ async fn listing(
 
 /// A listing asked for before a newer listing is stale: only the newest is
 /// worth the round trips (the user moved on).
+/// No new connection could be opened: the listing that needed one fails,
+/// and the browse session ends with the reason.
+fn give_up(events: &EventTx, conn: ConnId, req: RequestId, path: RemotePath, reason: &EngineError) {
+    let _ = events.send(Event::Failed {
+        req,
+        path: Location::Remote(path),
+        error: reason.failure(),
+    });
+    let _ = events.send(Event::Disconnected {
+        conn,
+        reason: Some(reason.failure()),
+    });
+}
+
 fn coalesce(queue: &mut VecDeque<BrowseRequest>) {
     let last_list = queue
         .iter()

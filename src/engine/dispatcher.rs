@@ -68,6 +68,9 @@ pub struct EngineConfig {
     /// Every connection of the engine is opened through it (what one
     /// learns about a server holds for the others).
     pub connector: Connector,
+    /// The saved queue's file (`transfer/saved.rs`): where unfinished
+    /// transfers are kept when wharf stops. None keeps nothing.
+    pub saved_queue: Option<std::path::PathBuf>,
 }
 
 /// The keepalive interval when none is configured.
@@ -87,6 +90,7 @@ pub fn spawn_with(transfer: transfer::TransferConfig) -> EngineHandle {
         transfer,
         keepalive: Some(DEFAULT_KEEPALIVE),
         connector: Connector::default(),
+        saved_queue: None,
     })
 }
 
@@ -111,7 +115,12 @@ async fn run(
     // The last ordering asked for each pane: an older one still waiting
     // for a thread is not worth running.
     let newest_order = [Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0))];
-    let transfers = transfer::spawn(events.clone(), config.transfer, config.connector.clone());
+    let transfers = transfer::spawn(
+        events.clone(),
+        config.transfer,
+        config.connector.clone(),
+        config.saved_queue.clone(),
+    );
     while let Some(cmd) = commands.recv().await {
         match cmd {
             Command::Connect { conn, profile } => {
@@ -231,6 +240,9 @@ async fn run(
             Command::CancelTransfer(id) => transfers.send(transfer::Msg::Cancel(id)),
             Command::CancelAllTransfers => transfers.send(transfer::Msg::CancelAll),
             Command::RetryTransfers(ids) => transfers.send(transfer::Msg::Retry(ids)),
+            Command::SuspendTransfers => transfers.send(transfer::Msg::Suspend),
+            Command::ResumeSaved { batch } => transfers.send(transfer::Msg::ResumeSaved(batch)),
+            Command::DiscardSaved => transfers.send(transfer::Msg::DiscardSaved),
             Command::Resolve {
                 ask,
                 choice,
@@ -240,6 +252,18 @@ async fn run(
                 choice,
                 for_all,
             }),
+            Command::SaveLog { dir, text } => {
+                let events = events.clone();
+                tokio::spawn(async move {
+                    let now = chrono::Local::now().naive_local();
+                    let result = tokio::task::spawn_blocking(move || {
+                        super::log_file::save(&dir, &text, now)
+                    })
+                    .await
+                    .unwrap_or_else(|e| Err(e.to_string()));
+                    let _ = events.send(Event::LogSaved { result });
+                });
+            }
             Command::Shutdown => break,
         }
     }

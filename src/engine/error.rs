@@ -36,6 +36,12 @@ pub enum EngineError {
     /// TLS could not be set up (an old server, a failed handshake…).
     #[error("TLS: {0}")]
     Tls(String),
+    /// The server accepted `AUTH TLS` (234) and then sent plain text where
+    /// its TLS hello was due. libunftp does this now and then: it switches
+    /// to TLS from a task of its own, and a client hello that arrives
+    /// first is read as a command. A new connection usually works.
+    #[error("TLS: {addr} accepted AUTH TLS but went on in plain text instead of starting TLS")]
+    PlainAfterAuthTls { addr: String },
     /// The server's certificate is not trusted: what it says and why.
     #[error("{} ({}): {}", .0.server, .0.problem, .0.cert.fingerprint)]
     Untrusted(Box<UntrustedCertificate>),
@@ -93,7 +99,9 @@ impl EngineError {
             EngineError::Timeout { .. } => FailureKind::Timeout,
             EngineError::Protocol(_) => FailureKind::Protocol,
             EngineError::NotConnected => FailureKind::NotConnected,
-            EngineError::Tls(_) | EngineError::Untrusted(_) => FailureKind::Tls,
+            EngineError::Tls(_)
+            | EngineError::PlainAfterAuthTls { .. }
+            | EngineError::Untrusted(_) => FailureKind::Tls,
             EngineError::Local { kind, .. } => *kind,
         };
         Failure {

@@ -11,6 +11,7 @@ pub mod dispatcher;
 pub mod error;
 pub mod listing;
 pub mod local;
+pub mod log_file;
 pub mod protocol;
 pub mod safe_path;
 pub mod session;

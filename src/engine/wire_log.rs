@@ -11,7 +11,7 @@
 
 use std::sync::Arc;
 
-use super::protocol::{Event, WireDir};
+use super::protocol::{ConnId, Event, EventTx, WireDir};
 
 /// Longest reply line we accept from a server (the control connection
 /// enforces it; longer lines end the connection).
@@ -43,14 +43,39 @@ impl WireSink {
 
     /// A sink that sends its lines as engine events, each prefixed with
     /// `label` (e.g. `[T2] `) so lines of several connections can be told apart.
-    pub fn to_events(events: super::protocol::EventTx, label: &str) -> Self {
+    pub fn to_events(events: EventTx, label: &str) -> Self {
         let label = label.to_string();
         WireSink::new(move |e| {
             let e = match e {
-                Event::Wire { dir, code, text } if !label.is_empty() => Event::Wire {
+                Event::Wire {
+                    dir,
+                    code,
+                    text,
+                    conn,
+                } if !label.is_empty() => Event::Wire {
                     dir,
                     code,
                     text: format!("{label}{text}"),
+                    conn,
+                },
+                other => other,
+            };
+            let _ = events.send(e);
+        })
+    }
+
+    /// The sink of the browse connection `conn`: its lines say so, for the
+    /// status bar's last reply.
+    pub fn for_browse(events: EventTx, conn: ConnId) -> Self {
+        WireSink::new(move |e| {
+            let e = match e {
+                Event::Wire {
+                    dir, code, text, ..
+                } => Event::Wire {
+                    dir,
+                    code,
+                    text,
+                    conn: Some(conn),
                 },
                 other => other,
             };
@@ -66,6 +91,7 @@ impl WireSink {
             dir: WireDir::Info,
             code: None,
             text,
+            conn: None,
         });
     }
 
@@ -77,6 +103,7 @@ impl WireSink {
             dir: WireDir::Sent,
             code: None,
             text: shown,
+            conn: None,
         });
     }
 
@@ -105,6 +132,7 @@ impl WireSink {
             dir: WireDir::Received,
             code,
             text: line.into_owned(),
+            conn: None,
         });
     }
 }

@@ -17,7 +17,7 @@ use crate::engine::protocol::{
 };
 use crate::engine::session::{Connector, Session};
 use crate::engine::transfer::{self, Msg, TransferConfig, TransferHandle};
-use crate::text::{sanitize, thousands};
+use crate::text::{count, sanitize, thousands};
 
 /// Why a file is refused when no flag says what to do with an existing target.
 pub const EXISTS: &str = "exists (use --overwrite, --skip-existing or --resume)";
@@ -86,7 +86,7 @@ pub fn start_engine(connector: Connector, profile: &ConnectProfile, args: &CopyA
         ..TransferConfig::default()
     };
     let (tx, events) = mpsc::unbounded_channel();
-    let transfers = transfer::spawn(tx, config, connector.clone());
+    let transfers = transfer::spawn(tx, config, connector.clone(), None);
     transfers.send(Msg::Profile(Some(profile.clone())));
     Engine {
         connector,
@@ -202,9 +202,9 @@ pub async fn run(
                             bars.started(id, &f.name, f.size);
                         }
                     }
-                    TransferState::Retrying { attempt, reason }
-                        if args.verbose || bars.is_some() =>
-                    {
+                    TransferState::Retrying {
+                        attempt, reason, ..
+                    } if args.verbose || bars.is_some() => {
                         print(
                             &bars,
                             format!(
@@ -283,10 +283,18 @@ fn report(out: &Outcome, elapsed: Duration, quiet: bool) -> i32 {
     let (mut done, mut bytes, mut moved) = (0usize, 0u64, 0u64);
     let (mut failed, mut exist, mut complete, mut cancelled) = (0usize, 0usize, 0usize, 0usize);
     let mut refused = Vec::new();
+    // Files that arrived with a note, by note: said once per note.
+    let mut noted: std::collections::BTreeMap<&str, Vec<String>> = Default::default();
     for f in &files {
         let name = sanitize(&f.name);
         match &f.state {
-            Some(TransferState::Done) => {
+            Some(state @ (TransferState::Done | TransferState::DoneWithNote(_))) => {
+                if let TransferState::DoneWithNote(note) = state {
+                    noted
+                        .entry(note.as_str())
+                        .or_default()
+                        .push(name.to_string());
+                }
                 done += 1;
                 bytes += f.done;
                 // The rate counts what this run moved (not a resumed prefix).
@@ -306,6 +314,12 @@ fn report(out: &Outcome, elapsed: Duration, quiet: bool) -> i32 {
             Some(_) => cancelled += 1,
         }
     }
+    for (note, names) in &noted {
+        match names.as_slice() {
+            [one] => eprintln!("wharf: {one}: {}", sanitize(note)),
+            more => eprintln!("wharf: {} files: {}", thousands(more.len()), sanitize(note)),
+        }
+    }
     if let Some(line) = refused_line(&refused) {
         eprintln!("wharf: {line}");
     }
@@ -316,9 +330,8 @@ fn report(out: &Outcome, elapsed: Duration, quiet: bool) -> i32 {
         let secs = elapsed.as_secs_f64();
         let rate = if secs > 0.0 { moved as f64 / secs } else { 0.0 };
         let mut line = format!(
-            "{} {}, {} in {} ({}/s)",
-            thousands(done),
-            if done == 1 { "file" } else { "files" },
+            "{}, {} in {} ({}/s)",
+            count(done, "file", "files"),
             human_bytes(bytes as f64),
             human_secs(secs),
             human_bytes(rate)

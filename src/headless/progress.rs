@@ -153,8 +153,10 @@ impl Bars {
 
     fn update_message(&self) {
         self.total.set_message(format!(
-            "{}/{} files  {}",
-            self.finished, self.files, self.current
+            "{}/{}  {}",
+            self.finished,
+            crate::text::count(self.files, "file", "files"),
+            self.current
         ));
     }
 }

@@ -8,12 +8,16 @@ use ratatui::style::Modifier;
 use super::theme::Theme;
 use crate::app::dialog::{CONFLICT_CHOICES, ConflictPrompt, PatternPrompt};
 use crate::engine::protocol::{Direction, FileFacts};
-use crate::text::{fit, full_time, human_size, sanitize};
+use crate::text::{fit, full_time, grouped, sanitize, size};
 
 fn facts(f: &FileFacts) -> String {
     let size = f.size.map_or_else(
         || "size unknown".to_string(),
-        |s| format!("{} ({s} bytes)", human_size(s)),
+        // Below a KiB the exact count is the size; above, both.
+        |s| match s {
+            0..1024 => size(s),
+            _ => format!("{} ({} bytes)", size(s), grouped(s)),
+        },
     );
     // At the precision the side gave: a listing's minute is not shown
     // as if its seconds were known.

@@ -1,41 +1,41 @@
-//! The function-key bar at the bottom, as in Midnight Commander.
+//! The function-key bar at the bottom, as in Midnight Commander: every
+//! F-key that does something where the keyboard is. The slots (and so
+//! where a click lands) come from `app::key_bar`.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use super::theme::Theme;
-use crate::app::keymap::{Action, Keymap};
-
-const SHOWN: [(Action, &str); 7] = [
-    (Action::Help, "Help"),
-    (Action::Connect, "Connect"),
-    (Action::Copy, "Copy"),
-    (Action::Move, "Move"),
-    (Action::ToggleLog, "Log"),
-    (Action::Filter, "Filter"),
-    (Action::Quit, "Quit"),
-];
+use crate::app::key_bar::slots;
+use crate::app::keymap::{Context, Keymap};
+use crate::text::fit;
 
 pub struct KeyBar<'a> {
     pub keymap: &'a Keymap,
+    pub context: Context,
     pub theme: &'a Theme,
 }
 
 impl Widget for KeyBar<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let theme = self.theme;
-        let mut spans = Vec::new();
-        for (action, label) in SHOWN {
-            if let Some(key) = self.keymap.key_for(action) {
-                let key = key.to_string();
-                let key = key.strip_prefix('F').unwrap_or(&key).to_string();
-                spans.push(Span::styled(key, theme.keybar_key()));
-                spans.push(Span::styled(format!("{label:<8}"), theme.keybar_label()));
-                spans.push(Span::raw(" "));
+        for slot in slots(self.keymap, self.context, area.width) {
+            if slot.x >= area.width {
+                break;
             }
+            let x = area.x + slot.x;
+            let room = (area.width - slot.x) as usize;
+            let (after, _) = buf.set_stringn(x, area.y, &slot.number, room, theme.keybar_key());
+            let room = room.saturating_sub(slot.number.len());
+            let w = slot.label_w;
+            buf.set_stringn(
+                after,
+                area.y,
+                format!("{:<w$}", fit(slot.label, w)),
+                room.min(w),
+                theme.keybar_label(),
+            );
         }
-        Line::from(spans).render(area, buf);
     }
 }

@@ -11,7 +11,9 @@ pub mod help;
 pub mod keybar;
 pub mod layout;
 pub mod log;
+pub mod messages;
 pub mod pane;
+pub mod question;
 pub mod queue;
 pub mod status;
 pub mod theme;
@@ -38,7 +40,8 @@ pub fn draw(frame: &mut Frame, state: &AppState, this_year: i32) {
         });
         let view = pane::PaneView {
             pane: state.pane(side),
-            title: title(state, side),
+            place: place(state, side),
+            path: shows_path(state, side).then(|| state.pane(side).shown_path()),
             focused: state.focus == side && state.dialog.is_none() && state.panel == Panel::Panes,
             drop_target,
             placeholder: placeholder(state, side),
@@ -56,6 +59,7 @@ pub fn draw(frame: &mut Frame, state: &AppState, this_year: i32) {
     ratatui::widgets::Widget::render(status::StatusBar(state), l.status, buf);
     let keys = keybar::KeyBar {
         keymap: &state.keymap,
+        context: state.context(),
         theme,
     };
     ratatui::widgets::Widget::render(keys, l.keybar, buf);
@@ -64,6 +68,15 @@ pub fn draw(frame: &mut Frame, state: &AppState, this_year: i32) {
         Some(Dialog::Help { scroll }) => {
             let overlay = help::HelpOverlay {
                 keymap: &state.keymap,
+                scroll: *scroll,
+                theme,
+            };
+            ratatui::widgets::Widget::render(overlay, l.area, buf);
+            None
+        }
+        Some(Dialog::Messages { scroll }) => {
+            let overlay = messages::MessagesOverlay {
+                messages: &state.messages,
                 scroll: *scroll,
                 theme,
             };
@@ -83,6 +96,10 @@ pub fn draw(frame: &mut Frame, state: &AppState, this_year: i32) {
         Some(Dialog::Pattern(p)) => conflict::pattern(p, theme, l.area, buf),
         Some(Dialog::Bookmarks(m)) => bookmarks::manager(state, m, l.area, buf),
         Some(Dialog::BookmarkForm(f)) => bookmarks::form(f, theme, l.area, buf),
+        Some(Dialog::Question(q)) => {
+            question::question(q, theme, l.area, buf);
+            None
+        }
     };
     if let Some(drag) = state.drag.as_ref().filter(|d| d.active) {
         draw_ghost(drag, theme, l.area, buf);
@@ -97,16 +114,22 @@ pub fn draw_now(frame: &mut Frame, state: &AppState) {
     draw(frame, state, chrono::Local::now().year());
 }
 
-fn title(state: &AppState, side: Side) -> String {
-    let path = state.pane(side).shown_path();
+/// What a pane's title names before its folder: "Local" or the server.
+fn place(state: &AppState, side: Side) -> String {
     match side {
-        Side::Local => format!("Local: {path}"),
+        Side::Local => "Local".into(),
         Side::Remote => match &state.conn {
-            ConnState::Connected { target, .. } => format!("{target}: {path}"),
-            ConnState::Connecting { target } | ConnState::Failed { target, .. } => target.clone(),
+            ConnState::Connected { target, .. }
+            | ConnState::Connecting { target }
+            | ConnState::Failed { target, .. } => target.clone(),
             ConnState::Idle => "Remote".into(),
         },
     }
+}
+
+/// The remote folder is named only while connected.
+fn shows_path(state: &AppState, side: Side) -> bool {
+    side == Side::Local || state.is_connected()
 }
 
 /// What a pane shows instead of entries when it has none to show.

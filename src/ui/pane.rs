@@ -10,36 +10,77 @@ use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 use super::theme::Theme;
 use crate::app::pane::{Arranging, PaneState, SortKey};
 use crate::engine::protocol::{Entry, EntryKind};
-use crate::text::{fit, human_size, sanitize, short_time};
+use crate::text::{count, fit, fit_start, human_size, sanitize, short_time, size};
 
 const SIZE_W: u16 = 7;
 const TIME_W: u16 = 12;
 const PERM_W: u16 = 10;
 
-/// Which optional columns fit in `width`.
+/// The name column never gets fewer than this while another column shows.
+const NAME_MIN: u16 = 12;
+
+/// Which optional columns fit in `width`. The name comes first: the
+/// columns beside it go as the pane narrows (permissions, then the time,
+/// then the size), never the name.
 struct Columns {
     name: u16,
+    size: bool,
     time: bool,
     perm: bool,
 }
 
 impl Columns {
     fn for_width(width: u16) -> Columns {
+        // The name keeps NAME_MIN columns; the size and its gap come next.
+        let size = width > NAME_MIN + SIZE_W;
         let time = width >= 40;
         let perm = width >= 56;
-        let fixed =
-            SIZE_W + 1 + if time { TIME_W + 1 } else { 0 } + if perm { PERM_W + 1 } else { 0 };
+        let fixed = if size { SIZE_W + 1 } else { 0 }
+            + if time { TIME_W + 1 } else { 0 }
+            + if perm { PERM_W + 1 } else { 0 };
         Columns {
             name: width.saturating_sub(fixed),
+            size,
             time,
             perm,
         }
     }
 }
 
+/// A pane's title in `width` columns: `where: path` whole when it fits;
+/// else the path whole and `where` cut to the room left; else the end of
+/// the path alone (its last folders say where the pane is).
+pub fn title_in(place: &str, path: Option<&str>, width: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let Some(path) = path else {
+        return fit(place, width).into_owned();
+    };
+    let whole = format!("{place}: {path}");
+    if whole.width() <= width {
+        return whole;
+    }
+    // Room for at least a few characters of `where`, its "…" and ": ".
+    let room = width.saturating_sub(path.width() + 2);
+    if room >= 4 {
+        return format!("{}: {path}", fit(place, room));
+    }
+    // Cut where a folder's name starts, when one whole name fits.
+    let end = fit_start(path, width);
+    match end
+        .strip_prefix('…')
+        .and_then(|kept| kept.find('/').map(|i| &kept[i..]))
+    {
+        Some(from_slash) => format!("…{from_slash}"),
+        None => end.into_owned(),
+    }
+}
+
 pub struct PaneView<'a> {
     pub pane: &'a PaneState,
-    pub title: String,
+    /// Where the pane looks: "Local", the server, "Remote".
+    pub place: String,
+    /// The folder it shows, when there is one to name.
+    pub path: Option<String>,
     pub focused: bool,
     /// A drag hovers over this pane: it would receive the drop.
     pub drop_target: bool,
@@ -62,8 +103,9 @@ impl Widget for PaneView<'_> {
             })
             .title(Line::from(format!(
                 " {} ",
-                fit(
-                    &sanitize(&self.title),
+                title_in(
+                    &sanitize(&self.place),
+                    self.path.as_deref().map(sanitize).as_deref(),
                     area.width.saturating_sub(4) as usize
                 )
             )))
@@ -132,7 +174,8 @@ impl Widget for PaneView<'_> {
 }
 
 fn header(pane: &PaneState, cols: &Columns, theme: &Theme, area: Rect, buf: &mut Buffer) {
-    let arrow = if pane.reverse { "↓" } else { "↑" };
+    // One meaning for every column: ↑ ascending, ↓ descending.
+    let arrow = if pane.descending { "↓" } else { "↑" };
     let mark = |k: SortKey, label: &str| {
         if pane.sort == k {
             format!("{label}{arrow}")
@@ -149,14 +192,16 @@ fn header(pane: &PaneState, cols: &Columns, theme: &Theme, area: Rect, buf: &mut
         theme.header(),
     );
     x += cols.name + 1;
-    buf.set_stringn(
-        x,
-        area.y,
-        format!("{:>w$}", mark(SortKey::Size, "Size"), w = SIZE_W as usize),
-        SIZE_W as usize,
-        theme.header(),
-    );
-    x += SIZE_W + 1;
+    if cols.size {
+        buf.set_stringn(
+            x,
+            area.y,
+            format!("{:>w$}", mark(SortKey::Size, "Size"), w = SIZE_W as usize),
+            SIZE_W as usize,
+            theme.header(),
+        );
+        x += SIZE_W + 1;
+    }
     if cols.time {
         buf.set_stringn(
             x,
@@ -223,19 +268,21 @@ fn draw_row(
         style,
     );
     x += cols.name + 1;
-    let size = match entry.kind {
-        _ if entry.name == ".." => "UP--DIR".to_string(),
-        EntryKind::Dir => "<DIR>".to_string(),
-        _ => human_size(entry.size),
-    };
-    buf.set_stringn(
-        x,
-        area.y,
-        format!("{size:>w$}", w = SIZE_W as usize),
-        SIZE_W as usize,
-        style,
-    );
-    x += SIZE_W + 1;
+    if cols.size {
+        let size = match entry.kind {
+            _ if entry.name == ".." => "UP--DIR".to_string(),
+            EntryKind::Dir => "<DIR>".to_string(),
+            _ => human_size(entry.size),
+        };
+        buf.set_stringn(
+            x,
+            area.y,
+            format!("{size:>w$}", w = SIZE_W as usize),
+            SIZE_W as usize,
+            style,
+        );
+        x += SIZE_W + 1;
+    }
     if cols.time {
         buf.set_stringn(
             x,
@@ -255,9 +302,9 @@ fn draw_row(
 fn footer(pane: &PaneState, theme: &Theme) -> Line<'static> {
     let (shown, all) = pane.counts();
     let mut parts = vec![if shown == all {
-        format!("{all} entries")
+        count(all, "entry", "entries")
     } else {
-        format!("{shown} of {all}")
+        format!("{shown} of {}", count(all, "entry", "entries"))
     }];
     if pane.filter_editing || !pane.filter.is_empty() {
         let caret = if pane.filter_editing { "▏" } else { "" };
@@ -265,13 +312,16 @@ fn footer(pane: &PaneState, theme: &Theme) -> Line<'static> {
     }
     if !pane.marked.is_empty() {
         let (n, bytes) = pane.marked_summary();
-        parts.push(format!("{n} marked, {}", human_size(bytes)));
+        parts.push(format!("{n} marked, {}", size(bytes)));
     }
     if pane.show_hidden {
         parts.push("hidden shown".into());
     }
     match (pane.pending.is_some(), pane.arrived, &pane.arranging) {
-        (true, Some(n), _) => parts.push(format!("loading… {n} entries so far (Esc stops)")),
+        (true, Some(n), _) => parts.push(format!(
+            "loading… {} so far (Esc stops)",
+            count(n, "entry", "entries")
+        )),
         (true, None, _) => parts.push("loading…".into()),
         (
             false,
@@ -279,7 +329,10 @@ fn footer(pane: &PaneState, theme: &Theme) -> Line<'static> {
             Some(Arranging {
                 staged: Some(st), ..
             }),
-        ) => parts.push(format!("sorting {} entries… (Esc stops)", st.count())),
+        ) => parts.push(format!(
+            "sorting {}… (Esc stops)",
+            count(st.count(), "entry", "entries")
+        )),
         (false, _, Some(_)) => parts.push("sorting…".into()),
         _ => {}
     }
@@ -293,4 +346,46 @@ fn footer(pane: &PaneState, theme: &Theme) -> Line<'static> {
         _ => format!(" {} ", parts.join(" · ")),
     };
     Line::styled(text, style)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_title_keeps_the_end_of_its_path_before_the_server() {
+        let host = "alice@ftp.example.org:21";
+        assert_eq!(
+            title_in(host, Some("/srv/ftp"), 40),
+            "alice@ftp.example.org:21: /srv/ftp"
+        );
+        assert_eq!(
+            title_in(host, Some("/srv/ftp"), 26),
+            "alice@ftp.examp…: /srv/ftp"
+        );
+        assert_eq!(
+            title_in(host, Some("/srv/ftp/pub/linux"), 20),
+            "/srv/ftp/pub/linux"
+        );
+        assert_eq!(
+            title_in(host, Some("/srv/ftp/pub/linux"), 12),
+            "…/pub/linux"
+        );
+        assert_eq!(
+            title_in(host, Some("/srv/a-very-long-name"), 12),
+            "…y-long-name"
+        );
+        assert_eq!(title_in("Remote", None, 4), "Rem…");
+    }
+
+    #[test]
+    fn narrow_panes_drop_columns_before_the_name_shrinks() {
+        let c = Columns::for_width(13);
+        assert!(!c.size && !c.time && !c.perm);
+        assert_eq!(c.name, 13);
+        let c = Columns::for_width(28);
+        assert!(c.size && !c.time);
+        assert_eq!(c.name, 20);
+        assert!(Columns::for_width(60).perm);
+    }
 }

@@ -9,9 +9,9 @@ use ratatui::widgets::{Block, Borders, Widget};
 
 use super::theme::Theme;
 use crate::app::state::{AppState, Panel};
-use crate::app::transfers::TransferRow;
+use crate::app::transfers::{TransferRow, eta_secs};
 use crate::engine::protocol::{Direction, TransferState};
-use crate::text::{fit, human_size, sanitize};
+use crate::text::{fit, human_size, per_second, sanitize, size};
 
 pub struct QueuePanel<'a>(pub &'a AppState);
 
@@ -47,11 +47,18 @@ fn state_text(s: &TransferState, theme: &Theme) -> (String, Style) {
     match s {
         TransferState::Queued => ("queued".into(), theme.dim()),
         TransferState::Running => ("running".into(), Style::new().fg(Color::Cyan)),
-        TransferState::Retrying { attempt, reason } => (
-            format!("retry {attempt}/5: {reason}"),
+        TransferState::Retrying {
+            attempt,
+            of,
+            reason,
+        } => (
+            format!("retry {attempt}/{of}: {reason}"),
             Style::new().fg(Color::Yellow),
         ),
         TransferState::Done => ("done".into(), Style::new().fg(Color::Green)),
+        TransferState::DoneWithNote(note) => {
+            (format!("done: {note}"), Style::new().fg(Color::Yellow))
+        }
         TransferState::Failed(why) => (format!("failed: {why}"), theme.error()),
         TransferState::Cancelled => ("cancelled".into(), Style::new().fg(Color::Magenta)),
         TransferState::Skipped(why) => (format!("skipped: {why}"), theme.dim()),
@@ -92,7 +99,7 @@ impl Widget for QueuePanel<'_> {
         // The total line.
         let eta = t.eta_secs().map(clock).unwrap_or_default();
         let rate = if t.rate > 0 {
-            format!("{}/s", human_size(t.rate))
+            per_second(t.rate)
         } else {
             String::new()
         };
@@ -103,8 +110,8 @@ impl Widget for QueuePanel<'_> {
         };
         let total = format!(
             "Total {} of {} {} {:>3}%  {rate}  {eta}{failed}",
-            human_size(t.done),
-            human_size(t.bytes),
+            size(t.done),
+            size(t.bytes),
             bar(t.done, t.bytes, 22),
             percent(t.done, t.bytes),
         );
@@ -159,12 +166,13 @@ fn draw_row(r: &TransferRow, area: Rect, buf: &mut Buffer, selected: bool, theme
     // reason gets all the room there is).
     let tail = match &r.state {
         TransferState::Running => {
-            let eta = match (r.rate, r.size) {
-                (rate, Some(total)) if rate > 0 => clock(total.saturating_sub(r.done) / rate),
-                _ => String::new(),
-            };
+            let eta = r
+                .size
+                .and_then(|total| eta_secs(total.saturating_sub(r.done), r.rate))
+                .map(clock)
+                .unwrap_or_default();
             let rate = if r.rate > 0 {
-                format!("{}/s", human_size(r.rate))
+                per_second(r.rate)
             } else {
                 String::new()
             };
@@ -210,5 +218,17 @@ mod tests {
         assert_eq!(bar(200, 100, 4), "[##]");
         assert_eq!(clock(75), "1:15");
         assert_eq!(clock(3725), "1:02:05");
+    }
+
+    #[test]
+    fn a_retry_counts_against_the_configured_limit() {
+        use crate::engine::protocol::{Failure, FailureKind};
+        let state = TransferState::Retrying {
+            attempt: 1,
+            of: 2,
+            reason: Failure::new(FailureKind::Connection, "cannot connect"),
+        };
+        let (text, _) = state_text(&state, &Theme::DEFAULT);
+        assert!(text.starts_with("retry 1/2: "), "{text}");
     }
 }

@@ -10,7 +10,10 @@ use ratatui::widgets::Widget;
 
 use crate::app::state::{AppState, ConnState};
 use crate::engine::protocol::ServerInfo;
-use crate::text::sanitize;
+use unicode_width::UnicodeWidthStr;
+
+use crate::app::keymap::Action;
+use crate::text::{fit, sanitize};
 
 pub struct StatusBar<'a>(pub &'a AppState);
 
@@ -50,10 +53,29 @@ impl Widget for StatusBar<'_> {
             } else {
                 Style::new()
             };
-            spans.push(Span::styled(format!("│ {}", sanitize(&msg.text)), style));
+            let used: usize = spans.iter().map(|sp| sp.width()).sum();
+            let room = (area.width as usize).saturating_sub(used + 2);
+            spans.push(Span::styled(
+                format!("│ {}", fitted(s, &sanitize(&msg.text), room)),
+                style,
+            ));
         }
         Line::from(spans).render(area, buf);
     }
+}
+
+/// The message in `room` columns; one that does not fit is cut and says
+/// how to read it whole (the messages view).
+fn fitted(s: &AppState, text: &str, room: usize) -> String {
+    if text.width() <= room {
+        return text.to_string();
+    }
+    let hint = match s.keymap.key_for(Action::Messages) {
+        Some(key) => format!(" ({key}: all)"),
+        None => String::new(),
+    };
+    let keep = room.saturating_sub(hint.width());
+    format!("{}{hint}", fit(text, keep))
 }
 
 /// How the connection is secured, in a few words.

@@ -32,7 +32,9 @@ pub struct Script {
     pub silent_on: Option<String>,
     /// Only the first connection is silent; later ones behave.
     pub silent_once: bool,
-    /// Answer this command (first word) with this reply.
+    /// Answer this command (first word) with this reply. (Uploads, STOR
+    /// and APPE, are read to their end and dropped; SITE is refused with
+    /// 502 unless this says otherwise.)
     pub override_reply: Option<(String, String)>,
     /// The LIST payload.
     pub listing: Vec<u8>,
@@ -60,6 +62,9 @@ pub struct Script {
     /// from the function), instead of `listing`: a big one costs the
     /// server no memory.
     pub generated: Option<(usize, LineMaker)>,
+    /// RETR sends `file_content` in these pieces (byte counts), each after
+    /// its wait: a slow, bursty server. The rest follows at once.
+    pub file_pieces: Vec<(usize, Duration)>,
 }
 
 pub struct FakeServer {
@@ -268,13 +273,32 @@ async fn serve(
                 (Some(l), Some(content)) => {
                     write.write_all(b"150 sending\r\n").await?;
                     let (mut d, _) = l.accept().await?;
-                    d.write_all(content).await?;
+                    let mut rest = &content[..];
+                    for (n, wait) in &script.file_pieces {
+                        tokio::time::sleep(*wait).await;
+                        let (piece, after) = rest.split_at((*n).min(rest.len()));
+                        d.write_all(piece).await?;
+                        d.flush().await?;
+                        rest = after;
+                    }
+                    d.write_all(rest).await?;
                     d.shutdown().await?;
                     drop(d);
                     "226 done".into()
                 }
                 (None, _) => "425 use PASV first".into(),
                 (_, None) => "550 no such file".into(),
+            },
+            // Uploads are read to their end and dropped.
+            "STOR" | "APPE" => match data.take() {
+                None => "425 use PASV first".into(),
+                Some(l) => {
+                    write.write_all(b"150 send it\r\n").await?;
+                    let (mut d, _) = l.accept().await?;
+                    let mut sink = Vec::new();
+                    tokio::io::AsyncReadExt::read_to_end(&mut d, &mut sink).await?;
+                    "226 stored".into()
+                }
             },
             "SIZE" => match &script.file_content {
                 Some(c) => format!("213 {}", c.len()),

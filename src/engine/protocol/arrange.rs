@@ -1,6 +1,6 @@
 //! The order a pane shows a folder in: which entries are shown (hidden
 //! files, the filter) and how they are sorted (folders first, then by
-//! name, size or time).
+//! name, size or time, either way; one [`compare`] for every folder).
 //!
 //! Sorting a million names takes longer than a key may wait (about a
 //! second in a release build), so a pane orders a big folder off the UI's
@@ -28,11 +28,42 @@ pub enum SortKey {
     Time,
 }
 
+impl SortKey {
+    /// The order a key starts in: names A→Z, sizes biggest first, times
+    /// newest first (what one looks for first).
+    pub fn starts_descending(self) -> bool {
+        !matches!(self, SortKey::Name)
+    }
+
+    /// "name", "size", "time", for messages.
+    pub fn word(self) -> &'static str {
+        match self {
+            SortKey::Name => "name",
+            SortKey::Size => "size",
+            SortKey::Time => "time",
+        }
+    }
+
+    /// The order in words: "A→Z", "biggest first", "oldest first"…
+    pub fn order(self, descending: bool) -> &'static str {
+        match (self, descending) {
+            (SortKey::Name, false) => "A→Z",
+            (SortKey::Name, true) => "Z→A",
+            (SortKey::Size, false) => "smallest first",
+            (SortKey::Size, true) => "biggest first",
+            (SortKey::Time, false) => "oldest first",
+            (SortKey::Time, true) => "newest first",
+        }
+    }
+}
+
 /// What a pane shows of a folder and in which order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ViewSpec {
     pub sort: SortKey,
-    pub reverse: bool,
+    /// False: ascending (A→Z, smallest, oldest first; the header shows ↑),
+    /// true: descending (↓), for every key alike.
+    pub descending: bool,
     pub show_hidden: bool,
     /// Lower-cased; empty: no filter.
     pub filter: String,
@@ -95,8 +126,9 @@ impl fmt::Debug for SortKeys {
     }
 }
 
-/// The indices of the entries shown, in the order shown: `..` first, then
-/// folders, then by `spec`'s key; names break ties.
+/// The indices of the entries shown, in the order shown (see [`compare`]).
+/// Small and big folders alike go through here, so both are ordered the
+/// same way.
 pub fn view_of(entries: &[Entry], keys: &SortKeys, spec: &ViewSpec) -> Vec<usize> {
     let mut view: Vec<usize> = (0..entries.len())
         .filter(|&i| {
@@ -108,7 +140,7 @@ pub fn view_of(entries: &[Entry], keys: &SortKeys, spec: &ViewSpec) -> Vec<usize
                 && (spec.filter.is_empty() || keys.get(i).contains(&spec.filter))
         })
         .collect();
-    let (sort, reverse) = (spec.sort, spec.reverse);
+    let (sort, descending) = (spec.sort, spec.descending);
     view.sort_unstable_by(|&a, &b| {
         compare(
             &entries[a],
@@ -116,27 +148,30 @@ pub fn view_of(entries: &[Entry], keys: &SortKeys, spec: &ViewSpec) -> Vec<usize
             &entries[b],
             keys.get(b),
             sort,
-            reverse,
+            descending,
         )
     });
     view
 }
 
-/// Folders first (and ".." before all), then by the chosen key; names break ties.
-fn compare(a: &Entry, ka: &str, b: &Entry, kb: &str, sort: SortKey, reverse: bool) -> Ordering {
+/// The one order of a pane's entries: ".." before all, folders first,
+/// then by the chosen key, ascending unless `descending`; names (their
+/// keys, then their bytes) break ties, A→Z whichever way the key goes.
+fn compare(a: &Entry, ka: &str, b: &Entry, kb: &str, sort: SortKey, descending: bool) -> Ordering {
     let up = |e: &Entry| !e.name.is_parent_link();
     let dirs_first = |e: &Entry| !e.is_dir();
     up(a)
         .cmp(&up(b))
         .then_with(|| dirs_first(a).cmp(&dirs_first(b)))
         .then_with(|| {
-            let o = match sort {
-                SortKey::Name => ka.cmp(kb).then_with(|| a.name.cmp(&b.name)),
-                // Biggest and newest first feel natural; `reverse` flips it.
-                SortKey::Size => b.size.cmp(&a.size).then_with(|| ka.cmp(kb)),
-                SortKey::Time => b.modified.cmp(&a.modified).then_with(|| ka.cmp(kb)),
+            let by_name = || ka.cmp(kb).then_with(|| a.name.cmp(&b.name));
+            let key = match sort {
+                SortKey::Name => by_name(),
+                SortKey::Size => a.size.cmp(&b.size),
+                SortKey::Time => a.modified.cmp(&b.modified),
             };
-            if reverse { o.reverse() } else { o }
+            let key = if descending { key.reverse() } else { key };
+            key.then_with(by_name)
         })
 }
 
@@ -259,7 +294,7 @@ mod tests {
             encoding: NameEncoding::Utf8,
             spec: ViewSpec {
                 sort: SortKey::Name,
-                reverse: false,
+                descending: false,
                 show_hidden: false,
                 filter: String::new(),
             },

@@ -43,12 +43,28 @@ pub enum Command {
         fingerprint: Fingerprint,
         always: bool,
     },
+    /// Stop the unfinished transfers and save them for the next
+    /// connection to their server (disconnecting with transfers running).
+    SuspendTransfers,
+    /// Queue the transfers saved for the current server (`Event::SavedTransfers`)
+    /// as batch `batch`, continuing their partial files.
+    ResumeSaved {
+        batch: BatchId,
+    },
+    /// Forget the transfers saved for the current server.
+    DiscardSaved,
     /// The answer to `Event::Conflict`.
     Resolve {
         ask: AskId,
         choice: OnExisting,
         /// Use the same choice for the rest of the batch.
         for_all: bool,
+    },
+    /// Save the protocol log's `text` to a new file in `dir` (the data
+    /// folder); answered by `Event::LogSaved`.
+    SaveLog {
+        dir: std::path::PathBuf,
+        text: String,
     },
     Shutdown,
 }
@@ -184,6 +200,13 @@ pub enum Event {
         source: FileFacts,
         target: FileFacts,
     },
+    /// Transfers left unfinished by an earlier run (or a disconnect) are
+    /// saved for the server just connected to: resume them?
+    SavedTransfers {
+        server: String,
+        files: usize,
+        bytes: u64,
+    },
     /// Every transfer of the batch has finished.
     BatchDone {
         batch: BatchId,
@@ -194,10 +217,18 @@ pub enum Event {
     },
     /// Files were added to or removed from a folder: panes showing it re-read.
     FolderChanged { path: Location },
-    /// One line of the protocol log. `code` is set for replies.
+    /// The answer to `Command::SaveLog`: the file written, or why not.
+    LogSaved {
+        result: Result<std::path::PathBuf, String>,
+    },
+    /// One line of the protocol log. `code` is set for replies. `conn`:
+    /// the browse connection it went over (`None`: a transfer or planning
+    /// connection, or a note about them); the status bar shows the browse
+    /// connection's own last reply only.
     Wire {
         dir: WireDir,
         code: Option<u16>,
         text: String,
+        conn: Option<ConnId>,
     },
 }

@@ -70,9 +70,14 @@ pub enum TransferState {
     /// A transient failure; the next attempt resumes where this one stopped.
     Retrying {
         attempt: u32,
+        /// Retries allowed in all (config.toml's `retries`).
+        of: u32,
         reason: Failure,
     },
     Done,
+    /// Done, with something the user should know (a replaced file kept
+    /// the server's default mode).
+    DoneWithNote(String),
     Failed(Failure),
     Cancelled,
     /// Left alone on purpose (the target exists, already complete…): why.
@@ -80,10 +85,16 @@ pub enum TransferState {
 }
 
 impl TransferState {
+    /// Arrived: done, with or without a note.
+    pub fn is_done(&self) -> bool {
+        matches!(self, TransferState::Done | TransferState::DoneWithNote(_))
+    }
+
     pub fn is_finished(&self) -> bool {
         matches!(
             self,
             TransferState::Done
+                | TransferState::DoneWithNote(_)
                 | TransferState::Failed(_)
                 | TransferState::Cancelled
                 | TransferState::Skipped(_)

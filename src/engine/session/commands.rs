@@ -1,9 +1,12 @@
 //! The commands without a data connection: CWD, SIZE, MDTM, MFMT, RNFR/RNTO,
-//! DELE, MKD, RMD, NOOP, and `stat` (what a path names).
+//! DELE, MKD, RMD, SITE CHMOD, NOOP, and `stat` (what a path names).
+//! And `gone`: an idle connection watched for the server closing it.
 
 use suppaftp::Status;
 
+use super::control::ControlError;
 use super::core::{Session, line};
+use super::failure::StepError;
 use super::reply::{parse_mdtm, parse_size};
 use crate::engine::error::EngineError;
 use crate::engine::protocol::RemotePath;
@@ -22,6 +25,21 @@ pub enum RemoteKind {
 
 /// CWD's success replies (250; some servers answer 200).
 const CWD_OK: &[Status] = &[Status::RequestedFileActionOk, Status::CommandOk];
+
+/// What became of a `SITE CHMOD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chmod {
+    Done,
+    /// The server has no `SITE CHMOD` (500, 502, 504): found out now
+    /// (`first`: the first time any connection of this connector heard
+    /// it), or known from before, and then not asked.
+    Unsupported {
+        first: bool,
+    },
+}
+
+/// Replies that say a server has no such command (or no such SITE command).
+const NOT_A_COMMAND: [u16; 3] = [500, 502, 504];
 
 impl Session {
     /// CWD: changes the server's working folder.
@@ -101,6 +119,60 @@ impl Session {
         self.command(line(&verb, path.as_bytes()), &[Status::File], "MFMT")
             .await
             .map(drop)
+    }
+
+    /// `SITE CHMOD <octal> <path>`: gives a file its permission bits.
+    /// A server that does not have the command is remembered
+    /// (`quirks.rs`) and not asked again; other refusals (550) are errors.
+    pub async fn site_chmod(&mut self, path: &RemotePath, mode: u32) -> Result<Chmod, EngineError> {
+        let server = self.profile.authority();
+        if self.connector.quirks.of(&server).no_site_chmod {
+            return Ok(Chmod::Unsupported { first: false });
+        }
+        let verb = format!("SITE CHMOD {:03o}", mode & 0o7777);
+        match self
+            .command(
+                line(&verb, path.as_bytes()),
+                &[Status::CommandOk, Status::RequestedFileActionOk],
+                "SITE CHMOD",
+            )
+            .await
+        {
+            Ok(_) => Ok(Chmod::Done),
+            Err(EngineError::Reply { code, .. })
+                if NOT_A_COMMAND.contains(&code) && self.is_usable() =>
+            {
+                let mut first = false;
+                self.connector.quirks.learn(&server, |q| {
+                    first = !q.no_site_chmod;
+                    q.no_site_chmod = true;
+                });
+                Ok(Chmod::Unsupported { first })
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// For an idle connection (no command outstanding): waits until the
+    /// server closes it, or says 421 before it goes, and returns why it is
+    /// gone (the session is broken then). Anything else a server says
+    /// unasked is read (the log shows it) and the wait goes on. Dropping
+    /// the future is safe until the server has sent something.
+    pub async fn gone(&mut self) -> EngineError {
+        loop {
+            match self.ctrl.wait_unasked().await {
+                Ok(false) => {}
+                Ok(true) => return self.fail(ControlError::Closed.into()),
+                Err(e) => return self.fail(e.into()),
+            }
+            let t = self.profile.timeouts.reply;
+            match tokio::time::timeout(t, self.ctrl.read_reply()).await {
+                Ok(Ok(r)) if r.code == 421 => return self.fail(StepError::Unexpected(r)),
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => return self.fail(e.into()),
+                Err(_) => return self.fail(StepError::Timeout("the rest of a reply".into())),
+            }
+        }
     }
 
     /// NOOP: keeps an idle control connection alive.

@@ -213,6 +213,14 @@ impl Control {
         }
     }
 
+    /// Waits, while no reply is due, until the server sends something or
+    /// closes the connection (`true`: it closed). Cancel-safe: what
+    /// arrives stays buffered for `read_reply`.
+    pub async fn wait_unasked(&mut self) -> Result<bool, ControlError> {
+        let stream = self.stream.as_mut().ok_or_else(no_stream)?;
+        Ok(stream.fill_buf().await?.is_empty())
+    }
+
     /// Reads up to and including the next `\n` into `self.line`, at most
     /// `MAX_REPLY_LINE` bytes.
     async fn read_line(&mut self) -> Result<(), ControlError> {

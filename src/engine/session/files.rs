@@ -4,6 +4,7 @@
 //! (`transfer/file_io.rs`).
 
 use std::io;
+use std::time::Duration;
 
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWrite, AsyncWriteExt};
 
@@ -34,6 +35,35 @@ pub struct Fetch {
     /// with the next command (see `passive.rs`); leave it `None` when
     /// something must not happen before that reply (a move's delete).
     pub expect: Option<u64>,
+}
+
+/// How often a transfer that waits for the network tells its progress
+/// callback the total again (see `with_beat`).
+const QUIET_BEAT: Duration = Duration::from_millis(100);
+
+fn quiet_beat() -> tokio::time::Interval {
+    let mut beat = tokio::time::interval(QUIET_BEAT);
+    beat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    beat
+}
+
+/// Runs `step` (one read or write of the data connection), calling `on_beat`
+/// at each beat while it waits. The step is polled to its end, never
+/// dropped and restarted, so no data is lost; a step that is ready at once
+/// (a fast transfer) costs no timer.
+async fn with_beat<F: Future>(
+    step: F,
+    beat: &mut tokio::time::Interval,
+    mut on_beat: impl FnMut(),
+) -> F::Output {
+    let mut step = std::pin::pin!(step);
+    loop {
+        tokio::select! {
+            biased;
+            out = &mut step => return out,
+            _ = beat.tick() => on_beat(),
+        }
+    }
 }
 
 /// What a download got.
@@ -67,8 +97,13 @@ impl Session {
         let (mut stream, modified) = (opened.conn, opened.modified);
         let mut buf = self.take_buf();
         let mut done = 0u64;
+        let mut beat = quiet_beat();
         loop {
-            let n = match tokio::time::timeout(t, read_data(&mut stream, &mut buf)).await {
+            // While a slow server sends nothing, `progress` still hears the
+            // total now and then: what arrived last is shown, and the rate
+            // can fall.
+            let read = tokio::time::timeout(t, read_data(&mut stream, &mut buf));
+            let n = match with_beat(read, &mut beat, || progress(done)).await {
                 Err(_) => return Err(self.fail(StepError::Timeout("RETR data".into())).into()),
                 Ok(Err(e)) => return Err(self.data_failed(e).into()),
                 Ok(Ok(0)) => break,
@@ -121,6 +156,7 @@ impl Session {
             .await?
             .conn;
         let mut done = 0u64;
+        let mut beat = quiet_beat();
         loop {
             // Written from the reader's own buffer: no copy on the way.
             let chunk = match input.fill_buf().await {
@@ -132,7 +168,8 @@ impl Session {
                 }
             };
             let n = chunk.len();
-            match tokio::time::timeout(t, stream.write_all(chunk)).await {
+            let write = tokio::time::timeout(t, stream.write_all(chunk));
+            match with_beat(write, &mut beat, || progress(done)).await {
                 Err(_) => return Err(self.fail(StepError::Timeout("STOR data".into())).into()),
                 Ok(Err(e)) => return Err(self.data_failed(e).into()),
                 Ok(Ok(())) => {}

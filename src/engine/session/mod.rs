@@ -33,7 +33,7 @@ mod quirks;
 mod reply;
 mod secure;
 
-pub use commands::RemoteKind;
+pub use commands::{Chmod, RemoteKind};
 pub use connector::{Connector, TlsDefaults};
 pub use core::{MAX_LISTING_BYTES, Session, resolve_start_path};
 pub use files::{Fetch, Fetched, TransferError};

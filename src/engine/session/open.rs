@@ -43,6 +43,14 @@ impl Connector {
             // order or not at all: once more, one at a time.
             sink.info("Reconnecting, to log in again one command at a time");
             r = self.open_once(profile, sink).await;
+        } else if matches!(r, Err(EngineError::PlainAfterAuthTls { .. })) {
+            // A server that switches to TLS a moment after its 234 (see
+            // the error): once more, on a new connection.
+            sink.info(
+                "The server answered in plain text right after accepting AUTH TLS; \
+                 trying once more on a new connection",
+            );
+            r = self.open_once(profile, sink).await;
         }
         match &r {
             Ok(s) => tracing::info!(

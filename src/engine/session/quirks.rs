@@ -3,9 +3,10 @@
 //! a server that lost or reordered commands written ahead of their
 //! replies gets one command at a time from then on, as lftp's sync mode
 //! does; a TLS 1.3 server that stopped resuming sessions on data
-//! connections (its tickets ran out: see FTPS.md) gets TLS 1.2; the
-//! offset of a server's LIST clock from UTC, found with MDTM on one
-//! connection (`list.rs`), holds for the others (browse and transfers).
+//! connections (its tickets ran out: see FTPS.md) gets TLS 1.2; a server
+//! without `SITE CHMOD` is not asked again; the offset of a server's LIST
+//! clock from UTC, found with MDTM on one connection (`list.rs`), holds
+//! for the others (browse and transfers).
 //! Held by the [`Connector`](super::Connector) every session of an
 //! engine is opened through; never process-wide, so two engines (or two
 //! tests) never see each other's findings.
@@ -21,6 +22,9 @@ pub struct ServerQuirks {
     /// TLS 1.2 only: the server refused a data connection that could not
     /// resume a TLS 1.3 session.
     pub tls12_only: bool,
+    /// The server refused `SITE CHMOD` as a command it does not have: a
+    /// replaced file's mode is not asked for again.
+    pub no_site_chmod: bool,
     /// The server's LIST clock against UTC, in seconds, once found
     /// (`Some(None)`: it cannot be found there, e.g. no MDTM).
     pub utc_offset: Option<Option<i64>>,

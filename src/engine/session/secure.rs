@@ -82,17 +82,16 @@ fn handshake_error(link: &TlsLink, e: &std::io::Error, profile: &ConnectProfile)
         // Implicit TLS expects TLS from the first byte: a plain greeting
         // means the wrong port. After `AUTH TLS` was accepted, plain text
         // means the server did not switch, which no other scheme fixes.
-        return EngineError::Tls(match profile.security {
-            Security::Implicit => format!(
+        return match profile.security {
+            Security::Implicit => EngineError::Tls(format!(
                 "{} answered in plain text, not TLS: it is not an implicit-TLS port; \
                  try ftpes:// (TLS after AUTH TLS) or ftp://",
                 profile.authority()
-            ),
-            _ => format!(
-                "{} accepted AUTH TLS but went on in plain text instead of starting TLS",
-                profile.authority()
-            ),
-        });
+            )),
+            _ => EngineError::PlainAfterAuthTls {
+                addr: profile.authority(),
+            },
+        };
     }
     EngineError::Tls(tls::describe_failure(e))
 }

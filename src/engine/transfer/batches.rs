@@ -131,6 +131,11 @@ impl Batches {
     /// Whether a file of `batch` may be retried while connected to
     /// `current`: only on the batch's own server (it waits until the user
     /// is back there).
+    /// The server `batch` was asked of.
+    pub fn server(&self, batch: BatchId) -> Option<&str> {
+        self.batches.get(&batch).map(|b| b.server.as_str())
+    }
+
     pub fn may_retry(&self, batch: BatchId, current: Option<&str>) -> bool {
         current.is_some() && self.batches.get(&batch).map(|b| b.server.as_str()) == current
     }
@@ -158,7 +163,7 @@ impl Batches {
         let (mut done, mut failed, mut skipped, mut cancelled) = (0, 0, 0, 0);
         for id in &b.ids {
             match outcome(*id)? {
-                Outcome::Done => done += 1,
+                Outcome::Done | Outcome::DoneWithNote(_) => done += 1,
                 Outcome::Failed(_) => failed += 1,
                 Outcome::Skipped(_) => skipped += 1,
                 Outcome::Cancelled => cancelled += 1,

@@ -70,8 +70,20 @@ fn copy_of(e: &io::Error) -> io::Error {
 pub struct Finish {
     /// Set the file's modification time.
     pub modified: Option<std::time::SystemTime>,
+    /// Give it these permission bits (those of the file it replaces).
+    pub mode: Option<u32>,
     /// Then rename it (a download's temporary name to its final one).
     pub rename_to: Option<std::path::PathBuf>,
+}
+
+/// What [`FileWriter::finish`] could not do, though the data is written:
+/// not worth failing a transfer over.
+#[derive(Debug, Default)]
+pub struct NotDone {
+    /// Setting the modification time.
+    pub time: Option<io::Error>,
+    /// Setting the permission bits.
+    pub mode: Option<io::Error>,
 }
 
 /// Writes a file on a thread of its own, started once more than a chunk
@@ -156,10 +168,10 @@ impl FileWriter {
         self.finish(Finish::default()).await.0
     }
 
-    /// Writes everything, then sets the time and renames as asked, on the
-    /// same blocking thread. Returns the outcome of writing and renaming,
-    /// and separately that of setting the time (not worth failing over).
-    pub async fn finish(mut self, then: Finish) -> (io::Result<()>, Option<io::Error>) {
+    /// Writes everything, then sets the time and the mode and renames as
+    /// asked, on the same blocking thread. Returns the outcome of writing
+    /// and renaming, and separately what of the rest failed.
+    pub async fn finish(mut self, then: Finish) -> (io::Result<()>, NotDone) {
         let file = match self.thread.take() {
             None => self.file.take(),
             Some(thread) => {
@@ -169,34 +181,46 @@ impl FileWriter {
                 self.shared.cond.notify_one();
                 let file = thread.await.map_err(io::Error::other).and_then(|r| r);
                 match (flushed, file) {
-                    (Err(e), _) | (_, Err(e)) => return (Err(e), None),
+                    (Err(e), _) | (_, Err(e)) => return (Err(e), NotDone::default()),
                     (Ok(()), Ok(f)) => Some(Opening::Opened(f)),
                 }
             }
         };
         let Some(file) = file else {
-            return (Err(io::Error::other("the file was already closed")), None);
+            return (
+                Err(io::Error::other("the file was already closed")),
+                NotDone::default(),
+            );
         };
         let rest = std::mem::take(&mut self.buf);
         let path = self.path.clone();
         let done = tokio::task::spawn_blocking(move || {
             let mut file = file.open(&path)?;
             file.write_all(&rest)?;
-            let time = then
-                .modified
-                .map(|t| file.set_modified(t))
-                .and_then(Result::err);
+            let not_done = NotDone {
+                time: then
+                    .modified
+                    .map(|t| file.set_modified(t))
+                    .and_then(Result::err),
+                mode: then
+                    .mode
+                    .map(|m| {
+                        use std::os::unix::fs::PermissionsExt;
+                        file.set_permissions(std::fs::Permissions::from_mode(m))
+                    })
+                    .and_then(Result::err),
+            };
             drop(file);
             if let Some(to) = &then.rename_to {
                 std::fs::rename(&path, to)?;
             }
-            Ok(time)
+            Ok(not_done)
         })
         .await;
         match done {
-            Ok(Ok(time)) => (Ok(()), time),
-            Ok(Err(e)) => (Err(e), None),
-            Err(e) => (Err(io::Error::other(e)), None),
+            Ok(Ok(not_done)) => (Ok(()), not_done),
+            Ok(Err(e)) => (Err(e), NotDone::default()),
+            Err(e) => (Err(io::Error::other(e)), NotDone::default()),
         }
     }
 
@@ -530,7 +554,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn finish_writes_sets_the_time_and_renames() {
+    async fn finish_writes_sets_the_time_and_mode_and_renames() {
         let dir = tempfile::tempdir().expect("tempdir");
         let part = dir.path().join(".f.part");
         let done = dir.path().join("f");
@@ -544,14 +568,21 @@ mod tests {
             );
             w.write_all(&want).await.expect("write");
             w.flush().await.expect("flush");
-            let (written, time) = w
+            let (written, not_done) = w
                 .finish(Finish {
                     modified: Some(when),
+                    mode: Some(0o751),
                     rename_to: Some(done.clone()),
                 })
                 .await;
             written.expect("written");
-            assert!(time.is_none(), "{time:?}");
+            assert!(
+                not_done.time.is_none() && not_done.mode.is_none(),
+                "{not_done:?}"
+            );
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&done).expect("meta").permissions().mode();
+            assert_eq!(mode & 0o7777, 0o751);
             assert!(!part.exists());
             assert_eq!(std::fs::read(&done).expect("read"), want);
             let meta = std::fs::metadata(&done).expect("meta");

@@ -30,12 +30,19 @@ pub struct Job {
     pub modified_exact: bool,
     /// The target as it was when the batch was planned, if it existed.
     pub existing: Option<FileFacts>,
+    /// The existing target's permission bits (`0o755`), when its side
+    /// tells them: a target replaced through a temporary name gets them
+    /// back (the new file would otherwise have the default mode).
+    pub existing_mode: Option<u32>,
     /// Names already taken in the target folder, for "Rename".
     pub taken: std::sync::Arc<std::collections::HashSet<Name>>,
     /// What to do with an existing target, once decided.
     pub on_existing: OnExisting,
     /// Delete the source once the copy is verified.
     pub move_after: bool,
+    /// Continue the partial `.name.wharf-part` from an earlier run (a job
+    /// of the saved queue) instead of starting it afresh.
+    pub resume_part: bool,
 }
 
 impl Job {
@@ -52,6 +59,9 @@ impl Job {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     Done,
+    /// Done; the note says what did not go as asked (the mode of a
+    /// replaced file could not be kept).
+    DoneWithNote(String),
     Failed(Failure),
     Cancelled,
     Skipped(String),
@@ -62,6 +72,7 @@ impl Outcome {
     pub fn state(&self) -> TransferState {
         match self {
             Outcome::Done => TransferState::Done,
+            Outcome::DoneWithNote(n) => TransferState::DoneWithNote(n.clone()),
             Outcome::Failed(w) => TransferState::Failed(w.clone()),
             Outcome::Cancelled => TransferState::Cancelled,
             Outcome::Skipped(w) => TransferState::Skipped(w.clone()),

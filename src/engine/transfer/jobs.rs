@@ -14,6 +14,8 @@
 //! finished, or handed to another worker since) changes nothing.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use tokio_util::sync::CancellationToken;
 
@@ -58,6 +60,8 @@ pub struct Jobs {
     /// Jobs for the next free worker, in order. May hold jobs that left the
     /// queued state since (cancelled, failed): they are skipped when reached.
     ready: VecDeque<TransferId>,
+    /// Set when wharf stops with work unfinished: workers keep partial files.
+    keep_partial: Arc<AtomicBool>,
 }
 
 impl Jobs {
@@ -66,6 +70,7 @@ impl Jobs {
             events,
             entries: HashMap::new(),
             ready: VecDeque::new(),
+            keep_partial: Arc::default(),
         }
     }
 
@@ -169,6 +174,7 @@ impl Jobs {
         Some(Assignment::Job {
             job: e.job.clone(),
             cancel: e.cancel.clone(),
+            keep_partial: self.keep_partial.clone(),
         })
     }
 
@@ -216,9 +222,22 @@ impl Jobs {
     }
 
     /// An attempt failed; `worker` tries again after a wait.
-    pub fn retrying(&mut self, worker: u64, id: TransferId, attempt: u32, reason: Failure) {
+    pub fn retrying(
+        &mut self,
+        worker: u64,
+        id: TransferId,
+        (attempt, of): (u32, u32),
+        reason: Failure,
+    ) {
         if self.show(worker, id, Shown::Retrying) {
-            self.emit_state(id, TransferState::Retrying { attempt, reason });
+            self.emit_state(
+                id,
+                TransferState::Retrying {
+                    attempt,
+                    of,
+                    reason,
+                },
+            );
         }
     }
 
@@ -274,6 +293,9 @@ impl Jobs {
                 tracing::warn!(transfer = id.0, ?dir, "transfer of {job} failed: {why}")
             }
             Outcome::Done => tracing::debug!(transfer = id.0, ?dir, "transferred {job}"),
+            Outcome::DoneWithNote(note) => {
+                tracing::info!(transfer = id.0, ?dir, "transferred {job}: {note}")
+            }
             Outcome::Skipped(why) => {
                 tracing::debug!(transfer = id.0, ?dir, "skipped {job}: {why}")
             }
@@ -299,6 +321,33 @@ impl Jobs {
             }
             Status::Finished(_) => None,
         }
+    }
+
+    /// The jobs not finished (queued, waiting for an answer, running), in
+    /// no particular order: what the saved queue keeps.
+    pub fn unfinished(&self) -> Vec<&Job> {
+        self.entries
+            .values()
+            .filter(|e| !matches!(e.status, Status::Finished(_)))
+            .map(|e| &e.job)
+            .collect()
+    }
+
+    /// Stops every unfinished job for later (quit, disconnect): running
+    /// ones keep their partial files; the rest finish as cancelled now.
+    /// Returns the batches of the jobs finished here, one per job.
+    pub fn suspend_all(&mut self) -> Vec<BatchId> {
+        // Jobs handed out later (after a disconnect) get a fresh flag.
+        std::mem::take(&mut self.keep_partial).store(true, Ordering::SeqCst);
+        let ids: Vec<TransferId> = self.entries.keys().copied().collect();
+        ids.into_iter().filter_map(|id| self.cancel(id)).collect()
+    }
+
+    /// Whether a worker holds a job still.
+    pub fn any_running(&self) -> bool {
+        self.entries
+            .values()
+            .any(|e| matches!(e.status, Status::Running { .. }))
     }
 
     /// Tells every running job to stop (the scheduler is shutting down).
@@ -405,9 +454,11 @@ pub(super) mod tests {
             modified: None,
             modified_exact: false,
             existing: None,
+            existing_mode: None,
             taken: Arc::default(),
             on_existing: OnExisting::Ask,
             move_after: false,
+            resume_part: false,
         }
     }
 
@@ -576,8 +627,8 @@ pub(super) mod tests {
         assert!(rx.try_recv().is_err(), "handed, not begun");
         jobs.running(3, TransferId(1));
         jobs.progress(3, TransferId(1), 94, 10);
-        jobs.retrying(3, TransferId(1), 1, failure("cannot connect"));
-        jobs.retrying(3, TransferId(1), 2, failure("cannot connect"));
+        jobs.retrying(3, TransferId(1), (1, 5), failure("cannot connect"));
+        jobs.retrying(3, TransferId(1), (2, 5), failure("cannot connect"));
         jobs.running(3, TransferId(1));
         jobs.running(3, TransferId(1));
         jobs.progress(3, TransferId(1), 95, 20);
@@ -620,7 +671,7 @@ pub(super) mod tests {
 
         for id in [TransferId(1), TransferId(2), TransferId(3)] {
             jobs.running(1, id);
-            jobs.retrying(1, id, 1, failure("421"));
+            jobs.retrying(1, id, (1, 5), failure("421"));
             jobs.progress(1, id, 5, 5);
             assert_eq!(
                 jobs.finished_by(1, id, Outcome::Failed(failure("421"))),

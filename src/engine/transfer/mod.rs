@@ -30,6 +30,7 @@ mod move_cleanup;
 pub mod plan;
 mod planning;
 mod pool;
+pub mod saved;
 mod scheduler;
 pub mod worker;
 

@@ -318,15 +318,17 @@ fn new_job(
         modified,
         modified_exact: exact && modified.is_some(),
         existing: None,
+        existing_mode: None,
         taken: Arc::new(HashSet::new()),
         on_existing: req.on_existing,
         move_after: req.move_after,
+        resume_part: false,
     }
 }
 
 /// Fills in `existing` (and the taken names of the folders that have a
 /// conflict) for download targets. Blocking: runs on a blocking thread.
-fn look_up_local_targets(mut jobs: Vec<Job>) -> Vec<Job> {
+pub(super) fn look_up_local_targets(mut jobs: Vec<Job>) -> Vec<Job> {
     let mut taken_by_dir: HashMap<PathBuf, Arc<HashSet<Name>>> = HashMap::new();
     for job in &mut jobs {
         let Ok(meta) = std::fs::metadata(&job.local) else {
@@ -336,6 +338,9 @@ fn look_up_local_targets(mut jobs: Vec<Job>) -> Vec<Job> {
             size: meta.is_file().then_some(meta.len()),
             modified: meta.modified().ok().map(ModTime::from_system),
         });
+        job.existing_mode = meta
+            .is_file()
+            .then(|| std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o7777);
         if let Some(dir) = job.local.parent() {
             let taken = taken_by_dir.entry(dir.to_path_buf()).or_insert_with(|| {
                 let names = std::fs::read_dir(dir)
@@ -353,8 +358,12 @@ fn look_up_local_targets(mut jobs: Vec<Job>) -> Vec<Job> {
     jobs
 }
 
+/// What a remote folder's listing says about a target that exists: its
+/// facts, and its permission bits when the listing shows them.
+type Existing = (FileFacts, Option<u32>);
+
 /// A remote folder's entries by name, and the set of its names.
-type FolderContents = (HashMap<Name, FileFacts>, HashSet<Name>);
+type FolderContents = (HashMap<Name, Existing>, HashSet<Name>);
 
 /// A local file or folder found while walking an upload.
 struct LocalFound {
@@ -490,9 +499,11 @@ pub async fn plan_upload(
             modified: f.modified,
             modified_exact: f.modified.is_some(),
             existing: None,
+            existing_mode: None,
             taken: Arc::new(HashSet::new()),
             on_existing: req.on_existing,
             move_after: req.move_after,
+            resume_part: false,
         };
         if !created.contains(&dir) {
             if !listed.contains_key(&dir) {
@@ -502,13 +513,13 @@ pub async fn plan_upload(
                         let facts = entries
                             .into_iter()
                             .map(|e| {
-                                (
-                                    e.name,
-                                    FileFacts {
-                                        size: (e.kind == EntryKind::File).then_some(e.size),
-                                        modified: e.modified,
-                                    },
-                                )
+                                let file = e.kind == EntryKind::File;
+                                let facts = FileFacts {
+                                    size: file.then_some(e.size),
+                                    modified: e.modified,
+                                };
+                                let mode = e.permissions.filter(|_| file).map(|p| p.mode());
+                                (e.name, (facts, mode))
                             })
                             .collect();
                         (facts, names)
@@ -519,7 +530,10 @@ pub async fn plan_upload(
                 listed.insert(dir.clone(), Arc::new(existing));
             }
             if let Some(known) = listed.get(&dir) {
-                job.existing = known.0.get(&encoding.to_server(name)).cloned();
+                if let Some((facts, mode)) = known.0.get(&encoding.to_server(name)) {
+                    job.existing = Some(facts.clone());
+                    job.existing_mode = *mode;
+                }
                 job.taken = Arc::new(known.1.clone());
             }
         }

@@ -55,6 +55,12 @@ pub enum LoginVerdict {
     GiveUp,
 }
 
+/// `user@host:port`: which login on which server a profile means, as
+/// batches name their server and as sessions are matched to the pool.
+pub fn server_of(p: &ConnectProfile) -> String {
+    format!("{}@{}", p.user_or_anonymous(), p.authority())
+}
+
 pub struct Pool {
     config: TransferConfig,
     /// The server the workers log in to (the one the user is connected to).
@@ -65,6 +71,11 @@ pub struct Pool {
     /// The most connections the current server took at once, once it
     /// turned one away for want of room (per-IP or per-user limits).
     cap: Option<usize>,
+    /// The server turned one away for want of room while none of ours was
+    /// in yet but others were still logging in: they hold its places (a
+    /// busy server answers the late ones first), so the cap is set from
+    /// how many of them get in, and no new worker is tried meanwhile.
+    limit_seen: bool,
     /// Rounds in a row in which no worker could log in.
     login_failures: u32,
     /// After such a round: no new worker before this.
@@ -83,6 +94,7 @@ impl Pool {
             slots: Vec::new(),
             next_serial: 0,
             cap: None,
+            limit_seen: false,
             login_failures: 0,
             regrow_at: None,
             plan_waiters: VecDeque::new(),
@@ -111,6 +123,7 @@ impl Pool {
         }
         self.profile = profile;
         self.cap = None;
+        self.limit_seen = false;
         self.login_failures = 0;
         self.regrow_at = None;
         self.plan_waiters.clear();
@@ -159,7 +172,10 @@ impl Pool {
     /// one file, the only one there is). Gives it back otherwise, for the
     /// caller to say goodbye.
     pub fn adopt(&mut self, session: Box<Session>) -> Result<(), Box<Session>> {
-        let ours = self.profile.as_ref() == Some(session.profile()) && session.is_usable();
+        // The same login on the same server (the session's profile has the
+        // connector's defaults applied, such as config.toml's TLS versions).
+        let ours = self.profile.as_ref().map(server_of) == Some(server_of(session.profile()))
+            && session.is_usable();
         if ours && self.make_room_for_adopted() {
             self.start(Some(*session));
             Ok(())
@@ -231,12 +247,38 @@ impl Pool {
     }
 
     /// The worker logged in: it takes jobs from now on, and logins work again.
-    pub fn ready(&mut self, serial: u64, now: Instant) {
-        if let Some(slot) = self.slot_mut(serial) {
-            slot.ready = true;
-            slot.idle_since = now;
-            self.login_failures = 0;
+    /// A worker logged in. Returns the cap when this settles one (a limit
+    /// was met while it and the others still logging in were on their way).
+    pub fn ready(&mut self, serial: u64, now: Instant) -> Option<usize> {
+        let slot = self.slot_mut(serial)?;
+        slot.ready = true;
+        slot.idle_since = now;
+        self.login_failures = 0;
+        self.settle_limit()
+    }
+
+    /// Workers started and neither in nor failed yet.
+    fn logging_in(&self) -> usize {
+        self.slots
+            .iter()
+            .flatten()
+            .filter(|w| !w.ready && !w.retired)
+            .count()
+    }
+
+    /// After a limit met with none of ours in: once the others logging in
+    /// have all got in or failed, the ones in are what the server takes.
+    fn settle_limit(&mut self) -> Option<usize> {
+        if !self.limit_seen || self.logging_in() > 0 {
+            return None;
         }
+        self.limit_seen = false;
+        let ready = self.logged_in();
+        if ready == 0 {
+            return None;
+        }
+        self.cap = Some(self.cap.map_or(ready, |c| c.min(ready)));
+        self.cap
     }
 
     /// The worker finished its job: it is free again, or, retired, it goes.
@@ -274,7 +316,18 @@ impl Pool {
         };
         let held = self.slots[i].take().and_then(|slot| slot.busy);
         let ready = self.logged_in();
-        if ready > 0 && error.is_connection_limit() {
+        if ready == 0 && error.is_connection_limit() && self.logging_in() > 0 {
+            // Ours still logging in may be what fills the server: wait
+            // for them before counting a failed round.
+            self.limit_seen = true;
+            return (held, LoginVerdict::Nothing);
+        }
+        if self.limit_seen && self.logging_in() == 0 && ready == 0 {
+            // The last of them failed too: a failed round after all.
+            self.limit_seen = false;
+        }
+        if ready > 0 && (error.is_connection_limit() || self.limit_seen) {
+            self.limit_seen = false;
             if self.cap.is_none_or(|c| c > ready) {
                 self.cap = Some(ready);
                 return (held, LoginVerdict::Capped { at: ready });
@@ -315,15 +368,10 @@ impl Pool {
             if let Some(i) = self.idle_worker() {
                 return Some(i);
             }
-            let logging_in = self
-                .slots
-                .iter()
-                .flatten()
-                .filter(|w| !w.ready && !w.retired)
-                .count();
             if self.live() >= self.max_workers()
-                || logging_in >= waiting
+                || self.logging_in() >= waiting
                 || self.regrow_at.is_some()
+                || self.limit_seen
                 || !self.start(None)
             {
                 return None;
@@ -491,6 +539,7 @@ mod tests {
         Assignment::Job {
             job: jobs::tests::job(id, 1),
             cancel: Default::default(),
+            keep_partial: Default::default(),
         }
     }
 
@@ -543,6 +592,57 @@ mod tests {
         pool.change_server(Some(profile("b.example")));
         pool.grow(4);
         assert_eq!(serials(&started).len(), 8, "{:?}", serials(&started));
+    }
+
+    #[test]
+    fn a_limit_refusal_while_others_of_ours_log_in_waits_for_them() {
+        // A busy server answers the late connections first: two of four
+        // are turned away before the two it took have logged in.
+        let (mut pool, started) = pool(4);
+        pool.grow(4);
+        let now = Instant::now();
+        assert_eq!(
+            pool.login_failed(3, &limit(), now),
+            (None, LoginVerdict::Nothing)
+        );
+        assert_eq!(
+            pool.login_failed(4, &limit(), now),
+            (None, LoginVerdict::Nothing)
+        );
+        assert_eq!(pool.regrow_at(), None, "not a failed round");
+        // No new worker is tried while they log in.
+        assert_eq!(pool.worker_for_next(10), None);
+        assert_eq!(serials(&started), [1, 2, 3, 4]);
+        // The first in takes work; the second in settles the cap.
+        assert_eq!(pool.ready(1, now), None);
+        assert_eq!(pool.worker_for_next(10), Some(0));
+        assert_eq!(pool.ready(2, now), Some(2));
+        assert_eq!(pool.cap, Some(2));
+        assert!(pool.give(0, TransferId(1), job(1)).is_some());
+        assert!(pool.give(1, TransferId(2), job(2)).is_some());
+        assert_eq!(pool.worker_for_next(10), None);
+        assert_eq!(serials(&started).len(), 4, "no worker past the cap");
+    }
+
+    #[test]
+    fn a_limit_refusal_when_the_others_fail_too_is_a_failed_round() {
+        let (mut pool, _) = pool(2);
+        pool.grow(2);
+        let now = Instant::now();
+        assert_eq!(
+            pool.login_failed(1, &limit(), now),
+            (None, LoginVerdict::Nothing)
+        );
+        assert_eq!(
+            pool.login_failed(2, &limit(), now),
+            (
+                None,
+                LoginVerdict::Backoff {
+                    wait: Duration::from_secs(1)
+                }
+            )
+        );
+        assert_eq!(pool.cap, None);
     }
 
     #[test]

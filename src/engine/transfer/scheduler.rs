@@ -17,8 +17,9 @@
 //! the batch and conflict events they decide on (a transfer's own events
 //! come from the job table alone).
 
+use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use tokio::sync::{mpsc, oneshot};
@@ -26,14 +27,16 @@ use tokio::sync::{mpsc, oneshot};
 use super::batches::{AfterMove, Batches, changed};
 use super::config::TransferConfig;
 use super::conflicts::{self, Conflicts, Decision, Next};
-use super::job::Outcome;
+use super::job::{Job, Outcome};
 use super::jobs::Jobs;
-use super::pool::{self, LoginVerdict, Pool};
+use super::pool::{self, LoginVerdict, Pool, server_of};
+use super::saved::{self, SavedJob};
 use super::worker::{self, Report};
 use super::{move_cleanup, plan, planning};
 use crate::engine::error::EngineError;
 use crate::engine::protocol::{
-    AskId, BatchId, ConnectProfile, Event, EventTx, OnExisting, TransferId, TransferRequest,
+    AskId, BatchId, ConnectProfile, Direction, Event, EventTx, Location, OnExisting, TransferId,
+    TransferRequest,
 };
 use crate::engine::session::{Connector, Session};
 use crate::engine::wire_log::WireSink;
@@ -54,6 +57,14 @@ pub enum Msg {
         choice: OnExisting,
         for_all: bool,
     },
+    /// Stop every unfinished file and save it for the next connection to
+    /// its server (the user disconnects with transfers running).
+    Suspend,
+    /// Queue the files saved for the current server, as batch `batch`.
+    ResumeSaved(BatchId),
+    /// Forget the files saved for the current server.
+    DiscardSaved,
+    /// Save the unfinished files (as `Suspend`) and stop.
     Shutdown,
 }
 
@@ -75,9 +86,19 @@ impl TransferHandle {
     }
 }
 
-pub fn spawn(events: EventTx, config: TransferConfig, connector: Connector) -> TransferHandle {
+/// Starts the scheduler. `saved` is the saved queue's file (`saved.rs`):
+/// unfinished files go there when it stops, and come back from there;
+/// None keeps nothing (headless commands, most tests).
+pub fn spawn(
+    events: EventTx,
+    config: TransferConfig,
+    connector: Connector,
+    saved: Option<PathBuf>,
+) -> TransferHandle {
     let (tx, rx) = mpsc::unbounded_channel();
-    let task = tokio::spawn(Scheduler::new(events, config, connector).run(rx));
+    let mut scheduler = Scheduler::new(events, config, connector);
+    scheduler.saved = saved;
+    let task = tokio::spawn(scheduler.run(rx));
     TransferHandle { tx, task }
 }
 
@@ -91,6 +112,12 @@ enum Internal {
         result: Result<plan::Plan, EngineError>,
         /// The planning connection, still logged in: it joins the pool.
         session: Option<Box<Session>>,
+    },
+    /// Files of the saved queue, taken out of it for the current server.
+    Restored {
+        batch: BatchId,
+        server: String,
+        jobs: Vec<Job>,
     },
 }
 
@@ -110,6 +137,8 @@ struct Scheduler {
     internal_rx: Option<mpsc::UnboundedReceiver<Internal>>,
     /// A logged-in session lent for the next request's planning (Msg::PlanOn).
     spare_plan: Option<Session>,
+    /// The saved queue's file, if unfinished work is kept.
+    saved: Option<PathBuf>,
 }
 
 impl Scheduler {
@@ -140,6 +169,7 @@ impl Scheduler {
             internal_tx,
             internal_rx: Some(internal_rx),
             spare_plan: None,
+            saved: None,
         }
     }
 
@@ -174,6 +204,18 @@ impl Scheduler {
             }
             self.dispatch();
         }
+        if let Some(saving) = self.suspend() {
+            let _ = saving.await;
+        }
+        // Running downloads put what came on disk for next time: wait
+        // (briefly) for their workers' word.
+        let deadline = tokio::time::Instant::now() + Duration::from_millis(2500);
+        while self.jobs.any_running() {
+            match tokio::time::timeout_at(deadline, reports.recv()).await {
+                Ok(Some(r)) => self.on_report(r),
+                _ => break,
+            }
+        }
         self.jobs.stop_all();
         // Dropping the senders ends the workers; they send QUIT.
         self.pool.clear();
@@ -184,9 +226,16 @@ impl Scheduler {
             Msg::Profile(p) => {
                 if self.pool.change_server(p) {
                     self.spare_plan = None;
+                    self.offer_saved();
                 }
                 self.fail_not_started_of_other_servers();
             }
+            Msg::Suspend => {
+                // In the background: nothing waits for the file.
+                let _ = self.suspend();
+            }
+            Msg::ResumeSaved(batch) => self.resume_saved(batch),
+            Msg::DiscardSaved => self.discard_saved(),
             Msg::Request(req) => self.start_batch(req),
             Msg::Cancel(id) => self.cancel(id),
             Msg::CancelAll => {
@@ -205,7 +254,10 @@ impl Scheduler {
                 for_all,
             } => self.resolve(ask, choice, for_all),
             Msg::PlanOn(session) => {
-                if self.pool.profile() == Some(session.profile()) {
+                // The same login on the same server: the session's profile
+                // has the connector's defaults applied (TLS versions from
+                // config.toml), the pool's is as the caller gave it.
+                if self.current_server() == Some(server_of(session.profile())) {
                     if let Some(old) = self.spare_plan.replace(*session) {
                         tokio::spawn(old.quit());
                     }
@@ -215,6 +267,151 @@ impl Scheduler {
             }
             Msg::Shutdown => {}
         }
+    }
+
+    /// Saves every unfinished file for the next connection to its server,
+    /// and stops them (running ones keep their partial files). The write
+    /// runs on a blocking thread; its handle is returned, if there is one.
+    fn suspend(&mut self) -> Option<tokio::task::JoinHandle<()>> {
+        let path = self.saved.clone()?;
+        let jobs: Vec<SavedJob> = self
+            .jobs
+            .unfinished()
+            .into_iter()
+            .filter_map(|j| Some(SavedJob::of(j, self.batches.server(j.batch)?)))
+            .collect();
+        for batch in self.jobs.suspend_all() {
+            self.one_finished(batch);
+        }
+        if jobs.is_empty() {
+            return None;
+        }
+        let sink = WireSink::to_events(self.events.clone(), "");
+        let files = jobs.len();
+        Some(tokio::task::spawn_blocking(move || {
+            match saved::add(&path, jobs) {
+                Ok(()) => sink.info(format!(
+                    "{files} unfinished transfers saved in {}: offered again on the next connection",
+                    path.display()
+                )),
+                Err(e) => {
+                    tracing::warn!("the unfinished transfers were not saved: {e}");
+                    sink.info(format!("The unfinished transfers were not saved: {e}"));
+                }
+            }
+        }))
+    }
+
+    /// After connecting: files saved for this server are offered.
+    fn offer_saved(&self) {
+        let (Some(path), Some(server)) = (self.saved.clone(), self.current_server()) else {
+            return;
+        };
+        let events = self.events.clone();
+        tokio::task::spawn_blocking(move || match saved::count(&path, &server) {
+            Ok((0, _)) => {}
+            Ok((files, bytes)) => {
+                let _ = events.send(Event::SavedTransfers {
+                    server,
+                    files,
+                    bytes,
+                });
+            }
+            Err(e) => tracing::warn!("the saved transfers cannot be read: {e}"),
+        });
+    }
+
+    /// Takes the current server's saved files back into the queue, as
+    /// jobs that continue their partial files.
+    fn resume_saved(&mut self, batch: BatchId) {
+        let (Some(path), Some(server)) = (self.saved.clone(), self.current_server()) else {
+            return;
+        };
+        let ids = self.next_id.clone();
+        let internal = self.internal_tx.clone();
+        let sink = WireSink::to_events(self.events.clone(), "");
+        tokio::task::spawn_blocking(move || {
+            let saved_jobs = match saved::take(&path, &server) {
+                Ok(j) => j,
+                Err(e) => return sink.info(format!("The saved transfers cannot be read: {e}")),
+            };
+            let jobs = saved_jobs
+                .iter()
+                .map(|s| Job {
+                    id: TransferId(ids.fetch_add(1, Ordering::Relaxed)),
+                    batch,
+                    direction: s.direction(),
+                    display: s.display.clone(),
+                    remote: s.remote_path(),
+                    local: s.local_path(),
+                    size: s.size,
+                    modified: None,
+                    modified_exact: false,
+                    existing: None,
+                    // Not kept with the saved job: a replaced target's mode
+                    // is not restored after a restart.
+                    existing_mode: None,
+                    taken: Arc::default(),
+                    on_existing: OnExisting::Ask,
+                    move_after: s.move_after,
+                    resume_part: true,
+                })
+                .collect();
+            // A download's target that appeared since is asked about.
+            let jobs = plan::look_up_local_targets(jobs);
+            let _ = internal.send(Internal::Restored {
+                batch,
+                server,
+                jobs,
+            });
+        });
+    }
+
+    fn discard_saved(&self) {
+        let (Some(path), Some(server)) = (self.saved.clone(), self.current_server()) else {
+            return;
+        };
+        tokio::task::spawn_blocking(move || {
+            if let Err(e) = saved::take(&path, &server) {
+                tracing::warn!("the saved transfers cannot be forgotten: {e}");
+            }
+        });
+    }
+
+    /// Saved files are back: they run as one batch, if the user is still
+    /// on their server (else they are saved again).
+    fn restored(&mut self, batch: BatchId, server: String, jobs: Vec<Job>) {
+        let profile = self.pool.profile().cloned();
+        let Some(profile) = profile.filter(|p| server_of(p) == server) else {
+            if let Some(path) = self.saved.clone() {
+                let again: Vec<SavedJob> = jobs.iter().map(|j| SavedJob::of(j, &server)).collect();
+                tokio::task::spawn_blocking(move || saved::add(&path, again));
+            }
+            return;
+        };
+        let Some(first) = jobs.first() else { return };
+        let target_dir = match first.direction {
+            Direction::Download => first.local.parent().map(|d| Location::Local(d.into())),
+            Direction::Upload => first.remote.parent().map(Location::Remote),
+        };
+        let Some(target_dir) = target_dir else { return };
+        let req = TransferRequest {
+            batch,
+            items: Vec::new(),
+            target_dir,
+            on_existing: OnExisting::Ask,
+            move_after: false,
+        };
+        self.batches.open(&req, profile, server);
+        self.pool.grow(jobs.len().min(self.config.connections));
+        self.add_plan(
+            batch,
+            plan::Plan {
+                jobs,
+                skipped: Vec::new(),
+                source_dirs: Vec::new(),
+            },
+        );
     }
 
     /// The server the user is connected to, as batches name it.
@@ -281,6 +478,11 @@ impl Scheduler {
 
     fn on_internal(&mut self, i: Internal) {
         match i {
+            Internal::Restored {
+                batch,
+                server,
+                jobs,
+            } => self.restored(batch, server, jobs),
             Internal::PlanWants(to) => self.pool.wait_to_lend(to),
             Internal::Planned {
                 batch,
@@ -447,7 +649,13 @@ impl Scheduler {
     /// worker's).
     fn on_report(&mut self, r: Report) {
         match r {
-            Report::Ready { worker } => self.pool.ready(worker, Instant::now()),
+            Report::Ready { worker } => {
+                if let Some(at) = self.pool.ready(worker, Instant::now()) {
+                    WireSink::to_events(self.events.clone(), "").info(format!(
+                        "The server takes no more connections from us: transferring on {at}"
+                    ));
+                }
+            }
             Report::LoginFailed { worker, error } => self.login_failed(worker, error),
             Report::Running { worker, id } => self.jobs.running(worker, id),
             Report::Retrying {
@@ -455,7 +663,9 @@ impl Scheduler {
                 id,
                 attempt,
                 reason,
-            } => self.jobs.retrying(worker, id, attempt, reason),
+            } => self
+                .jobs
+                .retrying(worker, id, (attempt, self.config.retries), reason),
             Report::Progress {
                 worker,
                 id,
@@ -519,9 +729,4 @@ impl Scheduler {
             }
         }
     }
-}
-
-/// Which server a profile logs in to, as `user@host:port`.
-fn server_of(p: &ConnectProfile) -> String {
-    format!("{}@{}", p.user_or_anonymous(), p.authority())
 }

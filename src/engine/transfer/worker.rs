@@ -10,8 +10,11 @@
 //! table alone sends a transfer's state (so a late word from a worker
 //! cannot overwrite what the scheduler decided since).
 
+use std::collections::VecDeque;
 use std::io::SeekFrom;
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use tokio::io::AsyncSeekExt;
@@ -24,12 +27,16 @@ use super::job::Outcome;
 use super::job::{Job, free_name, part_name};
 use crate::engine::error::EngineError;
 use crate::engine::protocol::EventTx;
+use crate::engine::protocol::RemotePath;
 use crate::engine::protocol::{
     ConnectProfile, Direction, Failure, FailureKind, Location, ModTime, Name, OnExisting,
     Precision, TransferId, Zone,
 };
-use crate::engine::session::{Connector, Fetch, Session, TransferError};
+use crate::engine::session::{Chmod, Connector, Fetch, Session, TransferError};
 use crate::engine::wire_log::WireSink;
+
+/// How long a download stopped for later may take to write what it has.
+const KEEP_GRACE: Duration = Duration::from_secs(2);
 
 /// Progress reports per transfer are at most this frequent.
 const PROGRESS_EVERY: Duration = Duration::from_millis(100);
@@ -39,6 +46,10 @@ pub enum Assignment {
     Job {
         job: Job,
         cancel: CancellationToken,
+        /// Set before `cancel` when wharf stops with the file unfinished
+        /// (quit, disconnect): the partial file is kept for the saved
+        /// queue to continue.
+        keep_partial: Arc<AtomicBool>,
     },
     /// Hand the logged-in session over to planning (and end): planning
     /// then needs no login of its own, nor a place on a server that limits
@@ -166,6 +177,7 @@ pub async fn run(
     } = start;
     let sink = WireSink::to_events(events, &format!("[T{}] ", index + 1));
     let mut worker = Worker {
+        stop: CancellationToken::new(),
         connector,
         profile,
         config,
@@ -200,8 +212,12 @@ pub async fn run(
         return;
     }
     while let Some(assignment) = jobs.recv().await {
-        let (job, cancel) = match assignment {
-            Assignment::Job { job, cancel } => (job, cancel),
+        let (job, cancel, keep_partial) = match assignment {
+            Assignment::Job {
+                job,
+                cancel,
+                keep_partial,
+            } => (job, cancel, keep_partial),
             Assignment::Lend(to) => {
                 if let Some(s) = worker.session.take().filter(Session::is_usable) {
                     let _ = to.send(s);
@@ -210,12 +226,23 @@ pub async fn run(
             }
         };
         let id = job.id;
+        worker.stop = cancel.clone();
+        // Stopped for later, a download gets a moment to put what came on
+        // disk (its partial file is continued next time); a cancel does not.
+        let stopped = async {
+            cancel.cancelled().await;
+            if keep_partial.load(Ordering::SeqCst) {
+                tokio::time::sleep(KEEP_GRACE).await;
+            }
+        };
         let outcome = tokio::select! {
-            o = worker.perform(&job) => o,
-            _ = cancel.cancelled() => {
+            o = worker.perform(&job) => if cancel.is_cancelled() { Outcome::Cancelled } else { o },
+            _ = stopped => {
                 // Mid-transfer replies are now out of step: start afresh.
                 worker.session = None;
-                worker.discard_partial(&job).await;
+                if !keep_partial.load(Ordering::SeqCst) {
+                    worker.discard_partial(&job).await;
+                }
                 Outcome::Cancelled
             }
         };
@@ -238,6 +265,8 @@ pub async fn run(
 }
 
 struct Worker {
+    /// The current job's cancel token (see `receive`).
+    stop: CancellationToken,
     connector: Connector,
     profile: ConnectProfile,
     config: TransferConfig,
@@ -269,7 +298,8 @@ impl Worker {
                 Direction::Upload => self.upload_once(job, attempt).await,
             };
             match result {
-                Ok(()) => return Outcome::Done,
+                Ok(None) => return Outcome::Done,
+                Ok(Some(note)) => return Outcome::DoneWithNote(note),
                 Err(Fail::Skip(why)) => return Outcome::Skipped(why),
                 Err(Fail::Permanent(why)) => return Outcome::Failed(why),
                 Err(Fail::Transient(why)) if attempt < self.config.retries => {
@@ -366,7 +396,9 @@ impl Worker {
         }
     }
 
-    async fn download_once(&mut self, job: &Job, attempt: u32) -> Result<(), Fail> {
+    /// One attempt at a download; `Some(note)` when it arrived but something
+    /// the user should know did not go as asked.
+    async fn download_once(&mut self, job: &Job, attempt: u32) -> Result<Option<String>, Fail> {
         let target = self.target(job, Location::Local(job.local.clone()), true)?;
         let local = |l: &Location| l.as_local().map(Path::to_path_buf);
         let (Some(final_path), Some(dir)) = (
@@ -387,7 +419,7 @@ impl Worker {
         // Continue what is already there when resuming (one trip to a
         // blocking thread for the folder, the file and its size); a fresh
         // file is made by the writer's own blocking trip.
-        let continue_existing = target.resume_in_place || attempt > 0;
+        let continue_existing = target.resume_in_place || attempt > 0 || job.resume_part;
         let (mut out, offset) = if continue_existing {
             let path = write_to.clone();
             let opened = tokio::task::spawn_blocking(move || {
@@ -437,23 +469,34 @@ impl Worker {
                 return Err(f);
             }
         };
-        // Write the rest, set the time, and give the file its name, in one
-        // trip to a blocking thread.
-        let (written, time) = out
+        // A file that replaces another through a temporary name keeps the
+        // replaced one's mode (a script stays executable).
+        let replaces = target.part_path.is_some() && final_path == job.local;
+        // Write the rest, set the time and mode, and give the file its name,
+        // in one trip to a blocking thread.
+        let (written, not_done) = out
             .finish(Finish {
                 modified: modified.map(|t| t.to_system()),
+                mode: job.existing_mode.filter(|_| replaces),
                 rename_to: target.part_path.is_some().then(|| final_path.clone()),
             })
             .await;
         written
             .map_err(|e| Fail::Permanent(Failure::local(&final_path.display().to_string(), &e)))?;
-        if let Some(e) = time {
+        if let Some(e) = not_done.time {
             // The data is fine; a time that cannot be set is not worth failing over.
             self.sink.info(format!(
                 "could not set the time of {}: {e}",
                 target.final_path
             ));
         }
+        let note = not_done.mode.map(|e| {
+            self.sink.info(format!(
+                "could not give {} the mode of the file it replaced: {e}",
+                target.final_path
+            ));
+            format!("kept the default mode: {e}")
+        });
         if job.move_after {
             let session = self.session().await?;
             session.delete(&job.remote).await.map_err(|e| {
@@ -463,7 +506,7 @@ impl Worker {
                 )
             })?;
         }
-        Ok(())
+        Ok(note)
     }
 
     /// The network half of a download: the data into `out`, checked
@@ -475,6 +518,7 @@ impl Worker {
         out: &mut FileWriter,
     ) -> Result<Option<ModTime>, Fail> {
         let mut progress = Progress::new(job.id, offset, self.reporter.clone());
+        let stop = self.stop.clone();
         let session = self.session().await?;
         // A listing's time is exact when it was MLSD (the plan may not have
         // asked the server: this session knows); otherwise MDTM, asked in
@@ -488,9 +532,15 @@ impl Worker {
                 .filter(|_| !job.move_after)
                 .map(|s| s.saturating_sub(offset)),
         };
-        let fetched = session
-            .download(&job.remote, offset, fetch, out, &mut |n| progress.update(n))
-            .await?;
+        // Stopped for later (quit, disconnect): the bytes that came stay
+        // with `out`, which the caller writes to the partial file.
+        let mut on_bytes = |n| progress.update(n);
+        let fetched = tokio::select! {
+            r = session.download(&job.remote, offset, fetch, out, &mut on_bytes) => r?,
+            _ = stop.cancelled() => {
+                return Err(Fail::permanent(FailureKind::Cancelled, "stopped"));
+            }
+        };
         progress.finish();
         let total = offset + fetched.bytes;
         let expected = match job.size {
@@ -522,7 +572,8 @@ impl Worker {
         })
     }
 
-    async fn upload_once(&mut self, job: &Job, attempt: u32) -> Result<(), Fail> {
+    /// One attempt at an upload; `Some(note)` as for downloads.
+    async fn upload_once(&mut self, job: &Job, attempt: u32) -> Result<Option<String>, Fail> {
         let target = self.target(job, Location::Remote(job.remote.clone()), true)?;
         let remote = |l: &Location| l.as_remote().cloned();
         let Some(final_path) = remote(&target.final_path) else {
@@ -545,7 +596,7 @@ impl Worker {
         let session = self.session().await?;
         let offset = if target.resume_in_place {
             job.existing.as_ref().and_then(|e| e.size).unwrap_or(0)
-        } else if attempt > 0 {
+        } else if attempt > 0 || job.resume_part {
             session.size(&write_to).await?.unwrap_or(0)
         } else {
             0
@@ -594,11 +645,20 @@ impl Worker {
                 )))
             })?;
         }
-        // MFMT takes UTC: a time whose zone is unknown is not sent.
-        if let (Some(t), true) = (
-            job.modified.filter(|t| t.zone() == Zone::Utc),
-            session.has_feature("MFMT"),
-        ) && let Err(e) = session.mfmt(&final_path, t.naive()).await
+        // The new file has the server's default mode: a replaced one gets
+        // its own back (a CGI script stays executable).
+        let note = match job.existing_mode {
+            Some(mode) if part_path.is_some() && final_path == job.remote => {
+                self.restore_mode(&final_path, mode).await
+            }
+            _ => None,
+        };
+        // MFMT takes UTC: a time whose zone is unknown is not sent. (The
+        // file is in place: a connection lost by now fails nothing.)
+        if let Some(t) = job.modified.filter(|t| t.zone() == Zone::Utc)
+            && let Some(session) = self.session.as_mut().filter(|s| s.is_usable())
+            && session.has_feature("MFMT")
+            && let Err(e) = session.mfmt(&final_path, t.naive()).await
         {
             self.sink
                 .info(format!("could not set the time of {final_path}: {e}"));
@@ -611,7 +671,32 @@ impl Worker {
                 )
             })?;
         }
-        Ok(())
+        Ok(note)
+    }
+
+    /// Gives an uploaded file that replaced another the mode that one had
+    /// (`SITE CHMOD`). A server without the command, or one that refuses
+    /// it, does not fail the transfer: the note for its row says so, and
+    /// the protocol log (once per server for a missing command).
+    async fn restore_mode(&mut self, path: &RemotePath, mode: u32) -> Option<String> {
+        let session = self.session.as_mut()?;
+        match session.site_chmod(path, mode).await {
+            Ok(Chmod::Done) => None,
+            Ok(Chmod::Unsupported { first }) => {
+                if first {
+                    self.sink.info(format!(
+                        "the server has no SITE CHMOD: {path} kept the server's default mode"
+                    ));
+                }
+                Some("kept the server's default mode (the server has no SITE CHMOD)".into())
+            }
+            Err(e) => {
+                self.sink.info(format!(
+                    "SITE CHMOD {mode:o} {path} refused: {path} kept the server's default mode"
+                ));
+                Some(format!("kept the server's default mode (SITE CHMOD: {e})"))
+            }
+        }
     }
 
     /// After a cancel: a partial download under its temporary name is
@@ -626,13 +711,26 @@ impl Worker {
     }
 }
 
-/// Reports throttled progress for one transfer.
+/// The rate is measured over about this long: long enough to be steady,
+/// short enough that a stall shows (the ETA is not drawn from a speed the
+/// server no longer has).
+const RATE_WINDOW: Duration = Duration::from_secs(2);
+/// …and over no less than this, so that the first bytes of a transfer do
+/// not make a wild rate (and an ETA of 0:00 for a file half done).
+const RATE_MIN_SPAN: Duration = Duration::from_millis(500);
+
+/// Reports throttled progress for one transfer: at most every
+/// `PROGRESS_EVERY`, with the total at that moment. The session calls
+/// `update` on every read and on a beat while the network is quiet, so the
+/// bytes that came last are reported within a beat, not only when the next
+/// ones come.
 struct Progress {
     id: TransferId,
     base: u64,
-    started: Instant,
     last_sent: Option<Instant>,
     done: u64,
+    /// (when, bytes this attempt) at each report, over `RATE_WINDOW`.
+    samples: VecDeque<(Instant, u64)>,
     reporter: Reporter,
 }
 
@@ -647,9 +745,9 @@ impl Progress {
         Progress {
             id,
             base,
-            started: Instant::now(),
             last_sent: None,
             done: 0,
+            samples: VecDeque::from([(Instant::now(), 0)]),
             reporter,
         }
     }
@@ -670,18 +768,53 @@ impl Progress {
         self.send(Instant::now());
     }
 
-    fn send(&self, now: Instant) {
-        let secs = now.duration_since(self.started).as_secs_f64();
-        let rate = if secs > 0.0 {
-            (self.done as f64 / secs) as u64
-        } else {
-            0
-        };
+    fn send(&mut self, now: Instant) {
+        let rate = rate_over_window(&mut self.samples, now, self.done);
         self.reporter.send(|worker| Report::Progress {
             worker,
             id: self.id,
             done: self.base + self.done,
             rate,
         });
+    }
+}
+
+/// Bytes per second over the last `RATE_WINDOW` (from the newest sample
+/// at least that old, else the first), recording `(now, done)`.
+fn rate_over_window(samples: &mut VecDeque<(Instant, u64)>, now: Instant, done: u64) -> u64 {
+    while samples
+        .get(1)
+        .is_some_and(|(t, _)| now.duration_since(*t) >= RATE_WINDOW)
+    {
+        samples.pop_front();
+    }
+    let (since, then) = samples.front().copied().unwrap_or((now, done));
+    samples.push_back((now, done));
+    let span = now.duration_since(since).max(RATE_MIN_SPAN).as_secs_f64();
+    (done.saturating_sub(then) as f64 / span) as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rate_is_recent_and_falls_when_nothing_comes() {
+        let t0 = Instant::now();
+        let at = |ms: u64| t0 + Duration::from_millis(ms);
+        let mut samples = VecDeque::from([(t0, 0)]);
+        // The first bytes: measured over at least RATE_MIN_SPAN.
+        assert_eq!(rate_over_window(&mut samples, at(10), 1000), 2000);
+        // A steady 1000 bytes a second.
+        let mut rate = 0;
+        for s in 1..=4u64 {
+            rate = rate_over_window(&mut samples, at(s * 1000), s * 1000);
+        }
+        assert_eq!(rate, 1000);
+        // Then nothing for longer than the window: 0, not an average since
+        // the start.
+        rate_over_window(&mut samples, at(5000), 4000);
+        assert_eq!(rate_over_window(&mut samples, at(6500), 4000), 0);
+        assert!(samples.len() <= 4, "{samples:?}");
     }
 }
