@@ -254,7 +254,7 @@ impl ArrangeJob {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::protocol::EntryKind;
+    use crate::engine::protocol::entry::EntryKind;
 
     fn entries(names: &[&str]) -> Vec<Entry> {
         names
