@@ -293,7 +293,7 @@ async fn the_tui_lists_a_huge_folder_answering_keys() {
         let mut shown = false;
         let mut latencies = Vec::new();
         let mut counts_seen = std::collections::BTreeSet::new();
-        let all = format!(" {n} entries");
+        let all = format!(" {}", wharf::text::count(n, "entry", "entries"));
         let started = Instant::now();
         let mut sorting_from = None;
         loop {
