@@ -1712,6 +1712,94 @@ fn a_big_folder_is_sorted_again_off_the_ui_path_keeping_the_cursor() {
     assert_eq!(s.remote.current().map(|e| e.name.clone()), Some(under));
 }
 
+/// `n` entries with many equal sizes and times (ties), a few folders, in
+/// no sorted order.
+fn tied_entries(n: usize) -> Vec<Entry> {
+    use std::time::UNIX_EPOCH;
+    use wharf::engine::protocol::ModTime;
+    (0..n)
+        .map(|i| {
+            let name = format!("e{:07}", (i * 7919) % n);
+            let mut e = if i % 97 == 0 {
+                dir(&name)
+            } else {
+                file(&name, (i % 3) as u64)
+            };
+            let secs = 1_700_000_000 + (i % 5) as u64 * 60;
+            e.modified = Some(ModTime::from_system(UNIX_EPOCH + Duration::from_secs(secs)));
+            e
+        })
+        .collect()
+}
+
+/// The order main's sort promises, worked out here on its own: ".."
+/// first, folders, then the key either way, names A→Z on ties.
+fn expected_order(entries: &[Entry], sort: SortKey, descending: bool) -> Vec<Name> {
+    let mut rows: Vec<&Entry> = entries.iter().filter(|e| !e.is_hidden()).collect();
+    rows.sort_by(|a, b| {
+        let key = match sort {
+            SortKey::Name => a.name.cmp(&b.name),
+            SortKey::Size => a.size.cmp(&b.size),
+            SortKey::Time => a.modified.cmp(&b.modified),
+        };
+        let key = if descending { key.reverse() } else { key };
+        (!a.is_dir())
+            .cmp(&!b.is_dir())
+            .then(key)
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    std::iter::once(Name::from(".."))
+        .chain(rows.into_iter().map(|e| e.name.clone()))
+        .collect()
+}
+
+/// A small folder (ordered in place) and a big one (ordered by the
+/// engine's job) go through the same cycle of keys and directions, each
+/// with names A→Z on ties, and say the same order in words.
+#[test]
+fn small_and_big_folders_sort_the_same_way_through_the_whole_cycle() {
+    let big = wharf::app::pane::ORDER_IN_PLACE + 10;
+    for n in [40, big] {
+        let entries = tied_entries(n);
+        let mut s = connected_with(vec![file("old.txt", 1)]);
+        let cmds = update(&mut s, ctrl('r')).commands;
+        let cmds = update(&mut s, listing(&cmds, entries.clone())).commands;
+        if n == big {
+            update(&mut s, arranged(the_arrange(&cmds)));
+        }
+        let steps = [
+            (SortKey::Name, false),
+            (SortKey::Name, true),
+            (SortKey::Size, true),
+            (SortKey::Size, false),
+            (SortKey::Time, true),
+            (SortKey::Time, false),
+            (SortKey::Name, false),
+        ];
+        for (i, &(sort, descending)) in steps.iter().enumerate() {
+            if i > 0 {
+                let cmds = update(&mut s, ch('s')).commands;
+                if n == big {
+                    update(&mut s, arranged(the_arrange(&cmds)));
+                } else {
+                    assert!(cmds.is_empty(), "{cmds:?}");
+                }
+                assert_eq!(
+                    status_text(&s),
+                    format!("Sorted by {}, {}", sort.word(), sort.order(descending))
+                );
+            }
+            assert_eq!((s.remote.sort, s.remote.descending), (sort, descending));
+            assert!(s.remote.arranging.is_none());
+            assert_eq!(
+                shown(&s, Side::Remote),
+                expected_order(&entries, sort, descending),
+                "{n} entries by {sort:?}, descending {descending}"
+            );
+        }
+    }
+}
+
 /// Esc while a listing arrives stops it (the engine is told), and the
 /// entries shown stay.
 #[test]
