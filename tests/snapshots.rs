@@ -480,6 +480,22 @@ fn overwrite_dialog() {
 }
 
 #[test]
+fn not_enough_space_question() {
+    use wharf::engine::protocol::BatchId;
+    let mut s = main_screen();
+    update(
+        &mut s,
+        Msg::Engine(Event::NotEnoughSpace {
+            batch: BatchId(1),
+            folder: "/home/ana/Downloads".into(),
+            needed: 4_400_000_000,
+            free: 1_250_000_000,
+        }),
+    );
+    insta::assert_snapshot!(render(&s).backend());
+}
+
+#[test]
 fn drag_ghost_and_marked_entries() {
     use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
     let mut s = main_screen();

@@ -1463,6 +1463,56 @@ fn quitting_or_disconnecting_with_transfers_running_asks_first() {
 }
 
 #[test]
+fn a_download_that_does_not_fit_its_disk_is_asked_about_before_it_starts() {
+    use wharf::app::dialog::{Dialog, Question};
+    use wharf::engine::protocol::BatchId;
+    let mut s = connected_with(vec![file("a", 1)]);
+    let short = || {
+        Msg::Engine(Event::NotEnoughSpace {
+            batch: BatchId(7),
+            folder: "/mnt/small".into(),
+            needed: 3 << 20,
+            free: 1 << 20,
+        })
+    };
+    update(&mut s, short());
+    assert!(matches!(
+        s.dialog,
+        Some(Dialog::Question(Question::LowSpace {
+            batch: BatchId(7),
+            needed: 3145728,
+            free: 1048576,
+            ..
+        }))
+    ));
+    let cmds = update(&mut s, ch('y')).commands;
+    assert!(
+        matches!(
+            cmds.as_slice(),
+            [Command::AnswerSpace {
+                batch: BatchId(7),
+                go_on: true
+            }]
+        ),
+        "{cmds:?}"
+    );
+    assert!(s.dialog.is_none());
+    update(&mut s, short());
+    let cmds = update(&mut s, key(KeyCode::Esc)).commands;
+    assert!(
+        matches!(
+            cmds.as_slice(),
+            [Command::AnswerSpace {
+                batch: BatchId(7),
+                go_on: false
+            }]
+        ),
+        "{cmds:?}"
+    );
+    assert!(s.dialog.is_none());
+}
+
+#[test]
 fn transfers_saved_for_a_server_are_offered_when_connecting_there() {
     use wharf::app::dialog::{Dialog, Question};
     let mut s = connected_with(vec![file("a", 1)]);

@@ -4,8 +4,8 @@
 //! the action modules (`dialog_actions.rs` and the others), never here.
 
 use crate::engine::protocol::{
-    AskId, ConnId, ConnectProfile, DataMode, Direction, FileFacts, OnExisting, Security, Timeouts,
-    UntrustedCertificate,
+    AskId, BatchId, ConnId, ConnectProfile, DataMode, Direction, FileFacts, OnExisting, Security,
+    Timeouts, UntrustedCertificate,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,6 +42,14 @@ pub enum Question {
         server: String,
         files: usize,
         bytes: u64,
+    },
+    /// A download batch needs `needed` bytes on the disk of `folder`,
+    /// which has `free`: start it anyway?
+    LowSpace {
+        batch: BatchId,
+        folder: String,
+        needed: u64,
+        free: u64,
     },
 }
 

@@ -1,6 +1,7 @@
 //! The yes/no questions' half of `update`: quitting or disconnecting with
 //! transfers running (the unfinished ones are saved by the engine and
-//! offered again on the next connection to their server), and that offer.
+//! offered again on the next connection to their server), that offer, and
+//! a download that does not fit its disk.
 //! Pure, like the rest of `update`.
 
 use crossterm::event::{KeyCode, KeyEvent};
@@ -8,7 +9,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use super::dialog::{Dialog, Question};
 use super::effects::Update;
 use super::state::AppState;
-use crate::engine::protocol::Command;
+use crate::engine::protocol::{BatchId, Command};
 
 /// Transfers queued or running now.
 fn running(state: &AppState) -> usize {
@@ -46,6 +47,27 @@ pub fn on_saved(state: &mut AppState, server: String, files: usize, bytes: u64) 
         server,
         files,
         bytes,
+    });
+    if state.dialog.is_none() {
+        state.dialog = Some(q);
+    } else {
+        state.pending_question = Some(q);
+    }
+}
+
+/// A download batch does not fit its disk: ask before it starts.
+pub fn on_low_space(
+    state: &mut AppState,
+    batch: BatchId,
+    folder: std::path::PathBuf,
+    needed: u64,
+    free: u64,
+) {
+    let q = Dialog::Question(Question::LowSpace {
+        batch,
+        folder: folder.display().to_string(),
+        needed,
+        free,
     });
     if state.dialog.is_none() {
         state.dialog = Some(q);
@@ -106,6 +128,18 @@ pub fn key(
         (Question::ResumeSaved { .. }, 'n') => {
             state.dialog = None;
             state.set_status("Saved transfers kept for the next connection", false);
+        }
+        (Question::LowSpace { batch, .. }, 'y') => {
+            state.dialog = None;
+            out.send(Command::AnswerSpace { batch, go_on: true });
+            state.set_status("Download started: files that do not fit will fail", false);
+        }
+        (Question::LowSpace { batch, .. }, 'n') => {
+            state.dialog = None;
+            out.send(Command::AnswerSpace {
+                batch,
+                go_on: false,
+            });
         }
         (_, 'n') => state.dialog = None,
         _ => out.unchanged(),

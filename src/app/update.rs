@@ -293,6 +293,12 @@ fn on_engine(state: &mut AppState, ev: Event, out: &mut Update) {
             files,
             bytes,
         } => question_actions::on_saved(state, server, files, bytes),
+        Event::NotEnoughSpace {
+            batch,
+            folder,
+            needed,
+            free,
+        } => question_actions::on_low_space(state, batch, folder, needed, free),
         Event::BatchDone {
             batch: _,
             done,

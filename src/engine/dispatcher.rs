@@ -243,6 +243,9 @@ async fn run(
             Command::SuspendTransfers => transfers.send(transfer::Msg::Suspend),
             Command::ResumeSaved { batch } => transfers.send(transfer::Msg::ResumeSaved(batch)),
             Command::DiscardSaved => transfers.send(transfer::Msg::DiscardSaved),
+            Command::AnswerSpace { batch, go_on } => {
+                transfers.send(transfer::Msg::AnswerSpace { batch, go_on })
+            }
             Command::Resolve {
                 ask,
                 choice,

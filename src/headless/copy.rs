@@ -248,6 +248,32 @@ pub async fn run(
                     },
                 );
             }
+            Event::NotEnoughSpace {
+                batch: b,
+                folder,
+                needed,
+                free,
+            } if b == batch => {
+                // Nobody to ask: a copy that cannot fit is not started,
+                // rather than stopped when the disk is full.
+                send(
+                    &engine,
+                    Msg::AnswerSpace {
+                        batch,
+                        go_on: false,
+                    },
+                );
+                out.error = Some(Failure::new(
+                    FailureKind::NoSpace,
+                    format!(
+                        "not started: the download needs {}, and {} has {} free",
+                        crate::text::size(needed),
+                        folder.display(),
+                        crate::text::size(free)
+                    ),
+                ));
+                break;
+            }
             Event::BatchFailed { batch: b, error } if b == batch => {
                 out.error = Some(error);
                 break;

@@ -1,12 +1,13 @@
 //! A yes/no question in a box: quit or disconnect with transfers running,
-//! or resume the transfers saved for this server.
+//! resume the transfers saved for this server, or start a download that
+//! does not fit its disk.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
 use super::theme::Theme;
 use crate::app::dialog::Question;
-use crate::text::{fit, human_size, sanitize};
+use crate::text::{fit, human_size, sanitize, size};
 
 /// The question's title and lines, the keys last.
 pub fn lines(q: &Question) -> (&'static str, Vec<String>) {
@@ -48,6 +49,21 @@ pub fn lines(q: &Question) -> (&'static str, Vec<String>) {
                 format!("{}: resume them?", sanitize(server)),
                 "Partial files continue where they stopped.".into(),
                 "Enter/y resume · Esc/n later · d forget them".into(),
+            ],
+        ),
+        Question::LowSpace {
+            folder,
+            needed,
+            free,
+            ..
+        } => (
+            " Not enough space ",
+            vec![
+                format!("The download needs {},", size(*needed)),
+                format!("{} has {} free.", sanitize(folder), size(*free)),
+                "Files that do not fit fail, and the rest stop.".into(),
+                "Start anyway?".into(),
+                "Enter/y start · Esc/n cancel".into(),
             ],
         ),
     }

@@ -53,6 +53,12 @@ pub enum Command {
     },
     /// Forget the transfers saved for the current server.
     DiscardSaved,
+    /// The answer to `Event::NotEnoughSpace`: start the batch anyway, or
+    /// drop it.
+    AnswerSpace {
+        batch: BatchId,
+        go_on: bool,
+    },
     /// The answer to `Event::Conflict`.
     Resolve {
         ask: AskId,
@@ -199,6 +205,14 @@ pub enum Event {
         name: String,
         source: FileFacts,
         target: FileFacts,
+    },
+    /// A download batch needs more room than the disk of `folder` has:
+    /// it waits for `Command::AnswerSpace`.
+    NotEnoughSpace {
+        batch: BatchId,
+        folder: std::path::PathBuf,
+        needed: u64,
+        free: u64,
     },
     /// Transfers left unfinished by an earlier run (or a disconnect) are
     /// saved for the server just connected to: resume them?

@@ -98,6 +98,12 @@ pub fn part_name(name: &Name) -> Name {
     Name::from_bytes([b".", name.as_bytes(), b".wharf-part"].concat())
 }
 
+/// Where a download to `local` is written before it is complete.
+pub fn local_part_path(local: &std::path::Path) -> Option<PathBuf> {
+    let (dir, name) = (local.parent()?, local.file_name()?);
+    Some(dir.join(part_name(&Name::from_os(name)).as_os()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,10 +19,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use tokio_util::sync::CancellationToken;
 
+use super::disk_space;
 use super::job::{Job, Outcome};
 use super::worker::Assignment;
 use crate::engine::protocol::{
-    BatchId, Event, EventTx, Failure, FailureKind, OnExisting, TransferId, TransferState,
+    BatchId, Direction, Event, EventTx, Failure, FailureKind, OnExisting, TransferId, TransferState,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -428,6 +429,35 @@ impl Jobs {
     }
 }
 
+impl Jobs {
+    /// The downloads not started yet whose target is on `disk` (see
+    /// `disk_space::disk_of`), after a file filled it up: each fails
+    /// with `why` instead of failing the same way in turn. Returns them
+    /// with their batches, as `fail_not_started_of`.
+    pub fn fail_downloads_onto(&mut self, disk: u64, why: &Failure) -> Vec<(TransferId, BatchId)> {
+        let waiting: Vec<TransferId> = self
+            .entries
+            .iter()
+            .filter(|(_, e)| matches!(e.status, Status::Queued | Status::Asking))
+            .filter(|(_, e)| e.job.direction == Direction::Download)
+            .filter(|(_, e)| {
+                e.job
+                    .local
+                    .parent()
+                    .is_some_and(|dir| disk_space::is_on(dir, disk))
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        waiting
+            .into_iter()
+            .filter_map(|id| {
+                self.finish(id, Outcome::Failed(why.clone()))
+                    .map(|b| (id, b))
+            })
+            .collect()
+    }
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use std::sync::Arc;
@@ -435,7 +465,7 @@ pub(super) mod tests {
     use tokio::sync::mpsc;
 
     use super::*;
-    use crate::engine::protocol::{Direction, FileFacts};
+    use crate::engine::protocol::FileFacts;
 
     /// A failure the server caused, for tests that only need one.
     pub fn failure(text: &str) -> Failure {

@@ -13,7 +13,8 @@
 //! `jobs.rs` (the job table, and the one writer of a transfer's state),
 //! `conflicts.rs` (existing-target questions), `batches.rs` (a request as
 //! a whole, and its report), `pool.rs` (the workers and their limits),
-//! `planning.rs` and `move_cleanup.rs` (the tasks it starts) — and sends
+//! `planning.rs` and `move_cleanup.rs` (the tasks it starts),
+//! `disk_space.rs` (room on the local disk) — and sends
 //! the batch and conflict events they decide on (a transfer's own events
 //! come from the job table alone).
 
@@ -23,6 +24,7 @@
 mod batches;
 mod config;
 mod conflicts;
+pub mod disk_space;
 pub mod file_io;
 pub mod job;
 mod jobs;

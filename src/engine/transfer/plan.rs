@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use tokio::sync::oneshot;
 
+use super::disk_space;
 use super::job::Job;
 use crate::engine::error::EngineError;
 use crate::engine::protocol::{
@@ -27,6 +28,9 @@ pub struct Plan {
     pub skipped: Vec<String>,
     /// Source folders, deepest last, for removing after a move.
     pub source_dirs: Vec<Location>,
+    /// A download batch that needs more room than its disk has: the user
+    /// is asked before it starts.
+    pub shortfall: Option<disk_space::Shortfall>,
 }
 
 /// Hands out transfer ids.

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::plan;
+use super::{disk_space, plan};
 use crate::engine::error::EngineError;
 use crate::engine::protocol::EventTx;
 use crate::engine::protocol::{ConnectProfile, Direction, TransferId, TransferRequest};
@@ -50,10 +50,28 @@ pub async fn plan_batch(
         plan::PlanSession::new(connector, profile, sink(&events), spare, Some(borrow));
     let mut next_id = move || TransferId(ids.fetch_add(1, Ordering::Relaxed));
     let result = match req.direction() {
-        Direction::Download => plan::plan_download(&req, &mut session, &mut next_id).await,
+        Direction::Download => match plan::plan_download(&req, &mut session, &mut next_id).await {
+            Ok(plan) => with_room_checked(plan).await,
+            Err(e) => Err(e),
+        },
         Direction::Upload => plan::plan_upload(&req, &mut session, &mut next_id).await,
     };
     (result, session.into_session())
+}
+
+/// Compares a download plan's bytes with the free space of the disks they
+/// go to (on a blocking thread: statvfs and a stat per folder).
+async fn with_room_checked(mut plan: plan::Plan) -> Result<plan::Plan, EngineError> {
+    let jobs = std::mem::take(&mut plan.jobs);
+    let (jobs, short) = tokio::task::spawn_blocking(move || {
+        let short = disk_space::shortfall(&jobs);
+        (jobs, short)
+    })
+    .await
+    .map_err(|e| EngineError::Protocol(format!("planning stopped: {e}")))?;
+    plan.jobs = jobs;
+    plan.shortfall = short;
+    Ok(plan)
 }
 
 #[cfg(test)]

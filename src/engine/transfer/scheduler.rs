@@ -17,7 +17,8 @@
 //! the batch and conflict events they decide on (a transfer's own events
 //! come from the job table alone).
 
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -27,6 +28,7 @@ use tokio::sync::{mpsc, oneshot};
 use super::batches::{AfterMove, Batches, changed};
 use super::config::TransferConfig;
 use super::conflicts::{self, Conflicts, Decision, Next};
+use super::disk_space;
 use super::job::{Job, Outcome};
 use super::jobs::Jobs;
 use super::pool::{self, LoginVerdict, Pool, server_of};
@@ -35,11 +37,12 @@ use super::worker::{self, Report};
 use super::{move_cleanup, plan, planning};
 use crate::engine::error::EngineError;
 use crate::engine::protocol::{
-    AskId, BatchId, ConnectProfile, Direction, Event, EventTx, Location, OnExisting, TransferId,
-    TransferRequest,
+    AskId, BatchId, ConnectProfile, Direction, Event, EventTx, Failure, FailureKind, Location,
+    OnExisting, TransferId, TransferRequest,
 };
 use crate::engine::session::{Connector, Session};
 use crate::engine::wire_log::WireSink;
+use crate::text;
 
 /// Messages to the scheduler.
 pub enum Msg {
@@ -56,6 +59,11 @@ pub enum Msg {
         ask: AskId,
         choice: OnExisting,
         for_all: bool,
+    },
+    /// Start a batch held for want of room (`Event::NotEnoughSpace`), or drop it.
+    AnswerSpace {
+        batch: BatchId,
+        go_on: bool,
     },
     /// Stop every unfinished file and save it for the next connection to
     /// its server (the user disconnects with transfers running).
@@ -137,6 +145,9 @@ struct Scheduler {
     internal_rx: Option<mpsc::UnboundedReceiver<Internal>>,
     /// A logged-in session lent for the next request's planning (Msg::PlanOn).
     spare_plan: Option<Session>,
+    /// Planned download batches waiting for the user's word because they
+    /// need more room than their disk has.
+    held_for_space: HashMap<BatchId, plan::Plan>,
     /// The saved queue's file, if unfinished work is kept.
     saved: Option<PathBuf>,
 }
@@ -169,6 +180,7 @@ impl Scheduler {
             internal_tx,
             internal_rx: Some(internal_rx),
             spare_plan: None,
+            held_for_space: HashMap::new(),
             saved: None,
         }
     }
@@ -253,6 +265,7 @@ impl Scheduler {
                 choice,
                 for_all,
             } => self.resolve(ask, choice, for_all),
+            Msg::AnswerSpace { batch, go_on } => self.answer_space(batch, go_on),
             Msg::PlanOn(session) => {
                 // The same login on the same server: the session's profile
                 // has the connector's defaults applied (TLS versions from
@@ -410,6 +423,9 @@ impl Scheduler {
                 jobs,
                 skipped: Vec::new(),
                 source_dirs: Vec::new(),
+                // Continuing partial files: asked about when they were
+                // first queued.
+                shortfall: None,
             },
         );
     }
@@ -498,7 +514,10 @@ impl Scheduler {
                             error: e.failure(),
                         });
                     }
-                    Ok(plan) => self.add_plan(batch, plan),
+                    Ok(plan) => match plan.shortfall.clone() {
+                        Some(short) => self.hold_for_space(batch, plan, short),
+                        None => self.add_plan(batch, plan),
+                    },
                 }
                 if let Some(s) = session
                     && let Err(s) = self.pool.adopt(s)
@@ -530,6 +549,32 @@ impl Scheduler {
         });
         self.ask_next();
         self.report_if_done(batch);
+    }
+
+    /// A download batch that does not fit its disk waits for the user.
+    fn hold_for_space(&mut self, batch: BatchId, plan: plan::Plan, short: disk_space::Shortfall) {
+        self.held_for_space.insert(batch, plan);
+        self.emit(Event::NotEnoughSpace {
+            batch,
+            folder: short.folder,
+            needed: short.needed,
+            free: short.free,
+        });
+    }
+
+    fn answer_space(&mut self, batch: BatchId, go_on: bool) {
+        let Some(plan) = self.held_for_space.remove(&batch) else {
+            return;
+        };
+        if go_on {
+            self.add_plan(batch, plan);
+        } else {
+            self.batches.planning_failed(batch);
+            self.emit(Event::BatchFailed {
+                batch,
+                error: Failure::new(FailureKind::Cancelled, "not started: not enough free space"),
+            });
+        }
     }
 
     /// Puts the next existing-target question to the user, applying
@@ -678,11 +723,61 @@ impl Scheduler {
                 outcome,
             } => {
                 self.pool.finished(worker, Instant::now());
+                let full = self.local_disk_full(id, &outcome);
                 if let Some(batch) = self.jobs.finished_by(worker, id, outcome) {
                     self.one_finished(batch);
                 }
+                if let Some((disk, folder)) = full {
+                    self.stop_downloads_onto(disk, &folder);
+                }
             }
         }
+    }
+
+    /// The local disk a download filled up, if that is how it ended.
+    fn local_disk_full(&self, id: TransferId, outcome: &Outcome) -> Option<(u64, PathBuf)> {
+        let Outcome::Failed(f) = outcome else {
+            return None;
+        };
+        // A reply code means the server's disk (452/552), not ours.
+        if f.kind != FailureKind::NoSpace || f.code.is_some() {
+            return None;
+        }
+        let job = self
+            .jobs
+            .job(id)
+            .filter(|j| j.direction == Direction::Download)?;
+        let folder = job.local.parent()?.to_path_buf();
+        Some((disk_space::disk_of(&folder)?, folder))
+    }
+
+    /// A download filled its disk: the downloads onto that disk not started
+    /// yet fail now, saying so, instead of each filling it again (its
+    /// partial file is gone, see the worker). Those already running end
+    /// as the disk decides. Retrying them after making room works.
+    fn stop_downloads_onto(&mut self, disk: u64, folder: &Path) {
+        let free = disk_space::free_on(folder)
+            .map(|b| format!(", {} free", text::size(b)))
+            .unwrap_or_default();
+        let why = Failure::new(
+            FailureKind::NoSpace,
+            format!(
+                "not started: the disk of {} is full{free}",
+                folder.display()
+            ),
+        );
+        let stopped = self.jobs.fail_downloads_onto(disk, &why);
+        if !stopped.is_empty() {
+            WireSink::to_events(self.events.clone(), "").info(format!(
+                "The disk of {} is full{free}: {} not started",
+                folder.display(),
+                text::count(stopped.len(), "download", "downloads")
+            ));
+        }
+        for (_, batch) in stopped {
+            self.one_finished(batch);
+        }
+        self.ask_next();
     }
 
     /// A worker could not log in and has ended: the pool says what that

@@ -22,9 +22,10 @@ use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 
 use super::config::TransferConfig;
+use super::disk_space;
 use super::file_io::{FileReader, FileWriter, Finish};
 use super::job::Outcome;
-use super::job::{Job, free_name, part_name};
+use super::job::{Job, free_name, local_part_path, part_name};
 use crate::engine::error::EngineError;
 use crate::engine::protocol::EventTx;
 use crate::engine::protocol::RemotePath;
@@ -34,6 +35,7 @@ use crate::engine::protocol::{
 };
 use crate::engine::session::{Chmod, Connector, Fetch, Session, TransferError};
 use crate::engine::wire_log::WireSink;
+use crate::text;
 
 /// How long a download stopped for later may take to write what it has.
 const KEEP_GRACE: Duration = Duration::from_secs(2);
@@ -466,7 +468,7 @@ impl Worker {
                 // Every byte that arrived goes to disk: a retry resumes
                 // from the file's size.
                 let _ = out.close().await;
-                return Err(f);
+                return Err(self.if_disk_full(job, &write_to, &target, f).await);
             }
         };
         // A file that replaces another through a temporary name keeps the
@@ -481,8 +483,10 @@ impl Worker {
                 rename_to: target.part_path.is_some().then(|| final_path.clone()),
             })
             .await;
-        written
-            .map_err(|e| Fail::Permanent(Failure::local(&final_path.display().to_string(), &e)))?;
+        if let Err(e) = written {
+            let f = Fail::Permanent(Failure::local(&final_path.display().to_string(), &e));
+            return Err(self.if_disk_full(job, &write_to, &target, f).await);
+        }
         if let Some(e) = not_done.time {
             // The data is fine; a time that cannot be set is not worth failing over.
             self.sink.info(format!(
@@ -699,13 +703,53 @@ impl Worker {
         }
     }
 
+    /// A download that filled the local disk: its partial file goes (it
+    /// would only make every following file fail too, and a retry cannot
+    /// continue it before room is made), and the message says how much the
+    /// file needs and how much is free. Other failures pass unchanged. A
+    /// file continued in place (the user chose Resume) is the user's and
+    /// stays.
+    async fn if_disk_full(&self, job: &Job, written: &Path, target: &Target, f: Fail) -> Fail {
+        let (Fail::Permanent(failure) | Fail::Transient(failure)) = &f else {
+            return f;
+        };
+        // A 452 from the server is about its disk, not ours.
+        if failure.kind != FailureKind::NoSpace || failure.code.is_some() {
+            return f;
+        }
+        let part = target.part_path.is_some().then(|| written.to_path_buf());
+        let folder = written.parent().map(Path::to_path_buf).unwrap_or_default();
+        let shown = folder.clone();
+        let free = tokio::task::spawn_blocking(move || {
+            if let Some(part) = part {
+                let _ = std::fs::remove_file(part);
+            }
+            disk_space::free_on(&folder)
+        })
+        .await
+        .ok()
+        .flatten();
+        let needs = job
+            .size
+            .map(|s| format!("{} needs {}", job.display, text::size(s)))
+            .unwrap_or_else(|| job.display.clone());
+        let free = free
+            .map(|b| format!(", {} free", text::size(b)))
+            .unwrap_or_default();
+        let message = format!(
+            "no space left on the disk of {}: {needs}{free}",
+            shown.display()
+        );
+        self.sink.info(message.clone());
+        Fail::Permanent(Failure::new(FailureKind::NoSpace, message))
+    }
+
     /// After a cancel: a partial download under its temporary name is
     /// removed; the real target was never touched.
     async fn discard_partial(&mut self, job: &Job) {
         if job.direction == Direction::Download
-            && let (Some(dir), Some(name)) = (job.local.parent(), job.local.file_name())
+            && let Some(part) = local_part_path(&job.local)
         {
-            let part = dir.join(part_name(&Name::from_os(name)).as_os());
             let _ = tokio::fs::remove_file(part).await;
         }
     }
