@@ -39,7 +39,7 @@ pub const CONFIG_DIR_VAR: &str = "WHARF_CONFIG_DIR";
 pub const DATA_DIR_VAR: &str = "WHARF_DATA_DIR";
 
 /// The top-level settings, in the order the default file lists them.
-pub const SETTINGS: [&str; 16] = [
+pub const SETTINGS: [&str; 17] = [
     "connections",
     "connect_timeout",
     "reply_timeout",
@@ -54,6 +54,7 @@ pub const SETTINGS: [&str; 16] = [
     "sort_reverse",
     "confirm_delete",
     "confirm_overwrite",
+    "confirm_copy",
     "theme",
     "keys",
 ];
@@ -106,6 +107,8 @@ pub struct Config {
     pub confirm_delete: bool,
     /// Ask when a transfer's target exists (false: overwrite).
     pub confirm_overwrite: bool,
+    /// F5/F6 show the target folder first, editable (false: go at once).
+    pub confirm_copy: bool,
     /// Colours, for `AppState::theme`.
     pub theme: Theme,
     /// The default bindings with `[keys]` applied.
@@ -133,6 +136,7 @@ impl Default for Config {
             sort_reverse: false,
             confirm_delete: true,
             confirm_overwrite: true,
+            confirm_copy: true,
             theme: Theme::DEFAULT,
             keymap: Keymap::default(),
         }
@@ -317,6 +321,7 @@ impl Reader<'_> {
                 "sort_reverse" => self.flag(name, value, &mut c.sort_reverse),
                 "confirm_delete" => self.flag(name, value, &mut c.confirm_delete),
                 "confirm_overwrite" => self.flag(name, value, &mut c.confirm_overwrite),
+                "confirm_copy" => self.flag(name, value, &mut c.confirm_copy),
                 "theme" => {
                     if let Some(t) = self.table(name, value) {
                         self.theme(t, &mut c.theme);

@@ -442,6 +442,7 @@ async fn tui(
     state.default_mode = args.mode;
     state.timeouts = args.timeouts;
     state.on_existing = cfg.on_existing();
+    state.confirm_copy = cfg.confirm_copy;
     state.bookmarks_enabled = bookmarks_enabled;
     state.keep_recent = !args.demo;
     state.data_dir = wharf::config::data_dir();

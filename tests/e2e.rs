@@ -321,6 +321,9 @@ fn mark_two_files_and_f5_downloads_them() {
         "{screen}"
     );
     p.send_key(Key::F(5));
+    // The copy dialog names what goes and where; Enter starts.
+    p.wait_for_text("Copy 2 files", WAIT);
+    p.send_key(Key::Enter);
     p.wait_for_text("Transfers finished: 2 done", WAIT);
     assert_eq!(
         std::fs::read(home.path().join("café menu.txt")).expect("café"),

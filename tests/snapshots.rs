@@ -496,6 +496,17 @@ fn not_enough_space_question() {
 }
 
 #[test]
+fn copy_dialog() {
+    let mut s = main_screen();
+    // The remote pane: mark big.iso and pub, then F5.
+    press(&mut s, KeyCode::Down);
+    press(&mut s, KeyCode::Insert);
+    press(&mut s, KeyCode::Insert);
+    press(&mut s, KeyCode::F(5));
+    insta::assert_snapshot!(render(&s).backend());
+}
+
+#[test]
 fn drag_ghost_and_marked_entries() {
     use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
     let mut s = main_screen();

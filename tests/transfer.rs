@@ -123,6 +123,47 @@ async fn download_and_upload_a_single_file() {
     s.engine.shutdown().await;
 }
 
+#[tokio::test]
+async fn an_upload_into_a_folder_that_does_not_exist_makes_it_with_its_parents() {
+    let mut s = setup().await;
+    std::fs::create_dir(s.server.path("pub")).expect("mkdir");
+    std::fs::write(s.local.path().join("up.bin"), content(3, 5000)).expect("write");
+    let r = s
+        .engine
+        .copy(
+            1,
+            item(local(s.local.path().join("up.bin")), false),
+            remote("/pub/new/deeper"),
+            OnExisting::Ask,
+        )
+        .await;
+    assert_eq!((r.done, r.failed), (1, 0), "{r:?}");
+    assert_eq!(
+        sha(&s.server.path("pub/new/deeper/up.bin")),
+        sha(&s.local.path().join("up.bin"))
+    );
+    // Into a folder that exists: no MKD at all.
+    let r = s
+        .engine
+        .copy(
+            2,
+            item(local(s.local.path().join("up.bin")), false),
+            remote("/pub"),
+            OnExisting::Ask,
+        )
+        .await;
+    assert_eq!((r.done, r.failed), (1, 0), "{r:?}");
+    let mkds: Vec<_> = s
+        .engine
+        .wire
+        .iter()
+        .filter(|(_, l)| l.contains("MKD "))
+        .map(|(_, l)| l.clone())
+        .collect();
+    assert_eq!(mkds.len(), 2, "{mkds:?}");
+    s.engine.shutdown().await;
+}
+
 async fn tree_round_trip(mode: DataMode) {
     let mut s = setup().await;
     if mode == DataMode::Active {

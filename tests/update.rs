@@ -498,7 +498,9 @@ fn mark_then_f5_downloads_the_marked_entries_into_the_local_folder() {
     update(&mut s, key(KeyCode::Down)); // skip a
     update(&mut s, ch(' ')); // b
     assert_eq!(s.remote.marked.len(), 2);
-    let req = the_transfer(&update(&mut s, key(KeyCode::F(5))).commands);
+    // F5 asks first, the other pane's folder filled in; Enter starts.
+    update(&mut s, key(KeyCode::F(5)));
+    let req = the_transfer(&update(&mut s, key(KeyCode::Enter)).commands);
     assert_eq!(req.direction(), Direction::Download);
     assert_eq!(req.target_dir, local("/home/me"));
     assert_eq!(req.on_existing, OnExisting::Ask);
@@ -517,10 +519,64 @@ fn mark_then_f5_downloads_the_marked_entries_into_the_local_folder() {
 }
 
 #[test]
+fn the_copy_dialog_names_what_goes_and_takes_a_typed_folder() {
+    use wharf::app::dialog::Dialog;
+    let mut s = connected_with(vec![file("a", 1000), file("b", 2000), dir("c")]);
+    update(&mut s, key(KeyCode::Down));
+    update(&mut s, key(KeyCode::Insert)); // c
+    update(&mut s, key(KeyCode::Insert)); // a
+    update(&mut s, key(KeyCode::Insert)); // b
+    let out = update(&mut s, key(KeyCode::F(5)));
+    assert!(out.commands.is_empty(), "nothing goes before Enter");
+    let Some(Dialog::CopyTo(p)) = &s.dialog else {
+        panic!("{:?}", s.dialog)
+    };
+    assert_eq!(p.title_line, "Copy 2 files (2.9 KiB) and 1 folder to:");
+    assert_eq!(p.input.text(), "/home/me");
+    // A folder below it, typed relative to it (made by the transfer).
+    for c in "/new/sub".chars() {
+        update(&mut s, ch(c));
+    }
+    let req = the_transfer(&update(&mut s, key(KeyCode::Enter)).commands);
+    assert_eq!(req.target_dir, local("/home/me/new/sub"));
+    assert_eq!(req.items.len(), 3);
+    assert!(s.dialog.is_none());
+
+    // A folder on the server, the source's own side: refused, saying why.
+    update(&mut s, key(KeyCode::F(5)));
+    update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
+    );
+    update(&mut s, Msg::Paste("ftp://h/elsewhere".into()));
+    let out = update(&mut s, key(KeyCode::Enter));
+    assert!(out.commands.is_empty());
+    let Some(Dialog::CopyTo(p)) = &s.dialog else {
+        panic!("the dialog stays open")
+    };
+    assert!(
+        p.error
+            .as_deref()
+            .is_some_and(|e| e.contains("on the server")),
+        "{:?}",
+        p.error
+    );
+    // Esc: nothing sent.
+    assert!(update(&mut s, key(KeyCode::Esc)).commands.is_empty());
+    assert!(s.dialog.is_none());
+
+    // confirm_copy = false: F5 goes at once, into the other pane's folder.
+    s.confirm_copy = false;
+    let req = the_transfer(&update(&mut s, key(KeyCode::F(5))).commands);
+    assert_eq!(req.target_dir, local("/home/me"));
+}
+
+#[test]
 fn f6_with_nothing_marked_moves_the_current_entry_and_star_inverts() {
     let mut s = connected_with(vec![file("a", 1), file("b", 1)]);
     update(&mut s, key(KeyCode::Down));
-    let req = the_transfer(&update(&mut s, key(KeyCode::F(6))).commands);
+    update(&mut s, key(KeyCode::F(6)));
+    let req = the_transfer(&update(&mut s, key(KeyCode::Enter)).commands);
     assert!(req.move_after);
     assert_eq!(req.items.len(), 1);
     assert_eq!(req.items[0].target_name, "a");
@@ -1337,9 +1393,10 @@ fn a_click_on_the_key_bar_acts_as_its_key() {
     let mut s = connected_with(vec![file("a", 10)]);
     update(&mut s, key(KeyCode::Down));
     let down = MouseEventKind::Down(MouseButton::Left);
-    // 5Copy: the same transfer F5 starts.
+    // 5Copy: the same dialog F5 opens.
     let at = slot_of(&s, "Copy");
-    let req = the_transfer(&mouse(&mut s, down, at));
+    mouse(&mut s, down, at);
+    let req = the_transfer(&update(&mut s, key(KeyCode::Enter)).commands);
     assert_eq!(req.items.len(), 1);
     assert_eq!(req.items[0].target_name, "a");
     // 9Log shows the log; 1Help opens the help.

@@ -3,9 +3,10 @@
 //! and the bookmark manager and form. Each owns its input fields; the keys that edit them are handled in
 //! the action modules (`dialog_actions.rs` and the others), never here.
 
+use super::line_input::LineInput;
 use crate::engine::protocol::{
-    AskId, BatchId, ConnId, ConnectProfile, DataMode, Direction, FileFacts, OnExisting, Security,
-    Timeouts, UntrustedCertificate,
+    AskId, BatchId, ConnId, ConnectProfile, DataMode, Direction, FileFacts, Name, OnExisting,
+    Security, Side, Timeouts, UntrustedCertificate,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +29,21 @@ pub enum Dialog {
     /// A yes/no question: quit or disconnect with transfers running, or
     /// resume the transfers saved for this server.
     Question(Question),
+    /// F5/F6: where the marked entries go (`copy_dialog.rs`).
+    CopyTo(CopyPrompt),
+}
+
+/// The copy/move dialog: "Copy 3 items (12.4 MiB) to:" and the target
+/// folder, editable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CopyPrompt {
+    pub from: Side,
+    pub names: Vec<Name>,
+    pub move_after: bool,
+    /// "Copy 3 items (12.4 MiB) to:"
+    pub title_line: String,
+    pub input: LineInput,
+    pub error: Option<String>,
 }
 
 /// A question the user answers with a key (`question_actions.rs`).

@@ -16,14 +16,18 @@ pub mod state;
 pub mod transfers;
 
 // Shared by the actions: pure readings and requests, over data only.
+pub mod copy_request;
+pub mod line_input;
 pub mod mouse;
 pub mod requests;
+pub mod typed_path;
 
 // Actions: each changes the state for one part of the screen. They import
 // data and the shared modules, never each other nor `update`.
 pub mod bookmark_actions;
 pub mod certificate_actions;
 pub mod connection_actions;
+pub mod copy_dialog;
 pub mod dialog_actions;
 pub mod layout_actions;
 pub mod log_actions;

@@ -172,6 +172,8 @@ pub struct AppState {
     pub default_mode: DataMode,
     /// What copies do with an existing target (config `confirm_overwrite`).
     pub on_existing: OnExisting,
+    /// F5/F6 ask for the target first (config `confirm_copy`).
+    pub confirm_copy: bool,
     pub quit: bool,
     next_id: u64,
 }
@@ -218,6 +220,7 @@ impl AppState {
             timeouts: Timeouts::default(),
             default_mode: DataMode::Passive,
             on_existing: OnExisting::Ask,
+            confirm_copy: true,
             quit: false,
             next_id: 0,
         }

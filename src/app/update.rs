@@ -17,8 +17,8 @@ use super::motion::Motion;
 use super::mouse::{self, Pointer};
 use super::state::{AppState, Panel};
 use super::{
-    bookmark_actions, certificate_actions, connection_actions, dialog_actions, layout_actions,
-    log_actions, pane_actions, question_actions, transfer_actions,
+    bookmark_actions, certificate_actions, connection_actions, copy_dialog, dialog_actions,
+    layout_actions, log_actions, pane_actions, question_actions, transfer_actions,
 };
 use crate::bookmarks::service::BookmarkEvent;
 use crate::engine::protocol::{ConnectProfile, Event};
@@ -85,6 +85,7 @@ fn on_key(state: &mut AppState, key: KeyEvent, out: &mut Update) {
             Dialog::Conflict(_) => transfer_actions::conflict_key(state, key, out),
             Dialog::Certificate(_) => certificate_actions::certificate_key(state, key, out),
             Dialog::Pattern(_) => pane_actions::pattern_key(state, key, out),
+            Dialog::CopyTo(_) => copy_dialog::key(state, key, out),
             Dialog::Bookmarks(_) => bookmark_actions::manager_key(state, key, out),
             Dialog::BookmarkForm(_) => bookmark_actions::form_key(state, key, out),
             Dialog::Question(_) => {
@@ -144,8 +145,8 @@ fn act(state: &mut AppState, context: Context, action: Action, out: &mut Update)
         Action::InvertMarks => pane_actions::invert_marks(state),
         Action::MarkPattern => pane_actions::ask_pattern(state, true),
         Action::UnmarkPattern => pane_actions::ask_pattern(state, false),
-        Action::Copy => transfer_actions::copy_or_move(state, false, out),
-        Action::Move => transfer_actions::copy_or_move(state, true, out),
+        Action::Copy => copy_dialog::open(state, false, out),
+        Action::Move => copy_dialog::open(state, true, out),
         Action::CancelTransfer => transfer_actions::cancel_selected(state, out),
         Action::CancelAllTransfers => transfer_actions::cancel_all(state, out),
         Action::RetryFailed => transfer_actions::retry_failed(state, out),
@@ -216,6 +217,7 @@ fn on_paste(state: &mut AppState, text: &str, out: &mut Update) {
         Some(Dialog::Connect(_)) => dialog_actions::paste_connect(state, &text),
         Some(Dialog::Password(_)) => dialog_actions::paste_password(state, &text),
         Some(Dialog::Pattern(_)) => pane_actions::paste_pattern(state, &text),
+        Some(Dialog::CopyTo(_)) => copy_dialog::paste(state, &text),
         Some(Dialog::BookmarkForm(_)) => bookmark_actions::paste_form(state, &text),
         Some(Dialog::Bookmarks(_)) => bookmark_actions::paste_manager(state, &text),
         Some(Dialog::Help { .. })

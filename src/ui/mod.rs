@@ -10,6 +10,7 @@ pub mod frame;
 pub mod help;
 pub mod keybar;
 pub mod layout;
+pub mod line_prompt;
 pub mod log;
 pub mod messages;
 pub mod pane;
@@ -94,6 +95,18 @@ pub fn draw(frame: &mut Frame, state: &AppState, this_year: i32) {
             None
         }
         Some(Dialog::Pattern(p)) => conflict::pattern(p, theme, l.area, buf),
+        Some(Dialog::CopyTo(p)) => {
+            let lines = [p.title_line.clone()];
+            let prompt = line_prompt::LinePrompt {
+                title: if p.move_after { " Move " } else { " Copy " },
+                lines: &lines,
+                input: &p.input,
+                error: p.error.as_deref(),
+                hint: "A folder that does not exist yet is made",
+                keys: "Enter start · Esc cancel",
+            };
+            line_prompt::draw(&prompt, 72, theme, l.area, buf)
+        }
         Some(Dialog::Bookmarks(m)) => bookmarks::manager(state, m, l.area, buf),
         Some(Dialog::BookmarkForm(f)) => bookmarks::form(f, theme, l.area, buf),
         Some(Dialog::Question(q)) => {

@@ -473,6 +473,10 @@ pub async fn plan_upload(
     let on_server = |p: RemotePath, n: &Name| p.join(&encoding.to_server(n));
     // Folders this batch creates are empty: no need to list them.
     let mut created: HashSet<RemotePath> = HashSet::new();
+    // The target folder may be new (typed into the copy dialog).
+    if make_folder(session, &root).await? {
+        created.insert(root.clone());
+    }
     for rel in &walk.dirs {
         let path = rel.iter().fold(root.clone(), on_server);
         match session.mkdir(&path).await {
@@ -544,6 +548,31 @@ pub async fn plan_upload(
         plan.jobs.push(job);
     }
     Ok(plan)
+}
+
+/// Makes `path` and the folders above it that are missing; true if it
+/// was made, false if it was there. One CWD when it exists; otherwise a
+/// MKD per missing folder and a CWD per folder found to exist above.
+async fn make_folder(session: &mut Session, path: &RemotePath) -> Result<bool, EngineError> {
+    match session.cwd(path).await {
+        Ok(()) => return Ok(false),
+        Err(EngineError::Reply { .. }) if session.is_usable() => {}
+        Err(e) => return Err(e),
+    }
+    // Up from `path` to the first folder that exists…
+    let mut missing = vec![path.clone()];
+    while let Some(parent) = missing.last().and_then(RemotePath::parent) {
+        match session.cwd(&parent).await {
+            Ok(()) => break,
+            Err(EngineError::Reply { .. }) if session.is_usable() => missing.push(parent),
+            Err(e) => return Err(e),
+        }
+    }
+    // …then down again, making each.
+    while let Some(folder) = missing.pop() {
+        session.mkdir(&folder).await?;
+    }
+    Ok(true)
 }
 
 #[cfg(test)]
