@@ -39,7 +39,7 @@ pub const CONFIG_DIR_VAR: &str = "WHARF_CONFIG_DIR";
 pub const DATA_DIR_VAR: &str = "WHARF_DATA_DIR";
 
 /// The top-level settings, in the order the default file lists them.
-pub const SETTINGS: [&str; 17] = [
+pub const SETTINGS: [&str; 18] = [
     "connections",
     "connect_timeout",
     "reply_timeout",
@@ -55,6 +55,7 @@ pub const SETTINGS: [&str; 17] = [
     "confirm_delete",
     "confirm_overwrite",
     "confirm_copy",
+    "viewer",
     "theme",
     "keys",
 ];
@@ -109,6 +110,8 @@ pub struct Config {
     pub confirm_overwrite: bool,
     /// F5/F6 show the target folder first, editable (false: go at once).
     pub confirm_copy: bool,
+    /// `viewer = "pager"`: F3 hands the file to `$PAGER` (else `less`).
+    pub pager: bool,
     /// Colours, for `AppState::theme`.
     pub theme: Theme,
     /// The default bindings with `[keys]` applied.
@@ -137,6 +140,7 @@ impl Default for Config {
             confirm_delete: true,
             confirm_overwrite: true,
             confirm_copy: true,
+            pager: false,
             theme: Theme::DEFAULT,
             keymap: Keymap::default(),
         }
@@ -322,6 +326,12 @@ impl Reader<'_> {
                 "confirm_delete" => self.flag(name, value, &mut c.confirm_delete),
                 "confirm_overwrite" => self.flag(name, value, &mut c.confirm_overwrite),
                 "confirm_copy" => self.flag(name, value, &mut c.confirm_copy),
+                "viewer" => {
+                    let viewers = [("builtin", false), ("pager", true)];
+                    if let Some(p) = self.choice(name, value, &viewers) {
+                        c.pager = p;
+                    }
+                }
                 "theme" => {
                     if let Some(t) = self.table(name, value) {
                         self.theme(t, &mut c.theme);
@@ -718,6 +728,7 @@ sort = "time"
 sort_reverse = true
 confirm_delete = false
 confirm_overwrite = false
+viewer = "pager"
 
 [theme]
 border = "#ff8800"
@@ -738,6 +749,7 @@ cancel_transfer = "Delete"
         assert!(c.show_hidden && c.sort_reverse);
         assert_eq!(c.sort, SortKey::Time);
         assert!(!c.confirm_delete);
+        assert!(c.pager && !Config::default().pager);
         assert_eq!(c.on_existing(), OnExisting::Overwrite);
         assert_eq!(c.theme.border, Some(Color::Rgb(0xff, 0x88, 0)));
         assert_eq!(c.theme.file, Some(Color::Indexed(238)));

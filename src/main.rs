@@ -8,7 +8,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::CommandFactory;
-use crossterm::event::EventStream;
 use futures::stream::{self, BoxStream, StreamExt};
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc::UnboundedReceiver;
@@ -409,9 +408,11 @@ async fn tui(
         }
         None => (None, None, None),
     };
+    let (terminal_events, handover) = wharf::terminal::events();
     let senders = Senders {
         engine: engine_commands,
         bookmarks: bookmark_ops,
+        handover: Some(Box::new(handover)),
     };
     let stop = async move |senders: Senders| {
         drop(senders);
@@ -420,7 +421,7 @@ async fn tui(
             wharf::bookmarks::service::finish(task).await;
         }
     };
-    let input = match inputs(engine_events, bookmark_events) {
+    let input = match inputs(terminal_events, engine_events, bookmark_events) {
         Ok(i) => i,
         Err(e) => {
             say(format_args!("cannot listen for signals: {e}"));
@@ -443,6 +444,7 @@ async fn tui(
     state.timeouts = args.timeouts;
     state.on_existing = cfg.on_existing();
     state.confirm_copy = cfg.confirm_copy;
+    state.pager = cfg.pager;
     state.bookmarks_enabled = bookmarks_enabled;
     state.keep_recent = !args.demo;
     state.data_dir = wharf::config::data_dir();
@@ -472,10 +474,11 @@ async fn tui(
 /// engine's and the bookmark service's, and the signals that stop wharf
 /// (SIGTERM, SIGHUP, SIGINT). The terminal going away stops it too.
 fn inputs(
+    terminal: wharf::terminal::TerminalEvents,
     engine: UnboundedReceiver<Event>,
     bookmarks: Option<UnboundedReceiver<BookmarkEvent>>,
 ) -> std::io::Result<BoxStream<'static, Input>> {
-    let terminal = EventStream::new()
+    let terminal = terminal
         .map(|ev| match ev {
             Ok(ev) => Input::Terminal(ev),
             Err(_) => Input::Quit,

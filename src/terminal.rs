@@ -5,15 +5,20 @@
 //! terminal never shows half of one.
 
 use std::io::{self, Stdout, Write};
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::{Context, Poll, Waker};
 
 use crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    EventStream,
 };
 use crossterm::terminal::{
     BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen,
     disable_raw_mode, enable_raw_mode,
 };
 use crossterm::{execute, queue};
+use futures::{Stream, StreamExt};
 use ratatui::Terminal;
 use ratatui::backend::{Backend, CrosstermBackend, TestBackend};
 
@@ -103,5 +108,79 @@ impl FrameSync for TestBackend {
 
     fn end_frame(&mut self) -> Result<(), Self::Error> {
         Ok(())
+    }
+}
+
+/// The terminal's events as a stream that can be paused: while the pager
+/// or the editor has the terminal, crossterm's reader must not run, or it
+/// would take the keys meant for them. Pausing drops the `EventStream`
+/// (its reader thread stops); resuming makes a new one.
+pub struct TerminalEvents {
+    shared: Arc<Mutex<Paused>>,
+}
+
+struct Paused {
+    stream: Option<EventStream>,
+    waker: Option<Waker>,
+}
+
+/// Hands the terminal over to a child and takes it back: cooked mode and
+/// the main screen while it runs, no key read by wharf.
+pub struct TerminalHandover {
+    shared: Arc<Mutex<Paused>>,
+}
+
+/// The stream of terminal events and its handover.
+pub fn events() -> (TerminalEvents, TerminalHandover) {
+    let shared = Arc::new(Mutex::new(Paused {
+        stream: Some(EventStream::new()),
+        waker: None,
+    }));
+    (
+        TerminalEvents {
+            shared: shared.clone(),
+        },
+        TerminalHandover { shared },
+    )
+}
+
+fn lock(m: &Mutex<Paused>) -> MutexGuard<'_, Paused> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Stream for TerminalEvents {
+    type Item = io::Result<crossterm::event::Event>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let mut p = lock(&self.shared);
+        match p.stream.as_mut() {
+            Some(s) => s.poll_next_unpin(cx),
+            None => {
+                p.waker = Some(cx.waker().clone());
+                Poll::Pending
+            }
+        }
+    }
+}
+
+impl crate::app::external::Handover for TerminalHandover {
+    fn suspend(&self) {
+        lock(&self.shared).stream = None;
+        restore();
+    }
+
+    fn resume(&self) {
+        let _ = enable_raw_mode();
+        let _ = execute!(
+            io::stdout(),
+            EnterAlternateScreen,
+            EnableMouseCapture,
+            EnableBracketedPaste
+        );
+        let mut p = lock(&self.shared);
+        p.stream = Some(EventStream::new());
+        if let Some(w) = p.waker.take() {
+            w.wake();
+        }
     }
 }

@@ -133,6 +133,7 @@ fn start(local: &Path) -> App {
         let senders = Senders {
             engine,
             bookmarks: None,
+            handover: None,
         };
         let input = Box::pin(receiver_stream(input_rx));
         wharf::app::run(&mut terminal, state, None, input, &senders).await

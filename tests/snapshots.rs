@@ -507,6 +507,36 @@ fn copy_dialog() {
 }
 
 #[test]
+fn go_to_dialog_completed() {
+    use crossterm::event::KeyModifiers;
+    let mut s = main_screen();
+    update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::ALT)),
+    );
+    update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
+    );
+    update(&mut s, Msg::Paste("p".into()));
+    press(&mut s, KeyCode::Tab);
+    insta::assert_snapshot!(render(&s).backend());
+}
+
+#[test]
+fn entry_info() {
+    let mut s = main_screen();
+    press(&mut s, KeyCode::Down);
+    press(&mut s, KeyCode::Down);
+    press(&mut s, KeyCode::Down);
+    update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('i'), KeyModifiers::NONE)),
+    );
+    insta::assert_snapshot!(render(&s).backend());
+}
+
+#[test]
 fn drag_ghost_and_marked_entries() {
     use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
     let mut s = main_screen();

@@ -572,6 +572,116 @@ fn the_copy_dialog_names_what_goes_and_takes_a_typed_folder() {
 }
 
 #[test]
+fn alt_c_goes_to_a_typed_folder_and_tab_completes_from_the_listing() {
+    let alt_c = Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::ALT));
+    let mut s = connected_with(vec![
+        dir("docs"),
+        dir("Documents"),
+        dir("Downloads"),
+        dir("src"),
+        file("notes", 1),
+    ]);
+    let ctrl_u = || Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    let typed = |s: &AppState| match &s.dialog {
+        Some(Dialog::GoTo(p)) => (p.input.text().to_string(), p.choices.clone()),
+        other => panic!("{other:?}"),
+    };
+    update(&mut s, alt_c.clone());
+    assert_eq!(typed(&s).0, "/pub", "starts at the pane's folder");
+    // Relative, completed by Tab: one match gets its slash.
+    update(&mut s, ctrl_u());
+    type_text(&mut s, "sr");
+    update(&mut s, key(KeyCode::Tab));
+    assert_eq!(typed(&s).0, "src/");
+    // Exact case first: "d" is docs alone.
+    update(&mut s, ctrl_u());
+    type_text(&mut s, "/pub/d");
+    update(&mut s, key(KeyCode::Tab));
+    assert_eq!(typed(&s).0, "/pub/docs/");
+    // Several: what they share, and the names listed.
+    update(&mut s, ctrl_u());
+    type_text(&mut s, "Do");
+    update(&mut s, key(KeyCode::Tab));
+    assert_eq!(
+        typed(&s),
+        (
+            "Do".to_string(),
+            vec!["Documents".into(), "Downloads".into()]
+        )
+    );
+    type_text(&mut s, "w");
+    update(&mut s, key(KeyCode::Tab));
+    assert_eq!(typed(&s), ("Downloads/".to_string(), vec![]));
+    update(&mut s, ctrl_u());
+    type_text(&mut s, "../etc/./x/..");
+    let cmds = update(&mut s, key(KeyCode::Enter)).commands;
+    assert_eq!(the_list(&cmds).1, remote("/etc"));
+    assert!(s.dialog.is_none());
+
+    // ~ is the login folder; a local path in the remote pane is refused.
+    update(&mut s, alt_c.clone());
+    update(&mut s, ctrl_u());
+    type_text(&mut s, "file:///tmp");
+    assert!(update(&mut s, key(KeyCode::Enter)).commands.is_empty());
+    let Some(Dialog::GoTo(p)) = &s.dialog else {
+        panic!()
+    };
+    assert!(
+        p.error.as_deref().is_some_and(|e| e.contains("server")),
+        "{p:?}"
+    );
+    update(&mut s, ctrl_u());
+    type_text(&mut s, "~");
+    let cmds = update(&mut s, key(KeyCode::Enter)).commands;
+    assert_eq!(the_list(&cmds).1, remote("/"));
+}
+
+#[test]
+fn going_to_a_file_of_the_folder_shown_puts_the_cursor_on_it() {
+    let mut s = connected_with(vec![dir("docs"), file("notes", 1)]);
+    update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::ALT)),
+    );
+    type_text(&mut s, "/notes");
+    let cmds = update(&mut s, key(KeyCode::Enter)).commands;
+    assert_eq!(the_list(&cmds).1, remote("/pub"));
+    update(
+        &mut s,
+        app::listing(&cmds, vec![dir("docs"), file("notes", 1)]),
+    );
+    assert_eq!(
+        s.remote.current().map(|e| e.name.clone()),
+        Some(Name::from("notes"))
+    );
+}
+
+#[test]
+fn i_shows_the_entry_in_full_and_any_closing_key_closes_it() {
+    let mut s = connected_with(vec![file("report.pdf", 1_234_567)]);
+    update(&mut s, key(KeyCode::Down));
+    update(&mut s, ch('i'));
+    let Some(Dialog::Info(info)) = &s.dialog else {
+        panic!("{:?}", s.dialog)
+    };
+    assert_eq!(info.entry.name, "report.pdf");
+    assert_eq!(info.folder, remote("/pub"));
+    let lines = wharf::ui::entry_info::lines(info);
+    assert!(
+        lines
+            .iter()
+            .any(|(l, v)| *l == "Size" && v == "1,234,567 bytes (1.2 MiB)"),
+        "{lines:?}"
+    );
+    update(&mut s, key(KeyCode::Esc));
+    assert!(s.dialog.is_none());
+    // On "..": nothing to show.
+    update(&mut s, key(KeyCode::Home));
+    update(&mut s, ch('i'));
+    assert!(s.dialog.is_none());
+}
+
+#[test]
 fn f6_with_nothing_marked_moves_the_current_entry_and_star_inverts() {
     let mut s = connected_with(vec![file("a", 1), file("b", 1)]);
     update(&mut s, key(KeyCode::Down));

@@ -5,8 +5,8 @@
 
 use super::line_input::LineInput;
 use crate::engine::protocol::{
-    AskId, BatchId, ConnId, ConnectProfile, DataMode, Direction, FileFacts, Name, OnExisting,
-    Security, Side, Timeouts, UntrustedCertificate,
+    AskId, BatchId, ConnId, ConnectProfile, DataMode, Direction, Entry, FileFacts, Location, Name,
+    OnExisting, Security, Side, Timeouts, UntrustedCertificate,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +31,28 @@ pub enum Dialog {
     Question(Question),
     /// F5/F6: where the marked entries go (`copy_dialog.rs`).
     CopyTo(CopyPrompt),
+    /// Alt-c: a folder to go to (`goto_actions.rs`).
+    GoTo(GoToPrompt),
+    /// `i`: what is known of one entry.
+    Info(EntryInfo),
+}
+
+/// "Go to": the folder typed so far, and Tab's choices when several
+/// folder names fit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GoToPrompt {
+    pub side: Side,
+    pub input: LineInput,
+    pub error: Option<String>,
+    pub choices: Vec<String>,
+}
+
+/// One entry of a pane, in full.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryInfo {
+    /// The folder it is in.
+    pub folder: Location,
+    pub entry: Entry,
 }
 
 /// The copy/move dialog: "Copy 3 items (12.4 MiB) to:" and the target
@@ -67,6 +89,10 @@ pub enum Question {
         needed: u64,
         free: u64,
     },
+    /// A file edited with F4 changed on the server since it was fetched:
+    /// overwrite it, save under a new name, or keep the edited copy (at
+    /// `kept`) here? Answered in `edit_actions.rs`.
+    EditChanged { name: String, kept: String },
 }
 
 /// The target of a transfer exists: both sides, and the choices.

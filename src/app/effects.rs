@@ -1,6 +1,7 @@
 //! What one `update` asks of the world: commands for the engine, edits for
 //! the bookmark service, and whether the screen must be drawn again.
 
+use super::external::External;
 use crate::bookmarks::service::BookmarkOp;
 use crate::engine::protocol::Command;
 
@@ -10,6 +11,9 @@ pub struct Update {
     pub commands: Vec<Command>,
     /// For the bookmark service, in order.
     pub bookmark_ops: Vec<BookmarkOp>,
+    /// Programs to hand the terminal to (the pager, the editor), in order;
+    /// each one's end comes back as `Msg::ExternalDone`.
+    pub external: Vec<External>,
     /// Something visible changed: the loop draws a frame.
     pub redraw: bool,
 }
@@ -17,6 +21,10 @@ pub struct Update {
 impl Update {
     pub fn send(&mut self, command: Command) {
         self.commands.push(command);
+    }
+
+    pub fn run(&mut self, program: External) {
+        self.external.push(program);
     }
 
     pub fn bookmark(&mut self, op: BookmarkOp) {

@@ -14,6 +14,7 @@ use futures::{FutureExt, Stream, StreamExt};
 use ratatui::Terminal;
 use tokio::sync::mpsc;
 
+use super::external::{self, External, Handover};
 use super::input::Input;
 use super::state::AppState;
 use super::update::{Msg, update};
@@ -34,6 +35,9 @@ const MAX_BATCH: usize = 4096;
 pub struct Senders {
     pub engine: mpsc::UnboundedSender<Command>,
     pub bookmarks: Option<mpsc::UnboundedSender<BookmarkOp>>,
+    /// Gives the terminal to the pager or the editor and takes it back
+    /// (`None`: there is no real terminal, as in tests; they run as they are).
+    pub handover: Option<Box<dyn Handover>>,
 }
 
 /// Runs the app until it quits or its input ends. `start` is what to
@@ -51,11 +55,24 @@ where
     S: Stream<Item = Input> + Unpin,
 {
     let size = terminal.size()?;
-    apply(&mut state, Msg::Resize(size.width, size.height), senders);
-    apply(&mut state, Msg::Start(start), senders);
+    let mut programs = Vec::new();
+    apply(
+        &mut state,
+        Msg::Resize(size.width, size.height),
+        senders,
+        &mut programs,
+    );
+    apply(&mut state, Msg::Start(start), senders, &mut programs);
     let mut dirty = true;
     let mut last_draw: Option<Instant> = None;
     loop {
+        // The pager or the editor, asked for by the last inputs: each has
+        // the terminal until it exits, and its end is the next message.
+        for program in std::mem::take(&mut programs) {
+            let done = hand_over(terminal, &program, senders).await?;
+            apply(&mut state, Msg::ExternalDone(done), senders, &mut programs);
+            dirty = true;
+        }
         let frame = if state.transfers.any_active() {
             BUSY_FRAME
         } else {
@@ -78,7 +95,7 @@ where
         let Some(first) = next else {
             break; // every source has ended
         };
-        dirty |= take(&mut state, first, senders);
+        dirty |= take(&mut state, first, senders, &mut programs);
         for _ in 0..MAX_BATCH {
             if state.quit {
                 break;
@@ -86,7 +103,7 @@ where
             // Unconstrained: tokio's fairness budget would otherwise call a
             // long burst "not ready" halfway, and cost a frame per 128 events.
             match tokio::task::unconstrained(input.next()).now_or_never() {
-                Some(Some(more)) => dirty |= take(&mut state, more, senders),
+                Some(Some(more)) => dirty |= take(&mut state, more, senders, &mut programs),
                 Some(None) => state.quit = true,
                 None => break, // nothing more waiting
             }
@@ -99,15 +116,21 @@ where
 }
 
 /// One input through `update`; whether it needs a frame.
-fn take(state: &mut AppState, input: Input, senders: &Senders) -> bool {
+fn take(
+    state: &mut AppState,
+    input: Input,
+    senders: &Senders,
+    programs: &mut Vec<External>,
+) -> bool {
     match input.into_msg(Instant::now()) {
-        Some(msg) => apply(state, msg, senders),
+        Some(msg) => apply(state, msg, senders, programs),
         None => false,
     }
 }
 
-fn apply(state: &mut AppState, msg: Msg, senders: &Senders) -> bool {
+fn apply(state: &mut AppState, msg: Msg, senders: &Senders, programs: &mut Vec<External>) -> bool {
     let out = update(state, msg);
+    programs.extend(out.external);
     // A send fails only when the receiver is gone: the engine stops only
     // after the loop, so that is a crash, and the missing answers say so.
     for cmd in out.commands {
@@ -119,6 +142,33 @@ fn apply(state: &mut AppState, msg: Msg, senders: &Senders) -> bool {
         }
     }
     out.redraw
+}
+
+/// Runs `program` with the terminal handed over, on a blocking thread (the
+/// engine goes on meanwhile; its events wait in their channel), then takes
+/// the terminal back and has the next frame drawn whole.
+async fn hand_over<B: FrameSync>(
+    terminal: &mut Terminal<B>,
+    program: &External,
+    senders: &Senders,
+) -> Result<external::ExternalDone, B::Error> {
+    if let Some(h) = &senders.handover {
+        h.suspend();
+    }
+    let job = program.clone();
+    let done = tokio::task::spawn_blocking(move || external::run(&job))
+        .await
+        .unwrap_or_else(|e| external::ExternalDone {
+            purpose: program.purpose,
+            file: program.file.clone(),
+            program: external::program(program.purpose),
+            result: Err(format!("the program's thread failed: {e}")),
+        });
+    if let Some(h) = &senders.handover {
+        h.resume();
+    }
+    terminal.clear()?;
+    Ok(done)
 }
 
 /// One frame, as a synchronized update.

@@ -106,6 +106,8 @@ pub fn label(action: Action) -> &'static str {
         Action::UnmarkPattern => "Unmark…",
         Action::Copy => "Copy",
         Action::Move => "Move",
+        Action::GoTo => "GoTo",
+        Action::Info => "Info",
         Action::ToggleQueue => "Queue",
         Action::ToggleLog => "Log",
         Action::Connect => "Connect",
@@ -122,6 +124,14 @@ pub fn label(action: Action) -> &'static str {
         Action::SearchOlder => "Older",
         Action::SearchNewer => "Newer",
         Action::SaveLog => "Save",
+        Action::View => "View",
+        Action::Edit => "Edit",
+        Action::Search => "Search",
+        Action::SearchNext => "Next",
+        Action::SearchPrevious => "Previous",
+        Action::ToggleWrap => "Wrap",
+        Action::ToggleHex => "Hex",
+        Action::CloseViewer => "Close",
     }
 }
 
@@ -139,20 +149,20 @@ mod tests {
         assert_eq!(
             pane,
             [
-                "1Help",
-                "2Connect",
-                "3Bookmark",
-                "5Copy",
-                "6Move",
-                "9Log",
-                "10Quit"
+                "1Help", "2Connect", "3View", "4Edit", "5Copy", "6Move", "9Log", "10Quit"
             ]
         );
         let queue: Vec<_> = slots(&keymap, Context::Queue, 120)
             .iter()
             .map(|s| s.number.clone())
             .collect();
-        assert_eq!(queue, ["1", "2", "3", "9", "10"]);
+        assert_eq!(queue, ["1", "2", "9", "10"]);
+        // The viewer has only its own keys: F3 and F10 close it.
+        let viewer: Vec<_> = slots(&keymap, Context::Viewer, 120)
+            .iter()
+            .map(|s| format!("{}{}", s.number, s.label))
+            .collect();
+        assert_eq!(viewer, ["3Close", "10Close"]);
         assert!(
             Action::ALL
                 .iter()

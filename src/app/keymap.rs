@@ -27,7 +27,8 @@ pub enum Context {
     Pane,
     Queue,
     Log,
-    /// The file viewer's keys arrive with the viewer.
+    /// The file viewer (F3). It fills the screen and is left with its own
+    /// keys: `global` is not looked up there, so `q` and F10 close it.
     Viewer,
     Global,
 }
@@ -101,6 +102,8 @@ pub enum Action {
     UnmarkPattern,
     Copy,
     Move,
+    GoTo,
+    Info,
     ToggleQueue,
     ToggleLog,
     Connect,
@@ -117,11 +120,19 @@ pub enum Action {
     SearchOlder,
     SearchNewer,
     SaveLog,
+    View,
+    Edit,
+    Search,
+    SearchNext,
+    SearchPrevious,
+    ToggleWrap,
+    ToggleHex,
+    CloseViewer,
 }
 
 impl Action {
     /// Every action, in the order the help overlay lists each context's.
-    pub const ALL: [Action; 35] = [
+    pub const ALL: [Action; 45] = [
         Action::Up,
         Action::Down,
         Action::PageUp,
@@ -141,6 +152,8 @@ impl Action {
         Action::UnmarkPattern,
         Action::Copy,
         Action::Move,
+        Action::GoTo,
+        Action::Info,
         Action::ToggleQueue,
         Action::ToggleLog,
         Action::Connect,
@@ -157,6 +170,14 @@ impl Action {
         Action::SearchOlder,
         Action::SearchNewer,
         Action::SaveLog,
+        Action::View,
+        Action::Edit,
+        Action::Search,
+        Action::SearchNext,
+        Action::SearchPrevious,
+        Action::ToggleWrap,
+        Action::ToggleHex,
+        Action::CloseViewer,
     ];
 
     /// The action's name in `assets/keymap.toml` and config.toml's `[keys]`.
@@ -181,6 +202,8 @@ impl Action {
             Action::UnmarkPattern => "unmark_pattern",
             Action::Copy => "copy",
             Action::Move => "move",
+            Action::GoTo => "go_to",
+            Action::Info => "info",
             Action::ToggleQueue => "toggle_queue",
             Action::ToggleLog => "toggle_log",
             Action::Connect => "connect",
@@ -197,6 +220,14 @@ impl Action {
             Action::SearchOlder => "search_older",
             Action::SearchNewer => "search_newer",
             Action::SaveLog => "save_log",
+            Action::View => "view",
+            Action::Edit => "edit",
+            Action::Search => "search",
+            Action::SearchNext => "search_next",
+            Action::SearchPrevious => "search_previous",
+            Action::ToggleWrap => "toggle_wrap",
+            Action::ToggleHex => "toggle_hex",
+            Action::CloseViewer => "close",
         }
     }
 
@@ -210,10 +241,14 @@ impl Action {
         use Action::*;
         match self {
             Up | Down | PageUp | PageDown | Top | Bottom => {
-                &[Context::Pane, Context::Queue, Context::Log]
+                &[Context::Pane, Context::Queue, Context::Log, Context::Viewer]
             }
+            Search | SearchNext | SearchPrevious | ToggleWrap | ToggleHex | CloseViewer => {
+                &[Context::Viewer]
+            }
+            View | Edit => &[Context::Pane],
             Open | Parent | Reload | ToggleHidden | CycleSort | Filter | Mark | InvertMarks
-            | MarkPattern | UnmarkPattern | Copy | Move => &[Context::Pane],
+            | MarkPattern | UnmarkPattern | Copy | Move | GoTo | Info => &[Context::Pane],
             CancelTransfer | CancelAllTransfers | RetryFailed | ClearFinished => &[Context::Queue],
             SearchLog | SearchOlder | SearchNewer | SaveLog => &[Context::Log],
             SwitchPane | ToggleQueue | ToggleLog | Connect | Bookmarks | Disconnect | Help
@@ -230,6 +265,10 @@ impl Action {
             (Context::Log, Action::Bottom) => "The newest line, and follow",
             (Context::Queue, Action::Top) => "First transfer",
             (Context::Queue, Action::Bottom) => "Last transfer",
+            (Context::Viewer, Action::Up) => "Scroll up a line",
+            (Context::Viewer, Action::Down) => "Scroll down a line",
+            (Context::Viewer, Action::Top) => "The start of the file",
+            (Context::Viewer, Action::Bottom) => "The end of the file",
             (_, Action::Up) => "Move up",
             (_, Action::Down) => "Move down",
             (_, Action::PageUp) => "Page up",
@@ -249,6 +288,8 @@ impl Action {
             (_, Action::UnmarkPattern) => "Unmark entries matching a pattern",
             (_, Action::Copy) => "Copy the marked entries (or the current one) to the other pane",
             (_, Action::Move) => "Move them: copy, then delete each source once verified",
+            (_, Action::GoTo) => "Go to a folder you type (Tab completes its name)",
+            (_, Action::Info) => "Everything known of the entry: exact size, time, mode, link",
             (_, Action::ToggleQueue) => "Show or hide the transfer queue",
             (_, Action::CancelTransfer) => "Cancel the selected transfer",
             (_, Action::CancelAllTransfers) => "Cancel all transfers",
@@ -258,6 +299,16 @@ impl Action {
             (_, Action::SearchOlder) => "The next older line that matches",
             (_, Action::SearchNewer) => "The next newer line that matches",
             (_, Action::SaveLog) => "Save the whole log to a file in the data folder",
+            (_, Action::View) => "View the file under the cursor (a remote one is fetched first)",
+            (_, Action::Edit) => {
+                "Edit the file in $VISUAL/$EDITOR; a remote one is uploaded back if changed"
+            }
+            (_, Action::Search) => "Search: type, Enter finds the next match (case ignored)",
+            (_, Action::SearchNext) => "The next match",
+            (_, Action::SearchPrevious) => "The previous match",
+            (_, Action::ToggleWrap) => "Wrap long lines, or cut them at the edge",
+            (_, Action::ToggleHex) => "Hex view, or text",
+            (_, Action::CloseViewer) => "Close the viewer",
             (_, Action::ToggleLog) => "Show or hide the protocol log",
             (_, Action::Connect) => "Quick connect",
             (_, Action::Bookmarks) => "Bookmarks: connect, add, edit, delete",
@@ -502,9 +553,14 @@ impl Keymap {
         let mut by_key: HashMap<(Context, KeySpec), Action> = HashMap::new();
         for b in &bindings {
             for k in &b.keys {
-                // Global keys are looked up after every context's.
+                // Global keys are looked up after every context's but the
+                // viewer's, which has only its own.
                 let clashes_with: Vec<Context> = match b.context {
-                    Context::Global => Context::ALL.to_vec(),
+                    Context::Global => Context::ALL
+                        .into_iter()
+                        .filter(|c| *c != Context::Viewer)
+                        .collect(),
+                    Context::Viewer => vec![Context::Viewer],
                     c => vec![c, Context::Global],
                 };
                 for other in clashes_with {
@@ -524,13 +580,17 @@ impl Keymap {
         Ok(Keymap { by_key, bindings })
     }
 
-    /// The action of `key` in `context`, else in `Global`.
+    /// The action of `key` in `context`, else in `Global` (but for the
+    /// viewer, which has only its own keys).
     pub fn action_for(&self, context: Context, key: &KeyEvent) -> Option<Action> {
         let k = KeySpec::from_event(key);
-        self.by_key
-            .get(&(context, k))
-            .or_else(|| self.by_key.get(&(Context::Global, k)))
-            .copied()
+        let own = self.by_key.get(&(context, k));
+        match context {
+            Context::Viewer => own.copied(),
+            _ => own
+                .or_else(|| self.by_key.get(&(Context::Global, k)))
+                .copied(),
+        }
     }
 
     /// Where `key` does something when it does nothing in `context`: the
@@ -654,10 +714,11 @@ mod tests {
             km.action_for(Context::Log, &press(KeyCode::Char('c'))),
             None
         );
-        // Global keys work everywhere.
-        for c in Context::ALL {
+        // Global keys work everywhere but in the viewer, which has its own.
+        for c in Context::ALL.into_iter().filter(|c| *c != Context::Viewer) {
             assert_eq!(km.action_for(c, &press(KeyCode::F(1))), Some(Action::Help));
         }
+        assert_eq!(km.action_for(Context::Viewer, &press(KeyCode::F(1))), None);
     }
 
     #[test]
@@ -771,7 +832,7 @@ mod tests {
             binding(Context::Pane, Action::Copy, &["q"]),
             binding(Context::Pane, Action::Move, &["m"]),
             // Swapping two keys is no conflict: both overrides apply together.
-            binding(Context::Global, Action::Connect, &["F3"]),
+            binding(Context::Global, Action::Connect, &["b"]),
             binding(Context::Global, Action::Bookmarks, &["F2"]),
         ]);
         assert_eq!(rejected.len(), 1, "{rejected:?}");
@@ -784,7 +845,7 @@ mod tests {
             "copy kept its key"
         );
         assert_eq!(km.key_for(Action::Move), KeySpec::parse("m").ok());
-        assert_eq!(km.key_for(Action::Connect), KeySpec::parse("F3").ok());
+        assert_eq!(km.key_for(Action::Connect), KeySpec::parse("b").ok());
         assert_eq!(km.key_for(Action::Bookmarks), KeySpec::parse("F2").ok());
         // Of two overrides that collide, the later one goes.
         let (_, rejected) = Keymap::default().overridden(&[

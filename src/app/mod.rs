@@ -7,19 +7,24 @@ pub mod bookmark_form;
 pub mod bookmark_manager;
 pub mod dialog;
 pub mod drag;
+pub mod edit;
 pub mod effects;
+pub mod external;
 pub mod key_bar;
 pub mod keymap;
 pub mod motion;
 pub mod pane;
 pub mod state;
 pub mod transfers;
+pub mod viewer;
+pub mod viewer_doc;
 
 // Shared by the actions: pure readings and requests, over data only.
 pub mod copy_request;
 pub mod line_input;
 pub mod mouse;
 pub mod requests;
+pub mod temp_copy;
 pub mod typed_path;
 
 // Actions: each changes the state for one part of the screen. They import
@@ -29,11 +34,14 @@ pub mod certificate_actions;
 pub mod connection_actions;
 pub mod copy_dialog;
 pub mod dialog_actions;
+pub mod edit_actions;
+pub mod goto_actions;
 pub mod layout_actions;
 pub mod log_actions;
 pub mod pane_actions;
 pub mod question_actions;
 pub mod transfer_actions;
+pub mod viewer_actions;
 
 // Routing: a message to the action that owns it.
 pub mod update;

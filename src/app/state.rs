@@ -11,6 +11,7 @@ use super::drag::DragState;
 use super::keymap::{Context, Keymap};
 use super::pane::PaneState;
 use super::transfers::TransferList;
+use super::viewer::Viewer;
 use crate::bookmarks::service::BookmarksSnapshot;
 use crate::engine::protocol::{
     BatchId, ConnId, ConnectProfile, DataMode, Location, OnExisting, RemotePath, RequestId,
@@ -174,6 +175,12 @@ pub struct AppState {
     pub on_existing: OnExisting,
     /// F5/F6 ask for the target first (config `confirm_copy`).
     pub confirm_copy: bool,
+    /// The file viewer (F3), when open: it fills the screen.
+    pub viewer: Option<Viewer>,
+    /// A file being edited (F4): fetched, in the editor, or uploading.
+    pub edit: Option<super::edit::EditSession>,
+    /// config.toml's `viewer = "pager"`: F3 runs `$PAGER`.
+    pub pager: bool,
     pub quit: bool,
     next_id: u64,
 }
@@ -221,6 +228,9 @@ impl AppState {
             default_mode: DataMode::Passive,
             on_existing: OnExisting::Ask,
             confirm_copy: true,
+            viewer: None,
+            edit: None,
+            pager: false,
             quit: false,
             next_id: 0,
         }
@@ -272,6 +282,9 @@ impl AppState {
 
     /// Where keys are looked up first: the panel with the keyboard.
     pub fn context(&self) -> Context {
+        if self.viewer.is_some() {
+            return Context::Viewer;
+        }
         match self.panel {
             Panel::Panes => Context::Pane,
             Panel::Queue => Context::Queue,

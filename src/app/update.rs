@@ -10,15 +10,17 @@ use std::time::Instant;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent};
 
-use super::dialog::Dialog;
+use super::dialog::{Dialog, Question};
 use super::effects::Update;
+use super::external::{ExternalDone, Purpose};
 use super::keymap::{Action, Context};
 use super::motion::Motion;
 use super::mouse::{self, Pointer};
 use super::state::{AppState, Panel};
 use super::{
     bookmark_actions, certificate_actions, connection_actions, copy_dialog, dialog_actions,
-    layout_actions, log_actions, pane_actions, question_actions, transfer_actions,
+    edit_actions, goto_actions, layout_actions, log_actions, pane_actions, question_actions,
+    transfer_actions, viewer_actions,
 };
 use crate::bookmarks::service::BookmarkEvent;
 use crate::engine::protocol::{ConnectProfile, Event};
@@ -38,6 +40,8 @@ pub enum Msg {
     Start(Option<ConnectProfile>),
     /// A signal (SIGTERM, SIGHUP, SIGINT) asked us to stop.
     Quit,
+    /// The pager or the editor gave the terminal back.
+    ExternalDone(ExternalDone),
 }
 
 /// Folds one message into the state. The answer holds the commands for the
@@ -58,6 +62,14 @@ pub fn update(state: &mut AppState, msg: Msg) -> Update {
         Msg::Engine(ev) => on_engine(state, ev, &mut out),
         Msg::Bookmarks(ev) => on_bookmarks(state, ev, &mut out),
         Msg::Quit => state.quit = true,
+        Msg::ExternalDone(done) => match done.purpose {
+            Purpose::Page => viewer_actions::on_pager_done(state, done, &mut out),
+            Purpose::Edit => edit_actions::on_editor_done(state, done, &mut out),
+        },
+    }
+    // The viewer's rows follow the screen's size and the file's arrival.
+    if state.viewer.is_some() {
+        viewer_actions::refresh(state);
     }
     // The queue panel comes and goes with running transfers: the panes
     // give it room (or take it back).
@@ -86,12 +98,20 @@ fn on_key(state: &mut AppState, key: KeyEvent, out: &mut Update) {
             Dialog::Certificate(_) => certificate_actions::certificate_key(state, key, out),
             Dialog::Pattern(_) => pane_actions::pattern_key(state, key, out),
             Dialog::CopyTo(_) => copy_dialog::key(state, key, out),
+            Dialog::GoTo(_) => goto_actions::key(state, key, out),
+            Dialog::Info(_) => goto_actions::info_key(state, key, out),
             Dialog::Bookmarks(_) => bookmark_actions::manager_key(state, key, out),
             Dialog::BookmarkForm(_) => bookmark_actions::form_key(state, key, out),
+            Dialog::Question(Question::EditChanged { .. }) => {
+                edit_actions::changed_key(state, key, out)
+            }
             Dialog::Question(_) => {
                 question_actions::key(state, key, out, connection_actions::disconnect)
             }
         };
+    }
+    if state.viewer.is_some() {
+        return viewer_actions::key(state, key, out);
     }
     if state.pane(state.focus).filter_editing {
         return pane_actions::filter_key(state, key, out);
@@ -124,6 +144,7 @@ fn act(state: &mut AppState, context: Context, action: Action, out: &mut Update)
             Context::Pane => pane_actions::move_cursor(state, motion),
             Context::Queue => transfer_actions::move_queue(state, motion),
             Context::Log => log_actions::scroll(state, motion, out),
+            // The viewer's keys are its own (`viewer_actions::key`).
             Context::Viewer | Context::Global => out.unchanged(),
         };
     }
@@ -145,8 +166,18 @@ fn act(state: &mut AppState, context: Context, action: Action, out: &mut Update)
         Action::InvertMarks => pane_actions::invert_marks(state),
         Action::MarkPattern => pane_actions::ask_pattern(state, true),
         Action::UnmarkPattern => pane_actions::ask_pattern(state, false),
+        Action::View => viewer_actions::open(state, out),
+        Action::Edit => edit_actions::open(state, out),
+        Action::Search
+        | Action::SearchNext
+        | Action::SearchPrevious
+        | Action::ToggleWrap
+        | Action::ToggleHex
+        | Action::CloseViewer => out.unchanged(),
         Action::Copy => copy_dialog::open(state, false, out),
         Action::Move => copy_dialog::open(state, true, out),
+        Action::GoTo => goto_actions::open(state),
+        Action::Info => goto_actions::info(state, out),
         Action::CancelTransfer => transfer_actions::cancel_selected(state, out),
         Action::CancelAllTransfers => transfer_actions::cancel_all(state, out),
         Action::RetryFailed => transfer_actions::retry_failed(state, out),
@@ -213,18 +244,23 @@ fn on_mouse(state: &mut AppState, ev: MouseEvent, now: Instant, out: &mut Update
 fn on_paste(state: &mut AppState, text: &str, out: &mut Update) {
     // One line only: a pasted newline must not submit a form.
     let text: String = text.chars().filter(|c| !c.is_control()).collect();
+    if state.dialog.is_none() && state.viewer.is_some() {
+        return viewer_actions::paste(state, &text);
+    }
     match &state.dialog {
         Some(Dialog::Connect(_)) => dialog_actions::paste_connect(state, &text),
         Some(Dialog::Password(_)) => dialog_actions::paste_password(state, &text),
         Some(Dialog::Pattern(_)) => pane_actions::paste_pattern(state, &text),
         Some(Dialog::CopyTo(_)) => copy_dialog::paste(state, &text),
+        Some(Dialog::GoTo(_)) => goto_actions::paste(state, &text),
         Some(Dialog::BookmarkForm(_)) => bookmark_actions::paste_form(state, &text),
         Some(Dialog::Bookmarks(_)) => bookmark_actions::paste_manager(state, &text),
         Some(Dialog::Help { .. })
         | Some(Dialog::Messages { .. })
         | Some(Dialog::Conflict(_))
         | Some(Dialog::Certificate(_))
-        | Some(Dialog::Question(_)) => out.unchanged(),
+        | Some(Dialog::Question(_))
+        | Some(Dialog::Info(_)) => out.unchanged(),
         None if state.panel == Panel::Log
             && state.log_search.as_ref().is_some_and(|s| s.editing) =>
         {
@@ -237,6 +273,13 @@ fn on_paste(state: &mut AppState, text: &str, out: &mut Update) {
 /// Every engine event, each to its handler. No arm catches the rest: a new
 /// event does not compile until it is routed.
 fn on_engine(state: &mut AppState, ev: Event, out: &mut Update) {
+    // The viewer's and the editor's own transfers: theirs first.
+    let Some(ev) = viewer_actions::on_engine(state, ev, out) else {
+        return;
+    };
+    let Some(ev) = edit_actions::on_engine(state, ev, out) else {
+        return;
+    };
     match ev {
         Event::Connecting { conn, host } => {
             connection_actions::on_connecting(state, conn, host, out)
@@ -315,6 +358,7 @@ fn on_engine(state: &mut AppState, ev: Event, out: &mut Update) {
             conn,
         } => log_actions::on_wire(state, dir, code, text, conn, out),
         Event::LogSaved { result } => log_actions::on_saved(state, result),
+        Event::FoundInFile { req, result } => viewer_actions::on_found(state, req, result, out),
     }
 }
 

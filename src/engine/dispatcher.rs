@@ -267,6 +267,24 @@ async fn run(
                     let _ = events.send(Event::LogSaved { result });
                 });
             }
+            Command::FindInFile {
+                req,
+                path,
+                needle,
+                from,
+                backward,
+            } => {
+                let events = events.clone();
+                tokio::spawn(async move {
+                    let result = tokio::task::spawn_blocking(move || {
+                        super::file_search::find(&path, &needle, from, backward)
+                            .map_err(|e| e.to_string())
+                    })
+                    .await
+                    .unwrap_or_else(|e| Err(e.to_string()));
+                    let _ = events.send(Event::FoundInFile { req, result });
+                });
+            }
             Command::Shutdown => break,
         }
     }

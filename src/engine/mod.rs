@@ -9,6 +9,7 @@
 pub mod browse;
 pub mod dispatcher;
 pub mod error;
+pub mod file_search;
 pub mod listing;
 pub mod local;
 pub mod log_file;

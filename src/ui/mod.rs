@@ -6,6 +6,7 @@ pub mod bookmarks;
 pub mod certificate;
 pub mod conflict;
 pub mod dialog;
+pub mod entry_info;
 pub mod frame;
 pub mod help;
 pub mod keybar;
@@ -18,6 +19,7 @@ pub mod question;
 pub mod queue;
 pub mod status;
 pub mod theme;
+pub mod viewer;
 
 use chrono::Datelike;
 use ratatui::Frame;
@@ -56,6 +58,9 @@ pub fn draw(frame: &mut Frame, state: &AppState, this_year: i32) {
     }
     if let Some(area) = l.log {
         ratatui::widgets::Widget::render(log::LogPanel(state), area, buf);
+    }
+    if let Some(v) = &state.viewer {
+        viewer::draw(v, &state.keymap, theme, l, buf);
     }
     ratatui::widgets::Widget::render(status::StatusBar(state), l.status, buf);
     let keys = keybar::KeyBar {
@@ -106,6 +111,30 @@ pub fn draw(frame: &mut Frame, state: &AppState, this_year: i32) {
                 keys: "Enter start · Esc cancel",
             };
             line_prompt::draw(&prompt, 72, theme, l.area, buf)
+        }
+        Some(Dialog::GoTo(p)) => {
+            let lines = [match p.side {
+                crate::engine::protocol::Side::Local => "Folder on this computer:".to_string(),
+                crate::engine::protocol::Side::Remote => "Folder on the server:".to_string(),
+            }];
+            let choices = p.choices.join("  ");
+            let prompt = line_prompt::LinePrompt {
+                title: " Go to ",
+                lines: &lines,
+                input: &p.input,
+                error: p.error.as_deref(),
+                hint: if choices.is_empty() {
+                    "Absolute, relative, ~ or ..; Tab completes a folder name"
+                } else {
+                    &choices
+                },
+                keys: "Enter go · Tab complete · Esc cancel",
+            };
+            line_prompt::draw(&prompt, 72, theme, l.area, buf)
+        }
+        Some(Dialog::Info(info)) => {
+            entry_info::draw(info, theme, l.area, buf);
+            None
         }
         Some(Dialog::Bookmarks(m)) => bookmarks::manager(state, m, l.area, buf),
         Some(Dialog::BookmarkForm(f)) => bookmarks::form(f, theme, l.area, buf),

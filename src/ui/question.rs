@@ -66,6 +66,15 @@ pub fn lines(q: &Question) -> (&'static str, Vec<String>) {
                 "Enter/y start · Esc/n cancel".into(),
             ],
         ),
+        Question::EditChanged { name, kept } => (
+            " Changed on the server ",
+            vec![
+                format!("{name} changed on the server"),
+                "since it was fetched for editing.".into(),
+                format!("Keeping the edited copy leaves it at {kept}"),
+                "o overwrite · n save under a new name · k/Esc keep".into(),
+            ],
+        ),
     }
 }
 

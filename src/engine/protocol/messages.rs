@@ -72,6 +72,16 @@ pub enum Command {
         dir: std::path::PathBuf,
         text: String,
     },
+    /// The viewer's search: the first match of `needle` (ASCII case
+    /// ignored) in the file at `path` at or after `from`, or the last one
+    /// ending at or before it (`backward`); answered by `Event::FoundInFile`.
+    FindInFile {
+        req: RequestId,
+        path: std::path::PathBuf,
+        needle: Vec<u8>,
+        from: u64,
+        backward: bool,
+    },
     Shutdown,
 }
 
@@ -234,6 +244,12 @@ pub enum Event {
     /// The answer to `Command::SaveLog`: the file written, or why not.
     LogSaved {
         result: Result<std::path::PathBuf, String>,
+    },
+    /// The answer to `Command::FindInFile`: the match's offset, none, or
+    /// why the file could not be read.
+    FoundInFile {
+        req: RequestId,
+        result: Result<Option<u64>, String>,
     },
     /// One line of the protocol log. `code` is set for replies. `conn`:
     /// the browse connection it went over (`None`: a transfer or planning
