@@ -9,10 +9,16 @@ log() { printf 'bench: %s\n' "$*" >&2; }
 # checks the other clients are there, and builds wharf unless WHARF names a
 # binary: release is what users install (stripped); profiling is the same
 # code with line tables and symbols, for perf while the bench runs.
+#
+# INTEROP_READY=1: the interop servers are already set up and running (from
+# another checkout of the repo, whose .interop/ this one's links to):
+# leave them and the test user's files alone.
 bench_setup() {
-    bash scripts/interop-servers.sh install >/dev/null
-    bash scripts/interop-servers.sh start >/dev/null
-    bash scripts/interop-servers.sh bench-tree >/dev/null
+    if [[ -z ${INTEROP_READY:-} ]]; then
+        bash scripts/interop-servers.sh install >/dev/null
+        bash scripts/interop-servers.sh start >/dev/null
+        bash scripts/interop-servers.sh bench-tree >/dev/null
+    fi
     local t
     for t in curl lftp python3; do
         command -v "$t" >/dev/null || { log "$t is missing (scripts/interop-servers.sh install)"; exit 1; }

@@ -33,6 +33,48 @@ pub fn parse_url(
     parse_url_inner(input, mode, timeouts).map_err(|e| e.masked(&mask_password(input)))
 }
 
+/// `@name` or `@name/path`: the bookmark among `names` and the path after
+/// it (`None` when there is none). Names may not contain `/` any more;
+/// of older ones that do, the longest that matches wins (`@a/b/c` with
+/// bookmarks `a` and `a/b` is `a/b`, path `c`). Names match as the store
+/// matches them, ignoring case. `None`: not a bookmark argument, or no
+/// bookmark of that name.
+pub fn split_bookmark<'a, 'n>(
+    arg: &'a str,
+    names: impl IntoIterator<Item = &'n str>,
+) -> Option<(&'n str, Option<&'a str>)> {
+    let rest = arg.strip_prefix('@')?;
+    names
+        .into_iter()
+        .filter_map(|name| {
+            let head = rest.get(..name.len())?;
+            if !head.eq_ignore_ascii_case(name) {
+                return None;
+            }
+            match &rest[name.len()..] {
+                "" => Some((name, None)),
+                tail if tail.starts_with('/') => {
+                    let path = &tail[1..];
+                    Some((name, (!path.is_empty()).then_some(path)))
+                }
+                _ => None,
+            }
+        })
+        .max_by_key(|(name, _)| name.len())
+}
+
+/// The remote path of `@bookmark/path`: `path` under the bookmark's
+/// folder (its `remote_dir`), or under the login folder when it has none;
+/// `//x` (an absolute path after the name's slash) is absolute.
+pub fn bookmark_path(remote_dir: Option<&str>, path: Option<&str>) -> Option<String> {
+    match (remote_dir, path) {
+        (dir, None) => dir.map(str::to_string),
+        (_, Some(p)) if p.starts_with('/') => Some(p.to_string()),
+        (None, Some(p)) => Some(p.to_string()),
+        (Some(dir), Some(p)) => Some(format!("{}/{p}", dir.trim_end_matches('/'))),
+    }
+}
+
 /// `input` with the password of its user part replaced by `****`, for
 /// error messages (a typo in a URL must not print the secret in it).
 pub fn mask_password(input: &str) -> String {
@@ -229,5 +271,30 @@ mod tests {
         assert_eq!(p("host/pub").unwrap().path.as_deref(), Some("pub"));
         assert_eq!(p("host:2121/x").unwrap().port, 2121);
         assert_eq!(p("ftp.example.org").unwrap().host, "ftp.example.org");
+    }
+
+    #[test]
+    fn bookmark_arguments_take_the_longest_matching_name() {
+        let names = ["work", "work/old", "home"];
+        assert_eq!(split_bookmark("@work", names), Some(("work", None)));
+        assert_eq!(
+            split_bookmark("@work/logs/a.txt", names),
+            Some(("work", Some("logs/a.txt")))
+        );
+        assert_eq!(
+            split_bookmark("@work/old/x", names),
+            Some(("work/old", Some("x")))
+        );
+        assert_eq!(split_bookmark("@WORK/", names), Some(("work", None)));
+        assert_eq!(split_bookmark("@workshop", names), None);
+        assert_eq!(split_bookmark("@nope/x", names), None);
+        assert_eq!(split_bookmark("work", names), None);
+        assert_eq!(
+            bookmark_path(Some("/srv/"), Some("a/b")).as_deref(),
+            Some("/srv/a/b")
+        );
+        assert_eq!(bookmark_path(None, Some("a")).as_deref(), Some("a"));
+        assert_eq!(bookmark_path(Some("d"), None).as_deref(), Some("d"));
+        assert_eq!(bookmark_path(Some("d"), Some("/x")).as_deref(), Some("/x"));
     }
 }

@@ -149,7 +149,7 @@ pub enum Sub {
     },
     /// Print a long listing of a remote folder and exit.
     Ls {
-        /// ftp://[user[:password]@]host[:port][/path]
+        /// ftp://[user[:password]@]host[:port][/path], or @bookmark[/path]
         url: String,
         /// Print the protocol exchange to stderr.
         #[arg(short, long)]
@@ -164,7 +164,8 @@ pub enum Sub {
     /// Placed as `cp -r` does: into LOCAL when it is an existing folder,
     /// otherwise as LOCAL. Exits 0 only when every file arrived complete.
     Get {
-        /// ftp://[user[:password]@]host[:port]/path (relative to the login folder)
+        /// ftp://[user[:password]@]host[:port]/path (relative to the login
+        /// folder), or @bookmark/path
         url: String,
         /// Where to put it (default: the current folder).
         #[arg(default_value = ".")]
@@ -181,10 +182,103 @@ pub enum Sub {
         /// Local files or folders.
         #[arg(required = true)]
         local: Vec<PathBuf>,
-        /// ftp://[user[:password]@]host[:port]/path (relative to the login folder)
+        /// ftp://[user[:password]@]host[:port]/path (relative to the login
+        /// folder), or @bookmark/path
         url: String,
         #[command(flatten)]
         copy: CopyArgs,
+    },
+    /// Create folders (with -p, the folders above them too).
+    Mkdir {
+        /// Create the folders above as needed; an existing folder is fine.
+        #[arg(short = 'p', long)]
+        parents: bool,
+        /// ftp://…/path or @bookmark/path, one or more.
+        #[arg(required = true)]
+        urls: Vec<String>,
+        /// Print the protocol exchange to stderr.
+        #[arg(short, long)]
+        verbose: bool,
+    },
+    /// Delete files, and with -r folders with everything in them.
+    ///
+    /// Links are deleted as links, never followed. Exits 0 only when
+    /// everything named is gone.
+    Rm {
+        /// Delete folders with everything in them.
+        #[arg(short = 'r', short_alias = 'R', long)]
+        recursive: bool,
+        /// Print what would be deleted, one path a line; delete nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// ftp://…/path or @bookmark/path, one or more.
+        #[arg(required = true)]
+        urls: Vec<String>,
+        /// Connections at most.
+        #[arg(short = 'j', long, default_value_t = 4, value_name = "N",
+              value_parser = clap::value_parser!(u16).range(1..=64))]
+        connections: u16,
+        /// Print the protocol exchange to stderr.
+        #[arg(short, long)]
+        verbose: bool,
+    },
+    /// Rename or move a file or folder on the same server.
+    ///
+    /// NEW is a URL of the same server, an absolute path, or a path
+    /// relative to URL's folder; ending in `/`, the folder to move into.
+    Mv {
+        /// ftp://…/path or @bookmark/path
+        url: String,
+        /// The new name or place.
+        new: String,
+        /// Replace an existing file of that name.
+        #[arg(short, long)]
+        force: bool,
+        /// Print the protocol exchange to stderr.
+        #[arg(short, long)]
+        verbose: bool,
+    },
+    /// Change permissions (SITE CHMOD), with -R below folders too.
+    Chmod {
+        /// Change everything below folders too (links are left alone).
+        #[arg(short = 'R', long)]
+        recursive: bool,
+        /// Octal mode: 755, 0644…
+        mode: String,
+        /// ftp://…/path or @bookmark/path, one or more.
+        #[arg(required = true)]
+        urls: Vec<String>,
+        /// Connections at most.
+        #[arg(short = 'j', long, default_value_t = 4, value_name = "N",
+              value_parser = clap::value_parser!(u16).range(1..=64))]
+        connections: u16,
+        /// Print the protocol exchange to stderr.
+        #[arg(short, long)]
+        verbose: bool,
+    },
+    /// Print a remote file to stdout, as it arrives.
+    Cat {
+        /// ftp://…/path or @bookmark/path
+        url: String,
+        /// Print the protocol exchange to stderr.
+        #[arg(short, long)]
+        verbose: bool,
+    },
+    /// Print the paths under a folder whose names match, one a line.
+    Find {
+        /// ftp://…/path or @bookmark/path
+        url: String,
+        /// A glob (`*.log`) or a part of the name; case-insensitive.
+        /// Without it, every path is printed.
+        #[arg(long, value_name = "GLOB")]
+        name: Option<String>,
+        /// Connections at most (folders are listed several at once).
+        #[arg(short = 'j', long, default_value_t = 4, value_name = "N",
+              value_parser = clap::value_parser!(u16).range(1..=64))]
+        connections: u16,
+        /// Print the protocol exchange to stderr.
+        #[arg(short, long)]
+        verbose: bool,
     },
     /// Print a completion script for a shell.
     ///
@@ -212,6 +306,12 @@ impl Sub {
             Sub::Ls { .. } => "ls",
             Sub::Get { .. } => "get",
             Sub::Put { .. } => "put",
+            Sub::Mkdir { .. } => "mkdir",
+            Sub::Rm { .. } => "rm",
+            Sub::Mv { .. } => "mv",
+            Sub::Chmod { .. } => "chmod",
+            Sub::Cat { .. } => "cat",
+            Sub::Find { .. } => "find",
             Sub::Completions { .. } => "completions",
             Sub::Man { .. } => "man",
         }
@@ -341,6 +441,15 @@ mod tests {
         // `ls` is the command, not a host called ls.
         let cli = parse(&["ls", "ftp://h/"]).expect("ls");
         assert!(cli.url.is_none() && matches!(cli.command, Some(Sub::Ls { .. })));
+        let cli = parse(&["cat", "ftp://h/f"]).expect("cat");
+        assert!(cli.url.is_none() && matches!(cli.command, Some(Sub::Cat { .. })));
+        // A host called cat is reached by its URL.
+        let cli = parse(&["ftp://cat"]).expect("url");
+        assert_eq!(cli.url.as_deref(), Some("ftp://cat"));
+        let cli = parse(&["rm", "-r", "--dry-run", "@work/x", "@work/y"]).expect("rm");
+        assert!(
+            matches!(cli.command, Some(Sub::Rm { recursive: true, dry_run: true, ref urls, .. }) if urls.len() == 2)
+        );
         for args in [
             &["--demo", "ls", "ftp://h/"][..],
             &["--bookmark", "work", "get", "ftp://h/f"],

@@ -117,12 +117,18 @@ async fn async_main(cli: Cli) -> ExitCode {
     let cfg = &startup.config;
     let mode = cli.net.mode_or(cfg.mode);
     let timeouts = cli.net.timeouts_or(cfg.timeouts());
-    let parse = |url: &str| match parse_url(url, mode, timeouts) {
-        Ok(p) => Ok(with_netrc(p)),
-        Err(e) => {
-            say(format_args!("{e}"));
-            Err(ExitCode::from(2))
+    // A URL or `@bookmark[/path]`; bookmarks are read only when named.
+    let store_dir = startup.config_dir.clone();
+    let mut headless_store: Option<Store> = None;
+    let mut parse_many = async |urls: &[String]| -> Result<Vec<ConnectProfile>, ExitCode> {
+        let mut out = Vec::with_capacity(urls.len());
+        for url in urls {
+            if url.starts_with('@') && headless_store.is_none() {
+                headless_store = store_dir.as_deref().map(Store::load);
+            }
+            out.push(headless_profile(url, headless_store.as_ref(), mode, timeouts).await?);
         }
+        Ok(out)
     };
     let headless_notes = || {
         for n in &startup.notes {
@@ -143,22 +149,131 @@ async fn async_main(cli: Cli) -> ExitCode {
             unsorted,
         }) => {
             headless_notes();
-            match parse(&url) {
-                Ok(p) => exit(wharf::headless::ls(connector, p, verbose, unsorted).await),
+            match parse_many(&[url]).await {
+                Ok(mut p) => {
+                    exit(wharf::headless::ls(connector, p.remove(0), verbose, unsorted).await)
+                }
                 Err(code) => code,
             }
         }
         Some(Sub::Get { url, local, copy }) => {
             headless_notes();
-            match parse(&url) {
-                Ok(p) => exit(wharf::headless::get(connector, p, local, copy).await),
+            match parse_many(&[url]).await {
+                Ok(mut p) => exit(wharf::headless::get(connector, p.remove(0), local, copy).await),
                 Err(code) => code,
             }
         }
         Some(Sub::Put { local, url, copy }) => {
             headless_notes();
-            match parse(&url) {
-                Ok(p) => exit(wharf::headless::put(connector, p, local, copy).await),
+            match parse_many(&[url]).await {
+                Ok(mut p) => exit(wharf::headless::put(connector, p.remove(0), local, copy).await),
+                Err(code) => code,
+            }
+        }
+        Some(Sub::Mkdir {
+            parents,
+            urls,
+            verbose,
+        }) => {
+            headless_notes();
+            match parse_many(&urls).await {
+                Ok(p) => exit(wharf::headless::mkdir(connector, p, parents, verbose).await),
+                Err(code) => code,
+            }
+        }
+        Some(Sub::Rm {
+            recursive,
+            dry_run,
+            urls,
+            connections,
+            verbose,
+        }) => {
+            headless_notes();
+            let args = wharf::headless::RmArgs {
+                recursive,
+                dry_run,
+                connections: usize::from(connections),
+                verbose,
+            };
+            match parse_many(&urls).await {
+                Ok(p) => exit(wharf::headless::rm(connector, p, args).await),
+                Err(code) => code,
+            }
+        }
+        Some(Sub::Mv {
+            url,
+            new,
+            force,
+            verbose,
+        }) => {
+            headless_notes();
+            let from = match parse_many(&[url]).await {
+                Ok(mut p) => p.remove(0),
+                Err(code) => return code,
+            };
+            let to = match wharf::headless::new_name(&new) {
+                Some(n) => n,
+                None => match parse_many(&[new]).await {
+                    Ok(mut p) => wharf::headless::NewName::Url(Box::new(p.remove(0))),
+                    Err(code) => return code,
+                },
+            };
+            exit(wharf::headless::mv(connector, from, to, force, verbose).await)
+        }
+        Some(Sub::Chmod {
+            recursive,
+            mode: text,
+            urls,
+            connections,
+            verbose,
+        }) => {
+            headless_notes();
+            let Some(bits) = wharf::headless::parse_mode(&text) else {
+                say(format_args!(
+                    "chmod: \"{text}\" is not an octal mode (755, 0644…)"
+                ));
+                return ExitCode::from(2);
+            };
+            match parse_many(&urls).await {
+                Ok(p) => exit(
+                    wharf::headless::chmod(
+                        connector,
+                        bits,
+                        p,
+                        recursive,
+                        usize::from(connections),
+                        verbose,
+                    )
+                    .await,
+                ),
+                Err(code) => code,
+            }
+        }
+        Some(Sub::Cat { url, verbose }) => {
+            headless_notes();
+            match parse_many(&[url]).await {
+                Ok(mut p) => exit(wharf::headless::cat(connector, p.remove(0), verbose).await),
+                Err(code) => code,
+            }
+        }
+        Some(Sub::Find {
+            url,
+            name,
+            connections,
+            verbose,
+        }) => {
+            headless_notes();
+            match parse_many(&[url]).await {
+                Ok(mut p) => exit(
+                    wharf::headless::find(
+                        connector,
+                        p.remove(0),
+                        name,
+                        usize::from(connections),
+                        verbose,
+                    )
+                    .await,
+                ),
                 Err(code) => code,
             }
         }
@@ -185,7 +300,12 @@ async fn async_main(cli: Cli) -> ExitCode {
                     }
                 }
             } else {
-                match cli.url.as_deref().map(parse).transpose() {
+                match cli
+                    .url
+                    .as_deref()
+                    .map(|u| parse_plain(u, mode, timeouts))
+                    .transpose()
+                {
                     Ok(p) => p,
                     Err(code) => return code,
                 }
@@ -232,6 +352,48 @@ async fn async_main(cli: Cli) -> ExitCode {
             } else {
                 tui(profile, engine_config, tui_args).await
             }
+        }
+    }
+}
+
+/// A URL as typed, the login from ~/.netrc when it gives none.
+fn parse_plain(url: &str, mode: DataMode, timeouts: Timeouts) -> Result<ConnectProfile, ExitCode> {
+    match parse_url(url, mode, timeouts) {
+        Ok(p) => Ok(with_netrc(p)),
+        Err(e) => {
+            say(format_args!("{e}"));
+            Err(ExitCode::from(2))
+        }
+    }
+}
+
+/// A headless command's URL, or `@bookmark[/path]` (the path under the
+/// bookmark's folder; the longest matching name wins).
+async fn headless_profile(
+    arg: &str,
+    store: Option<&Store>,
+    mode: DataMode,
+    timeouts: Timeouts,
+) -> Result<ConnectProfile, ExitCode> {
+    if !arg.starts_with('@') {
+        return parse_plain(arg, mode, timeouts);
+    }
+    let names = store.map(|s| s.bookmarks().iter().map(|b| b.name.as_str()));
+    let Some((name, path)) = names.and_then(|n| wharf::address::split_bookmark(arg, n)) else {
+        say(format_args!(
+            "no bookmark named \"{}\" (wharf bookmarks list shows them)",
+            arg.trim_start_matches('@')
+        ));
+        return Err(ExitCode::from(2));
+    };
+    match bookmark_profile(store, name, timeouts).await {
+        Ok((mut p, _)) => {
+            p.path = wharf::address::bookmark_path(p.path.as_deref(), path);
+            Ok(p)
+        }
+        Err(e) => {
+            say(format_args!("{e}"));
+            Err(ExitCode::from(2))
         }
     }
 }

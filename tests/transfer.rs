@@ -644,13 +644,13 @@ async fn move_deletes_each_source_once_its_copy_is_complete() {
 async fn a_move_keeps_the_source_when_the_copy_failed() {
     let mut s = setup().await;
     std::fs::write(s.local.path().join("keep.txt"), b"keep me").expect("write");
-    // The upload fails: a folder of that name is in the way. (A missing
-    // target folder no longer fails it: F5 makes the folder it names.)
-    std::fs::create_dir_all(s.server.path("dest/keep.txt")).expect("mkdir");
+    // A folder of that name is in the way on the server: the upload
+    // fails (a missing target folder would be made).
+    std::fs::create_dir(s.server.path("keep.txt")).expect("mkdir");
     let mut req = request(
         1,
         vec![item(local(s.local.path().join("keep.txt")), false)],
-        remote("/dest"),
+        remote("/"),
         OnExisting::Overwrite,
     );
     req.move_after = true;

@@ -351,6 +351,12 @@ fn on_engine(state: &mut AppState, ev: Event, out: &mut Update) {
             skipped,
             cancelled,
         } => transfer_actions::on_batch_done(state, done, failed, skipped, cancelled),
+        // File operations: no dialog sends them yet (issue 13's dialogs
+        // route these), so any that arrive answer nothing the UI waits for.
+        Event::OpProgress { .. }
+        | Event::OpEntryFailed { .. }
+        | Event::Found { .. }
+        | Event::OpDone { .. } => out.unchanged(),
         Event::Wire {
             dir,
             code,

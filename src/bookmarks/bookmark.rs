@@ -285,6 +285,9 @@ pub enum Invalid {
     EmptyName,
     #[error("the name contains a control character")]
     NameControl,
+    /// `@name/path` names a path under a bookmark: the name cannot hold `/`.
+    #[error("the name must not contain `/` (`@name/path` names a folder under it)")]
+    NameSlash,
     #[error("a bookmark named \"{0}\" already exists")]
     DuplicateName(String),
     #[error("the host is empty")]
@@ -325,7 +328,10 @@ pub enum Field {
 impl Invalid {
     pub fn field(&self) -> Field {
         match self {
-            Invalid::EmptyName | Invalid::NameControl | Invalid::DuplicateName(_) => Field::Name,
+            Invalid::EmptyName
+            | Invalid::NameControl
+            | Invalid::NameSlash
+            | Invalid::DuplicateName(_) => Field::Name,
             Invalid::EmptyHost | Invalid::BadHost => Field::Host,
             Invalid::BadPort => Field::Port,
             Invalid::BadUser => Field::User,
@@ -431,6 +437,16 @@ impl Bookmark {
 
     /// Checks the fields of this bookmark alone (the store checks that the
     /// name is unique).
+    /// [`Bookmark::validate`] for a bookmark saved under a new name: that
+    /// name may not contain `/` (older ones that do still load and work,
+    /// see `address::split_bookmark`).
+    pub fn validate_new_name(&self) -> Result<(), Invalid> {
+        if self.name.contains('/') {
+            return Err(Invalid::NameSlash);
+        }
+        self.validate()
+    }
+
     pub fn validate(&self) -> Result<(), Invalid> {
         if self.name.trim().is_empty() {
             return Err(Invalid::EmptyName);

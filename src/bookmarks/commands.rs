@@ -111,7 +111,7 @@ pub fn add(
     // touched; `Store::add` checks again.
     store.writable().map_err(EditError::from)?;
     bookmark.normalize();
-    bookmark.validate().map_err(EditError::from)?;
+    bookmark.validate_new_name().map_err(EditError::from)?;
     if let Some(other) = store.get(&bookmark.name) {
         return Err(EditError::Invalid(Invalid::DuplicateName(other.name.clone())).into());
     }

@@ -183,7 +183,7 @@ impl Store {
     /// Adds a bookmark at the end (normalized and validated first).
     pub fn add(&mut self, mut bookmark: Bookmark) -> Result<(), EditError> {
         bookmark.normalize();
-        bookmark.validate()?;
+        bookmark.validate_new_name()?;
         self.change(|data| {
             check_unique(data, &bookmark.name, None)?;
             data.bookmarks.push(bookmark);
@@ -196,7 +196,11 @@ impl Store {
     /// keyring, move the password with [`super::secret::rekey`].
     pub fn edit(&mut self, name: &str, mut bookmark: Bookmark) -> Result<(), EditError> {
         bookmark.normalize();
-        bookmark.validate()?;
+        if same_name(&bookmark.name, name) {
+            bookmark.validate()?;
+        } else {
+            bookmark.validate_new_name()?;
+        }
         self.change(|data| {
             let i = position(data, name)?;
             check_unique(data, &bookmark.name, Some(i))?;
@@ -440,6 +444,28 @@ mod tests {
         let mut b = Bookmark::new(name, "ftp.example.org");
         b.user = Some("alice".into());
         b
+    }
+
+    #[test]
+    fn a_new_name_with_a_slash_is_refused_and_an_old_one_still_loads() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::load(dir.path());
+        let err = store.add(sample("work/old")).unwrap_err();
+        assert!(err.to_string().contains("must not contain `/`"), "{err}");
+        // Written before names lost their slash: it loads, and edits that
+        // keep its name are fine.
+        fs::write(
+            store.path(),
+            "[[bookmark]]\nname = \"work/old\"\nhost = \"h\"\nport = 21\n",
+        )
+        .unwrap();
+        let mut store = Store::load(dir.path());
+        assert_eq!(store.problem().map(|p| p.to_string()), None);
+        let mut b = store.get("work/old").cloned().unwrap();
+        b.port = 2121;
+        store.edit("work/old", b.clone()).unwrap();
+        b.name = "work/new".into();
+        assert!(store.edit("work/old", b).is_err());
     }
 
     #[test]

@@ -1,19 +1,23 @@
 //! The engine's dispatcher: the task that takes the UI's commands and
 //! hands each to the part that does it (the browse session, local
-//! listings on blocking threads, the transfer scheduler), and its starter
+//! listings on blocking threads, the transfer scheduler, file operations
+//! as tasks of their own), and its starter
 //! ([`spawn`], then [`EngineHandle::split`]) that keeps what stops it.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
 
 use super::error::EngineError;
 use super::protocol::{
-    Command, Event, EventTx, FailureKind, ListingNotes, Location, NameEncoding, Side,
+    Command, ConnectProfile, Event, EventTx, FailureKind, ListingNotes, Location, NameEncoding,
+    RequestId, Side,
 };
 use super::session::Connector;
-use super::{browse, local, transfer};
+use super::{browse, fileops, local, transfer};
 
 /// The UI's ends of the two channels.
 pub struct EngineHandle {
@@ -115,6 +119,11 @@ async fn run(
     // The last ordering asked for each pane: an older one still waiting
     // for a thread is not worth running.
     let newest_order = [Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0))];
+    // The server of the remote pane, for file operations' connections.
+    let mut profile: Option<ConnectProfile> = None;
+    // Running file operations, by request: how to stop each.
+    let mut ops: HashMap<RequestId, (CancellationToken, tokio::task::JoinHandle<()>)> =
+        HashMap::new();
     let transfers = transfer::spawn(
         events.clone(),
         config.transfer,
@@ -123,7 +132,8 @@ async fn run(
     );
     while let Some(cmd) = commands.recv().await {
         match cmd {
-            Command::Connect { conn, profile } => {
+            Command::Connect { conn, profile: to } => {
+                let profile = profile.insert(to).clone();
                 transfers.send(transfer::Msg::Profile(Some(profile.clone())));
                 let old = remote.replace(browse::spawn(
                     conn,
@@ -139,6 +149,7 @@ async fn run(
             Command::Disconnect => {
                 // Running transfers finish on their own connections; no new ones start.
                 transfers.send(transfer::Msg::Profile(None));
+                profile = None;
                 if let Some(old) = remote.take() {
                     tokio::spawn(old.close());
                 }
@@ -236,6 +247,20 @@ async fn run(
                     h.send(browse::BrowseRequest::Cancel { req });
                 }
             }
+            Command::FileOp { req, op } => {
+                ops.retain(|_, (_, task)| !task.is_finished());
+                let remote = fileops::Remote {
+                    connector: config.connector.clone(),
+                    profile: profile.clone(),
+                    max: config.transfer.connections,
+                };
+                ops.insert(req, fileops::spawn(req, op, remote, events.clone()));
+            }
+            Command::CancelFileOp { req } => {
+                if let Some((cancel, _)) = ops.remove(&req) {
+                    cancel.cancel();
+                }
+            }
             Command::Transfer(req) => transfers.send(transfer::Msg::Request(req)),
             Command::CancelTransfer(id) => transfers.send(transfer::Msg::Cancel(id)),
             Command::CancelAllTransfers => transfers.send(transfer::Msg::CancelAll),
@@ -287,6 +312,9 @@ async fn run(
             }
             Command::Shutdown => break,
         }
+    }
+    for (cancel, _) in ops.into_values() {
+        cancel.cancel();
     }
     transfers.shutdown().await;
     if let Some(r) = remote {

@@ -45,6 +45,14 @@ pub enum EngineError {
     /// The server's certificate is not trusted: what it says and why.
     #[error("{} ({}): {}", .0.server, .0.problem, .0.cert.fingerprint)]
     Untrusted(Box<UntrustedCertificate>),
+    /// What is in the way of a new name (a rename's target, a folder to
+    /// create): said by wharf, which looked, not by the server.
+    #[error("{0}")]
+    Exists(String),
+    /// The server has no command that what was asked needs (`SITE
+    /// CHMOD`): its refusal said so, or an earlier one did.
+    #[error("the server does not support {0}")]
+    Unsupported(&'static str),
     #[error("{path}: {reason}")]
     Local {
         path: String,
@@ -102,6 +110,8 @@ impl EngineError {
             EngineError::Tls(_)
             | EngineError::PlainAfterAuthTls { .. }
             | EngineError::Untrusted(_) => FailureKind::Tls,
+            EngineError::Exists(_) => FailureKind::Exists,
+            EngineError::Unsupported(_) => FailureKind::Server,
             EngineError::Local { kind, .. } => *kind,
         };
         Failure {

@@ -10,6 +10,7 @@ pub mod browse;
 pub mod dispatcher;
 pub mod error;
 pub mod file_search;
+pub mod fileops;
 pub mod listing;
 pub mod local;
 pub mod log_file;

@@ -8,8 +8,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use wharf::engine::protocol::{
-    BatchId, Command, ConnId, ConnectProfile, Entry, Event, Failure, Location, OnExisting,
-    RemotePath, RequestId, ServerInfo, TransferItem, TransferRequest, TransferState, WireDir,
+    BatchId, Command, ConnId, ConnectProfile, Entry, Event, Failure, FileOp, Location, OnExisting,
+    OpCounts, RemotePath, RequestId, ServerInfo, TransferItem, TransferRequest, TransferState,
+    WireDir,
 };
 use wharf::engine::wire_log::WireSink;
 use wharf::engine::{EngineHandle, spawn};
@@ -129,6 +130,39 @@ impl Engine {
             Some(answer)
         })
         .await
+    }
+
+    /// Runs a file operation as request `req` to its `OpDone`.
+    pub async fn op(&mut self, req: u64, op: FileOp) -> OpResult {
+        let req = RequestId(req);
+        self.send(Command::FileOp { req, op });
+        let mut r = OpResult::default();
+        self.wait_for(self.wait, |ev| match ev {
+            Event::OpEntryFailed {
+                req: q,
+                path,
+                error,
+            } if q == req => {
+                r.failures.push((path.to_string(), error));
+                None
+            }
+            Event::Found { req: q, hits } if q == req => {
+                r.found.extend(hits.into_iter().map(|(l, _)| l.to_string()));
+                None
+            }
+            Event::OpDone {
+                req: q,
+                counts,
+                cancelled,
+            } if q == req => {
+                r.counts = counts;
+                r.cancelled = cancelled;
+                Some(())
+            }
+            _ => None,
+        })
+        .await;
+        r
     }
 
     /// Sends `req` and follows it to its `BatchDone`; `on_event` sees every
@@ -253,6 +287,17 @@ impl BatchResult {
                 .any(|s| matches!(s, TransferState::Running | TransferState::Retrying { .. }))
         })
     }
+}
+
+/// How a file operation ended.
+#[derive(Debug, Default)]
+pub struct OpResult {
+    pub counts: OpCounts,
+    pub cancelled: bool,
+    /// Each entry that failed, with why.
+    pub failures: Vec<(String, Failure)>,
+    /// Find's matches.
+    pub found: Vec<String>,
 }
 
 /// A protocol-log sink for a session opened directly, keeping its lines.

@@ -4,6 +4,7 @@
 use super::arrange::{ArrangeJob, Arranged};
 use super::entry::Entry;
 use super::failure::Failure;
+use super::fileops::{FileOp, OpCounts};
 use super::ids::{AskId, BatchId, ConnId, RequestId, TransferId};
 use super::notes::ListingNotes;
 use super::path::{Location, RemotePath};
@@ -42,6 +43,19 @@ pub enum Command {
         server: String,
         fingerprint: Fingerprint,
         always: bool,
+    },
+    /// A file operation (mkdir, rename, chmod, delete, find) on either
+    /// side; remote ones run on connections of their own, never on the
+    /// browse connection. Answered by `OpProgress`, `OpEntryFailed`,
+    /// `Found` and, last, `OpDone`.
+    FileOp {
+        req: RequestId,
+        op: FileOp,
+    },
+    /// Stop a file operation: what is done stays done (`OpDone` follows,
+    /// `cancelled`).
+    CancelFileOp {
+        req: RequestId,
     },
     /// Stop the unfinished transfers and save them for the next
     /// connection to their server (disconnecting with transfers running).
@@ -241,6 +255,27 @@ pub enum Event {
     },
     /// Files were added to or removed from a folder: panes showing it re-read.
     FolderChanged { path: Location },
+    /// A file operation goes on: its counts so far (at most ~10 a second).
+    OpProgress { req: RequestId, counts: OpCounts },
+    /// One entry of a file operation failed (the rest goes on): which, and
+    /// the server's reply or the OS error.
+    OpEntryFailed {
+        req: RequestId,
+        path: Location,
+        error: Failure,
+    },
+    /// Find's matches, as their folders are listed.
+    Found {
+        req: RequestId,
+        hits: Vec<(Location, Entry)>,
+    },
+    /// A file operation has ended (always its last event): the counts,
+    /// and whether the user stopped it.
+    OpDone {
+        req: RequestId,
+        counts: OpCounts,
+        cancelled: bool,
+    },
     /// The answer to `Command::SaveLog`: the file written, or why not.
     LogSaved {
         result: Result<std::path::PathBuf, String>,

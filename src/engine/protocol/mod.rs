@@ -1,8 +1,9 @@
 //! The typed messages between the UI and the engine, and everything they
 //! carry: ids, connection profiles, names and paths (bytes, as servers send
-//! them), listing entries, transfer requests and states, failures. Nothing
-//! here does I/O, and nothing here imports the rest of the engine: the UI,
-//! the headless commands and the engine all build on it.
+//! them), listing entries, transfer requests and states, file operations,
+//! failures. Nothing here does I/O, and nothing here imports the rest of
+//! the engine: the UI, the headless commands and the engine all build on
+//! it.
 //!
 //! This file only declares and re-exports.
 
@@ -10,6 +11,7 @@ mod arrange;
 mod encoding;
 mod entry;
 mod failure;
+mod fileops;
 mod ids;
 mod messages;
 mod notes;
@@ -23,6 +25,7 @@ pub use arrange::{ArrangeJob, Arranged, SortKey, SortKeys, ViewSpec, view_of};
 pub use encoding::NameEncoding;
 pub use entry::{Entry, EntryKind, Perms};
 pub use failure::{Failure, FailureKind};
+pub use fileops::{Below, FileOp, NamePattern, OpCounts, Target};
 pub use ids::{AskId, BatchId, ConnId, RequestId, Side, TransferId};
 pub use messages::{Command, Event, EventTx, ServerInfo, WireDir};
 pub use notes::ListingNotes;

@@ -30,16 +30,13 @@ const CWD_OK: &[Status] = &[Status::RequestedFileActionOk, Status::CommandOk];
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Chmod {
     Done,
-    /// The server has no `SITE CHMOD` (500, 502, 504): found out now
+    /// The server has no `SITE CHMOD` (`lacks_site_chmod`): found out now
     /// (`first`: the first time any connection of this connector heard
     /// it), or known from before, and then not asked.
     Unsupported {
         first: bool,
     },
 }
-
-/// Replies that say a server has no such command (or no such SITE command).
-const NOT_A_COMMAND: [u16; 3] = [500, 502, 504];
 
 impl Session {
     /// CWD: changes the server's working folder.
@@ -121,26 +118,27 @@ impl Session {
             .map(drop)
     }
 
-    /// `SITE CHMOD <octal> <path>`: gives a file its permission bits.
-    /// A server that does not have the command is remembered
-    /// (`quirks.rs`) and not asked again; other refusals (550) are errors.
+    /// `SITE CHMOD <octal> <path>`: gives a path its permission bits (the
+    /// one way wharf sends it alone: a replaced file's mode, the chmod
+    /// file operation's first path). A server that does not have the
+    /// command (`lacks_site_chmod`) is remembered (`quirks.rs`) and not
+    /// asked again; other refusals (550) are errors.
     pub async fn site_chmod(&mut self, path: &RemotePath, mode: u32) -> Result<Chmod, EngineError> {
         let server = self.profile.authority();
         if self.connector.quirks.of(&server).no_site_chmod {
             return Ok(Chmod::Unsupported { first: false });
         }
-        let verb = format!("SITE CHMOD {:03o}", mode & 0o7777);
         match self
             .command(
-                line(&verb, path.as_bytes()),
-                &[Status::CommandOk, Status::RequestedFileActionOk],
+                line(&chmod_verb(mode), path.as_bytes()),
+                super::batch::DONE,
                 "SITE CHMOD",
             )
             .await
         {
             Ok(_) => Ok(Chmod::Done),
-            Err(EngineError::Reply { code, .. })
-                if NOT_A_COMMAND.contains(&code) && self.is_usable() =>
+            Err(EngineError::Reply { code, text })
+                if lacks_site_chmod(code, &text) && self.is_usable() =>
             {
                 let mut first = false;
                 self.connector.quirks.learn(&server, |q| {
@@ -226,5 +224,40 @@ impl Session {
         )
         .await
         .map(drop)
+    }
+}
+
+/// `SITE CHMOD 755`: the verb before a path, the mode in octal.
+pub fn chmod_verb(mode: u32) -> String {
+    format!("SITE CHMOD {:03o}", mode & 0o7777)
+}
+
+/// Whether a refusal of SITE CHMOD says the server has no such command
+/// rather than refusing this path: 500, 502, 504, or words of its own
+/// (some answer 550 "unknown").
+fn lacks_site_chmod(code: u16, text: &str) -> bool {
+    let t = text.to_ascii_lowercase();
+    matches!(code, 500 | 502 | 504)
+        || [
+            "unknown",
+            "not understood",
+            "not implemented",
+            "unrecognized",
+        ]
+        .iter()
+        .any(|w| t.contains(w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_site_chmod_is_told_from_a_refused_path() {
+        assert!(lacks_site_chmod(502, "Unknown SITE command"));
+        assert!(lacks_site_chmod(500, "'SITE CHMOD' not understood"));
+        assert!(lacks_site_chmod(550, "SITE CHMOD: unknown command"));
+        assert!(!lacks_site_chmod(550, "No such file or directory"));
+        assert!(!lacks_site_chmod(550, "Permission denied"));
     }
 }

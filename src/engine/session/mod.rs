@@ -18,6 +18,7 @@
 //! This file only declares and re-exports (no file imports its parent).
 
 mod active;
+mod batch;
 mod commands;
 mod connector;
 mod control;
@@ -33,9 +34,10 @@ mod quirks;
 mod reply;
 mod secure;
 
-pub use commands::{Chmod, RemoteKind};
+pub use batch::{EachReplies, WINDOW};
+pub use commands::{Chmod, RemoteKind, chmod_verb};
 pub use connector::{Connector, TlsDefaults};
-pub use core::{MAX_LISTING_BYTES, Session, resolve_start_path};
+pub use core::{MAX_LISTING_BYTES, Session, resolve_start_path, resolve_start_path_in};
 pub use files::{Fetch, Fetched, TransferError};
 pub use quirks::{Quirks, ServerQuirks};
 pub use reply::{epsv_port, parse_mdtm, parse_pwd, pasv_port};

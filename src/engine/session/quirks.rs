@@ -22,8 +22,8 @@ pub struct ServerQuirks {
     /// TLS 1.2 only: the server refused a data connection that could not
     /// resume a TLS 1.3 session.
     pub tls12_only: bool,
-    /// The server refused `SITE CHMOD` as a command it does not have: a
-    /// replaced file's mode is not asked for again.
+    /// The server refused `SITE CHMOD` as a command it does not have: it
+    /// is not asked again, for a replaced file's mode or a chmod.
     pub no_site_chmod: bool,
     /// The server's LIST clock against UTC, in seconds, once found
     /// (`Some(None)`: it cannot be found there, e.g. no MDTM).
