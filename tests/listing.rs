@@ -150,10 +150,10 @@ async fn a_listing_the_server_cut_short_says_so() {
     engine.shutdown().await;
 }
 
-#[tokio::test]
-async fn list_times_are_moved_to_utc_by_the_offset_mdtm_shows() {
-    // A file listed two days ago at 14:03 on a server two hours ahead of
-    // UTC: MDTM says 12:03:27.
+/// A server two hours ahead of UTC whose listing has a file listed two
+/// days ago at 14:03 (MDTM says 12:03:27) and an old one; the time the
+/// recent one was listed at.
+async fn two_hours_ahead() -> (FakeServer, chrono::NaiveDateTime) {
     let listed = chrono::Local::now().date_naive() - chrono::Duration::days(2);
     let when = listed.and_hms_opt(14, 3, 0).expect("time");
     const MONTHS: [&str; 12] = [
@@ -172,6 +172,12 @@ async fn list_times_are_moved_to_utc_by_the_offset_mdtm_shows() {
         ..Script::default()
     })
     .await;
+    (server, when)
+}
+
+#[tokio::test]
+async fn list_times_are_moved_to_utc_by_the_offset_mdtm_shows() {
+    let (server, when) = two_hours_ahead().await;
     let (sink, log) = events::recording();
     let mut session = server.session(WAIT, sink).await;
     let entries = session.list(&RemotePath::root()).await.expect("listing");
@@ -192,6 +198,37 @@ async fn list_times_are_moved_to_utc_by_the_offset_mdtm_shows() {
     assert_eq!(sent(&server, b"MDTM").len(), 1);
     let log = log.lock().expect("log").join("\n");
     assert!(log.contains("UTC+02:00"), "{log}");
+}
+
+/// The offset one connection found holds for the others to that server
+/// (a transfer's connection after the browse one): no MDTM of their own.
+#[tokio::test]
+async fn the_offset_found_on_one_connection_serves_the_others() {
+    let (server, when) = two_hours_ahead().await;
+    let connector = wharf::engine::session::Connector::new();
+    let mut first = connector
+        .open(server.profile(WAIT), quiet())
+        .await
+        .expect("login");
+    first.list(&RemotePath::root()).await.expect("listing");
+    assert_eq!(sent(&server, b"MDTM").len(), 1);
+    let mut second = connector
+        .open(server.profile(WAIT), quiet())
+        .await
+        .expect("login");
+    let entries = second.list(&RemotePath::root()).await.expect("listing");
+    assert_eq!(sent(&server, b"MDTM").len(), 1, "found once per server");
+    let t = entries
+        .iter()
+        .find(|e| e.name == "recent.txt")
+        .and_then(|e| e.modified)
+        .expect("a time");
+    assert_eq!(t.zone(), Zone::Utc);
+    assert_eq!(t.naive(), when - chrono::Duration::hours(2));
+    // Another connector (another engine) finds it for itself.
+    let mut other = server.session(WAIT, quiet()).await;
+    other.list(&RemotePath::root()).await.expect("listing");
+    assert_eq!(sent(&server, b"MDTM").len(), 2);
 }
 
 /// A bookmark's offset is taken as it is: no MDTM.

@@ -66,7 +66,7 @@ fn remote_entries() -> Vec<Entry> {
         ),
         entry("日本語.txt", EntryKind::File, 12, "-rw-r--r--"),
         Entry {
-            link_target: Some("pub/latest".into()),
+            link_target: Some(Box::new("pub/latest".into())),
             ..entry("current", EntryKind::Symlink, 10, "lrwxrwxrwx")
         },
         entry("evil\x1b[2Jname", EntryKind::File, 1, "-rw-r--r--"),

@@ -1911,3 +1911,223 @@ fn w_saves_the_whole_log_to_the_data_folder_and_says_where() {
     );
     assert!(status_text(&s).contains(&path.display().to_string()));
 }
+
+fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+/// `n` files, named so that the server's order is not the sorted one.
+fn many_files(n: usize) -> Vec<Entry> {
+    (0..n)
+        .map(|i| file(&format!("f{:07}", (n - 1 - i)), i as u64))
+        .collect()
+}
+
+/// The one Arrange in `cmds`.
+fn the_arrange(cmds: &[Command]) -> wharf::engine::protocol::ArrangeJob {
+    let jobs: Vec<_> = cmds
+        .iter()
+        .filter_map(|c| match c {
+            Command::Arrange(job) => Some((**job).clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(jobs.len(), 1, "{cmds:?}");
+    jobs.into_iter().next().expect("one")
+}
+
+/// The engine's answer to `job`, as its blocking thread makes it.
+fn arranged(job: wharf::engine::protocol::ArrangeJob) -> Msg {
+    Msg::Engine(Event::Arranged(Box::new(job.run(|| true).expect("wanted"))))
+}
+
+/// A big listing is not sorted on the UI's path: the pane keeps what it
+/// showed and hands the engine a job; its answer shows the new folder,
+/// sorted, with the running count gone.
+#[test]
+fn a_big_listing_is_sorted_off_the_ui_path_and_shown_when_sorted() {
+    let mut s = connected_with(vec![file("old.txt", 1)]);
+    let n = wharf::app::pane::ORDER_IN_PLACE + 10;
+    let cmds = update(&mut s, ctrl('r')).commands;
+    let (req, _) = the_list(&cmds);
+    update(
+        &mut s,
+        Msg::Engine(Event::ListingProgress { req, entries: 500 }),
+    );
+    assert_eq!(s.remote.arrived, Some(500));
+    let cmds = update(&mut s, listing(&cmds, many_files(n))).commands;
+    let job = the_arrange(&cmds);
+    assert_eq!(job.entries.len(), n + 1, "with ..");
+    assert_eq!(
+        shown(&s, Side::Remote),
+        ["..", "old.txt"],
+        "still the old one"
+    );
+    assert!(s.remote.pending.is_none() && s.remote.arrived.is_none());
+    update(&mut s, arranged(job));
+    let names = shown(&s, Side::Remote);
+    assert_eq!(names.len(), n + 1);
+    assert_eq!(names[1], "f0000000");
+    assert_eq!(names[n], format!("f{:07}", n - 1).as_str());
+    assert_eq!(s.remote.counts(), (n, n));
+}
+
+/// Esc while a big listing is sorted drops it: the listing shown stays,
+/// and the late answer changes nothing.
+#[test]
+fn esc_while_a_big_listing_is_sorted_keeps_the_old_one() {
+    let mut s = connected_with(vec![file("old.txt", 1)]);
+    let cmds = update(&mut s, ctrl('r')).commands;
+    let n = wharf::app::pane::ORDER_IN_PLACE + 1;
+    let cmds = update(&mut s, listing(&cmds, many_files(n))).commands;
+    let job = the_arrange(&cmds);
+    update(&mut s, key(KeyCode::Esc));
+    assert!(
+        status_text(&s).contains("Stopped listing"),
+        "{}",
+        status_text(&s)
+    );
+    assert!(s.remote.arranging.is_none());
+    let out = update(&mut s, arranged(job));
+    assert!(!out.redraw, "a late answer is dropped");
+    assert_eq!(shown(&s, Side::Remote), ["..", "old.txt"]);
+}
+
+/// Sorting a big folder another way is a job too; meanwhile the old
+/// order stays, and when it comes the cursor is on the same entry.
+#[test]
+fn a_big_folder_is_sorted_again_off_the_ui_path_keeping_the_cursor() {
+    let n = wharf::app::pane::ORDER_IN_PLACE + 10;
+    let mut s = connected_with(vec![file("old.txt", 1)]);
+    let cmds = update(&mut s, ctrl('r')).commands;
+    let cmds = update(&mut s, listing(&cmds, many_files(n))).commands;
+    update(&mut s, arranged(the_arrange(&cmds)));
+    for _ in 0..3 {
+        update(&mut s, key(KeyCode::Down));
+    }
+    let under = s
+        .remote
+        .current()
+        .map(|e| e.name.clone())
+        .expect("an entry");
+    let before = shown(&s, Side::Remote);
+    let cmds = update(&mut s, ch('s')).commands;
+    let job = the_arrange(&cmds);
+    assert!(job.keys.is_some(), "the keys are made once per listing");
+    assert_eq!(shown(&s, Side::Remote), before, "the old order meanwhile");
+    update(&mut s, arranged(job));
+    assert_eq!(
+        shown(&s, Side::Remote)[1],
+        format!("f{:07}", n - 1).as_str()
+    );
+    assert_eq!(s.remote.current().map(|e| e.name.clone()), Some(under));
+}
+
+/// `n` entries with many equal sizes and times (ties), a few folders, in
+/// no sorted order.
+fn tied_entries(n: usize) -> Vec<Entry> {
+    use std::time::UNIX_EPOCH;
+    use wharf::engine::protocol::ModTime;
+    (0..n)
+        .map(|i| {
+            let name = format!("e{:07}", (i * 7919) % n);
+            let mut e = if i % 97 == 0 {
+                dir(&name)
+            } else {
+                file(&name, (i % 3) as u64)
+            };
+            let secs = 1_700_000_000 + (i % 5) as u64 * 60;
+            e.modified = Some(ModTime::from_system(UNIX_EPOCH + Duration::from_secs(secs)));
+            e
+        })
+        .collect()
+}
+
+/// The order main's sort promises, worked out here on its own: ".."
+/// first, folders, then the key either way, names A→Z on ties.
+fn expected_order(entries: &[Entry], sort: SortKey, descending: bool) -> Vec<Name> {
+    let mut rows: Vec<&Entry> = entries.iter().filter(|e| !e.is_hidden()).collect();
+    rows.sort_by(|a, b| {
+        let key = match sort {
+            SortKey::Name => a.name.cmp(&b.name),
+            SortKey::Size => a.size.cmp(&b.size),
+            SortKey::Time => a.modified.cmp(&b.modified),
+        };
+        let key = if descending { key.reverse() } else { key };
+        (!a.is_dir())
+            .cmp(&!b.is_dir())
+            .then(key)
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    std::iter::once(Name::from(".."))
+        .chain(rows.into_iter().map(|e| e.name.clone()))
+        .collect()
+}
+
+/// A small folder (ordered in place) and a big one (ordered by the
+/// engine's job) go through the same cycle of keys and directions, each
+/// with names A→Z on ties, and say the same order in words.
+#[test]
+fn small_and_big_folders_sort_the_same_way_through_the_whole_cycle() {
+    let big = wharf::app::pane::ORDER_IN_PLACE + 10;
+    for n in [40, big] {
+        let entries = tied_entries(n);
+        let mut s = connected_with(vec![file("old.txt", 1)]);
+        let cmds = update(&mut s, ctrl('r')).commands;
+        let cmds = update(&mut s, listing(&cmds, entries.clone())).commands;
+        if n == big {
+            update(&mut s, arranged(the_arrange(&cmds)));
+        }
+        let steps = [
+            (SortKey::Name, false),
+            (SortKey::Name, true),
+            (SortKey::Size, true),
+            (SortKey::Size, false),
+            (SortKey::Time, true),
+            (SortKey::Time, false),
+            (SortKey::Name, false),
+        ];
+        for (i, &(sort, descending)) in steps.iter().enumerate() {
+            if i > 0 {
+                let cmds = update(&mut s, ch('s')).commands;
+                if n == big {
+                    update(&mut s, arranged(the_arrange(&cmds)));
+                } else {
+                    assert!(cmds.is_empty(), "{cmds:?}");
+                }
+                assert_eq!(
+                    status_text(&s),
+                    format!("Sorted by {}, {}", sort.word(), sort.order(descending))
+                );
+            }
+            assert_eq!((s.remote.sort, s.remote.descending), (sort, descending));
+            assert!(s.remote.arranging.is_none());
+            assert_eq!(
+                shown(&s, Side::Remote),
+                expected_order(&entries, sort, descending),
+                "{n} entries by {sort:?}, descending {descending}"
+            );
+        }
+    }
+}
+
+/// Esc while a listing arrives stops it (the engine is told), and the
+/// entries shown stay.
+#[test]
+fn esc_while_a_listing_arrives_stops_it_and_keeps_the_entries() {
+    let mut s = connected_with(vec![file("old.txt", 1)]);
+    let cmds = update(&mut s, ctrl('r')).commands;
+    let (req, _) = the_list(&cmds);
+    update(
+        &mut s,
+        Msg::Engine(Event::ListingProgress { req, entries: 9 }),
+    );
+    let cmds = update(&mut s, key(KeyCode::Esc)).commands;
+    assert!(
+        cmds.iter()
+            .any(|c| matches!(c, Command::CancelList { req: r } if *r == req)),
+        "{cmds:?}"
+    );
+    assert_eq!(shown(&s, Side::Remote), ["..", "old.txt"]);
+    assert!(s.remote.pending.is_none() && s.remote.arrived.is_none());
+}

@@ -16,8 +16,10 @@ pub const MODE: usize = 7;
 pub const REMOTE_DIR: usize = 8;
 pub const LOCAL_DIR: usize = 9;
 pub const CONNECTIONS: usize = 10;
-pub const NOTES: usize = 11;
-pub const FIELD_COUNT: usize = 12;
+pub const ENCODING: usize = 11;
+pub const UTC_OFFSET: usize = 12;
+pub const NOTES: usize = 13;
+pub const FIELD_COUNT: usize = 14;
 
 pub const LABELS: [&str; FIELD_COUNT] = [
     "Name",
@@ -31,6 +33,8 @@ pub const LABELS: [&str; FIELD_COUNT] = [
     "Remote folder",
     "Local folder",
     "Connections",
+    "Encoding",
+    "UTC offset",
     "Notes",
 ];
 
@@ -54,9 +58,6 @@ pub struct BookmarkForm {
     pub focus: usize,
     /// The field at fault and why.
     pub error: Option<(usize, String)>,
-    /// Settings the form does not show (the file's `encoding` and
-    /// `utc_offset`), carried through an edit unchanged.
-    pub carried: (Option<String>, Option<String>),
 }
 
 impl BookmarkForm {
@@ -69,6 +70,8 @@ impl BookmarkForm {
         fields[REMOTE_DIR] = b.remote_dir.clone().unwrap_or_default();
         fields[LOCAL_DIR] = b.local_dir.clone().unwrap_or_default();
         fields[CONNECTIONS] = b.connections.map(|c| c.to_string()).unwrap_or_default();
+        fields[ENCODING] = b.encoding.clone().unwrap_or_default();
+        fields[UTC_OFFSET] = b.utc_offset.clone().unwrap_or_default();
         fields[NOTES] = b.notes.clone();
         BookmarkForm {
             original: Some(b.name.clone()),
@@ -79,7 +82,6 @@ impl BookmarkForm {
             tls: (b.tls, b.tls_min, b.tls_max),
             focus: NAME,
             error: None,
-            carried: (b.encoding.clone(), b.utc_offset.clone()),
         }
     }
 
@@ -114,7 +116,6 @@ impl BookmarkForm {
             tls: (TlsPolicy::Optional, None, None),
             focus: NAME,
             error: None,
-            carried: (None, None),
         }
     }
 
@@ -129,6 +130,13 @@ impl BookmarkForm {
             MODE => self.mode.to_string(),
             PASSWORD if self.keep == PasswordMode::Ask => "(asked when connecting)".into(),
             PASSWORD => "*".repeat(self.fields[PASSWORD].chars().count()),
+            // Empty means the default, said while the field is not edited.
+            ENCODING if self.fields[ENCODING].trim().is_empty() && self.focus != ENCODING => {
+                "auto (UTF-8, else Latin-1)".into()
+            }
+            UTC_OFFSET if self.fields[UTC_OFFSET].trim().is_empty() && self.focus != UTC_OFFSET => {
+                "found with MDTM".into()
+            }
             f => self.fields[f].clone(),
         }
     }
@@ -213,8 +221,8 @@ impl BookmarkForm {
             tls_min: self.tls.1,
             tls_max: self.tls.2,
             notes: self.fields[NOTES].clone(),
-            encoding: self.carried.0.clone(),
-            utc_offset: self.carried.1.clone(),
+            encoding: opt(ENCODING),
+            utc_offset: opt(UTC_OFFSET),
         };
         b.validate()
             .map_err(|e| (field_index(e.field()), e.to_string()))?;
@@ -234,8 +242,8 @@ fn field_index(f: Field) -> usize {
         Field::RemoteDir => REMOTE_DIR,
         Field::LocalDir => LOCAL_DIR,
         Field::Connections => CONNECTIONS,
-        // Not on the form: the message names the setting.
-        Field::Encoding | Field::UtcOffset => NAME,
+        Field::Encoding => ENCODING,
+        Field::UtcOffset => UTC_OFFSET,
     }
 }
 
@@ -257,5 +265,33 @@ mod tests {
         assert_eq!((b.port, b.user, pw), (2121, None, None));
         let (field, _) = f.to_bookmark(&["WORK".into()]).unwrap_err();
         assert_eq!(field, NAME);
+    }
+
+    /// The encoding and the UTC offset are fields of the form: shown,
+    /// edited, checked (an error points at them), and saved.
+    #[test]
+    fn encoding_and_utc_offset_are_edited_on_the_form() {
+        let mut b = Bookmark::new("old", "ftp.example.org");
+        b.encoding = Some("windows-1251".into());
+        b.utc_offset = Some("+03:00".into());
+        let mut f = BookmarkForm::edit(&b);
+        assert_eq!(f.shown(ENCODING), "windows-1251");
+        assert_eq!(f.shown(UTC_OFFSET), "+03:00");
+        f.fields[ENCODING] = "klingon".into();
+        assert_eq!(f.to_bookmark(&[]).unwrap_err().0, ENCODING);
+        f.fields[ENCODING] = "shift_jis".into();
+        f.fields[UTC_OFFSET] = "+99".into();
+        assert_eq!(f.to_bookmark(&[]).unwrap_err().0, UTC_OFFSET);
+        f.fields[UTC_OFFSET] = "-05:30".into();
+        let (saved, _) = f.to_bookmark(&[]).expect("valid");
+        assert_eq!(saved.encoding.as_deref(), Some("shift_jis"));
+        assert_eq!(saved.utc_offset.as_deref(), Some("-05:30"));
+        // Emptied: back to the defaults, which the form names.
+        f.fields[ENCODING].clear();
+        f.fields[UTC_OFFSET].clear();
+        let (saved, _) = f.to_bookmark(&[]).expect("valid");
+        assert_eq!((saved.encoding, saved.utc_offset), (None, None));
+        assert!(f.shown(ENCODING).starts_with("auto"));
+        assert_eq!(f.shown(UTC_OFFSET), "found with MDTM");
     }
 }

@@ -4,46 +4,49 @@
 //! visible ones, filtered and sorted. Sort keys (lower-cased names) are
 //! computed once per listing, so re-sorting or filtering 100,000 entries
 //! neither allocates per comparison nor clones entries.
+//!
+//! A big folder (more than [`ORDER_IN_PLACE`] entries) is ordered off the
+//! UI's path: the pane hands out an [`ArrangeJob`] (its entries shared,
+//! not copied), keeps showing what it showed, and takes the answer
+//! ([`PaneState::arranged`]) when it comes; a new listing waits meanwhile
+//! as [`Staged`], and Esc drops it.
 
-use std::cmp::Ordering;
 use std::collections::HashSet;
+use std::sync::Arc;
 
-use crate::engine::protocol::{Entry, EntryKind, ListingNotes, Location, Name, RequestId, Side};
+pub use crate::engine::protocol::SortKey;
+use crate::engine::protocol::{
+    ArrangeJob, Arranged, Entry, EntryKind, ListingNotes, Location, Name, NameEncoding, RequestId,
+    Side, SortKeys, ViewSpec, view_of,
+};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SortKey {
-    Name,
-    Size,
-    Time,
+/// Folders of up to this many entries are ordered in place (a few
+/// milliseconds even in a debug build); bigger ones on a blocking thread.
+pub const ORDER_IN_PLACE: usize = 5_000;
+
+/// A listing that arrived and waits for its order before it is shown.
+#[derive(Debug, Clone)]
+pub struct Staged {
+    pub path: Location,
+    pub entries: Arc<Vec<Entry>>,
+    pub notes: ListingNotes,
 }
 
-impl SortKey {
-    /// The order a key starts in: names A→Z, sizes biggest first, times
-    /// newest first (what one looks for first).
-    pub fn starts_descending(self) -> bool {
-        !matches!(self, SortKey::Name)
+impl Staged {
+    /// Its entries, without "..".
+    pub fn count(&self) -> usize {
+        let up = self.entries.last().is_some_and(|e| e.name.is_parent_link());
+        self.entries.len() - usize::from(up)
     }
+}
 
-    /// "name", "size", "time", for messages.
-    pub fn word(self) -> &'static str {
-        match self {
-            SortKey::Name => "name",
-            SortKey::Size => "size",
-            SortKey::Time => "time",
-        }
-    }
-
-    /// The order in words: "A→Z", "biggest first", "oldest first"…
-    pub fn order(self, descending: bool) -> &'static str {
-        match (self, descending) {
-            (SortKey::Name, false) => "A→Z",
-            (SortKey::Name, true) => "Z→A",
-            (SortKey::Size, false) => "smallest first",
-            (SortKey::Size, true) => "biggest first",
-            (SortKey::Time, false) => "oldest first",
-            (SortKey::Time, true) => "newest first",
-        }
-    }
+/// An order asked of the engine and not yet answered.
+#[derive(Debug, Clone)]
+pub struct Arranging {
+    pub ticket: RequestId,
+    /// The listing it orders, when it is a new one (else the pane's own
+    /// entries are re-sorted or filtered).
+    pub staged: Option<Staged>,
 }
 
 /// A listing asked for and not yet answered.
@@ -60,9 +63,10 @@ pub struct Pending {
 pub struct PaneState {
     pub side: Side,
     pub path: Location,
-    pub entries: Vec<Entry>,
+    /// Shared with a job that orders them (big folders).
+    pub entries: Arc<Vec<Entry>>,
     /// Lower-cased names as shown, parallel to `entries`.
-    keys: Vec<String>,
+    keys: Arc<SortKeys>,
     /// Indices into `entries` of the rows shown, in display order.
     pub view: Vec<usize>,
     /// Row of `view` under the cursor.
@@ -87,6 +91,8 @@ pub struct PaneState {
     pub notes: ListingNotes,
     /// Entries of the pending listing arrived so far (big listings).
     pub arrived: Option<usize>,
+    /// A big folder being ordered off the UI's path.
+    pub arranging: Option<Arranging>,
     /// Names of the marked entries (names are unique in a folder, and
     /// survive re-sorting and re-reading).
     pub marked: HashSet<Name>,
@@ -101,8 +107,8 @@ impl PaneState {
         PaneState {
             side: path.side(),
             path,
-            entries: Vec::new(),
-            keys: Vec::new(),
+            entries: Arc::default(),
+            keys: Arc::default(),
             view: Vec::new(),
             cursor: 0,
             offset: 0,
@@ -116,90 +122,259 @@ impl PaneState {
             loaded: false,
             notes: ListingNotes::default(),
             arrived: None,
+            arranging: None,
             marked: HashSet::new(),
             shown_count: 0,
             all_count: 0,
         }
     }
 
-    /// Replaces the entries with a fresh listing of `path`. On a re-read of
-    /// the same folder the cursor stays on its entry; in a new folder it
-    /// starts at the top, or on `select`.
-    pub fn set_listing(&mut self, path: Location, mut entries: Vec<Entry>, select: Option<&Name>) {
-        let moved = path != self.path || !self.loaded;
-        let keep: Option<Name> = match select {
-            Some(s) => Some(s.clone()),
-            None if !moved => self.current().map(|e| e.name.clone()),
-            None => None,
+    /// Replaces the entries with a fresh listing of `path`, ordered in
+    /// place whatever its size (see [`PaneState::receive_listing`]). On a
+    /// re-read of the same folder the cursor stays on its entry; in a new
+    /// folder it starts at the top, or on `select`.
+    pub fn set_listing(&mut self, path: Location, entries: Vec<Entry>, select: Option<&Name>) {
+        let entries = self.with_parent_link(&path, entries);
+        let keep = self.keep_for(&path, select);
+        self.arrive(&path);
+        self.keep_marks_in(&entries);
+        self.keys = Arc::new(SortKeys::new(&entries, self.notes.encoding));
+        self.entries = Arc::new(entries);
+        // The old view indexes the old entries: never read it again.
+        self.view.clear();
+        self.path = path;
+        self.rebuild_view(keep.as_ref());
+    }
+
+    /// A listing arrived with `notes`: a small one is shown at once; a big
+    /// one waits (staged) for the job returned, and the pane shows what it
+    /// showed until [`PaneState::arranged`] brings its order.
+    pub fn receive_listing(
+        &mut self,
+        path: Location,
+        entries: Vec<Entry>,
+        notes: ListingNotes,
+        select: Option<&Name>,
+        ticket: RequestId,
+    ) -> Option<ArrangeJob> {
+        if entries.len() <= ORDER_IN_PLACE {
+            self.arranging = None;
+            self.notes = notes;
+            self.set_listing(path, entries, select);
+            return None;
+        }
+        let entries = Arc::new(self.with_parent_link(&path, entries));
+        let mut spec = self.spec();
+        if self.moves_to(&path) {
+            // A new folder starts unfiltered.
+            spec.filter.clear();
+        }
+        let job = ArrangeJob {
+            ticket,
+            side: self.side,
+            entries: entries.clone(),
+            keys: None,
+            encoding: notes.encoding,
+            spec,
+            select: self.keep_for(&path, select),
         };
-        if moved {
+        self.arranging = Some(Arranging {
+            ticket,
+            staged: Some(Staged {
+                path,
+                entries,
+                notes,
+            }),
+        });
+        Some(job)
+    }
+
+    /// The sort, filter or hidden setting changed: a small folder is
+    /// ordered again at once, a big one by the job returned (a listing
+    /// still staged is ordered anew with the new setting).
+    pub fn reorder(&mut self, ticket: RequestId) -> Option<ArrangeJob> {
+        let staged = self.arranging.take().and_then(|a| a.staged);
+        let (entries, keys, encoding, select) = match &staged {
+            Some(st) => (st.entries.clone(), None, st.notes.encoding, None),
+            None if self.entries.len() <= ORDER_IN_PLACE => {
+                self.rebuild_view(None);
+                return None;
+            }
+            None => (
+                self.entries.clone(),
+                Some(self.keys.clone()),
+                self.notes.encoding,
+                None,
+            ),
+        };
+        let mut spec = self.spec();
+        if let Some(st) = &staged
+            && self.moves_to(&st.path)
+        {
+            spec.filter.clear();
+        }
+        self.arranging = Some(Arranging { ticket, staged });
+        Some(ArrangeJob {
+            ticket,
+            side: self.side,
+            entries,
+            keys,
+            encoding,
+            spec,
+            select,
+        })
+    }
+
+    /// The engine ordered the folder: a staged listing is shown now, or
+    /// the new order of the entries shown. `false` when the pane no longer
+    /// waits for this answer.
+    pub fn arranged(&mut self, done: Arranged) -> bool {
+        let Some(asked) = self.arranging.take_if(|a| a.ticket == done.ticket) else {
+            return false;
+        };
+        match asked.staged {
+            Some(st) => {
+                let moved = self.moves_to(&st.path);
+                self.arrive(&st.path);
+                self.keep_marks_in(&st.entries);
+                self.notes = st.notes;
+                self.entries = st.entries;
+                self.path = st.path;
+                self.keys = done.keys;
+                self.view = done.view;
+                self.cursor = done.selected.unwrap_or(if moved { 0 } else { self.cursor });
+            }
+            None => {
+                // The entry under the cursor stays under it.
+                let current = self.view.get(self.cursor).copied();
+                self.keys = done.keys;
+                self.view = done.view;
+                if let Some(row) = current.and_then(|i| self.view.iter().position(|&j| j == i)) {
+                    self.cursor = row;
+                }
+            }
+        }
+        self.cursor = self.cursor.min(self.view.len().saturating_sub(1));
+        self.recount();
+        true
+    }
+
+    /// Drops a listing that waits for its order (Esc): the pane keeps
+    /// what it shows. Its path, when there was one.
+    pub fn drop_staged(&mut self) -> Option<Location> {
+        let asked = self.arranging.take_if(|a| a.staged.is_some())?;
+        asked.staged.map(|st| st.path)
+    }
+
+    /// What the pane shows and in which order, as a job needs it.
+    pub fn spec(&self) -> ViewSpec {
+        ViewSpec {
+            sort: self.sort,
+            descending: self.descending,
+            show_hidden: self.show_hidden,
+            filter: self.filter.to_lowercase(),
+        }
+    }
+
+    /// A listing of `path` would take the pane to another folder.
+    fn moves_to(&self, path: &Location) -> bool {
+        *path != self.path || !self.loaded
+    }
+
+    /// The ".." row, as in mc, so the mouse can go up too.
+    fn with_parent_link(&self, path: &Location, mut entries: Vec<Entry>) -> Vec<Entry> {
+        if path.parent().is_some() {
+            entries.push(Entry::new("..".into(), EntryKind::Dir));
+        }
+        entries
+    }
+
+    /// Where the cursor goes in a listing of `path`: on `select`, or, on a
+    /// re-read, on the entry it is on.
+    fn keep_for(&self, path: &Location, select: Option<&Name>) -> Option<Name> {
+        match select {
+            Some(s) => Some(s.clone()),
+            None if !self.moves_to(path) => self.current().map(|e| e.name.clone()),
+            None => None,
+        }
+    }
+
+    /// What every new listing of `path` does to the pane's state (but its
+    /// entries): a new folder starts at the top, unfiltered and unmarked.
+    fn arrive(&mut self, path: &Location) {
+        if self.moves_to(path) {
             self.filter.clear();
             self.filter_editing = false;
             self.cursor = 0;
             self.offset = 0;
             self.marked.clear();
-        } else {
-            // A re-read keeps the marks of entries that are still there.
-            let present: HashSet<&Name> = entries.iter().map(|e| &e.name).collect();
-            self.marked.retain(|n| present.contains(n));
         }
-        // The ".." row, as in mc, so the mouse can go up too.
-        if path.parent().is_some() {
-            entries.push(Entry::new("..".into(), EntryKind::Dir));
-        }
-        let encoding = self.notes.encoding;
-        self.keys = entries
-            .iter()
-            .map(|e| encoding.decode(e.name.as_bytes()).to_lowercase())
-            .collect();
-        self.entries = entries;
-        // The old view indexes the old entries: never read it again.
-        self.view.clear();
-        self.path = path;
         self.error = None;
         self.loaded = true;
-        self.rebuild_view(keep.as_ref());
     }
 
-    /// Recomputes `view` after a change of entries, sort, filter or hidden
-    /// setting, keeping the cursor on `keep` (or on the same entry) if it is
-    /// still shown.
+    /// A re-read keeps the marks of entries still there (a new folder
+    /// has none: nothing to look for).
+    fn keep_marks_in(&mut self, entries: &[Entry]) {
+        if self.marked.is_empty() {
+            return;
+        }
+        let marked = &self.marked;
+        let present: HashSet<Name> = entries
+            .iter()
+            .filter(|e| marked.contains(&e.name))
+            .map(|e| e.name.clone())
+            .collect();
+        self.marked = present;
+    }
+
+    /// Recomputes `view` in place after a change of entries, sort, filter
+    /// or hidden setting, keeping the cursor on `keep` (or on the same
+    /// entry) if it is still shown.
     pub fn rebuild_view(&mut self, keep: Option<&Name>) {
         let keep: Option<Name> = keep
             .cloned()
             .or_else(|| self.current().map(|e| e.name.clone()));
-        let filter = self.filter.to_lowercase();
-        let entries = &self.entries;
-        let keys = &self.keys;
-        let mut view: Vec<usize> = (0..entries.len())
-            .filter(|&i| {
-                let e = &entries[i];
-                if e.name.is_parent_link() {
-                    return true;
-                }
-                (self.show_hidden || !e.is_hidden())
-                    && (filter.is_empty() || keys[i].contains(&filter))
-            })
-            .collect();
-        let (sort, reverse) = (self.sort, self.descending);
-        view.sort_unstable_by(|&a, &b| {
-            compare(&entries[a], &keys[a], &entries[b], &keys[b], sort, reverse)
-        });
-        let up = usize::from(
-            view.first()
-                .is_some_and(|&i| entries[i].name.is_parent_link()),
-        );
-        self.shown_count = view.len() - up;
-        self.all_count = entries.len() - up;
-        self.view = view;
+        self.view = view_of(&self.entries, &self.keys, &self.spec());
+        self.recount();
         self.cursor = keep
             .and_then(|name| self.view.iter().position(|&i| self.entries[i].name == name))
             .unwrap_or_else(|| self.cursor.min(self.view.len().saturating_sub(1)));
     }
 
+    /// The counts the footer shows, from `view` and `entries`.
+    fn recount(&mut self) {
+        let up = usize::from(
+            self.view
+                .first()
+                .is_some_and(|&i| self.entries[i].name.is_parent_link()),
+        );
+        self.shown_count = self.view.len() - up;
+        self.all_count = self.entries.len() - up;
+    }
+
     /// A name as this pane shows it (decoded as its listing says).
     pub fn shown_name(&self, name: &Name) -> String {
         self.notes.encoding.decode(name.as_bytes()).into_owned()
+    }
+
+    /// The pane's folder as it is shown: a remote path decoded as the
+    /// listing's names are (a path that is not UTF-8 where the listing's
+    /// names were, as Latin-1: its folders' names came from listings that
+    /// were decoded so).
+    pub fn shown_path(&self) -> String {
+        match &self.path {
+            Location::Local(_) => self.path.display().into_owned(),
+            Location::Remote(p) => {
+                let encoding = match self.notes.encoding {
+                    NameEncoding::Utf8 | NameEncoding::Auto => {
+                        NameEncoding::Auto.resolve(std::iter::once(p.as_bytes()))
+                    }
+                    other => other,
+                };
+                encoding.decode(p.as_bytes()).into_owned()
+            }
+        }
     }
 
     /// The row that says the listing is not the whole folder, if it is not.
@@ -328,26 +503,6 @@ impl PaneState {
     }
 }
 
-/// Folders first (and ".." before all), then by the chosen key, ascending
-/// unless `descending`; names break ties, A→Z.
-fn compare(a: &Entry, ka: &str, b: &Entry, kb: &str, sort: SortKey, descending: bool) -> Ordering {
-    let up = |e: &Entry| !e.name.is_parent_link();
-    let dirs_first = |e: &Entry| !e.is_dir();
-    up(a)
-        .cmp(&up(b))
-        .then_with(|| dirs_first(a).cmp(&dirs_first(b)))
-        .then_with(|| {
-            let by_name = || ka.cmp(kb).then_with(|| a.name.cmp(&b.name));
-            let key = match sort {
-                SortKey::Name => by_name(),
-                SortKey::Size => a.size.cmp(&b.size),
-                SortKey::Time => a.modified.cmp(&b.modified),
-            };
-            let key = if descending { key.reverse() } else { key };
-            key.then_with(by_name)
-        })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -413,6 +568,22 @@ mod tests {
         p.filter = "ALP".into();
         p.rebuild_view(None);
         assert_eq!(names(&p), ["Alpha"]);
+    }
+
+    #[test]
+    fn a_remote_path_is_shown_decoded_as_the_listing_says() {
+        let path = Location::Remote(crate::engine::protocol::RemotePath::from_bytes(
+            b"/pub/\xcf\xf0\xe8/caf\xe9".to_vec(),
+        ));
+        let mut p = PaneState::new(path.clone());
+        p.notes.encoding = NameEncoding::Other(encoding_rs::WINDOWS_1251);
+        p.set_listing(path.clone(), vec![], None);
+        assert_eq!(p.shown_path(), "/pub/При/cafй");
+        // Names all UTF-8 here, the path's folders were not: Latin-1.
+        p.notes.encoding = NameEncoding::Utf8;
+        assert_eq!(p.shown_path(), "/pub/Ïðè/café");
+        p.path = Location::Remote("/pub/日本".into());
+        assert_eq!(p.shown_path(), "/pub/日本");
     }
 
     #[test]

@@ -15,7 +15,7 @@ use super::pane::SortKey;
 use super::requests;
 use super::state::{AppState, Click, ConnState, Panel};
 use crate::engine::protocol::{
-    Command, Entry, EntryKind, Failure, ListingNotes, Location, RequestId, Side,
+    Arranged, Command, Entry, EntryKind, Failure, ListingNotes, Location, RequestId, Side,
 };
 
 pub fn move_cursor(state: &mut AppState, motion: Motion) {
@@ -97,23 +97,33 @@ pub fn reload(state: &mut AppState, out: &mut Update) {
     }
 }
 
-pub fn toggle_hidden(state: &mut AppState) {
+pub fn toggle_hidden(state: &mut AppState, out: &mut Update) {
     let side = state.focus;
-    let height = state.list_height(side);
     let pane = state.pane_mut(side);
     pane.show_hidden = !pane.show_hidden;
-    pane.rebuild_view(None);
-    pane.scroll_to_cursor(height);
     let shown = if pane.show_hidden { "shown" } else { "hidden" };
+    reorder(state, side, out);
     state.set_status(format!("Hidden files {shown}"), false);
+}
+
+/// The pane's sort, filter or hidden setting changed: its entries are
+/// ordered again, a big folder's off the UI's path (the engine answers
+/// with `Event::Arranged`).
+fn reorder(state: &mut AppState, side: Side, out: &mut Update) {
+    let ticket = state.next_request();
+    let height = state.list_height(side);
+    let pane = state.pane_mut(side);
+    if let Some(job) = pane.reorder(ticket) {
+        out.send(Command::Arrange(Box::new(job)));
+    }
+    pane.scroll_to_cursor(height);
 }
 
 /// Each key in the order it starts in, then the other way: name A→Z, Z→A,
 /// size biggest first, smallest first, time newest first, oldest first,
 /// name… The status says the order in words.
-pub fn cycle_sort(state: &mut AppState) {
+pub fn cycle_sort(state: &mut AppState, out: &mut Update) {
     let side = state.focus;
-    let height = state.list_height(side);
     let pane = state.pane_mut(side);
     let next = match pane.sort {
         SortKey::Name => SortKey::Size,
@@ -125,9 +135,8 @@ pub fn cycle_sort(state: &mut AppState) {
     } else {
         (next, next.starts_descending())
     };
-    pane.rebuild_view(None);
-    pane.scroll_to_cursor(height);
     let (sort, descending) = (pane.sort, pane.descending);
+    reorder(state, side, out);
     state.set_status(
         format!("Sorted by {}, {}", sort.word(), sort.order(descending)),
         false,
@@ -150,7 +159,10 @@ pub fn filter_key(state: &mut AppState, key: KeyEvent, out: &mut Update) {
             pane.filter.clear();
             pane.filter_editing = false;
         }
-        KeyCode::Enter => pane.filter_editing = false,
+        KeyCode::Enter => {
+            pane.filter_editing = false;
+            return;
+        }
         KeyCode::Backspace => {
             pane.filter.pop();
         }
@@ -168,25 +180,23 @@ pub fn filter_key(state: &mut AppState, key: KeyEvent, out: &mut Update) {
         KeyCode::Char(c) if is_plain(&key) => pane.filter.push(c),
         _ => return out.unchanged(),
     }
-    pane.rebuild_view(None);
-    pane.scroll_to_cursor(height);
+    reorder(state, side, out);
 }
 
 /// Text pasted while the filter line has the keyboard.
 pub fn paste_filter(state: &mut AppState, text: &str, out: &mut Update) {
     let side = state.focus;
-    let height = state.list_height(side);
     let pane = state.pane_mut(side);
     if !pane.filter_editing {
         return out.unchanged();
     }
     pane.filter.push_str(text);
-    pane.rebuild_view(None);
-    pane.scroll_to_cursor(height);
+    reorder(state, side, out);
 }
 
-/// Esc in a pane stops a listing still arriving (the entries shown stay),
-/// else clears a filter left in place (as in mc's quick search).
+/// Esc in a pane stops a listing still arriving or still being sorted
+/// (the entries shown stay), else clears a filter left in place (as in
+/// mc's quick search).
 pub fn clear_filter(state: &mut AppState, out: &mut Update) {
     let side = state.focus;
     if let Some(p) = state.pane_mut(side).pending.take() {
@@ -195,14 +205,16 @@ pub fn clear_filter(state: &mut AppState, out: &mut Update) {
         state.set_status(format!("Stopped listing {}", p.path), false);
         return;
     }
-    let height = state.list_height(side);
+    if let Some(path) = state.pane_mut(side).drop_staged() {
+        state.set_status(format!("Stopped listing {path}"), false);
+        return;
+    }
     let pane = state.pane_mut(side);
     if pane.filter.is_empty() {
         return out.unchanged();
     }
     pane.filter.clear();
-    pane.rebuild_view(None);
-    pane.scroll_to_cursor(height);
+    reorder(state, side, out);
 }
 
 /// Marks or unmarks the entry under the cursor and moves down.
@@ -318,10 +330,25 @@ pub fn on_listing(
         return out.unchanged();
     };
     pane.arrived = None;
-    // The notes first: they say how the names are decoded.
-    pane.notes = notes;
-    pane.set_listing(path, entries, pending.select.as_ref());
+    let ticket = state.next_request();
+    let pane = state.pane_mut(side);
+    // A big one is ordered off the UI's path first.
+    if let Some(job) = pane.receive_listing(path, entries, notes, pending.select.as_ref(), ticket) {
+        out.send(Command::Arrange(Box::new(job)));
+        return;
+    }
     // The notice row (if any) takes a row of the list.
+    let height = state.list_height(side);
+    state.pane_mut(side).scroll_to_cursor(height);
+}
+
+/// A big folder ordered: the pane shows it (a listing that waited for its
+/// order, or the new order of the entries shown).
+pub fn on_arranged(state: &mut AppState, done: Arranged, out: &mut Update) {
+    let side = done.side;
+    if !state.pane_mut(side).arranged(done) {
+        return out.unchanged();
+    }
     let height = state.list_height(side);
     state.pane_mut(side).scroll_to_cursor(height);
 }

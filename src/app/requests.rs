@@ -14,7 +14,10 @@ use crate::engine::protocol::{Command, ConnectProfile, Location, Name, RemotePat
 /// an answer to any older request for this pane will be ignored.
 pub fn list(state: &mut AppState, path: Location, select: Option<Name>) -> Command {
     let req = state.next_request();
-    state.pane_mut(path.side()).pending = Some(Pending {
+    let pane = state.pane_mut(path.side());
+    // A listing waiting for its order is older than this one.
+    pane.drop_staged();
+    pane.pending = Some(Pending {
         req,
         path: path.clone(),
         select,

@@ -161,8 +161,8 @@ fn act(state: &mut AppState, context: Context, action: Action, out: &mut Update)
         Action::Open => pane_actions::open_current(state, out),
         Action::Parent => pane_actions::go_up(state, out),
         Action::Reload => pane_actions::reload(state, out),
-        Action::ToggleHidden => pane_actions::toggle_hidden(state),
-        Action::CycleSort => pane_actions::cycle_sort(state),
+        Action::ToggleHidden => pane_actions::toggle_hidden(state, out),
+        Action::CycleSort => pane_actions::cycle_sort(state, out),
         Action::Filter => pane_actions::start_filter(state),
         Action::Mark => pane_actions::toggle_mark(state),
         Action::InvertMarks => pane_actions::invert_marks(state),
@@ -308,6 +308,7 @@ fn on_engine(state: &mut AppState, ev: Event, out: &mut Update) {
         Event::ListingProgress { req, entries } => {
             pane_actions::on_listing_progress(state, req, entries, out)
         }
+        Event::Arranged(done) => pane_actions::on_arranged(state, *done, out),
         Event::Failed { req, path, error } => {
             pane_actions::on_listing_failed(state, req, path, error, out)
         }

@@ -5,6 +5,8 @@
 //! ([`spawn`], then [`EngineHandle::split`]) that keeps what stops it.
 
 use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
@@ -12,7 +14,7 @@ use tokio_util::sync::CancellationToken;
 use super::error::EngineError;
 use super::protocol::{
     Command, ConnectProfile, Event, EventTx, FailureKind, ListingNotes, Location, NameEncoding,
-    RequestId,
+    RequestId, Side,
 };
 use super::session::Connector;
 use super::{browse, fileops, local, transfer};
@@ -114,6 +116,9 @@ async fn run(
     config: EngineConfig,
 ) {
     let mut remote: Option<browse::BrowseHandle> = None;
+    // The last ordering asked for each pane: an older one still waiting
+    // for a thread is not worth running.
+    let newest_order = [Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0))];
     // The server of the remote pane, for file operations' connections.
     let mut profile: Option<ConnectProfile> = None;
     // Running file operations, by request: how to stop each.
@@ -219,6 +224,20 @@ async fn run(
                     .unwrap_or_else(|e| Err(e.to_string()));
                     if let Err(reason) = kept {
                         let _ = events.send(Event::TrustNotKept { reason });
+                    }
+                });
+            }
+            Command::Arrange(job) => {
+                let newest = newest_order[usize::from(job.side == Side::Remote)].clone();
+                let ticket = job.ticket.0;
+                newest.store(ticket, Ordering::Relaxed);
+                let events = events.clone();
+                tokio::task::spawn_blocking(move || {
+                    let wanted = || newest.load(Ordering::Relaxed) == ticket;
+                    if wanted()
+                        && let Some(done) = job.run(wanted)
+                    {
+                        let _ = events.send(Event::Arranged(Box::new(done)));
                     }
                 });
             }

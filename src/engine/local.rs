@@ -25,7 +25,7 @@ pub fn list(path: &Path) -> Result<Vec<Entry>, EngineError> {
         let (kind, link_target) = if ft.is_symlink() {
             let target = fs::read_link(item.path())
                 .ok()
-                .map(|t| Name::from_os(t.as_os_str()));
+                .map(|t| Box::new(Name::from_os(t.as_os_str())));
             (EntryKind::Symlink, target)
         } else if ft.is_dir() {
             (EntryKind::Dir, None)
@@ -92,7 +92,7 @@ mod tests {
         assert_eq!(got[0].name, "a.txt");
         assert_eq!(got[0].size, 5);
         assert_eq!(got[1].kind, EntryKind::Symlink);
-        assert_eq!(got[1].link_target, Some(Name::from("a.txt")));
+        assert_eq!(got[1].link_target.as_deref(), Some(&Name::from("a.txt")));
         assert_eq!(got[2].kind, EntryKind::Dir);
         assert!(
             got[2]

@@ -45,7 +45,7 @@ pub fn draw(frame: &mut Frame, state: &AppState, this_year: i32) {
         let view = pane::PaneView {
             pane: state.pane(side),
             place: place(state, side),
-            path: shows_path(state, side).then(|| state.pane(side).path.display().to_string()),
+            path: shows_path(state, side).then(|| state.pane(side).shown_path()),
             focused: state.focus == side && state.dialog.is_none() && state.panel == Panel::Panes,
             drop_target,
             placeholder: placeholder(state, side),

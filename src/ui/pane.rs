@@ -8,7 +8,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 
 use super::theme::Theme;
-use crate::app::pane::{PaneState, SortKey};
+use crate::app::pane::{Arranging, PaneState, SortKey};
 use crate::engine::protocol::{Entry, EntryKind};
 use crate::text::{count, fit, fit_start, human_size, sanitize, short_time, size};
 
@@ -317,12 +317,23 @@ fn footer(pane: &PaneState, theme: &Theme) -> Line<'static> {
     if pane.show_hidden {
         parts.push("hidden shown".into());
     }
-    match (pane.pending.is_some(), pane.arrived) {
-        (true, Some(n)) => parts.push(format!(
+    match (pane.pending.is_some(), pane.arrived, &pane.arranging) {
+        (true, Some(n), _) => parts.push(format!(
             "loading… {} so far (Esc stops)",
             count(n, "entry", "entries")
         )),
-        (true, None) => parts.push("loading…".into()),
+        (true, None, _) => parts.push("loading…".into()),
+        (
+            false,
+            _,
+            Some(Arranging {
+                staged: Some(st), ..
+            }),
+        ) => parts.push(format!(
+            "sorting {}… (Esc stops)",
+            count(st.count(), "entry", "entries")
+        )),
+        (false, _, Some(_)) => parts.push("sorting…".into()),
         _ => {}
     }
     let style = if pane.error.is_some() && pane.loaded {

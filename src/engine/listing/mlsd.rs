@@ -97,7 +97,7 @@ pub fn parse(b: &[u8]) -> ParsedLine {
         size: size.or(sizd).unwrap_or(0),
         modified,
         permissions: mode.map(|m| Perms::from_mode(m, kind)),
-        link_target: link_target.map(Name::from_bytes),
+        link_target: link_target.map(|t| Box::new(Name::from_bytes(t))),
     })
 }
 

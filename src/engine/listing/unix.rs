@@ -90,7 +90,9 @@ pub fn finish(rest: &[u8], kind: EntryKind, found: Found, perms: Option<Perms>) 
         size: found.size,
         modified: found.time,
         permissions: perms,
-        link_target: target.filter(|t| !t.is_empty()).map(Name::from_bytes),
+        link_target: target
+            .filter(|t| !t.is_empty())
+            .map(|t| Box::new(Name::from_bytes(t))),
     })
 }
 

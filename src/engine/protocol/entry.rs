@@ -1,5 +1,6 @@
 //! One entry of a folder listing, local or remote. Both panes hold these,
-//! a million of them in a big folder: an entry is 64 bytes plus its name.
+//! a million of them in a big folder: an entry is 64 bytes, its name inside
+//! them when it is short (see [`Name`]), a link's target boxed (rare).
 
 use super::path::Name;
 use super::time::ModTime;
@@ -146,8 +147,9 @@ pub struct Entry {
     pub size: u64,
     /// Modification time, as precise as the listing gave it.
     pub modified: Option<ModTime>,
-    /// For symlinks: the target when the listing shows it (`a -> b`).
-    pub link_target: Option<Name>,
+    /// For symlinks: the target when the listing shows it (`a -> b`);
+    /// boxed, as few entries have one.
+    pub link_target: Option<Box<Name>>,
     /// Unix permissions, when the listing gives them.
     pub permissions: Option<Perms>,
     pub kind: EntryKind,
@@ -187,6 +189,20 @@ mod tests {
             "{}",
             std::mem::size_of::<Entry>()
         );
+    }
+
+    /// A typical name costs nothing beyond the entry's 64 bytes.
+    #[test]
+    fn a_short_name_needs_no_allocation_of_its_own() {
+        let names: Vec<Name> = (0..1000)
+            .map(|i| Name::from(format!("IMG_{i:06}-holiday.jpg")))
+            .collect();
+        let inside = |n: &Name| {
+            let start = n as *const Name as usize;
+            let p = n.as_bytes().as_ptr() as usize;
+            (start..start + std::mem::size_of::<Name>()).contains(&p)
+        };
+        assert!(names.iter().all(inside));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The messages themselves: [`Command`] (UI → engine) and [`Event`]
 //! (engine → UI), and what the server told us at login.
 
+use super::arrange::{ArrangeJob, Arranged};
 use super::entry::Entry;
 use super::failure::Failure;
 use super::fileops::{FileOp, OpCounts};
@@ -29,6 +30,8 @@ pub enum Command {
     CancelList {
         req: RequestId,
     },
+    /// Order a big folder for a pane, on a blocking thread (`Event::Arranged`).
+    Arrange(Box<ArrangeJob>),
     Transfer(TransferRequest),
     CancelTransfer(TransferId),
     CancelAllTransfers,
@@ -183,6 +186,8 @@ pub enum Event {
     /// A big listing is arriving: this many entries so far (at most ~10 a
     /// second).
     ListingProgress { req: RequestId, entries: usize },
+    /// A folder ordered for a pane (`Command::Arrange`).
+    Arranged(Box<Arranged>),
     Failed {
         req: RequestId,
         path: Location,

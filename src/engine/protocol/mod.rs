@@ -7,6 +7,7 @@
 //!
 //! This file only declares and re-exports.
 
+mod arrange;
 mod encoding;
 mod entry;
 mod failure;
@@ -20,6 +21,7 @@ mod time;
 mod tls;
 mod transfer;
 
+pub use arrange::{ArrangeJob, Arranged, SortKey, SortKeys, ViewSpec, view_of};
 pub use encoding::NameEncoding;
 pub use entry::{Entry, EntryKind, Perms};
 pub use failure::{Failure, FailureKind};

@@ -14,14 +14,33 @@ use std::path::{Path, PathBuf};
 
 use super::ids::Side;
 
-/// One entry's name in its folder, as bytes. Small on purpose (a boxed
-/// slice, 16 bytes): a pane may hold a million of them.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Name(Box<[u8]>);
+/// One entry's name in its folder, as bytes. Small on purpose: a pane may
+/// hold a million of them. A name of up to [`INLINE`] bytes (most are) is
+/// kept inside the value, 24 bytes, with nothing on the heap; a longer one
+/// in a boxed slice.
+#[derive(Clone)]
+pub struct Name(Repr);
+
+/// The longest name kept inline.
+const INLINE: usize = 22;
+
+#[derive(Clone)]
+enum Repr {
+    Inline { len: u8, bytes: [u8; INLINE] },
+    Heap(Box<[u8]>),
+}
 
 impl Name {
-    pub fn from_bytes(bytes: impl Into<Box<[u8]>>) -> Name {
-        Name(bytes.into())
+    pub fn from_bytes(bytes: impl AsRef<[u8]>) -> Name {
+        let b = bytes.as_ref();
+        Name(match u8::try_from(b.len()) {
+            Ok(len) if b.len() <= INLINE => {
+                let mut bytes = [0; INLINE];
+                bytes[..b.len()].copy_from_slice(b);
+                Repr::Inline { len, bytes }
+            }
+            _ => Repr::Heap(b.into()),
+        })
     }
 
     /// A local file's name (its bytes, as the file system has them).
@@ -30,36 +49,66 @@ impl Name {
     }
 
     pub fn as_bytes(&self) -> &[u8] {
-        &self.0
+        match &self.0 {
+            Repr::Inline { len, bytes } => &bytes[..usize::from(*len)],
+            Repr::Heap(b) => b,
+        }
     }
 
     /// The name as it is shown: UTF-8 where it is, the rest replaced.
     pub fn display(&self) -> Cow<'_, str> {
-        String::from_utf8_lossy(&self.0)
+        String::from_utf8_lossy(self.as_bytes())
     }
 
     /// As text, when it is UTF-8.
     pub fn as_str(&self) -> Option<&str> {
-        std::str::from_utf8(&self.0).ok()
+        std::str::from_utf8(self.as_bytes()).ok()
     }
 
     /// The same bytes as a local file name.
     pub fn as_os(&self) -> &OsStr {
-        OsStr::from_bytes(&self.0)
+        OsStr::from_bytes(self.as_bytes())
     }
 
     /// Hidden as `ls` means it: the name starts with a dot.
     pub fn is_hidden(&self) -> bool {
-        self.0.first() == Some(&b'.')
+        self.as_bytes().first() == Some(&b'.')
     }
 
     /// The `..` entry a pane shows to go up.
     pub fn is_parent_link(&self) -> bool {
-        &*self.0 == b".."
+        self.as_bytes() == b".."
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.as_bytes().is_empty()
+    }
+}
+
+// Equality, order and hash are the bytes', whichever way they are kept.
+impl PartialEq for Name {
+    fn eq(&self, other: &Name) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl Eq for Name {}
+
+impl std::hash::Hash for Name {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_bytes().hash(state);
+    }
+}
+
+impl PartialOrd for Name {
+    fn partial_cmp(&self, other: &Name) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Name {
+    fn cmp(&self, other: &Name) -> std::cmp::Ordering {
+        self.as_bytes().cmp(other.as_bytes())
     }
 }
 
@@ -71,19 +120,19 @@ impl From<&str> for Name {
 
 impl From<String> for Name {
     fn from(s: String) -> Name {
-        Name(s.into_bytes().into_boxed_slice())
+        Name::from_bytes(s)
     }
 }
 
 impl PartialEq<str> for Name {
     fn eq(&self, other: &str) -> bool {
-        &*self.0 == other.as_bytes()
+        self.as_bytes() == other.as_bytes()
     }
 }
 
 impl PartialEq<&str> for Name {
     fn eq(&self, other: &&str) -> bool {
-        &*self.0 == other.as_bytes()
+        self.as_bytes() == other.as_bytes()
     }
 }
 
@@ -292,6 +341,22 @@ mod tests {
         );
         assert_eq!(RemotePath::from("/x/dir/").file_name(), Some("dir".into()));
         assert_eq!(root.file_name(), None);
+    }
+
+    #[test]
+    fn a_name_is_small_and_short_ones_stay_inline() {
+        assert_eq!(std::mem::size_of::<Name>(), 24);
+        let short = Name::from("exactly-22-bytes-long!");
+        assert!(matches!(short.0, Repr::Inline { len: 22, .. }));
+        let long = Name::from("twenty-three bytes long");
+        assert!(matches!(long.0, Repr::Heap(_)));
+        // However kept, the bytes decide equality, order and hash.
+        assert_eq!(long.as_bytes(), b"twenty-three bytes long");
+        let empty = Name::from_bytes(b"");
+        assert!(empty < short && short < long);
+        let mut set = std::collections::HashSet::new();
+        set.insert(Name::from_bytes(b"a".repeat(40)));
+        assert!(set.contains(&Name::from("a".repeat(40))));
     }
 
     #[test]

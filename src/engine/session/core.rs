@@ -102,9 +102,6 @@ pub struct Session {
     pub(super) sends_completion_early: bool,
     /// The server refused `LIST -a`: send plain `LIST`.
     pub(super) plain_list: bool,
-    /// The server's LIST clock against UTC, in seconds, once found
-    /// (`Some(None)`: it cannot be found here).
-    pub(super) utc_offset: Option<Option<i64>>,
     pub(super) broken: bool,
     /// The data-connection buffer, kept from one transfer to the next:
     /// allocating and zeroing 256 KiB for every file cost more CPU than

@@ -5,9 +5,9 @@
 //! lines no parser could read (counted, the first shown in the protocol
 //! log), a final reply that says the server cut it short, and how its
 //! names are decoded. LIST times are the server's local time: the offset
-//! is found once per connection from one recent file's MDTM (UTC) against
-//! its listed time, as WinSCP does (or taken from the bookmark), and the
-//! times moved to UTC.
+//! is found once per server (and shared by every connection to it) from
+//! one recent file's MDTM (UTC) against its listed time, as WinSCP does
+//! (or taken from the bookmark), and the times moved to UTC.
 
 use super::core::{MAX_LISTING_BYTES, Session};
 use super::data::{After, Ahead, DataOp, read_data};
@@ -225,7 +225,8 @@ impl Session {
         Ok(())
     }
 
-    /// The server's offset from UTC, found once per connection: MDTM (UTC)
+    /// The server's offset from UTC, found once per server (every
+    /// connection of this connector learns it: `quirks.rs`): MDTM (UTC)
     /// of the newest file listed to the minute, against its listed time,
     /// rounded to a quarter hour. `None` while no listing has such a file,
     /// and for good when the server has no MDTM.
@@ -234,11 +235,11 @@ impl Session {
         dir: &RemotePath,
         entries: &[Entry],
     ) -> Result<Option<i64>, EngineError> {
-        if let Some(known) = self.utc_offset {
+        if let Some(known) = self.known_offset() {
             return Ok(known);
         }
         if !self.has_feature("MDTM") {
-            self.utc_offset = Some(None);
+            self.learn_offset(None);
             return Ok(None);
         }
         let probe = entries
@@ -252,7 +253,7 @@ impl Session {
         };
         let path = dir.join(&entry.name);
         let Some(utc) = self.mdtm(&path).await? else {
-            self.utc_offset = Some(None);
+            self.learn_offset(None);
             return Ok(None);
         };
         let utc = ModTime::utc(utc, Precision::Minute);
@@ -264,7 +265,7 @@ impl Session {
                 "MDTM of {path} is {} hours away from its listed time: times left as listed",
                 diff / 3600
             ));
-            self.utc_offset = Some(None);
+            self.learn_offset(None);
             return Ok(None);
         }
         self.sink().info(format!(
@@ -273,8 +274,22 @@ impl Session {
             offset.abs() / 3600,
             offset.abs() % 3600 / 60,
         ));
-        self.utc_offset = Some(Some(offset));
+        self.learn_offset(Some(offset));
         Ok(Some(offset))
+    }
+
+    /// The offset another connection to this server found, if any.
+    fn known_offset(&self) -> Option<Option<i64>> {
+        self.connector
+            .quirks
+            .of(&self.profile.authority())
+            .utc_offset
+    }
+
+    fn learn_offset(&self, offset: Option<i64>) {
+        self.connector
+            .quirks
+            .learn(&self.profile.authority(), |q| q.utc_offset = Some(offset));
     }
 }
 

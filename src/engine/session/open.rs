@@ -117,7 +117,6 @@ impl Connector {
             rtt: None,
             sends_completion_early: false,
             plain_list: false,
-            utc_offset: None,
             broken: false,
             data_buf: Vec::new(),
         };

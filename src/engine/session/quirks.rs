@@ -4,7 +4,10 @@
 //! replies gets one command at a time from then on, as lftp's sync mode
 //! does; a TLS 1.3 server that stopped resuming sessions on data
 //! connections (its tickets ran out: see FTPS.md) gets TLS 1.2; a server
-//! without `SITE CHMOD` is not asked again. Held by the [`Connector`](super::Connector) every session of an
+//! without `SITE CHMOD` is not asked again; the offset of a server's LIST
+//! clock from UTC, found with MDTM on one connection (`list.rs`), holds
+//! for the others (browse and transfers).
+//! Held by the [`Connector`](super::Connector) every session of an
 //! engine is opened through; never process-wide, so two engines (or two
 //! tests) never see each other's findings.
 
@@ -22,6 +25,9 @@ pub struct ServerQuirks {
     /// The server refused `SITE CHMOD` as a command it does not have: it
     /// is not asked again, for a replaced file's mode or a chmod.
     pub no_site_chmod: bool,
+    /// The server's LIST clock against UTC, in seconds, once found
+    /// (`Some(None)`: it cannot be found there, e.g. no MDTM).
+    pub utc_offset: Option<Option<i64>>,
 }
 
 /// The quirks of every server seen, shared by clones.

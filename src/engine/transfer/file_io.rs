@@ -31,6 +31,9 @@ struct State {
     busy: bool,
     /// The task side is gone (writer: no more chunks will come).
     closed: bool,
+    /// Writer: dropped unfinished (a cancel): a file not made yet is not
+    /// made, since the worker removes the partial file right after.
+    abandoned: bool,
     /// Reader: the end of the file was reached.
     eof: bool,
     error: Option<io::Error>,
@@ -231,7 +234,18 @@ impl FileWriter {
             let theirs = self.shared.clone();
             let path = self.path.clone();
             self.thread = Some(tokio::task::spawn_blocking(move || {
-                match file.open(&path) {
+                // Made under the lock, and not once abandoned: a cancel's
+                // removal of the partial file then finds it made already
+                // or never made, however late this thread starts.
+                let opened = {
+                    let st = theirs.lock();
+                    if st.abandoned {
+                        Err(io::Error::other("abandoned"))
+                    } else {
+                        file.open(&path)
+                    }
+                };
+                match opened {
                     Ok(f) => Ok(write_loop(f, &theirs)),
                     Err(e) => {
                         let mut st = theirs.lock();
@@ -344,9 +358,12 @@ impl AsyncWrite for FileWriter {
 
 impl Drop for FileWriter {
     fn drop(&mut self) {
-        // Abandoned (a cancel): stop after the chunk being written.
+        // Abandoned (a cancel): stop after the chunk being written, and
+        // make no file if none was made yet. (After `finish` the thread
+        // has ended: this changes nothing.)
         let mut st = self.shared.lock();
         st.closed = true;
+        st.abandoned = true;
         st.queue.clear();
         drop(st);
         self.shared.cond.notify_one();
@@ -531,6 +548,35 @@ mod tests {
             let n = chunk.len();
             r.consume(n);
         }
+    }
+
+    /// A writer dropped (a cancel) before its thread made the file makes
+    /// none: the worker removes the partial file right after dropping it,
+    /// and a thread that starts late must not put the file back.
+    #[test]
+    fn an_abandoned_writer_makes_no_file_when_its_thread_starts_late() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .max_blocking_threads(1)
+            .build()
+            .expect("runtime");
+        rt.block_on(async {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let path = dir.path().join(".f.wharf-part");
+            // The one blocking thread is busy: the writer's thread waits.
+            let (release, held) = std::sync::mpsc::channel::<()>();
+            let busy = tokio::task::spawn_blocking(move || {
+                let _ = held.recv();
+            });
+            let mut w = FileWriter::create_later(path.clone(), dir.path().to_path_buf(), None);
+            w.write_all(&data(CHUNK + 1)).await.expect("queued");
+            drop(w);
+            let _ = std::fs::remove_file(&path);
+            release.send(()).expect("release");
+            busy.await.expect("busy");
+            // Queued behind the writer's thread: runs once it has ended.
+            tokio::task::spawn_blocking(|| ()).await.expect("after");
+            assert!(!path.exists(), "the abandoned writer made its file");
+        });
     }
 
     #[tokio::test]
