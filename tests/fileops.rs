@@ -306,7 +306,11 @@ async fn count_walks_like_a_delete_and_deletes_nothing() {
     let r = e.op(10, op(remote("/tree"))).await;
     assert!(r.failures.is_empty(), "{:?}", r.failures);
     // tree, d0..d2; 12 files, the link, top.txt.
-    assert_eq!((r.counts.seen, r.counts.folders), (4 + 12 + 1 + 1, 4), "{r:?}");
+    assert_eq!(
+        (r.counts.seen, r.counts.folders),
+        (4 + 12 + 1 + 1, 4),
+        "{r:?}"
+    );
     // libunftp lists the link with a size of its own: at least the files.
     assert!(r.counts.bytes >= 12 + 1, "{r:?}");
     assert_eq!(r.counts.done, 0);
@@ -315,7 +319,11 @@ async fn count_walks_like_a_delete_and_deletes_nothing() {
     let tmp = tempfile::tempdir().expect("tmp");
     tree_with_link(tmp.path(), 2, 3);
     let r = e.op(11, op(local(tmp.path().join("tree")))).await;
-    assert_eq!((r.counts.seen, r.counts.folders), (3 + 6 + 1 + 1, 3), "{r:?}");
+    assert_eq!(
+        (r.counts.seen, r.counts.folders),
+        (3 + 6 + 1 + 1, 3),
+        "{r:?}"
+    );
     assert_eq!(r.counts.bytes, 6 + 1);
     assert!(tmp.path().join("tree/d1/f2.txt").exists());
 }

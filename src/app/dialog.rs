@@ -35,6 +35,11 @@ pub enum Dialog {
     GoTo(GoToPrompt),
     /// `i`: what is known of one entry.
     Info(EntryInfo),
+    /// F7, Shift-F6, F8, chmod (`file_ops.rs`).
+    Mkdir(super::file_ops::MkdirPrompt),
+    Rename(super::file_ops::RenamePrompt),
+    Delete(super::file_ops::DeletePrompt),
+    Chmod(super::file_ops::ChmodPrompt),
 }
 
 /// "Go to": the folder typed so far, and Tab's choices when several

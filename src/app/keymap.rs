@@ -104,6 +104,10 @@ pub enum Action {
     Move,
     GoTo,
     Info,
+    MakeDir,
+    Delete,
+    Rename,
+    Chmod,
     ToggleQueue,
     ToggleLog,
     Connect,
@@ -132,7 +136,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order the help overlay lists each context's.
-    pub const ALL: [Action; 45] = [
+    pub const ALL: [Action; 49] = [
         Action::Up,
         Action::Down,
         Action::PageUp,
@@ -154,6 +158,10 @@ impl Action {
         Action::Move,
         Action::GoTo,
         Action::Info,
+        Action::MakeDir,
+        Action::Delete,
+        Action::Rename,
+        Action::Chmod,
         Action::ToggleQueue,
         Action::ToggleLog,
         Action::Connect,
@@ -204,6 +212,10 @@ impl Action {
             Action::Move => "move",
             Action::GoTo => "go_to",
             Action::Info => "info",
+            Action::MakeDir => "mkdir",
+            Action::Delete => "delete",
+            Action::Rename => "rename",
+            Action::Chmod => "chmod",
             Action::ToggleQueue => "toggle_queue",
             Action::ToggleLog => "toggle_log",
             Action::Connect => "connect",
@@ -248,7 +260,8 @@ impl Action {
             }
             View | Edit => &[Context::Pane],
             Open | Parent | Reload | ToggleHidden | CycleSort | Filter | Mark | InvertMarks
-            | MarkPattern | UnmarkPattern | Copy | Move | GoTo | Info => &[Context::Pane],
+            | MarkPattern | UnmarkPattern | Copy | Move | GoTo | Info | MakeDir | Delete
+            | Rename | Chmod => &[Context::Pane],
             CancelTransfer | CancelAllTransfers | RetryFailed | ClearFinished => &[Context::Queue],
             SearchLog | SearchOlder | SearchNewer | SaveLog => &[Context::Log],
             SwitchPane | ToggleQueue | ToggleLog | Connect | Bookmarks | Disconnect | Help
@@ -290,6 +303,12 @@ impl Action {
             (_, Action::Move) => "Move them: copy, then delete each source once verified",
             (_, Action::GoTo) => "Go to a folder you type (Tab completes its name)",
             (_, Action::Info) => "Everything known of the entry: exact size, time, mode, link",
+            (_, Action::MakeDir) => "Make a folder (a/b/c makes the folders above too)",
+            (_, Action::Delete) => {
+                "Delete the marked entries (or the current one), folders with all they hold"
+            }
+            (_, Action::Rename) => "Rename the entry under the cursor in its folder",
+            (_, Action::Chmod) => "Permissions: octal or rwx boxes, optionally below folders",
             (_, Action::ToggleQueue) => "Show or hide the transfer queue",
             (_, Action::CancelTransfer) => "Cancel the selected transfer",
             (_, Action::CancelAllTransfers) => "Cancel all transfers",

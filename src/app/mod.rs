@@ -10,6 +10,7 @@ pub mod drag;
 pub mod edit;
 pub mod effects;
 pub mod external;
+pub mod file_ops;
 pub mod key_bar;
 pub mod keymap;
 pub mod motion;
@@ -31,15 +32,20 @@ pub mod typed_path;
 // data and the shared modules, never each other nor `update`.
 pub mod bookmark_actions;
 pub mod certificate_actions;
+pub mod chmod_actions;
 pub mod connection_actions;
 pub mod copy_dialog;
+pub mod delete_actions;
 pub mod dialog_actions;
 pub mod edit_actions;
+pub mod file_op_events;
 pub mod goto_actions;
 pub mod layout_actions;
 pub mod log_actions;
+pub mod mkdir_actions;
 pub mod pane_actions;
 pub mod question_actions;
+pub mod rename_actions;
 pub mod transfer_actions;
 pub mod viewer_actions;
 

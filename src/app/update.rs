@@ -18,9 +18,10 @@ use super::motion::Motion;
 use super::mouse::{self, Pointer};
 use super::state::{AppState, Panel};
 use super::{
-    bookmark_actions, certificate_actions, connection_actions, copy_dialog, dialog_actions,
-    edit_actions, goto_actions, layout_actions, log_actions, pane_actions, question_actions,
-    transfer_actions, viewer_actions,
+    bookmark_actions, certificate_actions, chmod_actions, connection_actions, copy_dialog,
+    delete_actions, dialog_actions, edit_actions, file_op_events, goto_actions, layout_actions,
+    log_actions, mkdir_actions, pane_actions, question_actions, rename_actions, transfer_actions,
+    viewer_actions,
 };
 use crate::bookmarks::service::BookmarkEvent;
 use crate::engine::protocol::{ConnectProfile, Event};
@@ -100,6 +101,10 @@ fn on_key(state: &mut AppState, key: KeyEvent, out: &mut Update) {
             Dialog::CopyTo(_) => copy_dialog::key(state, key, out),
             Dialog::GoTo(_) => goto_actions::key(state, key, out),
             Dialog::Info(_) => goto_actions::info_key(state, key, out),
+            Dialog::Mkdir(_) => mkdir_actions::key(state, key, out),
+            Dialog::Rename(_) => rename_actions::key(state, key, out),
+            Dialog::Delete(_) => delete_actions::key(state, key, out),
+            Dialog::Chmod(_) => chmod_actions::key(state, key, out),
             Dialog::Bookmarks(_) => bookmark_actions::manager_key(state, key, out),
             Dialog::BookmarkForm(_) => bookmark_actions::form_key(state, key, out),
             Dialog::Question(Question::EditChanged { .. }) => {
@@ -178,6 +183,10 @@ fn act(state: &mut AppState, context: Context, action: Action, out: &mut Update)
         Action::Move => copy_dialog::open(state, true, out),
         Action::GoTo => goto_actions::open(state),
         Action::Info => goto_actions::info(state, out),
+        Action::MakeDir => mkdir_actions::open(state, out),
+        Action::Delete => delete_actions::open(state, out),
+        Action::Rename => rename_actions::open(state, out),
+        Action::Chmod => chmod_actions::open(state, out),
         Action::CancelTransfer => transfer_actions::cancel_selected(state, out),
         Action::CancelAllTransfers => transfer_actions::cancel_all(state, out),
         Action::RetryFailed => transfer_actions::retry_failed(state, out),
@@ -253,6 +262,9 @@ fn on_paste(state: &mut AppState, text: &str, out: &mut Update) {
         Some(Dialog::Pattern(_)) => pane_actions::paste_pattern(state, &text),
         Some(Dialog::CopyTo(_)) => copy_dialog::paste(state, &text),
         Some(Dialog::GoTo(_)) => goto_actions::paste(state, &text),
+        Some(Dialog::Mkdir(_)) => mkdir_actions::paste(state, &text),
+        Some(Dialog::Rename(_)) => rename_actions::paste(state, &text),
+        Some(Dialog::Chmod(_)) => chmod_actions::paste(state, &text),
         Some(Dialog::BookmarkForm(_)) => bookmark_actions::paste_form(state, &text),
         Some(Dialog::Bookmarks(_)) => bookmark_actions::paste_manager(state, &text),
         Some(Dialog::Help { .. })
@@ -260,6 +272,7 @@ fn on_paste(state: &mut AppState, text: &str, out: &mut Update) {
         | Some(Dialog::Conflict(_))
         | Some(Dialog::Certificate(_))
         | Some(Dialog::Question(_))
+        | Some(Dialog::Delete(_))
         | Some(Dialog::Info(_)) => out.unchanged(),
         None if state.panel == Panel::Log
             && state.log_search.as_ref().is_some_and(|s| s.editing) =>
@@ -350,12 +363,17 @@ fn on_engine(state: &mut AppState, ev: Event, out: &mut Update) {
             skipped,
             cancelled,
         } => transfer_actions::on_batch_done(state, done, failed, skipped, cancelled),
-        // File operations: no dialog sends them yet (issue 13's dialogs
-        // route these), so any that arrive answer nothing the UI waits for.
-        Event::OpProgress { .. }
-        | Event::OpEntryFailed { .. }
-        | Event::Found { .. }
-        | Event::OpDone { .. } => out.unchanged(),
+        Event::OpProgress { req, counts } => file_op_events::on_progress(state, req, counts, out),
+        Event::OpEntryFailed { req, path, error } => {
+            file_op_events::on_failed(state, req, path, error, out)
+        }
+        // No find panel sends a find yet.
+        Event::Found { .. } => out.unchanged(),
+        Event::OpDone {
+            req,
+            counts,
+            cancelled,
+        } => file_op_events::on_done(state, req, counts, cancelled, out),
         Event::Wire {
             dir,
             code,
