@@ -153,7 +153,8 @@ mod tests {
         assert_eq!(
             pane,
             [
-                "1Help", "2Connect", "3View", "4Edit", "5Copy", "6Move", "9Log", "10Quit"
+                "1Help", "2Connect", "3View", "4Edit", "5Copy", "6Move", "7Mkdir", "8Delete",
+                "9Log", "10Quit"
             ]
         );
         let queue: Vec<_> = slots(&keymap, Context::Queue, 120)

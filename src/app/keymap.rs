@@ -723,7 +723,7 @@ mod tests {
             km.action_for(Context::Queue, &del),
             Some(Action::CancelTransfer)
         );
-        assert_eq!(km.action_for(Context::Pane, &del), None);
+        assert_eq!(km.action_for(Context::Pane, &del), Some(Action::Delete));
         // The log scrolls with Home and End; the queue's keys do nothing there.
         assert_eq!(
             km.action_for(Context::Log, &press(KeyCode::Home)),
