@@ -75,7 +75,7 @@ fn start(state: &mut AppState, out: &mut Update) {
     if typed.contains('/') {
         return refuse(
             state,
-            "A name cannot hold `/`: to move it elsewhere use F6 (or wharf mv)".into(),
+            "A name cannot hold `/`; F6 moves it elsewhere".into(),
             None,
         );
     }

@@ -9,7 +9,7 @@ use ratatui::style::{Color, Style};
 use super::queue::bar;
 use super::theme::Theme;
 use crate::app::file_ops::{OpRow, OpState};
-use crate::text::{fit, sanitize};
+use crate::text::{fit, sanitize, thousands};
 
 /// Draws line `line` of the deletes (as `TransferList::op_at` counts).
 pub fn draw_line(
@@ -63,8 +63,10 @@ pub fn row_text(op: &OpRow) -> String {
         OpState::Cancelled => "cancelled",
     };
     format!(
-        "✗ {}  {} {percent:>3}%  {done} of {total} deleted{failed}  {state}",
+        "✗ {}  {} {percent:>3}%  {} of {} deleted{failed}  {state}",
         op.label,
         bar(done as u64, total as u64, 12),
+        thousands(done),
+        thousands(total),
     )
 }
