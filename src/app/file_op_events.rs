@@ -55,10 +55,17 @@ pub fn on_failed(
             return;
         }
         Some(Waiting::Delete) => {
+            // Local failures name their path already.
+            let line = if reply.starts_with(&shown) {
+                reply
+            } else {
+                format!("{shown}: {reply}")
+            };
+            let message = format!("Could not delete {line}");
             if let Some(row) = state.transfers.op_mut(req) {
-                row.failures.push(format!("{shown}: {reply}"));
+                row.failures.push(line);
             }
-            format!("Could not delete {shown}: {reply}")
+            message
         }
         Some(Waiting::MakeDir { .. }) if error.kind == FailureKind::Exists => {
             format!("Not made: {shown} exists already ({reply})")
@@ -144,9 +151,12 @@ fn delete_done(state: &mut AppState, req: RequestId, counts: OpCounts, cancelled
     } else if counts.failed > 0 {
         let failed = match row.failures.as_slice() {
             [one] => one.clone(),
-            _ => format!("{} failed (listed in the queue)", counts.failed),
+            _ => format!("{} entries (listed in the queue)", counts.failed),
         };
-        (format!("Deleted {deleted}; {failed}"), true)
+        (
+            format!("Could not delete {failed}; {deleted} deleted"),
+            true,
+        )
     } else {
         (format!("Deleted {deleted}"), false)
     };
