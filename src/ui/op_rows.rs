@@ -6,13 +6,15 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 
-use super::queue::bar;
 use super::theme::Theme;
 use crate::app::file_ops::{OpRow, OpState};
 use crate::text::{fit, sanitize, thousands};
 
 /// Draws line `line` of the deletes (as `TransferList::op_at` counts).
+/// `bar` draws the progress bar as the queue's file rows do (the queue
+/// panel hands it over: it owns the look).
 pub fn draw_line(
+    bar: fn(u64, u64, usize) -> String,
     ops: &[OpRow],
     line: usize,
     area: Rect,
@@ -31,7 +33,7 @@ pub fn draw_line(
             };
             let w = area.width as usize;
             let text = match line - start {
-                0 => row_text(op),
+                0 => row_text(op, bar),
                 i => format!("    ✗ {}", op.failures[i - 1]),
             };
             let style = match (line - start, op.state) {
@@ -48,7 +50,7 @@ pub fn draw_line(
 }
 
 /// "✗ Delete 3 items in /pub [#####-----]  52%  620 of 1,210 deleted  2 failed  running"
-pub fn row_text(op: &OpRow) -> String {
+pub fn row_text(op: &OpRow, bar: fn(u64, u64, usize) -> String) -> String {
     let total = op.total();
     let done = op.counts.done;
     let percent = (done * 100).checked_div(total).unwrap_or(100);

@@ -151,7 +151,7 @@ impl Widget for QueuePanel<'_> {
                 ..list
             };
             if index < op_lines {
-                super::op_rows::draw_line(&s.transfers.ops, index, area, buf, selected, theme);
+                super::op_rows::draw_line(bar, &s.transfers.ops, index, area, buf, selected, theme);
             } else {
                 draw_row(&rows[index - op_lines], area, buf, selected, theme);
             }
