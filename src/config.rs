@@ -856,7 +856,7 @@ cancel_transfer = "Delete"
     fn a_bad_key_entry_is_a_warning_with_its_line_and_the_rest_applies() {
         let (c, w) = warned(
             "connections = 2\n[keys]\nhelp = \"F1\"\ncopy = \"q\"\nmove = [\"F6\", \"Hyper-x\"]\n\
-             kopy = \"x\"\nreload = 5\nfilter = \"F16\"\n",
+             kopy = \"x\"\nreload = 5\nfilter = \"F17\"\n",
         );
         assert_eq!(
             w,
@@ -888,7 +888,7 @@ cancel_transfer = "Delete"
         );
         // …and the good ones apply.
         assert_eq!(
-            km.action_for(Context::Pane, &press(KeyCode::F(16))),
+            km.action_for(Context::Pane, &press(KeyCode::F(17))),
             Some(Action::Filter)
         );
         assert_eq!(

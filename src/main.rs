@@ -606,6 +606,7 @@ async fn tui(
     state.timeouts = args.timeouts;
     state.on_existing = cfg.on_existing();
     state.confirm_copy = cfg.confirm_copy;
+    state.confirm_delete = cfg.confirm_delete;
     state.pager = cfg.pager;
     state.bookmarks_enabled = bookmarks_enabled;
     state.keep_recent = !args.demo;

@@ -288,3 +288,42 @@ async fn a_server_without_site_chmod_says_so_once() {
         .count();
     assert_eq!(asked, 1, "asked once: {:?}", e.wire);
 }
+
+/// `Count` walks as a delete would and changes nothing: every entry, the
+/// folders among them and the files' bytes, on both sides; a link to a
+/// folder is one entry, never walked into.
+#[tokio::test]
+async fn count_walks_like_a_delete_and_deletes_nothing() {
+    let f = TestServer::start(LOGIN, false).await;
+    tree_with_link(&f.path(""), 3, 4);
+    let mut e = connected(&f).await;
+    let op = |path| FileOp::Count {
+        targets: vec![Target {
+            path,
+            kind: EntryKind::Dir,
+        }],
+    };
+    let r = e.op(10, op(remote("/tree"))).await;
+    assert!(r.failures.is_empty(), "{:?}", r.failures);
+    // tree, d0..d2; 12 files, the link, top.txt.
+    assert_eq!(
+        (r.counts.seen, r.counts.folders),
+        (4 + 12 + 1 + 1, 4),
+        "{r:?}"
+    );
+    // libunftp lists the link with a size of its own: at least the files.
+    assert!(r.counts.bytes >= 13, "{r:?}");
+    assert_eq!(r.counts.done, 0);
+    assert!(f.path("tree/d0/f0.txt").exists());
+
+    let tmp = tempfile::tempdir().expect("tmp");
+    tree_with_link(tmp.path(), 2, 3);
+    let r = e.op(11, op(local(tmp.path().join("tree")))).await;
+    assert_eq!(
+        (r.counts.seen, r.counts.folders),
+        (3 + 6 + 1 + 1, 3),
+        "{r:?}"
+    );
+    assert_eq!(r.counts.bytes, 6 + 1);
+    assert!(tmp.path().join("tree/d1/f2.txt").exists());
+}

@@ -39,6 +39,11 @@ pub enum Dialog {
     FindPrompt(FindPrompt),
     /// Alt-?: the results, streaming in while the walk runs.
     Find(FindPanel),
+    /// F7, Shift-F6, F8, chmod (`file_ops.rs`).
+    Mkdir(super::file_ops::MkdirPrompt),
+    Rename(super::file_ops::RenamePrompt),
+    Delete(super::file_ops::DeletePrompt),
+    Chmod(super::file_ops::ChmodPrompt),
 }
 
 /// Find's question: names like what, under the pane's folder.

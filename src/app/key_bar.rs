@@ -109,6 +109,10 @@ pub fn label(action: Action) -> &'static str {
         Action::GoTo => "GoTo",
         Action::Info => "Info",
         Action::Find => "Find",
+        Action::MakeDir => "Mkdir",
+        Action::Delete => "Delete",
+        Action::Rename => "Rename",
+        Action::Chmod => "Chmod",
         Action::ToggleQueue => "Queue",
         Action::ToggleLog => "Log",
         Action::Connect => "Connect",
@@ -150,7 +154,8 @@ mod tests {
         assert_eq!(
             pane,
             [
-                "1Help", "2Connect", "3View", "4Edit", "5Copy", "6Move", "9Log", "10Quit"
+                "1Help", "2Connect", "3View", "4Edit", "5Copy", "6Move", "7Mkdir", "8Delete",
+                "9Log", "10Quit"
             ]
         );
         let queue: Vec<_> = slots(&keymap, Context::Queue, 120)

@@ -105,6 +105,10 @@ pub enum Action {
     GoTo,
     Info,
     Find,
+    MakeDir,
+    Delete,
+    Rename,
+    Chmod,
     ToggleQueue,
     ToggleLog,
     Connect,
@@ -133,7 +137,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order the help overlay lists each context's.
-    pub const ALL: [Action; 46] = [
+    pub const ALL: [Action; 50] = [
         Action::Up,
         Action::Down,
         Action::PageUp,
@@ -156,6 +160,10 @@ impl Action {
         Action::GoTo,
         Action::Info,
         Action::Find,
+        Action::MakeDir,
+        Action::Delete,
+        Action::Rename,
+        Action::Chmod,
         Action::ToggleQueue,
         Action::ToggleLog,
         Action::Connect,
@@ -207,6 +215,10 @@ impl Action {
             Action::GoTo => "go_to",
             Action::Info => "info",
             Action::Find => "find",
+            Action::MakeDir => "mkdir",
+            Action::Delete => "delete",
+            Action::Rename => "rename",
+            Action::Chmod => "chmod",
             Action::ToggleQueue => "toggle_queue",
             Action::ToggleLog => "toggle_log",
             Action::Connect => "connect",
@@ -251,7 +263,8 @@ impl Action {
             }
             View | Edit => &[Context::Pane],
             Open | Parent | Reload | ToggleHidden | CycleSort | Filter | Mark | InvertMarks
-            | MarkPattern | UnmarkPattern | Copy | Move | GoTo | Info | Find => &[Context::Pane],
+            | MarkPattern | UnmarkPattern | Copy | Move | GoTo | Info | Find | MakeDir | Delete
+            | Rename | Chmod => &[Context::Pane],
             CancelTransfer | CancelAllTransfers | RetryFailed | ClearFinished => &[Context::Queue],
             SearchLog | SearchOlder | SearchNewer | SaveLog => &[Context::Log],
             SwitchPane | ToggleQueue | ToggleLog | Connect | Bookmarks | Disconnect | Help
@@ -294,6 +307,12 @@ impl Action {
             (_, Action::GoTo) => "Go to a folder you type (Tab completes its name)",
             (_, Action::Find) => "Find names under this folder (*.log or text); results stream in",
             (_, Action::Info) => "Everything known of the entry: exact size, time, mode, link",
+            (_, Action::MakeDir) => "Make a folder (a/b/c makes the folders above too)",
+            (_, Action::Delete) => {
+                "Delete the marked entries (or the current one), folders with all they hold"
+            }
+            (_, Action::Rename) => "Rename the entry under the cursor in its folder",
+            (_, Action::Chmod) => "Permissions: octal or rwx boxes, optionally below folders",
             (_, Action::ToggleQueue) => "Show or hide the transfer queue",
             (_, Action::CancelTransfer) => "Cancel the selected transfer",
             (_, Action::CancelAllTransfers) => "Cancel all transfers",
@@ -708,7 +727,7 @@ mod tests {
             km.action_for(Context::Queue, &del),
             Some(Action::CancelTransfer)
         );
-        assert_eq!(km.action_for(Context::Pane, &del), None);
+        assert_eq!(km.action_for(Context::Pane, &del), Some(Action::Delete));
         // The log scrolls with Home and End; the queue's keys do nothing there.
         assert_eq!(
             km.action_for(Context::Log, &press(KeyCode::Home)),

@@ -175,6 +175,10 @@ pub struct AppState {
     pub on_existing: OnExisting,
     /// F5/F6 ask for the target first (config `confirm_copy`).
     pub confirm_copy: bool,
+    /// F8 asks first (config `confirm_delete`).
+    pub confirm_delete: bool,
+    /// File operations running, and what each one's answer is for.
+    pub file_ops: Vec<(RequestId, super::file_ops::Waiting)>,
     /// The file viewer (F3), when open: it fills the screen.
     pub viewer: Option<Viewer>,
     /// A file being edited (F4): fetched, in the editor, or uploading.
@@ -228,6 +232,8 @@ impl AppState {
             default_mode: DataMode::Passive,
             on_existing: OnExisting::Ask,
             confirm_copy: true,
+            confirm_delete: true,
+            file_ops: Vec::new(),
             viewer: None,
             edit: None,
             pager: false,
@@ -269,7 +275,10 @@ impl AppState {
     /// The queue panel is on screen: asked for, transfers are running, or
     /// some failed (they stay in sight until the user clears them).
     pub fn queue_visible(&self) -> bool {
-        self.show_queue || self.transfers.any_active() || self.transfers.any_failed()
+        self.show_queue
+            || self.transfers.any_active()
+            || self.transfers.any_failed()
+            || self.transfers.ops_to_show()
     }
 
     pub fn next_conn(&mut self) -> ConnId {

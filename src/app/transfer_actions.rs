@@ -25,6 +25,13 @@ pub fn move_queue(state: &mut AppState, motion: Motion) {
 /// Cancels the transfer under the queue's cursor, if it has not finished;
 /// otherwise says why nothing happens.
 pub fn cancel_selected(state: &mut AppState, out: &mut Update) {
+    if let Some(op) = state.transfers.op_at(state.transfers.cursor) {
+        if op.is_active() {
+            return out.send(Command::CancelFileOp { req: op.req });
+        }
+        let why = format!("{} has finished: nothing to cancel", op.label);
+        return state.set_status(why, false);
+    }
     let why = match state.transfers.selected() {
         Some(row) if row.is_active() => return out.send(Command::CancelTransfer(row.id)),
         Some(row) => format!(
@@ -37,6 +44,19 @@ pub fn cancel_selected(state: &mut AppState, out: &mut Update) {
 }
 
 pub fn cancel_all(state: &mut AppState, out: &mut Update) {
+    let ops: Vec<_> = state
+        .transfers
+        .ops
+        .iter()
+        .filter(|o| o.is_active())
+        .map(|o| o.req)
+        .collect();
+    for req in &ops {
+        out.send(Command::CancelFileOp { req: *req });
+    }
+    if !state.transfers.any_active() && !ops.is_empty() {
+        return;
+    }
     if !state.transfers.any_active() {
         return state.set_status("Nothing to cancel: no transfer is queued or running", false);
     }
@@ -57,7 +77,9 @@ pub fn retry_failed(state: &mut AppState, out: &mut Update) {
 
 /// Drops the finished rows; a queue left empty gives the keyboard back.
 pub fn clear_finished(state: &mut AppState) {
-    if state.transfers.rows.iter().all(TransferRow::is_active) {
+    if state.transfers.rows.iter().all(TransferRow::is_active)
+        && state.transfers.ops.iter().all(|o| o.is_active())
+    {
         return state.set_status("Nothing to clear: no transfer has finished", false);
     }
     state.transfers.clear_finished();

@@ -1,8 +1,11 @@
 //! The transfer queue as the UI knows it: one row per file, fed by engine
-//! events, with a cursor for cancel and retry.
+//! events, with a cursor for cancel and retry. Deletes sit above the
+//! files (`ops`: a row each, and a line for each entry that failed); the
+//! cursor runs over their lines first, then the files.
 
 use std::collections::HashMap;
 
+use super::file_ops::OpRow;
 use crate::engine::protocol::{BatchId, Direction, TransferId, TransferState};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,6 +33,8 @@ impl TransferRow {
 
 #[derive(Debug, Clone, Default)]
 pub struct TransferList {
+    /// Deletes running or finished, above the files.
+    pub ops: Vec<OpRow>,
     pub rows: Vec<TransferRow>,
     index: HashMap<TransferId, usize>,
     pub cursor: usize,
@@ -125,7 +130,42 @@ impl TransferList {
     }
 
     pub fn selected(&self) -> Option<&TransferRow> {
-        self.rows.get(self.cursor)
+        self.cursor
+            .checked_sub(self.op_lines())
+            .and_then(|i| self.rows.get(i))
+    }
+
+    /// Lines the deletes take above the files.
+    pub fn op_lines(&self) -> usize {
+        self.ops.iter().map(OpRow::lines).sum()
+    }
+
+    /// Lines in all: the deletes' and the files'.
+    pub fn lines(&self) -> usize {
+        self.op_lines() + self.rows.len()
+    }
+
+    /// The delete whose row (or failure line) is at `line`.
+    pub fn op_at(&self, line: usize) -> Option<&OpRow> {
+        let mut start = 0;
+        for op in &self.ops {
+            if line < start + op.lines() {
+                return Some(op);
+            }
+            start += op.lines();
+        }
+        None
+    }
+
+    pub fn op_mut(&mut self, req: crate::engine::protocol::RequestId) -> Option<&mut OpRow> {
+        self.ops.iter_mut().find(|o| o.req == req)
+    }
+
+    /// A delete is running, or one left failures to read.
+    pub fn ops_to_show(&self) -> bool {
+        self.ops
+            .iter()
+            .any(|o| o.is_active() || !o.failures.is_empty())
     }
 
     /// Rows that failed or were cancelled: what "retry" takes.
@@ -140,6 +180,7 @@ impl TransferList {
     /// Drops the finished rows (done, skipped; failed and cancelled too,
     /// once the user has seen them and asks to clear).
     pub fn clear_finished(&mut self) {
+        self.ops.retain(OpRow::is_active);
         self.rows.retain(TransferRow::is_active);
         self.index = self
             .rows
@@ -147,7 +188,7 @@ impl TransferList {
             .enumerate()
             .map(|(i, r)| (r.id, i))
             .collect();
-        self.cursor = self.cursor.min(self.rows.len().saturating_sub(1));
+        self.cursor = self.cursor.min(self.lines().saturating_sub(1));
         self.offset = self.offset.min(self.cursor);
     }
 
@@ -166,13 +207,17 @@ impl TransferList {
             .iter()
             .position(matters)
             .or_else(|| self.rows.iter().position(TransferRow::is_active));
+        let found = match self.ops.iter().position(OpRow::is_active) {
+            Some(i) => Some(self.ops[..i].iter().map(OpRow::lines).sum()),
+            None => found.map(|i| i + self.op_lines()),
+        };
         if let Some(i) = found {
             self.move_cursor(i as isize - self.cursor as isize, height);
         }
     }
 
     pub fn move_cursor(&mut self, delta: isize, height: usize) {
-        let last = self.rows.len().saturating_sub(1) as isize;
+        let last = self.lines().saturating_sub(1) as isize;
         self.cursor = (self.cursor as isize + delta).clamp(0, last.max(0)) as usize;
         let height = height.max(1);
         if self.cursor < self.offset {

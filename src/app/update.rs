@@ -18,9 +18,10 @@ use super::motion::Motion;
 use super::mouse::{self, Pointer};
 use super::state::{AppState, Panel};
 use super::{
-    bookmark_actions, certificate_actions, connection_actions, copy_dialog, dialog_actions,
-    edit_actions, find_actions, goto_actions, layout_actions, log_actions, pane_actions,
-    question_actions, transfer_actions, viewer_actions,
+    bookmark_actions, certificate_actions, chmod_actions, connection_actions, copy_dialog,
+    delete_actions, dialog_actions, edit_actions, file_op_events, find_actions, goto_actions,
+    layout_actions, log_actions, mkdir_actions, pane_actions, question_actions, rename_actions,
+    transfer_actions, viewer_actions,
 };
 use crate::bookmarks::service::BookmarkEvent;
 use crate::engine::protocol::{ConnectProfile, Event};
@@ -102,6 +103,10 @@ fn on_key(state: &mut AppState, key: KeyEvent, out: &mut Update) {
             Dialog::Info(_) => goto_actions::info_key(state, key, out),
             Dialog::FindPrompt(_) => find_actions::prompt_key(state, key, out),
             Dialog::Find(_) => find_actions::panel_key(state, key, out),
+            Dialog::Mkdir(_) => mkdir_actions::key(state, key, out),
+            Dialog::Rename(_) => rename_actions::key(state, key, out),
+            Dialog::Delete(_) => delete_actions::key(state, key, out),
+            Dialog::Chmod(_) => chmod_actions::key(state, key, out),
             Dialog::Bookmarks(_) => bookmark_actions::manager_key(state, key, out),
             Dialog::BookmarkForm(_) => bookmark_actions::form_key(state, key, out),
             Dialog::Question(Question::EditChanged { .. }) => {
@@ -181,6 +186,10 @@ fn act(state: &mut AppState, context: Context, action: Action, out: &mut Update)
         Action::GoTo => goto_actions::open(state),
         Action::Info => goto_actions::info(state, out),
         Action::Find => find_actions::open(state, out),
+        Action::MakeDir => mkdir_actions::open(state, out),
+        Action::Delete => delete_actions::open(state, out),
+        Action::Rename => rename_actions::open(state, out),
+        Action::Chmod => chmod_actions::open(state, out),
         Action::CancelTransfer => transfer_actions::cancel_selected(state, out),
         Action::CancelAllTransfers => transfer_actions::cancel_all(state, out),
         Action::RetryFailed => transfer_actions::retry_failed(state, out),
@@ -257,6 +266,9 @@ fn on_paste(state: &mut AppState, text: &str, out: &mut Update) {
         Some(Dialog::CopyTo(_)) => copy_dialog::paste(state, &text),
         Some(Dialog::GoTo(_)) => goto_actions::paste(state, &text),
         Some(Dialog::FindPrompt(_)) => find_actions::paste(state, &text),
+        Some(Dialog::Mkdir(_)) => mkdir_actions::paste(state, &text),
+        Some(Dialog::Rename(_)) => rename_actions::paste(state, &text),
+        Some(Dialog::Chmod(_)) => chmod_actions::paste(state, &text),
         Some(Dialog::BookmarkForm(_)) => bookmark_actions::paste_form(state, &text),
         Some(Dialog::Bookmarks(_)) => bookmark_actions::paste_manager(state, &text),
         Some(Dialog::Help { .. })
@@ -264,6 +276,7 @@ fn on_paste(state: &mut AppState, text: &str, out: &mut Update) {
         | Some(Dialog::Conflict(_))
         | Some(Dialog::Certificate(_))
         | Some(Dialog::Question(_))
+        | Some(Dialog::Delete(_))
         | Some(Dialog::Info(_))
         | Some(Dialog::Find(_)) => out.unchanged(),
         None if state.panel == Panel::Log
@@ -356,9 +369,8 @@ fn on_engine(state: &mut AppState, ev: Event, out: &mut Update) {
             skipped,
             cancelled,
         } => transfer_actions::on_batch_done(state, done, failed, skipped, cancelled),
-        // File operations: find's walk goes to its panel; the others'
-        // dialogs route theirs (issue 13) — until then they answer nothing
-        // the UI waits for.
+        // File operations: find's walk goes to its panel, the others'
+        // answers to the dialog or queue row waiting for them.
         Event::Found { req, hits } => find_actions::on_found(state, req, hits),
         Event::OpProgress { req, counts } if find_actions::owns(state, req) => {
             find_actions::on_progress(state, req, counts)
@@ -371,9 +383,15 @@ fn on_engine(state: &mut AppState, ev: Event, out: &mut Update) {
             counts,
             cancelled,
         } if find_actions::owns(state, req) => find_actions::on_done(state, req, counts, cancelled),
-        Event::OpProgress { .. } | Event::OpEntryFailed { .. } | Event::OpDone { .. } => {
-            out.unchanged()
+        Event::OpProgress { req, counts } => file_op_events::on_progress(state, req, counts, out),
+        Event::OpEntryFailed { req, path, error } => {
+            file_op_events::on_failed(state, req, path, error, out)
         }
+        Event::OpDone {
+            req,
+            counts,
+            cancelled,
+        } => file_op_events::on_done(state, req, counts, cancelled, out),
         Event::Wire {
             dir,
             code,

@@ -4,7 +4,9 @@
 
 pub mod bookmarks;
 pub mod certificate;
+pub mod chmod;
 pub mod conflict;
+pub mod delete;
 pub mod dialog;
 pub mod entry_info;
 pub mod find;
@@ -15,9 +17,12 @@ pub mod layout;
 pub mod line_prompt;
 pub mod log;
 pub mod messages;
+pub mod mkdir;
+pub mod op_rows;
 pub mod pane;
 pub mod question;
 pub mod queue;
+pub mod rename;
 pub mod status;
 pub mod theme;
 pub mod viewer;
@@ -153,6 +158,16 @@ pub fn draw(frame: &mut Frame, state: &AppState, this_year: i32) {
             entry_info::draw(info, theme, l.area, buf);
             None
         }
+        Some(Dialog::Mkdir(p)) => {
+            let folder = state.pane(p.side).path.display().into_owned();
+            mkdir::draw(p, &folder, theme, l.area, buf)
+        }
+        Some(Dialog::Rename(p)) => rename::draw(p, theme, l.area, buf),
+        Some(Dialog::Delete(p)) => {
+            delete::draw(p, theme, l.area, buf);
+            None
+        }
+        Some(Dialog::Chmod(p)) => chmod::draw(p, theme, l.area, buf),
         Some(Dialog::Bookmarks(m)) => bookmarks::manager(state, m, l.area, buf),
         Some(Dialog::BookmarkForm(f)) => bookmarks::form(f, theme, l.area, buf),
         Some(Dialog::Question(q)) => {

@@ -122,32 +122,39 @@ impl Widget for QueuePanel<'_> {
             ..inner
         };
         let rows = &s.transfers.rows;
+        let op_lines = s.transfers.op_lines();
+        let lines = s.transfers.lines();
         // Unless the user is in the queue, follow the work: start at the
         // first row still running or waiting (finished ones scroll away).
         let offset = if focused {
             s.transfers.offset
         } else {
-            let first_active = rows
-                .iter()
-                .position(TransferRow::is_active)
-                .unwrap_or(rows.len());
-            first_active.min(rows.len().saturating_sub(list.height as usize))
+            let first_active = match s.transfers.ops.iter().position(|o| o.is_active()) {
+                Some(i) => s.transfers.ops[..i].iter().map(|o| o.lines()).sum(),
+                None => {
+                    op_lines
+                        + rows
+                            .iter()
+                            .position(TransferRow::is_active)
+                            .unwrap_or(rows.len())
+                }
+            };
+            first_active.min(lines.saturating_sub(list.height as usize))
         };
-        let end = (offset + list.height as usize).min(rows.len());
+        let end = (offset + list.height as usize).min(lines);
         for (i, index) in (offset..end).enumerate() {
             let y = list.y + i as u16;
             let selected = focused && index == s.transfers.cursor;
-            draw_row(
-                &rows[index],
-                Rect {
-                    y,
-                    height: 1,
-                    ..list
-                },
-                buf,
-                selected,
-                theme,
-            );
+            let area = Rect {
+                y,
+                height: 1,
+                ..list
+            };
+            if index < op_lines {
+                super::op_rows::draw_line(bar, &s.transfers.ops, index, area, buf, selected, theme);
+            } else {
+                draw_row(&rows[index - op_lines], area, buf, selected, theme);
+            }
         }
     }
 }

@@ -12,7 +12,9 @@ use tokio_util::sync::CancellationToken;
 
 use super::report::Reporter;
 use crate::engine::local::list as list_folder;
-use crate::engine::protocol::{Below, Entry, Failure, FailureKind, FileOp, Location, NamePattern};
+use crate::engine::protocol::{
+    Below, Entry, EntryKind, Failure, FailureKind, FileOp, Location, NamePattern, Target,
+};
 
 /// Runs one local operation to its end (or until `cancel`).
 pub fn run(op: FileOp, rep: &Reporter, cancel: &CancellationToken) {
@@ -45,10 +47,47 @@ pub fn run(op: FileOp, rep: &Reporter, cancel: &CancellationToken) {
                 }
             }
         }
+        FileOp::Count { targets } => count(&targets, rep, cancel),
         FileOp::Find { root, pattern } => {
             if let Some(p) = root.as_local() {
                 find(p, &pattern, rep, cancel);
             }
+        }
+    }
+}
+
+/// Counts what `delete` would remove (`FileOp::Count`), changing nothing;
+/// links are counted as entries, never followed.
+fn count(targets: &[Target], rep: &Reporter, cancel: &CancellationToken) {
+    let mut queue = Vec::new();
+    for t in targets {
+        match t.path.as_local() {
+            Some(p) if t.kind == EntryKind::Dir => queue.push(p.to_path_buf()),
+            _ => {}
+        }
+    }
+    rep.counted(targets.len() - queue.len(), queue.len(), 0);
+    while let Some(dir) = queue.pop() {
+        if cancel.is_cancelled() {
+            return;
+        }
+        match children(&dir) {
+            Ok(entries) => {
+                let (mut files, mut folders, mut bytes) = (0, 0, 0);
+                for (p, m) in entries {
+                    if m.is_dir() {
+                        folders += 1;
+                        queue.push(p);
+                    } else {
+                        files += 1;
+                        if m.is_file() {
+                            bytes += m.len();
+                        }
+                    }
+                }
+                rep.counted(files, folders, bytes);
+            }
+            Err(f) => rep.failed(Location::Local(dir), f),
         }
     }
 }

@@ -159,6 +159,39 @@ pub async fn delete(
     }
 }
 
+/// Counts what `delete` would remove (`FileOp::Count`): the same walk,
+/// its counts streamed, nothing changed. A folder that cannot be listed
+/// is reported as failed; the count goes on without it.
+pub async fn count(conns: &mut Connections, targets: Vec<(RemotePath, EntryKind)>, rep: &Reporter) {
+    let roots: Vec<RemotePath> = targets
+        .iter()
+        .filter(|(_, k)| *k == EntryKind::Dir)
+        .map(|(p, _)| p.clone())
+        .collect();
+    rep.counted(targets.len() - roots.len(), roots.len(), 0);
+    if roots.is_empty() {
+        return;
+    }
+    let walked = walk(conns, roots.clone(), &mut |folder, listing| match listing {
+        Ok(entries) => {
+            let folders = entries.iter().filter(|e| e.kind == EntryKind::Dir).count();
+            let bytes = entries
+                .iter()
+                .filter(|e| e.kind == EntryKind::File)
+                .map(|e| e.size)
+                .sum();
+            rep.counted(entries.len() - folders, folders, bytes);
+        }
+        Err(e) => rep.failed(Location::Remote(folder.clone()), e.failure()),
+    })
+    .await;
+    if let Err(e) = walked {
+        for r in roots {
+            rep.failed(Location::Remote(r), e.failure());
+        }
+    }
+}
+
 /// `verb` (DELE or RMD) for every path, spread over the connections; a
 /// path already gone counts as deleted. Returns the failures.
 async fn remove(

@@ -89,6 +89,16 @@ impl Reporter {
         });
     }
 
+    /// Entries found by a count: `files` files and links, `folders`
+    /// folders, `bytes` of files.
+    pub fn counted(&self, files: usize, folders: usize, bytes: u64) {
+        self.count(|c| {
+            c.seen += files + folders;
+            c.folders += folders;
+            c.bytes += bytes;
+        });
+    }
+
     /// `n` entries to work on that no listing counted (the targets).
     pub fn seen(&self, n: usize) {
         self.count(|c| c.seen += n);

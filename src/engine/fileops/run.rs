@@ -50,7 +50,9 @@ fn side_of(op: &FileOp) -> Result<Side, Failure> {
             from.side()
         }
         FileOp::Chmod { targets, .. } => targets.first().map_or(Side::Local, Location::side),
-        FileOp::Delete { targets } => targets.first().map_or(Side::Local, |t| t.path.side()),
+        FileOp::Delete { targets } | FileOp::Count { targets } => {
+            targets.first().map_or(Side::Local, |t| t.path.side())
+        }
         FileOp::Find { root, .. } => root.side(),
     };
     Ok(first)
@@ -69,7 +71,7 @@ fn changed_folders(op: &FileOp) -> Vec<Location> {
         FileOp::Rename { from, to, .. } => vec![from, to],
         FileOp::Chmod { targets, .. } => targets.iter().collect(),
         FileOp::Delete { targets } => targets.iter().map(|t| &t.path).collect(),
-        FileOp::Find { .. } => vec![],
+        FileOp::Find { .. } | FileOp::Count { .. } => vec![],
     };
     let side = paths.first().map(|l| l.side());
     for p in &paths {
@@ -148,7 +150,7 @@ fn first_path(op: &FileOp) -> Location {
             .first()
             .cloned()
             .unwrap_or(Location::Remote(RemotePath::root())),
-        FileOp::Delete { targets } => targets
+        FileOp::Delete { targets } | FileOp::Count { targets } => targets
             .first()
             .map(|t| t.path.clone())
             .unwrap_or(Location::Remote(RemotePath::root())),
@@ -208,6 +210,13 @@ pub async fn run_remote(op: FileOp, conns: &mut Connections, max: usize, rep: &R
                 .filter_map(|t| t.path.as_remote().cloned().map(|p| (p, t.kind)))
                 .collect();
             remote_delete::delete(conns, max, targets, rep).await
+        }
+        FileOp::Count { targets } => {
+            let targets = targets
+                .into_iter()
+                .filter_map(|t| t.path.as_remote().cloned().map(|p| (p, t.kind)))
+                .collect();
+            remote_delete::count(conns, targets, rep).await
         }
         FileOp::Find { root, pattern } => {
             if let Some(r) = root.as_remote() {

@@ -32,6 +32,13 @@ pub enum FileOp {
     /// as links, never followed). The kind is the listing's: it decides
     /// whether a path is walked, so a link is never taken for a folder.
     Delete { targets: Vec<Target> },
+    /// Count what a `Delete` of `targets` would remove, changing nothing:
+    /// folders walked as a delete walks them (links not followed), the
+    /// counts streamed as `OpProgress` — `seen` every entry found (the
+    /// targets too), `folders` the folders among them, `bytes` the files'
+    /// bytes below the targets (a target file's own size is the caller's:
+    /// its listing gave it).
+    Count { targets: Vec<Target> },
     /// Walk under `root` and stream the names that match.
     Find {
         root: Location,
@@ -127,7 +134,8 @@ pub struct OpCounts {
     pub failed: usize,
     /// Entries found so far (delete and chmod: to do; find: listed).
     pub seen: usize,
-    /// Folders listed so far.
+    /// Folders listed so far (`Count`: folders found so far, so that
+    /// `seen - folders` is the files and links).
     pub folders: usize,
     /// Bytes of the files found so far.
     pub bytes: u64,
