@@ -352,7 +352,7 @@ async fn the_tui_lists_a_huge_folder_answering_keys() {
 
         // Re-read it and stop halfway: the listing shown stays.
         p.send_key(pty::Key::Ctrl('r'));
-        let first = p.wait_for_text("entries so far", wait);
+        p.wait_for_text("entries so far", wait);
         p.send_key(pty::Key::Esc);
         let screen = p.wait_for_text("Stopped listing", wait);
         let footer = remote_footer(&screen);

@@ -80,7 +80,7 @@ fn start(state: &mut AppState, out: &mut Update) {
     };
     let pane = state.pane(p.side);
     let folder = pane.path.clone();
-    let first = Name::from_bytes(parts[0].as_bytes().to_vec());
+    let first = Name::from_bytes(parts[0].as_bytes());
     // The folder shown says whether the name is taken (the engine checks
     // again: the listing may be old).
     if parts.len() == 1
@@ -90,7 +90,7 @@ fn start(state: &mut AppState, out: &mut Update) {
         return refuse(state, format!("{what} named {} is already here", parts[0]));
     }
     let path = parts.iter().fold(folder.clone(), |at: Location, part| {
-        at.join(&Name::from_bytes(part.as_bytes().to_vec()))
+        at.join(&Name::from_bytes(part.as_bytes()))
     });
     state.dialog = None;
     let req = state.next_request();

@@ -82,7 +82,7 @@ fn start(state: &mut AppState, out: &mut Update) {
     if typed == "." || typed == ".." {
         return refuse(state, format!("`{typed}` is not a name"), None);
     }
-    let to = Name::from_bytes(typed.as_bytes().to_vec());
+    let to = Name::from_bytes(typed.as_bytes());
     if to == p.from {
         state.dialog = None;
         return;
