@@ -277,6 +277,22 @@ fn f8_counts_while_asking_then_deletes_as_queue_work() {
     assert!(s.queue_visible());
     insta::assert_snapshot!("delete_row_in_the_queue", render(&s).backend());
 
+    // Quitting while it runs asks first, naming it; Esc stays.
+    keys(&mut s, KeyCode::F(10), KeyModifiers::NONE);
+    assert!(
+        matches!(
+            s.dialog,
+            Some(Dialog::Question(wharf::app::dialog::Question::Quit {
+                running: 0,
+                deletes: 1
+            }))
+        ),
+        "{:?}",
+        s.dialog
+    );
+    keys(&mut s, KeyCode::Esc, KeyModifiers::NONE);
+    assert!(!s.quit && s.dialog.is_none());
+
     // Cancellable from the queue: Delete there cancels.
     while s.panel != wharf::app::state::Panel::Queue {
         press(&mut s, KeyCode::Tab);

@@ -1692,7 +1692,10 @@ fn quitting_or_disconnecting_with_transfers_running_asks_first() {
     assert!(!s.quit);
     assert_eq!(
         s.dialog,
-        Some(Dialog::Question(Question::Quit { running: 2 }))
+        Some(Dialog::Question(Question::Quit {
+            running: 2,
+            deletes: 0
+        }))
     );
     update(&mut s, key(KeyCode::Esc));
     assert!(!s.quit && s.dialog.is_none(), "Esc stays");
@@ -1705,7 +1708,10 @@ fn quitting_or_disconnecting_with_transfers_running_asks_first() {
     assert!(update(&mut s, Msg::Key(ctrl_d)).commands.is_empty());
     assert_eq!(
         s.dialog,
-        Some(Dialog::Question(Question::Disconnect { running: 1 }))
+        Some(Dialog::Question(Question::Disconnect {
+            running: 1,
+            deletes: 0
+        }))
     );
     let cmds = update(&mut s, key(KeyCode::Enter)).commands;
     assert!(

@@ -111,10 +111,11 @@ pub struct CopyPrompt {
 /// A question the user answers with a key (`question_actions.rs`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Question {
-    /// `running` transfers are queued or running: quit anyway?
-    Quit { running: usize },
+    /// `running` transfers are queued or running, `deletes` deletes
+    /// running: quit anyway?
+    Quit { running: usize, deletes: usize },
     /// …: disconnect anyway?
-    Disconnect { running: usize },
+    Disconnect { running: usize, deletes: usize },
     /// An earlier run left `files` unfinished for `server`: resume them?
     ResumeSaved {
         server: String,

@@ -21,21 +21,28 @@ fn running(state: &AppState) -> usize {
         .count()
 }
 
+/// Deletes running in the queue (F8).
+fn deletes(state: &AppState) -> usize {
+    state.transfers.ops.iter().filter(|o| o.is_active()).count()
+}
+
 /// q / F10: quits at once when nothing runs, else asks first.
 pub fn quit(state: &mut AppState) {
-    match running(state) {
-        0 => state.quit = true,
-        n => state.dialog = Some(Dialog::Question(Question::Quit { running: n })),
+    match (running(state), deletes(state)) {
+        (0, 0) => state.quit = true,
+        (running, deletes) => {
+            state.dialog = Some(Dialog::Question(Question::Quit { running, deletes }))
+        }
     }
 }
 
 /// Ctrl-d with transfers running asks first; `disconnect` does the rest.
 /// Returns whether to disconnect now.
 pub fn ask_before_disconnect(state: &mut AppState) -> bool {
-    match running(state) {
-        0 => true,
-        n => {
-            state.dialog = Some(Dialog::Question(Question::Disconnect { running: n }));
+    match (running(state), deletes(state)) {
+        (0, 0) => true,
+        (running, deletes) => {
+            state.dialog = Some(Dialog::Question(Question::Disconnect { running, deletes }));
             false
         }
     }

@@ -11,24 +11,48 @@ use crate::text::{fit, human_size, sanitize, size};
 
 /// The question's title and lines, the keys last.
 pub fn lines(q: &Question) -> (&'static str, Vec<String>) {
-    let running = |n: usize| match n {
-        1 => "1 transfer running".to_string(),
-        n => format!("{n} transfers running"),
+    // "2 transfers running", "1 delete running", "1 transfer and 1
+    // delete running".
+    let running = |transfers: usize, deletes: usize| {
+        let parts: Vec<String> = [
+            (transfers, "transfer", "transfers"),
+            (deletes, "delete", "deletes"),
+        ]
+        .into_iter()
+        .filter(|(n, ..)| *n > 0)
+        .map(|(n, one, many)| crate::text::count(n, one, many))
+        .collect();
+        format!("{} running", parts.join(" and "))
     };
     match q {
-        Question::Quit { running: n } => (
+        Question::Quit {
+            running: n,
+            deletes,
+        } => (
             " Quit ",
-            vec![
-                format!("{}: quit anyway?", running(*n)),
-                "Unfinished files are saved and offered again".into(),
-                "the next time wharf connects to their server.".into(),
-                "Enter/y quit · Esc/n stay".into(),
-            ],
+            if *n > 0 {
+                vec![
+                    format!("{}: quit anyway?", running(*n, *deletes)),
+                    "Unfinished files are saved and offered again".into(),
+                    "the next time wharf connects to their server.".into(),
+                    "Enter/y quit · Esc/n stay".into(),
+                ]
+            } else {
+                vec![
+                    format!("{}: quit anyway?", running(*n, *deletes)),
+                    "It stops where it is: what is deleted".into(),
+                    "stays deleted, the rest stays.".into(),
+                    "Enter/y quit · Esc/n stay".into(),
+                ]
+            },
         ),
-        Question::Disconnect { running: n } => (
+        Question::Disconnect {
+            running: n,
+            deletes,
+        } => (
             " Disconnect ",
             vec![
-                format!("{}: disconnect anyway?", running(*n)),
+                format!("{}: disconnect anyway?", running(*n, *deletes)),
                 "They stop; unfinished files are saved and".into(),
                 "offered again on the next connection.".into(),
                 "Enter/y disconnect · Esc/n stay".into(),

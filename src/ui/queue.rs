@@ -82,8 +82,17 @@ impl Widget for QueuePanel<'_> {
                 )
             })
             .count();
+        let deletes = s.transfers.ops.iter().filter(|o| o.is_active()).count();
+        let deletes = if deletes > 0 {
+            format!(
+                "· {} running ",
+                crate::text::count(deletes, "delete", "deletes")
+            )
+        } else {
+            String::new()
+        };
         let title = format!(
-            " Transfers: {running} running, {} of {} finished ",
+            " Transfers: {running} running, {} of {} finished {deletes}",
             t.finished, t.files
         );
         let block = Block::new()
