@@ -30,7 +30,9 @@ use tree::{content, make_tree, sha_bytes, tree_hashes};
 use values::{item, item_as, local, remote};
 use wharf::engine::EngineConfig;
 use wharf::engine::error::EngineError;
-use wharf::engine::protocol::{ConnectProfile, DataMode, Entry, EntryKind, OnExisting, RemotePath};
+use wharf::engine::protocol::{
+    Command, ConnectProfile, DataMode, Entry, EntryKind, Event, OnExisting, Precision, RemotePath,
+};
 use wharf::engine::transfer::TransferConfig;
 
 fn find<'a>(entries: &'a [Entry], name: &str) -> &'a Entry {
@@ -385,15 +387,39 @@ async fn a_replaced_file_keeps_its_mode(var: &str) {
     }))
     .waiting(Duration::from_secs(60));
     engine.start_connect(1, profile.clone());
+    // Asked about the existing file (as F4's edit going back is): the
+    // question carries the server's time to the second, from MLSD or, on
+    // a server that lists only minutes, MDTM.
+    let mut asked = None;
     let b = engine
-        .copy(
-            1,
-            item(local(local_dir.path().join("run.cgi")), false),
-            remote(&folder),
-            OnExisting::Overwrite,
+        .batch(
+            values::request(
+                1,
+                vec![item(local(local_dir.path().join("run.cgi")), false)],
+                remote(&folder),
+                OnExisting::Ask,
+            ),
+            |ev| match ev {
+                Event::Conflict { ask, target, .. } => {
+                    asked = Some(target.clone());
+                    vec![Command::Resolve {
+                        ask: *ask,
+                        choice: OnExisting::Overwrite,
+                        for_all: false,
+                    }]
+                }
+                _ => vec![],
+            },
         )
         .await;
     engine.shutdown().await;
+    let asked = asked.unwrap_or_else(|| panic!("{var}: no question about the existing file"));
+    assert_eq!(asked.size, Some(3), "{var}");
+    assert_eq!(
+        asked.modified.map(|m| m.precision()),
+        Some(Precision::Second),
+        "{var}: {asked:?}"
+    );
     let listed = s.list(&RemotePath::from(folder.as_str())).await;
     s.quit().await;
     remove_remote_tree(&profile, &folder).await;

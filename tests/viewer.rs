@@ -308,6 +308,18 @@ fn the_viewer_snapshots_text_and_hex() {
 // ── F4 ──────────────────────────────────────────────────────────────────
 
 fn edited(s: &mut AppState, file: &Path, code: i32, changed: bool) -> Vec<Command> {
+    edited_from(s, file, code, changed, None)
+}
+
+/// As `edited`, the fetched copy's size and time before the editor ran
+/// given (the loop reads them from the file).
+fn edited_from(
+    s: &mut AppState,
+    file: &Path,
+    code: i32,
+    changed: bool,
+    before: Option<(u64, std::time::SystemTime)>,
+) -> Vec<Command> {
     update(
         s,
         Msg::ExternalDone(ExternalDone {
@@ -317,6 +329,7 @@ fn edited(s: &mut AppState, file: &Path, code: i32, changed: bool) -> Vec<Comman
             result: Ok(Ended {
                 code: Some(code),
                 changed,
+                before,
             }),
         }),
     )
@@ -430,6 +443,60 @@ fn f4_changed_uploads_and_replaces_the_servers_copy_when_it_did_not_change() {
     batch_done(&mut s, up.batch, 1, 0);
     assert!(s.status.as_ref().unwrap().text.contains("Saved conf.ini"));
     assert!(!path.exists(), "the temporary copy is gone");
+}
+
+#[test]
+fn f4_asks_when_the_servers_copy_changed_within_the_listings_minute() {
+    use wharf::engine::protocol::{ModTime, Precision};
+    // The pane listed conf.ini to the minute; the fetched copy has the
+    // server's time to the second (the download set it from MDTM).
+    let listed = |m: &str| {
+        let t = chrono::NaiveDateTime::parse_from_str(m, "%Y-%m-%d %H:%M:%S").unwrap();
+        (t, ModTime::utc(t, Precision::Minute))
+    };
+    let (_, minute) = listed("2026-11-03 14:05:00");
+    let mut entry = file("conf.ini", 4);
+    entry.modified = Some(minute);
+    let mut s = remote_with(vec![entry]);
+    let path = fetched_for_editing(&mut s);
+    let fetched_at =
+        chrono::NaiveDateTime::parse_from_str("2026-11-03 14:05:10", "%Y-%m-%d %H:%M:%S")
+            .unwrap()
+            .and_utc();
+    let up = the_transfer(&edited_from(
+        &mut s,
+        &path,
+        0,
+        true,
+        Some((4, std::time::SystemTime::from(fetched_at))),
+    ));
+    queued(&mut s, up.batch, TransferId(6), Direction::Upload);
+    // Someone saved it again at 14:05:40, the same size: the same minute.
+    let now =
+        chrono::NaiveDateTime::parse_from_str("2026-11-03 14:05:40", "%Y-%m-%d %H:%M:%S").unwrap();
+    let cmds = update(
+        &mut s,
+        Msg::Engine(Event::Conflict {
+            ask: AskId(3),
+            id: TransferId(6),
+            name: "conf.ini".into(),
+            source: FileFacts {
+                size: Some(5),
+                modified: None,
+            },
+            target: FileFacts {
+                size: Some(4),
+                modified: Some(ModTime::utc(now, Precision::Second)),
+            },
+        }),
+    )
+    .commands;
+    assert!(cmds.is_empty(), "{cmds:?}");
+    assert!(matches!(
+        s.dialog,
+        Some(Dialog::Question(Question::EditChanged { .. }))
+    ));
+    std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
 }
 
 #[test]

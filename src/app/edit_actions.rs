@@ -24,7 +24,8 @@ use super::requests;
 use super::state::AppState;
 use super::temp_copy;
 use crate::engine::protocol::{
-    Command, Event, FileFacts, Location, OnExisting, TransferItem, TransferRequest, TransferState,
+    Command, Event, FileFacts, Location, ModTime, OnExisting, TransferItem, TransferRequest,
+    TransferState,
 };
 
 /// F4: edits the file under the cursor.
@@ -261,6 +262,16 @@ pub fn on_editor_done(state: &mut AppState, done: ExternalDone, out: &mut Update
     if !ended.changed {
         return state.set_status(format!("{name} unchanged: nothing uploaded"), false);
     }
+    // The fetched copy's time is the server's, to the second when the
+    // server told it with MDTM (the download sets it): compared with what
+    // the upload finds there, to the coarser of the two precisions.
+    let fetched = match ended.before {
+        Some((size, modified)) if e.fetched.size == Some(size) => FileFacts {
+            size: Some(size),
+            modified: Some(ModTime::from_system(modified)),
+        },
+        _ => e.fetched.clone(),
+    };
     let batch = state.next_batch();
     out.send(Command::Transfer(TransferRequest {
         batch,
@@ -280,6 +291,7 @@ pub fn on_editor_done(state: &mut AppState, done: ExternalDone, out: &mut Update
         step: EditStep::Uploading,
         batch,
         transfer: None,
+        fetched,
         ..e
     });
 }

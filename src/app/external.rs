@@ -42,6 +42,10 @@ pub struct Ended {
     pub code: Option<i32>,
     /// The file's content differs from before (edits only).
     pub changed: bool,
+    /// The file's size and modification time before the program ran
+    /// (edits only): a fetched copy carries the server's time to the
+    /// second (MDTM), which the listing may not have.
+    pub before: Option<(u64, std::time::SystemTime)>,
 }
 
 impl Ended {
@@ -87,6 +91,12 @@ fn run_program(program: &str, ext: &External) -> Result<Ended, String> {
         Purpose::Edit => Some(hash(&ext.file).map_err(|e| format!("cannot read the file: {e}"))?),
         Purpose::Page => None,
     };
+    let stamp = match ext.purpose {
+        Purpose::Edit => std::fs::metadata(&ext.file)
+            .ok()
+            .and_then(|m| Some((m.len(), m.modified().ok()?))),
+        Purpose::Page => None,
+    };
     let status = Command::new("sh")
         .arg("-c")
         .arg(format!("{program} \"$1\""))
@@ -103,6 +113,7 @@ fn run_program(program: &str, ext: &External) -> Result<Ended, String> {
     Ok(Ended {
         code: status.code(),
         changed,
+        before: stamp,
     })
 }
 

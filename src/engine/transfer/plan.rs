@@ -490,6 +490,7 @@ pub async fn plan_upload(
         }
     }
     let mut listed: HashMap<RemotePath, Arc<FolderContents>> = HashMap::new();
+    let single_file = walk.files.len() == 1 && walk.dirs.is_empty();
     for f in walk.files {
         let Some((name, parents)) = f.rel.split_last() else {
             continue;
@@ -543,6 +544,19 @@ pub async fn plan_upload(
                     job.existing_mode = *mode;
                 }
                 job.taken = Arc::new(known.1.clone());
+            }
+            // One file replacing one (F4's edit going back, an F5 of a
+            // file): a listing's minute is refined to the second with
+            // MDTM, one round trip, so "has it changed?" is answered as
+            // exactly as the server can.
+            if single_file
+                && let Some(existing) = job.existing.as_mut()
+                && existing
+                    .modified
+                    .is_none_or(|m| m.precision() != Precision::Second)
+                && let Some(t) = session.mdtm(&job.remote).await?
+            {
+                existing.modified = Some(ModTime::utc(t, Precision::Second));
             }
         }
         plan.jobs.push(job);
