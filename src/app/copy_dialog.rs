@@ -4,27 +4,16 @@
 //! side is refused, saying why (FTP copies between this computer and the
 //! server). Pure, like the rest of `update`.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 
 use super::copy_request;
 use super::dialog::{CopyPrompt, Dialog};
 use super::effects::Update;
-use super::line_input::LineInput;
-use super::state::{AppState, ConnState};
+use super::line_input::{LineInput, PromptKey};
+use super::state::AppState;
 use super::typed_path;
-use crate::engine::protocol::{EntryKind, Location, Name, Side};
+use crate::engine::protocol::{EntryKind, Name, Side};
 use crate::text;
-
-/// What `~` means on `side`: the local home, or the login folder.
-fn home_of(state: &AppState, side: Side) -> Option<Location> {
-    match side {
-        Side::Local => state.home.clone().map(Location::Local),
-        Side::Remote => match &state.conn {
-            ConnState::Connected { info, .. } => Some(Location::Remote(info.home.clone())),
-            _ => None,
-        },
-    }
-}
 
 /// "3 items (12.4 MiB)", "notes.txt (1.2 KiB)", "2 files (3.0 MiB) and
 /// 1 folder": folders' sizes are not known before they are walked.
@@ -94,16 +83,11 @@ pub fn key(state: &mut AppState, key: KeyEvent, out: &mut Update) {
     let Some(Dialog::CopyTo(p)) = state.dialog.as_mut() else {
         return out.unchanged();
     };
-    match key.code {
-        KeyCode::Esc => state.dialog = None,
-        KeyCode::Enter => start(state, out),
-        _ => {
-            if p.input.key(&key) {
-                p.error = None;
-            } else {
-                out.unchanged();
-            }
-        }
+    match p.input.prompt_key(&key) {
+        PromptKey::Cancel => state.dialog = None,
+        PromptKey::Submit => start(state, out),
+        PromptKey::Edited => p.error = None,
+        PromptKey::Ignored => out.unchanged(),
     }
 }
 
@@ -121,7 +105,7 @@ fn start(state: &mut AppState, out: &mut Update) {
     };
     let to = p.from.other();
     let base = state.pane(to).path.clone();
-    let target = match typed_path::resolve(p.input.text(), &base, home_of(state, to).as_ref()) {
+    let target = match typed_path::resolve(p.input.text(), &base, state.home_of(to).as_ref()) {
         Ok(t) => t,
         Err(why) => return refuse(state, why),
     };

@@ -8,22 +8,11 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::dialog::{Dialog, EntryInfo, GoToPrompt};
 use super::effects::Update;
-use super::line_input::LineInput;
+use super::line_input::{LineInput, PromptKey};
 use super::requests;
-use super::state::{AppState, ConnState};
+use super::state::AppState;
 use super::typed_path;
-use crate::engine::protocol::{EntryKind, Location, Side};
-
-/// What `~` means on `side`: the local home, or the login folder.
-fn home_of(state: &AppState, side: Side) -> Option<Location> {
-    match side {
-        Side::Local => state.home.clone().map(Location::Local),
-        Side::Remote => match &state.conn {
-            ConnState::Connected { info, .. } => Some(Location::Remote(info.home.clone())),
-            _ => None,
-        },
-    }
-}
+use crate::engine::protocol::{EntryKind, Side};
 
 /// Opens the prompt for the focused pane, its folder filled in.
 pub fn open(state: &mut AppState) {
@@ -42,18 +31,17 @@ pub fn key(state: &mut AppState, key: KeyEvent, out: &mut Update) {
     let Some(Dialog::GoTo(p)) = state.dialog.as_mut() else {
         return out.unchanged();
     };
-    match key.code {
-        KeyCode::Esc => state.dialog = None,
-        KeyCode::Enter => go(state, out),
-        KeyCode::Tab => complete(state),
-        _ => {
-            if p.input.key(&key) {
-                p.error = None;
-                p.choices.clear();
-            } else {
-                out.unchanged();
-            }
+    if key.code == KeyCode::Tab {
+        return complete(state);
+    }
+    match p.input.prompt_key(&key) {
+        PromptKey::Cancel => state.dialog = None,
+        PromptKey::Submit => go(state, out),
+        PromptKey::Edited => {
+            p.error = None;
+            p.choices.clear();
         }
+        PromptKey::Ignored => out.unchanged(),
     }
 }
 
@@ -71,7 +59,7 @@ fn go(state: &mut AppState, out: &mut Update) {
         return;
     };
     let base = state.pane(p.side).path.clone();
-    let target = match typed_path::resolve(p.input.text(), &base, home_of(state, p.side).as_ref()) {
+    let target = match typed_path::resolve(p.input.text(), &base, state.home_of(p.side).as_ref()) {
         Ok(t) => t,
         Err(why) => return refuse(state, why),
     };
@@ -115,7 +103,7 @@ fn complete(state: &mut AppState) {
     let (head, _) = typed.rsplit_once('/').map_or(("", typed), |(h, t)| (h, t));
     let listed_here = if typed.contains('/') {
         let folder = if head.is_empty() { "/" } else { head };
-        typed_path::resolve(folder, &pane.path, home_of(state, p.side).as_ref())
+        typed_path::resolve(folder, &pane.path, state.home_of(p.side).as_ref())
             .is_ok_and(|f| f == pane.path)
     } else {
         true

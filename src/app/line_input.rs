@@ -5,6 +5,19 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+/// What a key does in a one-line prompt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptKey {
+    /// Esc: close it.
+    Cancel,
+    /// Enter: do what it asks.
+    Submit,
+    /// The text changed (or the cursor moved): an error shown goes.
+    Edited,
+    /// Nothing for the prompt (the dialog may still use it: Tab…).
+    Ignored,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LineInput {
     text: String,
@@ -48,6 +61,17 @@ impl LineInput {
         let at = self.byte(self.cursor);
         self.text.insert_str(at, &clean);
         self.cursor += clean.chars().count();
+    }
+
+    /// A key in a prompt: Esc and Enter as [`PromptKey`] says, editing
+    /// keys applied.
+    pub fn prompt_key(&mut self, key: &KeyEvent) -> PromptKey {
+        match key.code {
+            KeyCode::Esc => PromptKey::Cancel,
+            KeyCode::Enter => PromptKey::Submit,
+            _ if self.key(key) => PromptKey::Edited,
+            _ => PromptKey::Ignored,
+        }
     }
 
     /// Applies an editing key; false if the key is not one (the dialog

@@ -3,12 +3,12 @@
 //! dialog, saying so. When the engine is done, the pane re-reads with the
 //! cursor on the new folder (`file_op_events.rs`). Pure.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 
 use super::dialog::Dialog;
 use super::effects::Update;
 use super::file_ops::{MkdirPrompt, Waiting};
-use super::line_input::LineInput;
+use super::line_input::{LineInput, PromptKey};
 use super::state::AppState;
 use crate::engine::protocol::{Command, FileOp, Location, Name, Side};
 
@@ -34,16 +34,11 @@ pub fn key(state: &mut AppState, key: KeyEvent, out: &mut Update) {
     let Some(Dialog::Mkdir(p)) = state.dialog.as_mut() else {
         return out.unchanged();
     };
-    match key.code {
-        KeyCode::Esc => state.dialog = None,
-        KeyCode::Enter => start(state, out),
-        _ => {
-            if p.input.key(&key) {
-                p.error = None;
-            } else {
-                out.unchanged();
-            }
-        }
+    match p.input.prompt_key(&key) {
+        PromptKey::Cancel => state.dialog = None,
+        PromptKey::Submit => start(state, out),
+        PromptKey::Edited => p.error = None,
+        PromptKey::Ignored => out.unchanged(),
     }
 }
 

@@ -3,12 +3,12 @@
 //! is F6 or `wharf mv`); a name that exists asks first, and a second
 //! Enter replaces it (a folder is never replaced). Pure.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 
 use super::dialog::Dialog;
 use super::effects::Update;
 use super::file_ops::{RenamePrompt, Waiting};
-use super::line_input::LineInput;
+use super::line_input::{LineInput, PromptKey};
 use super::state::AppState;
 use crate::engine::protocol::{Command, FileOp, Name, Side};
 
@@ -42,17 +42,14 @@ pub fn key(state: &mut AppState, key: KeyEvent, out: &mut Update) {
     let Some(Dialog::Rename(p)) = state.dialog.as_mut() else {
         return out.unchanged();
     };
-    match key.code {
-        KeyCode::Esc => state.dialog = None,
-        KeyCode::Enter => start(state, out),
-        _ => {
-            if p.input.key(&key) {
-                p.error = None;
-                p.replace = None;
-            } else {
-                out.unchanged();
-            }
+    match p.input.prompt_key(&key) {
+        PromptKey::Cancel => state.dialog = None,
+        PromptKey::Submit => start(state, out),
+        PromptKey::Edited => {
+            p.error = None;
+            p.replace = None;
         }
+        PromptKey::Ignored => out.unchanged(),
     }
 }
 

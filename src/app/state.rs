@@ -262,6 +262,17 @@ impl AppState {
         (self.layout.list(side).height as usize).saturating_sub(notice)
     }
 
+    /// What `~` means on `side`: the local home, or the login folder.
+    pub fn home_of(&self, side: Side) -> Option<Location> {
+        match side {
+            Side::Local => self.home.clone().map(Location::Local),
+            Side::Remote => match &self.conn {
+                ConnState::Connected { info, .. } => Some(Location::Remote(info.home.clone())),
+                _ => None,
+            },
+        }
+    }
+
     pub fn next_request(&mut self) -> RequestId {
         self.next_id += 1;
         RequestId(self.next_id)
