@@ -97,6 +97,10 @@ mod tests {
         // Lower case fact names, numbers only.
         let numeric = lines("250-x\n type=file;unix.owner=0;unix.group=50; a\n250 End");
         assert_eq!(from_mlst(&numeric), said(Some("0"), Some("50")));
+        // pure-ftpd: UNIX.uid and UNIX.gid.
+        let pure =
+            lines("250-Begin\n type=file;UNIX.mode=0644;UNIX.uid=1001;UNIX.gid=7; /a\n250 End.");
+        assert_eq!(from_mlst(&pure), said(Some("1001"), Some("7")));
     }
 
     #[test]

@@ -69,7 +69,12 @@ impl Session {
             }
         }
         self.data_buf = buf;
-        self.finish_data(conn, false, After::Reply).await?;
+        match self.finish_data(conn, false, After::Reply).await {
+            Ok(_) => {}
+            // 150, then 450 "no such file" (proftpd).
+            Err(EngineError::Reply { .. }) if self.is_usable() => return Ok(Vec::new()),
+            Err(e) => return Err(e),
+        }
         Ok(data
             .split(|&c| c == b'\n')
             .map(|l| l.strip_suffix(b"\r").unwrap_or(l).to_vec())
