@@ -328,7 +328,7 @@ async fn count_walks_like_a_delete_and_deletes_nothing() {
     assert!(tmp.path().join("tree/d1/f2.txt").exists());
 }
 
-/// `FileOp::Details` on this computer: a temporary file's owner is the
+/// `FileOp::Details` on this computer (`local_owner.rs`): a temporary file's owner is the
 /// user running the test, by name, and so is its group.
 #[tokio::test]
 async fn a_local_file_is_owned_by_whoever_made_it() {

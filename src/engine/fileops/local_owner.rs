@@ -45,21 +45,4 @@ mod tests {
         let group = "wheel:x:10:alice,bob\nstaff:x:50:\n";
         assert_eq!(name_of(group, 50).as_deref(), Some("staff"));
     }
-
-    #[test]
-    fn a_temp_file_is_owned_by_whoever_made_it() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let file = dir.path().join("mine.txt");
-        std::fs::write(&file, b"x").expect("write");
-        let (owner, group) = owner_of(&file).expect("owner");
-        let id = |flag: &str| {
-            let out = std::process::Command::new("id")
-                .arg(flag)
-                .output()
-                .expect("id");
-            String::from_utf8_lossy(&out.stdout).trim().to_string()
-        };
-        assert_eq!(owner, id("-un"));
-        assert_eq!(group, id("-gn"));
-    }
 }
