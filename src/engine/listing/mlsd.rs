@@ -6,8 +6,8 @@
 use chrono::{NaiveDate, NaiveTime};
 
 use super::bytes::{find_byte, is_blank, parse_fixed, parse_fraction, parse_octal, parse_u64};
+use super::outcome::Owner;
 use super::outcome::ParsedLine;
-use super::owner::Owner;
 use crate::engine::protocol::{Entry, EntryKind, ModTime, Name, Perms, Precision};
 
 /// Parses one MLSD line.

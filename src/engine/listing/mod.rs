@@ -40,8 +40,8 @@ mod tests;
 
 pub use detect::{FAMILIES, Family, from_syst, parse_line};
 pub use mlsd::parse_time as parse_mlsd_time;
-pub use outcome::ParsedLine;
-pub use owner::{Owner, from_ls_lines as owner_from_ls_lines, from_mlst as owner_from_mlst};
+pub use outcome::{Owner, ParsedLine};
+pub use owner::{from_ls_lines as owner_from_ls_lines, from_mlst as owner_from_mlst};
 pub use parser::{
     ListFormat, Listing, ListingParser, MAX_KEPT_UNREADABLE, parse_listing, parse_listing_from,
 };

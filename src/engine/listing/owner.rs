@@ -7,22 +7,8 @@
 
 use chrono::NaiveDate;
 
+use super::outcome::Owner;
 use super::{mlsd, unix};
-
-/// An entry's owner and group, as the server wrote them (a name, or a
-/// number when it gives no name); `None` when it did not say.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Owner {
-    pub owner: Option<Vec<u8>>,
-    pub group: Option<Vec<u8>>,
-}
-
-impl Owner {
-    /// Whether the server said anything.
-    pub fn is_known(&self) -> bool {
-        self.owner.is_some() || self.group.is_some()
-    }
-}
 
 /// The reply's text lines, without their `213-`/`213 ` code prefixes and
 /// the space a server puts before each listed line.

@@ -16,8 +16,8 @@ use super::calendar::{
     infer_year, month_name, parse_clock, parse_day, parse_month_day, parse_numeric_date,
     parse_year, stamp,
 };
+use super::outcome::Owner;
 use super::outcome::ParsedLine;
-use super::owner::Owner;
 use super::size::parse_size;
 use crate::engine::protocol::{Entry, EntryKind, ModTime, Name, Perms};
 
