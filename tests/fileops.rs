@@ -4,7 +4,7 @@
 //! tree holding a link to a folder outside it (the link goes, the folder
 //! it points to stays), renaming onto an existing name, find, and chmod
 //! on a server without `SITE CHMOD` (libunftp; the real thing:
-//! tests/interop_fileops.rs).
+//! tests/interop_fileops.rs); an entry's owner (`FileOp::Details`).
 
 #[path = "common/events.rs"]
 mod events;
@@ -326,4 +326,61 @@ async fn count_walks_like_a_delete_and_deletes_nothing() {
     );
     assert_eq!(r.counts.bytes, 6 + 1);
     assert!(tmp.path().join("tree/d1/f2.txt").exists());
+}
+
+/// `FileOp::Details` on this computer (`local_owner.rs`): a temporary file's owner is the
+/// user running the test, by name, and so is its group.
+#[tokio::test]
+async fn a_local_file_is_owned_by_whoever_made_it() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let file = tmp.path().join("mine.txt");
+    std::fs::write(&file, b"m").expect("write");
+    let id = |flag: &str| {
+        let out = std::process::Command::new("id")
+            .arg(flag)
+            .output()
+            .expect("id");
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    let mut e = Engine::spawn();
+    let r = e.op(1, FileOp::Details { path: local(file) }).await;
+    assert!(r.failures.is_empty(), "{:?}", r.failures);
+    assert_eq!(r.details, Some((Some(id("-un")), Some(id("-gn")))));
+    // A missing file: a failure, no answer.
+    let r = e
+        .op(
+            2,
+            FileOp::Details {
+                path: local(tmp.path().join("gone")),
+            },
+        )
+        .await;
+    assert_eq!(r.failures.len(), 1, "{r:?}");
+    assert_eq!(r.details, None);
+}
+
+/// A server that tells no owner (libunftp: MLST without `UNIX.*` facts,
+/// STAT refused, `LIST <file>` answered 150 then 550): each way is asked
+/// in turn, and the answer says nothing, with no failure (the dialog
+/// shows "not told by the server"). The real servers:
+/// tests/interop_fileops.rs.
+#[tokio::test]
+async fn a_server_that_tells_no_owner_is_asked_each_way() {
+    let f = TestServer::start(LOGIN, false).await;
+    std::fs::write(f.path("here.txt"), b"h").expect("write");
+    let mut e = connected(&f).await;
+    let r = e
+        .op(
+            2,
+            FileOp::Details {
+                path: remote("/here.txt"),
+            },
+        )
+        .await;
+    assert!(r.failures.is_empty(), "{:?}", r.failures);
+    assert_eq!(r.details, Some((None, None)));
+    let sent: Vec<_> = e.wire.iter().map(|(_, l)| l.as_str()).collect();
+    for asked in ["MLST /here.txt", "STAT /here.txt", "LIST /here.txt"] {
+        assert!(sent.iter().any(|l| l.ends_with(asked)), "{asked}: {sent:?}");
+    }
 }

@@ -5,7 +5,8 @@
 //! outside it (the link goes, the folder stays) and a file the server may
 //! not delete (reported with its reply, the rest goes on, exit status 1
 //! from `wharf rm`); mkdir -p; a rename onto an existing name refused;
-//! cat compared by hash; find. Each test works in its own folder under
+//! cat compared by hash; find; an entry's owner and group (MLST facts,
+//! STAT's `ls -l` line). Each test works in its own folder under
 //! the test user's `upload/`, made by the test (it runs as root) and
 //! removed afterwards.
 
@@ -257,6 +258,73 @@ async fn mkdir_rename_cat_find(var: &str) {
     s.quit().await;
 }
 
+/// The uid the test user has (vsftpd and pure-ftpd tell numbers).
+fn uid_of_test_user() -> String {
+    let out = std::process::Command::new("id")
+        .args(["-u", "wharftest"])
+        .output()
+        .expect("id");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// `FileOp::Details`: a file's and a folder's owner and group, asked with
+/// `verb` (MLST where FEAT lists it, else STAT); a missing path tells
+/// nothing and fails nothing.
+async fn details(var: &str, verb: &str, names: bool) {
+    let Some(mut e) = engine(var).await else {
+        return;
+    };
+    let a = area(var, "details");
+    write(&a.dir.join("f.txt"), b"f");
+    std::fs::create_dir_all(a.dir.join("sub")).expect("mkdir");
+    chown_tree(&a.dir);
+    let who = if names {
+        "wharftest".to_string()
+    } else {
+        uid_of_test_user()
+    };
+    for (i, name) in ["f.txt", "sub"].into_iter().enumerate() {
+        let path = format!("{}/{name}", a.remote);
+        e.wire.clear();
+        let r = e
+            .op(
+                10 + i as u64,
+                FileOp::Details {
+                    path: remote(&path),
+                },
+            )
+            .await;
+        assert!(r.failures.is_empty(), "{var} {name}: {:?}", r.failures);
+        assert_eq!(
+            r.details,
+            Some((Some(who.clone()), Some(who.clone()))),
+            "{var} {name}"
+        );
+        let asked = format!("{verb} {path}");
+        assert!(
+            e.wire.iter().any(|(_, l)| l.ends_with(&asked)),
+            "{var}: no {asked} in {:?}",
+            e.wire
+        );
+    }
+    let r = e
+        .op(
+            20,
+            FileOp::Details {
+                path: remote(&format!("{}/missing.txt", a.remote)),
+            },
+        )
+        .await;
+    assert!(
+        r.failures.is_empty(),
+        "{var}: {:?} {:?}",
+        r.failures,
+        e.wire
+    );
+    assert_eq!(r.details, Some((None, None)), "{var}");
+    e.shutdown().await;
+}
+
 macro_rules! per_server {
     ($name:ident, $var:literal) => {
         mod $name {
@@ -279,3 +347,21 @@ macro_rules! per_server {
 per_server!(vsftpd, "WHARF_INTEROP_VSFTPD");
 per_server!(pureftpd, "WHARF_INTEROP_PUREFTPD");
 per_server!(proftpd, "WHARF_INTEROP_PROFTPD");
+
+/// Who owns an entry: proftpd names them in MLST's facts, pure-ftpd gives
+/// `UNIX.uid`/`UNIX.gid` numbers, vsftpd has no MLST and answers STAT with
+/// an `ls -l` line (numbers: its `text_userdb_names` is off).
+mod details {
+    #[tokio::test]
+    async fn proftpd_mlst_names() {
+        super::details("WHARF_INTEROP_PROFTPD", "MLST", true).await;
+    }
+    #[tokio::test]
+    async fn pureftpd_mlst_numbers() {
+        super::details("WHARF_INTEROP_PUREFTPD", "MLST", false).await;
+    }
+    #[tokio::test]
+    async fn vsftpd_stat() {
+        super::details("WHARF_INTEROP_VSFTPD", "STAT", false).await;
+    }
+}

@@ -529,9 +529,24 @@ fn entry_info() {
     press(&mut s, KeyCode::Down);
     press(&mut s, KeyCode::Down);
     press(&mut s, KeyCode::Down);
-    update(
+    let cmds = update(
         &mut s,
         Msg::Key(KeyEvent::new(KeyCode::Char('i'), KeyModifiers::NONE)),
+    )
+    .commands;
+    // The owner and group are asked for: shown as they come.
+    insta::assert_snapshot!("entry_info_asking", render(&s).backend());
+    let req = match cmds.as_slice() {
+        [wharf::engine::protocol::Command::FileOp { req, .. }] => *req,
+        other => panic!("{other:?}"),
+    };
+    update(
+        &mut s,
+        Msg::Engine(Event::Details {
+            req,
+            owner: Some("alice".into()),
+            group: Some("staff".into()),
+        }),
     );
     insta::assert_snapshot!(render(&s).backend());
 }

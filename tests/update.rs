@@ -681,6 +681,115 @@ fn i_shows_the_entry_in_full_and_any_closing_key_closes_it() {
     assert!(s.dialog.is_none());
 }
 
+/// The owner and group are not in the listing: `i` asks the engine
+/// (`FileOp::Details`) and the dialog says so until the answer comes; a
+/// failure, or an end without an answer, says the server did not tell.
+#[test]
+fn i_asks_who_owns_the_entry_and_shows_the_answer() {
+    use wharf::app::dialog::OwnerInfo;
+    use wharf::engine::protocol::{FileOp, OpCounts};
+    let mut s = connected_with(vec![file("report.pdf", 7), file("b.txt", 1)]);
+    update(&mut s, key(KeyCode::Down));
+    let cmds = update(&mut s, ch('i')).commands;
+    let req = match cmds.as_slice() {
+        [
+            Command::FileOp {
+                req,
+                op: FileOp::Details { path },
+            },
+        ] => {
+            assert_eq!(*path, remote("/pub/b.txt"));
+            *req
+        }
+        other => panic!("{other:?}"),
+    };
+    let shown = |s: &AppState| match &s.dialog {
+        Some(Dialog::Info(info)) => wharf::ui::entry_info::lines(info)
+            .into_iter()
+            .filter(|(l, _)| matches!(*l, "Owner" | "Group"))
+            .map(|(l, v)| format!("{l}: {v}"))
+            .collect::<Vec<_>>(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(shown(&s), ["Owner: asking the server…"]);
+    // Another request's answer changes nothing.
+    let other = RequestId(req.0 + 100);
+    let u = update(
+        &mut s,
+        Msg::Engine(Event::Details {
+            req: other,
+            owner: Some("mallory".into()),
+            group: None,
+        }),
+    );
+    assert!(!u.redraw);
+    assert_eq!(shown(&s), ["Owner: asking the server…"]);
+    update(
+        &mut s,
+        Msg::Engine(Event::Details {
+            req,
+            owner: Some("alice".into()),
+            group: None,
+        }),
+    );
+    update(
+        &mut s,
+        Msg::Engine(Event::OpDone {
+            req,
+            counts: OpCounts::default(),
+            cancelled: false,
+        }),
+    );
+    assert_eq!(shown(&s), ["Owner: alice", "Group: not told by the server"]);
+    assert!(matches!(
+        &s.dialog,
+        Some(Dialog::Info(i)) if matches!(i.owner, OwnerInfo::Told { .. })
+    ));
+    update(&mut s, key(KeyCode::Esc));
+
+    // A failure: not told. Closing while asking stops the request.
+    update(&mut s, key(KeyCode::Down));
+    let cmds = update(&mut s, ch('i')).commands;
+    let Some(Command::FileOp { req, .. }) = cmds.first() else {
+        panic!("{cmds:?}")
+    };
+    let req = *req;
+    update(
+        &mut s,
+        Msg::Engine(Event::OpEntryFailed {
+            req,
+            path: remote("/pub/report.pdf"),
+            error: Failure::new(FailureKind::Server, "500 no"),
+        }),
+    );
+    assert_eq!(shown(&s), ["Owner: not told by the server"]);
+    // The failure did not reach the status line as a file operation's.
+    assert!(!s.status.as_ref().is_some_and(|m| m.text.contains("500")));
+    let cmds = update(&mut s, key(KeyCode::Esc)).commands;
+    assert!(cmds.is_empty(), "{cmds:?}");
+    let cmds = update(&mut s, ch('i')).commands;
+    let Some(Command::FileOp { req, .. }) = cmds.first() else {
+        panic!("{cmds:?}")
+    };
+    let req = *req;
+    let cmds = update(&mut s, key(KeyCode::Esc)).commands;
+    assert!(
+        matches!(cmds.as_slice(), [Command::CancelFileOp { req: r }] if *r == req),
+        "{cmds:?}"
+    );
+    // Its late end is dropped.
+    let u = update(
+        &mut s,
+        Msg::Engine(Event::OpDone {
+            req,
+            counts: OpCounts::default(),
+            cancelled: true,
+        }),
+    );
+    assert!(s.dialog.is_none());
+    assert!(!u.redraw);
+}
+
 #[test]
 fn alt_question_mark_finds_names_and_its_results_can_be_opened_and_copied() {
     use wharf::engine::protocol::{FileOp, OpCounts};

@@ -87,12 +87,30 @@ pub struct GoToPrompt {
     pub choices: Vec<String>,
 }
 
-/// One entry of a pane, in full.
+/// One entry of a pane, in full. Its owner and group are not in the
+/// listing's `Entry` (kept small): `FileOp::Details` (`req`) asks for them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EntryInfo {
     /// The folder it is in.
     pub folder: Location,
     pub entry: Entry,
+    /// The request asking who owns it.
+    pub req: RequestId,
+    pub owner: OwnerInfo,
+}
+
+/// Where the entry's owner and group stand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OwnerInfo {
+    /// `FileOp::Details` is under way.
+    Asking,
+    /// What the answer said (`None`: that part not said).
+    Told {
+        owner: Option<String>,
+        group: Option<String>,
+    },
+    /// The request failed or ended without an answer.
+    NotTold,
 }
 
 /// The copy/move dialog: "Copy 3 items (12.4 MiB) to:" and the target

@@ -2,17 +2,18 @@
 //! pane — absolute, relative, `~` (the local home, or the login folder on
 //! the server), `..` — with Tab completing folder names from the pane's
 //! listing; and `i`, everything the listing told of the entry under the
-//! cursor. Pure, like the rest of `update`.
+//! cursor, and its owner and group asked for (`FileOp::Details`). Pure,
+//! like the rest of `update`.
 
 use crossterm::event::{KeyCode, KeyEvent};
 
-use super::dialog::{Dialog, EntryInfo, GoToPrompt};
+use super::dialog::{Dialog, EntryInfo, GoToPrompt, OwnerInfo};
 use super::effects::Update;
 use super::line_input::{LineInput, PromptKey};
 use super::requests;
 use super::state::AppState;
 use super::typed_path;
-use crate::engine::protocol::{EntryKind, Side};
+use crate::engine::protocol::{Command, EntryKind, FileOp, RequestId, Side};
 
 /// Opens the prompt for the focused pane, its folder filled in.
 pub fn open(state: &mut AppState) {
@@ -148,16 +149,71 @@ pub fn info(state: &mut AppState, out: &mut Update) {
         state.set_status("No entry under the cursor", false);
         return out.unchanged();
     };
+    let (folder, entry) = (pane.path.clone(), entry.clone());
+    let req = state.next_request();
+    out.send(Command::FileOp {
+        req,
+        op: FileOp::Details {
+            path: folder.join(&entry.name),
+        },
+    });
     state.dialog = Some(Dialog::Info(EntryInfo {
-        folder: pane.path.clone(),
-        entry: entry.clone(),
+        folder,
+        entry,
+        req,
+        owner: OwnerInfo::Asking,
     }));
 }
 
-/// Any of Esc, Enter, q or `i` closes the entry's details.
+/// Any of Esc, Enter, q or `i` closes the entry's details (and stops
+/// asking who owns it).
 pub fn info_key(state: &mut AppState, key: KeyEvent, out: &mut Update) {
     match key.code {
-        KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q' | 'i') => state.dialog = None,
+        KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q' | 'i') => {
+            if let Some(Dialog::Info(i)) = &state.dialog
+                && i.owner == OwnerInfo::Asking
+            {
+                out.send(Command::CancelFileOp { req: i.req });
+            }
+            state.dialog = None;
+        }
+        _ => out.unchanged(),
+    }
+}
+
+/// The details dialog waiting for `req`'s answer.
+fn asking(state: &mut AppState, req: RequestId) -> Option<&mut EntryInfo> {
+    match state.dialog.as_mut() {
+        Some(Dialog::Info(i)) if i.req == req => Some(i),
+        _ => None,
+    }
+}
+
+/// Whether `req` is the details dialog's: its `OpEntryFailed` and
+/// `OpDone` come here, not to the other file operations.
+pub fn owns(state: &AppState, req: RequestId) -> bool {
+    matches!(&state.dialog, Some(Dialog::Info(i)) if i.req == req)
+}
+
+/// `Event::Details`: the owner and group arrived.
+pub fn on_details(
+    state: &mut AppState,
+    req: RequestId,
+    owner: Option<String>,
+    group: Option<String>,
+    out: &mut Update,
+) {
+    match asking(state, req) {
+        Some(i) => i.owner = OwnerInfo::Told { owner, group },
+        // The dialog was closed, or is another entry's.
+        None => out.unchanged(),
+    }
+}
+
+/// The request failed, or ended without an answer: "not told".
+pub fn on_ended(state: &mut AppState, req: RequestId, out: &mut Update) {
+    match asking(state, req) {
+        Some(i) if i.owner == OwnerInfo::Asking => i.owner = OwnerInfo::NotTold,
         _ => out.unchanged(),
     }
 }

@@ -306,7 +306,9 @@ impl Action {
             (_, Action::Move) => "Move them: copy, then delete each source once verified",
             (_, Action::GoTo) => "Go to a folder you type (Tab completes its name)",
             (_, Action::Find) => "Find names under this folder (*.log or text); results stream in",
-            (_, Action::Info) => "Everything known of the entry: exact size, time, mode, link",
+            (_, Action::Info) => {
+                "Everything known of the entry: exact size, time, mode, owner, link"
+            }
             (_, Action::MakeDir) => "Make a folder (a/b/c makes the folders above too)",
             (_, Action::Delete) => {
                 "Delete the marked entries (or the current one), folders with all they hold"

@@ -372,6 +372,14 @@ fn on_engine(state: &mut AppState, ev: Event, out: &mut Update) {
         // File operations: find's walk goes to its panel, the others'
         // answers to the dialog or queue row waiting for them.
         Event::Found { req, hits } => find_actions::on_found(state, req, hits),
+        Event::Details { req, owner, group } => {
+            goto_actions::on_details(state, req, owner, group, out)
+        }
+        Event::OpEntryFailed { req, .. } | Event::OpDone { req, .. }
+            if goto_actions::owns(state, req) =>
+        {
+            goto_actions::on_ended(state, req, out)
+        }
         Event::OpProgress { req, counts } if find_actions::owns(state, req) => {
             find_actions::on_progress(state, req, counts)
         }

@@ -1,13 +1,14 @@
 //! `i`: one entry in full — its exact size in bytes, its time as precise
 //! as the server gave it (and that precision), its mode as letters and
-//! octal, a link's target — in a box.
+//! octal, a link's target, its owner and group (asked for when the box
+//! opens: "asking the server…" until they come) — in a box.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
 use super::theme::Theme;
-use crate::app::dialog::EntryInfo;
-use crate::engine::protocol::{EntryKind, Precision};
+use crate::app::dialog::{EntryInfo, OwnerInfo};
+use crate::engine::protocol::{EntryKind, Precision, Side};
 use crate::text::{fit, full_time, grouped, sanitize, size};
 
 /// The box's lines: a label and a value each.
@@ -59,6 +60,31 @@ pub fn lines(info: &EntryInfo) -> Vec<(&'static str, String)> {
             None => "not given by the listing".into(),
         },
     ));
+    let remote = info.folder.side() == Side::Remote;
+    let not_told = || {
+        if remote {
+            "not told by the server"
+        } else {
+            "not known"
+        }
+        .to_string()
+    };
+    match &info.owner {
+        OwnerInfo::Asking => out.push((
+            "Owner",
+            if remote {
+                "asking the server…"
+            } else {
+                "reading…"
+            }
+            .into(),
+        )),
+        OwnerInfo::Told { owner, group } => {
+            out.push(("Owner", owner.clone().unwrap_or_else(not_told)));
+            out.push(("Group", group.clone().unwrap_or_else(not_told)));
+        }
+        OwnerInfo::NotTold => out.push(("Owner", not_told())),
+    }
     out
 }
 

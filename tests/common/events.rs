@@ -150,6 +150,14 @@ impl Engine {
                 r.found.extend(hits.into_iter().map(|(l, _)| l.to_string()));
                 None
             }
+            Event::Details {
+                req: q,
+                owner,
+                group,
+            } if q == req => {
+                r.details = Some((owner, group));
+                None
+            }
             Event::OpDone {
                 req: q,
                 counts,
@@ -298,6 +306,8 @@ pub struct OpResult {
     pub failures: Vec<(String, Failure)>,
     /// Find's matches.
     pub found: Vec<String>,
+    /// `FileOp::Details`' answer: owner and group.
+    pub details: Option<(Option<String>, Option<String>)>,
 }
 
 /// A protocol-log sink for a session opened directly, keeping its lines.

@@ -53,6 +53,13 @@ pub fn run(op: FileOp, rep: &Reporter, cancel: &CancellationToken) {
                 find(p, &pattern, rep, cancel);
             }
         }
+        FileOp::Details { path } => {
+            let Some(p) = path.as_local() else { return };
+            match super::local_owner::owner_of(p) {
+                Ok((owner, group)) => rep.details(Some(owner), Some(group)),
+                Err(e) => rep.failed(path.clone(), fail(p, &e)),
+            }
+        }
     }
 }
 

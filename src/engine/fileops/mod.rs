@@ -7,12 +7,15 @@
 //! the loop that spreads work over them), `walk.rs` (folders listed
 //! several at once), `spread.rs` (one command for many paths, written
 //! ahead on each connection), `remote_delete.rs`, `remote.rs` (mkdir,
-//! rename, chmod, find, cat). Local: `local.rs`, on blocking threads.
+//! rename, chmod, find, cat; an entry's owner is `Session::owner_of`).
+//! Local: `local.rs`, on blocking threads (`local_owner.rs`: an entry's
+//! owner and group by name).
 //!
 //! This file only declares and re-exports (no file imports its parent).
 
 pub mod connections;
 pub mod local;
+pub mod local_owner;
 pub mod remote;
 pub mod remote_delete;
 pub mod report;

@@ -124,6 +124,15 @@ impl Reporter {
         }
     }
 
+    /// `FileOp::Details`' answer.
+    pub fn details(&self, owner: Option<String>, group: Option<String>) {
+        self.send(Event::Details {
+            req: self.inner.req,
+            owner,
+            group,
+        });
+    }
+
     pub fn counts(&self) -> OpCounts {
         self.state().counts
     }

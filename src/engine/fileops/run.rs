@@ -54,6 +54,7 @@ fn side_of(op: &FileOp) -> Result<Side, Failure> {
             targets.first().map_or(Side::Local, |t| t.path.side())
         }
         FileOp::Find { root, .. } => root.side(),
+        FileOp::Details { path } => path.side(),
     };
     Ok(first)
 }
@@ -71,7 +72,7 @@ fn changed_folders(op: &FileOp) -> Vec<Location> {
         FileOp::Rename { from, to, .. } => vec![from, to],
         FileOp::Chmod { targets, .. } => targets.iter().collect(),
         FileOp::Delete { targets } => targets.iter().map(|t| &t.path).collect(),
-        FileOp::Find { .. } | FileOp::Count { .. } => vec![],
+        FileOp::Find { .. } | FileOp::Count { .. } | FileOp::Details { .. } => vec![],
     };
     let side = paths.first().map(|l| l.side());
     for p in &paths {
@@ -155,6 +156,7 @@ fn first_path(op: &FileOp) -> Location {
             .map(|t| t.path.clone())
             .unwrap_or(Location::Remote(RemotePath::root())),
         FileOp::Find { root, .. } => root.clone(),
+        FileOp::Details { path } => path.clone(),
     }
 }
 
@@ -223,5 +225,25 @@ pub async fn run_remote(op: FileOp, conns: &mut Connections, max: usize, rep: &R
                 remote::find(conns, r.clone(), &pattern, rep).await
             }
         }
+        FileOp::Details { path } => {
+            let Some(p) = path.as_remote() else { return };
+            match conns.one().await {
+                Ok(mut s) => {
+                    let r = s.owner_of(p).await;
+                    conns.put_back(s);
+                    match r {
+                        Ok(o) => rep.details(text(o.owner), text(o.group)),
+                        Err(e) => rep.failed(path, e.failure()),
+                    }
+                }
+                Err(e) => rep.failed(path, e.failure()),
+            }
+        }
     }
+}
+
+/// A name as the server wrote it, for the dialog (which escapes control
+/// characters when it draws).
+fn text(name: Option<Vec<u8>>) -> Option<String> {
+    name.map(|n| String::from_utf8_lossy(&n).into_owned())
 }

@@ -6,6 +6,7 @@
 use chrono::{NaiveDate, NaiveTime};
 
 use super::bytes::{find_byte, is_blank, parse_fixed, parse_fraction, parse_octal, parse_u64};
+use super::outcome::Owner;
 use super::outcome::ParsedLine;
 use crate::engine::protocol::{Entry, EntryKind, ModTime, Name, Perms, Precision};
 
@@ -135,6 +136,40 @@ fn mlsd_type(value: &[u8]) -> MlsdType<'_> {
         }
     }
     MlsdType::Kind(EntryKind::Other, None)
+}
+
+/// The owner and group an MLST or MLSD line's facts tell:
+/// `UNIX.ownername` (else the number, `UNIX.owner`) and `UNIX.groupname`
+/// (else `UNIX.group`), fact names in any case. The facts end at the
+/// first space; a line without them tells neither.
+pub fn owner_facts(b: &[u8]) -> Owner {
+    let facts = &b[..find_byte(b, b' ').unwrap_or(b.len())];
+    let (mut owner, mut owner_id, mut group, mut group_id) = (None, None, None, None);
+    for fact in facts.split(|&c| c == b';') {
+        let Some(eq) = fact.iter().position(|&c| c == b'=') else {
+            continue;
+        };
+        let (key, value) = (&fact[..eq], &fact[eq + 1..]);
+        if value.is_empty() {
+            continue;
+        }
+        let slot = if key.eq_ignore_ascii_case(b"unix.ownername") {
+            &mut owner
+        } else if key.eq_ignore_ascii_case(b"unix.owner") || key.eq_ignore_ascii_case(b"unix.uid") {
+            &mut owner_id
+        } else if key.eq_ignore_ascii_case(b"unix.groupname") {
+            &mut group
+        } else if key.eq_ignore_ascii_case(b"unix.group") || key.eq_ignore_ascii_case(b"unix.gid") {
+            &mut group_id
+        } else {
+            continue;
+        };
+        *slot = Some(value.to_vec());
+    }
+    Owner {
+        owner: owner.or(owner_id),
+        group: group.or(group_id),
+    }
 }
 
 /// `YYYYMMDDHHMMSS[.sss]`, UTC.

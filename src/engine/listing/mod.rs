@@ -6,7 +6,8 @@
 //! `parser.rs` splits lines and decides the family once per listing
 //! (`detect.rs`, from SYST and the first lines); each family reads its
 //! lines in a file of its own; `calendar.rs` and `size.rs` are the dates
-//! and sizes they share. A line no family reads is counted, never guessed
+//! and sizes they share; `owner.rs` reads one entry's owner and group
+//! from an MLST or STAT reply. A line no family reads is counted, never guessed
 //! into an entry.
 //!
 //! This file only declares and re-exports.
@@ -23,6 +24,7 @@ mod netware;
 mod os2;
 mod os9;
 mod outcome;
+mod owner;
 mod parser;
 mod size;
 mod tandem;
@@ -38,7 +40,8 @@ mod tests;
 
 pub use detect::{FAMILIES, Family, from_syst, parse_line};
 pub use mlsd::parse_time as parse_mlsd_time;
-pub use outcome::ParsedLine;
+pub use outcome::{Owner, ParsedLine};
+pub use owner::{from_ls_lines as owner_from_ls_lines, from_mlst as owner_from_mlst};
 pub use parser::{
     ListFormat, Listing, ListingParser, MAX_KEPT_UNREADABLE, parse_listing, parse_listing_from,
 };

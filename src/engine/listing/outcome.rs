@@ -1,4 +1,5 @@
-//! What parsing one line gives, shared by every family.
+//! What parsing one line gives, shared by every family (and an entry's
+//! owner and group, read by `owner.rs`).
 
 use crate::engine::protocol::{Entry, EntryKind, Name};
 
@@ -28,4 +29,19 @@ pub fn entry_or_skip(name: &[u8], kind: EntryKind, fill: impl FnOnce(&mut Entry)
     let mut e = Entry::new(Name::from_bytes(name), kind);
     fill(&mut e);
     ParsedLine::Entry(e)
+}
+
+/// An entry's owner and group, as the server wrote them (a name, or a
+/// number when it gives no name); `None` when it did not say.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Owner {
+    pub owner: Option<Vec<u8>>,
+    pub group: Option<Vec<u8>>,
+}
+
+impl Owner {
+    /// Whether the server said anything.
+    pub fn is_known(&self) -> bool {
+        self.owner.is_some() || self.group.is_some()
+    }
 }

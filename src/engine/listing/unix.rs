@@ -16,6 +16,7 @@ use super::calendar::{
     infer_year, month_name, parse_clock, parse_day, parse_month_day, parse_numeric_date,
     parse_year, stamp,
 };
+use super::outcome::Owner;
 use super::outcome::ParsedLine;
 use super::size::parse_size;
 use crate::engine::protocol::{Entry, EntryKind, ModTime, Name, Perms};
@@ -50,6 +51,47 @@ pub fn parse(b: &[u8], today: NaiveDate) -> ParsedLine {
     finish(rest, kind, found, perms)
 }
 
+/// The owner and group of one `ls -l` line, and its name (a link's
+/// without its target): the columns between the mode and the size, found
+/// as `parse` finds the date. `links owner group size` gives both (a
+/// group of several words too: the columns up to the size); `owner size`
+/// or `links owner size` the owner alone. `None`: not such a line.
+pub fn owner_group(b: &[u8], today: NaiveDate) -> Option<(&[u8], Owner)> {
+    let first = next_token(b, 0)?;
+    let (kind, perms) = mode(&b[first.0..first.1])?;
+    let device = perms.is_some_and(|p| matches!(p.letter(), b'c' | b'b'));
+    let mut toks: Tokens<'_, SLOTS> = Tokens::new(b, first.1);
+    let found = find_date(&mut toks, today, device)?;
+    let mut name = super::bytes::rest_after(b, found.end)?;
+    if kind == EntryKind::Symlink
+        && let Some(i) = find_bytes(name, b" -> ")
+    {
+        name = &name[..i];
+    }
+    let own = |t: Option<&[u8]>| t.map(<[u8]>::to_vec);
+    let owner = match found.at {
+        // links owner group… size
+        k if k >= 4 => {
+            let group = &b[toks.range(2).0..toks.range(k - 2).1];
+            Owner {
+                owner: own(toks.get(1)),
+                group: Some(group.to_vec()),
+            }
+        }
+        // links owner size, or owner group size
+        3 if toks.get(0).is_some_and(is_digits) => Owner {
+            owner: own(toks.get(1)),
+            group: None,
+        },
+        3 => Owner {
+            owner: own(toks.get(0)),
+            group: own(toks.get(1)),
+        },
+        _ => Owner::default(),
+    };
+    Some((name, owner))
+}
+
 /// `total 123` (ls's block count, maybe with a unit) and nothing else.
 fn total_line(b: &[u8], from: usize) -> ParsedLine {
     match next_token(b, from) {
@@ -64,6 +106,9 @@ fn total_line(b: &[u8], from: usize) -> ParsedLine {
 pub struct Found {
     pub size: u64,
     pub time: Option<ModTime>,
+    /// Which token after the mode the date starts at (4: `links owner
+    /// group size` before it).
+    pub at: usize,
     /// End of the last token of the date.
     pub end: usize,
 }
@@ -146,6 +191,7 @@ pub fn find_date<const N: usize>(
         return Some(Found {
             size,
             time,
+            at: k,
             end: toks.range(k + used - 1).1,
         });
     }

@@ -1,7 +1,8 @@
-//! File operations on either side (mkdir, rename, chmod, delete, find):
+//! File operations on either side (mkdir, rename, chmod, delete, find,
+//! an entry's owner):
 //! what the UI (or a headless command) asks for, and how a name is matched
 //! by find. The answers are `Event::OpProgress`, `Event::OpEntryFailed`,
-//! `Event::Found` and, always last, `Event::OpDone`, each naming the
+//! `Event::Found`, `Event::Details` and, always last, `Event::OpDone`, each naming the
 //! request's `RequestId`.
 
 use super::entry::EntryKind;
@@ -44,6 +45,11 @@ pub enum FileOp {
         root: Location,
         pattern: NamePattern,
     },
+    /// Who owns `path` (the `i` dialog: an `Entry` does not keep it),
+    /// answered by `Event::Details` before `OpDone`, or by
+    /// `OpEntryFailed` when it cannot be asked. Remote: MLST, else STAT,
+    /// else LIST of the path; local: the file's uid and gid by name.
+    Details { path: Location },
 }
 
 /// One entry to work on, with its kind as its listing showed it.

@@ -269,6 +269,14 @@ pub enum Event {
         req: RequestId,
         hits: Vec<(Location, Entry)>,
     },
+    /// `FileOp::Details`' answer (before its `OpDone`): the entry's owner
+    /// and group as the server or the system names them (a number when
+    /// there is no name), `None` where it did not say.
+    Details {
+        req: RequestId,
+        owner: Option<String>,
+        group: Option<String>,
+    },
     /// A file operation has ended (always its last event): the counts,
     /// and whether the user stopped it.
     OpDone {

@@ -20,6 +20,8 @@ use crate::engine::protocol::{DataMode, RemotePath};
 #[derive(Clone, Copy)]
 pub(super) enum DataOp<'a> {
     List(&'a str),
+    /// `LIST <path>`: one path's line (`details.rs`).
+    ListPath(&'a [u8]),
     Retr(&'a [u8]),
     Stor(&'a [u8]),
     Appe(&'a [u8]),
@@ -30,6 +32,7 @@ impl DataOp<'_> {
     pub(super) fn line(&self) -> Vec<u8> {
         match self {
             DataOp::List(cmd) => cmd.as_bytes().to_vec(),
+            DataOp::ListPath(p) => line("LIST", p),
             DataOp::Retr(p) => line("RETR", p),
             DataOp::Stor(p) => line("STOR", p),
             DataOp::Appe(p) => line("APPE", p),
@@ -38,12 +41,12 @@ impl DataOp<'_> {
 
     /// Whether a REST offset applies.
     pub(super) fn transfers_file(&self) -> bool {
-        !matches!(self, DataOp::List(_))
+        !matches!(self, DataOp::List(_) | DataOp::ListPath(_))
     }
 
     pub(super) fn verb(&self) -> &'static str {
         match self {
-            DataOp::List(_) => "listing",
+            DataOp::List(_) | DataOp::ListPath(_) => "listing",
             DataOp::Retr(_) => "RETR",
             DataOp::Stor(_) => "STOR",
             DataOp::Appe(_) => "APPE",

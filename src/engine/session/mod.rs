@@ -1,5 +1,6 @@
 //! One control connection: connect, log in, learn the server; then the
-//! commands (`commands.rs`), listings (`list.rs`) and file transfers
+//! commands (`commands.rs`), listings (`list.rs`), one path's owner
+//! (`details.rs`) and file transfers
 //! (`files.rs`) run on it, over data connections opened passively
 //! (`passive.rs`) or actively (`active.rs`).
 //!
@@ -24,6 +25,7 @@ mod connector;
 mod control;
 mod core;
 mod data;
+mod details;
 mod failure;
 mod files;
 mod list;
