@@ -63,7 +63,7 @@ async fn a_remote_tree_goes_and_a_linked_folder_outside_it_stays() {
     assert!(r.failures.is_empty(), "{:?}", r.failures);
     assert!(!r.cancelled);
     // The tree, 5 folders, 100 files, the link and top.txt.
-    assert_eq!(r.counts.done, 1 + 5 + 100 + 1 + 1, "{r:?}");
+    assert_eq!(r.counts.done, 1 + 5 + 100 + 1 + 1, "{r:?}\n{:#?}", e.wire);
     assert!(!f.path("tree").exists(), "the tree is gone");
     assert_eq!(
         std::fs::read(f.path("outside/keep.txt")).expect("kept"),

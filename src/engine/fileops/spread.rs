@@ -72,21 +72,25 @@ where
 
     fn finish(&mut self, (paths, replies): Self::Out) {
         let doubtful = replies.wrote_ahead;
-        let mut paths = paths.into_iter();
-        for ((path, _), r) in paths.by_ref().zip(replies.results) {
-            let outcome = match r {
-                Ok(()) => Outcome::Done,
-                Err(error) => Outcome::Refused { error, doubtful },
-            };
-            (self.settle)(path, outcome);
+        // Not `zip`: it would take the first path without a reply from
+        // `paths` and drop it, and that path would get no outcome at all.
+        let mut results = replies.results.into_iter();
+        let mut unanswered = Vec::new();
+        for (path, tries) in paths {
+            match results.next() {
+                Some(Ok(())) => (self.settle)(path, Outcome::Done),
+                Some(Err(error)) => (self.settle)(path, Outcome::Refused { error, doubtful }),
+                None => unanswered.push((path, tries)),
+            }
         }
-        if let Some(lost) = replies.lost {
-            for (path, tries) in paths {
-                if tries + 1 < TRIES {
-                    self.queue.push_back((path, tries + 1));
-                } else {
-                    (self.settle)(path, Outcome::Lost(lost.clone()));
-                }
+        let lost = replies
+            .lost
+            .unwrap_or_else(|| EngineError::Protocol("no reply for every command sent".into()));
+        for (path, tries) in unanswered {
+            if tries + 1 < TRIES {
+                self.queue.push_back((path, tries + 1));
+            } else {
+                (self.settle)(path, Outcome::Lost(lost.clone()));
             }
         }
     }
@@ -122,5 +126,52 @@ pub async fn spread<F>(
         for (p, _) in std::mem::take(&mut w.queue) {
             (w.settle)(p, Outcome::Lost(e.clone()));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn replies(results: Vec<Result<(), EngineError>>, lost: bool) -> EachReplies {
+        EachReplies {
+            results,
+            lost: lost.then(|| EngineError::Protocol("cut".into())),
+            wrote_ahead: true,
+        }
+    }
+
+    fn paths(names: &[&str], tries: u8) -> Paths {
+        names
+            .iter()
+            .map(|n| (RemotePath::from(*n), tries))
+            .collect()
+    }
+
+    /// Every path gets one outcome or goes again, however few replies came.
+    #[test]
+    fn paths_without_a_reply_go_again_every_one_of_them() {
+        let mut settled = Vec::new();
+        let mut settle =
+            |p: RemotePath, o: Outcome| settled.push((p.to_string(), format!("{o:?}")));
+        let mut w = Spread {
+            verb: "RMD".into(),
+            queue: VecDeque::new(),
+            max: 4,
+            settle: &mut settle,
+        };
+        // No reply at all for two commands written ahead (a server that
+        // dropped them): both go again.
+        w.finish((paths(&["/d2", "/d3"], 0), replies(vec![], true)));
+        let again: Vec<_> = w.queue.iter().map(|(p, t)| (p.to_string(), *t)).collect();
+        assert_eq!(again, [("/d2".to_string(), 1), ("/d3".to_string(), 1)]);
+        // One reply of three, on the second try: one done, two lost.
+        w.queue.clear();
+        w.finish((paths(&["/a", "/b", "/c"], 1), replies(vec![Ok(())], true)));
+        assert!(w.queue.is_empty());
+        drop(w);
+        assert_eq!(settled.len(), 3, "{settled:?}");
+        assert!(settled[0].1.starts_with("Done"), "{settled:?}");
+        assert!(settled[1].1.starts_with("Lost") && settled[2].1.starts_with("Lost"));
     }
 }
