@@ -238,10 +238,19 @@ pub async fn run(
             }
         };
         let outcome = tokio::select! {
-            o = worker.perform(&job) => if cancel.is_cancelled() { Outcome::Cancelled } else { o },
+            o = worker.perform(&job) => if cancel.is_cancelled() { None } else { Some(o) },
             _ = stopped => {
                 // Mid-transfer replies are now out of step: start afresh.
                 worker.session = None;
+                None
+            }
+        };
+        // Cancelled, whichever side saw it first (the transfer may have
+        // stopped itself on the cancel and written what it had): the
+        // partial file goes, unless it is kept for later.
+        let outcome = match outcome {
+            Some(o) => o,
+            None => {
                 if !keep_partial.load(Ordering::SeqCst) {
                     worker.discard_partial(&job).await;
                 }
