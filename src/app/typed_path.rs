@@ -9,6 +9,8 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::engine::protocol::{Location, Name, RemotePath, Side};
 
+const NO_HOME: &str = "~: the home folder is not known";
+
 /// Where `typed` leads from `base` (a folder on its side). `home` is what
 /// `~` means on that side. A URL or `file://` may name the other side:
 /// the caller decides whether that is allowed.
@@ -26,16 +28,16 @@ pub fn resolve(typed: &str, base: &Location, home: Option<&Location>) -> Result<
     let home_of = |side: Side| -> Result<Location, String> {
         home.filter(|h| h.side() == side)
             .cloned()
-            .ok_or_else(|| "~: the home folder is not known".to_string())
+            .ok_or_else(|| NO_HOME.to_string())
     };
     match base {
         Location::Local(dir) => {
             let joined = match typed.strip_prefix('~') {
                 Some(rest) if rest.is_empty() || rest.starts_with('/') => {
-                    let Location::Local(h) = home_of(Side::Local)? else {
-                        unreachable!("home_of checked the side")
-                    };
-                    h.join(rest.trim_start_matches('/'))
+                    match home_of(Side::Local)? {
+                        Location::Local(h) => h.join(rest.trim_start_matches('/')),
+                        Location::Remote(_) => return Err(NO_HOME.into()),
+                    }
                 }
                 _ => dir.join(typed),
             };
@@ -44,10 +46,12 @@ pub fn resolve(typed: &str, base: &Location, home: Option<&Location>) -> Result<
         Location::Remote(dir) => {
             let joined = match typed.strip_prefix('~') {
                 Some(rest) if rest.is_empty() || rest.starts_with('/') => {
-                    let Location::Remote(h) = home_of(Side::Remote)? else {
-                        unreachable!("home_of checked the side")
-                    };
-                    format!("{}/{}", h.display(), rest.trim_start_matches('/'))
+                    match home_of(Side::Remote)? {
+                        Location::Remote(h) => {
+                            format!("{}/{}", h.display(), rest.trim_start_matches('/'))
+                        }
+                        Location::Local(_) => return Err(NO_HOME.into()),
+                    }
                 }
                 _ if typed.starts_with('/') => typed.to_string(),
                 _ => format!("{}/{typed}", dir.display()),
