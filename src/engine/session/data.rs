@@ -6,6 +6,7 @@
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDateTime;
+use futures::FutureExt;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::core::{Deferred, Session, TRANSFER_COMPLETE, line};
@@ -179,8 +180,24 @@ async fn drain(conn: &mut NetStream) {
 /// ends without TLS's close_notify counts as ended (servers commonly skip
 /// it; a short file is caught by its size, as on plain connections).
 pub(super) async fn read_data(conn: &mut NetStream, buf: &mut [u8]) -> std::io::Result<usize> {
-    match conn.read(buf).await {
-        Err(e) if conn.is_tls() && e.kind() == std::io::ErrorKind::UnexpectedEof => Ok(0),
-        r => r,
+    let first = match conn.read(buf).await {
+        Err(e) if conn.is_tls() && e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(0),
+        r => r?,
+    };
+    if first == 0 || !conn.is_tls() {
+        return Ok(first);
     }
+    // A TLS read hands back one record (16 KiB at most): take what else is
+    // already there without waiting, so the caller's per-read work (its
+    // timer, the hand-off to the file, progress) is paid per 256 KiB, as
+    // for plain data, not per record.
+    let mut n = first;
+    while n < buf.len() {
+        match conn.read(&mut buf[n..]).now_or_never() {
+            Some(Ok(more)) if more > 0 => n += more,
+            // Nothing more yet, the end, or an error: the next call sees it.
+            _ => break,
+        }
+    }
+    Ok(n)
 }
