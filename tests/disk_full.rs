@@ -188,6 +188,46 @@ async fn a_batch_bigger_than_the_free_space_asks_and_no_writes_nothing() {
 }
 
 #[tokio::test]
+async fn a_yes_after_connecting_elsewhere_starts_nothing_there() {
+    let Some(disk) = SmallDisk::mount() else {
+        return;
+    };
+    let (_server, mut engine) = setup().await;
+    engine.send(Command::Transfer(request(
+        1,
+        files(),
+        local(disk.path()),
+        OnExisting::Ask,
+    )));
+    let wait = engine.wait;
+    engine
+        .wait_for(wait, |ev| {
+            matches!(ev, Event::NotEnoughSpace { .. }).then_some(())
+        })
+        .await;
+    // Another server, with files of the same names, while the question is open.
+    let other = TestServer::start(None, false).await;
+    engine
+        .connect(2, profile(other.port(), None, DataMode::Passive))
+        .await
+        .expect("connected elsewhere");
+    engine.send(Command::AnswerSpace {
+        batch: BatchId(1),
+        go_on: true,
+    });
+    let error = engine
+        .wait_for(wait, |ev| match ev {
+            Event::BatchFailed { error, .. } => Some(error),
+            Event::TransferQueued { .. } => panic!("queued against the other server"),
+            _ => None,
+        })
+        .await;
+    assert_eq!(error.kind, FailureKind::NotConnected, "{error:?}");
+    assert_eq!(names_under(disk.path()), Vec::<String>::new());
+    engine.shutdown().await;
+}
+
+#[tokio::test]
 async fn a_batch_that_fits_is_not_asked_about() {
     let Some(disk) = SmallDisk::mount() else {
         return;

@@ -566,8 +566,23 @@ impl Scheduler {
         let Some(plan) = self.held_for_space.remove(&batch) else {
             return;
         };
-        if go_on {
+        let asked_of = self.batches.server(batch).map(str::to_string);
+        if go_on && asked_of.is_some() && asked_of == self.current_server() {
             self.add_plan(batch, plan);
+        } else if go_on {
+            // The user connected elsewhere while the question was open:
+            // these paths are another server's.
+            self.batches.planning_failed(batch);
+            self.emit(Event::BatchFailed {
+                batch,
+                error: Failure::new(
+                    FailureKind::NotConnected,
+                    format!(
+                        "not started: the connection to {} was closed first",
+                        asked_of.unwrap_or_default()
+                    ),
+                ),
+            });
         } else {
             self.batches.planning_failed(batch);
             self.emit(Event::BatchFailed {
