@@ -166,10 +166,13 @@ impl ModTime {
 
     /// Compares two times at the coarser precision of the two: when the
     /// finer one falls within the coarser one's day or minute, they are
-    /// equal. Two times of one precision compare exactly.
+    /// equal. Two times of one precision compare to the second: a local
+    /// file's fraction of a second is nothing a server can store or tell
+    /// (MDTM, MFMT, MLSD give whole seconds), so 14:03:27.6 here and
+    /// 14:03:27 there are the same time, not a newer file to send again.
     pub fn compare_coarse(&self, other: &ModTime) -> Ordering {
         if self.precision == other.precision {
-            return (self.secs, self.nanos).cmp(&(other.secs, other.nanos));
+            return self.secs.cmp(&other.secs);
         }
         let (coarse, fine, flip) = if self.precision < other.precision {
             (self, other, false)
@@ -227,6 +230,13 @@ mod tests {
         let a = ModTime::utc(at("2024-11-27 14:03:27"), Precision::Second);
         assert_eq!(a.compare_coarse(&copy), Ordering::Equal);
         assert_eq!(a.compare_coarse(&later), Ordering::Less);
+        // A local file's fraction of a second is no newer than the server's
+        // whole second (what MFMT set after the upload).
+        let local = ModTime::from_system(copy.to_system() + Duration::from_millis(600));
+        assert_eq!(local.compare_coarse(&copy), Ordering::Equal);
+        assert_eq!(copy.compare_coarse(&local), Ordering::Equal);
+        let next = ModTime::from_system(copy.to_system() + Duration::from_millis(1600));
+        assert_eq!(next.compare_coarse(&copy), Ordering::Greater);
     }
 
     #[test]
