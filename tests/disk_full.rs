@@ -100,6 +100,41 @@ fn files() -> Vec<wharf::engine::protocol::TransferItem> {
     items
 }
 
+/// Asks for `files()` into `disk` and waits for the question: the batch
+/// and the folder it names. Nothing may be queued before the answer.
+async fn asked(engine: &mut Engine, disk: &Path) -> (BatchId, PathBuf) {
+    engine.send(Command::Transfer(request(
+        1,
+        files(),
+        local(disk),
+        OnExisting::Ask,
+    )));
+    let wait = engine.wait;
+    engine
+        .wait_for(wait, |ev| match ev {
+            Event::NotEnoughSpace { batch, folder, .. } => Some((batch, folder)),
+            Event::TransferQueued { .. } => panic!("queued before the user answered"),
+            _ => None,
+        })
+        .await
+}
+
+/// Answers the question and waits for the batch to fail: nothing queued.
+async fn answered_and_failed(engine: &mut Engine, go_on: bool) -> wharf::engine::protocol::Failure {
+    engine.send(Command::AnswerSpace {
+        batch: BatchId(1),
+        go_on,
+    });
+    let wait = engine.wait;
+    engine
+        .wait_for(wait, |ev| match ev {
+            Event::BatchFailed { error, .. } => Some(error),
+            Event::TransferQueued { .. } => panic!("queued after the answer"),
+            _ => None,
+        })
+        .await
+}
+
 #[tokio::test]
 async fn a_file_that_fills_the_disk_leaves_no_partial_file_and_the_rest_are_not_started() {
     let Some(disk) = SmallDisk::mount() else {
@@ -155,33 +190,10 @@ async fn a_batch_bigger_than_the_free_space_asks_and_no_writes_nothing() {
         return;
     };
     let (_server, mut engine) = setup().await;
-    engine.send(Command::Transfer(request(
-        1,
-        files(),
-        local(disk.path()),
-        OnExisting::Ask,
-    )));
-    let wait = engine.wait;
-    let batch = engine
-        .wait_for(wait, |ev| match ev {
-            Event::NotEnoughSpace { batch, folder, .. } => Some((batch, folder)),
-            Event::TransferQueued { .. } => panic!("queued before the user answered"),
-            _ => None,
-        })
-        .await;
-    assert_eq!(batch.0, BatchId(1));
-    assert_eq!(batch.1, disk.path());
-    engine.send(Command::AnswerSpace {
-        batch: BatchId(1),
-        go_on: false,
-    });
-    let error = engine
-        .wait_for(wait, |ev| match ev {
-            Event::BatchFailed { error, .. } => Some(error),
-            Event::TransferQueued { .. } => panic!("queued after a no"),
-            _ => None,
-        })
-        .await;
+    let (batch, folder) = asked(&mut engine, disk.path()).await;
+    assert_eq!(batch, BatchId(1));
+    assert_eq!(folder, disk.path());
+    let error = answered_and_failed(&mut engine, false).await;
     assert_eq!(error.kind, FailureKind::Cancelled, "{error:?}");
     assert_eq!(names_under(disk.path()), Vec::<String>::new());
     engine.shutdown().await;
@@ -193,35 +205,14 @@ async fn a_yes_after_connecting_elsewhere_starts_nothing_there() {
         return;
     };
     let (_server, mut engine) = setup().await;
-    engine.send(Command::Transfer(request(
-        1,
-        files(),
-        local(disk.path()),
-        OnExisting::Ask,
-    )));
-    let wait = engine.wait;
-    engine
-        .wait_for(wait, |ev| {
-            matches!(ev, Event::NotEnoughSpace { .. }).then_some(())
-        })
-        .await;
+    asked(&mut engine, disk.path()).await;
     // Another server, with files of the same names, while the question is open.
     let other = TestServer::start(None, false).await;
     engine
         .connect(2, profile(other.port(), None, DataMode::Passive))
         .await
         .expect("connected elsewhere");
-    engine.send(Command::AnswerSpace {
-        batch: BatchId(1),
-        go_on: true,
-    });
-    let error = engine
-        .wait_for(wait, |ev| match ev {
-            Event::BatchFailed { error, .. } => Some(error),
-            Event::TransferQueued { .. } => panic!("queued against the other server"),
-            _ => None,
-        })
-        .await;
+    let error = answered_and_failed(&mut engine, true).await;
     assert_eq!(error.kind, FailureKind::NotConnected, "{error:?}");
     assert_eq!(names_under(disk.path()), Vec::<String>::new());
     engine.shutdown().await;

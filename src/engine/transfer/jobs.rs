@@ -19,7 +19,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use tokio_util::sync::CancellationToken;
 
-use super::disk_space;
 use super::job::{Job, Outcome};
 use super::worker::Assignment;
 use crate::engine::protocol::{
@@ -430,23 +429,31 @@ impl Jobs {
 }
 
 impl Jobs {
-    /// The downloads not started yet whose target is on `disk` (see
-    /// `disk_space::disk_of`), after a file filled it up: each fails
-    /// with `why` instead of failing the same way in turn. Returns them
-    /// with their batches, as `fail_not_started_of`.
-    pub fn fail_downloads_onto(&mut self, disk: u64, why: &Failure) -> Vec<(TransferId, BatchId)> {
-        let waiting: Vec<TransferId> = self
-            .entries
+    /// The downloads not started yet, with the folder each writes to (for
+    /// finding those onto a disk that filled up).
+    pub fn waiting_downloads(&self) -> Vec<(TransferId, std::path::PathBuf)> {
+        self.entries
             .iter()
             .filter(|(_, e)| matches!(e.status, Status::Queued | Status::Asking))
             .filter(|(_, e)| e.job.direction == Direction::Download)
-            .filter(|(_, e)| {
-                e.job
-                    .local
-                    .parent()
-                    .is_some_and(|dir| disk_space::is_on(dir, disk))
+            .filter_map(|(id, e)| Some((*id, e.job.local.parent()?.to_path_buf())))
+            .collect()
+    }
+
+    /// Of `ids`, those still waiting fail with `why` (one started since
+    /// ends on its own). Returns them with their batches.
+    pub fn fail_waiting(
+        &mut self,
+        ids: Vec<TransferId>,
+        why: &Failure,
+    ) -> Vec<(TransferId, BatchId)> {
+        let waiting: Vec<TransferId> = ids
+            .into_iter()
+            .filter(|id| {
+                self.entries
+                    .get(id)
+                    .is_some_and(|e| matches!(e.status, Status::Queued | Status::Asking))
             })
-            .map(|(id, _)| *id)
             .collect();
         waiting
             .into_iter()

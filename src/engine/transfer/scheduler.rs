@@ -121,6 +121,13 @@ enum Internal {
         /// The planning connection, still logged in: it joins the pool.
         session: Option<Box<Session>>,
     },
+    /// A download filled the disk of `folder`: `ids`, downloads waiting
+    /// to start then, are onto that disk (found on a blocking thread).
+    DiskFull {
+        folder: PathBuf,
+        free: Option<u64>,
+        ids: Vec<TransferId>,
+    },
     /// Files of the saved queue, taken out of it for the current server.
     Restored {
         batch: BatchId,
@@ -148,6 +155,10 @@ struct Scheduler {
     /// Planned download batches waiting for the user's word because they
     /// need more room than their disk has.
     held_for_space: HashMap<BatchId, plan::Plan>,
+    /// Disks found full whose waiting downloads are being looked up
+    /// (`Internal::DiskFull`): no job starts meanwhile, or the next one
+    /// would go onto the full disk before it is stopped.
+    disk_checks: usize,
     /// The saved queue's file, if unfinished work is kept.
     saved: Option<PathBuf>,
 }
@@ -181,6 +192,7 @@ impl Scheduler {
             internal_rx: Some(internal_rx),
             spare_plan: None,
             held_for_space: HashMap::new(),
+            disk_checks: 0,
             saved: None,
         }
     }
@@ -500,6 +512,10 @@ impl Scheduler {
                 jobs,
             } => self.restored(batch, server, jobs),
             Internal::PlanWants(to) => self.pool.wait_to_lend(to),
+            Internal::DiskFull { folder, free, ids } => {
+                self.disk_checks = self.disk_checks.saturating_sub(1);
+                self.stop_downloads(&folder, free, ids);
+            }
             Internal::Planned {
                 batch,
                 result,
@@ -742,15 +758,15 @@ impl Scheduler {
                 if let Some(batch) = self.jobs.finished_by(worker, id, outcome) {
                     self.one_finished(batch);
                 }
-                if let Some((disk, folder)) = full {
-                    self.stop_downloads_onto(disk, &folder);
+                if let Some(folder) = full {
+                    self.find_downloads_onto(folder);
                 }
             }
         }
     }
 
-    /// The local disk a download filled up, if that is how it ended.
-    fn local_disk_full(&self, id: TransferId, outcome: &Outcome) -> Option<(u64, PathBuf)> {
+    /// The folder of a download that filled its disk, if that is how it ended.
+    fn local_disk_full(&self, id: TransferId, outcome: &Outcome) -> Option<PathBuf> {
         let Outcome::Failed(f) = outcome else {
             return None;
         };
@@ -762,16 +778,35 @@ impl Scheduler {
             .jobs
             .job(id)
             .filter(|j| j.direction == Direction::Download)?;
-        let folder = job.local.parent()?.to_path_buf();
-        Some((disk_space::disk_of(&folder)?, folder))
+        job.local.parent().map(Path::to_path_buf)
     }
 
-    /// A download filled its disk: the downloads onto that disk not started
-    /// yet fail now, saying so, instead of each filling it again (its
-    /// partial file is gone, see the worker). Those already running end
-    /// as the disk decides. Retrying them after making room works.
-    fn stop_downloads_onto(&mut self, disk: u64, folder: &Path) {
-        let free = disk_space::free_on(folder)
+    /// A download filled the disk of `folder`: which waiting downloads go
+    /// onto that disk is found on a blocking thread (a stat per folder),
+    /// not on the scheduler's.
+    fn find_downloads_onto(&mut self, folder: PathBuf) {
+        let waiting = self.jobs.waiting_downloads();
+        let internal = self.internal_tx.clone();
+        self.disk_checks += 1;
+        tokio::task::spawn_blocking(move || {
+            let disk = disk_space::disk_of(&folder);
+            let free = disk_space::free_on(&folder);
+            let ids = waiting
+                .into_iter()
+                .filter(|(_, dir)| disk.is_some_and(|d| disk_space::is_on(dir, d)))
+                .map(|(id, _)| id)
+                .collect();
+            // Always answered, so that dispatching resumes.
+            let _ = internal.send(Internal::DiskFull { folder, free, ids });
+        });
+    }
+
+    /// The downloads onto a full disk not started yet fail now, saying
+    /// so, instead of each filling it again (its partial file is gone, see
+    /// the worker). Those already running end as the disk decides.
+    /// Retrying them after making room works.
+    fn stop_downloads(&mut self, folder: &Path, free: Option<u64>, ids: Vec<TransferId>) {
+        let free = free
             .map(|b| format!(", {} free", text::size(b)))
             .unwrap_or_default();
         let why = Failure::new(
@@ -781,7 +816,7 @@ impl Scheduler {
                 folder.display()
             ),
         );
-        let stopped = self.jobs.fail_downloads_onto(disk, &why);
+        let stopped = self.jobs.fail_waiting(ids, &why);
         if !stopped.is_empty() {
             WireSink::to_events(self.events.clone(), "").info(format!(
                 "The disk of {} is full{free}: {} not started",
@@ -826,6 +861,9 @@ impl Scheduler {
     /// Planning waiting for a session goes first: the jobs come from it.
     fn dispatch(&mut self) {
         self.pool.serve_plan_waiters();
+        if self.disk_checks > 0 {
+            return;
+        }
         while let Some(id) = self.jobs.next_ready() {
             let Some(slot) = self.pool.worker_for_next(self.jobs.ready_len()) else {
                 return;
