@@ -271,19 +271,23 @@ mod tests {
         Action::Copy { from, why }
     }
 
+    /// A name, the local and the remote file, the options, the server's
+    /// offset, and the action wanted (None: equal).
+    type Case = (
+        &'static str,
+        SyncEntry,
+        SyncEntry,
+        SyncOptions,
+        Option<i64>,
+        Option<Action>,
+    );
+
     /// One file on each side: what the plan says of it (None: equal).
     #[test]
     fn one_file_against_its_copy() {
         use Side::{Local, Remote};
         let t = "2024-11-27 14:03:27";
-        let cases: Vec<(
-            &str,
-            SyncEntry,
-            SyncEntry,
-            SyncOptions,
-            Option<i64>,
-            Option<Action>,
-        )> = vec![
+        let cases: Vec<Case> = vec![
             (
                 "identical",
                 file(5, utc(t)),
