@@ -19,8 +19,8 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::engine::protocol::{
-    Action, Criteria, EntryKind, Facts, ModTime, PlanLine, RelPath, Side, Skip, SyncOptions,
-    SyncPlan, Why, Zone,
+    Action, Criteria, EntryKind, Facts, ModTime, PlanLine, Precision, RelPath, Side, Skip,
+    SyncOptions, SyncPlan, Why,
 };
 
 /// What one side has at one path.
@@ -179,18 +179,21 @@ fn time_order(
     let (s, t) = match (s.zone() == t.zone(), offset) {
         (true, _) => (s, t),
         (false, Some(o)) => (s.to_utc(o), t.to_utc(o)),
-        (false, None) => {
-            debug_assert!(s.zone() == Zone::ServerLocal || t.zone() == Zone::ServerLocal);
-            return Err(Why::ZonesDiffer);
-        }
+        (false, None) => return Err(Why::ZonesDiffer),
     };
+    // No listing gives less than a second (MLSD's fraction is rare and
+    // MDTM has none), while a local file has nanoseconds: a file uploaded
+    // at 14:03:27.6 and listed as 14:03:27 is not newer.
+    if s.precision() == Precision::Second && t.precision() == Precision::Second {
+        return Ok(s.timestamp().cmp(&t.timestamp()));
+    }
     Ok(s.compare_coarse(&t))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::protocol::{Precision, SyncDirection};
+    use crate::engine::protocol::SyncDirection;
     use chrono::NaiveDateTime;
 
     fn at(s: &str) -> NaiveDateTime {
@@ -311,6 +314,28 @@ mod tests {
                 down(),
                 None,
                 None,
+            ),
+            (
+                "a local file's nanoseconds against a listing's whole second",
+                file(
+                    5,
+                    Some(ModTime::utc(
+                        at(t) + chrono::Duration::milliseconds(600),
+                        Precision::Second,
+                    )),
+                ),
+                file(5, utc(t)),
+                up(),
+                None,
+                None,
+            ),
+            (
+                "source a second later",
+                file(5, utc("2024-11-27 14:03:28")),
+                file(5, utc(t)),
+                up(),
+                None,
+                Some(copy(Local, Why::Newer)),
             ),
             (
                 "source a minute later",
