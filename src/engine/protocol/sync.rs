@@ -319,6 +319,37 @@ impl SyncPlan {
         true
     }
 
+    /// The ticked copies, in path order: a folder before what goes in it.
+    pub fn copies(&self) -> impl Iterator<Item = &PlanLine> {
+        self.lines
+            .iter()
+            .filter(|l| l.ticked && matches!(l.action, Action::Copy { .. }))
+    }
+
+    /// The ticked deletes, deepest first, so a folder comes after what is
+    /// in it. A folder is left out when anything below it stays (a line
+    /// unticked, turned into a copy, or reported, such as a link): it
+    /// would not be empty. They run only after every copy succeeded.
+    pub fn deletions(&self) -> Vec<&PlanLine> {
+        let mut out = Vec::new();
+        for (i, line) in self.lines.iter().enumerate().rev() {
+            let Action::Delete { on } = line.action else {
+                continue;
+            };
+            if !line.ticked {
+                continue;
+            }
+            let stays = self.lines[i + 1..]
+                .iter()
+                .take_while(|l| l.path.is_below(&line.path))
+                .any(|l| !l.ticked || l.action != (Action::Delete { on }));
+            if !stays {
+                out.push(line);
+            }
+        }
+        out
+    }
+
     pub fn counts(&self) -> PlanCounts {
         let mut c = PlanCounts::default();
         for line in &self.lines {

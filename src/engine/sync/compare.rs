@@ -19,7 +19,7 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::engine::protocol::{
-    Action, Criteria, EntryKind, Facts, ModTime, PlanLine, Precision, RelPath, Side, Skip,
+    Action, Criteria, Entry, EntryKind, Facts, ModTime, PlanLine, Precision, RelPath, Side, Skip,
     SyncOptions, SyncPlan, Why,
 };
 
@@ -39,6 +39,18 @@ impl SyncEntry {
         Facts {
             kind: self.kind,
             size: self.size,
+        }
+    }
+}
+
+impl From<&Entry> for SyncEntry {
+    /// A listing's entry (no hash: a listing gives none).
+    fn from(e: &Entry) -> SyncEntry {
+        SyncEntry {
+            kind: e.kind,
+            size: e.size,
+            modified: e.modified,
+            digest: None,
         }
     }
 }
@@ -704,6 +716,63 @@ mod tests {
         assert!(c.to_remote.is_empty());
         assert!(!plan.flip(1));
         assert_eq!(plan.lines[1].action, Action::Skip(Skip::Link));
+    }
+
+    #[test]
+    fn deletions_go_deepest_first_and_spare_a_folder_that_keeps_something() {
+        let t = utc("2024-01-01 00:00:00");
+        let local = tree(vec![("new", file(1, t))]);
+        let remote = tree(vec![
+            ("a", dir()),
+            ("a/b", dir()),
+            ("a/b/x", file(1, t)),
+            ("a/y", file(1, t)),
+            ("k", dir()),
+            ("k/keep", file(1, t)),
+            ("k/l", link()),
+            ("m", dir()),
+            ("m/z", file(1, t)),
+        ]);
+        let options = SyncOptions {
+            delete_extras: true,
+            ..up()
+        };
+        let mut plan = compare(&local, &remote, &options, None);
+        let paths = |v: Vec<&PlanLine>| -> Vec<String> {
+            v.iter().map(|l| l.path.display().into_owned()).collect()
+        };
+        // `k` holds a link, which is never deleted: `k` stays.
+        assert_eq!(
+            paths(plan.deletions()),
+            vec!["m/z", "m", "k/keep", "a/y", "a/b/x", "a/b", "a"]
+        );
+        assert_eq!(paths(plan.copies().collect()), vec!["new"]);
+        // Unticking a file keeps the folders above it.
+        let x = plan
+            .lines
+            .iter()
+            .position(|l| l.path.display() == "a/b/x")
+            .unwrap();
+        plan.lines[x].ticked = false;
+        assert_eq!(paths(plan.deletions()), vec!["m/z", "m", "k/keep", "a/y"]);
+        // A folder flipped back to a copy is not deleted either.
+        let m = plan
+            .lines
+            .iter()
+            .position(|l| l.path.display() == "m")
+            .unwrap();
+        plan.lines[m + 1].flip();
+        assert_eq!(paths(plan.deletions()), vec!["k/keep", "a/y"]);
+        assert_eq!(paths(plan.copies().collect()), vec!["m/z", "new"]);
+    }
+
+    #[test]
+    fn a_listing_entry_gives_its_kind_size_and_time() {
+        use crate::engine::protocol::Name;
+        let mut e = Entry::new(Name::from("f"), EntryKind::File);
+        e.size = 9;
+        e.modified = utc("2024-01-01 00:00:00");
+        assert_eq!(SyncEntry::from(&e), file(9, e.modified));
     }
 
     /// After the plan ran, both sides hold the same tree (the target's
