@@ -17,6 +17,7 @@ pub mod log_file;
 pub mod protocol;
 pub mod safe_path;
 pub mod session;
+pub mod sync;
 pub mod tls;
 pub mod transfer;
 pub mod wire_log;

@@ -17,6 +17,7 @@ mod messages;
 mod notes;
 mod path;
 mod profile;
+mod sync;
 mod time;
 mod tls;
 mod transfer;
@@ -31,6 +32,10 @@ pub use messages::{Command, Event, EventTx, ServerInfo, WireDir};
 pub use notes::ListingNotes;
 pub use path::{Location, Name, RemotePath};
 pub use profile::{ConnectProfile, DataMode, ListingSettings, Timeouts};
+pub use sync::{
+    Action, Criteria, Facts, PlanCounts, PlanLine, RelPath, Skip, SyncDirection, SyncOptions,
+    SyncPlan, Tally, Why,
+};
 pub use time::{ModTime, Precision, Zone};
 pub use tls::{
     CertProblem, CertificateInfo, Fingerprint, Security, TlsInfo, TlsVersion, TlsVersions,

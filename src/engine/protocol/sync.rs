@@ -1,0 +1,379 @@
+//! Compare and synchronise (issue 15): what the user asks to bring in step
+//! ([`SyncOptions`]) and the plan wharf shows before anything moves
+//! ([`SyncPlan`]): one line per path below the two roots, each a copy (with
+//! why), a delete, or a path that is reported and left alone. Lines can be
+//! unticked and flipped; nothing here does I/O. The plan is made by
+//! `engine/sync/compare.rs`.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use super::entry::EntryKind;
+use super::ids::Side;
+use super::path::Name;
+
+/// Which way a sync copies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum SyncDirection {
+    #[default]
+    LocalToRemote,
+    RemoteToLocal,
+}
+
+impl SyncDirection {
+    /// The side whose files are the truth.
+    pub fn source(self) -> Side {
+        match self {
+            SyncDirection::LocalToRemote => Side::Local,
+            SyncDirection::RemoteToLocal => Side::Remote,
+        }
+    }
+
+    /// The side brought in step with the source.
+    pub fn target(self) -> Side {
+        self.source().other()
+    }
+}
+
+/// How two files of one path are found to differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Criteria {
+    /// Sizes differ, or the source is newer (at the coarser precision of
+    /// the two times).
+    #[default]
+    SizeAndTime,
+    /// Only the sizes.
+    SizeOnly,
+    /// Sizes, then the server's hash for files of equal size; where a side
+    /// has no hash, size and time.
+    Checksum,
+}
+
+/// What the user asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct SyncOptions {
+    pub direction: SyncDirection,
+    /// Delete what exists only on the target (otherwise it is left, and
+    /// not listed).
+    pub delete_extras: bool,
+    pub criteria: Criteria,
+}
+
+/// A path below a sync root, one name per folder level, kept as the bytes
+/// each side gave. Ordered name by name, so a folder comes right before
+/// everything below it.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct RelPath(Vec<Name>);
+
+impl RelPath {
+    pub fn new(parts: Vec<Name>) -> RelPath {
+        RelPath(parts)
+    }
+
+    /// From `a/b/c` (empty parts, as in `a//b` or a trailing `/`, dropped).
+    pub fn parse(bytes: &[u8]) -> RelPath {
+        RelPath(
+            bytes
+                .split(|&b| b == b'/')
+                .filter(|p| !p.is_empty())
+                .map(Name::from_bytes)
+                .collect(),
+        )
+    }
+
+    pub fn parts(&self) -> &[Name] {
+        &self.0
+    }
+
+    pub fn join(&self, name: &Name) -> RelPath {
+        let mut parts = self.0.clone();
+        parts.push(name.clone());
+        RelPath(parts)
+    }
+
+    /// Strictly below `folder` (not `folder` itself).
+    pub fn is_below(&self, folder: &RelPath) -> bool {
+        self.0.len() > folder.0.len() && self.0.starts_with(&folder.0)
+    }
+
+    /// `a/b/c`, for display (names decoded lossily).
+    pub fn display(&self) -> Cow<'_, str> {
+        let parts: Vec<Cow<'_, str>> = self.0.iter().map(Name::display).collect();
+        Cow::Owned(parts.join("/"))
+    }
+}
+
+impl fmt::Debug for RelPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.display())
+    }
+}
+
+/// Why a path is copied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Why {
+    /// It exists only on the side it is copied from.
+    New,
+    /// The side it is copied from has the newer time.
+    Newer,
+    /// Times equal (at the coarser precision), sizes differ; or times that
+    /// cannot be compared, with sizes that differ.
+    SizeDiffers,
+    /// Equal sizes, different hashes.
+    ChecksumDiffers,
+    /// The side it would overwrite is newer: listed, unticked.
+    OtherNewer,
+    /// Equal sizes, and the times are in zones that cannot be compared (a
+    /// server-local time whose offset is not known against a UTC one):
+    /// listed, unticked, rather than guessed.
+    ZonesDiffer,
+    /// Equal sizes, and a side gives no time: listed, unticked.
+    TimeUnknown,
+}
+
+impl Why {
+    /// Whether a line for this reason is ticked when the plan is made.
+    pub fn ticked_by_default(self) -> bool {
+        matches!(
+            self,
+            Why::New | Why::Newer | Why::SizeDiffers | Why::ChecksumDiffers
+        )
+    }
+}
+
+/// Why a path is reported and left alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Skip {
+    /// A symbolic link on a side: never followed, never copied.
+    Link,
+    /// A device, socket or pipe.
+    NotAFile,
+    /// A file on one side and a folder on the other.
+    KindsDiffer,
+}
+
+/// What a line does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    Copy {
+        from: Side,
+        why: Why,
+    },
+    Delete {
+        on: Side,
+    },
+    /// Reported only: nothing is done, ticked or not.
+    Skip(Skip),
+}
+
+/// What one side has at a path, as far as the plan needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Facts {
+    pub kind: EntryKind,
+    pub size: u64,
+}
+
+/// One line of the plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanLine {
+    pub path: RelPath,
+    pub action: Action,
+    /// Only ticked lines run.
+    pub ticked: bool,
+    pub local: Option<Facts>,
+    pub remote: Option<Facts>,
+}
+
+impl PlanLine {
+    pub fn facts(&self, side: Side) -> Option<Facts> {
+        match side {
+            Side::Local => self.local,
+            Side::Remote => self.remote,
+        }
+    }
+
+    /// The kind of what the line copies or deletes (else the local one's).
+    pub fn kind(&self) -> EntryKind {
+        let side = match self.action {
+            Action::Copy { from, .. } => Some(from),
+            Action::Delete { on } => Some(on),
+            Action::Skip(_) => None,
+        };
+        side.and_then(|s| self.facts(s))
+            .or(self.local)
+            .or(self.remote)
+            .map_or(EntryKind::Other, |f| f.kind)
+    }
+
+    /// The bytes the line copies or deletes (0 for folders and skips).
+    pub fn size(&self) -> u64 {
+        match self.action {
+            Action::Copy { from: s, .. } | Action::Delete { on: s } => self
+                .facts(s)
+                .filter(|f| f.kind == EntryKind::File)
+                .map_or(0, |f| f.size),
+            Action::Skip(_) => 0,
+        }
+    }
+
+    /// Turns the line the other way, and ticks it (the user chose it).
+    /// A copy of a path that exists on both sides copies from the other
+    /// side; a copy of a path that exists on one side only becomes its
+    /// delete there, and a delete becomes a copy back from where it was.
+    /// Flipping twice gives the line back. A skipped line stays as it is
+    /// (returns false).
+    pub fn flip(&mut self) -> bool {
+        self.action = match self.action {
+            Action::Copy {
+                from,
+                why: Why::New,
+            } => Action::Delete { on: from },
+            Action::Copy { from, why } => Action::Copy {
+                from: from.other(),
+                why,
+            },
+            Action::Delete { on } => Action::Copy {
+                from: on,
+                why: Why::New,
+            },
+            Action::Skip(_) => return false,
+        };
+        self.ticked = true;
+        true
+    }
+}
+
+/// Files, folders and bytes of one kind of work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Tally {
+    pub files: u64,
+    pub folders: u64,
+    pub bytes: u64,
+}
+
+impl Tally {
+    fn add(&mut self, line: &PlanLine) {
+        if line.kind() == EntryKind::Dir {
+            self.folders += 1;
+        } else {
+            self.files += 1;
+        }
+        self.bytes += line.size();
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files == 0 && self.folders == 0
+    }
+}
+
+/// What the ticked lines of a plan do, and what is left out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PlanCounts {
+    pub to_remote: Tally,
+    pub to_local: Tally,
+    pub delete_remote: Tally,
+    pub delete_local: Tally,
+    /// Copy and delete lines unticked.
+    pub unticked: u64,
+    /// Lines reported only.
+    pub skipped: u64,
+}
+
+/// The plan: lines in path order (a folder before what is below it).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SyncPlan {
+    pub options: SyncOptions,
+    pub lines: Vec<PlanLine>,
+    /// Files of equal size compared by size and time because a side had
+    /// no hash (with [`Criteria::Checksum`]).
+    pub unhashed: u64,
+}
+
+impl SyncPlan {
+    /// Nothing to do: the two sides are in step (reported lines aside).
+    pub fn is_in_sync(&self) -> bool {
+        self.lines
+            .iter()
+            .all(|l| matches!(l.action, Action::Skip(_)))
+    }
+
+    /// Flips line `index` and, when it is a folder, every line below it
+    /// that did the same thing, so a folder and its contents go one way.
+    /// False when there is no such line or it cannot be flipped.
+    pub fn flip(&mut self, index: usize) -> bool {
+        let Some(line) = self.lines.get(index) else {
+            return false;
+        };
+        let (folder, action) = (line.path.clone(), line.action);
+        let is_dir = line.kind() == EntryKind::Dir;
+        if !self.lines[index].flip() {
+            return false;
+        }
+        if is_dir {
+            for l in &mut self.lines {
+                if l.path.is_below(&folder) && l.action == action {
+                    l.flip();
+                }
+            }
+        }
+        true
+    }
+
+    /// The ticked copies, in path order: a folder before what goes in it.
+    pub fn copies(&self) -> impl Iterator<Item = &PlanLine> {
+        self.lines
+            .iter()
+            .filter(|l| l.ticked && matches!(l.action, Action::Copy { .. }))
+    }
+
+    /// The ticked deletes, deepest first, so a folder comes after what is
+    /// in it. A folder is left out when anything below it stays (a line
+    /// unticked, turned into a copy, or reported, such as a link): it
+    /// would not be empty. They run only after every copy succeeded.
+    pub fn deletions(&self) -> Vec<&PlanLine> {
+        let mut out = Vec::new();
+        for (i, line) in self.lines.iter().enumerate().rev() {
+            let Action::Delete { on } = line.action else {
+                continue;
+            };
+            if !line.ticked {
+                continue;
+            }
+            let stays = self.lines[i + 1..]
+                .iter()
+                .take_while(|l| l.path.is_below(&line.path))
+                .any(|l| !l.ticked || l.action != (Action::Delete { on }));
+            if !stays {
+                out.push(line);
+            }
+        }
+        out
+    }
+
+    pub fn counts(&self) -> PlanCounts {
+        let mut c = PlanCounts::default();
+        for line in &self.lines {
+            if let Action::Skip(_) = line.action {
+                c.skipped += 1;
+                continue;
+            }
+            if !line.ticked {
+                c.unticked += 1;
+                continue;
+            }
+            let tally = match line.action {
+                Action::Copy {
+                    from: Side::Local, ..
+                } => &mut c.to_remote,
+                Action::Copy {
+                    from: Side::Remote, ..
+                } => &mut c.to_local,
+                Action::Delete { on: Side::Remote } => &mut c.delete_remote,
+                Action::Delete { on: Side::Local } => &mut c.delete_local,
+                Action::Skip(_) => continue,
+            };
+            tally.add(line);
+        }
+        c
+    }
+}
