@@ -5,7 +5,7 @@
 use super::effects::Update;
 use super::state::AppState;
 use crate::engine::protocol::{
-    Command, Entry, EntryKind, Location, Name, Side, TransferItem, TransferRequest,
+    Command, Entry, EntryKind, Location, Name, RelPath, Side, TransferItem, TransferRequest,
 };
 
 /// Sends one transfer request for `names` of the `from` pane into `target_dir`.
@@ -85,6 +85,8 @@ pub fn send(
         target_dir,
         on_existing: state.on_existing,
         move_after,
+        folders: Vec::new(),
+        verify: false,
     }));
     true
 }
@@ -97,5 +99,6 @@ fn item_for(source: Location, e: &Entry, target_name: Name) -> TransferItem {
         size: (!is_dir && e.kind == EntryKind::File).then_some(e.size),
         modified: e.modified,
         target_name,
+        subdir: RelPath::default(),
     }
 }

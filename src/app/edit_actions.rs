@@ -24,8 +24,8 @@ use super::requests;
 use super::state::AppState;
 use super::temp_copy;
 use crate::engine::protocol::{
-    Command, Event, FileFacts, Location, ModTime, OnExisting, TransferItem, TransferRequest,
-    TransferState,
+    Command, Event, FileFacts, Location, ModTime, OnExisting, RelPath, TransferItem,
+    TransferRequest, TransferState,
 };
 
 /// F4: edits the file under the cursor.
@@ -281,10 +281,13 @@ pub fn on_editor_done(state: &mut AppState, done: ExternalDone, out: &mut Update
             size: None,
             modified: None,
             target_name: remote_name,
+            subdir: RelPath::default(),
         }],
         target_dir: folder,
         on_existing: OnExisting::Ask,
         move_after: false,
+        folders: Vec::new(),
+        verify: false,
     }));
     state.set_status(format!("Saving {name} on the server…"), false);
     state.edit = Some(EditSession {

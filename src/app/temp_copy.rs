@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use super::state::AppState;
 use crate::engine::protocol::{
-    BatchId, Entry, EntryKind, Location, Name, OnExisting, RemotePath, TransferItem,
+    BatchId, Entry, EntryKind, Location, Name, OnExisting, RelPath, RemotePath, TransferItem,
     TransferRequest,
 };
 
@@ -61,10 +61,13 @@ pub fn fetch(
             size: (entry.kind == EntryKind::File).then_some(entry.size),
             modified: entry.modified,
             target_name: local_name.clone(),
+            subdir: RelPath::default(),
         }],
         target_dir: Location::Local(dir.to_path_buf()),
         on_existing: OnExisting::Overwrite,
         move_after: false,
+        folders: Vec::new(),
+        verify: false,
     };
     Fetching {
         request,

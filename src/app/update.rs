@@ -408,6 +408,7 @@ fn on_engine(state: &mut AppState, ev: Event, out: &mut Update) {
         } => log_actions::on_wire(state, dir, code, text, conn, out),
         Event::LogSaved { result } => log_actions::on_saved(state, result),
         Event::FoundInFile { req, result } => viewer_actions::on_found(state, req, result, out),
+        Event::SyncPlanned { .. } | Event::SyncRecorded { .. } => {}
     }
 }
 

@@ -17,7 +17,7 @@ use super::protocol::{
     RequestId, Side,
 };
 use super::session::Connector;
-use super::{browse, fileops, local, transfer};
+use super::{browse, fileops, local, sync, transfer};
 
 /// The UI's ends of the two channels.
 pub struct EngineHandle {
@@ -255,6 +255,29 @@ async fn run(
                     max: config.transfer.connections,
                 };
                 ops.insert(req, fileops::spawn(req, op, remote, events.clone()));
+            }
+            Command::PlanSync {
+                req,
+                roots,
+                options,
+            } => {
+                ops.retain(|_, (_, task)| !task.is_finished());
+                let remote = fileops::Remote {
+                    connector: config.connector.clone(),
+                    profile: profile.clone(),
+                    max: config.transfer.connections,
+                };
+                ops.insert(
+                    req,
+                    sync::spawn_plan(req, roots, options, remote, events.clone()),
+                );
+            }
+            Command::RecordSync { plan } => {
+                tokio::spawn(sync::record::save_after(
+                    plan,
+                    profile.clone(),
+                    events.clone(),
+                ));
             }
             Command::CancelFileOp { req } => {
                 if let Some((cancel, _)) = ops.remove(&req) {

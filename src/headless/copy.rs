@@ -118,6 +118,8 @@ pub async fn run(
             target_dir: copy.target_dir,
             on_existing: args.on_existing().unwrap_or(OnExisting::Ask),
             move_after: false,
+            folders: Vec::new(),
+            verify: false,
         }),
     );
 

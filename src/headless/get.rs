@@ -10,7 +10,7 @@ use super::look_up::{give_up, look_up};
 use super::shared::{EXIT_FAILED, names_a_folder};
 use super::wording::{local_failure, remote_failure};
 use crate::cli::CopyArgs;
-use crate::engine::protocol::{ConnectProfile, Location, Name, TransferItem};
+use crate::engine::protocol::{ConnectProfile, Location, Name, RelPath, TransferItem};
 use crate::engine::session::{Connector, RemoteKind};
 use crate::text::sanitize;
 
@@ -66,6 +66,7 @@ pub async fn get(
         size,
         modified: None,
         target_name,
+        subdir: RelPath::default(),
     };
     let plan = Copy {
         items: vec![item],

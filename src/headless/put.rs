@@ -9,7 +9,7 @@ use super::look_up::{give_up, look_up};
 use super::shared::{EXIT_FAILED, names_a_folder};
 use super::wording::local_failure;
 use crate::cli::CopyArgs;
-use crate::engine::protocol::{ConnectProfile, Location, Name, RemotePath, TransferItem};
+use crate::engine::protocol::{ConnectProfile, Location, Name, RelPath, RemotePath, TransferItem};
 use crate::engine::session::{Connector, RemoteKind};
 use crate::text::sanitize;
 
@@ -81,6 +81,7 @@ pub async fn put(
             size: None,
             modified: None,
             target_name: new_name.clone().unwrap_or(name),
+            subdir: RelPath::default(),
         })
         .collect();
     let plan = Copy {

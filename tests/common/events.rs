@@ -245,6 +245,8 @@ impl Engine {
             target_dir: into,
             on_existing,
             move_after: false,
+            folders: Vec::new(),
+            verify: false,
         };
         self.batch(req, no_answers).await
     }

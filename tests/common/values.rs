@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use wharf::engine::protocol::{
-    BatchId, Entry, EntryKind, Location, Name, OnExisting, RemotePath, TransferItem,
+    BatchId, Entry, EntryKind, Location, Name, OnExisting, RelPath, RemotePath, TransferItem,
     TransferRequest,
 };
 
@@ -54,6 +54,7 @@ pub fn item_as(source: Location, is_dir: bool, target_name: impl Into<Name>) -> 
         size: None,
         modified: None,
         target_name: target_name.into(),
+        subdir: RelPath::default(),
     }
 }
 
@@ -70,5 +71,7 @@ pub fn request(
         target_dir,
         on_existing,
         move_after: false,
+        folders: Vec::new(),
+        verify: false,
     }
 }

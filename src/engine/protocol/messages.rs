@@ -9,6 +9,7 @@ use super::ids::{AskId, BatchId, ConnId, RequestId, TransferId};
 use super::notes::ListingNotes;
 use super::path::{Location, RemotePath};
 use super::profile::ConnectProfile;
+use super::sync::{SyncOptions, SyncPlan, SyncRoots};
 use super::tls::{Fingerprint, TlsInfo, UntrustedCertificate};
 use super::transfer::{Direction, FileFacts, OnExisting, TransferRequest, TransferState};
 
@@ -95,6 +96,22 @@ pub enum Command {
         needle: Vec<u8>,
         from: u64,
         backward: bool,
+    },
+    /// Walk both roots and plan what brings them in step (nothing moves):
+    /// `OpProgress` counts the entries found (`seen`), a folder that
+    /// cannot be read is an `OpEntryFailed`, and `SyncPlanned` ends it.
+    /// Runs on connections of its own; `CancelFileOp` stops it.
+    PlanSync {
+        req: RequestId,
+        roots: SyncRoots,
+        options: SyncOptions,
+    },
+    /// Every ticked line of `plan` ran: keep what both sides look like now
+    /// (the sync record, in the data folder, one per server and pair of
+    /// folders) so the next sync finds them in step. `Event::SyncRecorded`
+    /// answers.
+    RecordSync {
+        plan: Box<SyncPlan>,
     },
     Shutdown,
 }
@@ -294,6 +311,15 @@ pub enum Event {
         req: RequestId,
         result: Result<Option<u64>, String>,
     },
+    /// `Command::PlanSync`'s answer: the plan, or why there is none (a
+    /// root that cannot be read, no connection).
+    SyncPlanned {
+        req: RequestId,
+        result: Result<Box<SyncPlan>, Failure>,
+    },
+    /// `Command::RecordSync` done, or why the record could not be written
+    /// (the next sync then compares by size and time alone).
+    SyncRecorded { error: Option<String> },
     /// One line of the protocol log. `code` is set for replies. `conn`:
     /// the browse connection it went over (`None`: a transfer or planning
     /// connection, or a note about them); the status bar shows the browse

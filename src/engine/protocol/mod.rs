@@ -33,8 +33,8 @@ pub use notes::ListingNotes;
 pub use path::{Location, Name, RemotePath};
 pub use profile::{ConnectProfile, DataMode, ListingSettings, Timeouts};
 pub use sync::{
-    Action, Criteria, Facts, PlanCounts, PlanLine, RelPath, Skip, SyncDirection, SyncOptions,
-    SyncPlan, Tally, Why,
+    Action, Criteria, Facts, InStep, PlanCounts, PlanLine, RelPath, Seen, Skip, SyncDirection,
+    SyncOptions, SyncPlan, SyncRecord, SyncRoots, Tally, Why,
 };
 pub use time::{ModTime, Precision, Zone};
 pub use tls::{

@@ -6,11 +6,17 @@
 //! `engine/sync/compare.rs`.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use super::entry::EntryKind;
-use super::ids::Side;
-use super::path::Name;
+use super::fileops::Target;
+use super::ids::{BatchId, Side};
+use super::path::{Location, Name, RemotePath};
+use super::time::ModTime;
+use super::transfer::{OnExisting, TransferItem, TransferRequest};
 
 /// Which way a sync copies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -83,6 +89,12 @@ impl RelPath {
 
     pub fn parts(&self) -> &[Name] {
         &self.0
+    }
+
+    /// The last name and the folder it is in (`None` for the root).
+    pub fn split_last(&self) -> Option<(&Name, RelPath)> {
+        let (last, parent) = self.0.split_last()?;
+        Some((last, RelPath(parent.to_vec())))
     }
 
     pub fn join(&self, name: &Name) -> RelPath {
@@ -171,6 +183,15 @@ pub enum Action {
 pub struct Facts {
     pub kind: EntryKind,
     pub size: u64,
+    pub modified: Option<ModTime>,
+}
+
+/// The reason of a copy line (for matching its action).
+fn line_why(line: &PlanLine) -> Why {
+    match line.action {
+        Action::Copy { why, .. } => why,
+        _ => Why::New,
+    }
 }
 
 /// One line of the plan.
@@ -279,14 +300,75 @@ pub struct PlanCounts {
     pub skipped: u64,
 }
 
+/// The two folders a sync keeps in step.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SyncRoots {
+    pub local: PathBuf,
+    pub remote: RemotePath,
+}
+
+impl Default for SyncRoots {
+    /// No folders yet (a plan made without them, in tests).
+    fn default() -> SyncRoots {
+        SyncRoots {
+            local: PathBuf::new(),
+            remote: RemotePath::root(),
+        }
+    }
+}
+
+impl SyncRoots {
+    /// Where `path` is on `side`.
+    pub fn location(&self, side: Side, path: &RelPath) -> Location {
+        match side {
+            Side::Local => {
+                let mut p = self.local.clone();
+                p.extend(path.parts().iter().map(|n| n.as_os()));
+                Location::Local(p)
+            }
+            Side::Remote => Location::Remote(
+                path.parts()
+                    .iter()
+                    .fold(self.remote.clone(), |dir, n| dir.join(n)),
+            ),
+        }
+    }
+}
+
+/// What a file looked like on one side when a sync left it in step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seen {
+    pub size: u64,
+    pub modified: Option<ModTime>,
+}
+
+/// A path both sides had in step at the last sync: each side as it looked
+/// then (`None`: not seen yet — the target of a copy, whose listing is
+/// read at the next sync).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct InStep {
+    pub local: Option<Seen>,
+    pub remote: Option<Seen>,
+}
+
+/// What each side looked like after the last sync of a pair of folders,
+/// file by file. A file whose two sides still look as recorded is in
+/// step, whatever its times say: a server that cannot set times, or lists
+/// them coarsely, does not make it look changed.
+pub type SyncRecord = BTreeMap<RelPath, InStep>;
+
 /// The plan: lines in path order (a folder before what is below it).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyncPlan {
+    pub roots: SyncRoots,
     pub options: SyncOptions,
     pub lines: Vec<PlanLine>,
     /// Files of equal size compared by size and time because a side had
     /// no hash (with [`Criteria::Checksum`]).
     pub unhashed: u64,
+    /// The files found in step while planning, as each side showed them:
+    /// the start of the record written once the plan has run.
+    pub in_step: Arc<SyncRecord>,
 }
 
 impl SyncPlan {
@@ -348,6 +430,108 @@ impl SyncPlan {
             }
         }
         out
+    }
+
+    /// The transfer requests that run the ticked copies: one per
+    /// direction (a flipped line copies the other way), each file with its
+    /// folder below the roots as `subdir`, new folders created even when
+    /// empty. Existing targets are overwritten: the plan decided.
+    pub fn transfer_requests(
+        &self,
+        mut next_batch: impl FnMut() -> BatchId,
+        verify: bool,
+    ) -> Vec<TransferRequest> {
+        let mut out = Vec::new();
+        for from in [Side::Local, Side::Remote] {
+            let mut items = Vec::new();
+            let mut folders = Vec::new();
+            for line in self.copies() {
+                if line.action
+                    != (Action::Copy {
+                        from,
+                        why: line_why(line),
+                    })
+                {
+                    continue;
+                }
+                let Some((name, parent)) = line.path.split_last() else {
+                    continue;
+                };
+                match line.kind() {
+                    EntryKind::Dir => folders.push(line.path.clone()),
+                    _ => items.push(TransferItem {
+                        source: self.roots.location(from, &line.path),
+                        is_dir: false,
+                        size: line.facts(from).map(|f| f.size),
+                        modified: None,
+                        target_name: name.clone(),
+                        subdir: parent,
+                    }),
+                }
+            }
+            if items.is_empty() && folders.is_empty() {
+                continue;
+            }
+            out.push(TransferRequest {
+                batch: next_batch(),
+                items,
+                target_dir: self.roots.location(from.other(), &RelPath::default()),
+                on_existing: OnExisting::Overwrite,
+                move_after: false,
+                folders,
+                verify,
+            });
+        }
+        out
+    }
+
+    /// The ticked deletions on `side` as file-operation targets, deepest
+    /// first ([`SyncPlan::deletions`]); run only after every copy succeeded.
+    pub fn delete_targets(&self, side: Side) -> Vec<Target> {
+        self.deletions()
+            .into_iter()
+            .filter_map(|l| match l.action {
+                Action::Delete { on } if on == side => Some(Target {
+                    path: self.roots.location(on, &l.path),
+                    kind: l.facts(on).map_or(EntryKind::File, |f| f.kind),
+                }),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The record to keep once every ticked line has run: the files found
+    /// in step, and each copied file as its source looked (its new copy is
+    /// read at the next sync). Deleted and unticked paths are left out, so
+    /// they are compared afresh next time.
+    pub fn record_after(&self) -> SyncRecord {
+        let mut record = (*self.in_step).clone();
+        for line in self.copies() {
+            let Action::Copy { from, .. } = line.action else {
+                continue;
+            };
+            match line.facts(from) {
+                Some(f) if f.kind == EntryKind::File => {
+                    let seen = Some(Seen {
+                        size: f.size,
+                        modified: f.modified,
+                    });
+                    let entry = match from {
+                        Side::Local => InStep {
+                            local: seen,
+                            remote: None,
+                        },
+                        Side::Remote => InStep {
+                            local: None,
+                            remote: seen,
+                        },
+                    };
+                    record.insert(line.path.clone(), entry);
+                }
+                _ => {}
+            }
+        }
+        record
     }
 
     pub fn counts(&self) -> PlanCounts {

@@ -3,6 +3,7 @@
 use super::failure::Failure;
 use super::ids::{BatchId, Side};
 use super::path::{Location, Name};
+use super::sync::RelPath;
 use super::time::ModTime;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -40,6 +41,10 @@ pub struct TransferItem {
     pub modified: Option<ModTime>,
     /// The name to create in the target folder (usually the source's).
     pub target_name: Name,
+    /// The folders below the request's target folder that the target goes
+    /// in: empty for a copy into the folder itself; a sync's nested files
+    /// carry their path. Missing ones are created.
+    pub subdir: RelPath,
 }
 
 /// Copy (or move) entries into a folder on the other side.
@@ -52,6 +57,13 @@ pub struct TransferRequest {
     pub on_existing: OnExisting,
     /// Delete each source once its copy is verified complete.
     pub move_after: bool,
+    /// Folders to create below `target_dir` even when no file goes in them
+    /// (a sync's new empty folders).
+    pub folders: Vec<RelPath>,
+    /// Check each file against the server's hash where the server offers
+    /// one (HASH, XSHA256…): a mismatch is a failed attempt, retried. A
+    /// sync's copies set it (config.toml `verify`).
+    pub verify: bool,
 }
 
 impl TransferRequest {

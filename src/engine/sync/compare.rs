@@ -19,8 +19,8 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::engine::protocol::{
-    Action, Criteria, Entry, EntryKind, Facts, ModTime, PlanLine, Precision, RelPath, Side, Skip,
-    SyncOptions, SyncPlan, Why,
+    Action, Criteria, Entry, EntryKind, Facts, InStep, ModTime, PlanLine, RelPath, Seen, Side,
+    Skip, SyncOptions, SyncPlan, SyncRecord, SyncRoots, Why,
 };
 
 /// What one side has at one path.
@@ -39,6 +39,14 @@ impl SyncEntry {
         Facts {
             kind: self.kind,
             size: self.size,
+            modified: self.modified,
+        }
+    }
+
+    fn seen(&self) -> Seen {
+        Seen {
+            size: self.size,
+            modified: self.modified,
         }
     }
 }
@@ -68,16 +76,34 @@ pub fn compare(
     options: &SyncOptions,
     server_offset: Option<i64>,
 ) -> SyncPlan {
+    compare_recorded(local, remote, options, server_offset, &SyncRecord::new())
+}
+
+/// [`compare`], with the record of the last sync of these folders: a file
+/// whose two sides still look as recorded is in step, whatever its times
+/// say (the copy's own side, not seen yet, counts when its size is the
+/// recorded one). Not with [`Criteria::Checksum`]: that asks to look.
+pub fn compare_recorded(
+    local: &Tree,
+    remote: &Tree,
+    options: &SyncOptions,
+    server_offset: Option<i64>,
+    record: &SyncRecord,
+) -> SyncPlan {
     let source = options.direction.source();
     let (src, tgt) = match source {
         Side::Local => (local, remote),
         Side::Remote => (remote, local),
     };
     let mut plan = SyncPlan {
+        roots: SyncRoots::default(),
         options: *options,
         lines: Vec::new(),
         unhashed: 0,
+        in_step: Default::default(),
     };
+    let mut in_step = SyncRecord::new();
+    let use_record = options.criteria != Criteria::Checksum;
     let paths: BTreeSet<&RelPath> = local.keys().chain(remote.keys()).collect();
     // A path whose subtree is not planned (a link, a kind clash).
     let mut skipped: Option<&RelPath> = None;
@@ -86,7 +112,30 @@ pub fn compare(
             continue;
         }
         let (s, t) = (src.get(path), tgt.get(path));
-        let Some(action) = decide(s, t, options, server_offset, source, &mut plan.unhashed) else {
+        let both_files =
+            |l: &SyncEntry, r: &SyncEntry| l.kind == EntryKind::File && r.kind == EntryKind::File;
+        let files = match (local.get(path), remote.get(path)) {
+            (Some(l), Some(r)) if both_files(l, r) => Some((l, r)),
+            _ => None,
+        };
+        let recorded = files.is_some_and(|(l, r)| {
+            use_record && record.get(path).is_some_and(|rec| as_recorded(rec, l, r))
+        });
+        let action = if recorded {
+            None
+        } else {
+            decide(s, t, options, server_offset, source, &mut plan.unhashed)
+        };
+        let Some(action) = action else {
+            if let Some((l, r)) = files {
+                in_step.insert(
+                    path.clone(),
+                    InStep {
+                        local: Some(l.seen()),
+                        remote: Some(r.seen()),
+                    },
+                );
+            }
             continue;
         };
         if let Action::Skip(_) = action {
@@ -105,7 +154,21 @@ pub fn compare(
             remote: remote.get(path).map(SyncEntry::facts),
         });
     }
+    plan.in_step = std::sync::Arc::new(in_step);
     plan
+}
+
+/// Whether a file's two sides look as `rec` says they did after the last
+/// sync. A side not seen then (the copy's target) counts when its size is
+/// the other side's recorded one.
+fn as_recorded(rec: &InStep, local: &SyncEntry, remote: &SyncEntry) -> bool {
+    let same = |seen: &Seen, e: &SyncEntry| seen.size == e.size && seen.modified == e.modified;
+    match (&rec.local, &rec.remote) {
+        (Some(l), Some(r)) => same(l, local) && same(r, remote),
+        (Some(l), None) => same(l, local) && remote.size == l.size,
+        (None, Some(r)) => same(r, remote) && local.size == r.size,
+        (None, None) => false,
+    }
 }
 
 /// What to do with one path, given the source's and the target's entry;
@@ -193,19 +256,15 @@ fn time_order(
         (false, Some(o)) => (s.to_utc(o), t.to_utc(o)),
         (false, None) => return Err(Why::ZonesDiffer),
     };
-    // No listing gives less than a second (MLSD's fraction is rare and
-    // MDTM has none), while a local file has nanoseconds: a file uploaded
-    // at 14:03:27.6 and listed as 14:03:27 is not newer.
-    if s.precision() == Precision::Second && t.precision() == Precision::Second {
-        return Ok(s.timestamp().cmp(&t.timestamp()));
-    }
+    // Of one precision, to the second: a local file's nanoseconds do not
+    // make it newer than the second its copy was listed with.
     Ok(s.compare_coarse(&t))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::protocol::SyncDirection;
+    use crate::engine::protocol::{Precision, SyncDirection};
     use chrono::NaiveDateTime;
 
     fn at(s: &str) -> NaiveDateTime {

@@ -1,9 +1,12 @@
 //! Compare and synchronise (issue 15). `compare.rs` makes the plan from
-//! two listings, a pure function; walking the sides and running the plan
-//! come later.
+//! two trees, a pure function; `walk.rs` reads the trees; `record.rs`
+//! keeps what the last sync left; `run.rs` plans for the engine.
 //!
 //! This file only declares and re-exports (no file imports its parent).
 
 pub mod compare;
+pub mod record;
+pub mod run;
 
-pub use compare::{SyncEntry, Tree, compare};
+pub use compare::{SyncEntry, Tree, compare, compare_recorded};
+pub use run::spawn_plan;

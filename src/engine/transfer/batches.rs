@@ -208,7 +208,7 @@ fn deepest_first(mut dirs: Vec<Location>) -> Vec<Location> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::protocol::{Direction, OnExisting, RemotePath, TransferItem};
+    use crate::engine::protocol::{Direction, OnExisting, RelPath, RemotePath, TransferItem};
     use crate::engine::transfer::jobs::tests::failure;
 
     fn remote(p: &str) -> Location {
@@ -232,10 +232,13 @@ mod tests {
                 size: None,
                 modified: None,
                 target_name: "tree".into(),
+                subdir: RelPath::default(),
             }],
             target_dir,
             on_existing: OnExisting::Ask,
             move_after,
+            folders: Vec::new(),
+            verify: false,
         }
     }
 

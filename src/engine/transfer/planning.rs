@@ -77,6 +77,7 @@ async fn with_room_checked(mut plan: plan::Plan) -> Result<plan::Plan, EngineErr
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::protocol::RelPath;
     use crate::engine::protocol::{BatchId, Location, OnExisting, RemotePath, TransferItem};
 
     fn item(is_dir: bool, size: Option<u64>) -> TransferItem {
@@ -86,6 +87,7 @@ mod tests {
             size,
             modified: None,
             target_name: "a".into(),
+            subdir: RelPath::default(),
         }
     }
 
@@ -100,6 +102,8 @@ mod tests {
             target_dir,
             on_existing: OnExisting::Ask,
             move_after: false,
+            folders: Vec::new(),
+            verify: false,
         }
     }
 

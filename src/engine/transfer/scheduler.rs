@@ -426,6 +426,8 @@ impl Scheduler {
             target_dir,
             on_existing: OnExisting::Ask,
             move_after: false,
+            folders: Vec::new(),
+            verify: false,
         };
         self.batches.open(&req, profile, server);
         self.pool.grow(jobs.len().min(self.config.connections));
