@@ -320,6 +320,8 @@ async fn async_main(cli: Cli) -> ExitCode {
                     .then(config::data_dir)
                     .flatten()
                     .map(|d| d.join(wharf::engine::transfer::saved::FILE_NAME)),
+                sync_records: config::data_dir()
+                    .map(|d| d.join(wharf::engine::sync::record::FOLDER)),
             };
             if let Some(n) = cli.connections {
                 engine_config.transfer.connections = usize::from(n);

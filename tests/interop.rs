@@ -187,6 +187,7 @@ async fn transfers(var: &str, mode: DataMode) {
         keepalive: None,
         connector: interop_env::connector(),
         saved_queue: None,
+        sync_records: None,
     }))
     .waiting(Duration::from_secs(120));
     engine.start_connect(1, profile.clone());
@@ -384,6 +385,7 @@ async fn a_replaced_file_keeps_its_mode(var: &str) {
         keepalive: None,
         connector: interop_env::connector(),
         saved_queue: None,
+        sync_records: None,
     }))
     .waiting(Duration::from_secs(60));
     engine.start_connect(1, profile.clone());

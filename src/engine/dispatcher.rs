@@ -75,6 +75,9 @@ pub struct EngineConfig {
     /// The saved queue's file (`transfer/saved.rs`): where unfinished
     /// transfers are kept when wharf stops. None keeps nothing.
     pub saved_queue: Option<std::path::PathBuf>,
+    /// The folder of the sync records (the data folder's `sync/`); none:
+    /// syncs compare by size and time alone.
+    pub sync_records: Option<std::path::PathBuf>,
 }
 
 /// The keepalive interval when none is configured.
@@ -95,6 +98,7 @@ pub fn spawn_with(transfer: transfer::TransferConfig) -> EngineHandle {
         keepalive: Some(DEFAULT_KEEPALIVE),
         connector: Connector::default(),
         saved_queue: None,
+        sync_records: None,
     })
 }
 
@@ -269,13 +273,21 @@ async fn run(
                 };
                 ops.insert(
                     req,
-                    sync::spawn_plan(req, roots, options, remote, events.clone()),
+                    sync::spawn_plan(
+                        req,
+                        roots,
+                        options,
+                        remote,
+                        config.sync_records.clone(),
+                        events.clone(),
+                    ),
                 );
             }
             Command::RecordSync { plan } => {
                 tokio::spawn(sync::record::save_after(
                     plan,
                     profile.clone(),
+                    config.sync_records.clone(),
                     events.clone(),
                 ));
             }

@@ -162,6 +162,8 @@ pub enum Skip {
     NotAFile,
     /// A file on one side and a folder on the other.
     KindsDiffer,
+    /// Only on the target, and extras are not deleted: reported, left.
+    OnlyOnTarget,
 }
 
 /// What a line does.

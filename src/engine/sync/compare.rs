@@ -195,7 +195,7 @@ fn decide(
         (None, Some(t)) if options.delete_extras => {
             unfollowed(t).or(Some(Action::Delete { on: source.other() }))
         }
-        (None, Some(_)) => None,
+        (None, Some(t)) => unfollowed(t).or(Some(Action::Skip(Skip::OnlyOnTarget))),
         (Some(s), Some(t)) => {
             if let Some(skip) = unfollowed(s).or_else(|| unfollowed(t)) {
                 return Some(skip);
@@ -591,8 +591,16 @@ mod tests {
             ("old/x", file(3, t)),
             ("stale", file(2, t)),
         ]);
+        // Without deleting, the extras are reported (a folder once, not
+        // what is in it) and left; the sides count as in step.
         let plan = compare(&local, &remote, &up(), None);
-        assert!(plan.lines.is_empty(), "{:?}", plan.lines);
+        let only = Action::Skip(Skip::OnlyOnTarget);
+        assert_eq!(
+            lines(&plan),
+            vec![("old".into(), only, false), ("stale".into(), only, false)]
+        );
+        assert!(plan.is_in_sync());
+        assert!(plan.copies().next().is_none() && plan.deletions().is_empty());
         let with_delete = SyncOptions {
             delete_extras: true,
             ..up()

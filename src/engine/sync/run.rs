@@ -1,27 +1,111 @@
-//! Planning a sync for the engine (`Command::PlanSync`): both roots walked
-//! at once, the record of the last sync read, the plan made and sent.
+//! Planning a sync: both roots walked at once (the remote one over
+//! several connections, the local one on a blocking thread), the record of
+//! the last sync read, and the plan made. [`plan`] is shared by the engine
+//! (`Command::PlanSync`, through [`spawn_plan`]) and `wharf mirror`.
+
+use std::path::PathBuf;
 
 use tokio_util::sync::CancellationToken;
 
-use crate::engine::fileops::Remote;
+use super::compare::compare_recorded;
+use super::record::{self, RecordKey};
+use super::walk::{Walked, local_tree, remote_tree};
+use crate::engine::fileops::{Connections, Remote, Reporter, SinkFor};
 use crate::engine::protocol::{
-    Event, EventTx, Failure, FailureKind, RequestId, SyncOptions, SyncRoots,
+    Event, EventTx, Failure, FailureKind, RelPath, RequestId, Side, SyncOptions, SyncPlan,
+    SyncRecord, SyncRoots,
 };
+use crate::engine::wire_log::WireSink;
 
-/// Starts planning as a task of its own; the token stops it.
+/// Walks both roots and makes the plan. The record in `records` (the data
+/// folder's `sync/`), when given, lets files unchanged since the last sync
+/// count as in step. Fails when a root cannot be read, or the source's
+/// root is not there.
+pub async fn plan(
+    conns: &mut Connections,
+    roots: &SyncRoots,
+    options: &SyncOptions,
+    records: Option<PathBuf>,
+    rep: &Reporter,
+    stop: &CancellationToken,
+) -> Result<SyncPlan, Failure> {
+    let key = RecordKey::new(conns.profile(), roots);
+    let (local_root, stop2, rep2) = (roots.local.clone(), stop.clone(), rep.clone());
+    let local = tokio::task::spawn_blocking(move || {
+        let walked = local_tree(&local_root, &rep2, &stop2);
+        let record = records.map_or_else(SyncRecord::new, |dir| record::load(&dir, &key));
+        (walked, record)
+    });
+    let remote = remote_tree(conns, &roots.remote, rep).await;
+    let (local, record) = local
+        .await
+        .map_err(|e| Failure::new(FailureKind::LocalIo, format!("planning stopped: {e}")))?;
+    let (local, remote) = (local?, remote?);
+    let source = options.direction.source();
+    let missing = |side: Side, w: &Walked| -> Result<(), Failure> {
+        if w.missing_root && side == source {
+            let root = match side {
+                Side::Local => roots.local.display().to_string(),
+                Side::Remote => roots.remote.to_string(),
+            };
+            return Err(Failure::new(
+                FailureKind::NotFound,
+                format!("{root}: no such folder"),
+            ));
+        }
+        Ok(())
+    };
+    missing(Side::Local, &local)?;
+    missing(Side::Remote, &remote)?;
+    let mut plan = compare_recorded(&local.tree, &remote.tree, options, None, &record);
+    plan.roots = roots.clone();
+    leave_out_unreadable(&mut plan, &local.unreadable, &remote.unreadable);
+    Ok(plan)
+}
+
+/// Drops every line at or below a folder that could not be read on either
+/// side: what is in it is not known, so nothing there is copied over or
+/// deleted.
+fn leave_out_unreadable(plan: &mut SyncPlan, local: &[RelPath], remote: &[RelPath]) {
+    if local.is_empty() && remote.is_empty() {
+        return;
+    }
+    let unread: Vec<&RelPath> = local.iter().chain(remote).collect();
+    plan.lines
+        .retain(|l| !unread.iter().any(|u| l.path == **u || l.path.is_below(u)));
+}
+
+/// Starts planning as a task of its own (`Command::PlanSync`); the token
+/// stops it. Ends with `Event::SyncPlanned`.
 pub fn spawn_plan(
     req: RequestId,
-    _roots: SyncRoots,
-    _options: SyncOptions,
-    _remote: Remote,
+    roots: SyncRoots,
+    options: SyncOptions,
+    remote: Remote,
+    records: Option<PathBuf>,
     events: EventTx,
 ) -> (CancellationToken, tokio::task::JoinHandle<()>) {
     let cancel = CancellationToken::new();
+    let stop = cancel.clone();
     let task = tokio::spawn(async move {
-        let _ = events.send(Event::SyncPlanned {
-            req,
-            result: Err(Failure::new(FailureKind::Protocol, "not built yet")),
-        });
+        let result = match remote.profile {
+            None => Err(Failure::new(FailureKind::NotConnected, "not connected")),
+            Some(profile) => {
+                let sink_events = events.clone();
+                let sink_for: SinkFor = Box::new(move |n| {
+                    WireSink::to_events(sink_events.clone(), &format!("[S{n}] "))
+                });
+                let mut conns = Connections::new(remote.connector, profile, remote.max, sink_for);
+                let rep = Reporter::new(req, events.clone());
+                let planned = tokio::select! {
+                    p = plan(&mut conns, &roots, &options, records, &rep, &stop) => p,
+                    _ = stop.cancelled() => Err(Failure::new(FailureKind::Cancelled, "cancelled")),
+                };
+                tokio::spawn(conns.close());
+                planned.map(Box::new)
+            }
+        };
+        let _ = events.send(Event::SyncPlanned { req, result });
     });
     (cancel, task)
 }

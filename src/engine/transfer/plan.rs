@@ -3,7 +3,7 @@
 //! are checked before they become local paths, and each target is looked up
 //! so an existing one can be asked about.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -156,6 +156,8 @@ pub async fn plan_download(
                 continue;
             }
         };
+        // A sync's file goes into its folder below the target folder.
+        let below: Vec<Name> = item.subdir.parts().to_vec();
         if !item.is_dir {
             // The UI passes what its listing showed; others may not know.
             let size = match item.size {
@@ -174,17 +176,23 @@ pub async fn plan_download(
                     }
                 }
             };
-            let local = match join_inside(&target_root, &[&top]) {
+            let rel: Vec<Name> = below.iter().cloned().chain([top.clone()]).collect();
+            let parts: Vec<&Name> = rel.iter().collect();
+            let local = match join_inside(&target_root, &parts) {
                 Ok(p) => p,
                 Err(e) => {
                     plan.skipped.push(e.to_string());
                     continue;
                 }
             };
+            // Made if missing: a sync's target folder may be new.
+            if let Some(parent) = local.parent() {
+                local_dirs.push(parent.to_path_buf());
+            }
             plan.jobs.push(new_job(
                 req,
                 next_id(),
-                shown(std::slice::from_ref(&top)),
+                shown(&rel),
                 source,
                 local,
                 size,
@@ -196,7 +204,8 @@ pub async fn plan_download(
         // Breadth-first walk of the remote folder.
         let session = plan_session.get().await?;
         let exact_times = session.info().uses_mlsd;
-        let mut folders = VecDeque::from([(source.clone(), vec![top.clone()])]);
+        let first: Vec<Name> = below.iter().cloned().chain([top.clone()]).collect();
+        let mut folders = VecDeque::from([(source.clone(), first)]);
         while let Some((dir, rel)) = folders.pop_front() {
             plan.source_dirs.push(Location::Remote(dir.clone()));
             let entries = match session.list(&dir).await {
@@ -275,6 +284,14 @@ pub async fn plan_download(
             }
         }
     }
+    // A sync's new folders, made even when nothing goes in them.
+    for folder in &req.folders {
+        let parts: Vec<&Name> = folder.parts().iter().collect();
+        match join_inside(&target_root, &parts) {
+            Ok(p) => local_dirs.push(p),
+            Err(e) => plan.skipped.push(e.to_string()),
+        }
+    }
     let jobs = std::mem::take(&mut plan.jobs);
     let (jobs, not_created) = tokio::task::spawn_blocking(move || {
         let not_created = create_local_dirs(&local_dirs);
@@ -291,7 +308,8 @@ pub async fn plan_download(
 /// folders arrive too). Returns why some could not be made; the files meant
 /// for them fail on their own. Blocking.
 fn create_local_dirs(dirs: &[PathBuf]) -> Vec<String> {
-    dirs.iter()
+    let dirs: BTreeSet<&PathBuf> = dirs.iter().collect();
+    dirs.into_iter()
         .filter_map(|d| {
             std::fs::create_dir_all(d)
                 .err()
@@ -388,11 +406,12 @@ struct LocalWalk {
     skipped: Vec<String>,
 }
 
-/// Walks the local side of an upload. Blocking.
-fn walk_local(items: &[(PathBuf, Name)]) -> LocalWalk {
+/// Walks the local side of an upload: each source with the path below
+/// the target folder it goes to. Blocking.
+fn walk_local(items: &[(PathBuf, Vec<Name>)]) -> LocalWalk {
     let mut walk = LocalWalk::default();
-    for (source, target_name) in items {
-        let mut stack = vec![(source.clone(), vec![target_name.clone()])];
+    for (source, rel) in items {
+        let mut stack = vec![(source.clone(), rel.clone())];
         while let Some((path, rel)) = stack.pop() {
             let shown = shown(&rel);
             // Follow links: a link to a file is copied as the file.
@@ -455,9 +474,19 @@ pub async fn plan_upload(
         .iter()
         .map(|i| {
             let source = i.source.as_local().ok_or_else(wrong_side)?;
-            Ok((source.to_path_buf(), i.target_name.clone()))
+            let rel = i.subdir.join(&i.target_name).parts().to_vec();
+            Ok((source.to_path_buf(), rel))
         })
         .collect::<Result<Vec<_>, EngineError>>()?;
+    // The folders a sync's files go in, and its new (maybe empty) ones:
+    // made before the files, a folder before what is in it.
+    let extra_dirs: BTreeSet<Vec<Name>> = req
+        .items
+        .iter()
+        .map(|i| &i.subdir)
+        .chain(&req.folders)
+        .flat_map(|d| (1..=d.parts().len()).map(move |n| d.parts()[..n].to_vec()))
+        .collect();
     let session = plan_session.get().await?;
     let walk = tokio::task::spawn_blocking(move || walk_local(&items))
         .await
@@ -477,7 +506,9 @@ pub async fn plan_upload(
     if make_folder(session, &root).await? {
         created.insert(root.clone());
     }
-    for rel in &walk.dirs {
+    let walked: BTreeSet<&Vec<Name>> = walk.dirs.iter().collect();
+    let extra = extra_dirs.iter().filter(|d| !walked.contains(d));
+    for rel in walk.dirs.iter().chain(extra) {
         let path = rel.iter().fold(root.clone(), on_server);
         match session.mkdir(&path).await {
             Ok(()) => {
@@ -602,7 +633,7 @@ mod tests {
         std::fs::write(root.join("sub/b.txt"), b"bb").expect("write");
         std::os::unix::fs::symlink(root.join("a.txt"), root.join("link-to-file")).expect("link");
         std::os::unix::fs::symlink(&root, root.join("sub/loop")).expect("link");
-        let walk = walk_local(&[(root.clone(), Name::from("tree"))]);
+        let walk = walk_local(&[(root.clone(), vec![Name::from("tree")])]);
         let mut names: Vec<String> = walk.files.iter().map(|f| shown(&f.rel)).collect();
         names.sort();
         assert_eq!(names, ["tree/a.txt", "tree/link-to-file", "tree/sub/b.txt"]);
