@@ -280,6 +280,46 @@ pub enum Sub {
         #[arg(short, long)]
         verbose: bool,
     },
+    /// Bring TARGET in step with SOURCE: copy what is new or changed.
+    ///
+    /// One side is a local folder, the other ftp://…/path or
+    /// @bookmark/path. Files are compared by size and time (at the
+    /// coarser precision of the two sides, the server's time zone
+    /// corrected), and the record of the last mirror makes unchanged
+    /// files count as in step. Files only on the target are reported and
+    /// left, unless --delete. Exits 0 only when the two are in step.
+    Mirror {
+        /// What to copy from: a local folder, or a URL / @bookmark/path.
+        source: String,
+        /// What to bring in step: a URL / @bookmark/path, or a local folder.
+        target: String,
+        /// Print the plan (`+` new, `*` changed, `-` deleted), change nothing.
+        #[arg(short = 'n', long)]
+        dry_run: bool,
+        /// Delete what is only on the target, once every copy succeeded.
+        #[arg(long)]
+        delete: bool,
+        /// With --delete: when more than N would go, delete nothing.
+        #[arg(long, value_name = "N", requires = "delete")]
+        max_delete: Option<u64>,
+        /// Compare sizes only, not times.
+        #[arg(long, conflicts_with = "checksum")]
+        size_only: bool,
+        /// Compare files of equal size by the server's checksum (HASH,
+        /// XSHA256…; by size and time where it has none).
+        #[arg(short = 'c', long)]
+        checksum: bool,
+        /// Connections at most.
+        #[arg(short = 'j', long, default_value_t = 4, value_name = "N",
+              value_parser = clap::value_parser!(u16).range(1..=64))]
+        connections: u16,
+        /// Print the protocol exchange to stderr.
+        #[arg(short, long)]
+        verbose: bool,
+        /// No summary; only errors.
+        #[arg(short, long)]
+        quiet: bool,
+    },
     /// Print a completion script for a shell.
     ///
     /// bash: `wharf completions bash > ~/.local/share/bash-completion/completions/wharf`;
@@ -312,6 +352,7 @@ impl Sub {
             Sub::Chmod { .. } => "chmod",
             Sub::Cat { .. } => "cat",
             Sub::Find { .. } => "find",
+            Sub::Mirror { .. } => "mirror",
             Sub::Completions { .. } => "completions",
             Sub::Man { .. } => "man",
         }

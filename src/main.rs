@@ -277,6 +277,61 @@ async fn async_main(cli: Cli) -> ExitCode {
                 Err(code) => code,
             }
         }
+        Some(Sub::Mirror {
+            source,
+            target,
+            dry_run,
+            delete,
+            max_delete,
+            size_only,
+            checksum,
+            connections,
+            verbose,
+            quiet,
+        }) => {
+            headless_notes();
+            let is_remote = |s: &str| s.starts_with('@') || s.contains("://");
+            if is_remote(&source) == is_remote(&target) {
+                say(format_args!(
+                    "mirror: one side must be a URL (or @bookmark/path) and the other a local folder"
+                ));
+                return ExitCode::from(2);
+            }
+            let mut end = async |s: String| -> Result<wharf::headless::End, ExitCode> {
+                Ok(if is_remote(&s) {
+                    let mut p = parse_many(&[s]).await?;
+                    wharf::headless::End::Remote(p.remove(0))
+                } else {
+                    wharf::headless::End::Local(PathBuf::from(s))
+                })
+            };
+            let source = match end(source).await {
+                Ok(e) => e,
+                Err(code) => return code,
+            };
+            let target = match end(target).await {
+                Ok(e) => e,
+                Err(code) => return code,
+            };
+            let criteria = if checksum {
+                wharf::engine::protocol::Criteria::Checksum
+            } else if size_only {
+                wharf::engine::protocol::Criteria::SizeOnly
+            } else {
+                wharf::engine::protocol::Criteria::SizeAndTime
+            };
+            let args = wharf::headless::MirrorArgs {
+                dry_run,
+                delete,
+                max_delete,
+                criteria,
+                connections: usize::from(connections),
+                verbose,
+                quiet,
+                records: config::data_dir().map(|d| d.join(wharf::engine::sync::record::FOLDER)),
+            };
+            exit(wharf::headless::mirror(connector, source, target, args).await)
+        }
         None => {
             let bookmark_name = cli.bookmark.clone().or_else(|| {
                 cli.url

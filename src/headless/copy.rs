@@ -98,30 +98,40 @@ pub fn start_engine(connector: Connector, profile: &ConnectProfile, args: &CopyA
 /// Runs the copy on the engine (from [`start_engine`]) and returns the exit
 /// status. `session`, the one that looked at the URL, plans the copy.
 pub async fn run(
-    mut engine: Engine,
+    engine: Engine,
     session: Option<Session>,
     copy: Copy,
     args: &CopyArgs,
     started: Instant,
 ) -> i32 {
+    let req = TransferRequest {
+        batch: BatchId(1),
+        items: copy.items,
+        target_dir: copy.target_dir,
+        on_existing: args.on_existing().unwrap_or(OnExisting::Ask),
+        move_after: false,
+        folders: Vec::new(),
+        verify: false,
+    };
+    run_request(engine, session, req, args, started).await
+}
+
+/// Runs one transfer request to its end (as [`run`]; `wharf mirror`'s
+/// copies come planned).
+pub async fn run_request(
+    mut engine: Engine,
+    session: Option<Session>,
+    req: TransferRequest,
+    args: &CopyArgs,
+    started: Instant,
+) -> i32 {
     let mut bars = (!args.quiet && std::io::stderr().is_terminal()).then(Bars::new);
-    let batch = BatchId(1);
+    let batch = req.batch;
     let send = |engine: &Engine, m: Msg| engine.transfers.send(m);
     if let Some(s) = session {
         send(&engine, Msg::PlanOn(Box::new(s)));
     }
-    send(
-        &engine,
-        Msg::Request(TransferRequest {
-            batch,
-            items: copy.items,
-            target_dir: copy.target_dir,
-            on_existing: args.on_existing().unwrap_or(OnExisting::Ask),
-            move_after: false,
-            folders: Vec::new(),
-            verify: false,
-        }),
-    );
+    send(&engine, Msg::Request(req));
 
     let print = |bars: &Option<Bars>, line: String| match bars {
         Some(b) => b.println(&line),

@@ -10,6 +10,9 @@
 //! - File operations, each a file: `mkdir.rs`, `rm.rs`, `mv.rs`,
 //!   `chmod.rs`, `cat.rs`, `find.rs`, on the engine's `fileops`; `op.rs`
 //!   runs one per server on connections of its own and prints failures.
+//! - `mirror.rs` `wharf mirror SOURCE TARGET`: the sync's plan
+//!   (`engine/sync`) printed (`--dry-run`) or run: copies on the transfer
+//!   engine through `copy.rs`, then the deletions, then the sync record.
 //! - `look_up.rs` logs in and finds what a URL names; `shared.rs` holds the
 //!   exit statuses, `-v`'s protocol lines and remote path arithmetic;
 //!   `wording.rs` says what went wrong (a missing path as missing).
@@ -23,6 +26,7 @@ mod find;
 mod get;
 mod look_up;
 mod ls;
+mod mirror;
 mod mkdir;
 mod mv;
 mod op;
@@ -37,6 +41,7 @@ pub use chmod::{chmod, parse_mode};
 pub use find::find;
 pub use get::get;
 pub use ls::ls;
+pub use mirror::{End, MirrorArgs, mirror};
 pub use mkdir::mkdir;
 pub use mv::{NewName, mv, new_name};
 pub use put::put;

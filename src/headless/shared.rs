@@ -12,6 +12,8 @@ pub const EXIT_OK: i32 = 0;
 pub const EXIT_FAILED: i32 = 1;
 /// The server's certificate is not trusted: nothing was done.
 pub const EXIT_UNTRUSTED: i32 = 3;
+/// The command line asks for something that cannot be (as clap's errors).
+pub const EXIT_USAGE: i32 = 2;
 /// Interrupted (Ctrl-C): 128 + SIGINT, as shells report it.
 pub const EXIT_INTERRUPTED: i32 = 130;
 

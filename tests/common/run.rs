@@ -26,6 +26,7 @@ impl std::fmt::Debug for Run {
 /// Runs the built binary (on a blocking thread: the server lives on this
 /// test's runtime), with config and data folders of its own (the log file
 /// goes there) and no ~/.netrc.
+#[allow(dead_code)]
 pub async fn wharf_in(dir: &Path, args: &[&str]) -> Run {
     let state = tempfile::tempdir().expect("tempdir");
     wharf_configured(dir, &state.path().join("config"), args).await
@@ -33,12 +34,24 @@ pub async fn wharf_in(dir: &Path, args: &[&str]) -> Run {
 
 /// The same, with `config` as the config folder (config.toml,
 /// known_certs.toml, bookmarks.toml as the test put there).
+#[allow(dead_code)]
 pub async fn wharf_configured(dir: &Path, config: &Path, args: &[&str]) -> Run {
+    let state = tempfile::tempdir().expect("tempdir");
+    wharf_with(dir, config, &state.path().join("data"), args).await
+}
+
+/// The same, with config and data folders under `state` that outlive the
+/// run (what one run keeps, such as the sync record, the next one reads).
+#[allow(dead_code)]
+pub async fn wharf_kept(dir: &Path, state: &Path, args: &[&str]) -> Run {
+    wharf_with(dir, &state.join("config"), &state.join("data"), args).await
+}
+
+async fn wharf_with(dir: &Path, config: &Path, data: &Path, args: &[&str]) -> Run {
     let dir = dir.to_path_buf();
     let config = config.to_path_buf();
+    let data = data.to_path_buf();
     let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-    let state = tempfile::tempdir().expect("tempdir");
-    let data = state.path().join("data");
     let started = Instant::now();
     let out: Output = tokio::task::spawn_blocking(move || {
         Command::new(env!("CARGO_BIN_EXE_wharf"))

@@ -465,7 +465,7 @@ impl SyncPlan {
                         source: self.roots.location(from, &line.path),
                         is_dir: false,
                         size: line.facts(from).map(|f| f.size),
-                        modified: None,
+                        modified: line.facts(from).and_then(|f| f.modified),
                         target_name: name.clone(),
                         subdir: parent,
                     }),
