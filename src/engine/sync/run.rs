@@ -48,10 +48,10 @@ pub async fn plan(
                 Side::Local => roots.local.display().to_string(),
                 Side::Remote => roots.remote.to_string(),
             };
-            return Err(Failure::new(
-                FailureKind::NotFound,
-                format!("{root}: no such folder"),
-            ));
+            return Err(match &w.root_refused {
+                Some(f) if f.kind != FailureKind::NotFound => f.clone().context(&root),
+                _ => Failure::new(FailureKind::NotFound, format!("{root}: no such folder")),
+            });
         }
         Ok(())
     };

@@ -29,6 +29,9 @@ pub struct Walked {
     pub unreadable: Vec<RelPath>,
     /// The root is not there (a target not made yet): an empty tree.
     pub missing_root: bool,
+    /// Why the root could not be listed, when the server said (vsftpd
+    /// says "Failed to change directory" of a missing folder).
+    pub root_refused: Option<Failure>,
 }
 
 /// Whether a name is one of wharf's partial files.
@@ -181,9 +184,19 @@ pub async fn remote_tree(
     if let Err(e) = walked {
         return Err(e.failure());
     }
+    // A refusal (a reply, not a broken connection) is taken as "not
+    // there": for a target that is safe (nothing is deleted from an empty
+    // tree, and making the folder fails with the server's reason if it is
+    // there after all); a source that is not there fails the plan.
     match root_failure {
-        Some(f) if f.kind == FailureKind::NotFound => {
+        Some(f)
+            if matches!(
+                f.kind,
+                FailureKind::NotFound | FailureKind::Permission | FailureKind::Server
+            ) =>
+        {
             out.missing_root = true;
+            out.root_refused = Some(f);
             Ok(out)
         }
         Some(f) => Err(f),
