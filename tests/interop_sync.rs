@@ -3,7 +3,7 @@
 //! arrives whole (compared by hash), a second run moves nothing — on
 //! vsftpd too, whose LIST gives times to the minute only, and whose MDTM
 //! cannot set a time — and after ten files change on one side only those
-//! ten move. Each test works in its own folder under the test user's
+//! ten move; uploaded copies get their sources' times. Each test works in its own folder under the test user's
 //! `upload/`, removed afterwards. "Moved" is read from the protocol log.
 
 #[path = "common/interop_env.rs"]
@@ -117,6 +117,15 @@ async fn up_then_again(var: &str) {
     let local = tempfile::tempdir().expect("tempdir");
     let state = tempfile::tempdir().expect("tempdir");
     make_tree(&local.path().join("site"), 40);
+    // Times a day old, so a copy stamped with its upload time differs.
+    let day_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(86_400);
+    for f in files_under(&local.path().join("site")) {
+        std::fs::File::options()
+            .write(true)
+            .open(&f)
+            .and_then(|h| h.set_modified(day_ago))
+            .expect("set time");
+    }
     let url = format!("{}/up", a.url);
     let run = wharf_kept(local.path(), state.path(), &["mirror", "site", &url]).await;
     assert_ok(&run);
@@ -124,6 +133,20 @@ async fn up_then_again(var: &str) {
         tree_hashes(&local.path().join("site")),
         tree_hashes(&a.dir.join("up"))
     );
+    // The copies have their sources' times (MFMT, or vsftpd's MDTM with a
+    // time), to the second.
+    let secs = |p: &Path| {
+        std::fs::metadata(p)
+            .and_then(|m| m.modified())
+            .expect("mtime")
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("after 1970")
+            .as_secs()
+    };
+    for f in files_under(&local.path().join("site")).iter().take(5) {
+        let rel = f.strip_prefix(local.path().join("site")).expect("below");
+        assert_eq!(secs(f), secs(&a.dir.join("up").join(rel)), "{rel:?}");
+    }
 
     let again = wharf_kept(local.path(), state.path(), &["mirror", "-v", "site", &url]).await;
     assert_ok(&again);

@@ -118,6 +118,48 @@ impl Session {
             .map(drop)
     }
 
+    /// Sets a file's modification time (UTC): MFMT where FEAT lists it,
+    /// else the two-argument `MDTM <time> <path>` (vsftpd's way, with
+    /// `mdtm_write`) where FEAT lists MDTM. A server that refuses that
+    /// (one that reads the two words as one file name answers 550) is
+    /// remembered (`quirks.rs`) and not asked again. False when the
+    /// server has no way to set it.
+    pub async fn set_time(
+        &mut self,
+        path: &RemotePath,
+        time: chrono::NaiveDateTime,
+    ) -> Result<bool, EngineError> {
+        if self.has_feature("MFMT") {
+            return self.mfmt(path, time).await.map(|()| true);
+        }
+        let server = self.profile.authority();
+        if !self.has_feature("MDTM") || self.connector.quirks.of(&server).no_mdtm_set {
+            return Ok(false);
+        }
+        let verb = format!("MDTM {}", time.format("%Y%m%d%H%M%S"));
+        match self
+            .command(
+                line(&verb, path.as_bytes()),
+                &[
+                    Status::File,
+                    Status::RequestedFileActionOk,
+                    Status::CommandOk,
+                ],
+                "MDTM",
+            )
+            .await
+        {
+            Ok(_) => Ok(true),
+            Err(EngineError::Reply { code, .. }) if code >= 500 && self.is_usable() => {
+                self.connector
+                    .quirks
+                    .learn(&server, |q| q.no_mdtm_set = true);
+                Ok(false)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
     /// `SITE CHMOD <octal> <path>`: gives a path its permission bits (the
     /// one way wharf sends it alone: a replaced file's mode, the chmod
     /// file operation's first path). A server that does not have the

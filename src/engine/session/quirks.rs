@@ -25,6 +25,9 @@ pub struct ServerQuirks {
     /// The server refused `SITE CHMOD` as a command it does not have: it
     /// is not asked again, for a replaced file's mode or a chmod.
     pub no_site_chmod: bool,
+    /// The server refused the two-argument `MDTM <time> <path>` (it has
+    /// no MFMT): a file's time is not set there again.
+    pub no_mdtm_set: bool,
     /// The server's LIST clock against UTC, in seconds, once found
     /// (`Some(None)`: it cannot be found there, e.g. no MDTM).
     pub utc_offset: Option<Option<i64>>,

@@ -666,12 +666,12 @@ impl Worker {
             }
             _ => None,
         };
-        // MFMT takes UTC: a time whose zone is unknown is not sent. (The
-        // file is in place: a connection lost by now fails nothing.)
+        // MFMT (or MDTM with a time) takes UTC: a time whose zone is
+        // unknown is not sent. (The file is in place: a connection lost by
+        // now fails nothing.)
         if let Some(t) = job.modified.filter(|t| t.zone() == Zone::Utc)
             && let Some(session) = self.session.as_mut().filter(|s| s.is_usable())
-            && session.has_feature("MFMT")
-            && let Err(e) = session.mfmt(&final_path, t.naive()).await
+            && let Err(e) = session.set_time(&final_path, t.naive()).await
         {
             self.sink
                 .info(format!("could not set the time of {final_path}: {e}"));
