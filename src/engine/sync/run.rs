@@ -109,3 +109,41 @@ pub fn spawn_plan(
     });
     (cancel, task)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::protocol::{Action, PlanLine};
+
+    #[test]
+    fn lines_at_and_below_an_unreadable_folder_are_left_out() {
+        let line = |p: &str| PlanLine {
+            path: RelPath::parse(p.as_bytes()),
+            action: Action::Delete { on: Side::Remote },
+            ticked: true,
+            local: None,
+            remote: None,
+        };
+        let mut plan = SyncPlan {
+            roots: SyncRoots::default(),
+            options: SyncOptions::default(),
+            lines: ["a", "locked", "locked/x", "lockedness", "z/deep/y"]
+                .into_iter()
+                .map(line)
+                .collect(),
+            unhashed: 0,
+            in_step: Default::default(),
+        };
+        leave_out_unreadable(
+            &mut plan,
+            &[RelPath::parse(b"locked")],
+            &[RelPath::parse(b"z/deep")],
+        );
+        let left: Vec<String> = plan
+            .lines
+            .iter()
+            .map(|l| l.path.display().into_owned())
+            .collect();
+        assert_eq!(left, ["a", "lockedness"]);
+    }
+}
