@@ -30,11 +30,11 @@ pub use fileops::{Below, FileOp, NamePattern, OpCounts, Target};
 pub use ids::{AskId, BatchId, ConnId, RequestId, Side, TransferId};
 pub use messages::{Command, Event, EventTx, ServerInfo, WireDir};
 pub use notes::ListingNotes;
-pub use path::{Location, Name, RemotePath};
+pub use path::{Location, Name, RelPath, RemotePath};
 pub use profile::{ConnectProfile, DataMode, ListingSettings, Timeouts};
 pub use sync::{
-    Action, Criteria, Facts, InStep, PlanCounts, PlanLine, RelPath, Seen, Skip, SyncDirection,
-    SyncOptions, SyncPlan, SyncRecord, SyncRoots, Tally, Why,
+    Action, Criteria, Facts, InStep, PlanCounts, PlanLine, Seen, Skip, SyncDirection, SyncOptions,
+    SyncPlan, SyncRecord, SyncRoots, Tally, Why,
 };
 pub use time::{ModTime, Precision, Zone};
 pub use tls::{

@@ -379,3 +379,59 @@ mod tests {
         assert!(Name::from("..").is_parent_link());
     }
 }
+
+/// A path below a sync root, one name per folder level, kept as the bytes
+/// each side gave. Ordered name by name, so a folder comes right before
+/// everything below it.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct RelPath(Vec<Name>);
+
+impl RelPath {
+    pub fn new(parts: Vec<Name>) -> RelPath {
+        RelPath(parts)
+    }
+
+    /// From `a/b/c` (empty parts, as in `a//b` or a trailing `/`, dropped).
+    pub fn parse(bytes: &[u8]) -> RelPath {
+        RelPath(
+            bytes
+                .split(|&b| b == b'/')
+                .filter(|p| !p.is_empty())
+                .map(Name::from_bytes)
+                .collect(),
+        )
+    }
+
+    pub fn parts(&self) -> &[Name] {
+        &self.0
+    }
+
+    /// The last name and the folder it is in (`None` for the root).
+    pub fn split_last(&self) -> Option<(&Name, RelPath)> {
+        let (last, parent) = self.0.split_last()?;
+        Some((last, RelPath(parent.to_vec())))
+    }
+
+    pub fn join(&self, name: &Name) -> RelPath {
+        let mut parts = self.0.clone();
+        parts.push(name.clone());
+        RelPath(parts)
+    }
+
+    /// Strictly below `folder` (not `folder` itself).
+    pub fn is_below(&self, folder: &RelPath) -> bool {
+        self.0.len() > folder.0.len() && self.0.starts_with(&folder.0)
+    }
+
+    /// `a/b/c`, for display (names decoded lossily).
+    pub fn display(&self) -> Cow<'_, str> {
+        let parts: Vec<Cow<'_, str>> = self.0.iter().map(Name::display).collect();
+        Cow::Owned(parts.join("/"))
+    }
+}
+
+impl fmt::Debug for RelPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.display())
+    }
+}

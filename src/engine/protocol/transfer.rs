@@ -2,8 +2,8 @@
 
 use super::failure::Failure;
 use super::ids::{BatchId, Side};
+use super::path::RelPath;
 use super::path::{Location, Name};
-use super::sync::RelPath;
 use super::time::ModTime;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
