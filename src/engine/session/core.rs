@@ -3,13 +3,14 @@
 //! deferred completion reply first (`settle`), and turn failures into the
 //! user's errors (marking the connection broken when it is out of step).
 //! The steps themselves live beside it: `open.rs` (connect, log in),
-//! `commands.rs`, `list.rs`, `files.rs`, and the data connections in
+//! `commands.rs`, `checksum.rs`, `list.rs`, `files.rs`, and the data connections in
 //! `data.rs`, `passive.rs`, `active.rs`.
 
 use std::time::Duration;
 
 use suppaftp::Status;
 
+use super::checksum::HashWay;
 use super::connector::Connector;
 use super::control::Control;
 use super::failure::{StepError, classify};
@@ -102,6 +103,8 @@ pub struct Session {
     pub(super) sends_completion_early: bool,
     /// The server refused `LIST -a`: send plain `LIST`.
     pub(super) plain_list: bool,
+    /// How a file's hash is asked for, once decided (`checksum.rs`).
+    pub(super) hash_way: Option<HashWay>,
     pub(super) broken: bool,
     /// The data-connection buffer, kept from one transfer to the next:
     /// allocating and zeroing 256 KiB for every file cost more CPU than
