@@ -62,6 +62,7 @@ fn config() -> TransferConfig {
         retries: 5,
         backoff_base: Duration::from_millis(20),
         idle_close: Duration::from_secs(5),
+        ..TransferConfig::default()
     }
 }
 
