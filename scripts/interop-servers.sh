@@ -26,7 +26,8 @@
 #   pure-ftpd-tls    127.0.0.1:2127   30400-30449    WHARF_INTEROP_PUREFTPD_TLS     ftpes://
 #   vsftpd-tls10     127.0.0.1:2128   30450-30499    WHARF_INTEROP_VSFTPD_TLS10     ftpes://
 #
-# (30300-30399 belong to tests/interop_limits.rs's own servers on 2161-2162.)
+# (30300-30399 belong to tests/interop_limits.rs's own servers on 2161-2162,
+# 30500-30549 to tests/interop_verify.rs's proftpd on 2171.)
 # Logs: .interop/logs/<server>.log. Configs: .interop/conf/.
 #
 # All listen on 127.0.0.1 only. Login wharftest / wharfpass, anonymous off,
