@@ -10,10 +10,10 @@ use std::time::Duration;
 
 use suppaftp::Status;
 
-use super::checksum::HashWay;
 use super::connector::Connector;
 use super::control::Control;
 use super::failure::{StepError, classify};
+use super::hash_reply::HashWay;
 use super::reply::Reply;
 use crate::engine::error::EngineError;
 use crate::engine::protocol::{ConnectProfile, Name, NameEncoding, RemotePath, ServerInfo};

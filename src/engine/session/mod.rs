@@ -29,6 +29,7 @@ mod data;
 mod details;
 mod failure;
 mod files;
+mod hash_reply;
 mod list;
 mod net_stream;
 mod open;
