@@ -26,7 +26,8 @@
 #   pure-ftpd-tls    127.0.0.1:2127   30400-30449    WHARF_INTEROP_PUREFTPD_TLS     ftpes://
 #   vsftpd-tls10     127.0.0.1:2128   30450-30499    WHARF_INTEROP_VSFTPD_TLS10     ftpes://
 #
-# (30300-30399 belong to tests/interop_limits.rs's own servers on 2161-2162.)
+# (30300-30399 belong to tests/interop_limits.rs's own servers on 2161-2162,
+# 30500-30549 to tests/interop_verify.rs's proftpd on 2171.)
 # Logs: .interop/logs/<server>.log. Configs: .interop/conf/.
 #
 # All listen on 127.0.0.1 only. Login wharftest / wharfpass, anonymous off,
@@ -44,6 +45,7 @@
 #                    require_ssl_reuse=YES (data connections must resume the
 #                    control connection's TLS session); TLS 1.2 and 1.3
 #   vsftpd-implicit  the same with implicit_ssl=YES
+#   proftpd, proftpd-tls also load mod_digest (HASH, XSHA256…: checksums)
 #   proftpd-tls      mod_tls: TLSRequired on, TLSProtocol TLSv1.2 TLSv1.3,
 #                    session reuse required (proftpd's default)
 #   pure-ftpd-tls    -Y 2 (cleartext sessions refused); no session reuse
@@ -434,6 +436,12 @@ AuthOrder               mod_auth_unix.c
 RequireValidShell       off
 AllowOverwrite          on
 TimesGMT                on
+# mod_digest (in proftpd-core): HASH (FEAT: CRC32;MD5;SHA-1*;SHA-256;SHA-512)
+# and XCRC/XMD5/XSHA1/XSHA256/XSHA512, for checking copies against the
+# server's checksum.
+ModulePath              $PKGS/proftpd/usr/lib/proftpd
+LoadModule              mod_digest.c
+DigestEngine            on
 <Limit LOGIN>
   AllowAll
 </Limit>
@@ -449,7 +457,6 @@ EOF
 # FTPS (mod_tls from proftpd-mod-crypto): TLS required on control and data
 # connections, TLS 1.2 and 1.3. Data connections must resume the control
 # connection's TLS session: proftpd's default (no NoSessionReuseRequired).
-ModulePath              $PKGS/proftpd/usr/lib/proftpd
 LoadModule              mod_tls.c
 TLSEngine               on
 TLSLog                  $LOGS/$name.tls.log

@@ -23,7 +23,7 @@ use toml::de::{DeTable, DeValue};
 use crate::app::keymap::{Action, Binding, Context, KeySpec, Keymap};
 use crate::app::pane::SortKey;
 use crate::engine::protocol::{DataMode, OnExisting, Timeouts, TlsVersion, TlsVersions};
-use crate::engine::transfer::TransferConfig;
+use crate::engine::transfer::{TransferConfig, Verify};
 use crate::ui::theme::{self, Theme};
 
 /// The default configuration, exactly as `wharf --print-default-config`
@@ -39,11 +39,12 @@ pub const CONFIG_DIR_VAR: &str = "WHARF_CONFIG_DIR";
 pub const DATA_DIR_VAR: &str = "WHARF_DATA_DIR";
 
 /// The top-level settings, in the order the default file lists them.
-pub const SETTINGS: [&str; 18] = [
+pub const SETTINGS: [&str; 19] = [
     "connections",
     "connect_timeout",
     "reply_timeout",
     "retries",
+    "verify",
     "mode",
     "keepalive",
     "tls",
@@ -93,6 +94,8 @@ pub struct Config {
     pub reply_timeout: Duration,
     /// Retries of a transient transfer failure per file.
     pub retries: u32,
+    /// Which copies are checked against the server's hash.
+    pub verify: Verify,
     pub mode: DataMode,
     /// NOOP on an idle connection this often; `None` when `keepalive = 0`.
     pub keepalive: Option<Duration>,
@@ -127,6 +130,7 @@ impl Default for Config {
             connect_timeout: timeouts.connect,
             reply_timeout: timeouts.reply,
             retries: transfer.retries,
+            verify: transfer.verify,
             mode: DataMode::Passive,
             keepalive: Some(Duration::from_secs(60)),
             tls_required: false,
@@ -156,11 +160,13 @@ impl Config {
         }
     }
 
-    /// For `engine::spawn_with` (the pool size and retries; the rest default).
+    /// For `engine::spawn_with` (the pool size, retries and checking; the
+    /// rest default).
     pub fn transfer_config(&self) -> TransferConfig {
         TransferConfig {
             connections: self.connections,
             retries: self.retries,
+            verify: self.verify,
             ..TransferConfig::default()
         }
     }
@@ -282,6 +288,16 @@ impl Reader<'_> {
                 "retries" => {
                     if let Some(n) = self.int(name, value, 0, 100) {
                         c.retries = n as u32;
+                    }
+                }
+                "verify" => {
+                    let modes = [
+                        ("auto", Verify::Auto),
+                        ("always", Verify::Always),
+                        ("off", Verify::Off),
+                    ];
+                    if let Some(v) = self.choice(name, value, &modes) {
+                        c.verify = v;
                     }
                 }
                 "keepalive" => {
@@ -721,6 +737,7 @@ connections = 2
 connect_timeout = 5
 reply_timeout = 60
 retries = 0
+verify = "always"
 mode = "active"
 keepalive = 0
 show_hidden = true
@@ -744,6 +761,7 @@ cancel_transfer = "Delete"
         assert_eq!(c.timeouts().reply, Duration::from_secs(60));
         assert_eq!(c.transfer_config().connections, 2);
         assert_eq!(c.transfer_config().retries, 0);
+        assert_eq!(c.transfer_config().verify, Verify::Always);
         assert_eq!(c.mode, DataMode::Active);
         assert_eq!(c.keepalive, None);
         assert!(c.show_hidden && c.sort_reverse);

@@ -78,6 +78,7 @@ fn one_connection() -> TransferConfig {
         retries: 2,
         backoff_base: Duration::from_millis(20),
         idle_close: Duration::from_secs(5),
+        ..TransferConfig::default()
     }
 }
 

@@ -62,6 +62,7 @@ fn config() -> TransferConfig {
         retries: 5,
         backoff_base: Duration::from_millis(20),
         idle_close: Duration::from_secs(5),
+        ..TransferConfig::default()
     }
 }
 
@@ -1176,6 +1177,7 @@ async fn saved_transfers_are_offered_on_connecting_and_resume_their_partial_file
         display: "big.bin".into(),
         size: Some(data.len() as u64),
         move_after: false,
+        verify: false,
     };
     assert_eq!(job.direction(), Direction::Download);
     saved::add(&saved_at, vec![job]).expect("save");

@@ -247,7 +247,7 @@ impl TransferList {
             t.done += r.done;
             t.rate += r.rate;
             match r.state {
-                TransferState::Done | TransferState::DoneWithNote(_) => t.finished += 1,
+                ref s if s.is_done() => t.finished += 1,
                 TransferState::Failed(_) => {
                     t.finished += 1;
                     t.failed += 1;

@@ -271,7 +271,7 @@ pub fn on_engine(state: &mut AppState, ev: Event, out: &mut Update) -> Option<Ev
         }
         Event::TransferState { id: i, state: s } if Some(*i) == id => {
             let new = match s {
-                TransferState::Done | TransferState::DoneWithNote(_) => Some(FetchState::Done),
+                s if s.is_done() => Some(FetchState::Done),
                 TransferState::Failed(e) => Some(FetchState::Failed(e.message.clone())),
                 TransferState::Cancelled => Some(FetchState::Failed("cancelled".into())),
                 TransferState::Skipped(why) => Some(FetchState::Failed(why.clone())),

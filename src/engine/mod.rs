@@ -7,6 +7,7 @@
 //! import graph has no cycle (`tests/imports.rs`).
 
 pub mod browse;
+pub mod checksum;
 pub mod dispatcher;
 pub mod error;
 pub mod file_search;

@@ -326,7 +326,7 @@ fn report(out: &Outcome, elapsed: Duration, quiet: bool) -> i32 {
     for f in &files {
         let name = sanitize(&f.name);
         match &f.state {
-            Some(state @ (TransferState::Done | TransferState::DoneWithNote(_))) => {
+            Some(state) if state.is_done() => {
                 if let TransferState::DoneWithNote(note) = state {
                     noted
                         .entry(note.as_str())

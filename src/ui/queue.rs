@@ -56,6 +56,9 @@ fn state_text(s: &TransferState, theme: &Theme) -> (String, Style) {
             Style::new().fg(Color::Yellow),
         ),
         TransferState::Done => ("done".into(), Style::new().fg(Color::Green)),
+        TransferState::Verified(algo) => {
+            (format!("verified ({algo})"), Style::new().fg(Color::Green))
+        }
         TransferState::DoneWithNote(note) => {
             (format!("done: {note}"), Style::new().fg(Color::Yellow))
         }

@@ -36,6 +36,9 @@ pub struct Script {
     /// and APPE, are read to their end and dropped; SITE is refused with
     /// 502 unless this says otherwise.)
     pub override_reply: Option<(String, String)>,
+    /// More commands (first word) answered with these replies (a reply
+    /// may be several lines, joined by `\r\n`).
+    pub replies: Vec<(String, String)>,
     /// The LIST payload.
     pub listing: Vec<u8>,
     /// What RETR sends for any file (None: RETR is refused).
@@ -220,6 +223,10 @@ async fn serve(
             .as_ref()
             .filter(|(cmd, _)| *cmd == word)
         {
+            write.write_all(format!("{reply}\r\n").as_bytes()).await?;
+            continue;
+        }
+        if let Some((_, reply)) = script.replies.iter().find(|(cmd, _)| *cmd == word) {
             write.write_all(format!("{reply}\r\n").as_bytes()).await?;
             continue;
         }

@@ -37,6 +37,8 @@ pub enum FailureKind {
     Tls,
     /// There is no connection to ask.
     NotConnected,
+    /// A copy's checksum differs from the server's.
+    Checksum,
 }
 
 /// A failure for the UI and the headless output.

@@ -1,13 +1,14 @@
 //! The typed messages between the UI and the engine, and everything they
 //! carry: ids, connection profiles, names and paths (bytes, as servers send
 //! them), listing entries, transfer requests and states, file operations,
-//! failures. Nothing here does I/O, and nothing here imports the rest of
+//! failures, checksums. Nothing here does I/O, and nothing here imports the rest of
 //! the engine: the UI, the headless commands and the engine all build on
 //! it.
 //!
 //! This file only declares and re-exports.
 
 mod arrange;
+mod checksum;
 mod encoding;
 mod entry;
 mod failure;
@@ -23,6 +24,7 @@ mod tls;
 mod transfer;
 
 pub use arrange::{ArrangeJob, Arranged, SortKey, SortKeys, ViewSpec, view_of};
+pub use checksum::{Digest, HashAlgo};
 pub use encoding::NameEncoding;
 pub use entry::{Entry, EntryKind, Perms};
 pub use failure::{Failure, FailureKind};

@@ -1,5 +1,6 @@
 //! What the UI asks to copy or move, and how each file of it fares.
 
+use super::checksum::HashAlgo;
 use super::failure::Failure;
 use super::ids::{BatchId, Side};
 use super::path::RelPath;
@@ -87,6 +88,10 @@ pub enum TransferState {
         reason: Failure,
     },
     Done,
+    /// Done, and the copy's checksum is the server's (config.toml
+    /// `verify`). A verified file with a note is `DoneWithNote`, the
+    /// note starting `verified (SHA-256); `.
+    Verified(HashAlgo),
     /// Done, with something the user should know (a replaced file kept
     /// the server's default mode).
     DoneWithNote(String),
@@ -97,15 +102,19 @@ pub enum TransferState {
 }
 
 impl TransferState {
-    /// Arrived: done, with or without a note.
+    /// Arrived: done, verified or not, with or without a note.
     pub fn is_done(&self) -> bool {
-        matches!(self, TransferState::Done | TransferState::DoneWithNote(_))
+        matches!(
+            self,
+            TransferState::Done | TransferState::Verified(_) | TransferState::DoneWithNote(_)
+        )
     }
 
     pub fn is_finished(&self) -> bool {
         matches!(
             self,
             TransferState::Done
+                | TransferState::Verified(_)
                 | TransferState::DoneWithNote(_)
                 | TransferState::Failed(_)
                 | TransferState::Cancelled

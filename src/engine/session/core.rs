@@ -3,7 +3,7 @@
 //! deferred completion reply first (`settle`), and turn failures into the
 //! user's errors (marking the connection broken when it is out of step).
 //! The steps themselves live beside it: `open.rs` (connect, log in),
-//! `commands.rs`, `list.rs`, `files.rs`, and the data connections in
+//! `commands.rs`, `checksum.rs`, `list.rs`, `files.rs`, and the data connections in
 //! `data.rs`, `passive.rs`, `active.rs`.
 
 use std::time::Duration;
@@ -13,6 +13,7 @@ use suppaftp::Status;
 use super::connector::Connector;
 use super::control::Control;
 use super::failure::{StepError, classify};
+use super::hash_reply::HashWay;
 use super::reply::Reply;
 use crate::engine::error::EngineError;
 use crate::engine::protocol::{ConnectProfile, Name, NameEncoding, RemotePath, ServerInfo};
@@ -102,6 +103,8 @@ pub struct Session {
     pub(super) sends_completion_early: bool,
     /// The server refused `LIST -a`: send plain `LIST`.
     pub(super) plain_list: bool,
+    /// How a file's hash is asked for, once decided (`checksum.rs`).
+    pub(super) hash_way: Option<HashWay>,
     pub(super) broken: bool,
     /// The data-connection buffer, kept from one transfer to the next:
     /// allocating and zeroing 256 KiB for every file cost more CPU than

@@ -1,5 +1,5 @@
 //! One control connection: connect, log in, learn the server; then the
-//! commands (`commands.rs`), listings (`list.rs`), one path's owner
+//! commands (`commands.rs`), a file's checksum (`checksum.rs`), listings (`list.rs`), one path's owner
 //! (`details.rs`) and file transfers
 //! (`files.rs`) run on it, over data connections opened passively
 //! (`passive.rs`) or actively (`active.rs`).
@@ -20,6 +20,7 @@
 
 mod active;
 mod batch;
+mod checksum;
 mod commands;
 mod connector;
 mod control;
@@ -28,6 +29,7 @@ mod data;
 mod details;
 mod failure;
 mod files;
+mod hash_reply;
 mod list;
 mod net_stream;
 mod open;

@@ -117,6 +117,7 @@ impl Connector {
             rtt: None,
             sends_completion_early: false,
             plain_list: false,
+            hash_way: None,
             broken: false,
             data_buf: Vec::new(),
         };

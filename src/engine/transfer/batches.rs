@@ -163,7 +163,7 @@ impl Batches {
         let (mut done, mut failed, mut skipped, mut cancelled) = (0, 0, 0, 0);
         for id in &b.ids {
             match outcome(*id)? {
-                Outcome::Done | Outcome::DoneWithNote(_) => done += 1,
+                Outcome::Done | Outcome::Verified(_) | Outcome::DoneWithNote(_) => done += 1,
                 Outcome::Failed(_) => failed += 1,
                 Outcome::Skipped(_) => skipped += 1,
                 Outcome::Cancelled => cancelled += 1,

@@ -1,5 +1,6 @@
 //! How the transfer pool behaves: connections, retries and their backoff,
-//! when idle connections close (config.toml's transfer settings).
+//! when idle connections close, which copies are checked against the
+//! server's hash (config.toml's transfer settings).
 
 use std::time::Duration;
 
@@ -14,6 +15,34 @@ pub struct TransferConfig {
     pub backoff_base: Duration,
     /// Close a transfer connection after this long without work.
     pub idle_close: Duration,
+    /// Which copies are checked against the server's hash.
+    pub verify: Verify,
+}
+
+/// Which copies are checked against the server's hash (config.toml's
+/// `verify`), where the server offers one: with none, nothing is checked
+/// and nothing fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Verify {
+    /// The copies whose request asks for it (`TransferRequest::verify`:
+    /// a sync's, a mirror's).
+    #[default]
+    Auto,
+    /// Every copy.
+    Always,
+    /// None.
+    Off,
+}
+
+impl Verify {
+    /// Whether a copy whose request says `asked` is checked.
+    pub fn wants(self, asked: bool) -> bool {
+        match self {
+            Verify::Auto => asked,
+            Verify::Always => true,
+            Verify::Off => false,
+        }
+    }
 }
 
 impl Default for TransferConfig {
@@ -23,6 +52,7 @@ impl Default for TransferConfig {
             retries: 5,
             backoff_base: Duration::from_secs(1),
             idle_close: Duration::from_secs(30),
+            verify: Verify::Auto,
         }
     }
 }

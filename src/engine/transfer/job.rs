@@ -5,8 +5,8 @@
 use std::path::PathBuf;
 
 use crate::engine::protocol::{
-    BatchId, Direction, Failure, FileFacts, ModTime, Name, OnExisting, RemotePath, TransferId,
-    TransferState,
+    BatchId, Direction, Failure, FileFacts, HashAlgo, ModTime, Name, OnExisting, RemotePath,
+    TransferId, TransferState,
 };
 
 #[derive(Debug, Clone)]
@@ -43,6 +43,10 @@ pub struct Job {
     /// Continue the partial `.name.wharf-part` from an earlier run (a job
     /// of the saved queue) instead of starting it afresh.
     pub resume_part: bool,
+    /// Check the copy against the server's hash before it takes its name
+    /// (the request asked and config.toml's `verify` agrees, or `verify =
+    /// "always"`); a server without one checks nothing.
+    pub verify: bool,
 }
 
 impl Job {
@@ -59,6 +63,8 @@ impl Job {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     Done,
+    /// Done, and checked against the server's checksum.
+    Verified(HashAlgo),
     /// Done; the note says what did not go as asked (the mode of a
     /// replaced file could not be kept).
     DoneWithNote(String),
@@ -72,6 +78,7 @@ impl Outcome {
     pub fn state(&self) -> TransferState {
         match self {
             Outcome::Done => TransferState::Done,
+            Outcome::Verified(algo) => TransferState::Verified(*algo),
             Outcome::DoneWithNote(n) => TransferState::DoneWithNote(n.clone()),
             Outcome::Failed(w) => TransferState::Failed(w.clone()),
             Outcome::Cancelled => TransferState::Cancelled,

@@ -293,6 +293,9 @@ impl Jobs {
                 tracing::warn!(transfer = id.0, ?dir, "transfer of {job} failed: {why}")
             }
             Outcome::Done => tracing::debug!(transfer = id.0, ?dir, "transferred {job}"),
+            Outcome::Verified(algo) => {
+                tracing::debug!(transfer = id.0, ?dir, "transferred {job}, {algo} checked")
+            }
             Outcome::DoneWithNote(note) => {
                 tracing::info!(transfer = id.0, ?dir, "transferred {job}: {note}")
             }
@@ -496,6 +499,7 @@ pub(super) mod tests {
             on_existing: OnExisting::Ask,
             move_after: false,
             resume_part: false,
+            verify: false,
         }
     }
 

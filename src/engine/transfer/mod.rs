@@ -36,6 +36,6 @@ pub mod saved;
 mod scheduler;
 pub mod worker;
 
-pub use config::TransferConfig;
+pub use config::{TransferConfig, Verify};
 pub use job::Outcome;
 pub use scheduler::{Msg, TransferHandle, spawn};

@@ -345,6 +345,7 @@ fn new_job(
         on_existing: req.on_existing,
         move_after: req.move_after,
         resume_part: false,
+        verify: req.verify,
     }
 }
 
@@ -544,6 +545,7 @@ pub async fn plan_upload(
             on_existing: req.on_existing,
             move_after: req.move_after,
             resume_part: false,
+            verify: req.verify,
         };
         if !created.contains(&dir) {
             if !listed.contains_key(&dir) {

@@ -498,6 +498,7 @@ mod tests {
             retries: 3,
             backoff_base: Duration::from_secs(1),
             idle_close: Duration::from_secs(30),
+            ..TransferConfig::default()
         };
         let mut pool = Pool::new(
             config,

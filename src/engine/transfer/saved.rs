@@ -34,6 +34,9 @@ pub struct SavedJob {
     pub display: String,
     pub size: Option<u64>,
     pub move_after: bool,
+    /// Checked against the server's hash (absent in older files: no).
+    #[serde(default)]
+    pub verify: bool,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -79,6 +82,7 @@ impl SavedJob {
             display: job.display.clone(),
             size: job.size,
             move_after: job.move_after,
+            verify: job.verify,
         }
     }
 

@@ -355,6 +355,7 @@ impl Scheduler {
         let ids = self.next_id.clone();
         let internal = self.internal_tx.clone();
         let sink = WireSink::to_events(self.events.clone(), "");
+        let verify = self.config.verify;
         tokio::task::spawn_blocking(move || {
             let saved_jobs = match saved::take(&path, &server) {
                 Ok(j) => j,
@@ -380,6 +381,7 @@ impl Scheduler {
                     on_existing: OnExisting::Ask,
                     move_after: s.move_after,
                     resume_part: true,
+                    verify: verify.wants(s.verify),
                 })
                 .collect();
             // A download's target that appeared since is asked about.
@@ -449,7 +451,9 @@ impl Scheduler {
         self.pool.profile().map(server_of)
     }
 
-    fn start_batch(&mut self, req: TransferRequest) {
+    fn start_batch(&mut self, mut req: TransferRequest) {
+        // Each job takes it from the request (`plan.rs`).
+        req.verify = self.config.verify.wants(req.verify);
         let Some(profile) = self.pool.profile().cloned() else {
             self.emit(Event::BatchFailed {
                 batch: req.batch,

@@ -26,12 +26,13 @@ use super::disk_space;
 use super::file_io::{FileReader, FileWriter, Finish};
 use super::job::Outcome;
 use super::job::{Job, free_name, local_part_path, part_name};
+use crate::engine::checksum;
 use crate::engine::error::EngineError;
 use crate::engine::protocol::EventTx;
 use crate::engine::protocol::RemotePath;
 use crate::engine::protocol::{
-    ConnectProfile, Direction, Failure, FailureKind, Location, ModTime, Name, OnExisting,
-    Precision, TransferId, Zone,
+    ConnectProfile, Digest, Direction, Failure, FailureKind, HashAlgo, Location, ModTime, Name,
+    OnExisting, Precision, TransferId, Zone,
 };
 use crate::engine::session::{Chmod, Connector, Fetch, Session, TransferError};
 use crate::engine::wire_log::WireSink;
@@ -107,8 +108,52 @@ impl Reporter {
 /// Why one attempt failed, and whether another could succeed.
 enum Fail {
     Transient(Failure),
+    /// The copy arrived whole but its checksum differs from the server's:
+    /// retried like a transient failure, from the first byte (its partial
+    /// file is gone).
+    Corrupt(Failure),
     Permanent(Failure),
     Skip(String),
+}
+
+/// How an attempt that arrived went.
+#[derive(Default)]
+struct Arrived {
+    /// Something the user should know did not go as asked.
+    note: Option<String>,
+    /// Checked against the server's checksum of this algorithm.
+    verified: Option<HashAlgo>,
+}
+
+impl Arrived {
+    fn outcome(self) -> Outcome {
+        match (self.note, self.verified) {
+            (None, None) => Outcome::Done,
+            (None, Some(algo)) => Outcome::Verified(algo),
+            (Some(note), None) => Outcome::DoneWithNote(note),
+            (Some(note), Some(algo)) => Outcome::DoneWithNote(format!("verified ({algo}); {note}")),
+        }
+    }
+}
+
+/// A copy whose checksum is not the server's. `in_place`: the file was
+/// continued in place (the user chose Resume), so it is the user's and
+/// stays: no retry can mend it.
+fn mismatch(theirs: &Digest, ours: &Digest, in_place: bool) -> Fail {
+    let message = format!(
+        "checksum mismatch ({}): the server has {}, the copy has {}",
+        theirs.algo,
+        theirs.hex(),
+        ours.hex()
+    );
+    if in_place {
+        Fail::permanent(
+            FailureKind::Checksum,
+            format!("{message} (continued in place: left as it is)"),
+        )
+    } else {
+        Fail::Corrupt(Failure::new(FailureKind::Checksum, message))
+    }
 }
 
 impl Fail {
@@ -300,20 +345,22 @@ impl Worker {
     async fn perform(&mut self, job: &Job) -> Outcome {
         let id = job.id;
         let mut attempt = 0u32;
+        // The last attempt's copy was corrupt: start from the first byte.
+        let mut afresh = false;
         loop {
             // Each attempt says so: after a retry's wait the file is
             // running again, not still failing.
             self.reporter.send(|worker| Report::Running { worker, id });
             let result = match job.direction {
-                Direction::Download => self.download_once(job, attempt).await,
-                Direction::Upload => self.upload_once(job, attempt).await,
+                Direction::Download => self.download_once(job, attempt, afresh).await,
+                Direction::Upload => self.upload_once(job, attempt, afresh).await,
             };
+            afresh = matches!(result, Err(Fail::Corrupt(_)));
             match result {
-                Ok(None) => return Outcome::Done,
-                Ok(Some(note)) => return Outcome::DoneWithNote(note),
+                Ok(arrived) => return arrived.outcome(),
                 Err(Fail::Skip(why)) => return Outcome::Skipped(why),
                 Err(Fail::Permanent(why)) => return Outcome::Failed(why),
-                Err(Fail::Transient(why)) if attempt < self.config.retries => {
+                Err(Fail::Transient(why) | Fail::Corrupt(why)) if attempt < self.config.retries => {
                     attempt += 1;
                     if self.session.as_ref().is_some_and(|s| !s.is_usable()) {
                         self.session = None;
@@ -326,7 +373,7 @@ impl Worker {
                     });
                     tokio::time::sleep(self.config.backoff(attempt)).await;
                 }
-                Err(Fail::Transient(why)) => {
+                Err(Fail::Transient(why) | Fail::Corrupt(why)) => {
                     return Outcome::Failed(Failure {
                         message: format!("{} (gave up after {attempt} retries)", why.message),
                         ..why
@@ -407,9 +454,14 @@ impl Worker {
         }
     }
 
-    /// One attempt at a download; `Some(note)` when it arrived but something
-    /// the user should know did not go as asked.
-    async fn download_once(&mut self, job: &Job, attempt: u32) -> Result<Option<String>, Fail> {
+    /// One attempt at a download (`afresh`: from the first byte, whatever
+    /// an earlier attempt left).
+    async fn download_once(
+        &mut self,
+        job: &Job,
+        attempt: u32,
+        afresh: bool,
+    ) -> Result<Arrived, Fail> {
         let target = self.target(job, Location::Local(job.local.clone()), true)?;
         let local = |l: &Location| l.as_local().map(Path::to_path_buf);
         let (Some(final_path), Some(dir)) = (
@@ -430,7 +482,8 @@ impl Worker {
         // Continue what is already there when resuming (one trip to a
         // blocking thread for the folder, the file and its size); a fresh
         // file is made by the writer's own blocking trip.
-        let continue_existing = target.resume_in_place || attempt > 0 || job.resume_part;
+        let continue_existing =
+            target.resume_in_place || (!afresh && (attempt > 0 || job.resume_part));
         let (mut out, offset) = if continue_existing {
             let path = write_to.clone();
             let opened = tokio::task::spawn_blocking(move || {
@@ -480,22 +533,51 @@ impl Worker {
                 return Err(self.if_disk_full(job, &write_to, &target, f).await);
             }
         };
+        // The server's checksum of the source, asked on this connection
+        // once the transfer's 226 is read.
+        let theirs = if job.verify {
+            self.session().await?.file_hash(&job.remote).await?
+        } else {
+            None
+        };
         // A file that replaces another through a temporary name keeps the
         // replaced one's mode (a script stays executable).
         let replaces = target.part_path.is_some() && final_path == job.local;
-        // Write the rest, set the time and mode, and give the file its name,
-        // in one trip to a blocking thread.
+        let rename_to = target.part_path.is_some().then(|| final_path.clone());
+        // Write the rest, set the time and mode, and give the file its name
+        // (unless it is checked first), in one trip to a blocking thread.
         let (written, not_done) = out
             .finish(Finish {
                 modified: modified.map(|t| t.to_system()),
                 mode: job.existing_mode.filter(|_| replaces),
-                rename_to: target.part_path.is_some().then(|| final_path.clone()),
+                rename_to: rename_to.clone().filter(|_| theirs.is_none()),
             })
             .await;
         if let Err(e) = written {
             let f = Fail::Permanent(Failure::local(&final_path.display().to_string(), &e));
             return Err(self.if_disk_full(job, &write_to, &target, f).await);
         }
+        let verified = match theirs {
+            None => None,
+            Some(theirs) => {
+                let ours = checksum::hash_file(write_to.clone(), theirs.algo)
+                    .await
+                    .map_err(|e| local_fail(&write_to, e))?;
+                if ours != theirs {
+                    // The target keeps what it had; a retry starts afresh.
+                    if target.part_path.is_some() {
+                        let _ = tokio::fs::remove_file(&write_to).await;
+                    }
+                    return Err(mismatch(&theirs, &ours, target.resume_in_place));
+                }
+                if let Some(to) = &rename_to {
+                    tokio::fs::rename(&write_to, to)
+                        .await
+                        .map_err(|e| local_fail(to, e))?;
+                }
+                Some(theirs.algo)
+            }
+        };
         if let Some(e) = not_done.time {
             // The data is fine; a time that cannot be set is not worth failing over.
             self.sink.info(format!(
@@ -519,7 +601,7 @@ impl Worker {
                 )
             })?;
         }
-        Ok(note)
+        Ok(Arrived { note, verified })
     }
 
     /// The network half of a download: the data into `out`, checked
@@ -585,8 +667,13 @@ impl Worker {
         })
     }
 
-    /// One attempt at an upload; `Some(note)` as for downloads.
-    async fn upload_once(&mut self, job: &Job, attempt: u32) -> Result<Option<String>, Fail> {
+    /// One attempt at an upload; `afresh` as for downloads.
+    async fn upload_once(
+        &mut self,
+        job: &Job,
+        attempt: u32,
+        afresh: bool,
+    ) -> Result<Arrived, Fail> {
         let target = self.target(job, Location::Remote(job.remote.clone()), true)?;
         let remote = |l: &Location| l.as_remote().cloned();
         let Some(final_path) = remote(&target.final_path) else {
@@ -609,7 +696,7 @@ impl Worker {
         let session = self.session().await?;
         let offset = if target.resume_in_place {
             job.existing.as_ref().and_then(|e| e.size).unwrap_or(0)
-        } else if attempt > 0 || job.resume_part {
+        } else if !afresh && (attempt > 0 || job.resume_part) {
             session.size(&write_to).await?.unwrap_or(0)
         } else {
             0
@@ -644,6 +731,29 @@ impl Worker {
                 format!("the server has {there} of {size} bytes"),
             )));
         }
+        // The server's checksum of what it stored, before the file takes
+        // its name.
+        let theirs = if job.verify {
+            session.file_hash(&write_to).await?
+        } else {
+            None
+        };
+        let verified = match theirs {
+            None => None,
+            Some(theirs) => {
+                let ours = checksum::hash_file(job.local.clone(), theirs.algo)
+                    .await
+                    .map_err(|e| local_fail(&job.local, e))?;
+                if ours != theirs {
+                    // The target keeps what it had; a retry starts afresh.
+                    if part_path.is_some() {
+                        let _ = session.delete(&write_to).await;
+                    }
+                    return Err(mismatch(&theirs, &ours, target.resume_in_place));
+                }
+                Some(theirs.algo)
+            }
+        };
         if let Some(part) = &part_path
             && let Err(first) = session.rename(part, &final_path).await
         {
@@ -684,7 +794,7 @@ impl Worker {
                 )
             })?;
         }
-        Ok(note)
+        Ok(Arrived { note, verified })
     }
 
     /// Gives an uploaded file that replaced another the mode that one had
