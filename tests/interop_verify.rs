@@ -14,6 +14,8 @@ mod events;
 mod interop_env;
 #[path = "common/own_server.rs"]
 mod own_server;
+#[path = "common/run.rs"]
+mod run;
 #[path = "common/tree.rs"]
 mod tree;
 #[path = "common/values.rs"]
@@ -37,6 +39,12 @@ const PORT: u16 = 2171;
 /// The interop proftpd's settings on `PORT`, with mod_digest (already
 /// loaded where scripts/interop-servers.sh wrote it so).
 fn start_proftpd(dir: &std::path::Path) -> Server {
+    start_proftpd_on(dir, PORT, 30500)
+}
+
+/// The same on `port`, passive ports from `pasv` (50 of them): tests
+/// running at once each have a server of their own.
+fn start_proftpd_on(dir: &std::path::Path, port: u16, pasv: u16) -> Server {
     let run = |file: &str| dir.join(file).display().to_string();
     let base = std::fs::read_to_string(interop_dir().join("conf/proftpd.conf")).unwrap_or_default();
     let modules = interop_dir().join("pkgs/proftpd/usr/lib/proftpd");
@@ -49,8 +57,11 @@ fn start_proftpd(dir: &std::path::Path) -> Server {
     let conf = derived_config(
         "proftpd.conf",
         &[
-            ("Port ", format!("Port {PORT}")),
-            ("PassivePorts ", "PassivePorts 30500 30549".into()),
+            ("Port ", format!("Port {port}")),
+            (
+                "PassivePorts ",
+                format!("PassivePorts {pasv} {}", pasv + 49),
+            ),
             ("PidFile ", format!("PidFile {}", run("proftpd.pid"))),
             (
                 "ScoreboardFile ",
@@ -73,7 +84,7 @@ fn start_proftpd(dir: &std::path::Path) -> Server {
             .spawn()
             .expect("start proftpd"),
     );
-    wait_for_220(PORT, &mut server);
+    wait_for_220(port, &mut server);
     server
 }
 
@@ -191,4 +202,88 @@ async fn a_syncs_copies_are_verified_by_proftpd_mod_digest() {
     let hashed = at(&format!("HASH {remote_dir}/.up.bin.wharf-part"));
     let renamed = at(&format!("RNFR {remote_dir}/.up.bin.wharf-part"));
     assert!(hashed.is_some() && hashed < renamed, "{sent:#?}");
+}
+
+/// `wharf mirror --checksum`: a file of the same size and time but other
+/// bytes is in step by size and time, and changed by the server's hash;
+/// the mirror then copies it (verified) and the next run is in sync.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mirror_checksum_finds_a_file_that_size_and_time_miss() {
+    let Some(profile) = interop_env::server("WHARF_INTEROP_PROFTPD", DataMode::Passive) else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    const MIRROR_PORT: u16 = 2172;
+    let _server = start_proftpd_on(dir.path(), MIRROR_PORT, 30550);
+    let home = std::env::var("WHARF_INTEROP_HOME").unwrap_or_else(|_| "/home/wharftest".into());
+    let folder = RemoteDir::new(&home, "verify-mirror");
+    std::fs::write(folder.0.join("same.bin"), content(21, 4096)).expect("write");
+    std::fs::write(folder.0.join("differs.bin"), content(22, 4096)).expect("write");
+    folder.chown_all();
+    let local_dir = tempfile::tempdir().expect("tempdir");
+    let copy = local_dir.path().join("copy");
+    std::fs::create_dir_all(&copy).expect("mkdir");
+    std::fs::write(copy.join("same.bin"), content(21, 4096)).expect("write");
+    std::fs::write(copy.join("differs.bin"), content(23, 4096)).expect("write");
+    for name in ["same.bin", "differs.bin"] {
+        let t = std::fs::metadata(folder.0.join(name))
+            .and_then(|m| m.modified())
+            .expect("mtime");
+        std::fs::File::options()
+            .write(true)
+            .open(copy.join(name))
+            .and_then(|f| f.set_modified(t))
+            .expect("set time");
+    }
+    let url = format!(
+        "ftp://{}:{}@127.0.0.1:{MIRROR_PORT}/%2F{home}/verify-mirror",
+        profile.user.as_deref().unwrap_or("wharftest"),
+        profile.password.as_deref().unwrap_or("wharfpass"),
+    );
+    let state = tempfile::tempdir().expect("tempdir");
+    let run = |args: Vec<String>| {
+        let (dir, state) = (local_dir.path().to_path_buf(), state.path().to_path_buf());
+        async move {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            run::wharf_kept(&dir, &state, &args).await
+        }
+    };
+    let by_time = run(vec![
+        "mirror".into(),
+        "-n".into(),
+        url.clone(),
+        "copy".into(),
+    ])
+    .await;
+    assert_eq!(by_time.code, Some(0), "{by_time:?}");
+    assert!(by_time.stdout.trim().is_empty(), "{by_time:?}");
+    let by_hash = run(vec![
+        "mirror".into(),
+        "-n".into(),
+        "--checksum".into(),
+        url.clone(),
+        "copy".into(),
+    ])
+    .await;
+    assert_eq!(by_hash.stdout.trim(), "* differs.bin", "{by_hash:?}");
+    let applied = run(vec![
+        "mirror".into(),
+        "--checksum".into(),
+        url.clone(),
+        "copy".into(),
+    ])
+    .await;
+    assert_eq!(applied.code, Some(0), "{applied:?}");
+    assert_eq!(
+        sha(&copy.join("differs.bin")),
+        sha_bytes(&content(22, 4096))
+    );
+    let again = run(vec![
+        "mirror".into(),
+        "--checksum".into(),
+        url,
+        "copy".into(),
+    ])
+    .await;
+    assert!(again.stderr.contains("in sync"), "{again:?}");
 }

@@ -81,6 +81,12 @@ impl Session {
         }
     }
 
+    /// Whether `file_hash` can still ask this server (false once it was
+    /// found to have no hash command wharf can use).
+    pub fn offers_hash(&self) -> bool {
+        self.hash_way != Some(HashWay::Unavailable)
+    }
+
     /// Picks the hash command from FEAT, selecting HASH's algorithm with
     /// `OPTS HASH` where needed.
     async fn decide_hash(&mut self) -> Result<HashWay, EngineError> {

@@ -7,13 +7,14 @@ use std::path::PathBuf;
 
 use tokio_util::sync::CancellationToken;
 
-use super::compare::compare_recorded;
+use super::compare::{Tree, compare_recorded};
 use super::record::{self, RecordKey};
 use super::walk::{Walked, local_tree, remote_tree};
+use crate::engine::checksum::hash_file;
 use crate::engine::fileops::{Connections, Remote, Reporter, SinkFor};
 use crate::engine::protocol::{
-    Event, EventTx, Failure, FailureKind, RelPath, RequestId, Side, SyncOptions, SyncPlan,
-    SyncRecord, SyncRoots,
+    Criteria, EntryKind, Event, EventTx, Failure, FailureKind, Location, RelPath, RequestId, Side,
+    SyncOptions, SyncPlan, SyncRecord, SyncRoots,
 };
 use crate::engine::wire_log::WireSink;
 
@@ -57,10 +58,78 @@ pub async fn plan(
     };
     missing(Side::Local, &local)?;
     missing(Side::Remote, &remote)?;
+    let (mut local, mut remote) = (local, remote);
+    if options.criteria == Criteria::Checksum {
+        hash_equal_sizes(conns, roots, &mut local.tree, &mut remote.tree, stop).await?;
+    }
     let mut plan = compare_recorded(&local.tree, &remote.tree, options, None, &record);
     plan.roots = roots.clone();
     leave_out_unreadable(&mut plan, &local.unreadable, &remote.unreadable);
     Ok(plan)
+}
+
+/// Gives the files of equal size on both sides their hashes: the server's
+/// (HASH, XSHA256…, on one connection, file by file) and the local file's
+/// in the same algorithm. Files the server cannot hash keep none, and are
+/// compared by size and time (`SyncPlan::unhashed` counts them); a server
+/// with no hash command is asked nothing more after the first file.
+async fn hash_equal_sizes(
+    conns: &mut Connections,
+    roots: &SyncRoots,
+    local: &mut Tree,
+    remote: &mut Tree,
+    stop: &CancellationToken,
+) -> Result<(), Failure> {
+    let pairs: Vec<RelPath> = local
+        .iter()
+        .filter(|(p, l)| {
+            l.kind == EntryKind::File
+                && remote
+                    .get(*p)
+                    .is_some_and(|r| r.kind == EntryKind::File && r.size == l.size)
+        })
+        .map(|(p, _)| p.clone())
+        .collect();
+    if pairs.is_empty() {
+        return Ok(());
+    }
+    let mut session = conns.one().await.map_err(|e| e.failure())?;
+    for path in pairs {
+        if stop.is_cancelled() {
+            break;
+        }
+        let Location::Remote(remote_path) = roots.location(Side::Remote, &path) else {
+            continue;
+        };
+        let digest = match session.file_hash(&remote_path).await {
+            Ok(Some(d)) => d,
+            Ok(None) if !session.offers_hash() => break,
+            Ok(None) => continue,
+            Err(e) if session.is_usable() => {
+                tracing::debug!("no hash of {remote_path}: {e}");
+                continue;
+            }
+            Err(e) => return Err(e.failure()),
+        };
+        let Location::Local(local_path) = roots.location(Side::Local, &path) else {
+            continue;
+        };
+        let mine = match hash_file(local_path, digest.algo).await {
+            Ok(d) => d,
+            Err(e) => {
+                tracing::debug!("no hash of a local file: {e}");
+                continue;
+            }
+        };
+        if let Some(e) = remote.get_mut(&path) {
+            e.digest = Some(digest.bytes.into_boxed_slice());
+        }
+        if let Some(e) = local.get_mut(&path) {
+            e.digest = Some(mine.bytes.into_boxed_slice());
+        }
+    }
+    conns.put_back(session);
+    Ok(())
 }
 
 /// Drops every line at or below a folder that could not be read on either
