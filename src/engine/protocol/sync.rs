@@ -505,3 +505,133 @@ impl SyncPlan {
         c
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(size: u64) -> Option<Facts> {
+        Some(Facts {
+            kind: EntryKind::File,
+            size,
+            modified: None,
+        })
+    }
+
+    fn dir() -> Option<Facts> {
+        Some(Facts {
+            kind: EntryKind::Dir,
+            size: 0,
+            modified: None,
+        })
+    }
+
+    fn line(path: &str, action: Action, local: Option<Facts>, remote: Option<Facts>) -> PlanLine {
+        PlanLine {
+            path: RelPath::parse(path.as_bytes()),
+            action,
+            ticked: true,
+            local,
+            remote,
+        }
+    }
+
+    fn plan(lines: Vec<PlanLine>) -> SyncPlan {
+        SyncPlan {
+            roots: SyncRoots {
+                local: PathBuf::from("/l"),
+                remote: RemotePath::from_bytes(b"/r".to_vec()),
+            },
+            options: SyncOptions::default(),
+            lines,
+            unhashed: 0,
+            in_step: Default::default(),
+        }
+    }
+
+    fn up(why: Why) -> Action {
+        Action::Copy {
+            from: Side::Local,
+            why,
+        }
+    }
+
+    #[test]
+    fn a_plan_runs_as_one_request_a_direction_with_subfolders_and_new_folders() {
+        let mut p = plan(vec![
+            line("a.txt", up(Why::Newer), file(1), file(2)),
+            line("new", up(Why::New), dir(), None),
+            line("new/deep/b.txt", up(Why::New), file(3), None),
+            line("unticked.txt", up(Why::New), file(4), None),
+            line(
+                "back.txt",
+                Action::Copy {
+                    from: Side::Remote,
+                    why: Why::Newer,
+                },
+                file(5),
+                file(6),
+            ),
+            line("gone", Action::Delete { on: Side::Remote }, None, dir()),
+            line("gone/x", Action::Delete { on: Side::Remote }, None, file(7)),
+        ]);
+        p.lines[3].ticked = false;
+        let mut n = 0;
+        let reqs = p.transfer_requests(
+            || {
+                n += 1;
+                BatchId(n)
+            },
+            true,
+        );
+        assert_eq!(reqs.len(), 2);
+        let (upload, download) = (&reqs[0], &reqs[1]);
+        assert_eq!(
+            upload.target_dir,
+            Location::Remote(RemotePath::from_bytes(b"/r".to_vec()))
+        );
+        assert_eq!(upload.folders, vec![RelPath::parse(b"new")]);
+        let items: Vec<(String, String, Option<u64>)> = upload
+            .items
+            .iter()
+            .map(|i| {
+                (
+                    i.source.display().into_owned(),
+                    format!("{}|{}", i.subdir.display(), i.target_name.display()),
+                    i.size,
+                )
+            })
+            .collect();
+        assert_eq!(
+            items,
+            vec![
+                ("/l/a.txt".into(), "|a.txt".into(), Some(1)),
+                ("/l/new/deep/b.txt".into(), "new/deep|b.txt".into(), Some(3)),
+            ]
+        );
+        assert!(upload.verify && upload.on_existing == OnExisting::Overwrite);
+        assert_eq!(download.target_dir, Location::Local(PathBuf::from("/l")));
+        assert_eq!(download.items.len(), 1);
+        assert_eq!(download.items[0].size, Some(6), "the source's size");
+        // Deletions deepest first, on their side only.
+        let del: Vec<String> = p
+            .delete_targets(Side::Remote)
+            .iter()
+            .map(|t| t.path.display().into_owned())
+            .collect();
+        assert_eq!(del, ["/r/gone/x", "/r/gone"]);
+        assert!(p.delete_targets(Side::Local).is_empty());
+        // The record: each ticked copy's source; the rest read next time.
+        let rec = p.record_after();
+        let a = rec.get(&RelPath::parse(b"a.txt")).expect("a.txt");
+        assert_eq!((a.local.map(|s| s.size), a.remote), (Some(1), None));
+        let back = rec.get(&RelPath::parse(b"back.txt")).expect("back.txt");
+        assert_eq!((back.local, back.remote.map(|s| s.size)), (None, Some(6)));
+        assert!(!rec.contains_key(&RelPath::parse(b"unticked.txt")));
+        assert!(!rec.contains_key(&RelPath::parse(b"gone/x")));
+        assert!(
+            !rec.contains_key(&RelPath::parse(b"new")),
+            "folders are not recorded"
+        );
+    }
+}
