@@ -330,7 +330,7 @@ impl Action {
             (_, Action::Rename) => "Rename the entry under the cursor in its folder",
             (_, Action::Chmod) => "Permissions: octal or rwx boxes, optionally below folders",
             (_, Action::Compare) => {
-                "Compare the panes' folders: + only here, ↑ newer, ↓ older, ≠ size; equal dimmed"
+                "Compare with the other pane: + only here, ↑ newer, ↓ older, ≠ size"
             }
             (_, Action::MarkDiffering) => {
                 "Mark what differs here (only here, newer, size), so F5 copies it"
