@@ -14,7 +14,7 @@ use super::pane::PaneState;
 use super::state::AppState;
 use super::sync_state::{CompareMark, Comparison};
 use crate::engine::protocol::{
-    Action, Criteria, Name, RelPath, Side, Skip, SyncDirection,
+    Action, Criteria, Name, RelPath, Skip, SyncDirection,
     SyncOptions, Why,
 };
 use crate::engine::sync::{SyncEntry, Tree, compare};
@@ -29,20 +29,10 @@ pub fn toggle(state: &mut AppState) {
         return;
     }
     refresh(state);
-    let note = match &state.sync.comparison {
-        Some(c) => {
-            let l = c.counts(Side::Local);
-            let r = c.counts(Side::Remote);
-            format!(
-                "Compare on: {} only here, {} only on the server, {} newer here, {} newer there, {} equal",
-                l.lone,
-                r.lone,
-                l.newer,
-                r.newer,
-                l.equal
-            )
-        }
-        None => "Compare on: the marks show once both panes list a folder".into(),
+    let note = if state.sync.comparison.is_some() {
+        "Compare on: + only on this side, ↑ newer, ↓ older, ≠ sizes differ; equal ones dimmed"
+    } else {
+        "Compare on: the marks show once both panes list a folder"
     };
     state.set_status(note, false);
 }

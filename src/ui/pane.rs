@@ -338,7 +338,7 @@ fn footer(pane: &PaneState, compare: Option<MarkCounts>, theme: &Theme) -> Line<
     }
     if let Some(c) = compare {
         parts.push(format!(
-            "compare: {} only here, {} newer, {} differ, {} equal",
+            "compare +{} ↑{} ≠{} ={}",
             c.lone, c.newer, c.differ, c.equal
         ));
     }

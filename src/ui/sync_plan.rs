@@ -35,14 +35,15 @@ fn tally(t: &Tally) -> Option<String> {
     Some(parts.join(", "))
 }
 
-/// The summary of what the ticked lines do.
+/// The summary of what the ticked lines do, by the rows' arrows (→ to
+/// the server, ← to here, × deleted on that side).
 pub fn summary(c: &PlanCounts) -> String {
     let mut parts = Vec::new();
     for (t, what) in [
-        (&c.to_remote, "to the server"),
-        (&c.to_local, "to here"),
-        (&c.delete_remote, "deleted on the server"),
-        (&c.delete_local, "deleted here"),
+        (&c.to_remote, "copy →"),
+        (&c.to_local, "copy ←"),
+        (&c.delete_remote, "delete ×→"),
+        (&c.delete_local, "delete ←×"),
     ] {
         if let Some(t) = tally(t) {
             parts.push(format!("{what}: {t}"));
