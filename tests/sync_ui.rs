@@ -202,7 +202,11 @@ fn planned(s: &mut AppState, plan: Box<SyncPlan>) {
             result: Ok(plan),
         },
     );
-    assert!(matches!(s.dialog, Some(Dialog::SyncPlan(_))), "{:?}", s.status);
+    assert!(
+        matches!(s.dialog, Some(Dialog::SyncPlan(_))),
+        "{:?}",
+        s.status
+    );
 }
 
 fn batch_done(s: &mut AppState, batch: BatchId, done: usize, failed: usize) -> Vec<Command> {
@@ -234,7 +238,10 @@ fn op_done(s: &mut AppState, req: RequestId, done: usize) -> Vec<Command> {
 }
 
 fn status(s: &AppState) -> String {
-    s.status.as_ref().map(|m| m.text.clone()).unwrap_or_default()
+    s.status
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default()
 }
 
 fn render(s: &AppState) -> String {
@@ -342,7 +349,11 @@ fn applying_sends_the_ticked_copies_and_deletes_only_after_every_batch_ended_wel
     planned(&mut s, plan());
     // Deletions are ticked: the first Enter asks, the second applies.
     assert!(key(&mut s, KeyCode::Enter).is_empty());
-    assert!(render(&s).contains("Enter again deletes 3 entries"), "{}", render(&s));
+    assert!(
+        render(&s).contains("Enter again deletes 3 entries"),
+        "{}",
+        render(&s)
+    );
     let cmds = key(&mut s, KeyCode::Enter);
     let reqs = transfers(&cmds);
     assert_eq!(reqs.len(), 1, "{cmds:?}");
@@ -450,13 +461,7 @@ fn an_in_sync_plan_moves_nothing() {
     let (req, _, _) = the_plan_sync(&key(&mut s, KeyCode::Enter));
     let mut p = plan();
     p.lines.clear();
-    let cmds = engine(
-        &mut s,
-        Event::SyncPlanned {
-            req,
-            result: Ok(p),
-        },
-    );
+    let cmds = engine(&mut s, Event::SyncPlanned { req, result: Ok(p) });
     assert!(transfers(&cmds).is_empty());
     assert!(deletes(&cmds).is_empty());
     assert!(s.dialog.is_none());
@@ -495,7 +500,10 @@ fn the_checklist_moves_by_pages_over_a_big_plan() {
     assert_eq!(v.cursor, 99_999 - rows);
     let start = std::time::Instant::now();
     let screen = render(&s);
-    assert!(screen.contains(&format!("f{:06}", 99_999 - rows)), "{screen}");
+    assert!(
+        screen.contains(&format!("f{:06}", 99_999 - rows)),
+        "{screen}"
+    );
     assert!(start.elapsed().as_millis() < 500, "{:?}", start.elapsed());
 }
 
@@ -646,8 +654,11 @@ fn synchronised_browsing_enters_and_leaves_in_both_panes() {
     s.sync.browse_together = true;
     let mut entries = local_entries();
     entries.push(dir("photos"));
-    s.local
-        .set_listing(values::local("/home/alice"), entries, Some(&"photos".into()));
+    s.local.set_listing(
+        values::local("/home/alice"),
+        entries,
+        Some(&"photos".into()),
+    );
     let cmds = key(&mut s, KeyCode::Enter);
     assert_eq!(cmds.len(), 1, "{cmds:?}");
     assert!(status(&s).contains("no folder photos"), "{}", status(&s));

@@ -14,8 +14,7 @@ use super::pane::PaneState;
 use super::state::AppState;
 use super::sync_state::{CompareMark, Comparison};
 use crate::engine::protocol::{
-    Action, Criteria, Name, RelPath, Skip, SyncDirection,
-    SyncOptions, Why,
+    Action, Criteria, Name, RelPath, Skip, SyncDirection, SyncOptions, Why,
 };
 use crate::engine::sync::{SyncEntry, Tree, compare};
 use crate::text;
@@ -176,7 +175,9 @@ fn marks_of(
     match action {
         Action::Copy { why: Why::New, .. } => (Some(Lone), None),
         Action::Delete { .. } => (None, Some(Lone)),
-        Action::Copy { why: Why::Newer, .. } => (Some(Newer), Some(Older)),
+        Action::Copy {
+            why: Why::Newer, ..
+        } => (Some(Newer), Some(Older)),
         Action::Copy {
             why: Why::OtherNewer,
             ..
@@ -268,7 +269,7 @@ mod tests {
         let mut r = PaneState::new(Location::Remote("/r".into()));
         r.notes.encoding = NameEncoding::Latin1;
         let mut e = file("x", 5, 0);
-        e.name = Name::from_bytes(b"caf\xe9".to_vec());
+        e.name = Name::from_bytes(b"caf\xe9");
         r.set_listing(Location::Remote("/r".into()), vec![e], None);
         let c = comparison_of(&l, &r, None);
         assert_eq!(mark_of(&l, &c.local, "café"), Some(CompareMark::Equal));

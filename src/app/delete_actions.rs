@@ -8,9 +8,9 @@
 
 use crossterm::event::{KeyCode, KeyEvent};
 
+use super::delete_request;
 use super::dialog::Dialog;
 use super::effects::Update;
-use super::delete_request;
 use super::file_ops::{DeletePrompt, Waiting};
 use super::state::AppState;
 use crate::engine::protocol::{

@@ -153,10 +153,7 @@ pub fn on_planned(
     state.dialog = None;
     match result {
         Err(e) => state.set_status(
-            format!(
-                "Could not plan the sync: {}",
-                text::sanitize(&e.message)
-            ),
+            format!("Could not plan the sync: {}", text::sanitize(&e.message)),
             true,
         ),
         Ok(plan) if plan.lines.is_empty() => {
@@ -256,7 +253,11 @@ pub fn apply(state: &mut AppState, plan: Box<SyncPlan>, out: &mut Update) {
 }
 
 fn has_batches(state: &AppState) -> bool {
-    state.sync.run.as_ref().is_some_and(|r| !r.batches.is_empty())
+    state
+        .sync
+        .run
+        .as_ref()
+        .is_some_and(|r| !r.batches.is_empty())
 }
 
 /// Whether `batch` is one of the running sync's copies.
@@ -271,7 +272,13 @@ pub fn owns_batch(state: &AppState, batch: BatchId) -> bool {
 /// One of the sync's batches ended (again, after a retry): when all have
 /// and none left anything undone, the deletions run; else the sync says
 /// so and waits.
-pub fn on_batch_done(state: &mut AppState, batch: BatchId, done: usize, not_done: usize, out: &mut Update) {
+pub fn on_batch_done(
+    state: &mut AppState,
+    batch: BatchId,
+    done: usize,
+    not_done: usize,
+    out: &mut Update,
+) {
     let Some(run) = state.sync.run.as_mut() else {
         return;
     };
@@ -286,7 +293,12 @@ pub fn on_batch_done(state: &mut AppState, batch: BatchId, done: usize, not_done
     if run.batches.iter().any(|(_, e)| e.is_none()) {
         return;
     }
-    let failed: usize = run.batches.iter().filter_map(|(_, e)| *e).map(|e| e.not_done).sum();
+    let failed: usize = run
+        .batches
+        .iter()
+        .filter_map(|(_, e)| *e)
+        .map(|e| e.not_done)
+        .sum();
     if failed > 0 {
         let retry = state
             .keymap
@@ -328,7 +340,10 @@ fn start_deletions(state: &mut AppState, out: &mut Update) {
     }
     let mut reqs = Vec::new();
     for (folder, targets) in sends {
-        reqs.push((delete_request::send(state, &folder, targets, None, out), None));
+        reqs.push((
+            delete_request::send(state, &folder, targets, None, out),
+            None,
+        ));
     }
     if let Some(run) = state.sync.run.as_mut() {
         run.phase = SyncPhase::Deleting(reqs);
@@ -387,7 +402,12 @@ fn finish(state: &mut AppState, out: &mut Update) {
     let Some(mut run) = state.sync.run.take() else {
         return;
     };
-    let copied: usize = run.batches.iter().filter_map(|(_, e)| *e).map(|e| e.done).sum();
+    let copied: usize = run
+        .batches
+        .iter()
+        .filter_map(|(_, e)| *e)
+        .map(|e| e.done)
+        .sum();
     let deleted: usize = match &run.phase {
         SyncPhase::Deleting(reqs) => reqs.iter().filter_map(|(_, e)| *e).map(|c| c.done).sum(),
         _ => 0,

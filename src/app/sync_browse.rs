@@ -98,7 +98,9 @@ fn folder_named(state: &AppState, side: Side, name: &Name) -> Option<Name> {
         .entries
         .iter()
         .find(|e| {
-            e.kind == EntryKind::Dir && !e.name.is_parent_link() && as_local(other, &e.name) == wanted
+            e.kind == EntryKind::Dir
+                && !e.name.is_parent_link()
+                && as_local(other, &e.name) == wanted
         })
         .map(|e| e.name.clone())
 }

@@ -124,7 +124,11 @@ impl SyncSetup {
             }
             1 => o.delete_extras = !o.delete_extras,
             _ => {
-                let all = [Criteria::SizeAndTime, Criteria::SizeOnly, Criteria::Checksum];
+                let all = [
+                    Criteria::SizeAndTime,
+                    Criteria::SizeOnly,
+                    Criteria::Checksum,
+                ];
                 let i = all.iter().position(|c| *c == o.criteria).unwrap_or(0);
                 let next = if back { i + all.len() - 1 } else { i + 1 };
                 o.criteria = all[next % all.len()];
@@ -202,7 +206,10 @@ impl PlanView {
     /// Files and folders the ticked lines delete, both sides.
     pub fn deleting(&self) -> u64 {
         let c = &self.counts;
-        c.delete_local.files + c.delete_local.folders + c.delete_remote.files + c.delete_remote.folders
+        c.delete_local.files
+            + c.delete_local.folders
+            + c.delete_remote.files
+            + c.delete_remote.folders
     }
 }
 

@@ -18,10 +18,10 @@ use super::motion::Motion;
 use super::mouse::{self, Pointer};
 use super::state::{AppState, Panel};
 use super::{
-    bookmark_actions, certificate_actions, chmod_actions, compare, connection_actions,
-    copy_dialog, delete_actions, dialog_actions, edit_actions, file_op_events, find_actions,
-    goto_actions, layout_actions, log_actions, mkdir_actions, pane_actions, question_actions,
-    rename_actions, sync_actions, sync_browse, transfer_actions, viewer_actions,
+    bookmark_actions, certificate_actions, chmod_actions, compare, connection_actions, copy_dialog,
+    delete_actions, dialog_actions, edit_actions, file_op_events, find_actions, goto_actions,
+    layout_actions, log_actions, mkdir_actions, pane_actions, question_actions, rename_actions,
+    sync_actions, sync_browse, transfer_actions, viewer_actions,
 };
 use crate::bookmarks::service::BookmarkEvent;
 use crate::engine::protocol::{ConnectProfile, Event};

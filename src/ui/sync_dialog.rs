@@ -62,7 +62,14 @@ pub fn planning_lines(p: &SyncPlanning) -> Vec<String> {
     out
 }
 
-fn draw_lines(title: &str, lines: &[String], focus: Option<usize>, theme: &Theme, area: Rect, buf: &mut Buffer) {
+fn draw_lines(
+    title: &str,
+    lines: &[String],
+    focus: Option<usize>,
+    theme: &Theme,
+    area: Rect,
+    buf: &mut Buffer,
+) {
     let inner = super::frame::dialog_frame(area, 72, lines.len() as u16 + 2, title, theme, buf);
     let w = inner.width.saturating_sub(2) as usize;
     for (i, line) in lines.iter().enumerate() {
@@ -80,7 +87,14 @@ fn draw_lines(title: &str, lines: &[String], focus: Option<usize>, theme: &Theme
 }
 
 pub fn draw_setup(p: &SyncSetup, theme: &Theme, area: Rect, buf: &mut Buffer) {
-    draw_lines(" Synchronise ", &setup_lines(p), Some(3 + p.focus), theme, area, buf);
+    draw_lines(
+        " Synchronise ",
+        &setup_lines(p),
+        Some(3 + p.focus),
+        theme,
+        area,
+        buf,
+    );
 }
 
 pub fn draw_planning(p: &SyncPlanning, theme: &Theme, area: Rect, buf: &mut Buffer) {

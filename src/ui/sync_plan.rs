@@ -99,7 +99,11 @@ pub fn row(v: &PlanView, i: usize, width: usize) -> String {
         (EntryKind::Dir, _) => "<DIR>".into(),
         _ => human_size(line.size()),
     };
-    let dir = if line.kind() == EntryKind::Dir { "/" } else { "" };
+    let dir = if line.kind() == EntryKind::Dir {
+        "/"
+    } else {
+        ""
+    };
     let head = format!(
         "{tick} {} {:<2} ",
         action_glyph(&line.action),
@@ -178,7 +182,12 @@ pub fn draw(v: &PlanView, theme: &Theme, area: Rect, buf: &mut Buffer) {
     }
     let bottom = inner.y + inner.height;
     let [what, keys] = footer(v);
-    put(buf, bottom.saturating_sub(3), &summary(&v.counts), theme.header());
+    put(
+        buf,
+        bottom.saturating_sub(3),
+        &summary(&v.counts),
+        theme.header(),
+    );
     let what_style = if v.confirm {
         theme.error()
     } else {
