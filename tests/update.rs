@@ -1722,7 +1722,8 @@ fn a_click_on_the_key_bar_acts_as_its_key() {
     // The gap between two slots is no key.
     update(&mut s, key(KeyCode::Esc));
     let (x, y) = slot_of(&s, "Help");
-    let gap = x - 1 + wharf::app::key_bar::LABEL_W as u16 + 1; // "1" + the label
+    let slots = wharf::app::key_bar::slots(&s.keymap, s.context(), s.layout.keybar.width);
+    let gap = x - 1 + slots[0].width; // "1" + the label, as wide as the bar allows
     assert!(mouse(&mut s, down, (gap, y)).is_empty());
     assert!(s.dialog.is_none());
 }

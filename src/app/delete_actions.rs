@@ -8,14 +8,14 @@
 
 use crossterm::event::{KeyCode, KeyEvent};
 
+use super::delete_request;
 use super::dialog::Dialog;
 use super::effects::Update;
-use super::file_ops::{DeletePrompt, OpRow, OpState, Waiting};
+use super::file_ops::{DeletePrompt, Waiting};
 use super::state::AppState;
 use crate::engine::protocol::{
     Command, EntryKind, FileOp, Location, OpCounts, RequestId, Side, Target,
 };
-use crate::text;
 
 /// F8: asks (or deletes at once when `confirm_delete` is off).
 pub fn open(state: &mut AppState, out: &mut Update) {
@@ -100,25 +100,5 @@ fn start(
     expected: Option<usize>,
     out: &mut Update,
 ) {
-    let what = match targets.as_slice() {
-        [one] => one
-            .path
-            .file_name()
-            .map_or_else(|| "1 item".into(), |n| n.display().into_owned()),
-        many => text::count(many.len(), "item", "items"),
-    };
-    let req = state.next_request();
-    state.file_ops.push((req, Waiting::Delete));
-    state.transfers.ops.push(OpRow {
-        req,
-        label: format!("Delete {what} in {}", folder.display()),
-        counts: OpCounts::default(),
-        expected,
-        failures: Vec::new(),
-        state: OpState::Running,
-    });
-    out.send(Command::FileOp {
-        req,
-        op: FileOp::Delete { targets },
-    });
+    delete_request::send(state, &folder.display(), targets, expected, out);
 }

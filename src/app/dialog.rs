@@ -44,6 +44,12 @@ pub enum Dialog {
     Rename(super::file_ops::RenamePrompt),
     Delete(super::file_ops::DeletePrompt),
     Chmod(super::file_ops::ChmodPrompt),
+    /// Synchronise: direction, deletions, criteria (`sync_actions.rs`).
+    SyncSetup(super::sync_state::SyncSetup),
+    /// The plan being made: how many entries found; Esc stops.
+    SyncPlanning(super::sync_state::SyncPlanning),
+    /// The plan's checklist.
+    SyncPlan(Box<super::sync_state::PlanView>),
 }
 
 /// Find's question: names like what, under the pane's folder.

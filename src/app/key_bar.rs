@@ -113,6 +113,10 @@ pub fn label(action: Action) -> &'static str {
         Action::Delete => "Delete",
         Action::Rename => "Rename",
         Action::Chmod => "Chmod",
+        Action::Compare => "Compare",
+        Action::MarkDiffering => "MarkDiff",
+        Action::BrowseTogether => "Together",
+        Action::Synchronize => "Sync",
         Action::ToggleQueue => "Queue",
         Action::ToggleLog => "Log",
         Action::Connect => "Connect",
@@ -155,7 +159,7 @@ mod tests {
             pane,
             [
                 "1Help", "2Connect", "3View", "4Edit", "5Copy", "6Move", "7Mkdir", "8Delete",
-                "9Log", "10Quit"
+                "9Log", "10Quit", "12Sync"
             ]
         );
         let queue: Vec<_> = slots(&keymap, Context::Queue, 120)
@@ -181,7 +185,7 @@ mod tests {
         let keymap = Keymap::default();
         let narrow = slots(&keymap, Context::Pane, 60);
         let last = narrow.last().expect("slots");
-        assert_eq!(last.number, "10");
+        assert_eq!(last.number, "12");
         assert!(last.x + last.width <= 60, "{narrow:?}");
         assert_eq!(slots(&keymap, Context::Pane, 120)[0].label_w, LABEL_W);
     }

@@ -109,6 +109,10 @@ pub enum Action {
     Delete,
     Rename,
     Chmod,
+    Compare,
+    MarkDiffering,
+    BrowseTogether,
+    Synchronize,
     ToggleQueue,
     ToggleLog,
     Connect,
@@ -137,7 +141,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order the help overlay lists each context's.
-    pub const ALL: [Action; 50] = [
+    pub const ALL: [Action; 54] = [
         Action::Up,
         Action::Down,
         Action::PageUp,
@@ -164,6 +168,10 @@ impl Action {
         Action::Delete,
         Action::Rename,
         Action::Chmod,
+        Action::Compare,
+        Action::MarkDiffering,
+        Action::BrowseTogether,
+        Action::Synchronize,
         Action::ToggleQueue,
         Action::ToggleLog,
         Action::Connect,
@@ -219,6 +227,10 @@ impl Action {
             Action::Delete => "delete",
             Action::Rename => "rename",
             Action::Chmod => "chmod",
+            Action::Compare => "compare",
+            Action::MarkDiffering => "mark_differing",
+            Action::BrowseTogether => "browse_together",
+            Action::Synchronize => "synchronize",
             Action::ToggleQueue => "toggle_queue",
             Action::ToggleLog => "toggle_log",
             Action::Connect => "connect",
@@ -264,7 +276,9 @@ impl Action {
             View | Edit => &[Context::Pane],
             Open | Parent | Reload | ToggleHidden | CycleSort | Filter | Mark | InvertMarks
             | MarkPattern | UnmarkPattern | Copy | Move | GoTo | Info | Find | MakeDir | Delete
-            | Rename | Chmod => &[Context::Pane],
+            | Rename | Chmod | Compare | MarkDiffering | BrowseTogether | Synchronize => {
+                &[Context::Pane]
+            }
             CancelTransfer | CancelAllTransfers | RetryFailed | ClearFinished => &[Context::Queue],
             SearchLog | SearchOlder | SearchNewer | SaveLog => &[Context::Log],
             SwitchPane | ToggleQueue | ToggleLog | Connect | Bookmarks | Disconnect | Help
@@ -315,6 +329,18 @@ impl Action {
             }
             (_, Action::Rename) => "Rename the entry under the cursor in its folder",
             (_, Action::Chmod) => "Permissions: octal or rwx boxes, optionally below folders",
+            (_, Action::Compare) => {
+                "Compare with the other pane: + only here, ↑ newer, ↓ older, ≠ size"
+            }
+            (_, Action::MarkDiffering) => {
+                "Mark what differs here (only here, newer, size), so F5 copies it"
+            }
+            (_, Action::BrowseTogether) => {
+                "Synchronised browsing: enter and leave folders in both panes"
+            }
+            (_, Action::Synchronize) => {
+                "Synchronise the two folders: choose, see the plan, tick, then apply"
+            }
             (_, Action::ToggleQueue) => "Show or hide the transfer queue",
             (_, Action::CancelTransfer) => "Cancel the selected transfer",
             (_, Action::CancelAllTransfers) => "Cancel all transfers",

@@ -16,12 +16,14 @@ pub mod keymap;
 pub mod motion;
 pub mod pane;
 pub mod state;
+pub mod sync_state;
 pub mod transfers;
 pub mod viewer;
 pub mod viewer_doc;
 
 // Shared by the actions: pure readings and requests, over data only.
 pub mod copy_request;
+pub mod delete_request;
 pub mod line_input;
 pub mod mouse;
 pub mod requests;
@@ -33,6 +35,7 @@ pub mod typed_path;
 pub mod bookmark_actions;
 pub mod certificate_actions;
 pub mod chmod_actions;
+pub mod compare;
 pub mod connection_actions;
 pub mod copy_dialog;
 pub mod delete_actions;
@@ -47,6 +50,8 @@ pub mod mkdir_actions;
 pub mod pane_actions;
 pub mod question_actions;
 pub mod rename_actions;
+pub mod sync_actions;
+pub mod sync_browse;
 pub mod transfer_actions;
 pub mod viewer_actions;
 

@@ -185,6 +185,8 @@ pub struct AppState {
     pub edit: Option<super::edit::EditSession>,
     /// config.toml's `viewer = "pager"`: F3 runs `$PAGER`.
     pub pager: bool,
+    /// Compare mode, synchronised browsing and a running sync.
+    pub sync: super::sync_state::SyncUi,
     pub quit: bool,
     next_id: u64,
 }
@@ -237,6 +239,7 @@ impl AppState {
             viewer: None,
             edit: None,
             pager: false,
+            sync: Default::default(),
             quit: false,
             next_id: 0,
         }

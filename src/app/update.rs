@@ -18,10 +18,10 @@ use super::motion::Motion;
 use super::mouse::{self, Pointer};
 use super::state::{AppState, Panel};
 use super::{
-    bookmark_actions, certificate_actions, chmod_actions, connection_actions, copy_dialog,
+    bookmark_actions, certificate_actions, chmod_actions, compare, connection_actions, copy_dialog,
     delete_actions, dialog_actions, edit_actions, file_op_events, find_actions, goto_actions,
     layout_actions, log_actions, mkdir_actions, pane_actions, question_actions, rename_actions,
-    transfer_actions, viewer_actions,
+    sync_actions, sync_browse, transfer_actions, viewer_actions,
 };
 use crate::bookmarks::service::BookmarkEvent;
 use crate::engine::protocol::{ConnectProfile, Event};
@@ -54,10 +54,17 @@ pub fn update(state: &mut AppState, msg: Msg) -> Update {
         ..Update::default()
     };
     let queue_was_visible = state.queue_visible();
+    let pending = sync_browse::pending(state);
     match msg {
         Msg::Start(profile) => connection_actions::start(state, profile, &mut out),
-        Msg::Key(key) => on_key(state, key, &mut out),
-        Msg::Mouse(ev, now) => on_mouse(state, ev, now, &mut out),
+        Msg::Key(key) => {
+            on_key(state, key, &mut out);
+            sync_browse::follow(state, pending, &mut out);
+        }
+        Msg::Mouse(ev, now) => {
+            on_mouse(state, ev, now, &mut out);
+            sync_browse::follow(state, pending, &mut out);
+        }
         Msg::Paste(text) => on_paste(state, &text, &mut out),
         Msg::Resize(w, h) => state.resize(w, h),
         Msg::Engine(ev) => on_engine(state, ev, &mut out),
@@ -79,6 +86,9 @@ pub fn update(state: &mut AppState, msg: Msg) -> Update {
         state.relayout();
         out.redraw = true;
     }
+    // Compare mode's marks follow the listings (made again only when one
+    // changed).
+    compare::refresh(state);
     transfer_actions::show_pending(state, &mut out);
     question_actions::show_pending(state, &mut out);
     out
@@ -107,6 +117,9 @@ fn on_key(state: &mut AppState, key: KeyEvent, out: &mut Update) {
             Dialog::Rename(_) => rename_actions::key(state, key, out),
             Dialog::Delete(_) => delete_actions::key(state, key, out),
             Dialog::Chmod(_) => chmod_actions::key(state, key, out),
+            Dialog::SyncSetup(_) => sync_actions::setup_key(state, key, out),
+            Dialog::SyncPlanning(_) => sync_actions::planning_key(state, key, out),
+            Dialog::SyncPlan(_) => sync_actions::plan_key(state, key, out),
             Dialog::Bookmarks(_) => bookmark_actions::manager_key(state, key, out),
             Dialog::BookmarkForm(_) => bookmark_actions::form_key(state, key, out),
             Dialog::Question(Question::EditChanged { .. }) => {
@@ -190,6 +203,10 @@ fn act(state: &mut AppState, context: Context, action: Action, out: &mut Update)
         Action::Delete => delete_actions::open(state, out),
         Action::Rename => rename_actions::open(state, out),
         Action::Chmod => chmod_actions::open(state, out),
+        Action::Compare => compare::toggle(state),
+        Action::MarkDiffering => compare::mark_differing(state),
+        Action::BrowseTogether => sync_browse::toggle(state),
+        Action::Synchronize => sync_actions::open(state, out),
         Action::CancelTransfer => transfer_actions::cancel_selected(state, out),
         Action::CancelAllTransfers => transfer_actions::cancel_all(state, out),
         Action::RetryFailed => transfer_actions::retry_failed(state, out),
@@ -278,7 +295,10 @@ fn on_paste(state: &mut AppState, text: &str, out: &mut Update) {
         | Some(Dialog::Question(_))
         | Some(Dialog::Delete(_))
         | Some(Dialog::Info(_))
-        | Some(Dialog::Find(_)) => out.unchanged(),
+        | Some(Dialog::Find(_))
+        | Some(Dialog::SyncSetup(_))
+        | Some(Dialog::SyncPlanning(_))
+        | Some(Dialog::SyncPlan(_)) => out.unchanged(),
         None if state.panel == Panel::Log
             && state.log_search.as_ref().is_some_and(|s| s.editing) =>
         {
@@ -332,7 +352,12 @@ fn on_engine(state: &mut AppState, ev: Event, out: &mut Update) {
             bytes,
             skipped,
         } => transfer_actions::on_batch_queued(state, files, bytes, skipped),
-        Event::BatchFailed { batch: _, error } => transfer_actions::on_batch_failed(state, error),
+        Event::BatchFailed { batch, error } => {
+            transfer_actions::on_batch_failed(state, error);
+            if sync_actions::owns_batch(state, batch) {
+                sync_actions::on_batch_failed(state, batch, out);
+            }
+        }
         Event::TransferQueued {
             id,
             batch,
@@ -363,12 +388,18 @@ fn on_engine(state: &mut AppState, ev: Event, out: &mut Update) {
             free,
         } => question_actions::on_low_space(state, batch, folder, needed, free),
         Event::BatchDone {
-            batch: _,
+            batch,
             done,
             failed,
             skipped,
             cancelled,
-        } => transfer_actions::on_batch_done(state, done, failed, skipped, cancelled),
+        } => {
+            transfer_actions::on_batch_done(state, done, failed, skipped, cancelled);
+            if sync_actions::owns_batch(state, batch) {
+                let not_done = failed + skipped + cancelled;
+                sync_actions::on_batch_done(state, batch, done, not_done, out);
+            }
+        }
         // File operations: find's walk goes to its panel, the others'
         // answers to the dialog or queue row waiting for them.
         Event::Found { req, hits } => find_actions::on_found(state, req, hits),
@@ -379,6 +410,20 @@ fn on_engine(state: &mut AppState, ev: Event, out: &mut Update) {
             if goto_actions::owns(state, req) =>
         {
             goto_actions::on_ended(state, req, out)
+        }
+        Event::OpProgress { req, counts } if sync_actions::owns(state, req) => {
+            sync_actions::on_progress(state, req, counts.seen)
+        }
+        Event::OpEntryFailed { req, path, error } if sync_actions::owns(state, req) => {
+            sync_actions::on_unreadable(state, req, path, error)
+        }
+        Event::OpDone {
+            req,
+            counts,
+            cancelled,
+        } if sync_actions::owns_delete(state, req) => {
+            file_op_events::on_done(state, req, counts, cancelled, out);
+            sync_actions::on_deleted(state, req, counts, cancelled, out);
         }
         Event::OpProgress { req, counts } if find_actions::owns(state, req) => {
             find_actions::on_progress(state, req, counts)
@@ -408,7 +453,8 @@ fn on_engine(state: &mut AppState, ev: Event, out: &mut Update) {
         } => log_actions::on_wire(state, dir, code, text, conn, out),
         Event::LogSaved { result } => log_actions::on_saved(state, result),
         Event::FoundInFile { req, result } => viewer_actions::on_found(state, req, result, out),
-        Event::SyncPlanned { .. } | Event::SyncRecorded { .. } => {}
+        Event::SyncPlanned { req, result } => sync_actions::on_planned(state, req, result, out),
+        Event::SyncRecorded { error } => sync_actions::on_recorded(state, error, out),
     }
 }
 

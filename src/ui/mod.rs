@@ -24,6 +24,8 @@ pub mod question;
 pub mod queue;
 pub mod rename;
 pub mod status;
+pub mod sync_dialog;
+pub mod sync_plan;
 pub mod theme;
 pub mod viewer;
 
@@ -56,6 +58,11 @@ pub fn draw(frame: &mut Frame, state: &AppState, this_year: i32) {
             placeholder: placeholder(state, side),
             this_year,
             theme,
+            compare: state
+                .sync
+                .comparison
+                .as_ref()
+                .map(|c| (c.marks(side), c.counts(side))),
         };
         ratatui::widgets::Widget::render(view, l.pane(side), buf);
     }
@@ -168,6 +175,18 @@ pub fn draw(frame: &mut Frame, state: &AppState, this_year: i32) {
             None
         }
         Some(Dialog::Chmod(p)) => chmod::draw(p, theme, l.area, buf),
+        Some(Dialog::SyncSetup(p)) => {
+            sync_dialog::draw_setup(p, theme, l.area, buf);
+            None
+        }
+        Some(Dialog::SyncPlanning(p)) => {
+            sync_dialog::draw_planning(p, theme, l.area, buf);
+            None
+        }
+        Some(Dialog::SyncPlan(v)) => {
+            sync_plan::draw(v, theme, l.area, buf);
+            None
+        }
         Some(Dialog::Bookmarks(m)) => bookmarks::manager(state, m, l.area, buf),
         Some(Dialog::BookmarkForm(f)) => bookmarks::form(f, theme, l.area, buf),
         Some(Dialog::Question(q)) => {

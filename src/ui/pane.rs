@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 
 use super::theme::Theme;
 use crate::app::pane::{Arranging, PaneState, SortKey};
+use crate::app::sync_state::{CompareMark, MarkCounts};
 use crate::engine::protocol::{Entry, EntryKind};
 use crate::text::{count, fit, fit_start, human_size, sanitize, short_time, size};
 
@@ -88,6 +89,9 @@ pub struct PaneView<'a> {
     pub placeholder: Option<(String, bool)>,
     pub this_year: i32,
     pub theme: &'a Theme,
+    /// Compare mode's mark of each entry (parallel to the pane's
+    /// `entries`), and the counts for the footer.
+    pub compare: Option<(&'a [Option<CompareMark>], MarkCounts)>,
 }
 
 impl Widget for PaneView<'_> {
@@ -109,7 +113,7 @@ impl Widget for PaneView<'_> {
                     area.width.saturating_sub(4) as usize
                 )
             )))
-            .title_bottom(footer(pane, theme));
+            .title_bottom(footer(pane, self.compare.map(|c| c.1), theme));
         let inner = block.inner(area);
         block.render(area, buf);
         if inner.height == 0 || inner.width == 0 {
@@ -153,8 +157,12 @@ impl Widget for PaneView<'_> {
             let y = list.y + row as u16;
             let cursor = view_index == pane.cursor;
             let marked = pane.marked.contains(&entry.name);
+            let mark = self
+                .compare
+                .and_then(|(marks, _)| marks.get(pane.view[view_index]).copied().flatten());
             draw_row(
                 marked,
+                mark,
                 &pane.shown_name(&entry.name),
                 entry,
                 &cols,
@@ -220,6 +228,7 @@ fn header(pane: &PaneState, cols: &Columns, theme: &Theme, area: Rect, buf: &mut
 #[allow(clippy::too_many_arguments)]
 fn draw_row(
     marked: bool,
+    mark: Option<CompareMark>,
     shown: &str,
     entry: &Entry,
     cols: &Columns,
@@ -236,6 +245,10 @@ fn draw_row(
         EntryKind::Other => theme.other(),
         EntryKind::File if entry.is_hidden() => theme.hidden(),
         EntryKind::File => theme.file(),
+    };
+    let base = match mark {
+        Some(m) => base.patch(theme.compare(m)),
+        None => base,
     };
     let base = if marked {
         base.patch(theme.marked())
@@ -267,6 +280,12 @@ fn draw_row(
         cols.name as usize,
         style,
     );
+    // Compare mode's glyph sits in the gap after the name.
+    if let Some(m) = mark
+        && cols.name > 0
+    {
+        buf.set_stringn(x + cols.name, area.y, m.glyph(), 1, style);
+    }
     x += cols.name + 1;
     if cols.size {
         let size = match entry.kind {
@@ -299,7 +318,7 @@ fn draw_row(
     }
 }
 
-fn footer(pane: &PaneState, theme: &Theme) -> Line<'static> {
+fn footer(pane: &PaneState, compare: Option<MarkCounts>, theme: &Theme) -> Line<'static> {
     let (shown, all) = pane.counts();
     let mut parts = vec![if shown == all {
         count(all, "entry", "entries")
@@ -316,6 +335,12 @@ fn footer(pane: &PaneState, theme: &Theme) -> Line<'static> {
     }
     if pane.show_hidden {
         parts.push("hidden shown".into());
+    }
+    if let Some(c) = compare {
+        parts.push(format!(
+            "compare +{} ↑{} ≠{} ={}",
+            c.lone, c.newer, c.differ, c.equal
+        ));
     }
     match (pane.pending.is_some(), pane.arrived, &pane.arranging) {
         (true, Some(n), _) => parts.push(format!(

@@ -8,6 +8,7 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
+use crate::app::sync_state::CompareMark;
 use crate::engine::protocol::WireDir;
 
 /// One colour per UI role. `None` leaves the terminal's own colour.
@@ -47,11 +48,14 @@ pub struct Theme {
     pub drop_target: Option<Color>,
     pub ghost_fg: Option<Color>,
     pub ghost_bg: Option<Color>,
+    pub compare_lone: Option<Color>,
+    pub compare_newer: Option<Color>,
+    pub compare_differs: Option<Color>,
 }
 
 /// The role names as config.toml's `[theme]` table spells them, in the
 /// order the default file lists them.
-pub const ROLES: [&str; 34] = [
+pub const ROLES: [&str; 37] = [
     "border",
     "border_inactive",
     "header",
@@ -86,6 +90,9 @@ pub const ROLES: [&str; 34] = [
     "drop_target",
     "ghost_fg",
     "ghost_bg",
+    "compare_lone",
+    "compare_newer",
+    "compare_differs",
 ];
 
 impl Theme {
@@ -125,6 +132,9 @@ impl Theme {
         drop_target: Some(Color::Yellow),
         ghost_fg: Some(Color::Black),
         ghost_bg: Some(Color::Yellow),
+        compare_lone: Some(Color::LightMagenta),
+        compare_newer: Some(Color::LightGreen),
+        compare_differs: Some(Color::LightRed),
     };
 
     /// The colour slot of a role named as in [`ROLES`].
@@ -164,6 +174,9 @@ impl Theme {
             "drop_target" => &mut self.drop_target,
             "ghost_fg" => &mut self.ghost_fg,
             "ghost_bg" => &mut self.ghost_bg,
+            "compare_lone" => &mut self.compare_lone,
+            "compare_newer" => &mut self.compare_newer,
+            "compare_differs" => &mut self.compare_differs,
             _ => return None,
         })
     }
@@ -310,6 +323,20 @@ impl Theme {
     /// The pane a drag would drop into.
     pub fn drop_target(&self) -> Style {
         fg(Style::new(), self.drop_target).add_modifier(Modifier::BOLD | Modifier::REVERSED)
+    }
+
+    /// Compare mode: only on this side, newer, differing; equal entries
+    /// dimmed.
+    pub fn compare(&self, mark: CompareMark) -> Style {
+        match mark {
+            CompareMark::Equal => fg(Style::new(), self.dim),
+            CompareMark::Lone => fg(Style::new(), self.compare_lone),
+            CompareMark::Newer => fg(Style::new(), self.compare_newer),
+            CompareMark::Older
+            | CompareMark::SizeDiffers
+            | CompareMark::Unsure
+            | CompareMark::KindsDiffer => fg(Style::new(), self.compare_differs),
+        }
     }
 
     /// The drag ghost that follows the pointer.

@@ -1,0 +1,277 @@
+//! Compare mode: the two panes' folders compared entry by entry with the
+//! engine's own rules (`engine::sync::compare`, one level), each entry
+//! tagged — only on this side, newer, older, size differs, equal — and
+//! drawn so in both panes. The tags are made once per listing (a folder of
+//! 100,000 entries costs one comparison when it arrives, nothing per key
+//! or frame) and kept parallel to each pane's entries. A companion key
+//! marks the focused pane's entries worth copying, so F5 copies them.
+//! Pure.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::pane::PaneState;
+use super::state::AppState;
+use super::sync_state::{CompareMark, Comparison};
+use crate::engine::protocol::{
+    Action, Criteria, Name, RelPath, Skip, SyncDirection, SyncOptions, Why,
+};
+use crate::engine::sync::{SyncEntry, Tree, compare};
+use crate::text;
+
+/// The compare key: on or off; the marks stay while browsing.
+pub fn toggle(state: &mut AppState) {
+    state.sync.compare = !state.sync.compare;
+    state.sync.comparison = None;
+    if !state.sync.compare {
+        state.set_status("Compare off", false);
+        return;
+    }
+    refresh(state);
+    let note = if state.sync.comparison.is_some() {
+        "Compare on: + only on this side, ↑ newer, ↓ older, ≠ sizes differ; equal ones dimmed"
+    } else {
+        "Compare on: the marks show once both panes list a folder"
+    };
+    state.set_status(note, false);
+}
+
+/// Makes the marks again when either pane's listing changed since they
+/// were made (called after every message: a pointer comparison when
+/// nothing changed).
+pub fn refresh(state: &mut AppState) {
+    if !state.sync.compare {
+        return;
+    }
+    let current = state.sync.comparison.as_ref().is_some_and(|c| {
+        Arc::ptr_eq(&c.local_of, &state.local.entries)
+            && Arc::ptr_eq(&c.remote_of, &state.remote.entries)
+    });
+    if current {
+        return;
+    }
+    let ready = state.local.loaded && state.remote.loaded && state.is_connected();
+    state.sync.comparison = ready.then(|| {
+        let offset = state
+            .profile
+            .as_ref()
+            .and_then(|p| p.listing.utc_offset_minutes)
+            .map(|m| i64::from(m) * 60);
+        comparison_of(&state.local, &state.remote, offset)
+    });
+}
+
+/// The companion key: marks the focused pane's entries that a copy to the
+/// other pane would bring over (only here, newer, size differs).
+pub fn mark_differing(state: &mut AppState) {
+    if !state.sync.compare {
+        toggle(state);
+    }
+    let side = state.focus;
+    let Some(c) = &state.sync.comparison else {
+        state.set_status("Nothing to compare: both panes must list a folder", true);
+        return;
+    };
+    let marks = c.marks(side).to_vec();
+    let pane = state.pane_mut(side);
+    pane.marked.clear();
+    for (e, m) in pane.entries.iter().zip(marks) {
+        if m.is_some_and(CompareMark::worth_copying) && !e.name.is_parent_link() {
+            pane.marked.insert(e.name.clone());
+        }
+    }
+    let n = pane.marked.len();
+    let hint = state
+        .keymap
+        .key_for(super::keymap::Action::Copy)
+        .map(|k| format!(" ({k} copies them)"))
+        .unwrap_or_default();
+    state.set_status(
+        format!(
+            "Marked {} that differ from the other pane{hint}",
+            text::count(n, "entry", "entries")
+        ),
+        false,
+    );
+}
+
+/// The marks of two panes' folders. Remote names are compared as the
+/// local disk would write them (decoded with the listing's encoding, as a
+/// download names them). `offset`: the server's, in seconds east of UTC,
+/// when known.
+pub fn comparison_of(local: &PaneState, remote: &PaneState, offset: Option<i64>) -> Comparison {
+    let encoding = remote.notes.encoding;
+    let local_tree = tree(local, |n| n.clone());
+    let remote_tree = tree(remote, |n| encoding.to_local(n));
+    let options = SyncOptions {
+        direction: SyncDirection::LocalToRemote,
+        delete_extras: true,
+        criteria: Criteria::SizeAndTime,
+    };
+    let plan = compare(&local_tree, &remote_tree, &options, offset);
+    // Lines name what differs; a name on both sides without one is equal.
+    let mut local_marks: HashMap<&RelPath, CompareMark> = HashMap::new();
+    let mut remote_marks: HashMap<&RelPath, CompareMark> = HashMap::new();
+    for line in &plan.lines {
+        let (l, r) = marks_of(&line.action, line.local.is_some(), line.remote.is_some());
+        if let Some(l) = l {
+            local_marks.insert(&line.path, l);
+        }
+        if let Some(r) = r {
+            remote_marks.insert(&line.path, r);
+        }
+    }
+    let tag = |pane: &PaneState,
+               own: &Tree,
+               other: &Tree,
+               marks: &HashMap<&RelPath, CompareMark>,
+               key: &dyn Fn(&Name) -> Name| {
+        pane.entries
+            .iter()
+            .map(|e| {
+                if e.name.is_parent_link() {
+                    return None;
+                }
+                let path = RelPath::new(vec![key(&e.name)]);
+                match marks.get(&path) {
+                    Some(m) => Some(*m),
+                    None if other.contains_key(&path) && own.contains_key(&path) => {
+                        Some(CompareMark::Equal)
+                    }
+                    None => None,
+                }
+            })
+            .collect()
+    };
+    Comparison {
+        local: tag(local, &local_tree, &remote_tree, &local_marks, &|n| {
+            n.clone()
+        }),
+        remote: tag(remote, &remote_tree, &local_tree, &remote_marks, &|n| {
+            encoding.to_local(n)
+        }),
+        local_of: local.entries.clone(),
+        remote_of: remote.entries.clone(),
+    }
+}
+
+/// A pane's entries as a one-level tree, each under its name made by `key`.
+fn tree(pane: &PaneState, key: impl Fn(&Name) -> Name) -> Tree {
+    pane.entries
+        .iter()
+        .filter(|e| !e.name.is_parent_link())
+        .map(|e| (RelPath::new(vec![key(&e.name)]), SyncEntry::from(e)))
+        .collect()
+}
+
+/// The marks of a line of a local → remote plan with the target's extras
+/// deleted: (local, remote).
+fn marks_of(
+    action: &Action,
+    has_local: bool,
+    has_remote: bool,
+) -> (Option<CompareMark>, Option<CompareMark>) {
+    use CompareMark::*;
+    match action {
+        Action::Copy { why: Why::New, .. } => (Some(Lone), None),
+        Action::Delete { .. } => (None, Some(Lone)),
+        Action::Copy {
+            why: Why::Newer, ..
+        } => (Some(Newer), Some(Older)),
+        Action::Copy {
+            why: Why::OtherNewer,
+            ..
+        } => (Some(Older), Some(Newer)),
+        Action::Copy {
+            why: Why::SizeDiffers | Why::ChecksumDiffers,
+            ..
+        } => (Some(SizeDiffers), Some(SizeDiffers)),
+        Action::Copy {
+            why: Why::ZonesDiffer | Why::TimeUnknown,
+            ..
+        } => (Some(Unsure), Some(Unsure)),
+        Action::Skip(Skip::KindsDiffer) => (Some(KindsDiffer), Some(KindsDiffer)),
+        // A link or a device: only on one side is still "only here".
+        Action::Skip(_) => match (has_local, has_remote) {
+            (true, false) => (Some(Lone), None),
+            (false, true) => (None, Some(Lone)),
+            _ => (None, None),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::protocol::{Entry, EntryKind, Location, ModTime, NameEncoding, Precision};
+    use chrono::NaiveDate;
+
+    fn file(name: &str, size: u64, minute: u32) -> Entry {
+        let t = NaiveDate::from_ymd_opt(2025, 1, 1)
+            .and_then(|d| d.and_hms_opt(12, minute, 0))
+            .map(|t| ModTime::utc(t, Precision::Minute));
+        Entry {
+            size,
+            modified: t,
+            ..Entry::new(name.into(), EntryKind::File)
+        }
+    }
+
+    fn pane(loc: Location, entries: Vec<Entry>) -> PaneState {
+        let mut p = PaneState::new(loc.clone());
+        p.set_listing(loc, entries, None);
+        p
+    }
+
+    fn mark_of(p: &PaneState, marks: &[Option<CompareMark>], name: &str) -> Option<CompareMark> {
+        p.entries
+            .iter()
+            .position(|e| e.name.display() == name)
+            .and_then(|i| marks[i])
+    }
+
+    #[test]
+    fn each_side_is_tagged_by_what_the_other_has() {
+        let l = pane(
+            Location::Local("/l".into()),
+            vec![
+                file("same", 5, 0),
+                file("mine", 1, 0),
+                file("newer", 5, 9),
+                file("bigger", 7, 0),
+            ],
+        );
+        let r = pane(
+            Location::Remote("/r".into()),
+            vec![
+                file("same", 5, 0),
+                file("theirs", 1, 0),
+                file("newer", 5, 1),
+                file("bigger", 3, 0),
+            ],
+        );
+        let c = comparison_of(&l, &r, None);
+        assert_eq!(c.local.len(), l.entries.len());
+        use CompareMark::*;
+        assert_eq!(mark_of(&l, &c.local, "same"), Some(Equal));
+        assert_eq!(mark_of(&l, &c.local, "mine"), Some(Lone));
+        assert_eq!(mark_of(&l, &c.local, "newer"), Some(Newer));
+        assert_eq!(mark_of(&l, &c.local, "bigger"), Some(SizeDiffers));
+        assert_eq!(mark_of(&l, &c.local, ".."), None);
+        assert_eq!(mark_of(&r, &c.remote, "theirs"), Some(Lone));
+        assert_eq!(mark_of(&r, &c.remote, "newer"), Some(Older));
+        assert_eq!(mark_of(&r, &c.remote, "same"), Some(Equal));
+    }
+
+    #[test]
+    fn a_latin1_server_name_matches_its_local_copy() {
+        let l = pane(Location::Local("/l".into()), vec![file("café", 5, 0)]);
+        let mut r = PaneState::new(Location::Remote("/r".into()));
+        r.notes.encoding = NameEncoding::Latin1;
+        let mut e = file("x", 5, 0);
+        e.name = Name::from_bytes(b"caf\xe9");
+        r.set_listing(Location::Remote("/r".into()), vec![e], None);
+        let c = comparison_of(&l, &r, None);
+        assert_eq!(mark_of(&l, &c.local, "café"), Some(CompareMark::Equal));
+    }
+}
