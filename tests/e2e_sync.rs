@@ -10,7 +10,7 @@ mod pty;
 mod server;
 
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use pty::{Key, Pty};
 use server::TestServer;
@@ -29,14 +29,6 @@ fn spawn(args: &[&str], cwd: &Path, home: &Path) -> Pty {
         ("NETRC", "/nonexistent/netrc"),
     ];
     Pty::spawn(Path::new(BIN), args, &env, cwd, 110, 32).expect("spawn wharf")
-}
-
-fn until(what: &str, f: impl Fn() -> bool) {
-    let start = Instant::now();
-    while !f() {
-        assert!(start.elapsed() < WAIT, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
 
 fn write(path: &Path, data: &[u8]) {

@@ -158,6 +158,24 @@ pub fn compare_recorded(
     plan
 }
 
+/// What a plan says of one path, given what each side has there (`None`:
+/// equal, or nothing to say): the rules of [`compare`] for one pair, so a
+/// one-level comparison (the panes' compare mode) needs no trees.
+pub fn pair(
+    local: Option<&SyncEntry>,
+    remote: Option<&SyncEntry>,
+    options: &SyncOptions,
+    server_offset: Option<i64>,
+) -> Option<Action> {
+    let source = options.direction.source();
+    let (s, t) = match source {
+        Side::Local => (local, remote),
+        Side::Remote => (remote, local),
+    };
+    let mut unhashed = 0;
+    decide(s, t, options, server_offset, source, &mut unhashed)
+}
+
 /// Whether a file's two sides look as `rec` says they did after the last
 /// sync. A side not seen then (the copy's target) counts when its size is
 /// the other side's recorded one.

@@ -12,5 +12,5 @@ pub mod record;
 pub mod run;
 pub mod walk;
 
-pub use compare::{SyncEntry, Tree, compare, compare_recorded};
+pub use compare::{SyncEntry, Tree, compare, compare_recorded, pair};
 pub use run::{plan, spawn_plan};
