@@ -288,3 +288,36 @@ async fn bad_input_gets_a_clear_message() {
     assert_eq!(run.code, Some(1), "{run:?}");
     assert!(run.stderr.contains("missing: no such folder"), "{run:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_latin1_name_arrives_decoded_and_is_asked_for_as_the_server_wrote_it() {
+    let server = FakeServer::start(Script {
+        listing: b"-rw-r--r-- 1 u g 5 Nov 27 14:03 caf\xe9.txt\r\n".to_vec(),
+        features: vec!["SIZE".into()],
+        file_content: Some(b"hello".to_vec()),
+        ..Script::default()
+    })
+    .await;
+    let local = tempfile::tempdir().expect("tempdir");
+    let state = tempfile::tempdir().expect("tempdir");
+    let run = wharf_kept(
+        local.path(),
+        state.path(),
+        &["mirror", &format!("{}dir", server.url()), "copy"],
+    )
+    .await;
+    assert_ok(&run);
+    assert_eq!(
+        std::fs::read(local.path().join("copy/café.txt")).expect("café.txt"),
+        b"hello"
+    );
+    let raw = server.raw.lock().expect("raw").clone();
+    assert!(
+        raw.iter()
+            .any(|l| l.ends_with(b"dir/caf\xe9.txt") && l.starts_with(b"RETR ")),
+        "{:?}",
+        raw.iter()
+            .map(|l| String::from_utf8_lossy(l).into_owned())
+            .collect::<Vec<_>>()
+    );
+}

@@ -313,6 +313,10 @@ pub struct SyncPlan {
     /// The files found in step while planning, as each side showed them:
     /// the start of the record written once the plan has run.
     pub in_step: Arc<SyncRecord>,
+    /// The server's own path of each listed entry whose name was decoded
+    /// (a Latin-1 `caf\xe9` is planned as `café`, as a download names it,
+    /// but asked for as the server wrote it). Usually empty.
+    pub server_names: Arc<BTreeMap<RelPath, RemotePath>>,
 }
 
 impl SyncPlan {
@@ -343,6 +347,14 @@ impl SyncPlan {
             }
         }
         true
+    }
+
+    /// Where `path` is on `side`: on the server as it listed it.
+    pub fn location(&self, side: Side, path: &RelPath) -> Location {
+        match (side, self.server_names.get(path)) {
+            (Side::Remote, Some(p)) => Location::Remote(p.clone()),
+            _ => self.roots.location(side, path),
+        }
     }
 
     /// The ticked copies, in path order: a folder before what goes in it.
@@ -404,7 +416,7 @@ impl SyncPlan {
                 match line.kind() {
                     EntryKind::Dir => folders.push(line.path.clone()),
                     _ => items.push(TransferItem {
-                        source: self.roots.location(from, &line.path),
+                        source: self.location(from, &line.path),
                         is_dir: false,
                         size: line.facts(from).map(|f| f.size),
                         modified: line.facts(from).and_then(|f| f.modified),
@@ -436,7 +448,7 @@ impl SyncPlan {
             .into_iter()
             .filter_map(|l| match l.action {
                 Action::Delete { on } if on == side => Some(Target {
-                    path: self.roots.location(on, &l.path),
+                    path: self.location(on, &l.path),
                     kind: l.facts(on).map_or(EntryKind::File, |f| f.kind),
                 }),
                 _ => None,
@@ -546,6 +558,7 @@ mod tests {
             lines,
             unhashed: 0,
             in_step: Default::default(),
+            server_names: Default::default(),
         }
     }
 

@@ -101,6 +101,7 @@ pub fn compare_recorded(
         lines: Vec::new(),
         unhashed: 0,
         in_step: Default::default(),
+        server_names: Default::default(),
     };
     let mut in_step = SyncRecord::new();
     let use_record = options.criteria != Criteria::Checksum;

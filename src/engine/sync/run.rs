@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use tokio_util::sync::CancellationToken;
 
-use super::compare::{Tree, compare_recorded};
+use super::compare::compare_recorded;
 use super::record::{self, RecordKey};
 use super::walk::{Walked, local_tree, remote_tree};
 use crate::engine::checksum::hash_file;
@@ -60,10 +60,11 @@ pub async fn plan(
     missing(Side::Remote, &remote)?;
     let (mut local, mut remote) = (local, remote);
     if options.criteria == Criteria::Checksum {
-        hash_equal_sizes(conns, roots, &mut local.tree, &mut remote.tree, stop).await?;
+        hash_equal_sizes(conns, roots, &mut local, &mut remote, stop).await?;
     }
     let mut plan = compare_recorded(&local.tree, &remote.tree, options, None, &record);
     plan.roots = roots.clone();
+    plan.server_names = std::sync::Arc::new(std::mem::take(&mut remote.server_names));
     leave_out_unreadable(&mut plan, &local.unreadable, &remote.unreadable);
     Ok(plan)
 }
@@ -76,10 +77,11 @@ pub async fn plan(
 async fn hash_equal_sizes(
     conns: &mut Connections,
     roots: &SyncRoots,
-    local: &mut Tree,
-    remote: &mut Tree,
+    local: &mut Walked,
+    remote: &mut Walked,
     stop: &CancellationToken,
 ) -> Result<(), Failure> {
+    let (local, remote, names) = (&mut local.tree, &mut remote.tree, &remote.server_names);
     let pairs: Vec<RelPath> = local
         .iter()
         .filter(|(p, l)| {
@@ -98,8 +100,12 @@ async fn hash_equal_sizes(
         if stop.is_cancelled() {
             break;
         }
-        let Location::Remote(remote_path) = roots.location(Side::Remote, &path) else {
-            continue;
+        let remote_path = match names.get(&path) {
+            Some(p) => p.clone(),
+            None => match roots.location(Side::Remote, &path) {
+                Location::Remote(p) => p,
+                Location::Local(_) => continue,
+            },
         };
         let digest = match session.file_hash(&remote_path).await {
             Ok(Some(d)) => d,
@@ -202,6 +208,7 @@ mod tests {
                 .collect(),
             unhashed: 0,
             in_step: Default::default(),
+            server_names: Default::default(),
         };
         leave_out_unreadable(
             &mut plan,

@@ -29,6 +29,9 @@ pub struct Walked {
     pub unreadable: Vec<RelPath>,
     /// The root is not there (a target not made yet): an empty tree.
     pub missing_root: bool,
+    /// The server's path of each entry whose name was decoded (remote
+    /// side only; see `SyncPlan::server_names`).
+    pub server_names: std::collections::BTreeMap<RelPath, RemotePath>,
     /// Why the root could not be listed, when the server said (vsftpd
     /// says "Failed to change directory" of a missing folder).
     pub root_refused: Option<Failure>,
@@ -173,7 +176,13 @@ pub async fn remote_tree(
             if is_part(e.name.as_bytes()) {
                 continue;
             }
-            let path = rel.join(&enc.to_local(&e.name));
+            let local_name = enc.to_local(&e.name);
+            let path = rel.join(&local_name);
+            // A decoded name, or one below a decoded folder: the server's
+            // own path is kept for asking for it.
+            if local_name != e.name || out.server_names.contains_key(&rel) {
+                out.server_names.insert(path.clone(), folder.join(&e.name));
+            }
             if e.kind == EntryKind::Dir {
                 below.insert(folder.join(&e.name), path.clone());
             }
