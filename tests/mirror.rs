@@ -321,3 +321,16 @@ async fn a_latin1_name_arrives_decoded_and_is_asked_for_as_the_server_wrote_it()
             .collect::<Vec<_>>()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_empty_source_never_empties_the_target() {
+    let s = Setup::new().await;
+    std::fs::create_dir_all(s.r("empty")).expect("mkdir");
+    write(&s.l("copy/precious.txt"), b"precious");
+    let run = s
+        .wharf(&["mirror", "--delete", &s.url("empty"), "copy"])
+        .await;
+    assert_eq!(run.code, Some(1), "{run:?}");
+    assert!(run.stderr.contains("the source is empty"), "{run:?}");
+    assert!(s.l("copy/precious.txt").exists());
+}

@@ -108,6 +108,10 @@ pub async fn mirror(connector: Connector, source: End, target: End, args: Mirror
         + plan.counts().delete_remote.files
         + plan.counts().delete_remote.folders;
     let too_many = args.max_delete.filter(|&max| deletions > max);
+    // A source with nothing in it (a server that lists a missing folder as
+    // empty, a mount not mounted) would empty the target: not without a
+    // look at the plan.
+    let source_empty = deletions > 0 && plan.in_step.is_empty() && plan.copies().next().is_none();
     let mut in_step = unread == 0;
 
     // The copies, on the transfer engine.
@@ -130,6 +134,12 @@ pub async fn mirror(connector: Connector, source: End, target: End, args: Mirror
     if deletions > 0 {
         if !in_step {
             eprintln!("wharf: not every copy succeeded: nothing deleted");
+        } else if source_empty {
+            eprintln!(
+                "wharf: the source is empty: refusing to delete everything on the target \
+                 (--dry-run shows the plan; delete it with wharf rm or rm if that is meant)"
+            );
+            in_step = false;
         } else if let Some(max) = too_many {
             eprintln!(
                 "wharf: {} would be deleted, more than --max-delete {max}: nothing deleted",
