@@ -94,12 +94,7 @@ pub async fn delete(
             };
             match listing {
                 Ok(entries) => {
-                    let bytes = entries
-                        .iter()
-                        .filter(|e| e.kind == EntryKind::File)
-                        .map(|e| e.size)
-                        .sum();
-                    rep.listed(entries.len(), bytes);
+                    rep.listed_entries(&entries);
                     for e in entries {
                         let path = folder.join(&e.name);
                         if e.kind == EntryKind::Dir {

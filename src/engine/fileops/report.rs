@@ -89,6 +89,16 @@ impl Reporter {
         });
     }
 
+    /// A folder's listing arrived: its entries and its files' bytes.
+    pub fn listed_entries(&self, entries: &[Entry]) {
+        let bytes = entries
+            .iter()
+            .filter(|e| e.kind == crate::engine::protocol::EntryKind::File)
+            .map(|e| e.size)
+            .sum();
+        self.listed(entries.len(), bytes);
+    }
+
     /// Entries found by a count: `files` files and links, `folders`
     /// folders, `bytes` of files.
     pub fn counted(&self, files: usize, folders: usize, bytes: u64) {

@@ -166,12 +166,7 @@ pub async fn remote_tree(
             }
         };
         let enc = encoding.resolve(entries.iter().map(|e| e.name.as_bytes()));
-        let bytes = entries
-            .iter()
-            .filter(|e| e.kind == EntryKind::File)
-            .map(|e| e.size)
-            .sum();
-        rep.listed(entries.len(), bytes);
+        rep.listed_entries(&entries);
         for e in &entries {
             if is_part(e.name.as_bytes()) {
                 continue;
