@@ -287,3 +287,55 @@ async fn mirror_checksum_finds_a_file_that_size_and_time_miss() {
     .await;
     assert!(again.stderr.contains("in sync"), "{again:?}");
 }
+
+/// Compare mode's checksums (`Command::HashPairs`) against proftpd's
+/// mod_digest: a pair with the same bytes is equal, one with other bytes
+/// of the same size is not, a file the server cannot hash has no answer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hash_pairs_tells_equal_bytes_from_other_bytes() {
+    let Some(mut profile) = interop_env::server("WHARF_INTEROP_PROFTPD", DataMode::Passive) else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    const PAIRS_PORT: u16 = 2173;
+    let _server = start_proftpd_on(dir.path(), PAIRS_PORT, 30600);
+    profile.port = PAIRS_PORT;
+    let home = std::env::var("WHARF_INTEROP_HOME").unwrap_or_else(|_| "/home/wharftest".into());
+    let folder = RemoteDir::new(&home, "verify-pairs");
+    std::fs::write(folder.0.join("same.bin"), content(31, 5000)).expect("write");
+    std::fs::write(folder.0.join("other.bin"), content(32, 5000)).expect("write");
+    folder.chown_all();
+    let local_dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(local_dir.path().join("same.bin"), content(31, 5000)).expect("write");
+    std::fs::write(local_dir.path().join("other.bin"), content(33, 5000)).expect("write");
+    let mut engine = Engine::new(wharf::engine::spawn());
+    engine.connect(1, profile).await.expect("connect");
+    let at = |name: &str| {
+        wharf::engine::protocol::RemotePath::from_bytes(
+            format!("{home}/verify-pairs/{name}").into_bytes(),
+        )
+    };
+    let req = wharf::engine::protocol::RequestId(77);
+    engine.send(wharf::engine::protocol::Command::HashPairs {
+        req,
+        pairs: vec![
+            (at("same.bin"), local_dir.path().join("same.bin")),
+            (at("other.bin"), local_dir.path().join("other.bin")),
+            (at("missing.bin"), local_dir.path().join("same.bin")),
+        ],
+    });
+    let wait = engine.wait;
+    let (equal, error) = engine
+        .wait_for(wait, |ev| match ev {
+            wharf::engine::protocol::Event::PairsHashed {
+                req: r,
+                equal,
+                error,
+            } if r == req => Some((equal, error)),
+            _ => None,
+        })
+        .await;
+    assert_eq!(error, None);
+    assert_eq!(equal, vec![Some(true), Some(false), None]);
+    engine.shutdown().await;
+}

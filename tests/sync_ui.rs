@@ -563,9 +563,101 @@ fn compare_marks_both_panes_and_follows_a_new_listing() {
     );
     assert_eq!(mark(&s, Side::Local, "same.txt"), Some(SizeDiffers));
     assert_eq!(mark(&s, Side::Remote, "same.txt"), Some(SizeDiffers));
-    // Off: no marks.
+    // Once more: by checksum too; a third time: off, no marks.
+    key(&mut s, KeyCode::Char('='));
+    assert!(s.sync.compare_by_hash && s.sync.comparison.is_some());
     key(&mut s, KeyCode::Char('='));
     assert!(s.sync.comparison.is_none());
+}
+
+/// The pairs a `HashPairs` asks for, as (server path, local path).
+fn the_hash_pairs(cmds: &[Command]) -> (RequestId, Vec<(String, String)>) {
+    let found: Vec<_> = cmds
+        .iter()
+        .filter_map(|c| match c {
+            Command::HashPairs { req, pairs } => Some((
+                *req,
+                pairs
+                    .iter()
+                    .map(|(r, l)| (r.to_string(), l.display().to_string()))
+                    .collect(),
+            )),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(found.len(), 1, "expected one HashPairs in {cmds:?}");
+    found.into_iter().next().expect("one")
+}
+
+#[test]
+fn compare_by_checksum_asks_for_the_equal_sizes_and_marks_by_the_answer() {
+    let mut s = screen();
+    // changed.txt: equal sizes (and times that differ) on both sides.
+    let mut local = local_entries();
+    local[1].size = 150;
+    s.local.set_listing(s.local.path.clone(), local, None);
+    key(&mut s, KeyCode::Char('='));
+    use CompareMark::*;
+    assert_eq!(mark(&s, Side::Local, "changed.txt"), Some(Newer));
+    let cmds = key(&mut s, KeyCode::Char('='));
+    let (req, pairs) = the_hash_pairs(&cmds);
+    assert_eq!(
+        pairs,
+        vec![
+            (
+                "/srv/ftp/changed.txt".to_string(),
+                "/home/alice/changed.txt".to_string()
+            ),
+            ("/srv/ftp/same.txt".into(), "/home/alice/same.txt".into()),
+        ]
+    );
+    assert!(status(&s).contains("Comparing 2 files"), "{}", status(&s));
+    // An answer to another request changes nothing.
+    engine(
+        &mut s,
+        Event::PairsHashed {
+            req: RequestId(req.0 + 1000),
+            equal: vec![Some(false), Some(false)],
+            error: None,
+        },
+    );
+    assert_eq!(mark(&s, Side::Local, "same.txt"), Some(Equal));
+    // Equal checksums make changed.txt equal whatever its times; same.txt's
+    // differ, so it differs though size and time agree.
+    engine(
+        &mut s,
+        Event::PairsHashed {
+            req,
+            equal: vec![Some(true), Some(false)],
+            error: None,
+        },
+    );
+    assert_eq!(mark(&s, Side::Local, "changed.txt"), Some(Equal));
+    assert_eq!(mark(&s, Side::Remote, "changed.txt"), Some(Equal));
+    assert_eq!(mark(&s, Side::Local, "same.txt"), Some(SizeDiffers));
+    assert_eq!(mark(&s, Side::Remote, "same.txt"), Some(SizeDiffers));
+    assert!(status(&s).contains("1 equal, 1 differ"), "{}", status(&s));
+    // Off: the request is over; turning off asks nothing more.
+    let cmds = key(&mut s, KeyCode::Char('='));
+    assert!(!cmds.iter().any(|c| matches!(c, Command::HashPairs { .. })));
+}
+
+#[test]
+fn compare_by_checksum_on_a_server_without_one_says_so() {
+    let mut s = screen();
+    key(&mut s, KeyCode::Char('='));
+    let cmds = key(&mut s, KeyCode::Char('='));
+    let (req, pairs) = the_hash_pairs(&cmds);
+    engine(
+        &mut s,
+        Event::PairsHashed {
+            req,
+            equal: vec![None; pairs.len()],
+            error: None,
+        },
+    );
+    assert!(status(&s).contains("offers no checksum"), "{}", status(&s));
+    assert_eq!(mark(&s, Side::Local, "same.txt"), Some(CompareMark::Equal));
 }
 
 #[test]

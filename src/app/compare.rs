@@ -10,34 +10,66 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::effects::Update;
 use super::pane::PaneState;
 use super::state::AppState;
 use super::sync_state::{CompareMark, Comparison};
-use crate::engine::protocol::{Action, Criteria, Name, Skip, SyncDirection, SyncOptions, Why};
+use crate::engine::protocol::{
+    Action, Command, Criteria, EntryKind, Failure, Location, Name, RequestId, Skip, SyncDirection,
+    SyncOptions, Why,
+};
 use crate::engine::sync::{SyncEntry, pair};
 use crate::text;
 
-/// The compare key: on or off; the marks stay while browsing.
-pub fn toggle(state: &mut AppState) {
-    state.sync.compare = !state.sync.compare;
+/// The compare key: off → by size and time → also by checksum → off;
+/// the marks stay while browsing.
+pub fn toggle(state: &mut AppState, out: &mut Update) {
+    let (on, by_hash) = match (state.sync.compare, state.sync.compare_by_hash) {
+        (false, _) => (true, false),
+        (true, false) => (true, true),
+        (true, true) => (false, false),
+    };
+    state.sync.compare = on;
+    state.sync.compare_by_hash = by_hash;
     state.sync.comparison = None;
-    if !state.sync.compare {
+    stop_hashing(state, out);
+    if !on {
         state.set_status("Compare off", false);
         return;
     }
-    refresh(state);
-    let note = if state.sync.comparison.is_some() {
-        "Compare on: + only on this side, ↑ newer, ↓ older, ≠ sizes differ; equal ones dimmed"
+    refresh(state, out);
+    let again = state
+        .keymap
+        .key_for(super::keymap::Action::Compare)
+        .map(|k| {
+            format!(
+                " ({k} again: {})",
+                if by_hash { "off" } else { "by checksum too" }
+            )
+        })
+        .unwrap_or_default();
+    let note = if state.sync.comparison.is_none() {
+        "the marks show once both panes list a folder"
+    } else if by_hash {
+        "files of equal size by the server's checksum too; + only on this side, ↑ newer, ↓ older, ≠ differ"
     } else {
-        "Compare on: the marks show once both panes list a folder"
+        "+ only on this side, ↑ newer, ↓ older, ≠ sizes differ; equal ones dimmed"
     };
-    state.set_status(note, false);
+    let what = if by_hash {
+        "Compare by checksum"
+    } else {
+        "Compare on"
+    };
+    if state.sync.hashing.is_none() || !by_hash {
+        state.set_status(format!("{what}: {note}{again}"), false);
+    }
 }
 
 /// Makes the marks again when either pane's listing changed since they
 /// were made (called after every message: a pointer comparison when
-/// nothing changed).
-pub fn refresh(state: &mut AppState) {
+/// nothing changed); by checksum, asks the engine for the pairs of equal
+/// size.
+pub fn refresh(state: &mut AppState, out: &mut Update) {
     if !state.sync.compare {
         return;
     }
@@ -48,6 +80,7 @@ pub fn refresh(state: &mut AppState) {
     if current {
         return;
     }
+    stop_hashing(state, out);
     let ready = state.local.loaded && state.remote.loaded && state.is_connected();
     state.sync.comparison = ready.then(|| {
         let offset = state
@@ -57,13 +90,127 @@ pub fn refresh(state: &mut AppState) {
             .map(|m| i64::from(m) * 60);
         comparison_of(&state.local, &state.remote, offset)
     });
+    if state.sync.compare_by_hash && state.sync.comparison.is_some() {
+        ask_hashes(state, out);
+    }
+}
+
+/// Stops the checksums asked for marks no longer shown.
+fn stop_hashing(state: &mut AppState, out: &mut Update) {
+    if let Some((req, _)) = state.sync.hashing.take() {
+        out.send(Command::CancelFileOp { req });
+    }
+}
+
+/// Asks the checksums of the files of equal size in both panes.
+fn ask_hashes(state: &mut AppState, out: &mut Update) {
+    let (Location::Local(here), Location::Remote(there)) = (&state.local.path, &state.remote.path)
+    else {
+        return;
+    };
+    let encoding = state.remote.notes.encoding;
+    let by_name: HashMap<Name, usize> = state
+        .remote
+        .entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.kind == EntryKind::File)
+        .map(|(j, e)| (encoding.to_local(&e.name), j))
+        .collect();
+    let mut pairs = Vec::new();
+    let mut paths = Vec::new();
+    for (i, e) in state.local.entries.iter().enumerate() {
+        if e.kind != EntryKind::File {
+            continue;
+        }
+        let Some(&j) = by_name.get(&e.name) else {
+            continue;
+        };
+        let r = &state.remote.entries[j];
+        if r.size != e.size {
+            continue;
+        }
+        pairs.push((i, j));
+        paths.push((there.join(&r.name), here.join(e.name.as_os())));
+    }
+    if pairs.is_empty() {
+        return;
+    }
+    let req = state.next_request();
+    state.set_status(
+        format!(
+            "Comparing {} of equal size by checksum…",
+            text::count(pairs.len(), "file", "files")
+        ),
+        false,
+    );
+    state.sync.hashing = Some((req, pairs));
+    out.send(Command::HashPairs { req, pairs: paths });
+}
+
+/// The checksums arrived: a pair whose hashes are equal is equal whatever
+/// its times say, one whose hashes differ differs; a pair without a
+/// checksum keeps its mark by size and time.
+pub fn on_hashed(
+    state: &mut AppState,
+    req: RequestId,
+    equal: Vec<Option<bool>>,
+    error: Option<Failure>,
+    out: &mut Update,
+) {
+    let Some((_, pairs)) = state.sync.hashing.take_if(|(r, _)| *r == req) else {
+        return out.unchanged();
+    };
+    let Some(c) = state.sync.comparison.as_mut() else {
+        return;
+    };
+    let (mut same, mut differ, mut unknown) = (0, 0, 0);
+    for ((i, j), eq) in pairs.into_iter().zip(equal) {
+        let mark = match eq {
+            Some(true) => {
+                same += 1;
+                CompareMark::Equal
+            }
+            Some(false) => {
+                differ += 1;
+                CompareMark::SizeDiffers
+            }
+            None => {
+                unknown += 1;
+                continue;
+            }
+        };
+        if let Some(m) = c.local.get_mut(i) {
+            *m = Some(mark);
+        }
+        if let Some(m) = c.remote.get_mut(j) {
+            *m = Some(mark);
+        }
+    }
+    let text = match error {
+        Some(f) => format!(
+            "Checksums stopped: {} (the rest compared by size and time)",
+            text::sanitize(&f.message)
+        ),
+        None if same + differ == 0 => {
+            "The server offers no checksum for these files: compared by size and time".into()
+        }
+        None => {
+            let mut t = format!("Checksums: {same} equal, {differ} differ");
+            if unknown > 0 {
+                t.push_str(&format!(", {unknown} by size and time (no checksum)"));
+            }
+            t
+        }
+    };
+    state.set_status(text, false);
 }
 
 /// The companion key: marks the focused pane's entries that a copy to the
 /// other pane would bring over (only here, newer, size differs).
-pub fn mark_differing(state: &mut AppState) {
+pub fn mark_differing(state: &mut AppState, out: &mut Update) {
     if !state.sync.compare {
-        toggle(state);
+        toggle(state, out);
     }
     let side = state.focus;
     let Some(c) = &state.sync.comparison else {

@@ -303,6 +303,12 @@ pub struct SyncRun {
 pub struct SyncUi {
     /// Compare mode is on (the marks follow the panes' listings).
     pub compare: bool,
+    /// Compare mode also compares files of equal size by checksum (the
+    /// server's hash against the local file's).
+    pub compare_by_hash: bool,
+    /// The checksums asked for the marks shown: the request, and the
+    /// pairs (local entry, remote entry) in its order.
+    pub hashing: Option<(RequestId, Vec<(usize, usize)>)>,
     /// The marks of the folders shown, when both panes have one.
     pub comparison: Option<Comparison>,
     /// Synchronised browsing: a folder entered or left in one pane is

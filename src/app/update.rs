@@ -88,7 +88,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Update {
     }
     // Compare mode's marks follow the listings (made again only when one
     // changed).
-    compare::refresh(state);
+    compare::refresh(state, &mut out);
     transfer_actions::show_pending(state, &mut out);
     question_actions::show_pending(state, &mut out);
     out
@@ -203,8 +203,8 @@ fn act(state: &mut AppState, context: Context, action: Action, out: &mut Update)
         Action::Delete => delete_actions::open(state, out),
         Action::Rename => rename_actions::open(state, out),
         Action::Chmod => chmod_actions::open(state, out),
-        Action::Compare => compare::toggle(state),
-        Action::MarkDiffering => compare::mark_differing(state),
+        Action::Compare => compare::toggle(state, out),
+        Action::MarkDiffering => compare::mark_differing(state, out),
         Action::BrowseTogether => sync_browse::toggle(state),
         Action::Synchronize => sync_actions::open(state, out),
         Action::CancelTransfer => transfer_actions::cancel_selected(state, out),
@@ -455,6 +455,9 @@ fn on_engine(state: &mut AppState, ev: Event, out: &mut Update) {
         Event::FoundInFile { req, result } => viewer_actions::on_found(state, req, result, out),
         Event::SyncPlanned { req, result } => sync_actions::on_planned(state, req, result, out),
         Event::SyncRecorded { error } => sync_actions::on_recorded(state, error, out),
+        Event::PairsHashed { req, equal, error } => {
+            compare::on_hashed(state, req, equal, error, out)
+        }
     }
 }
 

@@ -283,6 +283,18 @@ async fn run(
                     ),
                 );
             }
+            Command::HashPairs { req, pairs } => {
+                ops.retain(|_, (_, task)| !task.is_finished());
+                let remote = fileops::Remote {
+                    connector: config.connector.clone(),
+                    profile: profile.clone(),
+                    max: config.transfer.connections,
+                };
+                ops.insert(
+                    req,
+                    sync::hashes::spawn_hash_pairs(req, pairs, remote, events.clone()),
+                );
+            }
             Command::RecordSync { plan } => {
                 tokio::spawn(sync::record::save_after(
                     plan,

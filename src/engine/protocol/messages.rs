@@ -113,6 +113,14 @@ pub enum Command {
     RecordSync {
         plan: Box<SyncPlan>,
     },
+    /// Compare each pair — a file on the server and one here of the same
+    /// size — by checksum: the server's (HASH, XSHA256…) and the local
+    /// file's in the same algorithm, on connections of its own. Answered
+    /// by `Event::PairsHashed`; `CancelFileOp` stops it.
+    HashPairs {
+        req: RequestId,
+        pairs: Vec<(RemotePath, std::path::PathBuf)>,
+    },
     Shutdown,
 }
 
@@ -320,6 +328,14 @@ pub enum Event {
     /// `Command::RecordSync` done, or why the record could not be written
     /// (the next sync then compares by size and time alone).
     SyncRecorded { error: Option<String> },
+    /// `Command::HashPairs`' answer, in its order: whether each pair's two
+    /// checksums are equal (`None`: no checksum to go by — the server
+    /// offers none, or refused that file). `error`: why it stopped early.
+    PairsHashed {
+        req: RequestId,
+        equal: Vec<Option<bool>>,
+        error: Option<Failure>,
+    },
     /// One line of the protocol log. `code` is set for replies. `conn`:
     /// the browse connection it went over (`None`: a transfer or planning
     /// connection, or a note about them); the status bar shows the browse

@@ -8,15 +8,14 @@ use std::path::PathBuf;
 use tokio_util::sync::CancellationToken;
 
 use super::compare::compare_recorded;
+use super::hashes::{HashJob, hash_jobs};
 use super::record::{self, RecordKey};
 use super::walk::{Walked, local_tree, remote_tree};
-use crate::engine::checksum::hash_file;
 use crate::engine::fileops::{Connections, Remote, Reporter, SinkFor};
 use crate::engine::protocol::{
     Criteria, EntryKind, Event, EventTx, Failure, FailureKind, Location, RelPath, RemotePath,
     RequestId, Side, SyncOptions, SyncPlan, SyncRecord, SyncRoots,
 };
-use crate::engine::session::Session;
 use crate::engine::wire_log::WireSink;
 
 /// Walks both roots and makes the plan. The record in `records` (the data
@@ -71,9 +70,8 @@ pub async fn plan(
 }
 
 /// Gives the files of equal size on both sides their hashes: the server's
-/// (HASH, XSHA256…), asked on as many connections as the walk used, each
-/// working through its share file by file, and the local file's in the
-/// same algorithm. Files the server cannot hash keep none and are compared
+/// (HASH, XSHA256…) and the local file's in the same algorithm
+/// (`hashes.rs`). Files the server cannot hash keep none and are compared
 /// by size and time (`SyncPlan::unhashed` counts them); a connection that
 /// finds the server has no hash command asks nothing more.
 async fn hash_equal_sizes(
@@ -84,7 +82,7 @@ async fn hash_equal_sizes(
     stop: &CancellationToken,
 ) -> Result<(), Failure> {
     let (local, remote, names) = (&mut local.tree, &mut remote.tree, &remote.server_names);
-    let pairs: Vec<HashJob> = local
+    let pairs: Vec<(RelPath, RemotePath, PathBuf)> = local
         .iter()
         .filter(|(p, l)| {
             l.kind == EntryKind::File
@@ -106,79 +104,23 @@ async fn hash_equal_sizes(
             Some((p.clone(), server, mine))
         })
         .collect();
-    if pairs.is_empty() {
-        return Ok(());
-    }
-    // The walk's connections are idle now; the first must be had.
-    let want = conns.max().min(pairs.len()).max(1);
-    let mut sessions = vec![conns.one().await.map_err(|e| e.failure())?];
-    while sessions.len() < want {
-        match conns.one().await {
-            Ok(s) => sessions.push(s),
-            Err(_) => break,
-        }
-    }
-    let mut shares: Vec<Vec<HashJob>> = vec![Vec::new(); sessions.len()];
-    for (i, job) in pairs.into_iter().enumerate() {
-        shares[i % sessions.len()].push(job);
-    }
-    let runs = sessions
+    let (paths, jobs): (Vec<RelPath>, Vec<HashJob>) = pairs
         .into_iter()
-        .zip(shares)
-        .map(|(session, share)| hash_share(session, share, stop));
-    let mut fatal = None;
-    for (session, hashed, failure) in futures::future::join_all(runs).await {
-        conns.put_back(session);
-        fatal = fatal.or(failure);
-        for (path, theirs, mine) in hashed {
-            if let Some(e) = remote.get_mut(&path) {
-                e.digest = Some(theirs);
-            }
-            if let Some(e) = local.get_mut(&path) {
-                e.digest = Some(mine);
-            }
+        .map(|(p, server, mine)| (p, (server, mine)))
+        .unzip();
+    let (hashed, fatal) = hash_jobs(conns, jobs, stop).await;
+    for (path, digests) in paths.into_iter().zip(hashed) {
+        let Some((theirs, mine)) = digests else {
+            continue;
+        };
+        if let Some(e) = remote.get_mut(&path) {
+            e.digest = Some(theirs);
+        }
+        if let Some(e) = local.get_mut(&path) {
+            e.digest = Some(mine);
         }
     }
     fatal.map_or(Ok(()), Err)
-}
-
-/// A file to hash on both sides: its path below the roots, the server's
-/// path, the local one.
-type HashJob = (RelPath, RemotePath, PathBuf);
-
-/// One connection's share of the hashing: each file's server hash and
-/// local hash (same algorithm), and why it stopped early if its
-/// connection broke.
-async fn hash_share(
-    mut session: Session,
-    share: Vec<HashJob>,
-    stop: &CancellationToken,
-) -> (
-    Session,
-    Vec<(RelPath, Box<[u8]>, Box<[u8]>)>,
-    Option<Failure>,
-) {
-    let mut out = Vec::new();
-    for (path, server, mine) in share {
-        if stop.is_cancelled() {
-            break;
-        }
-        let theirs = match session.file_hash(&server).await {
-            Ok(Some(d)) => d,
-            Ok(None) if !session.offers_hash() => break,
-            Ok(None) => continue,
-            Err(e) if session.is_usable() => {
-                tracing::debug!("no hash of {server}: {e}");
-                continue;
-            }
-            Err(e) => return (session, out, Some(e.failure())),
-        };
-        match hash_file(mine, theirs.algo).await {
-            Ok(d) => out.push((path, theirs.bytes.into(), d.bytes.into())),
-            Err(e) => tracing::debug!("no hash of a local file: {e}"),
-        }
-    }
-    (session, out, None)
 }
 
 /// Drops every line at or below a folder that could not be read on either
