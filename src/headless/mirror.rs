@@ -160,7 +160,7 @@ pub async fn mirror(connector: Connector, source: End, target: End, args: Mirror
         }
     }
     if plan.is_in_sync() && !args.quiet {
-        eprintln!("in sync");
+        eprintln!("{}", summary(&plan));
     }
     EXIT_OK
 }
