@@ -1,5 +1,5 @@
 //! Compare mode: the two panes' folders compared entry by entry with the
-//! engine's own rules (`engine::sync::compare`, one level), each entry
+//! engine's own rules (`engine::sync::pair`), each entry
 //! tagged — only on this side, newer, older, size differs, equal — and
 //! drawn so in both panes. The tags are made once per listing (a folder of
 //! 100,000 entries costs one comparison when it arrives, nothing per key
@@ -108,31 +108,28 @@ fn ask_hashes(state: &mut AppState, out: &mut Update) {
     else {
         return;
     };
-    let encoding = state.remote.notes.encoding;
-    let by_name: HashMap<Name, usize> = state
-        .remote
-        .entries
+    let Some(c) = &state.sync.comparison else {
+        return;
+    };
+    let (local, remote) = (&state.local.entries, &state.remote.entries);
+    let pairs: Vec<(usize, usize)> = c
+        .pairs
         .iter()
-        .enumerate()
-        .filter(|(_, e)| e.kind == EntryKind::File)
-        .map(|(j, e)| (encoding.to_local(&e.name), j))
+        .copied()
+        .filter(|&(i, j)| {
+            let (l, r) = (&local[i], &remote[j]);
+            l.kind == EntryKind::File && r.kind == EntryKind::File && l.size == r.size
+        })
         .collect();
-    let mut pairs = Vec::new();
-    let mut paths = Vec::new();
-    for (i, e) in state.local.entries.iter().enumerate() {
-        if e.kind != EntryKind::File {
-            continue;
-        }
-        let Some(&j) = by_name.get(&e.name) else {
-            continue;
-        };
-        let r = &state.remote.entries[j];
-        if r.size != e.size {
-            continue;
-        }
-        pairs.push((i, j));
-        paths.push((there.join(&r.name), here.join(e.name.as_os())));
-    }
+    let paths = pairs
+        .iter()
+        .map(|&(i, j)| {
+            (
+                there.join(&remote[j].name),
+                here.join(local[i].name.as_os()),
+            )
+        })
+        .collect();
     if pairs.is_empty() {
         return;
     }
@@ -269,6 +266,7 @@ pub fn comparison_of(local: &PaneState, remote: &PaneState, offset: Option<i64>)
     let mut local_marks = vec![None; local.entries.len()];
     let mut remote_marks = vec![None; remote.entries.len()];
     let mut matched = vec![false; remote.entries.len()];
+    let mut pairs = Vec::new();
     for (i, e) in local.entries.iter().enumerate() {
         if e.name.is_parent_link() {
             continue;
@@ -294,6 +292,7 @@ pub fn comparison_of(local: &PaneState, remote: &PaneState, offset: Option<i64>)
         }
         if let Some(j) = j {
             matched[j] = true;
+            pairs.push((i, j));
         }
     }
     for (j, e) in remote.entries.iter().enumerate() {
@@ -307,6 +306,7 @@ pub fn comparison_of(local: &PaneState, remote: &PaneState, offset: Option<i64>)
     Comparison {
         local: local_marks,
         remote: remote_marks,
+        pairs,
         local_of: local.entries.clone(),
         remote_of: remote.entries.clone(),
     }

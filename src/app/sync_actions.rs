@@ -201,7 +201,7 @@ pub fn plan_key(state: &mut AppState, key: KeyEvent, out: &mut Update) {
                 state.set_status("A reported line cannot be flipped", false);
             }
         }
-        KeyCode::Enter | KeyCode::Char('y') if view.deleting() > 0 && !confirming => {
+        KeyCode::Enter | KeyCode::Char('y') if view.counts.deletions() > 0 && !confirming => {
             view.confirm = true;
         }
         KeyCode::Enter | KeyCode::Char('y') => {
@@ -399,7 +399,7 @@ pub fn on_deleted(
 
 /// Copies and deletions all went: the record is kept.
 fn finish(state: &mut AppState, out: &mut Update) {
-    let Some(mut run) = state.sync.run.take() else {
+    let Some(run) = state.sync.run.take() else {
         return;
     };
     let copied: usize = run
@@ -412,7 +412,6 @@ fn finish(state: &mut AppState, out: &mut Update) {
         SyncPhase::Deleting(reqs) => reqs.iter().filter_map(|(_, e)| *e).map(|c| c.done).sum(),
         _ => 0,
     };
-    run.phase = SyncPhase::Recording;
     state.set_status(
         format!(
             "in sync: {} copied, {} deleted",

@@ -76,6 +76,8 @@ pub struct Comparison {
     pub remote_of: Arc<Vec<Entry>>,
     pub local: Vec<Option<CompareMark>>,
     pub remote: Vec<Option<CompareMark>>,
+    /// The entries of one name on both sides: (local index, remote index).
+    pub pairs: Vec<(usize, usize)>,
 }
 
 impl Comparison {
@@ -202,15 +204,6 @@ impl PlanView {
             self.offset = self.cursor + 1 - rows;
         }
     }
-
-    /// Files and folders the ticked lines delete, both sides.
-    pub fn deleting(&self) -> u64 {
-        let c = &self.counts;
-        c.delete_local.files
-            + c.delete_local.folders
-            + c.delete_remote.files
-            + c.delete_remote.folders
-    }
 }
 
 /// Rows of plan lines the checklist shows in a screen `height` rows high
@@ -285,8 +278,6 @@ pub enum SyncPhase {
     Copying,
     /// Every copy succeeded; the deletions run: each request and its end.
     Deleting(Vec<(RequestId, Option<OpCounts>)>),
-    /// Done, the record asked for.
-    Recording,
 }
 
 /// A plan applied: its copies' batches, then its deletions, then the

@@ -253,11 +253,7 @@ async fn run(
             }
             Command::FileOp { req, op } => {
                 ops.retain(|_, (_, task)| !task.is_finished());
-                let remote = fileops::Remote {
-                    connector: config.connector.clone(),
-                    profile: profile.clone(),
-                    max: config.transfer.connections,
-                };
+                let remote = op_remote(&config, &profile);
                 ops.insert(req, fileops::spawn(req, op, remote, events.clone()));
             }
             Command::PlanSync {
@@ -266,11 +262,7 @@ async fn run(
                 options,
             } => {
                 ops.retain(|_, (_, task)| !task.is_finished());
-                let remote = fileops::Remote {
-                    connector: config.connector.clone(),
-                    profile: profile.clone(),
-                    max: config.transfer.connections,
-                };
+                let remote = op_remote(&config, &profile);
                 ops.insert(
                     req,
                     sync::spawn_plan(
@@ -285,11 +277,7 @@ async fn run(
             }
             Command::HashPairs { req, pairs } => {
                 ops.retain(|_, (_, task)| !task.is_finished());
-                let remote = fileops::Remote {
-                    connector: config.connector.clone(),
-                    profile: profile.clone(),
-                    max: config.transfer.connections,
-                };
+                let remote = op_remote(&config, &profile);
                 ops.insert(
                     req,
                     sync::hashes::spawn_hash_pairs(req, pairs, remote, events.clone()),
@@ -366,5 +354,15 @@ async fn run(
     transfers.shutdown().await;
     if let Some(r) = remote {
         r.close().await;
+    }
+}
+
+/// What an operation on connections of its own (a file operation, a
+/// sync's planning, checksums) needs: the remote pane's server.
+fn op_remote(config: &EngineConfig, profile: &Option<ConnectProfile>) -> fileops::Remote {
+    fileops::Remote {
+        connector: config.connector.clone(),
+        profile: profile.clone(),
+        max: config.transfer.connections,
     }
 }

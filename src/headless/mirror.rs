@@ -103,10 +103,7 @@ pub async fn mirror(connector: Connector, source: End, target: End, args: Mirror
         server.close().await;
         return if unread > 0 { EXIT_FAILED } else { EXIT_OK };
     }
-    let deletions = plan.counts().delete_local.files
-        + plan.counts().delete_local.folders
-        + plan.counts().delete_remote.files
-        + plan.counts().delete_remote.folders;
+    let deletions = plan.counts().deletions();
     let too_many = args.max_delete.filter(|&max| deletions > max);
     // A source with nothing in it (a server that lists a missing folder as
     // empty, a mount not mounted) would empty the target: not without a
@@ -153,9 +150,13 @@ pub async fn mirror(connector: Connector, source: End, target: End, args: Mirror
     if !in_step {
         return EXIT_FAILED;
     }
-    if let Some(dir) = &args.records {
+    if let Some(dir) = args.records.clone() {
         let key = record::RecordKey::new(&profile, &plan.roots);
-        if let Err(e) = record::save(dir, &key, &plan.record_after()) {
+        let kept = plan.record_after();
+        let saved = tokio::task::spawn_blocking(move || record::save(&dir, &key, &kept))
+            .await
+            .unwrap_or_else(|e| Err(e.to_string()));
+        if let Err(e) = saved {
             eprintln!("wharf: the sync record was not kept: {e}");
         }
     }
@@ -325,10 +326,7 @@ fn summary(plan: &SyncPlan) -> String {
         .filter(|l| matches!(l.action, Action::Copy { why: Why::New, .. }))
         .filter(|l| l.kind() != EntryKind::Dir)
         .count();
-    let deletes = c.delete_local.files
-        + c.delete_local.folders
-        + c.delete_remote.files
-        + c.delete_remote.folders;
+    let deletes = c.deletions();
     let extras = plan
         .lines
         .iter()

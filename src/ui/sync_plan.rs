@@ -67,12 +67,12 @@ pub fn footer(v: &PlanView) -> [String; 2] {
         return [
             format!(
                 "Enter again deletes {} (after every copy succeeded)",
-                count(v.deleting() as usize, "entry", "entries")
+                count(v.counts.deletions() as usize, "entry", "entries")
             ),
             "Enter/y delete and copy · any other key: back".into(),
         ];
     }
-    let deleting = v.deleting();
+    let deleting = v.counts.deletions();
     [
         if deleting > 0 {
             format!(

@@ -27,6 +27,25 @@ pub struct Remote {
     pub max: usize,
 }
 
+impl Remote {
+    /// The connections to the remote pane's server, each logging its
+    /// protocol lines as `[{tag}n]`; why not when it is not connected.
+    pub fn connections(self, tag: char, events: &EventTx) -> Result<Connections, Failure> {
+        let Some(profile) = self.profile else {
+            return Err(Failure::new(FailureKind::NotConnected, "not connected"));
+        };
+        let events = events.clone();
+        let sink_for: SinkFor =
+            Box::new(move |n| WireSink::to_events(events.clone(), &format!("[{tag}{n}] ")));
+        Ok(Connections::new(
+            self.connector,
+            profile,
+            self.max,
+            sink_for,
+        ))
+    }
+}
+
 /// Starts `op` as a task of its own; the token stops it.
 pub fn spawn(
     req: RequestId,
@@ -116,20 +135,17 @@ async fn run(
             }
         }
         Side::Remote => {
-            let Some(profile) = remote.profile else {
-                rep.failed(
-                    first_path(&op),
-                    Failure::new(FailureKind::NotConnected, "not connected"),
-                );
-                rep.finish(false);
-                return;
+            let max = remote.max;
+            let mut conns = match remote.connections('F', &events) {
+                Ok(c) => c,
+                Err(f) => {
+                    rep.failed(first_path(&op), f);
+                    rep.finish(false);
+                    return;
+                }
             };
-            let sink_events = events.clone();
-            let sink_for: SinkFor =
-                Box::new(move |n| WireSink::to_events(sink_events.clone(), &format!("[F{n}] ")));
-            let mut conns = Connections::new(remote.connector, profile, remote.max, sink_for);
             let finished = tokio::select! {
-                _ = run_remote(op, &mut conns, remote.max, &rep) => true,
+                _ = run_remote(op, &mut conns, max, &rep) => true,
                 _ = cancel.cancelled() => false,
             };
             // Connections still busy were dropped with the operation.

@@ -130,14 +130,6 @@ pub struct Facts {
     pub modified: Option<ModTime>,
 }
 
-/// The reason of a copy line (for matching its action).
-fn line_why(line: &PlanLine) -> Why {
-    match line.action {
-        Action::Copy { why, .. } => why,
-        _ => Why::New,
-    }
-}
-
 /// One line of the plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlanLine {
@@ -229,6 +221,11 @@ impl Tally {
     pub fn is_empty(&self) -> bool {
         self.files == 0 && self.folders == 0
     }
+
+    /// Files and folders together.
+    pub fn entries(&self) -> u64 {
+        self.files + self.folders
+    }
 }
 
 /// What the ticked lines of a plan do, and what is left out.
@@ -242,6 +239,13 @@ pub struct PlanCounts {
     pub unticked: u64,
     /// Lines reported only.
     pub skipped: u64,
+}
+
+impl PlanCounts {
+    /// Files and folders the ticked lines delete, both sides.
+    pub fn deletions(&self) -> u64 {
+        self.delete_local.entries() + self.delete_remote.entries()
+    }
 }
 
 /// The two folders a sync keeps in step.
@@ -402,12 +406,7 @@ impl SyncPlan {
             let mut items = Vec::new();
             let mut folders = Vec::new();
             for line in self.copies() {
-                if line.action
-                    != (Action::Copy {
-                        from,
-                        why: line_why(line),
-                    })
-                {
+                if !matches!(line.action, Action::Copy { from: f, .. } if f == from) {
                     continue;
                 }
                 let Some((name, parent)) = line.path.split_last() else {

@@ -9,10 +9,9 @@ use std::path::PathBuf;
 use tokio_util::sync::CancellationToken;
 
 use crate::engine::checksum::hash_file;
-use crate::engine::fileops::{Connections, Remote, SinkFor};
-use crate::engine::protocol::{Event, EventTx, Failure, FailureKind, RemotePath, RequestId};
+use crate::engine::fileops::{Connections, Remote};
+use crate::engine::protocol::{Event, EventTx, Failure, RemotePath, RequestId};
 use crate::engine::session::Session;
-use crate::engine::wire_log::WireSink;
 
 /// A file on the server and its counterpart here.
 pub type HashJob = (RemotePath, PathBuf);
@@ -107,17 +106,9 @@ pub fn spawn_hash_pairs(
     let stop = cancel.clone();
     let task = tokio::spawn(async move {
         let n = pairs.len();
-        let (equal, error) = match remote.profile {
-            None => (
-                vec![None; n],
-                Some(Failure::new(FailureKind::NotConnected, "not connected")),
-            ),
-            Some(profile) => {
-                let sink_events = events.clone();
-                let sink_for: SinkFor = Box::new(move |k| {
-                    WireSink::to_events(sink_events.clone(), &format!("[H{k}] "))
-                });
-                let mut conns = Connections::new(remote.connector, profile, remote.max, sink_for);
+        let (equal, error) = match remote.connections('H', &events) {
+            Err(f) => (vec![None; n], Some(f)),
+            Ok(mut conns) => {
                 let (hashed, error) = hash_jobs(&mut conns, pairs, &stop).await;
                 tokio::spawn(conns.close());
                 let equal = hashed

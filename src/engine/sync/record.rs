@@ -12,10 +12,10 @@ use std::path::{Path, PathBuf};
 use chrono::DateTime;
 use percent_encoding::{AsciiSet, CONTROLS, percent_decode, percent_encode};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
+use crate::engine::checksum::Hasher;
 use crate::engine::protocol::{
-    ConnectProfile, Event, EventTx, InStep, ModTime, Precision, RelPath, Seen, SyncPlan,
+    ConnectProfile, Event, EventTx, HashAlgo, InStep, ModTime, Precision, RelPath, Seen, SyncPlan,
     SyncRecord, SyncRoots, Zone,
 };
 
@@ -44,16 +44,13 @@ impl RecordKey {
 
     /// The record's file in `dir`.
     pub fn file_in(&self, dir: &Path) -> PathBuf {
-        let mut h = Sha256::new();
+        let mut h = Hasher::new(HashAlgo::Sha256);
         for part in [&self.server, &self.local, &self.remote] {
             h.update(part.as_bytes());
-            h.update([0]);
+            h.update(&[0]);
         }
-        let hex: String = h.finalize()[..16]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        dir.join(format!("{hex}.toml"))
+        let hex = h.finish().hex();
+        dir.join(format!("{}.toml", &hex[..32]))
     }
 }
 

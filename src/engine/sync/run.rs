@@ -11,12 +11,11 @@ use super::compare::compare_recorded;
 use super::hashes::{HashJob, hash_jobs};
 use super::record::{self, RecordKey};
 use super::walk::{Walked, local_tree, remote_tree};
-use crate::engine::fileops::{Connections, Remote, Reporter, SinkFor};
+use crate::engine::fileops::{Connections, Remote, Reporter};
 use crate::engine::protocol::{
     Criteria, EntryKind, Event, EventTx, Failure, FailureKind, Location, RelPath, RemotePath,
     RequestId, Side, SyncOptions, SyncPlan, SyncRecord, SyncRoots,
 };
-use crate::engine::wire_log::WireSink;
 
 /// Walks both roots and makes the plan. The record in `records` (the data
 /// folder's `sync/`), when given, lets files unchanged since the last sync
@@ -148,14 +147,9 @@ pub fn spawn_plan(
     let cancel = CancellationToken::new();
     let stop = cancel.clone();
     let task = tokio::spawn(async move {
-        let result = match remote.profile {
-            None => Err(Failure::new(FailureKind::NotConnected, "not connected")),
-            Some(profile) => {
-                let sink_events = events.clone();
-                let sink_for: SinkFor = Box::new(move |n| {
-                    WireSink::to_events(sink_events.clone(), &format!("[S{n}] "))
-                });
-                let mut conns = Connections::new(remote.connector, profile, remote.max, sink_for);
+        let result = match remote.connections('S', &events) {
+            Err(f) => Err(f),
+            Ok(mut conns) => {
                 let rep = Reporter::new(req, events.clone());
                 let planned = tokio::select! {
                     p = plan(&mut conns, &roots, &options, records, &rep, &stop) => p,

@@ -20,6 +20,7 @@ use crate::engine::fileops::{Connections, Reporter};
 use crate::engine::protocol::{
     EntryKind, Failure, FailureKind, Location, ModTime, Name, RelPath, RemotePath,
 };
+use crate::engine::transfer::job::is_part_name;
 
 /// One side, read.
 #[derive(Debug, Default)]
@@ -35,11 +36,6 @@ pub struct Walked {
     /// Why the root could not be listed, when the server said (vsftpd
     /// says "Failed to change directory" of a missing folder).
     pub root_refused: Option<Failure>,
-}
-
-/// Whether a name is one of wharf's partial files.
-fn is_part(name: &[u8]) -> bool {
-    name.starts_with(b".") && name.ends_with(b".wharf-part")
 }
 
 /// Reads the local tree under `root`. Blocking. Fails only when the root
@@ -88,7 +84,7 @@ pub fn local_tree(
         for child in read {
             let Ok(child) = child else { continue };
             let name = Name::from_os(&child.file_name());
-            if is_part(name.as_bytes()) {
+            if is_part_name(name.as_bytes()) {
                 continue;
             }
             let path = rel.join(&name);
@@ -168,7 +164,7 @@ pub async fn remote_tree(
         let enc = encoding.resolve(entries.iter().map(|e| e.name.as_bytes()));
         rep.listed_entries(&entries);
         for e in &entries {
-            if is_part(e.name.as_bytes()) {
+            if is_part_name(e.name.as_bytes()) {
                 continue;
             }
             let local_name = enc.to_local(&e.name);

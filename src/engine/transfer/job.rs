@@ -105,6 +105,12 @@ pub fn part_name(name: &Name) -> Name {
     Name::from_bytes([b".", name.as_bytes(), b".wharf-part"].concat())
 }
 
+/// Whether `name` is one of [`part_name`]'s (a sync neither copies nor
+/// deletes them).
+pub fn is_part_name(name: &[u8]) -> bool {
+    name.starts_with(b".") && name.ends_with(b".wharf-part")
+}
+
 /// Where a download to `local` is written before it is complete.
 pub fn local_part_path(local: &std::path::Path) -> Option<PathBuf> {
     let (dir, name) = (local.parent()?, local.file_name()?);
@@ -125,5 +131,7 @@ mod tests {
         let latin1 = Name::from_bytes(&b"caf\xe9.txt"[..]);
         assert_eq!(free_name(&latin1, &taken).as_bytes(), b"caf\xe9 (1).txt");
         assert_eq!(part_name(&"a b".into()), ".a b.wharf-part");
+        assert!(is_part_name(part_name(&"a b".into()).as_bytes()));
+        assert!(!is_part_name(b"a.wharf-part") && !is_part_name(b".a"));
     }
 }
